@@ -1,0 +1,59 @@
+"""A small error tree so callers can catch by kind and keep the cause chained.
+
+Every error a user can trigger with bad input derives from :class:`InnercircleError`
+and carries a message that says what to fix.
+"""
+
+from __future__ import annotations
+
+
+class InnercircleError(Exception):
+    """Base of every error innercircle raises on purpose."""
+
+
+class SourcesFileError(InnercircleError):
+    """The sources file is missing or malformed; the message names the line."""
+
+    def __init__(self, path: str, message: str, line: int | None = None) -> None:
+        self.path = path
+        self.line = line
+        where = f"{path}:{line}" if line is not None else path
+        super().__init__(f"{where}: {message}")
+
+
+class FetchError(InnercircleError):
+    """A URL could not be fetched; ``error_class`` is a short stable name for logs."""
+
+    error_class = "fetch_error"
+
+    def __init__(self, url: str, message: str) -> None:
+        self.url = url
+        super().__init__(f"{url}: {message}")
+
+
+class BlockedAddressError(FetchError):
+    """The URL resolves to a loopback, private or otherwise non-public address."""
+
+    error_class = "blocked_address"
+
+
+class ResponseTooLargeError(FetchError):
+    error_class = "too_large"
+
+
+class FetchTimeoutError(FetchError):
+    error_class = "timeout"
+
+
+class TooManyRedirectsError(FetchError):
+    error_class = "too_many_redirects"
+
+
+class ParseError(InnercircleError):
+    """A document could be fetched but not parsed (not a feed, not HTML, …)."""
+
+    error_class = "parse_error"
+
+
+class ModelLoadError(InnercircleError):
+    """The spaCy model named by INNERCIRCLE_SPACY_MODEL could not be loaded."""
