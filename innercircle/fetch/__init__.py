@@ -1,0 +1,37 @@
+"""Polite, hardened HTTP fetching for the crawler (issue 3).
+
+Public API: :class:`Fetcher`, :class:`FetchPolicy`, :class:`FetchRequest`,
+:func:`summarize` / :func:`crawl_log_row` for crawl logs, and the cross-night helpers
+:func:`next_attempt_after` and :func:`is_dead`.
+"""
+
+from innercircle.fetch.fetcher import Fetcher, host_key, parse_retry_after
+from innercircle.fetch.hoststate import (
+    consecutive_failures,
+    is_dead,
+    is_failure,
+    next_attempt_after,
+    outcome_of,
+)
+from innercircle.fetch.netguard import AddressGuard, is_public_address, system_resolver
+from innercircle.fetch.policy import FetchPolicy, FetchRequest
+from innercircle.fetch.stats import crawl_log_row, outcome, summarize
+
+__all__ = [
+    "AddressGuard",
+    "FetchPolicy",
+    "FetchRequest",
+    "Fetcher",
+    "consecutive_failures",
+    "crawl_log_row",
+    "host_key",
+    "is_dead",
+    "is_failure",
+    "is_public_address",
+    "next_attempt_after",
+    "outcome",
+    "outcome_of",
+    "parse_retry_after",
+    "summarize",
+    "system_resolver",
+]

@@ -1,0 +1,124 @@
+"""Private-network guard: refuse to connect to addresses a public crawler has no business with.
+
+A sources file, a feed entry or a redirect can name any URL. Without a guard, a hostile
+feed could steer the crawler into the operator's own network (a router admin page, a cloud
+metadata service at 169.254.169.254, a database on localhost). The check therefore runs
+*after* DNS resolution (a public-looking name may resolve to 127.0.0.1) and on every hop.
+
+The same resolved, checked address is the one connected to (see ``transport.py``), so a
+name that resolves to a public address for the check and to a private one for the
+connection (DNS rebinding) is not a way around it.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import time
+from collections.abc import Callable
+
+from innercircle.errors import BlockedAddressError, FetchError
+
+Resolver = Callable[[str], list[str]]
+
+# Ranges ``ipaddress`` does not flag on every Python version, refused explicitly.
+_EXTRA_BLOCKED = [
+    ipaddress.ip_network("100.64.0.0/10"),  # carrier-grade NAT (RFC 6598)
+    ipaddress.ip_network("192.0.0.0/24"),  # IETF protocol assignments
+    ipaddress.ip_network("198.18.0.0/15"),  # benchmarking
+    ipaddress.ip_network("64:ff9b:1::/48"),  # local-use NAT64
+]
+
+
+def is_public_address(address: str) -> bool:
+    """True when ``address`` (an IP literal) is globally routable unicast.
+
+    IPv4-mapped (``::ffff:127.0.0.1``), 6to4 and Teredo IPv6 forms are judged by the IPv4
+    address they carry, since that is where the packets go.
+    """
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
+        if embedded is not None:
+            return is_public_address(str(embedded))
+    if (
+        ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_multicast
+        or ip.is_reserved
+        or ip.is_unspecified
+        or not ip.is_global
+    ):
+        return False
+    return not any(ip in net for net in _EXTRA_BLOCKED if net.version == ip.version)
+
+
+def system_resolver(host: str) -> list[str]:
+    """Every address the system resolver gives for ``host`` (IPv4 and IPv6)."""
+    infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    seen: list[str] = []
+    for _family, _type, _proto, _canon, sockaddr in infos:
+        addr = str(sockaddr[0])
+        if addr not in seen:
+            seen.append(addr)
+    return seen
+
+
+class AddressGuard:
+    """Resolves host names once (cached briefly) and refuses non-public answers.
+
+    One resolution serves both the check and the connection, which is what closes the
+    DNS-rebinding gap. If *any* address of a name is non-public the name is refused: a
+    name that answers both public and private addresses is at best misconfigured.
+    """
+
+    def __init__(
+        self,
+        allow_private: bool = False,
+        resolver: Resolver | None = None,
+        ttl_s: float = 300.0,
+    ) -> None:
+        self.allow_private = allow_private
+        self._resolver = resolver or system_resolver
+        self._ttl_s = ttl_s
+        self._cache: dict[str, tuple[float, list[str]]] = {}
+
+    def resolve(self, host: str) -> list[str]:
+        """Addresses for ``host``; raises FetchError (connect_error) when it has none."""
+        host = host.strip("[]").lower()
+        try:
+            ipaddress.ip_address(host.split("%", 1)[0])
+            return [host]
+        except ValueError:
+            pass
+        now = time.monotonic()
+        hit = self._cache.get(host)
+        if hit is not None and now - hit[0] < self._ttl_s:
+            return hit[1]
+        try:
+            addresses = list(self._resolver(host))
+        except (OSError, UnicodeError) as exc:
+            raise _ResolveError(host, f"cannot resolve host: {exc}") from exc
+        if not addresses:
+            raise _ResolveError(host, "cannot resolve host: no addresses")
+        self._cache[host] = (now, addresses)
+        return addresses
+
+    def check(self, host: str) -> list[str]:
+        """Resolve ``host`` and return its addresses, or raise BlockedAddressError."""
+        addresses = self.resolve(host)
+        if not self.allow_private:
+            blocked = [a for a in addresses if not is_public_address(a)]
+            if blocked:
+                raise BlockedAddressError(
+                    host, f"resolves to non-public address {blocked[0]} (private networks refused)"
+                )
+        return addresses
+
+
+class _ResolveError(FetchError):
+    error_class = "connect_error"

@@ -1,0 +1,101 @@
+"""What the crawler is allowed to do, in one frozen value: limits, politeness, identity.
+
+Defaults follow the polite end of what trusted crawlers do (Scrapy's AutoThrottle start
+values, RFC 9309, feed readers such as lemon24/reader and Miniflux): two connections and
+one request a second per host, a bounded number of hosts at once, a size cap on the
+*decoded* body and a whole-request time budget so a slow-drip server cannot hold a slot.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from innercircle.settings import DEFAULT_USER_AGENT, Settings, env_flag
+
+
+def _env_float(name: str, default: float) -> float:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return float(value)
+    except ValueError as exc:
+        raise ValueError(f"{name}={value!r} is not a number") from exc
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ValueError(f"{name}={value!r} is not an integer") from exc
+
+
+@dataclass(frozen=True)
+class FetchPolicy:
+    """Limits and politeness settings for one :class:`~innercircle.fetch.Fetcher`."""
+
+    user_agent: str = DEFAULT_USER_AGENT
+    allow_private_networks: bool = False
+    connect_timeout_s: float = 10
+    read_timeout_s: float = 20
+    total_timeout_s: float = 60  # whole-request budget incl. slow-drip bodies
+    max_bytes: int = 10 * 2**20  # cap on the DECOMPRESSED body; gzip bombs stop here
+    max_redirects: int = 5
+    per_host_connections: int = 2
+    per_host_rate: float = 1.0  # requests per second per host
+    max_parallel_hosts: int = 16
+    retries: int = 3  # on connect errors, 429 and 5xx
+    backoff_base_s: float = 0.5
+    max_retry_after_s: float = 120  # Retry-After honoured on 429/503 up to this
+    respect_robots: bool = True
+    robots_max_bytes: int = 500 * 1024  # RFC 9309: parse at least 500 KiB
+    robots_ttl_s: float = 24 * 3600  # RFC 9309: cache up to 24 h
+    max_crawl_delay_s: float = 30  # a robots.txt Crawl-delay above this is capped
+
+    def __post_init__(self) -> None:
+        if self.per_host_connections < 1 or self.max_parallel_hosts < 1:
+            raise ValueError("per_host_connections and max_parallel_hosts must be >= 1")
+        if self.per_host_rate <= 0:
+            raise ValueError("per_host_rate must be > 0 (requests per second per host)")
+        if self.max_bytes < 1 or self.retries < 0 or self.max_redirects < 0:
+            raise ValueError("max_bytes must be >= 1, retries and max_redirects >= 0")
+
+    @classmethod
+    def from_env(cls, settings: Settings | None = None, **overrides: Any) -> FetchPolicy:
+        """Build from :class:`Settings` plus the crawler's own environment variables.
+
+        ``INNERCIRCLE_USER_AGENT`` and ``INNERCIRCLE_ALLOW_PRIVATE_NETWORKS`` come through
+        ``settings``; the rest are read here: ``INNERCIRCLE_HOST_RATE`` (requests/s/host),
+        ``INNERCIRCLE_HOST_CONNECTIONS``, ``INNERCIRCLE_PARALLEL_HOSTS``,
+        ``INNERCIRCLE_MAX_BYTES``, ``INNERCIRCLE_FETCH_TIMEOUT`` (total seconds),
+        ``INNERCIRCLE_RETRIES``, ``INNERCIRCLE_RESPECT_ROBOTS`` (default on).
+        """
+        settings = settings or Settings.from_env()
+        d = cls()
+        values: dict[str, Any] = dict(
+            user_agent=settings.user_agent or DEFAULT_USER_AGENT,
+            allow_private_networks=settings.allow_private_networks,
+            per_host_rate=_env_float("INNERCIRCLE_HOST_RATE", d.per_host_rate),
+            per_host_connections=_env_int("INNERCIRCLE_HOST_CONNECTIONS", d.per_host_connections),
+            max_parallel_hosts=_env_int("INNERCIRCLE_PARALLEL_HOSTS", d.max_parallel_hosts),
+            max_bytes=_env_int("INNERCIRCLE_MAX_BYTES", d.max_bytes),
+            total_timeout_s=_env_float("INNERCIRCLE_FETCH_TIMEOUT", d.total_timeout_s),
+            retries=_env_int("INNERCIRCLE_RETRIES", d.retries),
+            respect_robots=env_flag("INNERCIRCLE_RESPECT_ROBOTS", d.respect_robots),
+        )
+        values.update(overrides)
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class FetchRequest:
+    """One URL to fetch, with the validators stored from its last successful fetch."""
+
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None

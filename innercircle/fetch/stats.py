@@ -1,0 +1,67 @@
+"""Crawl log rows and a per-run summary, from FetchResults alone (no I/O).
+
+The summary is what the feeds/articles assets put into their Dagster metadata; the log
+row is what the warehouse layer stores for every request.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urlsplit
+
+from innercircle.model import FetchResult
+
+
+def outcome(result: FetchResult) -> str:
+    """One word per result: ``2xx``, ``304``, ``3xx``, ``4xx``, ``5xx`` or ``error``."""
+    if result.not_modified:
+        return "304"
+    if result.error_class is not None and result.error_class != "http_error":
+        return "error"
+    if result.status is None:
+        return "error"
+    return f"{result.status // 100}xx"
+
+
+def crawl_log_row(result: FetchResult) -> dict[str, Any]:
+    """The crawl-log fields issue 3 asks for, for one request."""
+    return {
+        "url": result.url,
+        "final_url": result.final_url,
+        "host": (urlsplit(result.final_url or result.url).hostname or "").lower(),
+        "status": result.status,
+        "outcome": outcome(result),
+        "bytes": result.bytes_received,
+        "body_bytes": len(result.body) if result.body is not None else 0,
+        "elapsed_s": round(result.elapsed_s, 4),
+        "from_cache": result.not_modified,
+        "attempts": result.attempts,
+        "error_class": result.error_class,
+        "error_message": result.error_message,
+        "permanent_redirect": result.permanent_redirect,
+    }
+
+
+def summarize(results: Iterable[FetchResult]) -> dict[str, Any]:
+    """Counts for a run: requests, 2xx/304/4xx/5xx/errors, bytes, hosts, errors by class."""
+    results = list(results)
+    outcomes = Counter(outcome(r) for r in results)
+    errors_by_class = Counter(r.error_class for r in results if r.error_class)
+    hosts = {(urlsplit(r.url).hostname or "").lower() for r in results}
+    return {
+        "requests": len(results),
+        "ok_2xx": outcomes.get("2xx", 0),
+        "not_modified_304": outcomes.get("304", 0),
+        "redirect_3xx": outcomes.get("3xx", 0),
+        "client_4xx": outcomes.get("4xx", 0),
+        "server_5xx": outcomes.get("5xx", 0),
+        "errors": outcomes.get("error", 0),
+        "bytes_received": sum(r.bytes_received for r in results),
+        "body_bytes": sum(len(r.body) for r in results if r.body is not None),
+        "hosts": len(hosts - {""}),
+        "attempts": sum(r.attempts for r in results),
+        "elapsed_s_total": round(sum(r.elapsed_s for r in results), 3),
+        "errors_by_class": dict(errors_by_class.most_common()),
+    }
