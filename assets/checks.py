@@ -1,0 +1,106 @@
+"""Asset checks, declared beside the assets they guard. Blocking checks stop bad data
+from flowing on: a ranking that fails them is never published."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from assets.crawl import articles, feeds
+from assets.extraction import mentions
+from assets.ranking import recurring_voices
+from assets.resources import WarehouseResource
+
+#: Above this share of failed fetches a crawl check warns (it never fails the run).
+MAX_FAILED_FETCH_SHARE = 0.25
+
+
+def _count(con, query: str) -> int:
+    return con.execute(f"SELECT count(*) FROM ({query})").fetchone()[0]
+
+
+@dg.asset_check(
+    asset=recurring_voices, blocking=True, description="One row per (industry, person_id)."
+)
+def voices_unique_per_industry(warehouse_db: WarehouseResource) -> dg.AssetCheckResult:
+    with warehouse_db.connect() as con:
+        dupes = _count(con, """SELECT industry, person_id FROM recurring_voices
+                               GROUP BY ALL HAVING count(*) > 1""")
+    return dg.AssetCheckResult(passed=dupes == 0, metadata={"duplicate_keys": dupes})
+
+
+@dg.asset_check(
+    asset=recurring_voices,
+    blocking=True,
+    description="Every industry that has sources with documents has a ranking.",
+)
+def every_industry_ranked(warehouse_db: WarehouseResource) -> dg.AssetCheckResult:
+    with warehouse_db.connect() as con:
+        missing = [
+            r[0]
+            for r in con.execute("""
+            SELECT DISTINCT di.industry FROM document_industries di
+            WHERE di.industry NOT IN (SELECT industry FROM recurring_voices)
+            ORDER BY 1""").fetchall()
+        ]
+    return dg.AssetCheckResult(
+        passed=not missing, metadata={"industries_without_ranking": ", ".join(missing) or "none"}
+    )
+
+
+@dg.asset_check(
+    asset=mentions, blocking=True, description="Every mention points at an existing document."
+)
+def mentions_reference_documents(warehouse_db: WarehouseResource) -> dg.AssetCheckResult:
+    with warehouse_db.connect() as con:
+        orphans = _count(con, """SELECT * FROM mentions m
+                                  LEFT JOIN documents d USING (doc_id) WHERE d.doc_id IS NULL""")
+    return dg.AssetCheckResult(passed=orphans == 0, metadata={"orphan_mentions": orphans})
+
+
+@dg.asset_check(
+    asset=recurring_voices, blocking=True, description="Every ranked person exists in people."
+)
+def voices_reference_people(warehouse_db: WarehouseResource) -> dg.AssetCheckResult:
+    with warehouse_db.connect() as con:
+        orphans = _count(con, """SELECT * FROM recurring_voices v
+                                  LEFT JOIN people p USING (person_id) WHERE p.person_id IS NULL""")
+    return dg.AssetCheckResult(passed=orphans == 0, metadata={"orphan_voices": orphans})
+
+
+def _failed_share_check(asset, stage: str):
+    @dg.asset_check(
+        asset=asset,
+        name=f"{stage}_fetch_failures_under_threshold",
+        description=f"Share of failed {stage} fetches in the last run is under "
+        f"{MAX_FAILED_FETCH_SHARE:.0%} (a warning, never a failure).",
+    )
+    def check(warehouse_db: WarehouseResource) -> dg.AssetCheckResult:
+        with warehouse_db.connect() as con:
+            total, failed = con.execute(
+                """
+                SELECT count(*), count(*) FILTER (WHERE outcome IN ('error', 'http_error'))
+                FROM crawl_log WHERE stage = $stage AND run_id = (
+                    SELECT arg_max(run_id, fetched_at) FROM crawl_log WHERE stage = $stage)""",
+                {"stage": stage},
+            ).fetchone()
+        share = failed / total if total else 0.0
+        return dg.AssetCheckResult(
+            passed=share <= MAX_FAILED_FETCH_SHARE,
+            severity=dg.AssetCheckSeverity.WARN,
+            metadata={"requests": total, "failed": failed, "failed_share": round(share, 4)},
+        )
+
+    return check
+
+
+feeds_failures = _failed_share_check(feeds, "feeds")
+articles_failures = _failed_share_check(articles, "articles")
+
+ALL_CHECKS = [
+    voices_unique_per_industry,
+    every_industry_ranked,
+    mentions_reference_documents,
+    voices_reference_people,
+    feeds_failures,
+    articles_failures,
+]

@@ -1,0 +1,51 @@
+"""Small helpers the assets share: the writer pool, progress logging, metadata."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+import dagster as dg
+import pyarrow as pa
+
+from innercircle.progress import report
+from innercircle.stages import Progress
+
+#: Every asset that writes DuckDB runs in this pool; dagster.yaml limits it to one at a time.
+WRITER_POOL = "duckdb_writer"
+README_TABLES = "README.md#warehouse-tables"
+
+
+def log_progress(context: dg.AssetExecutionContext, every_s: float = 5.0) -> Progress:
+    """Progress for long steps: a log line when a stage starts, ends, or every few seconds."""
+    last = {"t": 0.0}
+
+    def progress(stage: str, done: int, total: int, errors: int) -> None:
+        report(stage, done, total, errors)
+        now = time.monotonic()
+        if done in (0, total) or now - last["t"] >= every_s:
+            last["t"] = now
+            context.log.info(f"{stage}: {done}/{total} done, {errors} errors so far")
+
+    return progress
+
+
+def arrow(rows: Sequence[dict]) -> pa.Table:
+    return pa.Table.from_pylist(list(rows))
+
+
+def table_metadata(con, table: str, **extra) -> dict:
+    count = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    return {
+        "dagster/row_count": dg.MetadataValue.int(count),
+        "table": dg.MetadataValue.text(table),
+        "docs": dg.MetadataValue.md(f"Columns documented in [{README_TABLES}]"),
+        **extra,
+    }
+
+
+def markdown_table(headers: Sequence[str], rows: Sequence[Sequence]) -> str:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    for row in rows:
+        lines.append("| " + " | ".join(str(v).replace("|", "/") for v in row) + " |")
+    return "\n".join(lines)

@@ -1,0 +1,297 @@
+"""The ``innercircle`` command: run the nightly job, the demo, and read the results."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from innercircle.errors import InnercircleError
+from innercircle.settings import Settings
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 2
+    try:
+        return args.handler(args)
+    except InnercircleError as exc:
+        print(f"innercircle: error: {exc}", file=sys.stderr)
+        return 1
+    except FileNotFoundError as exc:
+        print(f"innercircle: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("innercircle: interrupted", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="innercircle",
+        description="Find the voices who shape an industry by reading what it publishes.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run the nightly job once, in-process")
+    run.add_argument(
+        "--reextract",
+        action="store_true",
+        help="re-extract documents and mentions from stored pages (no re-crawl "
+        "needed for pages already fetched)",
+    )
+    run.set_defaults(handler=cmd_run)
+
+    demo = sub.add_parser("demo", help="serve the bundled sample web on 127.0.0.x and run on it")
+    demo.add_argument(
+        "--port", type=int, default=8765, help="port for the sample web (default 8765)"
+    )
+    demo.set_defaults(handler=cmd_demo)
+
+    top = sub.add_parser("top", help="print the ranking from the warehouse")
+    top.add_argument("--industry", help="only this industry")
+    top.add_argument("--limit", type=int, default=20, help="voices per industry (default 20)")
+    top.set_defaults(handler=cmd_top)
+
+    extract = sub.add_parser(
+        "extract", help="print authors and people found in pages or feeds (one JSON object a line)"
+    )
+    extract.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    extract.add_argument("--no-people", action="store_true", help="skip NER (bylines only)")
+    extract.set_defaults(handler=cmd_extract)
+
+    opml = sub.add_parser("import-opml", help="add the feeds of an OPML file to the sources file")
+    opml.add_argument("file", type=Path)
+    opml.add_argument("--industry", required=True)
+    opml.add_argument(
+        "--print",
+        dest="print_only",
+        action="store_true",
+        help="print the new sources YAML instead of writing it",
+    )
+    opml.set_defaults(handler=cmd_import_opml)
+
+    ev = sub.add_parser("eval", help="benchmarks on real-world data (../shared/eval)")
+    ev.add_argument("what", choices=["authors", "ner"])
+    ev.add_argument("rest", nargs=argparse.REMAINDER)
+    ev.set_defaults(handler=cmd_eval)
+    return parser
+
+
+# ------------------------------------------------------------------------------ run
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    settings = Settings.from_env()
+    if getattr(args, "reextract", False):
+        reset_extraction(settings)
+    ok = run_nightly(settings)
+    print_summary(settings)
+    return 0 if ok else 1
+
+
+def reset_extraction(settings: Settings) -> None:
+    """Forget what was extracted so documents and mentions are rebuilt from stored pages."""
+    from innercircle import warehouse
+
+    with warehouse.connect(warehouse.working_path(settings.warehouse_path)) as con:
+        con.execute("DELETE FROM documents")
+        con.execute("DELETE FROM mention_extractions")
+
+
+def run_nightly(settings: Settings) -> bool:
+    """Execute the nightly job in this process with a live progress line."""
+    from innercircle import progress
+    from pipelines.definitions import build_resources, defs
+
+    job = defs.get_job_def("nightly")
+    progress.set_sink(progress.TerminalProgress())
+    logging.getLogger("dagster").setLevel(logging.WARNING)
+    try:
+        with _instance() as instance:
+            result = job.execute_in_process(
+                instance=instance,
+                resources=build_resources(settings),
+                raise_on_error=False,
+                run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+            )
+    finally:
+        progress.set_sink(None)
+    if not result.success:
+        for event in result.all_events:
+            if event.is_failure and event.event_specific_data is not None:
+                error = getattr(event.event_specific_data, "error", None)
+                if error is not None:
+                    print(f"step {event.step_key} failed: {error.message.strip()}", file=sys.stderr)
+    return result.success
+
+
+def _instance():
+    import contextlib
+
+    import dagster as dg
+
+    if os.environ.get("DAGSTER_HOME"):
+        return dg.DagsterInstance.get()
+    return contextlib.nullcontext(dg.DagsterInstance.ephemeral())
+
+
+def print_summary(settings: Settings, per_industry: int = 10) -> None:
+    from innercircle import warehouse
+
+    work = warehouse.working_path(settings.warehouse_path)
+    if not work.exists():
+        return
+    with warehouse.connect(work) as con:
+        n_sources, n_industries = con.execute(
+            "SELECT count(DISTINCT url), count(DISTINCT industry) FROM sources"
+        ).fetchone()
+        run_id = con.execute("SELECT arg_max(run_id, fetched_at) FROM crawl_log").fetchone()[0]
+        outcomes = con.execute(
+            "SELECT outcome, count(*) FROM crawl_log WHERE run_id = $r GROUP BY 1 ORDER BY 2 DESC",
+            {"r": run_id},
+        ).fetchall()
+        docs = con.execute("SELECT count(*) FROM documents").fetchone()[0]
+        people = con.execute("SELECT count(*) FROM people").fetchone()[0]
+        mentions = con.execute("SELECT count(*) FROM mentions").fetchone()[0]
+        print()
+        print(f"sources     {n_sources} in {n_industries} industries")
+        print("fetches     " + (", ".join(f"{n} {o}" for o, n in outcomes) or "none"))
+        print(f"documents   {docs}    mentions {mentions}    people {people}")
+        print(f"warehouse   {settings.warehouse_path}")
+        print()
+        print_top(con, None, per_industry)
+
+
+def print_top(con, industry: str | None, limit: int) -> None:
+    rows = con.execute(
+        """
+        SELECT industry, rank, name, score, distinct_sources, authored_docs, mentioned_docs
+        FROM recurring_voices
+        WHERE ($industry IS NULL OR industry = $industry) AND rank <= $limit
+        ORDER BY industry, rank""",
+        {"industry": industry, "limit": limit},
+    ).fetchall()
+    if not rows:
+        print("no ranked voices" + (f" for industry {industry!r}" if industry else ""))
+        return
+    current = None
+    for ind, rank, name, score, srcs, authored, mentioned in rows:
+        if ind != current:
+            if current is not None:
+                print()
+            current = ind
+            print(f"{ind}")
+            print(
+                f"  {'rank':>4}  {'name':<28} {'score':>6}  {'sites':>5}  {'wrote':>5}  "
+                f"{'named':>5}"
+            )
+        print(
+            f"  {rank:>4}  {name[:28]:<28} {score:>6.2f}  {srcs:>5}  {authored:>5}  {mentioned:>5}"
+        )
+
+
+# ------------------------------------------------------------------------------ demo
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from innercircle.sampleweb import build_sample_web, serve
+
+    settings = Settings.from_env()
+    sources_path = settings.warehouse_path.parent / "demo-sources.yaml"
+    web = build_sample_web()
+    with serve(web, port=args.port) as server:
+        server.write_sources(sources_path)
+        print(
+            f"sample web: {len(web.hosts)} sites on 127.0.0.x:{server.port}; "
+            f"sources in {sources_path}",
+            file=sys.stderr,
+        )
+        os.environ.update(
+            {
+                "INNERCIRCLE_SOURCES": str(sources_path),
+                "INNERCIRCLE_ALLOW_PRIVATE_NETWORKS": "1",
+                # The sample web is ours: no need to wait a second between its pages.
+                "INNERCIRCLE_HOST_RATE": os.environ.get("INNERCIRCLE_HOST_RATE", "50"),
+            }
+        )
+        settings = Settings.from_env()
+        ok = run_nightly(settings)
+    print_summary(settings)
+    return 0 if ok else 1
+
+
+# ------------------------------------------------------------------------------ top
+
+
+def cmd_top(args: argparse.Namespace) -> int:
+    from innercircle import warehouse
+
+    settings = Settings.from_env()
+    with warehouse.connect(settings.warehouse_path, read_only=True) as con:
+        print_top(con, args.industry, args.limit)
+    return 0
+
+
+# -------------------------------------------------------------------------- extract
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from innercircle.extract.files import extract_files
+
+    finder = None
+    if not args.no_people:
+        from innercircle.extract.people import PersonFinder
+
+        finder = PersonFinder(Settings.from_env().spacy_model)
+    failed = 0
+    for record in extract_files(list(args.files), finder):
+        failed += record.get("kind") == "error"
+        print(json.dumps(record, ensure_ascii=False), flush=True)
+    return 1 if failed else 0
+
+
+# ----------------------------------------------------------------------------- opml
+
+
+def cmd_import_opml(args: argparse.Namespace) -> int:
+    from innercircle.opml import feeds_from_opml, merge_feeds_into_sources
+
+    settings = Settings.from_env()
+    feeds = feeds_from_opml(args.file.read_bytes())
+    existing = settings.sources_path.read_text("utf-8") if settings.sources_path.exists() else ""
+    merged = merge_feeds_into_sources(existing, args.industry, [url for _title, url in feeds])
+    if args.print_only:
+        sys.stdout.write(merged)
+    else:
+        from innercircle.sources import parse_sources
+
+        parse_sources(merged, str(settings.sources_path))  # never write a file we can't read
+        settings.sources_path.write_text(merged, "utf-8")
+        print(
+            f"added {len(feeds)} feeds under {args.industry!r} in {settings.sources_path}",
+            file=sys.stderr,
+        )
+    return 0
+
+
+# ----------------------------------------------------------------------------- eval
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    if args.what == "authors":
+        from innercircle.evaluation.authors import main as eval_main
+    else:
+        from innercircle.evaluation.ner import main as eval_main
+    return eval_main(args.rest)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

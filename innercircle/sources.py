@@ -1,0 +1,128 @@
+"""Read and validate the sources file: which feeds, sites and author pages each industry reads.
+
+Validation walks the YAML node tree rather than the loaded dict so every error can name
+the line a user has to fix.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+from innercircle.errors import SourcesFileError
+from innercircle.model import Source
+
+SOURCE_KINDS = {"feeds": "feed", "sites": "site", "authors": "author"}
+
+
+def load_sources(path: Path | str) -> list[Source]:
+    """Return every (industry, kind, url) the file lists, in file order, without duplicates."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SourcesFileError(
+            str(path), "sources file not found (set INNERCIRCLE_SOURCES to point at yours)"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SourcesFileError(str(path), f"cannot read sources file: {exc}") from exc
+    return parse_sources(text, str(path))
+
+
+def parse_sources(text: str, name: str = "<sources>") -> list[Source]:
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        raise SourcesFileError(name, f"not valid YAML: {exc.problem}", line) from exc
+    except yaml.YAMLError as exc:
+        raise SourcesFileError(name, f"not valid YAML: {exc}") from exc
+    if root is None:
+        raise SourcesFileError(name, "the file is empty; expected a top-level 'industries:' key", 1)
+    industries = _mapping_value(root, "industries", name, "the top level")
+    if industries is None:
+        raise SourcesFileError(name, "missing top-level key 'industries:'", _line(root))
+    if not isinstance(industries, yaml.MappingNode):
+        raise SourcesFileError(
+            name,
+            "'industries' must be a mapping of industry name to its sources",
+            _line(industries),
+        )
+    sources: list[Source] = []
+    seen: set[Source] = set()
+    for key_node, value_node in industries.value:
+        industry = str(key_node.value).strip()
+        if not isinstance(key_node, yaml.ScalarNode) or not industry:
+            raise SourcesFileError(
+                name, "an industry name must be a non-empty string", _line(key_node)
+            )
+        if isinstance(value_node, yaml.ScalarNode) and value_node.value in ("", "~", "null"):
+            raise SourcesFileError(
+                name,
+                f"industry {industry!r} lists no sources (give feeds, sites or authors)",
+                _line(key_node),
+            )
+        if not isinstance(value_node, yaml.MappingNode):
+            raise SourcesFileError(
+                name,
+                f"industry {industry!r} must map 'feeds', 'sites' or 'authors' to lists",
+                _line(value_node),
+            )
+        for kind_node, urls_node in value_node.value:
+            kind_key = str(kind_node.value)
+            if kind_key not in SOURCE_KINDS:
+                raise SourcesFileError(
+                    name,
+                    f"unknown key {kind_key!r} under industry {industry!r} "
+                    "(expected feeds, sites or authors)",
+                    _line(kind_node),
+                )
+            if isinstance(urls_node, yaml.ScalarNode) and urls_node.value in ("", "~", "null"):
+                continue
+            if not isinstance(urls_node, yaml.SequenceNode):
+                raise SourcesFileError(
+                    name, f"'{kind_key}' of {industry!r} must be a list of URLs", _line(urls_node)
+                )
+            for url_node in urls_node.value:
+                url = _url(url_node, name)
+                source = Source(industry=industry, kind=SOURCE_KINDS[kind_key], url=url)
+                if source not in seen:
+                    seen.add(source)
+                    sources.append(source)
+    return sources
+
+
+def _url(node: yaml.Node, name: str) -> str:
+    if not isinstance(node, yaml.ScalarNode):
+        raise SourcesFileError(name, "each source must be a URL string", _line(node))
+    url = str(node.value).strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SourcesFileError(name, f"not an http(s) URL: {url!r}", _line(node))
+    return url
+
+
+def _mapping_value(node: yaml.Node, key: str, name: str, where: str) -> yaml.Node | None:
+    if not isinstance(node, yaml.MappingNode):
+        raise SourcesFileError(
+            name, f"{where} must be a mapping with an 'industries:' key", _line(node)
+        )
+    for key_node, value_node in node.value:
+        if getattr(key_node, "value", None) == key:
+            return value_node
+    return None
+
+
+def _line(node: yaml.Node) -> int:
+    return node.start_mark.line + 1
+
+
+def sources_to_yaml(sources: list[Source]) -> str:
+    """The inverse of :func:`parse_sources`, for writing generated sources files."""
+    doc: dict[str, dict[str, list[str]]] = {}
+    plural = {v: k for k, v in SOURCE_KINDS.items()}
+    for source in sources:
+        doc.setdefault(source.industry, {}).setdefault(plural[source.kind], []).append(source.url)
+    return yaml.safe_dump({"industries": doc}, sort_keys=False)

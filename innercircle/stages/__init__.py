@@ -1,0 +1,15 @@
+"""Stage logic: what each asset does, as plain functions over plain data.
+
+Each function takes what it needs (sources, cached state, a fetcher, a model) and
+returns rows for the warehouse; the Dagster assets only read inputs from DuckDB,
+call these, and write the results back.
+"""
+
+from collections.abc import Callable
+
+#: progress(stage, done, total, errors) — called as work completes; may be a no-op.
+Progress = Callable[[str, int, int, int], None]
+
+
+def no_progress(stage: str, done: int, total: int, errors: int) -> None:
+    return None

@@ -1,0 +1,353 @@
+"""Crawling stages: feeds (with autodiscovery), article pages and author pages.
+
+Every request's outcome becomes a crawl-log row; one broken source only ever costs its
+own rows. Conditional-GET validators come in from the warehouse and go back out.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from urllib.parse import urljoin, urlsplit
+
+from innercircle.feeds import FALLBACK_FEED_PATHS, discover_feeds, parse_feed
+from innercircle.fetch import Fetcher, FetchRequest
+from innercircle.model import FetchResult, Source
+from innercircle.stages import Progress, no_progress
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def host_of(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+def content_hash(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+@dataclass
+class CacheEntry:
+    etag: str | None = None
+    last_modified: str | None = None
+    redirect_to: str | None = None
+
+
+@dataclass
+class CrawlOutput:
+    """Rows for the warehouse, grouped by table."""
+
+    crawl_log: list[dict] = field(default_factory=list)
+    http_cache: list[dict] = field(default_factory=list)
+    raw_pages: list[dict] = field(default_factory=list)
+    rows: dict[str, list[dict]] = field(default_factory=dict)
+
+    def add(self, table: str, row: dict) -> None:
+        self.rows.setdefault(table, []).append(row)
+
+    def record(self, run_id: str, stage: str, request_url: str, result: FetchResult) -> None:
+        """Log one fetch, and keep its validators and body when it succeeded."""
+        fetched_at = now_utc()
+        self.crawl_log.append(
+            {
+                "run_id": run_id,
+                "stage": stage,
+                "url": request_url,
+                "final_url": result.final_url,
+                "host": host_of(result.final_url or request_url),
+                "status": result.status,
+                "outcome": outcome_of(result),
+                "bytes": int(result.bytes_received),
+                "elapsed_ms": round(result.elapsed_s * 1000, 3),
+                "from_cache": bool(result.not_modified),
+                "attempts": int(result.attempts),
+                "error_class": result.error_class,
+                "error_message": (result.error_message or "")[:500] or None,
+                "fetched_at": fetched_at,
+            }
+        )
+        if result.ok and result.body is not None:
+            digest = content_hash(result.body)
+            self.raw_pages.append(
+                {
+                    "url": request_url,
+                    "content_type": result.content_type,
+                    "content_hash": digest,
+                    "body_gzip": gzip.compress(result.body, compresslevel=5),
+                    "fetched_at": fetched_at,
+                }
+            )
+        if result.ok or result.not_modified:
+            self.http_cache.append(
+                {
+                    "url": request_url,
+                    "final_url": result.final_url,
+                    "etag": result.etag,
+                    "last_modified": result.last_modified,
+                    "status": result.status,
+                    "content_hash": content_hash(result.body) if result.body else None,
+                    "redirect_to": result.permanent_redirect,
+                    "fetched_at": fetched_at,
+                }
+            )
+
+
+def outcome_of(result: FetchResult) -> str:
+    if result.not_modified:
+        return "not_modified"
+    if result.ok:
+        return "ok"
+    if result.status is not None and result.error_class in (None, "http_error"):
+        return "http_error"
+    return "error"
+
+
+def describe_error(result: FetchResult) -> str:
+    if result.error_message:
+        return f"{result.error_class}: {result.error_message}"
+    return f"HTTP {result.status}"
+
+
+def _request(url: str, cache: Mapping[str, CacheEntry]) -> FetchRequest:
+    entry = cache.get(url)
+    if entry is None:
+        return FetchRequest(url)
+    target = entry.redirect_to or url
+    if entry.redirect_to:  # validators belong to the old URL's response; ask the new URL plainly
+        return FetchRequest(target)
+    return FetchRequest(target, etag=entry.etag, last_modified=entry.last_modified)
+
+
+def _fetch(
+    fetcher: Fetcher,
+    urls: Sequence[str],
+    cache: Mapping[str, CacheEntry],
+    stage: str,
+    progress: Progress,
+) -> dict[str, FetchResult]:
+    done = errors = 0
+    total = len(urls)
+    progress(stage, 0, total, 0)
+
+    def tick(_req: FetchRequest, result: FetchResult) -> None:
+        nonlocal done, errors
+        done += 1
+        if not (result.ok or result.not_modified):
+            errors += 1
+        progress(stage, done, total, errors)
+
+    results = fetcher.fetch_all([_request(u, cache) for u in urls], on_result=tick)
+    return dict(zip(urls, results, strict=True))
+
+
+# --------------------------------------------------------------------------- feeds
+
+
+def crawl_feeds(
+    sources: Iterable[Source],
+    fetcher: Fetcher,
+    cache: Mapping[str, CacheEntry],
+    known_feeds: Mapping[str, str],
+    run_id: str,
+    progress: Progress = no_progress,
+    previous_feeds: Mapping[tuple[str, str], Mapping] | None = None,
+) -> CrawlOutput:
+    """Fetch every listed feed, and each site's feed found by autodiscovery.
+
+    ``known_feeds`` maps a site URL to the feed found for it last time, used when the
+    homepage answers 304 Not Modified.
+    """
+    out = CrawlOutput()
+    previous_feeds = previous_feeds or {}
+    listed = sorted({s.url for s in sources if s.kind == "feed"})
+    sites = sorted({s.url for s in sources if s.kind == "site"})
+    checked_at = now_utc()
+
+    # 1. Site homepages -> feed URLs.
+    feed_for_source: dict[str, tuple[str, str]] = {u: (u, "listed") for u in listed}
+    homepage_results = _fetch(fetcher, sites, cache, "discover", progress)
+    fallback_needed: list[str] = []
+    for site, result in homepage_results.items():
+        out.record(run_id, "feeds", site, result)
+        if result.not_modified and site in known_feeds:
+            feed_for_source[site] = (known_feeds[site], "autodiscovered")
+        elif result.ok and result.body:
+            found = discover_feeds(result.body, result.final_url or site)
+            if found:
+                feed_for_source[site] = (found[0], "autodiscovered")
+            else:
+                fallback_needed.append(site)
+        else:
+            out.add(
+                "feeds",
+                _feed_row(
+                    site,
+                    "",
+                    "autodiscovered",
+                    checked_at,
+                    status="error",
+                    error=describe_error(result),
+                ),
+            )
+
+    # 2. Common feed paths for homepages that advertise none.
+    for site in fallback_needed:
+        candidates = [urljoin(site, p) for p in FALLBACK_FEED_PATHS]
+        results = fetcher.fetch_all([FetchRequest(u) for u in candidates])
+        for url, result in zip(candidates, results, strict=True):
+            out.record(run_id, "feeds", url, result)
+            if result.ok and result.body and not parse_feed(result.body, url).error:
+                feed_for_source[site] = (url, "fallback_path")
+                break
+        else:
+            out.add(
+                "feeds",
+                _feed_row(
+                    site,
+                    "",
+                    "autodiscovered",
+                    checked_at,
+                    status="error",
+                    error="no feed advertised and none at common paths",
+                ),
+            )
+
+    # 3. The feeds themselves.
+    feed_urls = sorted({f for f, _ in feed_for_source.values()})
+    feed_results = _fetch(fetcher, feed_urls, cache, "feeds", progress)
+    for url, result in feed_results.items():
+        out.record(run_id, "feeds", url, result)
+    entries_seen: set[tuple[str, str]] = set()
+    for source_url, (feed_url, via) in sorted(feed_for_source.items()):
+        result = feed_results[feed_url]
+        if result.not_modified:
+            previous = dict(previous_feeds.get((source_url, feed_url)) or {})
+            row = _feed_row(source_url, feed_url, via, checked_at, status="not_modified")
+            for column in ("title", "site_link", "format", "entries"):
+                if previous.get(column) is not None:
+                    row[column] = previous[column]
+            out.add("feeds", row)
+            continue
+        if not result.ok or not result.body:
+            out.add(
+                "feeds",
+                _feed_row(
+                    source_url,
+                    feed_url,
+                    via,
+                    checked_at,
+                    status="error",
+                    error=describe_error(result),
+                ),
+            )
+            continue
+        parsed = parse_feed(result.body, result.final_url or feed_url, result.content_type)
+        status = "error" if parsed.error else ("warning" if parsed.warning else "ok")
+        out.add(
+            "feeds",
+            _feed_row(
+                source_url,
+                feed_url,
+                via,
+                checked_at,
+                status=status,
+                error=parsed.error or parsed.warning,
+                title=parsed.title,
+                site_link=parsed.link,
+                format=parsed.format,
+                entries=len(parsed.entries),
+            ),
+        )
+        for entry in parsed.entries:
+            if not entry.url or (feed_url, entry.url) in entries_seen:
+                continue
+            entries_seen.add((feed_url, entry.url))
+            out.add(
+                "feed_entries",
+                {
+                    "feed_url": feed_url,
+                    "url": entry.url,
+                    "title": entry.title,
+                    "published_at": _naive(entry.published),
+                    "updated_at": _naive(entry.updated),
+                    "raw_authors": list(entry.raw_authors),
+                    "feed_authors": list(parsed.feed_authors),
+                    "first_seen_at": checked_at,
+                    "last_seen_at": checked_at,
+                },
+            )
+    return out
+
+
+def _feed_row(
+    source_url: str,
+    feed_url: str,
+    via: str,
+    checked_at: datetime,
+    *,
+    status: str,
+    error: str | None = None,
+    title: str | None = None,
+    site_link: str | None = None,
+    format: str | None = None,
+    entries: int = 0,
+) -> dict:
+    return {
+        "source_url": source_url,
+        "feed_url": feed_url,
+        "via": via,
+        "title": title,
+        "site_link": site_link,
+        "format": format,
+        "entries": entries,
+        "status": status,
+        "error": (error or "")[:500] or None,
+        "checked_at": checked_at,
+    }
+
+
+def _naive(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value
+
+
+# --------------------------------------------------------------- pages (articles, authors)
+
+
+def crawl_pages(
+    urls: Sequence[str],
+    fetcher: Fetcher,
+    cache: Mapping[str, CacheEntry],
+    run_id: str,
+    stage: str,
+    progress: Progress = no_progress,
+) -> tuple[CrawlOutput, dict[str, FetchResult]]:
+    """Fetch pages (conditionally, where validators are known) and log every outcome."""
+    out = CrawlOutput()
+    results = _fetch(fetcher, list(urls), cache, stage, progress)
+    for url, result in results.items():
+        out.record(run_id, stage, url, result)
+    return out, results
+
+
+def page_state_row(url: str, result: FetchResult, previous_hash: str | None) -> dict:
+    """A row for ``articles``/``author_pages``: the page's fetch state after this run."""
+    ok_body = result.ok and result.body is not None
+    return {
+        "url": url,
+        "final_url": result.final_url,
+        "host": host_of(url),
+        "status": result.status,
+        "outcome": outcome_of(result),
+        "content_hash": content_hash(result.body) if ok_body else previous_hash,
+        "error": None if (result.ok or result.not_modified) else describe_error(result)[:500],
+        "fetched_at": now_utc(),
+    }

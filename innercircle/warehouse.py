@@ -1,0 +1,142 @@
+"""The DuckDB warehouse: schema, bulk writes, and safe publishing for readers.
+
+DuckDB allows one writer per file, and a reader holding the file open would block the
+nightly run (or be blocked by it). So the run writes a *working* file beside the public
+one and, when it has finished, publishes a checkpointed copy with an atomic rename.
+Analysts open the public file (read-only); whatever they hold open stays a complete,
+consistent earlier version until they reconnect. Nothing ever writes the public file
+in place.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from innercircle.settings import PROJECT_ROOT
+
+SCHEMA_DIR = PROJECT_ROOT / "warehouse" / "schema"
+
+
+def working_path(public_path: Path) -> Path:
+    """Where the run writes: ``innercircle.duckdb`` -> ``innercircle.work.duckdb``."""
+    return public_path.with_name(public_path.stem + ".work" + public_path.suffix)
+
+
+def published_path(work: Path) -> Path:
+    """The inverse of :func:`working_path`."""
+    stem = work.stem.removesuffix(".work")
+    return work.with_name(stem + work.suffix)
+
+
+def schema_statements() -> list[str]:
+    """The DDL from ``warehouse/schema/*.sql``, in file order."""
+    files = sorted(SCHEMA_DIR.glob("*.sql"))
+    if not files:
+        raise FileNotFoundError(
+            f"no schema files in {SCHEMA_DIR}; install innercircle from its source tree "
+            "(pip install -e .) so warehouse/schema is found"
+        )
+    return [f.read_text(encoding="utf-8") for f in files]
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    for sql in schema_statements():
+        con.execute(sql)
+
+
+@contextlib.contextmanager
+def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open a warehouse file; writers get the schema created or brought up to date."""
+    path = Path(path)
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    elif not path.exists():
+        raise FileNotFoundError(
+            f"no warehouse at {path}: run `innercircle run` (or `make demo`) first, "
+            "or set INNERCIRCLE_WAREHOUSE"
+        )
+    con = duckdb.connect(str(path), read_only=read_only)
+    try:
+        if not read_only:
+            ensure_schema(con)
+        yield con
+    finally:
+        con.close()
+
+
+def prepare_working_copy(public_path: Path) -> Path:
+    """Start the working file from the last published warehouse if there is no working file.
+
+    The working file normally persists between runs (it holds the crawl state); this
+    covers a fresh checkout given only a published file.
+    """
+    work = working_path(public_path)
+    if not work.exists() and public_path.exists():
+        work.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(public_path, work)
+    return work
+
+
+def publish(work: Path, public_path: Path) -> Path:
+    """Checkpoint the working file and atomically replace the public file with a copy."""
+    con = duckdb.connect(str(work))
+    try:
+        ensure_schema(con)
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    tmp = public_path.with_name(f".{public_path.name}.{os.getpid()}.tmp")
+    shutil.copyfile(work, tmp)
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, public_path)
+    return public_path
+
+
+def to_arrow(rows: Sequence[dict], schema: pa.Schema) -> pa.Table:
+    return pa.Table.from_pylist(list(rows), schema=schema)
+
+
+def insert(
+    con: duckdb.DuckDBPyConnection, table: str, data: pa.Table, replace: bool = False
+) -> int:
+    """Bulk insert an Arrow table by column name (``INSERT OR REPLACE`` when ``replace``)."""
+    if data.num_rows == 0:
+        return 0
+    view = f"_ingest_{table}"
+    con.register(view, data)
+    try:
+        verb = "INSERT OR REPLACE INTO" if replace else "INSERT INTO"
+        con.execute(f"{verb} {table} BY NAME SELECT * FROM {view}")
+    finally:
+        con.unregister(view)
+    return data.num_rows
+
+
+def replace_where(
+    con: duckdb.DuckDBPyConnection, table: str, key: str, data: pa.Table, keys: Sequence
+) -> int:
+    """Delete the rows whose ``key`` is in ``keys``, then insert ``data``: idempotent upserts."""
+    if keys:
+        con.register("_keys", pa.table({"k": pa.array(list(keys))}))
+        try:
+            con.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT k FROM _keys)")
+        finally:
+            con.unregister("_keys")
+    return insert(con, table, data)
+
+
+def replace_all(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table) -> int:
+    con.execute(f"DELETE FROM {table}")
+    return insert(con, table, data)
+
+
+def row_count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]

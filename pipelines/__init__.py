@@ -1,0 +1,1 @@
+"""innercircle's Dagster code location: Definitions, jobs, schedules and sensors."""

@@ -1,0 +1,69 @@
+"""The code location ``dagster dev`` loads (see ``[tool.dagster]`` in pyproject.toml)."""
+
+from __future__ import annotations
+
+import os
+
+import dagster as dg
+
+from assets.checks import ALL_CHECKS
+from assets.crawl import articles, author_pages, feeds, sources
+from assets.extraction import documents, mentions
+from assets.ranking import people, published_warehouse, recurring_voices
+from assets.resources import HttpFetcherResource, NerModelResource, WarehouseResource
+from innercircle import warehouse
+from innercircle.settings import Settings, env_flag
+
+ALL_ASSETS = [
+    sources,
+    feeds,
+    author_pages,
+    articles,
+    documents,
+    mentions,
+    people,
+    recurring_voices,
+    published_warehouse,
+]
+
+#: Steps are few and each is busy in its own right (the crawler is concurrent inside),
+#: and every one of them writes DuckDB, so one process runs them one after another.
+nightly_job = dg.define_asset_job(
+    name="nightly",
+    selection=dg.AssetSelection.assets(*ALL_ASSETS),
+    executor_def=dg.in_process_executor,
+    description="Crawl every source, extract people, resolve and rank them, publish the warehouse.",
+)
+
+nightly_schedule = dg.ScheduleDefinition(
+    job=nightly_job,
+    cron_schedule="0 2 * * *",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    description="Every night at 02:00: a fresh ranking by morning.",
+)
+
+
+def build_resources(settings: Settings | None = None) -> dict:
+    settings = settings or Settings.from_env()
+    return {
+        "warehouse_db": WarehouseResource(
+            database=str(warehouse.working_path(settings.warehouse_path))
+        ),
+        "http": HttpFetcherResource(
+            user_agent=settings.user_agent,
+            allow_private_networks=settings.allow_private_networks,
+            per_host_rate=float(os.environ.get("INNERCIRCLE_HOST_RATE") or 1.0),
+            per_host_connections=int(os.environ.get("INNERCIRCLE_HOST_CONNECTIONS") or 2),
+            respect_robots=not env_flag("INNERCIRCLE_IGNORE_ROBOTS"),
+        ),
+        "ner": NerModelResource(model=settings.spacy_model),
+    }
+
+
+defs = dg.Definitions(
+    assets=ALL_ASSETS,
+    asset_checks=ALL_CHECKS,
+    jobs=[nightly_job],
+    schedules=[nightly_schedule],
+    resources=build_resources(),
+)

@@ -1,0 +1,49 @@
+-- Extraction stage tables: readable documents and the people named in them.
+
+-- One row per readable document (an article page or an author page).
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id         VARCHAR PRIMARY KEY,    -- stable: derived from the URL
+    url            VARCHAR NOT NULL,
+    host           VARCHAR NOT NULL,       -- the site: what "distinct sources" counts
+    kind           VARCHAR NOT NULL,       -- 'article' | 'author_page'
+    title          VARCHAR,
+    published_at   TIMESTAMP,              -- page date, else feed date, else first fetch
+    content_hash   VARCHAR NOT NULL,       -- of the raw page: unchanged hash, no re-extraction
+    text_chars     INTEGER NOT NULL,
+    text           VARCHAR,                -- main text only (no navigation, footers, comments)
+    byline         VARCHAR[] NOT NULL,     -- author names found on the page or in the feed
+    byline_origin  VARCHAR,                -- where the byline came from: 'page' | 'feed' | 'author_page'
+    extracted_at   TIMESTAMP NOT NULL
+);
+
+-- Which industries each document counts for (through the sources that led to it).
+CREATE TABLE IF NOT EXISTS document_industries (
+    doc_id         VARCHAR NOT NULL,
+    industry       VARCHAR NOT NULL,
+    source_url     VARCHAR NOT NULL,
+    PRIMARY KEY (doc_id, industry, source_url)
+);
+
+-- A person named in a document: as an author (byline) or mentioned in the text.
+CREATE TABLE IF NOT EXISTS mentions (
+    mention_id     VARCHAR PRIMARY KEY,    -- stable: derived from doc, role, name and position
+    doc_id         VARCHAR NOT NULL,
+    name           VARCHAR NOT NULL,       -- normalised name (in-document short forms expanded)
+    name_key       VARCHAR NOT NULL,       -- lowercase, ASCII-folded; joins person_aliases.alias_key
+    surface        VARCHAR NOT NULL,       -- as written
+    role           VARCHAR NOT NULL,       -- 'author' | 'mentioned'
+    origin         VARCHAR NOT NULL,       -- 'feed' | 'page' | 'author_page' | 'ner'
+    quoted         BOOLEAN NOT NULL,       -- the person is quoted ("...", said Name)
+    snippet        VARCHAR,                -- the sentence (trimmed) that names the person
+    content_hash   VARCHAR NOT NULL        -- of the document version this came from
+);
+
+-- Which version of each document the mentions were extracted from: an unchanged
+-- document is never sent through NER again.
+CREATE TABLE IF NOT EXISTS mention_extractions (
+    doc_id         VARCHAR PRIMARY KEY,
+    content_hash   VARCHAR NOT NULL,
+    mentions       INTEGER NOT NULL,
+    model          VARCHAR NOT NULL,       -- the spaCy model used (INNERCIRCLE_SPACY_MODEL)
+    extracted_at   TIMESTAMP NOT NULL
+);

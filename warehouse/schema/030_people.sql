@@ -1,0 +1,56 @@
+-- Resolution and ranking tables.
+
+-- One row per resolved person. person_id is stable across runs for the same person.
+CREATE TABLE IF NOT EXISTS people (
+    person_id      VARCHAR PRIMARY KEY,
+    name           VARCHAR NOT NULL,       -- display name (the fullest common form)
+    name_key       VARCHAR NOT NULL,
+    aliases        INTEGER NOT NULL,
+    documents      INTEGER NOT NULL,
+    profiles       VARCHAR[] NOT NULL,     -- profile links from author pages
+    first_seen     TIMESTAMP,
+    last_seen      TIMESTAMP
+);
+
+-- Every surface form (normalised key) and the person it resolves to.
+CREATE TABLE IF NOT EXISTS person_aliases (
+    alias_key      VARCHAR PRIMARY KEY,    -- joins mentions.name_key
+    alias          VARCHAR NOT NULL,       -- the most common way it is written
+    person_id      VARCHAR NOT NULL,
+    mentions       INTEGER NOT NULL,
+    documents      INTEGER NOT NULL,
+    hosts          VARCHAR[] NOT NULL,     -- where it was seen
+    rule           VARCHAR NOT NULL        -- why it maps there: 'exact', 'middle_initial', 'nickname', 'surname_unique', ...
+);
+
+-- The inner circle: one row per (industry, person), ranked. Signals are kept as columns
+-- so analysts can re-weight them in SQL.
+CREATE TABLE IF NOT EXISTS recurring_voices (
+    industry          VARCHAR NOT NULL,
+    rank              INTEGER NOT NULL,    -- 1 = most influential in the industry
+    person_id         VARCHAR NOT NULL,
+    name              VARCHAR NOT NULL,
+    score             DOUBLE NOT NULL,
+    authored_docs     INTEGER NOT NULL,    -- documents the person wrote
+    mentioned_docs    INTEGER NOT NULL,    -- documents that mention the person (not as author)
+    quoted_docs       INTEGER NOT NULL,    -- documents that quote the person
+    distinct_sources  INTEGER NOT NULL,    -- distinct sites carrying the person (breadth)
+    citing_authors    INTEGER NOT NULL,    -- distinct authors who mention the person
+    distinct_weeks    INTEGER NOT NULL,    -- ISO weeks in which the person appears
+    max_source_share  DOUBLE NOT NULL,     -- share of evidence from the single biggest site
+    first_seen        TIMESTAMP,
+    last_seen         TIMESTAMP,
+    reasons           VARCHAR NOT NULL,    -- the score explained in words
+    ranked_at         TIMESTAMP NOT NULL,
+    PRIMARY KEY (industry, person_id)
+);
+
+-- A dated snapshot of each run's ranking, for trends.
+CREATE TABLE IF NOT EXISTS voice_history (
+    snapshot_date     DATE NOT NULL,
+    industry          VARCHAR NOT NULL,
+    person_id         VARCHAR NOT NULL,
+    rank              INTEGER NOT NULL,
+    score             DOUBLE NOT NULL,
+    PRIMARY KEY (snapshot_date, industry, person_id)
+);
