@@ -1,0 +1,103 @@
+"""Article prose: templated sentences that name, quote and then re-mention people.
+
+Each person's first mention in a document is a full name in the blog's spelling;
+later ones are the surname only, as newspapers write, so that in-document joining
+of "Vasquez" to "Dr. Helena R. Vasquez" is exercised.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+from . import vocab
+from .cast import Persona
+
+
+@dataclass
+class Featured:
+    person: Persona
+    role: str  # "subject" | "quoted" | "mentioned" | "heavy"
+
+
+@dataclass
+class Prose:
+    paragraphs: list[str]
+    surfaces: dict[str, list[str]] = field(default_factory=dict)  # canonical -> as written
+    quoted: list[str] = field(default_factory=list)
+
+
+def _fill(template: str, **kw: str) -> str:
+    topic = kw.get("topic", "")
+    return template.format(Topic=topic[:1].upper() + topic[1:], **kw)
+
+
+class _Writer:
+    def __init__(self, rng: random.Random, host: str, industry: str, topic: str) -> None:
+        self.rng = rng
+        self.host = host
+        self.industry = industry
+        self.topic = topic
+        self.prose = Prose([])
+
+    def _say(self, template: str, person: Persona | None = None, short: bool = False) -> str:
+        kw = {
+            "topic": self.topic,
+            "event": self.rng.choice(vocab.INDUSTRY_EVENTS[self.industry]),
+            "q": _fill(self.rng.choice(vocab.QUOTES), topic=self.topic),
+            "claim": _fill(self.rng.choice(vocab.CLAIMS), topic=self.topic),
+        }
+        if person is not None:
+            kw["full"] = person.form(self.host)
+            kw["short"] = person.short(self.host)
+            kw["role"] = person.role
+            self.prose.surfaces.setdefault(person.name, []).append(
+                kw["short"] if short else kw["full"]
+            )
+            if "{q}" in template and person.name not in self.prose.quoted:
+                self.prose.quoted.append(person.name)
+        return _fill(template, **kw)
+
+    def filler(self) -> str:
+        return self._say(self.rng.choice(vocab.FILLER))
+
+    def block(self, item: Featured) -> list[str]:
+        """Sentences about one person: full name first, then surname references."""
+        p, rng = item.person, self.rng
+        if item.role == "subject":
+            out = [self._say(rng.choice(vocab.INTRO), p)]
+            out.append(self._say(rng.choice(vocab.QUOTE_SHORT), p, short=True))
+            out.append(self._say(rng.choice(vocab.FOLLOW), p, short=True))
+        elif item.role == "quoted":
+            out = [self._say(rng.choice(vocab.QUOTE_FULL), p)]
+            if rng.random() < 0.6:
+                out.append(self._say(rng.choice(vocab.FOLLOW), p, short=True))
+        elif item.role == "heavy":
+            # Seven references in one article: the stuff of a one-source obsession.
+            out = [self._say(rng.choice(vocab.INTRO), p), self._say(vocab.QUOTE_FULL[0], p)]
+            for template in rng.sample(vocab.QUOTE_SHORT, 2) + rng.sample(vocab.FOLLOW, 3):
+                out.append(self._say(template, p, short=True))
+        else:
+            out = [self._say(rng.choice(vocab.MENTION), p)]
+            if rng.random() < 0.4:
+                out.append(self._say(rng.choice(vocab.FOLLOW), p, short=True))
+        return out
+
+
+def compose(rng: random.Random, host: str, industry: str, topic: str,
+            featured: list[Featured], orgs: list[str]) -> Prose:
+    """Paragraphs for one article: an opening, one paragraph per person, org asides."""
+    writer = _Writer(rng, host, industry, topic)
+    paragraphs = [[writer.filler(), writer.filler()]]
+    for item in featured:
+        sentences = writer.block(item)
+        if rng.random() < 0.5:
+            sentences.insert(0, writer.filler())
+        paragraphs.append(sentences)
+    for org in orgs:
+        sentence = _fill(rng.choice(vocab.ORG_SENTENCES), org=org, topic=topic,
+                         n=str(rng.randint(2, 90)))
+        paragraphs[rng.randrange(len(paragraphs))].append(sentence)
+    paragraphs.append([writer.filler(), writer.filler()])
+    writer.prose.paragraphs = [" ".join(s) for s in paragraphs]
+    return writer.prose
