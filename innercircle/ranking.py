@@ -135,7 +135,7 @@ def rank_voices(con: duckdb.DuckDBPyConnection, config: RankingConfig, as_of: da
         "w_weeks": WEIGHTS["distinct_weeks"],
         "w_quoted": WEIGHTS["quoted_docs"],
     }
-    table = con.execute(RANKING_SQL, params).fetch_arrow_table()
+    table = con.sql(RANKING_SQL, params=params).to_arrow_table()
     reasons = [explain(row) for row in table.to_pylist()]
     table = table.append_column("reasons", pa.array(reasons, pa.string()))
     ranked_at = pa.array([as_of] * table.num_rows, pa.timestamp("us"))

@@ -116,15 +116,15 @@ def mentions(
     sentence as evidence. Documents whose content is unchanged are not sent to NER again."""
     with warehouse_db.connect() as con:
         docs = (
-            con.execute(
+            con.sql(
                 """
             SELECT d.doc_id, d.text, d.byline, d.byline_origin, d.content_hash
             FROM documents d LEFT JOIN mention_extractions x USING (doc_id)
             WHERE x.doc_id IS NULL OR x.content_hash <> d.content_hash OR x.model <> $model
             ORDER BY d.doc_id""",
-                {"model": ner.model},
+                params={"model": ner.model},
             )
-            .fetch_arrow_table()
+            .to_arrow_table()
             .to_pylist()
         )
         context.log.info(f"{len(docs)} documents to extract people from with {ner.model}")

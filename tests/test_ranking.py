@@ -1,0 +1,119 @@
+"""The ranking favours breadth: many sites beat one site repeating a name."""
+
+from datetime import datetime, timedelta
+
+import duckdb
+import pyarrow as pa
+import pytest
+
+from innercircle import warehouse
+from innercircle.ranking import RankingConfig, rank_voices
+
+AS_OF = datetime(2026, 11, 1)
+
+
+class World:
+    """A tiny warehouse built mention by mention."""
+
+    def __init__(self):
+        self.con = duckdb.connect()
+        warehouse.ensure_schema(self.con)
+        self.docs, self.mentions, self.people = [], [], {}
+
+    def doc(self, host: str, authors=(), mentioned=(), days_ago: int = 1, industry="fintech"):
+        doc_id = f"d{len(self.docs)}"
+        self.docs.append({"doc_id": doc_id, "url": f"http://{host}/{doc_id}", "host": host,
+                          "kind": "article", "content_hash": doc_id, "text_chars": 0,
+                          "byline": list(authors),
+                          "published_at": AS_OF - timedelta(days=days_ago),
+                          "extracted_at": AS_OF, "industry": industry})
+        for role, names in (("author", authors), ("mentioned", mentioned)):
+            for name in names:
+                key = name.lower()
+                self.people[key] = name
+                self.mentions.append({"mention_id": f"m{len(self.mentions)}", "doc_id": doc_id,
+                                      "name": name, "name_key": key, "surface": name,
+                                      "role": role, "origin": "ner", "quoted": False,
+                                      "content_hash": doc_id})
+
+    def rank(self, **config) -> list[dict]:
+        rows = [dict(d) for d in self.docs]
+        industries = [{"doc_id": d["doc_id"], "industry": d.pop("industry"),
+                       "source_url": d["host"]} for d in rows]
+        warehouse.insert(self.con, "documents", pa.Table.from_pylist(rows))
+        warehouse.insert(self.con, "document_industries", pa.Table.from_pylist(industries))
+        warehouse.insert(self.con, "mentions", pa.Table.from_pylist(self.mentions))
+        aliases = [{"alias_key": k, "alias": n, "person_id": k, "mentions": 1, "documents": 1,
+                    "hosts": [], "rule": "exact"} for k, n in self.people.items()]
+        warehouse.insert(self.con, "person_aliases", pa.Table.from_pylist(aliases))
+        people = [{"person_id": k, "name": n, "name_key": k, "aliases": 1, "documents": 1,
+                   "profiles": []} for k, n in self.people.items()]
+        warehouse.insert(self.con, "people", pa.Table.from_pylist(people))
+        return rank_voices(self.con, RankingConfig(**config), AS_OF).to_pylist()
+
+
+def names(rows, industry="fintech"):
+    return [r["name"] for r in rows if r["industry"] == industry]
+
+
+def test_a_voice_many_sites_carry_outranks_a_single_site_prolific_writer():
+    w = World()
+    for i in range(40):  # one blogger, forty posts, one site, mentioning himself nowhere else
+        w.doc("solo.example", authors=["Sol Blogger"], days_ago=i)
+    for i, host in enumerate(["a.example", "b.example", "c.example", "d.example"]):
+        w.doc(host, authors=[f"Writer {i}"], mentioned=["Ada Broad"], days_ago=7 * i)
+    rows = w.rank()
+    assert names(rows).index("Ada Broad") < names(rows).index("Sol Blogger")
+    solo = next(r for r in rows if r["name"] == "Sol Blogger")
+    assert solo["distinct_sources"] == 1 and solo["max_source_share"] == 1.0
+    assert "single source" in solo["reasons"]
+
+
+def test_a_name_one_site_repeats_fifty_times_does_not_outrank_a_broad_voice():
+    w = World()
+    for i in range(50):
+        w.doc("loud.example", authors=["Lou Host"], mentioned=["Rex Repeated"], days_ago=i)
+    for i, host in enumerate(["a.example", "b.example", "c.example"]):
+        w.doc(host, authors=[f"Writer {i}"], mentioned=["Ada Broad"], days_ago=10 * i)
+    rows = w.rank()
+    assert names(rows).index("Ada Broad") < names(rows).index("Rex Repeated")
+
+
+def test_signals_are_counted_per_document_and_author():
+    w = World()
+    w.doc("a.example", authors=["Ann Author"], mentioned=["Ada Broad"], days_ago=1)
+    w.doc("b.example", authors=["Ben Author"], mentioned=["Ada Broad"], days_ago=8)
+    w.doc("b.example", authors=["Ada Broad"], days_ago=15)
+    ada = next(r for r in w.rank() if r["name"] == "Ada Broad")
+    assert (ada["authored_docs"], ada["mentioned_docs"], ada["distinct_sources"]) == (1, 2, 2)
+    assert ada["citing_authors"] == 2
+    assert ada["distinct_weeks"] == 3
+
+
+def test_recency_decay_makes_a_quiet_voice_fade():
+    w = World()
+    for i, host in enumerate(["a.example", "b.example", "c.example"]):
+        w.doc(host, authors=[f"W{i}"], mentioned=["Fresh Voice"], days_ago=2 + i)
+        w.doc(host, authors=[f"V{i}"], mentioned=["Old Voice"], days_ago=400 + i)
+    rows = w.rank(half_life_days=30)
+    fresh, old = (next(r for r in rows if r["name"] == n) for n in ("Fresh Voice", "Old Voice"))
+    assert fresh["score"] > old["score"]
+
+
+def test_ranks_are_per_industry_and_cut_at_top_n():
+    w = World()
+    for i in range(5):
+        w.doc(f"s{i}.example", authors=[f"Person {i}"], industry="fintech")
+        w.doc(f"t{i}.example", authors=[f"Other {i}"], industry="climate")
+    rows = w.rank(top_n=3)
+    for industry in ("fintech", "climate"):
+        assert [r["rank"] for r in rows if r["industry"] == industry] == [1, 2, 3]
+
+
+@pytest.mark.parametrize("top_n", [1, 150])
+def test_each_person_appears_once_per_industry(top_n):
+    w = World()
+    w.doc("a.example", authors=["Ann"], mentioned=["Ann", "Bob Two"])
+    rows = w.rank(top_n=top_n)
+    keys = [(r["industry"], r["person_id"]) for r in rows]
+    assert len(keys) == len(set(keys))
