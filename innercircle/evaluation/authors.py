@@ -1,0 +1,234 @@
+"""Author extraction benchmark: our extractor beside trafilatura, same pages, same run.
+
+Reads ``articles/authors.jsonl`` from the shared evaluation data (see its README).
+Names are compared as :func:`~innercircle.extract.names.name_key` sets per page;
+scores are micro-averaged over names. A page whose expected answer is "no author"
+(``has_author: false``) counts one false positive for every name returned, so an
+extractor that guesses is penalised. Figures are reported on the gold sources
+(hand-annotated) and on all pages, with pages per second for each extractor
+(parsing included, since both extractors parse the HTML themselves).
+
+Usage: ``python -m innercircle.evaluation.authors PATH/authors.jsonl [--errors N]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import logging
+import re
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from innercircle.extract.names import name_key
+from innercircle.extract.page import extract_page
+
+GOLD_SOURCES = frozenset({"trafilatura-eval", "postlight-parser"})
+
+
+@dataclass
+class Score:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    no_author_pages: int = 0
+    false_on_no_author: int = 0  # names returned on pages with has_author false
+    pages_with_false_author: int = 0
+
+    def add(self, expected: set[str], predicted: set[str], has_author: bool) -> None:
+        if not has_author:
+            self.no_author_pages += 1
+            self.fp += len(predicted)
+            self.false_on_no_author += len(predicted)
+            self.pages_with_false_author += bool(predicted)
+            return
+        self.tp += len(expected & predicted)
+        self.fp += len(predicted - expected)
+        self.fn += len(expected - predicted)
+
+    def figures(self) -> dict[str, float | int]:
+        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        return {
+            "precision": round(p, 4),
+            "recall": round(r, 4),
+            "f1": round(f, 4),
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+            "no_author_pages": self.no_author_pages,
+            "false_authors_on_no_author_pages": self.false_on_no_author,
+            "no_author_pages_with_false_author": self.pages_with_false_author,
+        }
+
+
+@dataclass
+class Run:
+    name: str
+    gold: Score = field(default_factory=Score)
+    all: Score = field(default_factory=Score)
+    seconds: float = 0.0
+    errors: list[dict] = field(default_factory=list)
+
+
+def ours(html: bytes, url: str) -> list[str]:
+    """Every byline name our page extractor returns (persons, organisations and handles)."""
+    return [b.name for b in extract_page(html, url).authors]
+
+
+def trafilatura_authors(html: bytes, url: str) -> list[str]:
+    """trafilatura's ``extract_metadata`` author field, split on its "; " separator."""
+    from trafilatura import extract_metadata
+
+    doc = extract_metadata(html, default_url=url)
+    author = getattr(doc, "author", None) if doc is not None else None
+    return [a.strip() for a in author.split(";") if a.strip()] if author else []
+
+
+_SPLIT = re.compile(r"\s*(?:[;|,]|\s(?:and|und|&|et)\s)\s*", re.I)
+_LEAD = re.compile(r"^(?:by|von|par|por)\s+", re.I)
+_DROP = frozenset({"phd", "jr", "dr", "prof", "mr", "mrs", "ms"})
+
+
+def _keys(names: list[str]) -> set[str]:
+    """Comparison keys, applied alike to expected and returned names of every extractor.
+
+    An expected "A und B" or "A; B" is two names; "By"/"Von" prefixes, honorifics and
+    PhD/Jr. tokens are ignored; case, diacritics and punctuation fold via name_key.
+    """
+    keys = set()
+    for name in names:
+        for part in _SPLIT.split(name.strip()):
+            words = [w for w in name_key(_LEAD.sub("", part.strip())).split() if w not in _DROP]
+            if words:
+                keys.add(" ".join(words))
+    return keys
+
+
+def load_pages(path: Path) -> list[dict]:
+    """The benchmark rows with their HTML bytes loaded (gzip read once, outside timing)."""
+    base = path.resolve().parent.parent  # local_file is relative to the eval root
+    rows = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            row["html"] = gzip.decompress((base / row["local_file"]).read_bytes())
+            rows.append(row)
+    return rows
+
+
+def run_extractor(name: str, fn: Callable[[bytes, str], list[str]], rows: list[dict]) -> Run:
+    run = Run(name)
+    start = time.perf_counter()
+    outputs = []
+    for row in rows:
+        try:
+            outputs.append(fn(row["html"], row["url"]))
+        except Exception as exc:  # noqa: BLE001 - a crash on one page is a miss, not an abort
+            outputs.append([])
+            run.errors.append({"file": row["local_file"], "error": repr(exc)})
+    run.seconds = time.perf_counter() - start
+    for row, predicted in zip(rows, outputs, strict=True):
+        expected = _keys(row["expected_authors"])
+        pred = _keys(predicted)
+        row.setdefault("predictions", {})[name] = predicted
+        run.all.add(expected, pred, bool(row["has_author"]))
+        if row["source"] in GOLD_SOURCES:
+            run.gold.add(expected, pred, bool(row["has_author"]))
+    return run
+
+
+def evaluate(
+    path: Path, with_trafilatura: bool = True, rows: list[dict] | None = None
+) -> dict[str, dict]:
+    """Figures per extractor: ``{"ours": {"gold": {...}, "all": {...}, "pages_per_s": ...}}``."""
+    rows = load_pages(path) if rows is None else rows
+    extractors: list[tuple[str, Callable[[bytes, str], list[str]]]] = [("ours", ours)]
+    if with_trafilatura:
+        logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+        extractors.append(("trafilatura", trafilatura_authors))
+    result: dict[str, dict] = {}
+    for name, fn in extractors:
+        run = run_extractor(name, fn, rows)
+        result[name] = {
+            "gold": run.gold.figures(),
+            "all": run.all.figures(),
+            "pages": len(rows),
+            "seconds": round(run.seconds, 2),
+            "pages_per_s": round(len(rows) / run.seconds, 1) if run.seconds else 0.0,
+            "crashes": len(run.errors),
+        }
+    return result
+
+
+def _print_errors(rows: list[dict], limit: int, gold_only: bool) -> None:
+    shown = 0
+    for row in rows:
+        if gold_only and row["source"] not in GOLD_SOURCES:
+            continue
+        pred = row.get("predictions", {}).get("ours", [])
+        if _keys(pred) != _keys(row["expected_authors"]):
+            tra = row["predictions"].get("trafilatura")
+            print(
+                f"- {row['local_file']}\n    expected={row['expected_authors']} ours={pred}"
+                + (f" trafilatura={tra}" if tra is not None else "")
+            )
+            shown += 1
+            if shown >= limit:
+                return
+
+
+def format_table(result: dict[str, dict]) -> str:
+    lines = [
+        f"{'extractor':<12} {'subset':<5} {'P':>6} {'R':>6} {'F1':>6} "
+        f"{'false@no-author':>16} {'pages/s':>8}"
+    ]
+    for name, r in result.items():
+        for subset in ("gold", "all"):
+            f = r[subset]
+            lines.append(
+                f"{name:<12} {subset:<5} {f['precision']:>6.3f} {f['recall']:>6.3f} "
+                f"{f['f1']:>6.3f} {f['false_authors_on_no_author_pages']:>7}/"
+                f"{f['no_author_pages']:<8} {r['pages_per_s']:>8.1f}"
+            )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="innercircle eval authors",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("path", type=Path, help="articles/authors.jsonl of the eval data")
+    parser.add_argument("--no-trafilatura", action="store_true", help="only our extractor")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--errors",
+        type=int,
+        default=0,
+        metavar="N",
+        help="list N pages where our answer differs from the expected one",
+    )
+    parser.add_argument("--gold-errors", action="store_true", help="--errors on gold only")
+    args = parser.parse_args(argv)
+    if not args.path.is_file():
+        print(f"not a file: {args.path}", file=sys.stderr)
+        return 2
+    rows = load_pages(args.path)
+    result = evaluate(args.path, not args.no_trafilatura, rows=rows)
+    print(json.dumps(result, indent=2) if args.json else format_table(result))
+    if args.errors:
+        _print_errors(rows, args.errors, args.gold_errors)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

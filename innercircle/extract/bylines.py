@@ -1,0 +1,306 @@
+"""Author fields, as feeds and bylines really write them, turned into :class:`Byline` lists.
+
+Feeds put anything in their author fields: ``jane@example.com (Jane Doe)``, several
+people in one string, "Surname, I." lists from journals, Reddit handles, agency
+names, and placeholders such as ``noreply@blogger.com``. Persons, organisations and
+handles are kept apart here because resolution treats them differently: only
+persons become voices, handles are identity evidence, organisations are context.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+
+from innercircle.extract.names import PLACEHOLDERS, clean_person_name
+from innercircle.model import Byline
+
+_WS = re.compile(r"\s+")
+_EMAIL = r"[\w.+\-']+@[\w\-]+(?:\.[\w\-]+)+"
+_EMAIL_PAREN = re.compile(rf"^(?:mailto:)?({_EMAIL})\S*\s*\((.*)\)$")
+_NAME_ANGLE = re.compile(rf"^(.*?)\s*<(?:mailto:)?({_EMAIL})>$")
+_BARE_EMAIL = re.compile(rf"^(?:mailto:)?({_EMAIL})\S*$")
+_HANDLE = re.compile(r"^(?:/?u/|@)([\w.\-]{2,64})$")
+_USERNAME = re.compile(r"^(?=.*[a-z])[a-z0-9][a-z0-9_.\-]{1,38}$")
+_URL = re.compile(r"^https?://", re.I)
+
+# Whole-field organisation markers: legal forms that also contain "&"/"und", so the
+# field must not be split into people first.
+_LEGAL_FORM = re.compile(
+    r"\b(?:GmbH|AG|KG|Inc|Ltd|LLC|LLP|PLC|S\.A|S\.p\.A|SARL|SAS|B\.V|N\.V|Co|Corp|Pty|e\.V)\b\.?",
+)
+# Words that make a capitalised byline an organisation rather than a person.
+ORG_WORDS = frozenset(
+    [
+        "staff",
+        "team",
+        "editorial",
+        "editors",
+        "board",
+        "desk",
+        "newsroom",
+        "press",
+        "associated",
+        "agency",
+        "agencies",
+        "reuters",
+        "afp",
+        "dpa",
+        "apa",
+        "ap",
+        "upi",
+        "bloomberg",
+        "bbc",
+        "cnn",
+        "npr",
+        "news",
+        "media",
+        "group",
+        "network",
+        "radio",
+        "tv",
+        "television",
+        "online",
+        "magazine",
+        "journal",
+        "times",
+        "post",
+        "daily",
+        "weekly",
+        "herald",
+        "tribune",
+        "gazette",
+        "wire",
+        "service",
+        "services",
+        "department",
+        "institute",
+        "institution",
+        "university",
+        "college",
+        "school",
+        "society",
+        "foundation",
+        "association",
+        "council",
+        "committee",
+        "company",
+        "corporation",
+        "studio",
+        "studios",
+        "presents",
+        "podcast",
+        "podcasts",
+        "blog",
+        "official",
+        "redaktion",
+        "redaction",
+        "rédaction",
+        "redacción",
+        "nachrichten",
+        "zeitung",
+        "verlag",
+        "communications",
+        "marketing",
+        "research",
+        "lab",
+        "labs",
+        "project",
+        "community",
+        "club",
+        "government",
+        "ministry",
+        "office",
+        "bureau",
+        "centre",
+        "center",
+        "fund",
+        "partners",
+    ]
+)
+_GENERIC_ORG = frozenset({"staff", "agencies", "agency", "wires", "wire services", "reporters"})
+_JOB_WORDS = frozenset(
+    [
+        "editor",
+        "correspondent",
+        "reporter",
+        "writer",
+        "columnist",
+        "contributor",
+        "producer",
+        "journalist",
+        "analyst",
+        "critic",
+        "photographer",
+        "author",
+        "director",
+        "manager",
+        "founder",
+        "ceo",
+        "cto",
+        "chief",
+        "head",
+        "redakteur",
+        "redakteurin",
+        "autor",
+        "autorin",
+    ]
+)
+_SPLIT = re.compile(
+    r"\s*(?:;|\||\s&\s|\s&amp;\s|\band\b|\bund\b|\bet\b|\by\b|\bog\b|\boch\b)\s*", re.I
+)
+# "L. B.", "H.-X.", "JR", "J": initials carry a dot or are short uppercase runs, so that
+# two-letter surnames ("Li", "Ma", "Wu") are not mistaken for them.
+_INITIALS = re.compile(r"^(?:(?:[^\W\d_]\.|[A-Z]{1,3}(?![a-z]))[\s\-]*)+$")
+_TRAILING_PAREN = re.compile(r"\s*\([^()]*\)\s*$")
+_IN_PLACE = re.compile(r"\s+in\s+[A-Z][\w.'\-]*(?:[\s,]+[A-Z][\w.'\-]*)*\s*$")
+
+
+def _clean(raw: str) -> str:
+    return _WS.sub(" ", html.unescape(raw or "")).strip().strip(",;|")
+
+
+def is_organisation(name: str) -> bool:
+    """True for bylines that name an organisation: agency, desk, team, company."""
+    words = re.findall(r"[\w.&]+", name)
+    if not words:
+        return False
+    lowered = [w.lower().strip(".") for w in words]
+    if _LEGAL_FORM.search(name) or lowered[0] == "the" and len(words) > 1:
+        return True
+    if any(w in ORG_WORDS for w in lowered):
+        return True
+    if len(words) == 1:
+        word = words[0]
+        # "iHeartRadio", "BBC" (an acronym alone), "DASDING"
+        if word[0].islower() and any(c.isupper() for c in word[1:]):
+            return True
+        if len(word) >= 3 and word.isupper():
+            return True
+    return any(ch.isdigit() for ch in name)
+
+
+def _is_initials(part: str) -> bool:
+    return bool(_INITIALS.match(part.strip())) and any(c.isupper() for c in part)
+
+
+def _surname_initial_list(field: str) -> list[str] | None:
+    """Read "Ray, L. B., Vinson, V." as ["L. B. Ray", "V. Vinson"]; None if not that shape."""
+    parts = [p.strip() for p in field.split(",")]
+    if len(parts) < 2 or len(parts) % 2:
+        return None
+    out = []
+    for surname, initials in zip(parts[0::2], parts[1::2], strict=True):
+        if not _is_initials(initials) or _is_initials(surname) or not surname:
+            return None
+        out.append(f"{initials} {surname}")
+    return out
+
+
+def _strip_role(part: str) -> str:
+    """Drop "in London" and trailing job titles: "Jane Doe Environment editor" -> "Jane Doe"."""
+    part = _TRAILING_PAREN.sub("", _IN_PLACE.sub("", part))
+    tokens = part.split()
+    for i, tok in enumerate(tokens):
+        if i >= 2 and tok.lower().strip(".,") in _JOB_WORDS:
+            keep = tokens[:i]
+            # "Damian Carrington Environment editor": the desk word before the title goes too.
+            if len(keep) > 2 and not _is_initials(keep[-2]):
+                keep = keep[:-1]
+            return " ".join(keep)
+    return part
+
+
+def _one(part: str, email: str | None = None, url: str | None = None) -> Byline | None:
+    part = _clean(part)
+    if not part:
+        return None
+    m = _HANDLE.match(part)
+    if m:
+        return Byline(name=part.lstrip("/"), kind="handle", email=email, url=url)
+    if part.lower() in PLACEHOLDERS:
+        return None
+    part = _strip_role(part)
+    if is_organisation(part) and part.lower() not in PLACEHOLDERS:
+        return Byline(name=part, kind="organisation", email=email, url=url)
+    name = clean_person_name(part)
+    if name:
+        return Byline(name=name, kind="person", email=email, url=url)
+    if _USERNAME.match(part):
+        return Byline(name=part, kind="handle", email=email, url=url)
+    if re.search(r"\b[A-Z]", part) and len(part) <= 60 and not re.search(r"[@/]", part):
+        return Byline(name=part, kind="organisation", email=email, url=url)
+    return None
+
+
+def parse_author_field(raw: str) -> list[Byline]:
+    """Every byline in one raw author field, persons, organisations and handles apart.
+
+    Understands ``email (Name)``, ``Name <email>``, "A, B and C", "A & B", "A; B",
+    "Surname, I." lists, "Jane Doe in London", trailing job titles, handles
+    (``@name``, ``/u/name``, bare lowercase usernames) and organisations; drops bare
+    e-mail addresses, URLs and placeholders ("admin", "unknown", "noreply@…").
+    """
+    field = _clean(raw)
+    if not field or _URL.match(field):
+        return []
+    email = None
+    m = _EMAIL_PAREN.match(field)
+    if m:
+        email, field = m.group(1), _clean(m.group(2))
+    else:
+        m = _NAME_ANGLE.match(field)
+        if m:
+            field, email = _clean(m.group(1).strip("\"'")), m.group(2)
+    if not field or _BARE_EMAIL.match(field):
+        return []
+    if _LEGAL_FORM.search(field):
+        b = _one(field, email)
+        return [b] if b else []
+    listed = _surname_initial_list(field)
+    if listed:
+        return [b for b in (_one(p, email) for p in listed) if b]
+    parts = [p for p in _SPLIT.split(field) if p and p.strip()]
+    if len(parts) > 1 and all(p.strip().lower() in _GENERIC_ORG for p in parts):
+        return [Byline(name=field, kind="organisation", email=email)]
+    out: list[Byline] = []
+    for part in parts:
+        part = _IN_PLACE.sub("", part)
+        pieces = [p for p in part.split(",") if p.strip()]
+        if len(pieces) > 1 and len(pieces) == 2 and _is_initials(pieces[1]):
+            pieces = [f"{pieces[1].strip()} {pieces[0].strip()}"]
+        for i, piece in enumerate(pieces):
+            # "Jane Doe, Senior Reporter": a later comma piece that is a job title.
+            # "…, illustration by X for the Post": lowercase continuations are credits.
+            words = piece.split()
+            if i > 0 and (
+                any(w.lower().strip(".") in _JOB_WORDS for w in words) or words[0][:1].islower()
+            ):
+                continue
+            b = _one(piece, email if len(parts) == 1 and len(pieces) == 1 else None)
+            if b and all(b.name != o.name for o in out):
+                out.append(b)
+    return out
+
+
+def entry_authors(raw_authors: Iterable[str], feed_authors: Iterable[str]) -> list[Byline]:
+    """Bylines of one feed entry; the feed-level authors stand in when the entry has none.
+
+    Duplicates (same name and kind) are removed, first occurrence kept.
+    """
+    out: list[Byline] = []
+    seen: set[tuple[str, str]] = set()
+    for raw in raw_authors:
+        for b in parse_author_field(raw):
+            if (b.name, b.kind) not in seen:
+                seen.add((b.name, b.kind))
+                out.append(b)
+    if out:
+        return out
+    for raw in feed_authors:
+        for b in parse_author_field(raw):
+            if (b.name, b.kind) not in seen:
+                seen.add((b.name, b.kind))
+                out.append(b)
+    return out
