@@ -1,0 +1,459 @@
+"""Reading feeds (RSS 0.9x/1.0/2.0, Atom, JSON Feed) and finding them on homepages.
+
+:func:`parse_feed` never raises. Real feeds are often broken (wrong encodings, undefined
+entities, unclosed CDATA, gzip bytes, HTML served as RSS); feedparser's loose mode reads
+what can be read, and what cannot is reported in ``ParsedFeed.error``.
+
+Author fields are taken *raw*: feedparser splits ``jane@x.org (Jane Doe)`` into parts and
+merges ``author``/``dc:creator``/``itunes:author`` into one list, which loses what the
+feed said. A second, shallow pass with lxml (entities off, no network) reads the fields
+as written; byline parsing is a later stage's job.
+
+Entity-expansion bombs are refused by :func:`xml_entity_problem` before any XML parser
+sees the document, so memory stays flat whatever the DOCTYPE declares.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zlib
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import feedparser
+from bs4 import BeautifulSoup
+from feedparser.datetimes import _parse_date as _fp_parse_date  # RFC 822 and kin
+from lxml import etree
+
+from innercircle.model import FeedEntry, ParsedFeed
+
+FALLBACK_FEED_PATHS = ("/feed", "/rss.xml", "/atom.xml", "/index.xml")
+
+# <link rel="alternate" type=...> values that name a feed. Plain application/json is left
+# out on purpose: WordPress puts its REST API there on every page.
+FEED_LINK_TYPES = frozenset(
+    {
+        "application/rss+xml",
+        "application/atom+xml",
+        "application/rdf+xml",
+        "application/feed+json",
+        "application/x.atom+xml",
+        "application/x-atom+xml",
+        "application/x-rss+xml",
+    }
+)
+
+MAX_DECOMPRESSED_BYTES = 32 * 2**20  # a gzipped feed file may inflate to at most this
+MAX_ENTITY_DECLARATIONS = 64
+MAX_ENTITY_EXPANSION = 1 * 2**20  # bytes all internal entity references may expand to
+_DOCTYPE_SCAN_BYTES = 256 * 1024
+
+_HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html[\s>])", re.I | re.S)
+_XML_DECL = re.compile(rb"^\s+(?=<\?xml)")
+_ENTITY_DECL = re.compile(
+    r"<!ENTITY\s+(%\s*)?([^\s>]+)\s+(?:(SYSTEM|PUBLIC)\b[^>]*|(\"[^\"]*\"|'[^']*'))\s*>",
+    re.S,
+)
+_ENTITY_REF = re.compile(r"&(?!#)[^;\s&]+;")
+
+
+def _sniff_text(head: bytes) -> str:
+    """Decode the first bytes well enough to look for markup (BOM / NUL aware)."""
+    if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        codec = "utf-32"
+    elif head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        codec = "utf-16"
+    elif head[:4] == b"<\x00?\x00" or head[:2] == b"<\x00":
+        codec = "utf-16-le"
+    elif head[:4] == b"\x00<\x00?" or head[:2] == b"\x00<":
+        codec = "utf-16-be"
+    else:
+        codec = "latin-1"
+    return head.decode(codec, errors="replace")
+
+
+def xml_entity_problem(data: bytes) -> str | None:
+    """Why this document's DTD is refused (entity bomb, external entity), or None.
+
+    Only the prolog is scanned, without expanding anything. Refused: parameter entities,
+    external (SYSTEM/PUBLIC) entities, entities whose value refers to other entities
+    (billion laughs), too many declarations, and declarations whose references in the
+    document would expand past MAX_ENTITY_EXPANSION bytes (quadratic blow-up).
+    Simple entities such as ``<!ENTITY nbsp "&#160;">`` pass.
+    """
+    head = _sniff_text(data[:_DOCTYPE_SCAN_BYTES])
+    start = head.find("<!DOCTYPE")
+    if start < 0:
+        return None
+    root = re.search(r"<[A-Za-z_]", head[:start])
+    if root is not None:  # a DOCTYPE after the root element is not a DTD
+        return None
+    bracket = head.find("[", start)
+    close = head.find(">", start)
+    if bracket < 0 or (0 <= close < bracket):
+        return None  # no internal subset
+    end = head.find("]", bracket)
+    if end < 0:
+        return "DOCTYPE internal subset is unterminated or too large"
+    subset = head[bracket + 1 : end]
+    declared = subset.count("<!ENTITY")
+    if declared == 0:
+        return None
+    if declared > MAX_ENTITY_DECLARATIONS:
+        return f"DOCTYPE declares {declared} entities (entity expansion refused)"
+    matches = list(_ENTITY_DECL.finditer(subset))
+    if len(matches) != declared:
+        return "DOCTYPE has entity declarations that cannot be checked (refused)"
+    sizes: dict[str, int] = {}
+    for m in matches:
+        parameter, name, external, value = m.groups()
+        if parameter:
+            return f"parameter entity %{name} refused"
+        if external:
+            return f"external entity {name} refused"
+        body = (value or "")[1:-1]
+        if _ENTITY_REF.search(body):
+            return f"entity {name} refers to other entities (entity expansion refused)"
+        sizes[name] = len(body)
+    total = 0
+    for name, size in sizes.items():
+        if size > 8:
+            total += size * data.count(f"&{name};".encode())
+    if total > MAX_ENTITY_EXPANSION:
+        return f"internal entities would expand to {total} bytes (entity expansion refused)"
+    return None
+
+
+def _gunzip(data: bytes) -> bytes:
+    z = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    out = z.decompress(data, MAX_DECOMPRESSED_BYTES + 1)
+    if len(out) > MAX_DECOMPRESSED_BYTES:
+        raise ValueError(f"gzipped feed inflates past {MAX_DECOMPRESSED_BYTES} bytes")
+    return out
+
+
+def _to_datetime(struct: Any) -> datetime | None:
+    if not struct:
+        return None
+    try:
+        return datetime(*struct[:6], tzinfo=UTC)
+    except (TypeError, ValueError):
+        return None
+
+
+def _iso_datetime(value: Any) -> datetime | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        dt = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        parsed = _fp_parse_date(value)  # RFC 822 and friends
+        return _to_datetime(parsed)
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+
+
+def _absolute(link: str, base: str) -> str:
+    link = (link or "").strip()
+    if not link:
+        return ""
+    if urlsplit(link).scheme in ("http", "https"):
+        return link
+    return urljoin(base, link) if base else link
+
+
+def _dedupe(values: list[str]) -> list[str]:
+    out: list[str] = []
+    for v in values:
+        v = v.strip()
+        if v and v not in out:
+            out.append(v)
+    return out
+
+
+# -- raw author fields (lxml pass) --------------------------------------------------------
+
+
+def _local(tag: Any) -> str:
+    """Local name of a tag; tolerant of the unbound ``prefix:name`` tags recover mode keeps."""
+    if not isinstance(tag, str):
+        return ""
+    return tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1]
+
+
+def _author_fields(parent: Any) -> list[str]:
+    """author / dc:creator / itunes:author / atom author/name children, as written."""
+    found: list[str] = []
+    for child in parent:
+        name = _local(child.tag)
+        if name in ("author", "creator", "managingEditor"):
+            if len(child):  # Atom: <author><name>..</name><email>..</email></author>
+                names = [c.text or "" for c in child if _local(c.tag) == "name"]
+                found.extend(names)
+            else:
+                found.append(child.text or "")
+    return _dedupe(found)
+
+
+def _item_key(item: Any) -> str:
+    for child in item:
+        name = _local(child.tag)
+        if name == "link":
+            href = child.get("href")
+            if href and child.get("rel", "alternate") == "alternate":
+                return href.strip()
+            if not href and child.text:
+                return child.text.strip()
+    for child in item:
+        if _local(child.tag) in ("guid", "id") and child.text:
+            return child.text.strip()
+    return ""
+
+
+def _raw_authors(data: bytes) -> tuple[list[str], list[tuple[str, list[str]]]] | None:
+    """(feed-level fields, [(item key, item fields)]) or None when lxml cannot read it."""
+    parser = etree.XMLParser(
+        recover=True, resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False
+    )
+    try:
+        root = etree.fromstring(data, parser)
+    except (etree.XMLSyntaxError, ValueError):
+        return None
+    if root is None:
+        return None
+    channel = root
+    for child in root:
+        if _local(child.tag) == "channel":
+            channel = child
+            break
+    feed_level = _author_fields(channel)
+    items = [
+        (_item_key(el), _author_fields(el))
+        for el in root.iter()
+        if _local(el.tag) in ("item", "entry")
+    ]
+    return feed_level, items
+
+
+def _fp_authors(obj: Any) -> list[str]:
+    """Author strings rebuilt from feedparser's parsed form (fallback only)."""
+    out = []
+    for a in obj.get("authors") or []:
+        name, email = (a.get("name") or "").strip(), (a.get("email") or "").strip()
+        out.append(f"{email} ({name})" if name and email else name or email)
+    if not out and obj.get("author"):
+        out.append(obj.get("author"))
+    return _dedupe(out)
+
+
+# -- JSON Feed ----------------------------------------------------------------------------
+
+
+def _json_authors(obj: dict[str, Any]) -> list[str]:
+    authors = obj.get("authors")
+    if not isinstance(authors, list):
+        authors = [obj["author"]] if isinstance(obj.get("author"), dict | str) else []
+    out = []
+    for a in authors:
+        if isinstance(a, str):
+            out.append(a)
+        elif isinstance(a, dict):
+            value = a.get("name") or a.get("url") or ""
+            out.append(value if isinstance(value, str) else "")
+    return _dedupe(out)
+
+
+def _parse_json_feed(body: bytes, url: str) -> ParsedFeed:
+    try:
+        data = json.loads(body.decode("utf-8-sig", errors="replace"))
+    except (ValueError, RecursionError) as exc:
+        return ParsedFeed(url=url, error=f"not a feed: invalid JSON ({exc})")
+    if isinstance(data, dict) and isinstance(data.get("rss"), dict):
+        return _parse_rss_in_json(data["rss"], url)
+    version = data.get("version", "") if isinstance(data, dict) else ""
+    items = data.get("items") if isinstance(data, dict) else None
+    if not isinstance(items, list) or (
+        not (isinstance(version, str) and "jsonfeed.org" in version) and not items
+    ):
+        return ParsedFeed(url=url, error="not a feed: JSON without JSON Feed fields")
+    link = data.get("home_page_url") if isinstance(data.get("home_page_url"), str) else ""
+    feed = ParsedFeed(
+        url=url,
+        title=str(data.get("title") or ""),
+        link=_absolute(link or "", url),
+        format="json",
+        feed_authors=_json_authors(data),
+    )
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        item_url = item.get("url") or item.get("external_url") or ""
+        summary = item.get("summary") or item.get("content_text") or ""
+        feed.entries.append(
+            FeedEntry(
+                url=_absolute(item_url if isinstance(item_url, str) else "", url),
+                title=str(item.get("title") or ""),
+                entry_id=str(item.get("id") or ""),
+                published=_iso_datetime(item.get("date_published")),
+                updated=_iso_datetime(item.get("date_modified")),
+                raw_authors=_json_authors(item),
+                summary=summary if isinstance(summary, str) else "",
+            )
+        )
+    return feed
+
+
+def _parse_rss_in_json(rss: dict[str, Any], url: str) -> ParsedFeed:
+    """Dave Winer's RSS-in-JSON (``{"rss": {"channel": {"item": [...]}}}``)."""
+    channel = rss.get("channel")
+    if not isinstance(channel, dict):
+        return ParsedFeed(url=url, error="not a feed: RSS-in-JSON without a channel")
+    items = channel.get("item") or []
+    items = items if isinstance(items, list) else [items]
+
+    def text(obj: dict[str, Any], key: str) -> str:
+        value = obj.get(key)
+        return value.strip() if isinstance(value, str) else ""
+
+    feed = ParsedFeed(
+        url=url,
+        title=text(channel, "title"),
+        link=_absolute(text(channel, "link"), url),
+        format="rss-in-json",
+        feed_authors=_dedupe([text(channel, k) for k in ("managingEditor", "dc:creator")]),
+    )
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        published = _fp_parse_date(text(item, "pubDate")) if text(item, "pubDate") else None
+        feed.entries.append(
+            FeedEntry(
+                url=_absolute(text(item, "link") or text(item, "guid"), url),
+                title=text(item, "title"),
+                entry_id=text(item, "guid"),
+                published=_to_datetime(published),
+                raw_authors=_dedupe([text(item, k) for k in ("author", "dc:creator")]),
+                summary=text(item, "description"),
+            )
+        )
+    return feed
+
+
+# -- XML feeds ----------------------------------------------------------------------------
+
+
+def parse_feed(body: bytes, url: str, content_type: str = "") -> ParsedFeed:
+    """Parse a feed document. Never raises; see ``ParsedFeed.error`` / ``.warning``."""
+    try:
+        return _parse_feed(body, url, content_type or "")
+    except Exception as exc:  # last line of defence: a parser bug must not stop a run
+        return ParsedFeed(url=url, error=f"parser failure: {type(exc).__name__}: {exc}")
+
+
+def _parse_feed(body: bytes, url: str, content_type: str) -> ParsedFeed:
+    if not body or not body.strip():
+        return ParsedFeed(url=url, error="empty document")
+    if body[:2] == b"\x1f\x8b":
+        try:
+            body = _gunzip(body)
+        except (zlib.error, ValueError) as exc:
+            return ParsedFeed(url=url, error=f"gzip-compressed body could not be read: {exc}")
+    head = _sniff_text(body[:4096]).lstrip("\ufeff \t\r\n")
+    ctype = content_type.split(";", 1)[0].strip().lower()
+    if head.startswith(("{", "[")) or ctype.endswith("json"):
+        return _parse_json_feed(body, url)
+    if _HTML_START.match(body[:4096]):
+        return ParsedFeed(url=url, error="not a feed: the document is HTML")
+    problem = xml_entity_problem(body)
+    if problem:
+        return ParsedFeed(url=url, error=f"refused: {problem}")
+    body = _XML_DECL.sub(b"", body, count=1)  # stray whitespace before <?xml ...?>
+    # Without a Content-Type feedparser flags every document; RFC 7303's generic XML type
+    # lets the XML declaration name the encoding, which is what a file on disk means.
+    headers = {"content-location": url, "content-type": content_type or "application/xml"}
+    d = feedparser.parse(
+        body, response_headers=headers, sanitize_html=False, resolve_relative_uris=False
+    )
+    bozo = d.get("bozo_exception")
+    if isinstance(bozo, feedparser.NonXMLContentType) and (d.entries or d.version):
+        bozo = None  # served as text/html or text/plain but a well-formed feed: not malformed
+    reason = f"{type(bozo).__name__}: {bozo}" if bozo else ""
+    if not d.entries:
+        if not d.version:
+            looks_html = d.get("namespaces") == {} and b"<body" in body[:65536].lower()
+            what = "looks like HTML" if looks_html else (reason or "no RSS/Atom root element")
+            return ParsedFeed(url=url, error=f"not a feed: {what}")
+        if bozo and not d.feed.get("title"):
+            return ParsedFeed(url=url, format=d.version, error=f"malformed feed: {reason}")
+    feed_info = d.feed
+    feed = ParsedFeed(
+        url=url,
+        title=feed_info.get("title", "") or "",
+        link=_absolute(feed_info.get("link", "") or "", url),
+        format=d.version or "unknown",
+        warning=f"malformed feed, read leniently: {reason}" if bozo else None,
+    )
+    raw = _raw_authors(body)
+    raw_items: list[tuple[str, list[str]]] = raw[1] if raw else []
+    by_key = {k: a for k, a in raw_items if k}
+    positional = len(raw_items) == len(d.entries)
+    feed.feed_authors = raw[0] if raw and raw[0] else _fp_authors(feed_info)
+    for i, e in enumerate(d.entries):
+        link = e.get("link") or ""
+        if not link and str(e.get("id", "")).startswith(("http://", "https://")):
+            link = e.get("id")
+        if positional:
+            authors = raw_items[i][1]
+        else:
+            authors = by_key.get(link.strip()) or by_key.get(str(e.get("id", "")).strip()) or []
+        if not authors:
+            authors = _fp_authors(e) if not positional else []
+        feed.entries.append(
+            FeedEntry(
+                url=_absolute(link, url),
+                title=e.get("title", "") or "",
+                entry_id=str(e.get("id", "") or ""),
+                published=_to_datetime(e.get("published_parsed")),
+                updated=_to_datetime(e.get("updated_parsed")),
+                raw_authors=authors,
+                summary=e.get("summary", "") or "",
+            )
+        )
+    return feed
+
+
+# -- discovery ----------------------------------------------------------------------------
+
+
+def discover_feeds(html: bytes, base_url: str) -> list[str]:
+    """Feed URLs a page announces with ``<link rel="alternate" type=...>``, in page order.
+
+    Callers fall back to :data:`FALLBACK_FEED_PATHS` when this is empty.
+    """
+    try:
+        soup = BeautifulSoup(html, "lxml")
+    except Exception:
+        return []
+    base = base_url
+    base_tag = soup.find("base", href=True)
+    if base_tag is not None:
+        base = urljoin(base_url, str(base_tag["href"]).strip())
+    found: list[str] = []
+    for link in soup.find_all("link", href=True):
+        rel = link.get("rel") or []
+        rels = rel if isinstance(rel, list) else str(rel).split()
+        if "alternate" not in {r.lower() for r in rels}:
+            continue
+        kind = str(link.get("type") or "").split(";", 1)[0].strip().lower()
+        if kind not in FEED_LINK_TYPES:
+            continue
+        href = urljoin(base, str(link["href"]).strip())
+        if urlsplit(href).scheme in ("http", "https") and href not in found:
+            found.append(href)
+    return found
+
+
+def fallback_feed_urls(site_url: str) -> list[str]:
+    """The common feed locations to try on a site when its homepage announces none."""
+    return [urljoin(site_url, path) for path in FALLBACK_FEED_PATHS]
