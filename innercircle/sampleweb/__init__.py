@@ -5,9 +5,10 @@ its own 127.0.0.x address; ``SampleWeb.truth`` says who a good ranking must find
 """
 
 from .generator import INDUSTRIES, REFUSED_HOST, build_sample_web, reference_date
+from .server import SampleWebServer, serve
 from .web import Article, Blog, IndustryTruth, Page, SampleWeb, Truth
 
 __all__ = [
     "INDUSTRIES", "REFUSED_HOST", "Article", "Blog", "IndustryTruth", "Page", "SampleWeb",
-    "Truth", "build_sample_web", "reference_date",
+    "SampleWebServer", "Truth", "build_sample_web", "reference_date", "serve",
 ]

@@ -130,10 +130,14 @@ class _NameDraw:
         for name in [*vocab.COMMENTER_NAMES, vocab.SITE_DESIGNER]:
             self.reserve(name)
 
-    def name(self) -> str:
-        while self.surnames:
-            last = self.surnames.pop()
-            if last not in self.used:
-                self.used.add(last)
-                return f"{self.rng.choice(vocab.FIRST_NAMES)} {last}"
+    def name(self, in_prose: bool = True) -> str:
+        """A fresh name; ``in_prose`` names avoid the ones NER is known to miss."""
+        firsts = [f for f in vocab.FIRST_NAMES if not (in_prose and f in vocab.NER_SHY)]
+        for i in range(len(self.surnames) - 1, -1, -1):
+            last = self.surnames[i]
+            if last in self.used or (in_prose and last in vocab.NER_SHY):
+                continue
+            del self.surnames[i]
+            self.used.add(last)
+            return f"{self.rng.choice(firsts)} {last}"
         raise RuntimeError("name pool exhausted: add surnames to vocab.SURNAMES")

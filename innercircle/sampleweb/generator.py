@@ -63,7 +63,7 @@ class _Builder:
                 feed_authors=i % 5 != 3, listing="site" if i % 3 == 1 else "feed",
             )
             for _ in range(1 if i % 3 == 2 else 2):
-                staff = self.draw.name()
+                staff = self.draw.name(in_prose=False)
                 self.cast.people[staff] = Persona(staff, inds, "staff", (staff,))
                 blog.staff.append(staff)
             self.blogs.append(blog)
@@ -364,7 +364,7 @@ class _Builder:
                      for p in people if len(set(p.forms.values())) > 1},
             spanning={p.name: list(p.industries) for p in people
                       if p.tier == "top" and len(p.industries) > 1},
-            distinct_people=[("Maria Chen", "David Chen"), ("Lucas Moreau", "Claire Moreau")],
+            distinct_people=[("Maria Chen", "David Chen"), ("Thomas Moreau", "Claire Moreau")],
             profiles={p.name: p.profiles for p in people if p.tier == "top"},
         )
 

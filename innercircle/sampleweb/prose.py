@@ -2,7 +2,7 @@
 
 Each person's first mention in a document is a full name in the blog's spelling;
 later ones are the surname only, as newspapers write, so that in-document joining
-of "Vasquez" to "Dr. Helena R. Vasquez" is exercised.
+of "Vasquez" to "Dr. Sarah R. Vasquez" is exercised.
 """
 
 from __future__ import annotations

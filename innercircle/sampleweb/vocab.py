@@ -53,24 +53,36 @@ SURNAMES = [
     "Winslow", "Yildiz", "Zubiri", "Asante", "Bertrand",
 ]
 
+# Names the small English NER model often misses or tags ORG in our sentence templates
+# (screened once over every template). Used only for staff bylines, never in prose, so
+# that a planted voice is hard to rank for the reasons we chose, not by NER accident.
+NER_SHY = frozenset({
+    "Emeka", "Beatriz", "Alejandro", "Elif", "Ana", "Bianca", "Nadia", "Tanvi", "Camila",
+    "Jamal", "Leah", "Marta", "Teresa", "Ines", "Laila", "Karin",
+    "Holt", "Obi", "Rivera", "Urban", "Kozlov", "Richter", "Valdez", "Eklund", "Meyer",
+    "Ricci", "Hendricks", "Bauer", "Bianchi", "Mbeki", "Yildiz", "Garrido", "Nakashima",
+    "Pellegrini", "Ingram", "Choudhury", "Fontaine", "Park", "Salazar", "Costa", "Ueda",
+    "Iqbal", "Yates", "Fujita", "Fonseca", "Friedman", "Malik", "Varga", "McAllister",
+    "Molina", "Castillo", "Julia", "Uma", "Arjun", "Hugo", "Vikram", "Carmen",
+})
+
 # Hand-made people carrying the hard cases: (canonical, industry, kind, variants).
 # The first variant is the canonical display name; every variant is written somewhere.
 SPECIAL_PEOPLE: list[tuple[str, tuple[str, ...], str, tuple[str, ...]]] = [
     ("Maria Chen", ("fintech",), "top", ("Maria Chen",)),
     ("David Chen", ("fintech",), "mid", ("David Chen",)),
-    ("Helena Vasquez", ("fintech",), "top",
-     ("Helena Vasquez", "Dr. Helena R. Vasquez", "Helena R. Vasquez")),
+    ("Sarah Vasquez", ("fintech",), "top",
+     ("Sarah Vasquez", "Dr. Sarah R. Vasquez", "Sarah R. Vasquez")),
     ("José Müller", ("climate",), "top", ("José Müller", "Jose Muller")),
     ("Renée Lefèvre", ("climate",), "top", ("Renée Lefèvre", "Renee Lefevre")),
-    ("Amara Okafor", ("biotech",), "top", ("Amara Okafor", "Dr. Amara N. Okafor")),
-    ("William Hargrove", ("biotech",), "top",
-     ("William Hargrove", "Bill Hargrove", "William \u201cBill\u201d Hargrove")),
+    ("Grace Okafor", ("biotech",), "top", ("Grace Okafor", "Dr. Grace N. Okafor")),
+    ("William Hargrove", ("biotech",), "top", ("William Hargrove", "Bill Hargrove")),
     ("Søren Holm", ("biotech",), "top", ("Søren Holm", "Soren Holm")),
     ("Robert Kim", ("devtools",), "top",
      ("Robert Kim", "Bob Kim", "Robert \u201cBob\u201d Kim")),
     ("Katherine Lindqvist", ("devtools",), "top",
      ("Katherine Lindqvist", "Kate Lindqvist")),
-    ("Lucas Moreau", ("devtools",), "top", ("Lucas Moreau",)),
+    ("Thomas Moreau", ("devtools",), "top", ("Thomas Moreau",)),
     ("Claire Moreau", ("biotech",), "mid", ("Claire Moreau",)),
     # Voices of two industries: climate finance, and software for the lab.
     ("Ingrid Solberg", ("fintech", "climate"), "top", ("Ingrid Solberg",)),
