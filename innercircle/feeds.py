@@ -400,9 +400,7 @@ def _parse_feed(body: bytes, url: str, content_type: str) -> ParsedFeed:
     positional = len(raw_items) == len(d.entries)
     feed.feed_authors = raw[0] if raw and raw[0] else _fp_authors(feed_info)
     for i, e in enumerate(d.entries):
-        link = e.get("link") or ""
-        if not link and str(e.get("id", "")).startswith(("http://", "https://")):
-            link = e.get("id")
+        link = _entry_link(e, url)
         if positional:
             authors = raw_items[i][1]
         else:
@@ -411,7 +409,7 @@ def _parse_feed(body: bytes, url: str, content_type: str) -> ParsedFeed:
             authors = _fp_authors(e) if not positional else []
         feed.entries.append(
             FeedEntry(
-                url=_absolute(link, url),
+                url=link,
                 title=e.get("title", "") or "",
                 entry_id=str(e.get("id", "") or ""),
                 published=_to_datetime(e.get("published_parsed")),
@@ -421,6 +419,25 @@ def _parse_feed(body: bytes, url: str, content_type: str) -> ParsedFeed:
             )
         )
     return feed
+
+
+def _entry_link(entry: Any, base: str) -> str:
+    """The entry's web address: its link, another alternate link, or a URL-shaped id.
+
+    Non-web identifiers (``tag:``, ``urn:``) are not addresses; they give "".
+    """
+    candidates = [entry.get("link") or ""]
+    candidates += [
+        link.get("href") or ""
+        for link in entry.get("links") or []
+        if link.get("rel", "alternate") == "alternate"
+    ]
+    candidates.append(str(entry.get("id") or ""))
+    for candidate in candidates:
+        absolute = _absolute(candidate, base)
+        if urlsplit(absolute).scheme in ("http", "https"):
+            return absolute
+    return ""
 
 
 # -- discovery ----------------------------------------------------------------------------
