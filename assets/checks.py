@@ -1,7 +1,6 @@
 """Asset checks, declared beside the assets they guard. Blocking checks stop bad data
 from flowing on: a ranking that fails them is never published."""
 
-from __future__ import annotations
 
 import dagster as dg
 

@@ -4,7 +4,6 @@ Tests swap them with ``materialize(..., resources=...)``: a fetcher allowed to r
 the loopback sample web, a warehouse in a temporary directory, a small model.
 """
 
-from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
@@ -13,10 +12,10 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
-from innercircle.extract.people import PersonFinder
 from pydantic import PrivateAttr
 
 from innercircle import warehouse
+from innercircle.extract.people import PersonFinder
 from innercircle.fetch import Fetcher, FetchPolicy
 from innercircle.settings import Settings
 

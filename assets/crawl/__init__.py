@@ -1,16 +1,15 @@
 """Crawl group: read the sources file, fetch feeds, article pages and author pages."""
 
-from __future__ import annotations
 
 from collections import Counter
 
 import dagster as dg
 import duckdb
-from innercircle.extract.author_page import extract_author_page
 
 from assets.common import WRITER_POOL, arrow, log_progress, markdown_table, table_metadata
 from assets.resources import HttpFetcherResource, WarehouseResource
 from innercircle import warehouse
+from innercircle.extract.author_page import extract_author_page
 from innercircle.settings import Settings
 from innercircle.sources import load_sources
 from innercircle.stages.crawl import (

@@ -1,6 +1,5 @@
 """Extraction group: readable documents from stored pages, and the people named in them."""
 
-from __future__ import annotations
 
 from collections import Counter
 

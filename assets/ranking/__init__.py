@@ -1,6 +1,5 @@
 """Ranking group: resolve names to people, rank the recurring voices, publish the warehouse."""
 
-from __future__ import annotations
 
 from pathlib import Path
 

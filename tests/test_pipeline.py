@@ -1,0 +1,116 @@
+"""The whole graph, materialised against the sample web on loopback into a temporary
+warehouse: every stage real, broken sources recorded, re-runs idempotent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from assets.checks import ALL_CHECKS
+from innercircle import warehouse
+from innercircle.settings import Settings
+from pipelines.definitions import ALL_ASSETS, build_resources, defs
+
+KEYS = {
+    "sources": ["industry", "kind", "url"],
+    "feeds": ["source_url", "feed_url"],
+    "feed_entries": ["feed_url", "url"],
+    "articles": ["url"],
+    "author_pages": ["url"],
+    "documents": ["doc_id"],
+    "mentions": ["mention_id"],
+    "people": ["person_id"],
+    "person_aliases": ["alias_key"],
+    "recurring_voices": ["industry", "person_id"],
+    "voice_history": ["snapshot_date", "industry", "person_id"],
+}
+
+
+def materialize_all() -> dg.ExecuteInProcessResult:
+    return dg.materialize(
+        [*ALL_ASSETS, *ALL_CHECKS],
+        resources=build_resources(Settings.from_env()),
+        instance=dg.DagsterInstance.ephemeral(),
+        raise_on_error=False,
+    )
+
+
+def counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    return {t: warehouse.row_count(con, t) for t in KEYS}
+
+
+@pytest.fixture(scope="module")
+def two_runs(pipeline_env):
+    first = materialize_all()
+    public = Path(pipeline_env["INNERCIRCLE_WAREHOUSE"])
+    with warehouse.connect(public, read_only=True) as con:
+        after_first = counts(con)
+    second = materialize_all()
+    return first, second, after_first, public
+
+
+def test_definitions_load():
+    assert {a.key.to_user_string() for a in ALL_ASSETS} <= {
+        k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys()
+    }
+    assert defs.get_schedule_def("nightly_schedule").cron_schedule == "0 2 * * *"
+
+
+def test_the_whole_graph_materialises_and_checks_pass(two_runs):
+    first, _, after_first, _ = two_runs
+    assert first.success
+    failed = [e.asset_check_evaluation_data.check_name for e in first.get_asset_check_evaluations()
+              if not e.passed and e.asset_check_evaluation_data.severity == dg.AssetCheckSeverity.ERROR]
+    assert failed == []
+    for table in ("sources", "feeds", "feed_entries", "articles", "author_pages", "documents",
+                  "mentions", "people", "person_aliases", "recurring_voices"):
+        assert after_first[table] > 0, table
+
+
+def test_every_industry_is_ranked_and_finds_its_planted_voices(two_runs, sample_web):
+    *_, public = two_runs
+    with warehouse.connect(public, read_only=True) as con:
+        for industry in sample_web.industries:
+            top = [r[0] for r in con.execute(
+                "SELECT name FROM recurring_voices WHERE industry = $i AND rank <= 20 ORDER BY rank",
+                {"i": industry}).fetchall()]
+            planted = set(sample_web.truth.industries[industry].top_voices[:20])
+            found = planted & set(top)
+            print(f"{industry}: {len(found)}/{len(planted)} planted voices in the top 20")
+            assert len(found) >= 0.6 * len(planted), (industry, sorted(planted - found))
+
+
+def test_broken_sources_are_recorded_and_do_not_fail_the_run(two_runs):
+    first, *_, public = two_runs
+    assert first.success
+    with warehouse.connect(public, read_only=True) as con:
+        failed = con.execute("""SELECT count(*) FROM crawl_log
+                                WHERE outcome IN ('error', 'http_error')""").fetchone()[0]
+        feed_errors = con.execute("SELECT count(*) FROM feeds WHERE status = 'error'").fetchone()[0]
+        classes = {r[0] for r in con.execute(
+            "SELECT DISTINCT error_class FROM crawl_log WHERE error_class IS NOT NULL").fetchall()}
+    assert failed > 0 and feed_errors > 0
+    assert "connect_error" in classes or "connection_refused" in classes or classes
+
+
+def test_a_second_run_adds_no_duplicates_and_runs_no_ner(two_runs):
+    _, second, after_first, public = two_runs
+    assert second.success
+    with warehouse.connect(public, read_only=True) as con:
+        after_second = counts(con)
+        for table, key in KEYS.items():
+            dupes = con.execute(f"SELECT count(*) FROM (SELECT {', '.join(key)} FROM {table} "
+                                "GROUP BY ALL HAVING count(*) > 1)").fetchone()[0]
+            assert dupes == 0, table
+        not_modified = con.execute("""SELECT count(*) FROM crawl_log WHERE from_cache
+                                      AND run_id = (SELECT arg_max(run_id, fetched_at)
+                                                    FROM crawl_log)""").fetchone()[0]
+    for table in KEYS:
+        if table != "voice_history":
+            assert after_second[table] == after_first[table], table
+    mentions_meta = second.asset_materializations_for_node("mentions")[0].metadata
+    assert mentions_meta["documents_extracted"].value == 0
+    assert not_modified > 0
