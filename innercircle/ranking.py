@@ -40,7 +40,7 @@ class RankingConfig:
 RANKING_SQL = """
 WITH facts AS (
     SELECT industry, person_id, doc_id, host, role, quoted,
-           coalesce(published_at, $as_of) AS seen_at
+           published_at AS seen_at  -- NULL for undated documents (author pages)
     FROM mention_facts
     WHERE person_id IS NOT NULL
 ),
@@ -100,7 +100,9 @@ scored AS (
            + $w_weeks    * ln(1 + distinct_weeks)
            + $w_quoted   * ln(1 + quoted_docs) )
            * CASE WHEN distinct_sources = 1 THEN $single_source ELSE 1.0 END
-           * (0.5 + 0.5 * pow(0.5, greatest(date_diff('day', last_seen, $as_of), 0) / $half_life))
+           * (0.5 + 0.5 * coalesce(
+                 pow(0.5, greatest(date_diff('day', last_seen, $as_of), 0) / $half_life),
+                 0.5))  -- no dated evidence at all: neutral
            AS score
     FROM signals s
 ),

@@ -65,7 +65,8 @@ def build_document(page: RawPage, feed: FeedContext | None) -> dict:
         "host": host_of(page.url),
         "kind": page.kind,
         "title": title,
-        "published_at": published or page.fetched_at,
+        # Undated articles fall back to their first fetch; author pages stay undated.
+        "published_at": published or (page.fetched_at if page.kind == "article" else None),
         "content_hash": page.content_hash,
         "text_chars": len(text),
         "text": text,
