@@ -28,12 +28,14 @@ def main() -> int:
     web = build_sample_web()
     with tempfile.TemporaryDirectory() as tmp, serve(web) as server:
         sources = server.write_sources(Path(tmp) / "sources.yaml")
-        os.environ.update({
-            "INNERCIRCLE_SOURCES": str(sources),
-            "INNERCIRCLE_WAREHOUSE": str(Path(tmp) / "innercircle.duckdb"),
-            "INNERCIRCLE_ALLOW_PRIVATE_NETWORKS": "1",
-            "INNERCIRCLE_HOST_RATE": os.environ.get("INNERCIRCLE_HOST_RATE", "50"),
-        })
+        os.environ.update(
+            {
+                "INNERCIRCLE_SOURCES": str(sources),
+                "INNERCIRCLE_WAREHOUSE": str(Path(tmp) / "innercircle.duckdb"),
+                "INNERCIRCLE_ALLOW_PRIVATE_NETWORKS": "1",
+                "INNERCIRCLE_HOST_RATE": os.environ.get("INNERCIRCLE_HOST_RATE", "50"),
+            }
+        )
         settings = Settings.from_env()
         runs = []
         for label in ("first", "second"):
@@ -42,27 +44,48 @@ def main() -> int:
             wall = time.perf_counter() - t0
             with warehouse.connect(settings.warehouse_path, read_only=True) as con:
                 run_id = con.execute(
-                    "SELECT arg_max(run_id, fetched_at) FROM crawl_log").fetchone()[0]
+                    "SELECT arg_max(run_id, fetched_at) FROM crawl_log"
+                ).fetchone()[0]
                 nbytes, requests, not_modified = con.execute(
                     "SELECT sum(bytes), count(*), count(*) FILTER (WHERE from_cache) "
-                    "FROM crawl_log WHERE run_id = $r", {"r": run_id}).fetchone()
+                    "FROM crawl_log WHERE run_id = $r",
+                    {"r": run_id},
+                ).fetchone()
                 ner_docs = con.execute(
                     "SELECT count(*) FROM mention_extractions WHERE extracted_at >= "
                     "(SELECT min(fetched_at) FROM crawl_log WHERE run_id = $r)",
-                    {"r": run_id}).fetchone()[0]
+                    {"r": run_id},
+                ).fetchone()[0]
                 articles = con.execute(
-                    "SELECT count(*) FROM documents WHERE kind = 'article'").fetchone()[0]
-            runs.append(dict(label=label, ok=ok, wall=wall, bytes=nbytes, requests=requests,
-                             not_modified=not_modified, ner_docs=ner_docs, articles=articles))
+                    "SELECT count(*) FROM documents WHERE kind = 'article'"
+                ).fetchone()[0]
+            runs.append(
+                dict(
+                    label=label,
+                    ok=ok,
+                    wall=wall,
+                    bytes=nbytes,
+                    requests=requests,
+                    not_modified=not_modified,
+                    ner_docs=ner_docs,
+                    articles=articles,
+                )
+            )
 
         with warehouse.connect(settings.warehouse_path, read_only=True) as con:
-            texts = [r[0] or "" for r in con.execute(
-                "SELECT text FROM documents ORDER BY doc_id").fetchall()]
+            texts = [
+                r[0] or ""
+                for r in con.execute("SELECT text FROM documents ORDER BY doc_id").fetchall()
+            ]
             found = {}
             for industry, truth in web.truth.industries.items():
-                top = {r[0] for r in con.execute(
-                    "SELECT name FROM recurring_voices WHERE industry = $i AND rank <= 20",
-                    {"i": industry}).fetchall()}
+                top = {
+                    r[0]
+                    for r in con.execute(
+                        "SELECT name FROM recurring_voices WHERE industry = $i AND rank <= 20",
+                        {"i": industry},
+                    ).fetchall()
+                }
                 planted = truth.top_voices[:20]
                 found[industry] = (len(set(planted) & top), len(planted))
 
@@ -72,9 +95,11 @@ def main() -> int:
     first, second = runs
     print(f"articles processed:        {first['articles']}")
     for r in runs:
-        print(f"{r['label']:<6} run: ok={r['ok']} wall {r['wall']:.1f} s, {r['requests']} "
-              f"requests ({r['not_modified']} x 304), {r['bytes'] / 1e6:.2f} MB, "
-              f"NER on {r['ner_docs']} documents")
+        print(
+            f"{r['label']:<6} run: ok={r['ok']} wall {r['wall']:.1f} s, {r['requests']} "
+            f"requests ({r['not_modified']} x 304), {r['bytes'] / 1e6:.2f} MB, "
+            f"NER on {r['ner_docs']} documents"
+        )
     print(f"second/first bytes:        {second['bytes'] / max(first['bytes'], 1):.2%}")
     print(f"second/first wall time:    {second['wall'] / first['wall']:.2%}")
     print(f"NER floor (plain nlp.pipe on the {len(texts)} texts): {floor:.1f} s")
@@ -87,8 +112,7 @@ def main() -> int:
 def ner_floor(texts: list[str], model: str) -> float:
     import spacy
 
-    nlp = spacy.load(model, exclude=["parser", "tagger", "lemmatizer", "attribute_ruler",
-                                     "senter"])
+    nlp = spacy.load(model, exclude=["parser", "tagger", "lemmatizer", "attribute_ruler", "senter"])
     t0 = time.perf_counter()
     for _ in nlp.pipe(texts, batch_size=64):
         pass

@@ -62,11 +62,24 @@ def test_definitions_load():
 def test_the_whole_graph_materialises_and_checks_pass(two_runs):
     first, _, after_first, _ = two_runs
     assert first.success
-    failed = [e.asset_check_evaluation_data.check_name for e in first.get_asset_check_evaluations()
-              if not e.passed and e.asset_check_evaluation_data.severity == dg.AssetCheckSeverity.ERROR]
+    failed = [
+        e.asset_check_evaluation_data.check_name
+        for e in first.get_asset_check_evaluations()
+        if not e.passed and e.asset_check_evaluation_data.severity == dg.AssetCheckSeverity.ERROR
+    ]
     assert failed == []
-    for table in ("sources", "feeds", "feed_entries", "articles", "author_pages", "documents",
-                  "mentions", "people", "person_aliases", "recurring_voices"):
+    for table in (
+        "sources",
+        "feeds",
+        "feed_entries",
+        "articles",
+        "author_pages",
+        "documents",
+        "mentions",
+        "people",
+        "person_aliases",
+        "recurring_voices",
+    ):
         assert after_first[table] > 0, table
 
 
@@ -74,9 +87,13 @@ def test_every_industry_is_ranked_and_finds_its_planted_voices(two_runs, sample_
     *_, public = two_runs
     with warehouse.connect(public, read_only=True) as con:
         for industry in sample_web.industries:
-            top = [r[0] for r in con.execute(
-                "SELECT name FROM recurring_voices WHERE industry = $i AND rank <= 20 ORDER BY rank",
-                {"i": industry}).fetchall()]
+            top = [
+                r[0]
+                for r in con.execute(
+                    "SELECT name FROM recurring_voices WHERE industry = $i AND rank <= 20",
+                    {"i": industry},
+                ).fetchall()
+            ]
             planted = set(sample_web.truth.industries[industry].top_voices[:20])
             found = planted & set(top)
             print(f"{industry}: {len(found)}/{len(planted)} planted voices in the top 20")
@@ -90,8 +107,12 @@ def test_broken_sources_are_recorded_and_do_not_fail_the_run(two_runs):
         failed = con.execute("""SELECT count(*) FROM crawl_log
                                 WHERE outcome IN ('error', 'http_error')""").fetchone()[0]
         feed_errors = con.execute("SELECT count(*) FROM feeds WHERE status = 'error'").fetchone()[0]
-        classes = {r[0] for r in con.execute(
-            "SELECT DISTINCT error_class FROM crawl_log WHERE error_class IS NOT NULL").fetchall()}
+        classes = {
+            r[0]
+            for r in con.execute(
+                "SELECT DISTINCT error_class FROM crawl_log WHERE error_class IS NOT NULL"
+            ).fetchall()
+        }
     assert failed > 0 and feed_errors > 0
     assert "connect_error" in classes or "connection_refused" in classes or classes
 
@@ -102,8 +123,10 @@ def test_a_second_run_adds_no_duplicates_and_runs_no_ner(two_runs):
     with warehouse.connect(public, read_only=True) as con:
         after_second = counts(con)
         for table, key in KEYS.items():
-            dupes = con.execute(f"SELECT count(*) FROM (SELECT {', '.join(key)} FROM {table} "
-                                "GROUP BY ALL HAVING count(*) > 1)").fetchone()[0]
+            dupes = con.execute(
+                f"SELECT count(*) FROM (SELECT {', '.join(key)} FROM {table} "
+                "GROUP BY ALL HAVING count(*) > 1)"
+            ).fetchone()[0]
             assert dupes == 0, table
         not_modified = con.execute("""SELECT count(*) FROM crawl_log WHERE from_cache
                                       AND run_id = (SELECT arg_max(run_id, fetched_at)
