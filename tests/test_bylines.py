@@ -1,0 +1,60 @@
+"""Feed author fields, as real feeds write them."""
+
+import pytest
+
+from innercircle.extract.bylines import entry_authors, parse_author_field
+
+
+def names(raw):
+    return [(b.name, b.kind) for b in parse_author_field(raw)]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("jane@example.com (Jane Doe)", [("Jane Doe", "person")]),
+        ("Jane Doe <jane@example.com>", [("Jane Doe", "person")]),
+        ("Ann Lee, Bob Ray and Cy Young",
+         [("Ann Lee", "person"), ("Bob Ray", "person"), ("Cy Young", "person")]),
+        ("Ann Lee & Bob Ray", [("Ann Lee", "person"), ("Bob Ray", "person")]),
+        ("Ann Lee; Bob Ray", [("Ann Lee", "person"), ("Bob Ray", "person")]),
+        ("Lee, A. B., Ray, C.", [("A. B. Lee", "person"), ("C. Ray", "person")]),
+        ("Li, Z., Ma, L.", [("Z. Li", "person"), ("L. Ma", "person")]),
+        ("/u/some_user", [("u/some_user", "handle")]),
+        ("@someone", [("@someone", "handle")]),
+        ("Associated Press", [("Associated Press", "organisation")]),
+        ("Reuters Staff", [("Reuters Staff", "organisation")]),
+        ("DealPost Team", [("DealPost Team", "organisation")]),
+        ("Editorial Board", [("Editorial Board", "organisation")]),
+        ("Acme Media GmbH & Co KG", [("Acme Media GmbH & Co KG", "organisation")]),
+        ("Tom Hart in New York", [("Tom Hart", "person")]),
+        ("Ann Lee Environment editor", [("Ann Lee", "person")]),
+        ("Ann Lee, Senior Reporter", [("Ann Lee", "person")]),
+        ("Klaas Berg, Tom Weg und Jan Lund",
+         [("Klaas Berg", "person"), ("Tom Weg", "person"), ("Jan Lund", "person")]),
+    ],
+)
+def test_parse_author_field(raw, expected):
+    assert names(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw", ["noreply@blogger.com", "admin", "unknown", "", "   ", "https://example.com/me",
+            "info@example.org (info@example.org)"],
+)
+def test_placeholders_dropped(raw):
+    assert parse_author_field(raw) == []
+
+
+def test_email_is_kept_with_the_name():
+    [b] = parse_author_field("jane@example.com (Jane Doe)")
+    assert b.email == "jane@example.com"
+
+
+def test_entry_authors_falls_back_to_feed_level():
+    assert [b.name for b in entry_authors([], ["Feed Owner"])] == ["Feed Owner"]
+    assert [b.name for b in entry_authors(["Ann Lee"], ["Feed Owner"])] == ["Ann Lee"]
+    assert [b.name for b in entry_authors(["noreply@blogger.com"], ["Feed Owner"])] == [
+        "Feed Owner"
+    ]
+    assert [b.name for b in entry_authors(["Ann Lee", "Ann Lee"], [])] == ["Ann Lee"]

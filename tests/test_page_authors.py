@@ -1,0 +1,140 @@
+"""Page authors, title, date and main text from small hand-written pages."""
+
+import json
+
+import pytest
+
+from innercircle.extract.page import extract_page
+
+URL = "https://news.example.com/2024/05/01/story.html"
+
+
+def page(head="", body=""):
+    return f"<!doctype html><html lang='en-GB'><head>{head}</head><body>{body}</body></html>"
+
+
+def ld(obj):
+    return f'<script type="application/ld+json">{json.dumps(obj)}</script>'
+
+
+def authors(html):
+    return [(b.name, b.kind) for b in extract_page(html, URL).authors]
+
+
+ARTICLE = "<article><p>" + "Some real article text about things. " * 5 + "</p></article>"
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        (ld({"@type": "NewsArticle", "author": "Jane Doe"}), [("Jane Doe", "person")]),
+        (ld({"@type": "NewsArticle", "author": {"@type": "Person", "name": "Jane Doe"}}),
+         [("Jane Doe", "person")]),
+        (ld({"@type": "BlogPosting", "author": [{"@type": "Person", "name": "Ann Lee"},
+                                                 {"@type": "Person", "name": "Bob Ray"}]}),
+         [("Ann Lee", "person"), ("Bob Ray", "person")]),
+        (ld({"@context": "https://schema.org", "@graph": [
+            {"@type": "Article", "author": {"@id": "#p1"}},
+            {"@type": "Person", "@id": "#p1", "name": "Jane Doe",
+             "sameAs": ["https://mastodon.social/@jane"]}]}),
+         [("Jane Doe", "person")]),
+        (ld({"@type": "NewsArticle", "author": {"@type": "Organization", "name": "Acme Wire"}}),
+         [("Acme Wire", "organisation")]),
+        ('<meta name="author" content="Jane Doe">', [("Jane Doe", "person")]),
+        ('<meta property="article:author" content="https://facebook.com/x">'
+         '<meta name="parsely-author" content="Jane Doe">', [("Jane Doe", "person")]),
+        ('<meta name="citation_author" content="Doe, J.">'
+         '<meta name="citation_author" content="Lee, A.">',
+         [("J. Doe", "person"), ("A. Lee", "person")]),
+        ('<meta name="dc.creator" content="Jane Doe">', [("Jane Doe", "person")]),
+    ],
+)
+def test_structured_authors(head, expected):
+    assert authors(page(head, ARTICLE)) == expected
+
+
+def test_json_ld_author_keeps_profile_url():
+    html = page(ld({"@type": "Article", "author": {"@type": "Person", "name": "Jane Doe",
+                                                    "sameAs": "https://mastodon.social/@jane"}}))
+    [b] = extract_page(html, URL).authors
+    assert b.url == "https://mastodon.social/@jane"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ('<article><div class="byline">By Ann Lee and Bob Ray | May 1, 2024</div>'
+         + ARTICLE + "</article>", ["Ann Lee", "Bob Ray"]),
+        ('<article><p class="post-meta">Posted by <a href="/author/ann" rel="author">'
+         "Ann Lee</a> on 1 May 2024</p></article>", ["Ann Lee"]),
+        ('<article><span class="article__author-name">Words: Ann Lee, Staff Writer</span>'
+         "</article>", ["Ann Lee"]),
+        ('<article><div class="vcard author"><span class="fn">Ann Lee</span></div></article>',
+         ["Ann Lee"]),
+        ('<article><footer><address itemprop="author" itemscope>'
+         '<span itemprop="name">Ann Lee</span></address></footer></article>', ["Ann Lee"]),
+        ('<div class="byline">By Ann Lee and contributors</div>', ["Ann Lee"]),
+        ("<article><p>Von Ann Lee am Montag, 3. Mai 2021</p>" + ARTICLE + "</article>",
+         ["Ann Lee"]),
+    ],
+)
+def test_visible_bylines(body, expected):
+    assert [name for name, _ in authors(page("", body))] == expected
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        ARTICLE + '<div class="comments"><div class="comment-author">Bob Ray</div>'
+        '<p class="byline">By Bob Ray</p></div>',
+        ARTICLE + '<aside><div class="author">By Ann Lee</div></aside>',
+        ARTICLE + '<div class="related-posts"><span class="byline">By Ann Lee</span></div>',
+        ARTICLE + "<footer><p>By Ann Lee</p></footer>",
+        ARTICLE,
+    ],
+)
+def test_no_author_no_guess(body):
+    assert authors(page("", body)) == []
+
+
+def test_site_name_is_not_an_author():
+    head = (
+        '<meta property="og:site_name" content="Acme News">'
+        '<meta name="author" content="Acme News">'
+    )
+    assert authors(page(head, ARTICLE)) == []
+
+
+def test_title_date_text_and_lang():
+    html = page(
+        '<title>Story - Site</title><meta property="og:title" content="The Story">'
+        '<meta property="article:published_time" content="2024-05-01T10:00:00Z">',
+        "<nav><p>Home News Sport</p></nav><header><p>Site header text</p></header>"
+        "<article><h1>The Story</h1><p>First paragraph of the story.</p>"
+        "<script>var x = 1;</script><p>Second paragraph.</p>"
+        '<div class="comments"><p>Great post!</p></div></article>'
+        "<footer><p>Copyright Site</p></footer>",
+    )
+    result = extract_page(html.encode("utf-8"), URL)
+    assert result.title == "The Story"
+    assert result.published is not None and result.published.year == 2024
+    assert result.lang == "en"
+    assert "First paragraph of the story." in result.text
+    assert "Second paragraph." in result.text
+    for noise in ("Home News Sport", "Site header", "var x", "Great post", "Copyright"):
+        assert noise not in result.text
+
+
+def test_bad_input_does_not_raise():
+    assert extract_page(b"", URL).authors == []
+    assert extract_page(b"\xff\xfe\x00garbage", URL).authors == []
+    assert extract_page('<?xml version="1.0" encoding="utf-8"?><html><body>x</body></html>',
+                        URL).text in ("x", "")
+    bad_ld = page('<script type="application/ld+json">{not json</script>', ARTICLE)
+    assert extract_page(bad_ld, URL).authors == []
+
+
+def test_declared_charset_is_used():
+    html = page('<meta charset="iso-8859-1"><meta name="author" content="Jos\xe9 M\xfcller">',
+                ARTICLE).encode("latin-1")
+    assert authors(html) == [("José Müller", "person")]

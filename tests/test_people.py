@@ -1,0 +1,62 @@
+"""PersonFinder on small texts: entities, filters, joining, quotes, model errors."""
+
+import pytest
+
+from innercircle.errors import ModelLoadError
+from innercircle.extract.people import MAX_CHARS, PersonFinder, _truncate, looks_like_person
+
+
+@pytest.fixture(scope="module")
+def finder():
+    try:
+        return PersonFinder()
+    except ModelLoadError as exc:
+        pytest.skip(f"spaCy model not installed: {exc}")
+
+
+TEXT = (
+    "Angela Merkel met Barack Obama in Berlin on Monday. "
+    '"We agree on the main points," Obama told reporters. '
+    "Later, Merkel's spokesman declined to comment. "
+    "Mr. John Smith of Acme Inc said nothing."
+)
+
+
+def test_finds_people_with_joining_and_quotes(finder):
+    [mentions] = finder.find_people([TEXT])
+    names = [m.name for m in mentions]
+    assert "Angela Merkel" in names and "Barack Obama" in names
+    obama = [m for m in mentions if m.surface == "Obama"]
+    assert obama and obama[0].name == "Barack Obama" and obama[0].quoted
+    merkel = [m for m in mentions if m.surface == "Merkel"]
+    assert merkel and merkel[0].name == "Angela Merkel" and not merkel[0].quoted
+    first = mentions[0]
+    assert TEXT[first.start:first.end] == first.surface
+    assert "Berlin" in first.sentence
+    assert all(not m.surface.startswith("Mr") for m in mentions)
+
+
+def test_batch_keeps_order_and_empty_texts(finder):
+    result = finder.find_people(["", "Nothing here.", "Jane Doe wrote it."])
+    assert result[0] == [] and result[1] == []
+    assert [m.name for m in result[2]] == ["Jane Doe"]
+
+
+def test_shape_filter():
+    assert looks_like_person("Jane Doe")
+    assert not looks_like_person("Acme Inc")
+    assert not looks_like_person("Main Street")
+    assert not looks_like_person("R2D2")
+    assert not looks_like_person("jane doe")
+
+
+def test_truncate_cuts_at_a_boundary():
+    text = ("word " * 30 + "\n") * (MAX_CHARS // 100)
+    cut = _truncate(text)
+    assert len(cut) <= MAX_CHARS and cut.endswith("\n")
+    assert _truncate("short") == "short"
+
+
+def test_missing_model_names_the_setting():
+    with pytest.raises(ModelLoadError, match="INNERCIRCLE_SPACY_MODEL"):
+        PersonFinder("no_such_model_xyz")
