@@ -48,3 +48,30 @@ def pipeline_env(tmp_path_factory, sample_server) -> Iterator[dict[str, str]]:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+def innercircle(*args: str, env: dict[str, str], timeout: float = 600):
+    """Run the installed ``innercircle`` command the way a user would."""
+    import subprocess
+    import sys
+
+    exe = Path(sys.executable).with_name("innercircle")
+    return subprocess.run(
+        [str(exe), *args], env={**os.environ, **env}, capture_output=True, text=True,
+        timeout=timeout, check=False,
+    )
+
+
+@pytest.fixture(scope="session")
+def cli_run(tmp_path_factory, sample_server) -> dict:
+    """One ``innercircle run`` against the sample web, in a fresh temporary warehouse."""
+    root = tmp_path_factory.mktemp("cli")
+    env = {
+        "INNERCIRCLE_SOURCES": str(sample_server.write_sources(root / "sources.yaml")),
+        "INNERCIRCLE_WAREHOUSE": str(root / "innercircle.duckdb"),
+        "INNERCIRCLE_ALLOW_PRIVATE_NETWORKS": "1",
+        "INNERCIRCLE_HOST_RATE": "100",
+    }
+    env.pop("DAGSTER_HOME", None)
+    result = innercircle("run", env=env)
+    return {"env": env, "result": result, "root": root}

@@ -1,0 +1,90 @@
+"""The ``innercircle`` command, used as a user would from a shell."""
+
+import json
+from pathlib import Path
+
+import duckdb
+
+from tests.conftest import innercircle
+
+
+def test_run_succeeds_and_ends_with_a_summary(cli_run):
+    result = cli_run["result"]
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = result.stdout
+    for line in ("sources ", "fetches ", "documents ", "warehouse "):
+        assert line in out
+    assert "rank  name" in out
+    # The broken sample sources were fetched, failed, and did not fail the run.
+    assert "error" in out.split("fetches", 1)[1].splitlines()[0]
+
+
+def test_run_leaves_a_published_warehouse_analysts_can_open_read_only(cli_run):
+    public = Path(cli_run["env"]["INNERCIRCLE_WAREHOUSE"])
+    con = duckdb.connect(str(public), read_only=True)
+    try:
+        industries = con.execute("SELECT count(DISTINCT industry) FROM recurring_voices").fetchone()
+    finally:
+        con.close()
+    assert industries[0] == 4
+
+
+def test_top_prints_one_industry_with_a_limit(cli_run):
+    result = innercircle("top", "--industry", "fintech", "--limit", "3", env=cli_run["env"])
+    assert result.returncode == 0, result.stderr
+    lines = [ln for ln in result.stdout.splitlines() if ln.strip()]
+    assert lines[0] == "fintech"
+    assert [ln.split()[0] for ln in lines[2:]] == ["1", "2", "3"]
+
+
+def test_top_without_a_warehouse_says_how_to_make_one(tmp_path):
+    result = innercircle("top", env={"INNERCIRCLE_WAREHOUSE": str(tmp_path / "none.duckdb")})
+    assert result.returncode == 1
+    assert "innercircle run" in result.stderr
+
+
+def test_a_malformed_sources_file_fails_the_run_naming_the_line(tmp_path):
+    sources = tmp_path / "sources.yaml"
+    sources.write_text("industries:\n  fintech:\n    feedz: [https://example.com/feed]\n")
+    env = {"INNERCIRCLE_SOURCES": str(sources),
+           "INNERCIRCLE_WAREHOUSE": str(tmp_path / "w.duckdb")}
+    result = innercircle("run", env=env)
+    assert result.returncode == 1
+    assert f"{sources}:3: unknown key 'feedz'" in result.stderr
+
+
+def test_extract_prints_one_json_object_per_file(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><head><meta name='author' content='Jane Doe'><title>T</title></head><body>"
+        "<article><p>Robert Kim met investors in Boston on Monday.</p></article></body></html>")
+    feed = tmp_path / "feed.xml"
+    feed.write_text(
+        "<?xml version='1.0'?><rss version='2.0'><channel><title>F</title>"
+        "<item><title>A</title><link>https://example.com/a</link>"
+        "<author>jane@example.com (Jane Doe)</author></item></channel></rss>")
+    result = innercircle("extract", str(page), str(feed), env={})
+    assert result.returncode == 0, result.stderr
+    page_rec, feed_rec = (json.loads(ln) for ln in result.stdout.splitlines())
+    assert page_rec["kind"] == "page" and page_rec["authors"] == ["Jane Doe"]
+    assert "Robert Kim" in page_rec["people"]
+    assert feed_rec["kind"] == "feed"
+    assert feed_rec["entries"][0]["authors"] == ["Jane Doe"]
+
+
+def test_import_opml_prints_sources_keeping_what_is_there(tmp_path):
+    sources = tmp_path / "sources.yaml"
+    sources.write_text("industries:\n  fintech:\n    feeds: [https://a.example/feed]\n")
+    opml = tmp_path / "subs.opml"
+    opml.write_text(
+        "<?xml version='1.0'?><opml version='2.0'><body><outline text='Tech'>"
+        "<outline type='rss' text='B' xmlUrl='https://b.example/rss'/>"
+        "<outline type='rss' text='A' xmlUrl='https://a.example/feed'/>"
+        "</outline></body></opml>")
+    result = innercircle("import-opml", str(opml), "--industry", "fintech", "--print",
+                         env={"INNERCIRCLE_SOURCES": str(sources)})
+    assert result.returncode == 0, result.stderr
+    from innercircle.sources import parse_sources
+
+    urls = [s.url for s in parse_sources(result.stdout)]
+    assert urls == ["https://a.example/feed", "https://b.example/rss"]

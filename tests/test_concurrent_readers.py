@@ -1,0 +1,63 @@
+"""An analyst with the warehouse open neither blocks nor breaks the nightly run, and never
+sees a half-written ranking."""
+
+import threading
+import time
+from pathlib import Path
+
+import duckdb
+
+from tests.conftest import innercircle
+
+RANKING_SHAPE = """
+SELECT industry, count(*) AS voices, max(rank) AS last_rank, count(DISTINCT rank) AS ranks
+FROM recurring_voices GROUP BY industry ORDER BY industry
+"""
+
+
+def check_complete(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    rows = con.execute(RANKING_SHAPE).fetchall()
+    assert len(rows) == 4, rows
+    for industry, voices, last_rank, ranks in rows:
+        assert voices > 0 and voices == last_rank == ranks, (industry, voices, last_rank, ranks)
+    return rows
+
+
+def test_readers_during_a_full_run_see_only_complete_rankings(cli_run):
+    assert cli_run["result"].returncode == 0
+    public = Path(cli_run["env"]["INNERCIRCLE_WAREHOUSE"])
+    held = duckdb.connect(str(public), read_only=True)  # opened before the run, kept open
+    before = check_complete(held)
+    stop = threading.Event()
+    seen: dict[str, int] = {"queries": 0}
+    errors: list[BaseException] = []
+
+    def analyst() -> None:
+        while not stop.is_set():
+            try:
+                fresh = duckdb.connect(str(public), read_only=True)
+                try:
+                    check_complete(fresh)
+                finally:
+                    fresh.close()
+                assert check_complete(held) == before
+                seen["queries"] += 2
+            except BaseException as exc:  # noqa: BLE001 - collected and re-raised below
+                errors.append(exc)
+                return
+            time.sleep(0.01)
+
+    reader = threading.Thread(target=analyst, daemon=True)
+    reader.start()
+    try:
+        # A full run that rewrites documents, mentions, people and the ranking.
+        result = innercircle("run", "--reextract", env=cli_run["env"])
+    finally:
+        stop.set()
+        reader.join(timeout=30)
+        held.close()
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert not errors, errors[0]
+    assert seen["queries"] > 10
+    with duckdb.connect(str(public), read_only=True) as con:
+        assert check_complete(con) == before  # nothing lost: same web, same ranking shape
