@@ -386,7 +386,10 @@ class _Run:
 
     async def check_host(self, url: str) -> None:
         host = urlsplit(url).hostname or ""
-        await asyncio.to_thread(self.f.guard.check, host)
+        if self.f.guard.cached(host):
+            self.f.guard.check(host)  # no DNS: fast enough for the event loop
+        else:
+            await asyncio.to_thread(self.f.guard.check, host)
 
     async def check_robots(self, url: str) -> None:
         rules = await self.robots_for(url)

@@ -108,6 +108,19 @@ class AddressGuard:
         self._cache[host] = (now, addresses)
         return addresses
 
+    def cached(self, host: str) -> bool:
+        """True when ``host`` needs no DNS lookup (an IP literal or a fresh cache entry),
+        so callers can skip handing the check to a thread."""
+        host = host.strip("[]").lower()
+        hit = self._cache.get(host)
+        if hit is not None and time.monotonic() - hit[0] < self._ttl_s:
+            return True
+        try:
+            ipaddress.ip_address(host.split("%", 1)[0])
+        except ValueError:
+            return False
+        return True
+
     def check(self, host: str) -> list[str]:
         """Resolve ``host`` and return its addresses, or raise BlockedAddressError."""
         addresses = self.resolve(host)

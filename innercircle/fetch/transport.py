@@ -36,7 +36,10 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         socket_options: typing.Iterable[typing.Any] | None = None,
     ) -> httpcore.AsyncNetworkStream:
         try:
-            addresses = await asyncio.to_thread(self._guard.check, host)
+            if self._guard.cached(host):
+                addresses = self._guard.check(host)
+            else:
+                addresses = await asyncio.to_thread(self._guard.check, host)
         except BlockedAddressError:
             raise
         except FetchError as exc:
