@@ -13,6 +13,7 @@ from assets.ranking import people, published_warehouse, recurring_voices
 from assets.resources import HttpFetcherResource, NerModelResource, WarehouseResource
 from innercircle import warehouse
 from innercircle.settings import Settings, env_flag
+from pipelines.sensors import freshness_sensor, ranking_freshness_checks, run_failure_recorder
 
 ALL_ASSETS = [
     sources,
@@ -62,8 +63,9 @@ def build_resources(settings: Settings | None = None) -> dict:
 
 defs = dg.Definitions(
     assets=ALL_ASSETS,
-    asset_checks=ALL_CHECKS,
+    asset_checks=[*ALL_CHECKS, *ranking_freshness_checks],
     jobs=[nightly_job],
     schedules=[nightly_schedule],
+    sensors=[freshness_sensor, run_failure_recorder],
     resources=build_resources(),
 )

@@ -1,0 +1,64 @@
+"""Sensors: freshness of the ranking, and a record of every failed run."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import dagster as dg
+
+from assets.ranking import recurring_voices
+from innercircle.settings import Settings
+
+#: A ranking older than this is stale: the nightly run has missed more than a night.
+RANKING_MAX_AGE = timedelta(hours=36)
+
+# Dagster 1.13 marks these superseded by FreshnessPolicy, but the policy is evaluated only
+# by Dagster+; the check and its sensor work in open-source Dagster and show in the UI.
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    ranking_freshness_checks = dg.build_last_update_freshness_checks(
+        assets=[recurring_voices], lower_bound_delta=RANKING_MAX_AGE
+    )
+    freshness_sensor = dg.build_sensor_for_freshness_checks(
+        freshness_checks=ranking_freshness_checks,
+        default_status=dg.DefaultSensorStatus.RUNNING,
+    )
+
+
+def run_failures_path() -> Path:
+    """Where failed runs are recorded: ``run_failures.jsonl`` beside the warehouse."""
+    return Settings.from_env().warehouse_path.parent / "run_failures.jsonl"
+
+
+def record_run_failure(run_id: str, job_name: str, message: str, steps: list[str]) -> Path:
+    path = run_failures_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    line = {
+        "failed_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "run_id": run_id,
+        "job": job_name,
+        "failed_steps": steps,
+        "message": message,
+    }
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps(line) + "\n")
+    return path
+
+
+@dg.run_failure_sensor(
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Appends every failed run to run_failures.jsonl beside "
+    "the warehouse (see README: Where failures show up).",
+)
+def run_failure_recorder(context: dg.RunFailureSensorContext) -> None:
+    steps = [e.step_key for e in context.get_step_failure_events() if e.step_key]
+    path = record_run_failure(
+        context.dagster_run.run_id,
+        context.dagster_run.job_name,
+        context.failure_event.message or "",
+        steps,
+    )
+    context.log.info(f"recorded failure of run {context.dagster_run.run_id} in {path}")

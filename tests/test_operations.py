@@ -1,0 +1,49 @@
+"""Operating the code location: schedule on by default, freshness, failed runs recorded."""
+
+import json
+
+import dagster as dg
+
+from pipelines.definitions import defs
+from pipelines.sensors import RANKING_MAX_AGE, run_failure_recorder
+
+
+def test_the_nightly_schedule_and_the_sensors_run_by_default():
+    schedule = defs.get_schedule_def("nightly_schedule")
+    assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
+    for sensor in defs.sensors:
+        assert sensor.default_status == dg.DefaultSensorStatus.RUNNING, sensor.name
+
+
+def test_a_stale_ranking_is_flagged_after_36_hours():
+    keys = {c.name for c in defs.resolve_asset_graph().asset_check_keys}
+    assert any("freshness" in k for k in keys), keys
+    assert RANKING_MAX_AGE.total_seconds() == 36 * 3600
+
+
+def test_a_failed_run_is_recorded_beside_the_warehouse(tmp_path, monkeypatch):
+    monkeypatch.setenv("INNERCIRCLE_WAREHOUSE", str(tmp_path / "innercircle.duckdb"))
+
+    @dg.op
+    def explode():
+        raise RuntimeError("feed server on fire")
+
+    @dg.job
+    def doomed():
+        explode()
+
+    with dg.instance_for_test() as instance:
+        result = doomed.execute_in_process(instance=instance, raise_on_error=False)
+        assert not result.success
+        failure = result.get_run_failure_event()
+        context = dg.build_run_status_sensor_context(
+            sensor_name="run_failure_recorder", dagster_instance=instance,
+            dagster_run=result.dagster_run, dagster_event=failure,
+        ).for_run_failure()
+        run_failure_recorder(context)
+
+    (line,) = (tmp_path / "run_failures.jsonl").read_text().splitlines()
+    record = json.loads(line)
+    assert record["run_id"] == result.run_id
+    assert record["job"] == "doomed"
+    assert record["failed_steps"] == ["explode"]
