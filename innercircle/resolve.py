@@ -11,6 +11,7 @@ more than a missed one.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -149,15 +150,23 @@ def _formal(first: str) -> str:
 
 
 def resolve_names(
-    stats: Iterable[AliasStats], previous: Mapping[str, str] | None = None
+    stats: Iterable[AliasStats],
+    previous: Mapping[str, str] | None = None,
+    profiles: Mapping[str, Iterable[str]] | None = None,
 ) -> Resolution:
     """Group name keys into people.
 
     ``previous`` maps alias keys to the person ids an earlier run gave them, so that a
     person keeps their id when their canonical form changes (say a middle initial is
     learned): ids are inherited from the best-attested alias that had one.
+
+    ``profiles`` maps alias keys to the profile links (social accounts, homepages) found
+    on author pages under that name: two name groups that share a profile link are one
+    person whatever their names ("Kate L." and "Katherine Lindqvist" with the same
+    Mastodon account), and the joined forms get the rule ``profile``.
     """
     previous = previous or {}
+    profiles = profiles or {}
     by_key = {s.key: s for s in stats if s.key.strip()}
     full = [k for k in by_key if len(k.split()) >= 2]
     single = [k for k in by_key if len(k.split()) == 1]
@@ -201,6 +210,8 @@ def resolve_names(
             by_middle[best].extend(bare)
             clusters.extend((v, "variant") for v in by_middle.values())
 
+    clusters = _merge_on_profiles(clusters, profiles)
+
     # 2. Initial-only first names ("r kim") join the one cluster they fit.
     unresolved: list[str] = []
     attach: dict[int, list[tuple[str, str]]] = defaultdict(list)
@@ -233,7 +244,7 @@ def resolve_names(
     people: dict[str, Person] = {}
     for i, (keys, _rule) in enumerate(clusters):
         canonical = _canonical_key(keys, by_key)
-        members = [(k, "exact" if k == canonical else _rule_for(k, canonical)) for k in keys]
+        members = [(k, "exact" if k == canonical else _rule_for(k, canonical, _rule)) for k in keys]
         members.extend(attach.get(i, []))
         person_id = _inherit_id([k for k, _ in members], previous, by_key) or person_id_for(
             canonical
@@ -266,8 +277,47 @@ def _canonical_key(keys: list[str], by_key: Mapping[str, AliasStats]) -> str:
     return min(keys, key=order)
 
 
-def _rule_for(key: str, canonical: str) -> str:
+def _merge_on_profiles(
+    clusters: list[tuple[list[str], str]], profiles: Mapping[str, Iterable[str]]
+) -> list[tuple[list[str], str]]:
+    """Join name groups that share a profile link (union-find over the groups)."""
+    if not profiles:
+        return clusters
+    parent = list(range(len(clusters)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict[str, int] = {}
+    for i, (keys, _) in enumerate(clusters):
+        for key in keys:
+            for link in profiles.get(key, ()):
+                link = link.strip().lower().rstrip("/")
+                if not link:
+                    continue
+                if link in owner:
+                    a, b = find(owner[link]), find(i)
+                    if a != b:
+                        parent[max(a, b)] = min(a, b)
+                else:
+                    owner[link] = i
+    merged: dict[int, tuple[list[str], str]] = {}
+    for i, (keys, rule) in enumerate(clusters):
+        root = find(i)
+        if root in merged:
+            merged[root] = (merged[root][0] + keys, "profile")
+        else:
+            merged[root] = (list(keys), rule)
+    return list(merged.values())
+
+
+def _rule_for(key: str, canonical: str, group_rule: str = "variant") -> str:
     k, c = key.split(), canonical.split()
+    if k[-1] != c[-1] or _formal(k[0]) != _formal(c[0]) and k[0][0] != c[0][0]:
+        return group_rule if group_rule == "profile" else "variant"
     if k[0] != c[0] and _formal(k[0]) == _formal(c[0]):
         return "nickname"
     if len(k) != len(c):
@@ -285,3 +335,109 @@ def _inherit_id(
     if not votes:
         return None
     return min(votes, key=lambda pid: (-votes[pid], pid))
+
+
+# --- organisations, places and products that extraction took for people ---------------------
+
+# Words that make a name an organisation, place or event wherever they appear in it
+# ("Acme Capital", "Stanford University", "Harbor Road"); general English, not a list of
+# particular names. Words that are also common surnames (Park, Day, Post, Power, Street,
+# Banks, Church, Hall) are left out on purpose.
+NON_PERSON_WORDS = frozenset(
+    """
+    inc incorporated ltd limited llc llp plc corp corporation co company companies gmbh ag
+    sa nv bv oy ab spa srl pty kk group holdings holding capital partners bank bancorp
+    banking securities investments ventures fund funds trust asset assets management
+    advisors advisory associates consulting labs laboratories technologies technology
+    systems solutions software networks network industries international global media
+    pharma pharmaceuticals therapeutics biosciences biotech energy power motors airlines
+    university college institute school academy foundation association society council
+    agency authority ministry department commission committee bureau office board
+    federation union alliance consortium coalition exchange reserve treasury
+    hospital clinic centre museum times journal news review
+    avenue road boulevard city county province valley airport
+    summit forum conference expo awards
+    """.split()  # noqa: SIM905 (a word list reads better as text)
+)
+_ORG_NOUNS = (
+    r"analysts?|economists?|strategists?|researchers?|executives?|engineers?|staff|"
+    r"employees?|teams?|spokes(?:person|man|woman)|customers?|clients?|investors? in|"
+    r"shareholders?|(?:a |the )?(?:report|note|study|survey|statement|filing|memo|analysis|"
+    r"forecast|estimate|data|research|press release)s?"
+)
+_ORG_VERBS = (
+    r"hiring|acquired|acquiring|headquartered|incorporated|listed|announced (?:that )?its|"
+    r"reported (?:quarterly|annual)|raised \$?\d|posted (?:a )?(?:profit|loss)|filed"
+)
+_AUX = r"has|had|is|was|have"
+_ORG_OBJECT_VERBS = r"joined|joins|acquired|acquires|bought|buys|invested in|backed by|funded by"
+_PERSON_VERBS = (
+    r"said|says|argues|argued|told|tells|explains|explained|wrote|writes|thinks|believes|"
+    r"recalls|added|adds|warned|warns|notes|noted|put it|sees"
+)
+_PERSON_APPOSITION = (
+    r"who|the (?:head|chief|founder|co-?founder|author|director|lead|partner)|"
+    r"a (?:former |senior )?(?:partner|professor|analyst|researcher|founder|co-?founder|"
+    r"investor|engineer|economist|scientist|director|fellow|writer|reporter|veteran)|head|chief|founder|co-?founder|ceo|cto|"
+    r"cfo|coo|director|professor|vp|vice president|lead|principal|partner at"
+)
+
+
+@dataclass
+class NameContext:
+    """How a name key is used, for telling organisations from people."""
+
+    key: str
+    display: str
+    authored: int = 0  # mentions as a byline author
+    # (surface, sentence, quoted) for mentions in the text
+    sentences: list[tuple[str, str, bool]] = field(default_factory=list)
+
+
+def _cue_patterns(surface: str) -> tuple[list[re.Pattern[str]], list[re.Pattern[str]]]:
+    n = re.escape(surface.strip())
+    org = [
+        re.compile(rf"\b(?:{_ORG_NOUNS})\s+(?:at|from|by|of)\s+(?:the\s+)?{n}\b", re.I),
+        re.compile(rf"\b{n}(?:'s)?\b[^.;]*\bits\b", re.I),
+        re.compile(rf"\b{n}\s+(?:{_AUX})?\s*(?:been\s+)?(?:quietly\s+)?(?:{_ORG_VERBS})\b", re.I),
+        re.compile(rf"\b(?:{_ORG_OBJECT_VERBS})\s+{n}\b", re.I),
+    ]
+    person = [
+        re.compile(rf"\b(?:{_PERSON_VERBS})\s*,?\s+(?:\w+\.\s+)?{n}\b", re.I),
+        re.compile(rf"\b{n}\s+(?:{_PERSON_VERBS})\b", re.I),
+        re.compile(rf"\b{n}\s*,\s*(?:{_PERSON_APPOSITION})\b", re.I),
+        re.compile(rf"\b{n}\b[^.;]*\b(?:he|she|his|her|him)\b", re.I),
+    ]
+    return org, person
+
+
+def non_person_reason(ctx: NameContext) -> str | None:
+    """Why ``ctx`` is an organisation, place or product rather than a person, or None.
+
+    Two general rules: a word that only organisations, places and events carry in their
+    names (:data:`NON_PERSON_WORDS`, "&"); or the way the text uses the name: at least
+    two sentences treat it as an organisation ("analysts at X", "a report from X",
+    "X declined to comment on its plans", "X has been hiring") and clearly more than treat
+    it as a person ("X said", "X, a founder of", "said X", he/she, a quote), and it never
+    writes. Bylines and quotes are person evidence, so a real person named mostly in
+    business context still stays in.
+    """
+    tokens = ctx.key.split()
+    if "&" in ctx.display or any(t in NON_PERSON_WORDS for t in tokens[1:] or tokens):
+        return "organisation word"
+    if ctx.authored:
+        return None
+    org_hits = person_hits = 0
+    for surface, sentence, quoted in ctx.sentences:
+        if not sentence or not surface:
+            person_hits += bool(quoted)
+            continue
+        org, person = _cue_patterns(surface)
+        is_org = any(p.search(sentence) for p in org)
+        # "according to a note from X" is flagged as a quote too: the org cue wins there.
+        is_person = any(p.search(sentence) for p in person) or (quoted and not is_org)
+        org_hits += is_org and not is_person
+        person_hits += is_person
+    if org_hits >= 2 and org_hits >= 3 * person_hits and org_hits * 2 >= len(ctx.sentences):
+        return "organisation context"
+    return None

@@ -1,21 +1,23 @@
 """Ranking group: resolve names to people, rank the recurring voices, publish the warehouse."""
 
-
 from pathlib import Path
 
 import dagster as dg
+import pyarrow as pa
 
 from assets.common import WRITER_POOL, arrow, markdown_table, table_metadata
 from assets.extraction import mentions
 from assets.resources import WarehouseResource
 from innercircle import warehouse
-from innercircle.ranking import RankingConfig, rank_voices
-from innercircle.resolve import AliasStats, resolve_names
+from innercircle.dedup import Doc, cluster_rows
+from innercircle.ranking import RankingConfig, rank_voices, score_explanation
+from innercircle.resolve import AliasStats, NameContext, non_person_reason, resolve_names
 from innercircle.settings import Settings
 from innercircle.stages.crawl import now_utc
 
 GROUP = "ranking"
 PREVIEW_PER_INDUSTRY = 10
+MAX_SENTENCES_PER_NAME = 40  # sentences per name read to tell organisations from people
 
 ALIAS_STATS_SQL = """
 SELECT m.name_key, mode(m.name) AS display, count(*) AS mentions,
@@ -46,58 +48,158 @@ GROUP BY p.person_id, p.name, p.name_key
 """
 
 
+NAME_CONTEXT_SQL = """
+SELECT name_key, mode(name) AS display,
+       count(*) FILTER (WHERE role = 'author') AS authored,
+       list(struct_pack(surface := surface, snippet := snippet, quoted := quoted))
+           FILTER (WHERE role = 'mentioned')[1:$max_sentences] AS sentences
+FROM mentions GROUP BY name_key
+"""
+
+PROFILES_SQL = """
+SELECT m.name_key, list(DISTINCT p.link) AS links
+FROM (SELECT url, unnest(profiles) AS link FROM author_pages) p
+JOIN documents d ON d.url = p.url
+JOIN mentions m ON m.doc_id = d.doc_id AND m.origin = 'author_page' AND m.role = 'author'
+GROUP BY m.name_key
+"""
+
+CLUSTER_INPUT_SQL = "SELECT doc_id, text, published_at FROM documents WHERE kind = 'article'"
+
+
+def cluster_documents(con) -> dict:
+    """Near-duplicate articles into ``document_clusters`` (every article, one row each)."""
+    docs = [Doc(d, t or "", p) for d, t, p in con.execute(CLUSTER_INPUT_SQL).fetchall()]
+    rows = cluster_rows(docs)
+    warehouse.replace_all(con, "document_clusters", arrow(rows))
+    syndicated = [r for r in rows if r["cluster_size"] > 1]
+    return {
+        "clusters_with_copies": len({r["cluster_id"] for r in syndicated}),
+        "documents_in_those_clusters": len(syndicated),
+    }
+
+
+def resolve_people(con) -> dict:
+    """Resolution into ``people``, ``person_aliases`` and ``excluded_names``; returns counts.
+
+    Names that read as organisations, places or products are kept out first (they are
+    listed in ``excluded_names``), then the remaining name forms are grouped into people,
+    with profile links from author pages as identity evidence and last run's ids kept.
+    """
+    contexts = [
+        NameContext(
+            key=k,
+            display=d,
+            authored=a,
+            sentences=[(s["surface"], s["snippet"], s["quoted"]) for s in (sentences or [])],
+        )
+        for k, d, a, sentences in con.execute(
+            NAME_CONTEXT_SQL, {"max_sentences": MAX_SENTENCES_PER_NAME}
+        ).fetchall()
+    ]
+    excluded = {c.key: reason for c in contexts if (reason := non_person_reason(c))}
+    stats = [
+        AliasStats(key=k, display=d, mentions=m, documents=n, hosts=frozenset(h))
+        for k, d, m, n, h in con.execute(ALIAS_STATS_SQL).fetchall()
+    ]
+    by_key = {s.key: s for s in stats}
+    people_stats = [s for s in stats if s.key not in excluded]
+    previous = dict(con.execute("SELECT alias_key, person_id FROM person_aliases").fetchall())
+    profiles = dict(con.execute(PROFILES_SQL).fetchall())
+    resolution = resolve_names(people_stats, previous, profiles)
+    alias_rows = [
+        {
+            "alias_key": a.key,
+            "alias": by_key[a.key].display,
+            "person_id": a.person_id,
+            "mentions": by_key[a.key].mentions,
+            "documents": by_key[a.key].documents,
+            "hosts": sorted(by_key[a.key].hosts),
+            "rule": a.rule,
+        }
+        for a in resolution.aliases.values()
+    ]
+    people_rows = [
+        {"person_id": p.person_id, "name": p.name, "name_key": p.name_key}
+        for p in resolution.people.values()
+    ]
+    excluded_rows = [
+        {
+            "name_key": k,
+            "name": by_key[k].display,
+            "reason": reason,
+            "mentions": by_key[k].mentions,
+            "documents": by_key[k].documents,
+        }
+        for k, reason in sorted(excluded.items())
+        if k in by_key
+    ]
+    warehouse.replace_all(con, "person_aliases", arrow(alias_rows))
+    warehouse.replace_all(con, "excluded_names", arrow(excluded_rows))
+    con.execute("DELETE FROM people")
+    if people_rows:
+        con.register("_people", arrow(people_rows))
+        try:
+            con.execute(f"INSERT INTO people BY NAME {PEOPLE_SQL}")
+        finally:
+            con.unregister("_people")
+    return {
+        "name_forms": len(stats),
+        "people": len(resolution.people),
+        "aliases": len(alias_rows),
+        "people_with_several_aliases": sum(
+            1 for p in resolution.people.values() if len(p.alias_keys) > 1
+        ),
+        "unresolved_name_forms": len(resolution.unresolved),
+        "excluded_non_person_names": len(excluded_rows),
+    }
+
+
 @dg.asset(group_name=GROUP, pool=WRITER_POOL, deps=[mentions], kinds={"duckdb"})
 def people(
     context: dg.AssetExecutionContext, warehouse_db: WarehouseResource
 ) -> dg.MaterializeResult:
     """One row per person, with every alias that resolves to them. A person keeps their
-    ``person_id`` from run to run."""
+    ``person_id`` from run to run. Also writes ``document_clusters`` (near-duplicate
+    articles, counted once by the ranking) and ``excluded_names`` (organisations and
+    the like that extraction took for people)."""
     with warehouse_db.connect() as con:
-        stats = [
-            AliasStats(key=k, display=d, mentions=m, documents=n, hosts=frozenset(h))
-            for k, d, m, n, h in con.execute(ALIAS_STATS_SQL).fetchall()
-        ]
-        previous = dict(con.execute("SELECT alias_key, person_id FROM person_aliases").fetchall())
-        resolution = resolve_names(stats, previous)
-        by_key = {s.key: s for s in stats}
-        alias_rows = [
-            {
-                "alias_key": a.key,
-                "alias": by_key[a.key].display,
-                "person_id": a.person_id,
-                "mentions": by_key[a.key].mentions,
-                "documents": by_key[a.key].documents,
-                "hosts": sorted(by_key[a.key].hosts),
-                "rule": a.rule,
-            }
-            for a in resolution.aliases.values()
-        ]
-        people_rows = [
-            {"person_id": p.person_id, "name": p.name, "name_key": p.name_key}
-            for p in resolution.people.values()
-        ]
         con.execute("BEGIN")
-        warehouse.replace_all(con, "person_aliases", arrow(alias_rows))
-        con.execute("DELETE FROM people")
-        if people_rows:
-            con.register("_people", arrow(people_rows))
-            con.execute(f"INSERT INTO people BY NAME {PEOPLE_SQL}")
-            con.unregister("_people")
+        clusters = cluster_documents(con)
+        counts = resolve_people(con)
         con.execute("COMMIT")
-        merged = sum(1 for p in resolution.people.values() if len(p.alias_keys) > 1)
         context.log.info(
-            f"{len(stats)} name forms -> {len(resolution.people)} people "
-            f"({merged} with several aliases, {len(resolution.unresolved)} unresolved)"
+            f"{counts['name_forms']} name forms -> {counts['people']} people "
+            f"({counts['people_with_several_aliases']} with several aliases, "
+            f"{counts['unresolved_name_forms']} unresolved, "
+            f"{counts['excluded_non_person_names']} not people); "
+            f"{clusters['clusters_with_copies']} stories reposted across "
+            f"{clusters['documents_in_those_clusters']} documents"
         )
         return dg.MaterializeResult(
             metadata=table_metadata(
                 con,
                 "people",
-                aliases=dg.MetadataValue.int(len(alias_rows)),
-                people_with_several_aliases=dg.MetadataValue.int(merged),
-                unresolved_name_forms=dg.MetadataValue.int(len(resolution.unresolved)),
+                **{
+                    k: dg.MetadataValue.int(v)
+                    for k, v in {**counts, **clusters}.items()
+                    if k not in ("people", "name_forms")
+                },
             )
         )
+
+
+def write_ranking(con, config: RankingConfig, as_of) -> pa.Table:
+    """Rank, replace ``recurring_voices`` and today's ``voice_history`` snapshot."""
+    ranking = rank_voices(con, config, as_of)
+    con.execute("BEGIN")
+    warehouse.replace_all(con, "recurring_voices", ranking)
+    con.execute("DELETE FROM voice_history WHERE snapshot_date = $d", {"d": as_of.date()})
+    con.execute("""INSERT INTO voice_history
+                   SELECT ranked_at::DATE, industry, person_id, rank, score
+                   FROM recurring_voices""")
+    con.execute("COMMIT")
+    return ranking
 
 
 @dg.asset(group_name=GROUP, pool=WRITER_POOL, deps=[people], kinds={"duckdb"})
@@ -109,14 +211,7 @@ def recurring_voices(
     settings = Settings.from_env()
     as_of = now_utc()
     with warehouse_db.connect() as con:
-        ranking = rank_voices(con, RankingConfig(top_n=settings.top_n), as_of)
-        con.execute("BEGIN")
-        warehouse.replace_all(con, "recurring_voices", ranking)
-        con.execute("DELETE FROM voice_history WHERE snapshot_date = $d", {"d": as_of.date()})
-        con.execute("""INSERT INTO voice_history
-                       SELECT ranked_at::DATE, industry, person_id, rank, score
-                       FROM recurring_voices""")
-        con.execute("COMMIT")
+        ranking = write_ranking(con, RankingConfig(top_n=settings.top_n), as_of)
         return dg.MaterializeResult(
             metadata=table_metadata(
                 con, "recurring_voices", **top_voices_metadata(ranking.to_pylist())
@@ -136,9 +231,12 @@ def top_voices_metadata(rows: list[dict]) -> dict:
                 [(r["rank"], r["name"], f"{r['score']:.2f}", r["reasons"]) for r in top],
             )
         )
+    body = "\n\n".join(sections) or "no voices ranked"
     return {
         "industries": dg.MetadataValue.int(len(industries)),
-        "top_voices": dg.MetadataValue.md("\n\n".join(sections) or "no voices ranked"),
+        "top_voices": dg.MetadataValue.md(
+            f"{body}\n\n### How the score works\n\n{score_explanation()}"
+        ),
     }
 
 

@@ -54,3 +54,33 @@ CREATE TABLE IF NOT EXISTS voice_history (
     score             DOUBLE NOT NULL,
     PRIMARY KEY (snapshot_date, industry, person_id)
 );
+
+-- Signals added after the first release (existing warehouses get them on the next run).
+ALTER TABLE recurring_voices ADD COLUMN IF NOT EXISTS distinct_documents INTEGER DEFAULT 0;
+                                       -- stories naming the person, syndicated copies counted once
+ALTER TABLE recurring_voices ADD COLUMN IF NOT EXISTS centrality DOUBLE DEFAULT 0;
+                                       -- PageRank on the author -> mentioned graph of the industry (1 = average)
+ALTER TABLE recurring_voices ADD COLUMN IF NOT EXISTS recency DOUBLE;
+                                       -- 0.5 ^ (days since last seen / half-life); NULL when never dated
+ALTER TABLE recurring_voices ADD COLUMN IF NOT EXISTS syndicated_copies INTEGER DEFAULT 0;
+                                       -- reposts of the same story not counted again
+
+-- Near-duplicate documents (the same story reposted on several sites), found by MinHash
+-- over word shingles. A cluster counts once in the ranking; its earliest copy is canonical
+-- and names it. Replaced every run.
+CREATE TABLE IF NOT EXISTS document_clusters (
+    doc_id         VARCHAR PRIMARY KEY,
+    cluster_id     VARCHAR NOT NULL,       -- the doc_id of the canonical (earliest) copy
+    canonical      BOOLEAN NOT NULL,
+    cluster_size   INTEGER NOT NULL        -- documents in the cluster (1 = not syndicated)
+);
+
+-- Names extraction took for people that resolution keeps out of the ranking
+-- (organisations, places, products). Replaced every run.
+CREATE TABLE IF NOT EXISTS excluded_names (
+    name_key       VARCHAR PRIMARY KEY,    -- joins mentions.name_key
+    name           VARCHAR NOT NULL,
+    reason         VARCHAR NOT NULL,       -- e.g. 'corporate suffix', 'organisation context'
+    mentions       INTEGER NOT NULL,
+    documents      INTEGER NOT NULL
+);
