@@ -7,7 +7,7 @@ import pyarrow as pa
 import pytest
 
 from innercircle import warehouse
-from innercircle.ranking import RankingConfig, rank_voices
+from innercircle.ranking import WEIGHTS, RankingConfig, rank_voices, score_explanation
 
 AS_OF = datetime(2026, 11, 1)
 
@@ -18,36 +18,100 @@ class World:
     def __init__(self):
         self.con = duckdb.connect()
         warehouse.ensure_schema(self.con)
-        self.docs, self.mentions, self.people = [], [], {}
+        self.docs, self.mentions, self.people, self.clusters = [], [], {}, []
 
     def doc(self, host: str, authors=(), mentioned=(), days_ago: int = 1, industry="fintech"):
         doc_id = f"d{len(self.docs)}"
-        self.docs.append({"doc_id": doc_id, "url": f"http://{host}/{doc_id}", "host": host,
-                          "kind": "article", "content_hash": doc_id, "text_chars": 0,
-                          "byline": list(authors),
-                          "published_at": AS_OF - timedelta(days=days_ago),
-                          "extracted_at": AS_OF, "industry": industry})
+        self.docs.append(
+            {
+                "doc_id": doc_id,
+                "url": f"http://{host}/{doc_id}",
+                "host": host,
+                "kind": "article",
+                "content_hash": doc_id,
+                "text_chars": 0,
+                "byline": list(authors),
+                "published_at": AS_OF - timedelta(days=days_ago),
+                "extracted_at": AS_OF,
+                "industry": industry,
+            }
+        )
         for role, names in (("author", authors), ("mentioned", mentioned)):
             for name in names:
                 key = name.lower()
                 self.people[key] = name
-                self.mentions.append({"mention_id": f"m{len(self.mentions)}", "doc_id": doc_id,
-                                      "name": name, "name_key": key, "surface": name,
-                                      "role": role, "origin": "ner", "quoted": False,
-                                      "content_hash": doc_id})
+                self.mentions.append(
+                    {
+                        "mention_id": f"m{len(self.mentions)}",
+                        "doc_id": doc_id,
+                        "name": name,
+                        "name_key": key,
+                        "surface": name,
+                        "role": role,
+                        "origin": "ner",
+                        "quoted": False,
+                        "content_hash": doc_id,
+                    }
+                )
+        return doc_id
+
+    def repost(self, original: str, host: str, hours_later: int = 7) -> str:
+        """The same story on another site: a copy that dedup puts in ``original``'s cluster."""
+        src = next(d for d in self.docs if d["doc_id"] == original)
+        names = {
+            role: [
+                m["name"] for m in self.mentions if m["doc_id"] == original and m["role"] == role
+            ]
+            for role in ("author", "mentioned")
+        }
+        days = (AS_OF - src["published_at"]).days
+        copy = self.doc(
+            host,
+            authors=names["author"],
+            mentioned=names["mentioned"],
+            days_ago=days,
+            industry=src["industry"],
+        )
+        next(d for d in self.docs if d["doc_id"] == copy)["published_at"] += timedelta(
+            hours=hours_later
+        )
+        members = [c for c in self.clusters if c["cluster_id"] == original]
+        if not members:
+            members.append({"doc_id": original, "cluster_id": original, "canonical": True})
+            self.clusters.append(members[0])
+        self.clusters.append({"doc_id": copy, "cluster_id": original, "canonical": False})
+        return copy
 
     def rank(self, **config) -> list[dict]:
+        if self.clusters:
+            size = len(self.clusters)
+            rows = [{**c, "cluster_size": size} for c in self.clusters]
+            warehouse.insert(self.con, "document_clusters", pa.Table.from_pylist(rows))
         rows = [dict(d) for d in self.docs]
-        industries = [{"doc_id": d["doc_id"], "industry": d.pop("industry"),
-                       "source_url": d["host"]} for d in rows]
+        industries = [
+            {"doc_id": d["doc_id"], "industry": d.pop("industry"), "source_url": d["host"]}
+            for d in rows
+        ]
         warehouse.insert(self.con, "documents", pa.Table.from_pylist(rows))
         warehouse.insert(self.con, "document_industries", pa.Table.from_pylist(industries))
         warehouse.insert(self.con, "mentions", pa.Table.from_pylist(self.mentions))
-        aliases = [{"alias_key": k, "alias": n, "person_id": k, "mentions": 1, "documents": 1,
-                    "hosts": [], "rule": "exact"} for k, n in self.people.items()]
+        aliases = [
+            {
+                "alias_key": k,
+                "alias": n,
+                "person_id": k,
+                "mentions": 1,
+                "documents": 1,
+                "hosts": [],
+                "rule": "exact",
+            }
+            for k, n in self.people.items()
+        ]
         warehouse.insert(self.con, "person_aliases", pa.Table.from_pylist(aliases))
-        people = [{"person_id": k, "name": n, "name_key": k, "aliases": 1, "documents": 1,
-                   "profiles": []} for k, n in self.people.items()]
+        people = [
+            {"person_id": k, "name": n, "name_key": k, "aliases": 1, "documents": 1, "profiles": []}
+            for k, n in self.people.items()
+        ]
         warehouse.insert(self.con, "people", pa.Table.from_pylist(people))
         return rank_voices(self.con, RankingConfig(**config), AS_OF).to_pylist()
 
@@ -117,3 +181,54 @@ def test_each_person_appears_once_per_industry(top_n):
     rows = w.rank(top_n=top_n)
     keys = [(r["industry"], r["person_id"]) for r in rows]
     assert len(keys) == len(set(keys))
+
+
+def test_a_story_reposted_on_many_sites_counts_once():
+    w = World()
+    wire = w.doc("a.example", authors=["Wire Writer"], mentioned=["Sy Ndicated"], days_ago=5)
+    for host in ["b.example", "c.example", "d.example", "e.example"]:
+        w.repost(wire, host)
+    for i, host in enumerate(["a.example", "b.example", "c.example"]):
+        w.doc(host, authors=[f"Writer {i}"], mentioned=["Ada Broad"], days_ago=3 + 9 * i)
+    rows = w.rank()
+    sy = next(r for r in rows if r["name"] == "Sy Ndicated")
+    assert (sy["distinct_sources"], sy["distinct_documents"], sy["syndicated_copies"]) == (1, 1, 4)
+    assert "4 reposts" in sy["reasons"]
+    assert names(rows).index("Ada Broad") < names(rows).index("Sy Ndicated")
+    writer = next(r for r in rows if r["name"] == "Wire Writer")
+    assert writer["authored_docs"] == 1
+
+
+def test_centrality_rewards_being_named_by_people_who_are_themselves_named():
+    w = World()
+    # Hub is named by five authors; Hub names Lee; Ray is named by one obscure author.
+    for i in range(5):
+        w.doc(f"s{i}.example", authors=[f"Author {i}"], mentioned=["Hub Person"], days_ago=i)
+    w.doc("s0.example", authors=["Hub Person"], mentioned=["Lee Named"], days_ago=2)
+    w.doc("s1.example", authors=["Nobody Known"], mentioned=["Ray Named"], days_ago=2)
+    rows = {r["name"]: r for r in w.rank()}
+    assert rows["Hub Person"]["centrality"] > 1 > rows["Author 0"]["centrality"]
+    assert rows["Lee Named"]["centrality"] > rows["Ray Named"]["centrality"]
+    assert rows["Lee Named"]["citing_authors"] == rows["Ray Named"]["citing_authors"] == 1
+
+
+def test_recency_is_an_exponential_decay_with_the_configured_half_life():
+    w = World()
+    w.doc("a.example", authors=["Ann Author"], mentioned=["Mid Voice"], days_ago=30)
+    w.doc("b.example", authors=["Ben Author"], mentioned=["Mid Voice"], days_ago=60)
+    mid = next(r for r in w.rank(half_life_days=30) if r["name"] == "Mid Voice")
+    assert mid["recency"] == pytest.approx(0.5, abs=0.01)
+    w2 = World()
+    w2.doc("a.example", authors=["Ann Author"], mentioned=["Mid Voice"], days_ago=30)
+    w2.doc("b.example", authors=["Ben Author"], mentioned=["Mid Voice"], days_ago=60)
+    slow = next(r for r in w2.rank(half_life_days=300) if r["name"] == "Mid Voice")
+    assert slow["recency"] > 0.9 and slow["score"] > mid["score"]
+
+
+def test_the_explanation_in_words_names_every_weighted_signal():
+    text = score_explanation(RankingConfig(top_n=150, half_life_days=90))
+    for signal, weight in WEIGHTS.items():
+        if weight:
+            assert f"{weight:g} × ln(1 + " in text, signal
+    assert "counts once" in text
+    assert "0.5^(days since last seen / 90)" in text and "top 150" in text
