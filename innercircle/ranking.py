@@ -328,7 +328,7 @@ def explain(row: dict) -> str:
         parts.append(f"centrality {centrality:.1f}× the industry average")
     if row.get("syndicated_copies"):
         n = row["syndicated_copies"]
-        parts.append(f"{n} repost{_s(n)} of the same stor{'y' if n == 1 else 'ies'} counted once")
+        parts.append(f"{n} repost{_s(n)} of stories already counted not counted again")
     if row["distinct_sources"] == 1:
         parts.append(f"single source: score × {SINGLE_SOURCE_FACTOR:g}")
     recency = row.get("recency")
