@@ -40,8 +40,10 @@ def main() -> int:
         runs = []
         for label in ("first", "second"):
             t0 = time.perf_counter()
-            ok = run_nightly(settings)
+            result = run_nightly(settings)
+            ok = result.success
             wall = time.perf_counter() - t0
+            steps = step_seconds(result)
             with warehouse.connect(settings.warehouse_path, read_only=True) as con:
                 run_id = con.execute(
                     "SELECT arg_max(run_id, fetched_at) FROM crawl_log"
@@ -69,6 +71,7 @@ def main() -> int:
                     not_modified=not_modified,
                     ner_docs=ner_docs,
                     articles=articles,
+                    steps=steps,
                 )
             )
 
@@ -100,6 +103,9 @@ def main() -> int:
             f"requests ({r['not_modified']} x 304), {r['bytes'] / 1e6:.2f} MB, "
             f"NER on {r['ner_docs']} documents"
         )
+    for r in runs:
+        print(f"{r['label']:<6} run steps: " + ", ".join(
+            f"{k} {v:.2f}s" for k, v in r["steps"].items()))
     print(f"second/first bytes:        {second['bytes'] / max(first['bytes'], 1):.2%}")
     print(f"second/first wall time:    {second['wall'] / first['wall']:.2%}")
     print(f"NER floor (plain nlp.pipe on the {len(texts)} texts): {floor:.1f} s")
@@ -107,6 +113,14 @@ def main() -> int:
     for industry, (hit, total) in found.items():
         print(f"planted top voices in top 20, {industry}: {hit}/{total}")
     return 0 if first["ok"] and second["ok"] else 1
+
+
+def step_seconds(result) -> dict[str, float]:
+    """Wall time of each step, as Dagster measured it (STEP_SUCCESS duration)."""
+    return {
+        e.step_key: e.event_specific_data.duration_ms / 1000
+        for e in result.get_step_success_events()
+    }
 
 
 def ner_floor(texts: list[str], model: str) -> float:

@@ -92,7 +92,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     if getattr(args, "reextract", False):
         reset_extraction(settings)
-    ok = run_nightly(settings)
+    ok = run_nightly(settings).success
     print_summary(settings)
     return 0 if ok else 1
 
@@ -106,12 +106,15 @@ def reset_extraction(settings: Settings) -> None:
         con.execute("DELETE FROM mention_extractions")
 
 
-def run_nightly(settings: Settings) -> bool:
-    """Execute the nightly job in this process with a live progress line."""
+def run_nightly(settings: Settings):
+    """Execute the nightly job in this process with a live progress line.
+
+    Returns Dagster's result (truthy ``.success`` when the run succeeded).
+    """
     from innercircle import progress
     from pipelines.definitions import build_resources, defs
 
-    job = defs.get_job_def("nightly")
+    job = defs.resolve_job_def("nightly")
     progress.set_sink(progress.TerminalProgress())
     logging.getLogger("dagster").setLevel(logging.WARNING)
     try:
@@ -130,7 +133,7 @@ def run_nightly(settings: Settings) -> bool:
                 error = getattr(event.event_specific_data, "error", None)
                 if error is not None:
                     print(f"step {event.step_key} failed: {error.message.strip()}", file=sys.stderr)
-    return result.success
+    return result
 
 
 def _instance():
@@ -223,7 +226,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             }
         )
         settings = Settings.from_env()
-        ok = run_nightly(settings)
+        ok = run_nightly(settings).success
     print_summary(settings)
     return 0 if ok else 1
 

@@ -137,3 +137,31 @@ def test_a_second_run_adds_no_duplicates_and_runs_no_ner(two_runs):
     mentions_meta = second.asset_materializations_for_node("mentions")[0].metadata
     assert mentions_meta["documents_extracted"].value == 0
     assert not_modified > 0
+
+
+def test_a_host_that_refused_connections_is_backed_off_on_the_next_run(two_runs, sample_web):
+    *_, public = two_runs
+    with warehouse.connect(public, read_only=True) as con:
+        runs = [
+            r[0]
+            for r in con.execute(
+                "SELECT run_id FROM crawl_log GROUP BY run_id ORDER BY min(fetched_at)"
+            ).fetchall()
+        ]
+        by_run = {
+            run: dict(
+                con.execute(
+                    "SELECT outcome, count(*) FROM crawl_log WHERE run_id = $r AND host = $h "
+                    "GROUP BY 1",
+                    {"r": run, "h": sample_web.refused_host},
+                ).fetchall()
+            )
+            for run in runs
+        }
+        health = con.execute(
+            "SELECT consecutive_failures FROM host_health WHERE host = $h",
+            {"h": sample_web.refused_host},
+        ).fetchone()
+    assert by_run[runs[0]].get("error", 0) > 0
+    assert set(by_run[runs[-1]]) == {"skipped"}
+    assert health == (1,)

@@ -1,6 +1,5 @@
 """Crawl group: read the sources file, fetch feeds, article pages and author pages."""
 
-
 from collections import Counter
 
 import dagster as dg
@@ -18,8 +17,10 @@ from innercircle.stages.crawl import (
     crawl_feeds,
     crawl_pages,
     host_of,
+    now_utc,
     page_state_row,
 )
+from innercircle.stages.health import hosts_in_backoff, next_feed_health, next_host_health
 
 GROUP = "crawl"
 MAX_ARTICLES_PER_AUTHOR_PAGE = 50
@@ -31,16 +32,33 @@ def _load_cache(con: duckdb.DuckDBPyConnection) -> dict[str, CacheEntry]:
 
 
 def _store_crawl(con: duckdb.DuckDBPyConnection, out: CrawlOutput) -> None:
-    """Write the log, the cache validators and the raw bodies of one crawl, in one transaction."""
+    """Write the log, validators, raw bodies and crawl health of one crawl, in one transaction."""
+    now = now_utc()
+    hosts = next_host_health(_rows_by(con, "SELECT * FROM host_health", "host"), out.crawl_log, now)
+    feed_health = next_feed_health(
+        _rows_by(con, "SELECT * FROM feed_health", "feed_url"), out.feed_outcomes, now
+    )
     con.execute("BEGIN")
     try:
         warehouse.insert(con, "crawl_log", arrow(out.crawl_log))
         warehouse.insert(con, "http_cache", arrow(_last_by_url(out.http_cache)), replace=True)
         warehouse.insert(con, "raw_pages", arrow(_last_by_url(out.raw_pages)), replace=True)
+        warehouse.insert(con, "host_health", arrow(hosts), replace=True)
+        warehouse.insert(con, "feed_health", arrow(feed_health), replace=True)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
+
+
+def _rows_by(con: duckdb.DuckDBPyConnection, query: str, key: str) -> dict[str, dict]:
+    return {r[key]: r for r in con.sql(query).to_arrow_table().to_pylist()}
+
+
+def _backoff(con: duckdb.DuckDBPyConnection) -> dict:
+    """Hosts to leave alone this run, after failing on earlier runs."""
+    rows = con.sql("SELECT host, next_attempt_at FROM host_health").to_arrow_table().to_pylist()
+    return hosts_in_backoff(rows, now_utc())
 
 
 def _last_by_url(rows: list[dict]) -> list[dict]:
@@ -59,7 +77,14 @@ def crawl_metadata(out: CrawlOutput) -> dict:
         "ok": dg.MetadataValue.int(outcomes["ok"]),
         "not_modified_304": dg.MetadataValue.int(outcomes["not_modified"]),
         "http_errors": dg.MetadataValue.int(outcomes["http_error"]),
+        "client_4xx": dg.MetadataValue.int(
+            sum(1 for r in out.crawl_log if r["status"] and 400 <= r["status"] < 500)
+        ),
+        "server_5xx": dg.MetadataValue.int(
+            sum(1 for r in out.crawl_log if r["status"] and r["status"] >= 500)
+        ),
         "errors": dg.MetadataValue.int(outcomes["error"]),
+        "skipped_backoff_or_dead": dg.MetadataValue.int(outcomes["skipped"]),
         "bytes": dg.MetadataValue.int(sum(r["bytes"] for r in out.crawl_log)),
         "hosts": dg.MetadataValue.int(len({r["host"] for r in out.crawl_log})),
         "errors_by_class": dg.MetadataValue.md(
@@ -118,11 +143,10 @@ def feeds(
             con.execute("SELECT source_url, feed_url FROM feeds WHERE feed_url <> ''").fetchall()
         )
         previous = {
-            (r[0], r[1]): {"title": r[2], "site_link": r[3], "format": r[4], "entries": r[5]}
-            for r in con.execute(
-                "SELECT source_url, feed_url, title, site_link, format, entries FROM feeds"
-            ).fetchall()
+            (r["source_url"], r["feed_url"]): r
+            for r in con.sql("SELECT * FROM feeds").to_arrow_table().to_pylist()
         }
+        dead = [r[0] for r in con.execute("SELECT feed_url FROM feed_health WHERE dead").fetchall()]
         with http.open() as fetcher:
             out = crawl_feeds(
                 listed,
@@ -132,6 +156,8 @@ def feeds(
                 context.run_id,
                 log_progress(context),
                 previous_feeds=previous,
+                backoff=_backoff(con),
+                dead_feeds=dead,
             )
         feed_rows = out.rows.get("feeds", [])
         entry_rows = out.rows.get("feed_entries", [])
@@ -156,6 +182,7 @@ def feeds(
                 "feeds",
                 **crawl_metadata(out),
                 feeds_failed=dg.MetadataValue.int(len(failed)),
+                dead_feeds=dg.MetadataValue.md("\n".join(f"- {u}" for u in dead) or "none"),
                 entries=dg.MetadataValue.int(
                     con.execute("SELECT count(*) FROM feed_entries").fetchone()[0]
                 ),
@@ -192,7 +219,13 @@ def author_pages(
         }
         with http.open() as fetcher:
             out, results = crawl_pages(
-                urls, fetcher, cache, context.run_id, "author_pages", log_progress(context)
+                urls,
+                fetcher,
+                cache,
+                context.run_id,
+                "author_pages",
+                log_progress(context),
+                backoff=_backoff(con),
             )
         rows = []
         for url, result in results.items():
@@ -262,7 +295,13 @@ def articles(
         cache = _load_cache(con)
         with http.open() as fetcher:
             out, results = crawl_pages(
-                fetch_urls, fetcher, cache, context.run_id, "articles", log_progress(context)
+                fetch_urls,
+                fetcher,
+                cache,
+                context.run_id,
+                "articles",
+                log_progress(context),
+                backoff=_backoff(con),
             )
         rows = [page_state_row(url, result, hashes.get(url)) for url, result in results.items()]
         con.execute("BEGIN")

@@ -17,6 +17,7 @@ from innercircle.feeds import FALLBACK_FEED_PATHS, discover_feeds, parse_feed
 from innercircle.fetch import Fetcher, FetchRequest
 from innercircle.model import FetchResult, Source
 from innercircle.stages import Progress, no_progress
+from innercircle.stages.health import feed_outcome
 
 
 def now_utc() -> datetime:
@@ -46,6 +47,7 @@ class CrawlOutput:
     http_cache: list[dict] = field(default_factory=list)
     raw_pages: list[dict] = field(default_factory=list)
     rows: dict[str, list[dict]] = field(default_factory=dict)
+    feed_outcomes: dict[str, str] = field(default_factory=dict)  # for feed_health
 
     def add(self, table: str, row: dict) -> None:
         self.rows.setdefault(table, []).append(row)
@@ -97,7 +99,13 @@ class CrawlOutput:
             )
 
 
+#: Error classes for requests that were never sent.
+SKIPPED_CLASSES = {"host_backoff", "dead_feed"}
+
+
 def outcome_of(result: FetchResult) -> str:
+    if result.error_class in SKIPPED_CLASSES:
+        return "skipped"
     if result.not_modified:
         return "not_modified"
     if result.ok:
@@ -129,7 +137,23 @@ def _fetch(
     cache: Mapping[str, CacheEntry],
     stage: str,
     progress: Progress,
+    backoff: Mapping[str, datetime] | None = None,
 ) -> dict[str, FetchResult]:
+    """Fetch ``urls``; those on hosts in ``backoff`` are skipped, not requested."""
+    backoff = backoff or {}
+    skipped = {
+        u: FetchResult(
+            url=u,
+            final_url=u,
+            attempts=0,
+            error_class="host_backoff",
+            error_message=f"host failing on earlier runs; next attempt after "
+            f"{backoff[host_of(u)]:%Y-%m-%d %H:%M}",
+        )
+        for u in urls
+        if host_of(u) in backoff
+    }
+    urls = [u for u in urls if u not in skipped]
     done = errors = 0
     total = len(urls)
     progress(stage, 0, total, 0)
@@ -142,7 +166,7 @@ def _fetch(
         progress(stage, done, total, errors)
 
     results = fetcher.fetch_all([_request(u, cache) for u in urls], on_result=tick)
-    return dict(zip(urls, results, strict=True))
+    return {**dict(zip(urls, results, strict=True)), **skipped}
 
 
 # --------------------------------------------------------------------------- feeds
@@ -156,11 +180,14 @@ def crawl_feeds(
     run_id: str,
     progress: Progress = no_progress,
     previous_feeds: Mapping[tuple[str, str], Mapping] | None = None,
+    backoff: Mapping[str, datetime] | None = None,
+    dead_feeds: Iterable[str] = (),
 ) -> CrawlOutput:
     """Fetch every listed feed, and each site's feed found by autodiscovery.
 
     ``known_feeds`` maps a site URL to the feed found for it last time, used when the
-    homepage answers 304 Not Modified.
+    homepage answers 304 Not Modified. Hosts in ``backoff`` are not contacted, and feeds
+    in ``dead_feeds`` are reported, not fetched.
     """
     out = CrawlOutput()
     previous_feeds = previous_feeds or {}
@@ -170,7 +197,7 @@ def crawl_feeds(
 
     # 1. Site homepages -> feed URLs.
     feed_for_source: dict[str, tuple[str, str]] = {u: (u, "listed") for u in listed}
-    homepage_results = _fetch(fetcher, sites, cache, "discover", progress)
+    homepage_results = _fetch(fetcher, sites, cache, "discover", progress, backoff)
     fallback_needed: list[str] = []
     for site, result in homepage_results.items():
         out.record(run_id, "feeds", site, result)
@@ -183,17 +210,11 @@ def crawl_feeds(
             else:
                 fallback_needed.append(site)
         else:
-            out.add(
-                "feeds",
-                _feed_row(
-                    site,
-                    "",
-                    "autodiscovered",
-                    checked_at,
-                    status="error",
-                    error=describe_error(result),
-                ),
+            status = "skipped" if result.error_class in SKIPPED_CLASSES else "error"
+            row = _feed_row(
+                site, "", "autodiscovered", checked_at, status=status, error=describe_error(result)
             )
+            out.add("feeds", row)
 
     # 2. Common feed paths for homepages that advertise none.
     for site in fallback_needed:
@@ -218,35 +239,46 @@ def crawl_feeds(
             )
 
     # 3. The feeds themselves.
-    feed_urls = sorted({f for f, _ in feed_for_source.values()})
-    feed_results = _fetch(fetcher, feed_urls, cache, "feeds", progress)
+    dead = set(dead_feeds)
+    feed_urls = sorted({f for f, _ in feed_for_source.values()} - dead)
+    feed_results = _fetch(fetcher, feed_urls, cache, "feeds", progress, backoff)
+    for url in dead & {f for f, _ in feed_for_source.values()}:
+        feed_results[url] = FetchResult(
+            url=url,
+            final_url=url,
+            attempts=0,
+            error_class="dead_feed",
+            error_message="gone (410, or 404 twice) or failing for many nights: not retried; "
+            "see feed_health",
+        )
     for url, result in feed_results.items():
         out.record(run_id, "feeds", url, result)
     entries_seen: set[tuple[str, str]] = set()
     for source_url, (feed_url, via) in sorted(feed_for_source.items()):
         result = feed_results[feed_url]
+        row = _feed_row(source_url, feed_url, via, checked_at, status="error")
         if result.not_modified:
+            # Unchanged since last time, and so is its verdict, good or bad.
             previous = dict(previous_feeds.get((source_url, feed_url)) or {})
-            row = _feed_row(source_url, feed_url, via, checked_at, status="not_modified")
-            for column in ("title", "site_link", "format", "entries"):
+            row["status"] = "error" if previous.get("status") == "error" else "not_modified"
+            for column in ("title", "site_link", "format", "entries", "error"):
                 if previous.get(column) is not None:
                     row[column] = previous[column]
             out.add("feeds", row)
+            out.feed_outcomes[feed_url] = feed_outcome(result)
             continue
         if not result.ok or not result.body:
-            out.add(
-                "feeds",
-                _feed_row(
-                    source_url,
-                    feed_url,
-                    via,
-                    checked_at,
-                    status="error",
-                    error=describe_error(result),
-                ),
+            skipped = result.error_class in SKIPPED_CLASSES
+            row["status"] = (
+                ("dead" if result.error_class == "dead_feed" else "skipped") if skipped else "error"
             )
+            row["error"] = describe_error(result)[:500]
+            out.add("feeds", row)
+            if not skipped:
+                out.feed_outcomes[feed_url] = feed_outcome(result)
             continue
         parsed = parse_feed(result.body, result.final_url or feed_url, result.content_type)
+        out.feed_outcomes[feed_url] = feed_outcome(result, parsed.error)
         status = "error" if parsed.error else ("warning" if parsed.warning else "ok")
         out.add(
             "feeds",
@@ -329,10 +361,11 @@ def crawl_pages(
     run_id: str,
     stage: str,
     progress: Progress = no_progress,
+    backoff: Mapping[str, datetime] | None = None,
 ) -> tuple[CrawlOutput, dict[str, FetchResult]]:
     """Fetch pages (conditionally, where validators are known) and log every outcome."""
     out = CrawlOutput()
-    results = _fetch(fetcher, list(urls), cache, stage, progress)
+    results = _fetch(fetcher, list(urls), cache, stage, progress, backoff)
     for url, result in results.items():
         out.record(run_id, stage, url, result)
     return out, results

@@ -106,3 +106,23 @@ CREATE TABLE IF NOT EXISTS author_pages (
     error          VARCHAR,
     fetched_at     TIMESTAMP NOT NULL
 );
+
+-- Hosts that keep failing are backed off across nights (1, 2, 4 … nights, up to 30 days).
+CREATE TABLE IF NOT EXISTS host_health (
+    host                  VARCHAR PRIMARY KEY,
+    consecutive_failures  INTEGER NOT NULL,    -- runs in a row in which every request failed
+    last_error            VARCHAR,
+    last_attempt_at       TIMESTAMP NOT NULL,
+    last_success_at       TIMESTAMP,
+    next_attempt_at       TIMESTAMP NOT NULL   -- requests to the host are skipped until then
+);
+
+-- Per-feed history, oldest first, so a feed that is gone (410, 404 twice) or failed
+-- 14 nights in a row is marked dead and reported instead of retried every night.
+CREATE TABLE IF NOT EXISTS feed_health (
+    feed_url              VARCHAR PRIMARY KEY,
+    history               VARCHAR[] NOT NULL,  -- HTTP status or error class per run (last 30)
+    consecutive_failures  INTEGER NOT NULL,
+    dead                  BOOLEAN NOT NULL,
+    updated_at            TIMESTAMP NOT NULL
+);

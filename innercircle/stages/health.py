@@ -1,0 +1,90 @@
+"""Cross-night crawl health: back off failing hosts, retire dead feeds.
+
+The policy (how long to wait, when a feed is dead) lives in ``innercircle.fetch.hoststate``;
+this module turns a run's crawl log into the next state of the ``host_health`` and
+``feed_health`` tables.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+
+from innercircle.fetch.hoststate import consecutive_failures, is_dead, next_attempt_after
+from innercircle.model import FetchResult
+
+HISTORY_LENGTH = 30
+#: Outcomes that prove a host is reachable, even if the page itself was an HTTP error.
+REACHABLE = {"ok", "not_modified", "http_error"}
+
+
+def hosts_in_backoff(health: Iterable[Mapping], now: datetime) -> dict[str, datetime]:
+    """Hosts not to contact this run, with the time they may be tried again."""
+    return {h["host"]: h["next_attempt_at"] for h in health if h["next_attempt_at"] > now}
+
+
+def next_host_health(
+    previous: Mapping[str, Mapping], log_rows: Iterable[Mapping], now: datetime
+) -> list[dict]:
+    """New ``host_health`` rows for every host contacted in this run's log rows."""
+    by_host: dict[str, list[Mapping]] = defaultdict(list)
+    for row in log_rows:
+        if row["host"] and row["outcome"] != "skipped":
+            by_host[row["host"]].append(row)
+    rows = []
+    for host, attempts in by_host.items():
+        prev = previous.get(host) or {}
+        reachable = any(r["outcome"] in REACHABLE for r in attempts)
+        failures = 0 if reachable else int(prev.get("consecutive_failures") or 0) + 1
+        last_error = (
+            None
+            if reachable
+            else next(
+                (f"{r['error_class']}: {r['error_message']}" for r in attempts if r["error_class"]),
+                "unreachable",
+            )
+        )
+        rows.append(
+            {
+                "host": host,
+                "consecutive_failures": failures,
+                "last_error": last_error,
+                "last_attempt_at": now,
+                "last_success_at": now if reachable else prev.get("last_success_at"),
+                "next_attempt_at": next_attempt_after(failures, now),
+            }
+        )
+    return rows
+
+
+def feed_outcome(result: FetchResult, parse_error: str | None = None) -> str:
+    """One word for a feed's night: its HTTP status, or an error class."""
+    if result.not_modified:
+        return "304"
+    if result.error_class and result.error_class != "http_error":
+        return result.error_class
+    if parse_error and result.ok:
+        return "parse_error"
+    return str(result.status)
+
+
+def next_feed_health(
+    previous: Mapping[str, Mapping], outcomes: Mapping[str, str], now: datetime
+) -> list[dict]:
+    """New ``feed_health`` rows for the feeds fetched this run."""
+    rows = []
+    for url, outcome in outcomes.items():
+        history = [*list((previous.get(url) or {}).get("history") or []), outcome]
+        history = history[-HISTORY_LENGTH:]
+        typed = [int(h) if h.isdigit() else h for h in history]
+        rows.append(
+            {
+                "feed_url": url,
+                "history": history,
+                "consecutive_failures": consecutive_failures(typed),
+                "dead": is_dead(typed),
+                "updated_at": now,
+            }
+        )
+    return rows
