@@ -33,6 +33,11 @@ class HttpFetcherResource(dg.ConfigurableResource):
     retries: int = 3
     respect_robots: bool = True
 
+    @classmethod
+    def from_policy(cls, policy: FetchPolicy) -> "HttpFetcherResource":
+        """The resource for a policy read from the environment (``FetchPolicy.from_env``)."""
+        return cls(**{name: getattr(policy, name) for name in cls.model_fields})
+
     def policy(self) -> FetchPolicy:
         return FetchPolicy(
             user_agent=self.user_agent,

@@ -44,6 +44,7 @@ class Settings:
     spacy_model: str = DEFAULT_SPACY_MODEL
     user_agent: str = DEFAULT_USER_AGENT
     top_n: int = 150
+    crawl_shards: int = 1  # crawl steps run per shard of hosts; >1 pays with the multiprocess executor
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -55,4 +56,5 @@ class Settings:
             spacy_model=os.environ.get("INNERCIRCLE_SPACY_MODEL") or DEFAULT_SPACY_MODEL,
             user_agent=os.environ.get("INNERCIRCLE_USER_AGENT") or DEFAULT_USER_AGENT,
             top_n=int(os.environ.get("INNERCIRCLE_TOP_N") or 150),
+            crawl_shards=max(1, int(os.environ.get("INNERCIRCLE_CRAWL_SHARDS") or 1)),
         )

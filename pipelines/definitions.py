@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import dagster as dg
 
 from assets.checks import ALL_CHECKS
@@ -12,7 +10,8 @@ from assets.extraction import documents, mentions
 from assets.ranking import people, published_warehouse, recurring_voices
 from assets.resources import HttpFetcherResource, NerModelResource, WarehouseResource
 from innercircle import warehouse
-from innercircle.settings import Settings, env_flag
+from innercircle.fetch import FetchPolicy
+from innercircle.settings import Settings
 from pipelines.sensors import freshness_sensor, ranking_freshness_checks, run_failure_recorder
 
 ALL_ASSETS = [
@@ -50,13 +49,7 @@ def build_resources(settings: Settings | None = None) -> dict:
         "warehouse_db": WarehouseResource(
             database=str(warehouse.working_path(settings.warehouse_path))
         ),
-        "http": HttpFetcherResource(
-            user_agent=settings.user_agent,
-            allow_private_networks=settings.allow_private_networks,
-            per_host_rate=float(os.environ.get("INNERCIRCLE_HOST_RATE") or 1.0),
-            per_host_connections=int(os.environ.get("INNERCIRCLE_HOST_CONNECTIONS") or 2),
-            respect_robots=not env_flag("INNERCIRCLE_IGNORE_ROBOTS"),
-        ),
+        "http": HttpFetcherResource.from_policy(FetchPolicy.from_env(settings)),
         "ner": NerModelResource(model=settings.spacy_model),
     }
 

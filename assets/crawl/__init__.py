@@ -1,4 +1,12 @@
-"""Crawl group: read the sources file, fetch feeds, article pages and author pages."""
+"""Crawl group: read the sources file, fetch feeds, article pages and author pages.
+
+Each fetching asset is a small graph: *plan* reads what to fetch from DuckDB, *fetch*
+crawls one shard of hosts (network only, no DuckDB, so shards can run in parallel
+processes), and *store* writes every shard's rows in one transaction. With
+``INNERCIRCLE_CRAWL_SHARDS=1`` (the default) there is one shard and the graph behaves like
+a single step; with N shards and the multiprocess executor (the ``nightly_parallel``
+job) N crawls run at once while DuckDB still sees one writer at a time.
+"""
 
 from collections import Counter
 
@@ -9,6 +17,7 @@ from assets.common import WRITER_POOL, arrow, log_progress, markdown_table, tabl
 from assets.resources import HttpFetcherResource, WarehouseResource
 from innercircle import warehouse
 from innercircle.extract.author_page import extract_author_page
+from innercircle.model import Source
 from innercircle.settings import Settings
 from innercircle.sources import load_sources
 from innercircle.stages.crawl import (
@@ -19,6 +28,7 @@ from innercircle.stages.crawl import (
     host_of,
     now_utc,
     page_state_row,
+    shard_of,
 )
 from innercircle.stages.health import hosts_in_backoff, next_feed_health, next_host_health
 
@@ -125,42 +135,88 @@ def sources(
         )
 
 
-@dg.asset(group_name=GROUP, pool=WRITER_POOL, deps=[sources], kinds={"duckdb", "rss"})
-def feeds(
-    context: dg.AssetExecutionContext, warehouse_db: WarehouseResource, http: HttpFetcherResource
-) -> dg.MaterializeResult:
-    """Listed feeds and the feeds autodiscovered from site homepages, with their entries.
-    A feed that fails is recorded with its reason; the others go on."""
+class Shard(dict):
+    """What one fetch step needs: plain, picklable data (it may cross processes)."""
+
+
+def _split(items: list, url_of, base: dict, shards: int) -> list[Shard]:
+    """Spread items over shards by host; drop empty shards (at least one is kept)."""
+    buckets: list[list] = [[] for _ in range(shards)]
+    for item in items:
+        buckets[shard_of(url_of(item), shards)].append(item)
+    kept = [b for b in buckets if b] or [[]]
+    return [Shard(base, items=bucket, shard=i, shards=len(kept)) for i, bucket in enumerate(kept)]
+
+
+def _dynamic(shards: list[Shard]):
+    for shard in shards:
+        yield dg.DynamicOutput(shard, mapping_key=f"shard_{shard['shard']}")
+
+
+def _shard_progress(context, shard: Shard):
+    progress = log_progress(context)
+    if shard["shards"] == 1:
+        return progress
+    tag = f" [shard {shard['shard'] + 1}/{shard['shards']}]"
+    return lambda stage, done, total, errors: progress(stage + tag, done, total, errors)
+
+
+# ------------------------------------------------------------------------------ feeds
+
+
+@dg.op(pool=WRITER_POOL, out=dg.DynamicOut(), ins={"after": dg.In(dg.Nothing)})
+def plan_feeds(warehouse_db: WarehouseResource):
+    """Which feeds and sites to read, with their conditional-GET and health state."""
     with warehouse_db.connect() as con:
         listed = [
-            _source(r)
-            for r in con.execute(
+            Source(industry=i, kind=k, url=u)
+            for i, k, u in con.execute(
                 "SELECT industry, kind, url FROM sources WHERE kind IN ('feed', 'site')"
             ).fetchall()
         ]
-        cache = _load_cache(con)
-        known = dict(
-            con.execute("SELECT source_url, feed_url FROM feeds WHERE feed_url <> ''").fetchall()
-        )
-        previous = {
-            (r["source_url"], r["feed_url"]): r
-            for r in con.sql("SELECT * FROM feeds").to_arrow_table().to_pylist()
+        base = {
+            "cache": _load_cache(con),
+            "known": dict(
+                con.execute(
+                    "SELECT source_url, feed_url FROM feeds WHERE feed_url <> ''"
+                ).fetchall()
+            ),
+            "previous": {
+                (r["source_url"], r["feed_url"]): r
+                for r in con.sql("SELECT * FROM feeds").to_arrow_table().to_pylist()
+            },
+            "dead": [
+                r[0] for r in con.execute("SELECT feed_url FROM feed_health WHERE dead").fetchall()
+            ],
+            "backoff": _backoff(con),
         }
-        dead = [r[0] for r in con.execute("SELECT feed_url FROM feed_health WHERE dead").fetchall()]
-        with http.open() as fetcher:
-            out = crawl_feeds(
-                listed,
-                fetcher,
-                cache,
-                known,
-                context.run_id,
-                log_progress(context),
-                previous_feeds=previous,
-                backoff=_backoff(con),
-                dead_feeds=dead,
-            )
-        feed_rows = out.rows.get("feeds", [])
-        entry_rows = out.rows.get("feed_entries", [])
+    yield from _dynamic(_split(listed, lambda s: s.url, base, Settings.from_env().crawl_shards))
+
+
+@dg.op
+def fetch_feeds(context: dg.OpExecutionContext, http: HttpFetcherResource, shard: Shard):
+    with http.open() as fetcher:
+        return crawl_feeds(
+            shard["items"],
+            fetcher,
+            shard["cache"],
+            shard["known"],
+            context.run_id,
+            _shard_progress(context, shard),
+            previous_feeds=shard["previous"],
+            backoff=shard["backoff"],
+            dead_feeds=shard["dead"],
+        )
+
+
+@dg.op(pool=WRITER_POOL)
+def store_feeds(
+    context: dg.OpExecutionContext, warehouse_db: WarehouseResource, outputs: list
+) -> dg.Output:
+    out = CrawlOutput.merge(outputs)
+    feed_rows = out.rows.get("feeds", [])
+    entry_rows = out.rows.get("feed_entries", [])
+    with warehouse_db.connect() as con:
         con.execute("BEGIN")
         warehouse.replace_all(con, "feeds", arrow(feed_rows))
         if entry_rows:
@@ -176,32 +232,37 @@ def feeds(
         failed = [r for r in feed_rows if r["status"] == "error"]
         for row in failed:
             context.log.warning(f"feed source {row['source_url']} failed: {row['error']}")
-        return dg.MaterializeResult(
-            metadata=table_metadata(
-                con,
-                "feeds",
-                **crawl_metadata(out),
-                feeds_failed=dg.MetadataValue.int(len(failed)),
-                dead_feeds=dg.MetadataValue.md("\n".join(f"- {u}" for u in dead) or "none"),
-                entries=dg.MetadataValue.int(
-                    con.execute("SELECT count(*) FROM feed_entries").fetchone()[0]
-                ),
-            )
+        dead = sorted(r["feed_url"] for r in feed_rows if r["status"] == "dead")
+        metadata = table_metadata(
+            con,
+            "feeds",
+            **crawl_metadata(out),
+            shards=dg.MetadataValue.int(len(outputs)),
+            feeds_failed=dg.MetadataValue.int(len(failed)),
+            dead_feeds=dg.MetadataValue.md("\n".join(f"- {u}" for u in dead) or "none"),
+            entries=dg.MetadataValue.int(
+                con.execute("SELECT count(*) FROM feed_entries").fetchone()[0]
+            ),
         )
+    return dg.Output(None, metadata=metadata)
 
 
-def _source(row: tuple):
-    from innercircle.model import Source
+@dg.graph_asset(
+    group_name=GROUP,
+    kinds={"duckdb", "rss"},
+    ins={"sources": dg.AssetIn(dagster_type=dg.Nothing)},
+)
+def feeds(sources):
+    """Listed feeds and the feeds autodiscovered from site homepages, with their entries.
+    A feed that fails is recorded with its reason; the others go on."""
+    return store_feeds(plan_feeds(sources).map(fetch_feeds).collect())
 
-    return Source(industry=row[0], kind=row[1], url=row[2])
+
+# ------------------------------------------------------------------------ author pages
 
 
-@dg.asset(group_name=GROUP, pool=WRITER_POOL, deps=[sources], kinds={"duckdb", "html"})
-def author_pages(
-    context: dg.AssetExecutionContext, warehouse_db: WarehouseResource, http: HttpFetcherResource
-) -> dg.MaterializeResult:
-    """Author and profile pages from the sources file: name, bio, profile links and the
-    articles they list (identity evidence for resolution)."""
+@dg.op(pool=WRITER_POOL, out=dg.DynamicOut(), ins={"after": dg.In(dg.Nothing)})
+def plan_author_pages(warehouse_db: WarehouseResource):
     with warehouse_db.connect() as con:
         urls = [
             r[0]
@@ -209,111 +270,178 @@ def author_pages(
                 "SELECT DISTINCT url FROM sources WHERE kind = 'author' ORDER BY url"
             ).fetchall()
         ]
-        cache = _load_cache(con)
-        previous = {
-            r[0]: r[1:]
-            for r in con.execute(
-                "SELECT url, content_hash, name, bio, homepage, profiles, article_urls, status"
-                " FROM author_pages"
-            ).fetchall()
+        base = {
+            "cache": _load_cache(con),
+            "previous": {
+                r["url"]: r
+                for r in con.sql("SELECT * FROM author_pages").to_arrow_table().to_pylist()
+            },
+            "backoff": _backoff(con),
         }
-        with http.open() as fetcher:
-            out, results = crawl_pages(
-                urls,
-                fetcher,
-                cache,
-                context.run_id,
-                "author_pages",
-                log_progress(context),
-                backoff=_backoff(con),
-            )
-        rows = []
-        for url, result in results.items():
-            prev = previous.get(url)
-            row = page_state_row(url, result, prev[0] if prev else None)
-            row.pop("final_url")
-            if result.ok and result.body:
-                profile = extract_author_page(result.body, result.final_url or url)
-                row.update(
-                    name=profile.name,
-                    bio=profile.bio,
-                    homepage=profile.homepage,
-                    profiles=profile.profiles,
-                    article_urls=profile.article_urls[:MAX_ARTICLES_PER_AUTHOR_PAGE],
-                )
-            elif prev:  # 304 or a failure: keep what we knew
-                row.update(
-                    name=prev[1],
-                    bio=prev[2],
-                    homepage=prev[3],
-                    profiles=prev[4],
-                    article_urls=prev[5],
-                )
-            else:
-                row.update(name=None, bio=None, homepage=None, profiles=[], article_urls=[])
-            rows.append(row)
-            if row["error"]:
-                context.log.warning(f"author page {url} failed: {row['error']}")
+    yield from _dynamic(_split(urls, lambda u: u, base, Settings.from_env().crawl_shards))
+
+
+@dg.op
+def fetch_author_pages(context: dg.OpExecutionContext, http: HttpFetcherResource, shard: Shard):
+    with http.open() as fetcher:
+        out, results = crawl_pages(
+            shard["items"],
+            fetcher,
+            shard["cache"],
+            context.run_id,
+            "author_pages",
+            _shard_progress(context, shard),
+            backoff=shard["backoff"],
+        )
+    for url, result in results.items():
+        out.add("author_pages", author_page_row(url, result, shard["previous"].get(url)))
+    return out
+
+
+def author_page_row(url: str, result, prev: dict | None) -> dict:
+    """The page's state and profile; on a 304 or a failure, what we knew stays."""
+    row = page_state_row(url, result, prev["content_hash"] if prev else None)
+    row.pop("final_url")
+    profile_columns = ("name", "bio", "homepage", "profiles", "article_urls")
+    if result.ok and result.body:
+        profile = extract_author_page(result.body, result.final_url or url)
+        row.update(
+            name=profile.name,
+            bio=profile.bio,
+            homepage=profile.homepage,
+            profiles=profile.profiles,
+            article_urls=profile.article_urls[:MAX_ARTICLES_PER_AUTHOR_PAGE],
+        )
+    elif prev:
+        row.update({c: prev[c] for c in profile_columns})
+    else:
+        row.update(name=None, bio=None, homepage=None, profiles=[], article_urls=[])
+    return row
+
+
+@dg.op(pool=WRITER_POOL)
+def store_author_pages(
+    context: dg.OpExecutionContext, warehouse_db: WarehouseResource, outputs: list
+) -> dg.Output:
+    out = CrawlOutput.merge(outputs)
+    rows = out.rows.get("author_pages", [])
+    for row in rows:
+        if row["error"]:
+            context.log.warning(f"author page {row['url']} failed: {row['error']}")
+    with warehouse_db.connect() as con:
         con.execute("BEGIN")
         warehouse.replace_all(con, "author_pages", arrow(rows))
         con.execute("COMMIT")
         _store_crawl(con, out)
-        return dg.MaterializeResult(
-            metadata=table_metadata(con, "author_pages", **crawl_metadata(out))
+        metadata = table_metadata(
+            con, "author_pages", **crawl_metadata(out), shards=dg.MetadataValue.int(len(outputs))
         )
+    return dg.Output(None, metadata=metadata)
 
 
-@dg.asset(group_name=GROUP, pool=WRITER_POOL, deps=[feeds, author_pages], kinds={"duckdb", "html"})
-def articles(
-    context: dg.AssetExecutionContext, warehouse_db: WarehouseResource, http: HttpFetcherResource
-) -> dg.MaterializeResult:
-    """Article pages announced by feeds or listed on author pages. An article fetched
-    before is fetched again only when its feed entry says it changed."""
+@dg.graph_asset(
+    group_name=GROUP,
+    kinds={"duckdb", "html"},
+    ins={"sources": dg.AssetIn(dagster_type=dg.Nothing)},
+)
+def author_pages(sources):
+    """Author and profile pages from the sources file: name, bio, profile links and the
+    articles they list (identity evidence for resolution)."""
+    return store_author_pages(plan_author_pages(sources).map(fetch_author_pages).collect())
+
+
+# ---------------------------------------------------------------------------- articles
+
+ARTICLES_TO_FETCH_SQL = """
+WITH wanted AS (
+    SELECT e.url, max(coalesce(e.updated_at, e.published_at)) AS changed_at
+    FROM feed_entries e
+    JOIN feeds f ON f.feed_url = e.feed_url
+    GROUP BY e.url
+    UNION
+    SELECT unnest(article_urls) AS url, NULL AS changed_at FROM author_pages
+)
+SELECT w.url, a.content_hash,
+       a.url IS NULL OR a.outcome NOT IN ('ok', 'not_modified')
+         OR (w.changed_at IS NOT NULL AND w.changed_at > a.fetched_at) AS needs_fetch
+FROM (SELECT url, max(changed_at) AS changed_at FROM wanted GROUP BY url) w
+LEFT JOIN articles a USING (url)
+ORDER BY w.url
+"""
+
+
+@dg.op(
+    pool=WRITER_POOL,
+    out=dg.DynamicOut(),
+    ins={"after_feeds": dg.In(dg.Nothing), "after_author_pages": dg.In(dg.Nothing)},
+)
+def plan_articles(context: dg.OpExecutionContext, warehouse_db: WarehouseResource):
+    """Articles never fetched, or whose feed entry changed since they were fetched."""
     with warehouse_db.connect() as con:
-        todo = con.execute("""
-            WITH wanted AS (
-                SELECT e.url, max(coalesce(e.updated_at, e.published_at)) AS changed_at
-                FROM feed_entries e
-                JOIN feeds f ON f.feed_url = e.feed_url
-                GROUP BY e.url
-                UNION
-                SELECT unnest(article_urls) AS url, NULL AS changed_at FROM author_pages
-            )
-            SELECT w.url, a.content_hash,
-                   a.url IS NULL OR a.outcome NOT IN ('ok', 'not_modified', 'skipped_unchanged')
-                     OR (w.changed_at IS NOT NULL AND w.changed_at > a.fetched_at) AS needs_fetch
-            FROM (SELECT url, max(changed_at) AS changed_at FROM wanted GROUP BY url) w
-            LEFT JOIN articles a USING (url)
-            ORDER BY w.url""").fetchall()
+        todo = con.execute(ARTICLES_TO_FETCH_SQL).fetchall()
         fetch_urls = [u for u, _, needs in todo if needs]
-        hashes = {u: h for u, h, _ in todo}
-        skipped = len(todo) - len(fetch_urls)
-        context.log.info(
-            f"{len(todo)} articles known, {len(fetch_urls)} to fetch, "
-            f"{skipped} unchanged since last fetch"
+        base = {
+            "cache": _load_cache(con),
+            "hashes": {u: h for u, h, _ in todo},
+            "backoff": _backoff(con),
+            "unchanged": len(todo) - len(fetch_urls),
+        }
+    context.log.info(
+        f"{len(todo)} articles known, {len(fetch_urls)} to fetch, "
+        f"{base['unchanged']} unchanged since last fetch"
+    )
+    yield from _dynamic(_split(fetch_urls, lambda u: u, base, Settings.from_env().crawl_shards))
+
+
+@dg.op
+def fetch_articles(context: dg.OpExecutionContext, http: HttpFetcherResource, shard: Shard):
+    with http.open() as fetcher:
+        out, results = crawl_pages(
+            shard["items"],
+            fetcher,
+            shard["cache"],
+            context.run_id,
+            "articles",
+            _shard_progress(context, shard),
+            backoff=shard["backoff"],
         )
-        cache = _load_cache(con)
-        with http.open() as fetcher:
-            out, results = crawl_pages(
-                fetch_urls,
-                fetcher,
-                cache,
-                context.run_id,
-                "articles",
-                log_progress(context),
-                backoff=_backoff(con),
-            )
-        rows = [page_state_row(url, result, hashes.get(url)) for url, result in results.items()]
+    for url, result in results.items():
+        out.add("articles", page_state_row(url, result, shard["hashes"].get(url)))
+    out.rows["unchanged"] = [{"count": shard["unchanged"]}]
+    return out
+
+
+@dg.op(pool=WRITER_POOL)
+def store_articles(warehouse_db: WarehouseResource, outputs: list) -> dg.Output:
+    out = CrawlOutput.merge(outputs)
+    rows = out.rows.get("articles", [])
+    unchanged = outputs[0].rows["unchanged"][0]["count"] if outputs else 0
+    with warehouse_db.connect() as con:
         con.execute("BEGIN")
         warehouse.insert(con, "articles", arrow(rows), replace=True)
         con.execute("COMMIT")
         _store_crawl(con, out)
-        return dg.MaterializeResult(
-            metadata=table_metadata(
-                con,
-                "articles",
-                **crawl_metadata(out),
-                fetched=dg.MetadataValue.int(len(fetch_urls)),
-                skipped_unchanged=dg.MetadataValue.int(skipped),
-            )
+        metadata = table_metadata(
+            con,
+            "articles",
+            **crawl_metadata(out),
+            shards=dg.MetadataValue.int(len(outputs)),
+            fetched=dg.MetadataValue.int(len(rows)),
+            skipped_unchanged=dg.MetadataValue.int(unchanged),
         )
+    return dg.Output(None, metadata=metadata)
+
+
+@dg.graph_asset(
+    group_name=GROUP,
+    kinds={"duckdb", "html"},
+    ins={
+        "feeds": dg.AssetIn(dagster_type=dg.Nothing),
+        "author_pages": dg.AssetIn(dagster_type=dg.Nothing),
+    },
+)
+def articles(feeds, author_pages):
+    """Article pages announced by feeds or listed on author pages. An article fetched
+    before is fetched again only when its feed entry says it changed."""
+    shards = plan_articles(after_feeds=feeds, after_author_pages=author_pages)
+    return store_articles(shards.map(fetch_articles).collect())

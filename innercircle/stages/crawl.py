@@ -20,6 +20,15 @@ from innercircle.stages import Progress, no_progress
 from innercircle.stages.health import feed_outcome
 
 
+def shard_of(url: str, shards: int) -> int:
+    """The shard a URL's host belongs to: stable across runs and processes, and one host
+    is always in one shard, so per-host politeness holds when shards run in parallel."""
+    if shards <= 1:
+        return 0
+    digest = hashlib.sha1(host_of(url).encode("utf-8")).digest()
+    return int.from_bytes(digest[:4], "big") % shards
+
+
 def now_utc() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
@@ -48,6 +57,19 @@ class CrawlOutput:
     raw_pages: list[dict] = field(default_factory=list)
     rows: dict[str, list[dict]] = field(default_factory=dict)
     feed_outcomes: dict[str, str] = field(default_factory=dict)  # for feed_health
+
+    @classmethod
+    def merge(cls, outputs: Iterable[CrawlOutput]) -> CrawlOutput:
+        """One output from the outputs of several shards."""
+        merged = cls()
+        for out in outputs:
+            merged.crawl_log += out.crawl_log
+            merged.http_cache += out.http_cache
+            merged.raw_pages += out.raw_pages
+            merged.feed_outcomes.update(out.feed_outcomes)
+            for table, rows in out.rows.items():
+                merged.rows.setdefault(table, []).extend(rows)
+        return merged
 
     def add(self, table: str, row: dict) -> None:
         self.rows.setdefault(table, []).append(row)
