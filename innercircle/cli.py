@@ -112,7 +112,7 @@ def run_nightly(settings: Settings):
     Returns Dagster's result (truthy ``.success`` when the run succeeded).
     """
     from innercircle import progress
-    from pipelines.definitions import build_resources, defs
+    from pipelines.definitions import build_resources, defs, run_partition_key
 
     job = defs.resolve_job_def("nightly")
     progress.set_sink(progress.TerminalProgress())
@@ -121,6 +121,7 @@ def run_nightly(settings: Settings):
         with _instance() as instance:
             result = job.execute_in_process(
                 instance=instance,
+                partition_key=run_partition_key(settings),
                 resources=build_resources(settings),
                 raise_on_error=False,
                 run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
@@ -223,6 +224,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 "INNERCIRCLE_ALLOW_PRIVATE_NETWORKS": "1",
                 # The sample web is ours: no need to wait a second between its pages.
                 "INNERCIRCLE_HOST_RATE": os.environ.get("INNERCIRCLE_HOST_RATE", "50"),
+                # The sample web is dated: rank as of its own "today", not the machine's.
+                "INNERCIRCLE_AS_OF": os.environ.get(
+                    "INNERCIRCLE_AS_OF", web.reference_date.isoformat()
+                ),
             }
         )
         settings = Settings.from_env()

@@ -64,6 +64,7 @@ SELECT f.industry, f.person_id, f.doc_id, f.cluster_id, f.host, f.role, f.quoted
 FROM mention_facts f
 LEFT JOIN document_clusters dc ON dc.doc_id = f.doc_id
 WHERE f.person_id IS NOT NULL
+  AND (f.published_at IS NULL OR f.published_at <= $as_of)  -- rank as of a past day, too
 """
 
 # One row per (industry, person, counted document). Of the copies of a story, only the
@@ -268,7 +269,8 @@ def rank_voices(con: duckdb.DuckDBPyConnection, config: RankingConfig, as_of: da
         "w_centrality": WEIGHTS["centrality"],
         "w_documents": WEIGHTS["distinct_documents"],
     }
-    for sql in (FACTS_SQL, UNITS_SQL, COPIES_SQL, EDGES_SQL, NODES_SQL):
+    con.execute(FACTS_SQL, {"as_of": as_of})
+    for sql in (UNITS_SQL, COPIES_SQL, EDGES_SQL, NODES_SQL):
         con.execute(sql)
     con.register("_centrality", centrality_table(con))
     try:

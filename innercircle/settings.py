@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -29,6 +30,24 @@ def env_flag(name: str, default: bool = False) -> bool:
     return value.strip().lower() in _TRUE
 
 
+def _env_datetime(name: str) -> datetime | None:
+    """An ISO date or datetime, as naive UTC (the warehouse stores naive UTC timestamps)."""
+    from innercircle.errors import InnercircleError
+
+    value = os.environ.get(name)
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise InnercircleError(f"{name}={value!r} is not an ISO date or datetime") from exc
+    if parsed.tzinfo is not None:
+        from datetime import UTC
+
+        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+    return parsed
+
+
 def _env_path(name: str, default: Path) -> Path:
     value = os.environ.get(name)
     return Path(value).expanduser() if value else default
@@ -44,7 +63,8 @@ class Settings:
     spacy_model: str = DEFAULT_SPACY_MODEL
     user_agent: str = DEFAULT_USER_AGENT
     top_n: int = 150
-    crawl_shards: int = 1  # crawl steps run per shard of hosts; >1 pays with the multiprocess executor
+    as_of: datetime | None = None  # rank as of this moment instead of now (INNERCIRCLE_AS_OF)
+    crawl_shards: int = 1  # shards of hosts crawled in parallel (nightly_parallel job)
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -56,5 +76,6 @@ class Settings:
             spacy_model=os.environ.get("INNERCIRCLE_SPACY_MODEL") or DEFAULT_SPACY_MODEL,
             user_agent=os.environ.get("INNERCIRCLE_USER_AGENT") or DEFAULT_USER_AGENT,
             top_n=int(os.environ.get("INNERCIRCLE_TOP_N") or 150),
+            as_of=_env_datetime("INNERCIRCLE_AS_OF"),
             crawl_shards=max(1, int(os.environ.get("INNERCIRCLE_CRAWL_SHARDS") or 1)),
         )

@@ -95,7 +95,7 @@ def test_newcomers_and_departed_voices():
 
 
 def test_each_run_date_keeps_its_own_snapshot_and_a_rerun_replaces_it():
-    from assets.ranking import write_ranking
+    from assets.ranking import write_snapshot
     from innercircle.ranking import RankingConfig
 
     con = duckdb.connect()
@@ -176,7 +176,7 @@ def test_each_run_date_keeps_its_own_snapshot_and_a_rerun_replaces_it():
         ),
     )
     for when in (datetime(2026, 3, 2, 2), datetime(2026, 3, 3, 2), datetime(2026, 3, 3, 5)):
-        write_ranking(con, RankingConfig(), when)
+        write_snapshot(con, RankingConfig(), when, when.date())
     dates = [
         r[0] for r in con.execute("SELECT snapshot_date FROM voice_history ORDER BY 1").fetchall()
     ]

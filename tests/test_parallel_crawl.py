@@ -29,10 +29,14 @@ def sharded_env(tmp_path: Path, sample_server, monkeypatch):
 def test_the_parallel_job_fetches_shards_in_separate_steps_and_reads_every_article(
     sharded_env, sample_web, sample_server
 ):
-    from pipelines.definitions import parallel_job
+    from pipelines.definitions import parallel_job, run_partition_key
 
     with dg.DagsterInstance.get() as instance:
-        result = dg.execute_job(dg.reconstructable(parallel_job), instance=instance)
+        result = dg.execute_job(
+            dg.reconstructable(parallel_job),
+            instance=instance,
+            tags={"dagster/partition": run_partition_key()},
+        )
         assert result.success
         steps = {e.step_key for e in result.get_step_success_events()}
     for stage in ("feeds.fetch_feeds", "articles.fetch_articles"):

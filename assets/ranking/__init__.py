@@ -190,16 +190,60 @@ def people(
 
 
 def write_ranking(con, config: RankingConfig, as_of) -> pa.Table:
-    """Rank, replace ``recurring_voices`` and today's ``voice_history`` snapshot."""
+    """Rank as of ``as_of`` and replace ``recurring_voices``."""
     ranking = rank_voices(con, config, as_of)
     con.execute("BEGIN")
     warehouse.replace_all(con, "recurring_voices", ranking)
-    con.execute("DELETE FROM voice_history WHERE snapshot_date = $d", {"d": as_of.date()})
-    con.execute("""INSERT INTO voice_history
-                   SELECT ranked_at::DATE, industry, person_id, rank, score
-                   FROM recurring_voices""")
     con.execute("COMMIT")
     return ranking
+
+
+def write_snapshot(con, config: RankingConfig, as_of, snapshot_date) -> int:
+    """Rank as of ``as_of`` and replace the ``voice_history`` snapshot of ``snapshot_date``:
+    delete-then-insert, so re-running a day never duplicates it."""
+    ranking = rank_voices(con, config, as_of)
+    con.execute("BEGIN")
+    con.execute("DELETE FROM voice_history WHERE snapshot_date = $d", {"d": snapshot_date})
+    con.register("_snapshot", ranking)
+    con.execute(
+        """INSERT INTO voice_history BY NAME
+           SELECT $d AS snapshot_date, industry, person_id, rank, score FROM _snapshot""",
+        {"d": snapshot_date},
+    )
+    con.unregister("_snapshot")
+    con.execute("COMMIT")
+    return ranking.num_rows
+
+
+#: One snapshot of the ranking per day. ``end_offset=1`` makes today a partition, so the
+#: nightly run records the day it runs on; past days can be backfilled from the UI.
+daily = dg.DailyPartitionsDefinition(start_date="2024-01-01", end_offset=1)
+
+
+@dg.asset(group_name=GROUP, pool=WRITER_POOL, deps=[people], partitions_def=daily, kinds={"duckdb"})
+def voice_history(
+    context: dg.AssetExecutionContext, warehouse_db: WarehouseResource
+) -> dg.MaterializeResult:
+    """The ranking as it stood on one day: evidence published up to the end of that day
+    (or up to now, for today). Backfill a missed night from the UI; re-running a day
+    replaces its snapshot."""
+    window = context.partition_time_window
+    settings = Settings.from_env()
+    now = settings.as_of or now_utc()
+    end_of_day = window.end.replace(tzinfo=None)
+    as_of = min(end_of_day, now)
+    with warehouse_db.connect() as con:
+        rows = write_snapshot(con, RankingConfig(top_n=settings.top_n), as_of, window.start.date())
+        context.log.info(f"snapshot of {window.start.date()} as of {as_of}: {rows} rows")
+        return dg.MaterializeResult(
+            metadata=table_metadata(
+                con,
+                "voice_history",
+                snapshot_date=dg.MetadataValue.text(str(window.start.date())),
+                as_of=dg.MetadataValue.text(str(as_of)),
+                snapshot_rows=dg.MetadataValue.int(rows),
+            )
+        )
 
 
 @dg.asset(group_name=GROUP, pool=WRITER_POOL, deps=[people], kinds={"duckdb"})
@@ -209,7 +253,7 @@ def recurring_voices(
     """The inner circle: the top voices per industry, ranked, with every signal as a
     column and the score explained in words (``reasons``)."""
     settings = Settings.from_env()
-    as_of = now_utc()
+    as_of = settings.as_of or now_utc()
     with warehouse_db.connect() as con:
         ranking = write_ranking(con, RankingConfig(top_n=settings.top_n), as_of)
         return dg.MaterializeResult(
@@ -240,7 +284,9 @@ def top_voices_metadata(rows: list[dict]) -> dict:
     }
 
 
-@dg.asset(group_name=GROUP, pool=WRITER_POOL, deps=[recurring_voices], kinds={"duckdb"})
+@dg.asset(
+    group_name=GROUP, pool=WRITER_POOL, deps=[recurring_voices, voice_history], kinds={"duckdb"}
+)
 def published_warehouse(
     context: dg.AssetExecutionContext, warehouse_db: WarehouseResource
 ) -> dg.MaterializeResult:
