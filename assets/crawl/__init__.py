@@ -161,6 +161,20 @@ def _shard_progress(context, shard: Shard):
     return lambda stage, done, total, errors: progress(stage + tag, done, total, errors)
 
 
+def _fetch_pages(context, http: HttpFetcherResource, shard: Shard, stage: str):
+    """Fetch one shard's pages: the network half of a crawl step, no DuckDB."""
+    with http.open() as fetcher:
+        return crawl_pages(
+            shard["items"],
+            fetcher,
+            shard["cache"],
+            context.run_id,
+            stage,
+            _shard_progress(context, shard),
+            backoff=shard["backoff"],
+        )
+
+
 # ------------------------------------------------------------------------------ feeds
 
 
@@ -283,16 +297,7 @@ def plan_author_pages(warehouse_db: WarehouseResource):
 
 @dg.op
 def fetch_author_pages(context: dg.OpExecutionContext, http: HttpFetcherResource, shard: Shard):
-    with http.open() as fetcher:
-        out, results = crawl_pages(
-            shard["items"],
-            fetcher,
-            shard["cache"],
-            context.run_id,
-            "author_pages",
-            _shard_progress(context, shard),
-            backoff=shard["backoff"],
-        )
+    out, results = _fetch_pages(context, http, shard, "author_pages")
     for url, result in results.items():
         out.add("author_pages", author_page_row(url, result, shard["previous"].get(url)))
     return out
@@ -395,16 +400,7 @@ def plan_articles(context: dg.OpExecutionContext, warehouse_db: WarehouseResourc
 
 @dg.op
 def fetch_articles(context: dg.OpExecutionContext, http: HttpFetcherResource, shard: Shard):
-    with http.open() as fetcher:
-        out, results = crawl_pages(
-            shard["items"],
-            fetcher,
-            shard["cache"],
-            context.run_id,
-            "articles",
-            _shard_progress(context, shard),
-            backoff=shard["backoff"],
-        )
+    out, results = _fetch_pages(context, http, shard, "articles")
     for url, result in results.items():
         out.add("articles", page_state_row(url, result, shard["hashes"].get(url)))
     out.rows["unchanged"] = [{"count": shard["unchanged"]}]
