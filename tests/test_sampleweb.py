@@ -23,6 +23,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
+from innercircle.sampleweb.cast import ONE_SOURCE_DECOYS
 from innercircle.sampleweb import build_sample_web, serve
 from innercircle.sampleweb.__main__ import main
 from innercircle.sampleweb.web import SampleWeb
@@ -141,7 +142,7 @@ def test_top_voices_also_write_across_sites(web: SampleWeb) -> None:
 
 def test_single_site_decoys_stay_on_one_host(web: SampleWeb, texts) -> None:
     for truth in web.truth.industries.values():
-        assert truth.single_site_prolific and len(truth.one_source_repeated) == 2
+        assert truth.single_site_prolific and len(truth.one_source_repeated) == ONE_SOURCE_DECOYS
         for name in truth.single_site_prolific + truth.one_source_repeated:
             hosts = {h for h in web.hosts
                      if any(name.encode() in p.body for p in web.pages[h].values())}

@@ -169,7 +169,7 @@ class _Builder:
     def one_source_obsession(self) -> None:
         """One blog names one person seven times in each of a run of posts in one fortnight.
 
-        Two such decoys per industry, each on its own blog: raw mention counts put them
+        Four such decoys per industry, each on its own blog: raw mention counts put them
         at the top, breadth and recurrence do not.
         """
         for industry in INDUSTRIES:

@@ -24,6 +24,11 @@ FIRST_NAMES = [
 ]
 
 SURNAMES = [
+    # Added with the larger decoy cast; each screened with the small model (PERSON found in
+    # "…", said <First> <Surname> for four first names).
+    "Harrington", "Sato", "Gallo", "Petrova", "Quinlan", "Hughes", "Whitfield", "Marchetti",
+    "Oyelaran", "Pearce", "Rosenthal", "Wainwright", "Zielinski", "Mendoza", "Kaplan",
+    "Lundqvist", "Sandberg", "Thornton", "Jensen", "Moreno",
     "Abernathy", "Adeyemi", "Aguilar", "Alvarez", "Andersen", "Arora", "Bachmann",
     "Banerjee", "Barros", "Becker", "Bergstrom", "Bianchi", "Blackwood", "Bose",
     "Brennan", "Caldwell", "Castillo", "Chandra", "Choudhury", "Cohen", "Costa",
