@@ -1,0 +1,152 @@
+"""The Dagster UI, in a real browser: after a nightly run into a temporary warehouse,
+`dagster dev` serves the instance that recorded it, and headless Chromium finds the asset
+graph, the checks' results and the top-voices preview where a user would look.
+
+Screenshots are kept in ``artifacts/ui/`` (git-ignored). Needs a Chromium binary
+(Debian: ``apt-get install chromium``); skipped without one.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from innercircle import warehouse
+from innercircle.cli import run_nightly
+from innercircle.settings import Settings
+from pipelines.definitions import ALL_ASSETS
+from tests.ui_driver import Browser, dagster_dev, find_chromium
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "artifacts" / "ui"
+CHROMIUM = find_chromium()
+ASSET_NAMES = [a.key.to_user_string() for a in ALL_ASSETS]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        CHROMIUM is None, reason="no Chromium on PATH (Debian: apt-get install chromium)"
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def nightly_run(tmp_path_factory, pipeline_env, sample_web):
+    """The nightly job run once against the sample web, recorded in a fresh DAGSTER_HOME
+    that holds the repository's dagster.yaml: what `make dev` would show after a night."""
+    root = tmp_path_factory.mktemp("ui")
+    home = root / "dagster_home"
+    home.mkdir()
+    shutil.copy(ROOT / "dagster.yaml", home / "dagster.yaml")
+    shutil.rmtree(ARTIFACTS, ignore_errors=True)  # no screenshot left from an earlier run
+    env = {
+        **pipeline_env,
+        "INNERCIRCLE_WAREHOUSE": str(root / "innercircle.duckdb"),
+        # Ranked as of the sample web's "today", as `innercircle demo` does.
+        "INNERCIRCLE_AS_OF": sample_web.reference_date.isoformat(),
+        "DAGSTER_HOME": str(home),
+    }
+    with pytest.MonkeyPatch.context() as mp:
+        for key, value in env.items():
+            mp.setenv(key, value)
+        result = run_nightly(Settings.from_env())  # `innercircle run`: DAGSTER_HOME's instance
+    assert result.success
+    checks = defaultdict(dict)  # asset -> {check name: passed}
+    for evaluation in result.get_asset_check_evaluations():
+        checks[evaluation.asset_key.to_user_string()][evaluation.check_name] = evaluation.passed
+    assert {"recurring_voices", "mentions", "feeds", "articles"} <= set(checks), checks
+    return env, dict(checks)
+
+
+@pytest.fixture(scope="module")
+def ui(nightly_run) -> str:
+    """`dagster dev` (webserver and daemon) over that instance; stopped, with its whole
+    process group, when the module's tests are done."""
+    env, _ = nightly_run
+    log = Path(env["DAGSTER_HOME"]) / "dagster-dev.log"
+    with dagster_dev(ROOT, env, log) as url:
+        yield url
+
+
+@pytest.fixture
+def browser(tmp_path):
+    with Browser(CHROMIUM, tmp_path / "chromium-profile", failure_dir=ARTIFACTS) as browser:
+        yield browser
+
+
+def blocks(text: str, names: list[str]) -> dict[str, str]:
+    """Split a page's text into the part that follows each name (up to the next name)."""
+    starts = sorted((text.rfind(f"\n{name}\n"), name) for name in names)
+    return {
+        name: text[start : (starts[i + 1][0] if i + 1 < len(starts) else len(text))]
+        for i, (start, name) in enumerate(starts)
+    }
+
+
+def test_the_asset_graph_shows_every_asset_materialised_with_its_checks(ui, browser, nightly_run):
+    _, checks = nightly_run
+    browser.set_viewport(2200, 1100)  # wide enough for full nodes (status, checks)
+    browser.goto(f"{ui}/asset-groups")
+    browser.wait_for_text("Global asset lineage", "crawl", "extraction", "ranking")
+    browser.click("Hide navigation")  # the menu on the left
+    browser.click("panel_show_right")  # the tree of groups beside the graph
+    browser.press("KeyE", "e", alt=True)  # "Expand all groups"
+    text = browser.wait_for_text(*(f"\n{name}\n" for name in ASSET_NAMES), "Materialized", "Passed")
+    browser.screenshot(ARTIFACTS / "asset-graph.png")
+
+    node = blocks(text, ASSET_NAMES)  # each asset's node, as text
+    for asset in ALL_ASSETS:
+        name = asset.key.to_user_string()
+        assert re.search(r"\nLatest event\n[^\n–]+ ago\n", node[name]), node[name]
+        if asset.partitions_def is None:
+            assert "\nMaterialized\n" in node[name], node[name]
+        else:
+            assert re.search(r"\nPartitions\n[^\n]*filled\n", node[name]), node[name]
+        if name in checks:
+            passed, total = map(int, re.search(r"(\d+) / (\d+) Passed", node[name]).groups())
+            assert passed >= sum(checks[name].values()), node[name]
+            assert total >= len(checks[name]), node[name]
+
+
+def test_recurring_voices_shows_its_row_count_and_the_top_voices_preview(ui, browser, nightly_run):
+    env, _ = nightly_run
+    with warehouse.connect(Path(env["INNERCIRCLE_WAREHOUSE"]), read_only=True) as con:
+        rows = warehouse.row_count(con, "recurring_voices")
+        leaders = con.execute(
+            "SELECT industry, name FROM recurring_voices WHERE rank = 1 ORDER BY industry"
+        ).fetchall()
+    assert rows > 0 and leaders
+
+    browser.set_viewport(1600, 2400)  # tall enough for the whole preview
+    browser.goto(f"{ui}/assets/recurring_voices")
+    text = browser.wait_for_text(
+        "Latest materialization", "Latest check results", "Row count", "top_voices"
+    )
+    assert re.search(rf"\nRow count\n{rows:,}\n", text), text
+
+    browser.click("[Show Markdown]")
+    preview = browser.wait_for_text(*(name for _, name in leaders), "rank\tname\tscore\twhy")
+    browser.screenshot(ARTIFACTS / "recurring-voices-top-voices.png")
+    for industry, name in leaders:
+        assert re.search(rf"{industry}\nrank\tname\tscore\twhy\n1\t{re.escape(name)}\t", preview), (
+            industry,
+            name,
+        )
+    assert "carried by" in preview  # the score explained in words
+
+
+def test_each_asset_lists_its_checks_with_the_result_of_the_run(ui, browser, nightly_run):
+    _, checks = nightly_run
+    for asset, results in checks.items():
+        browser.goto(f"{ui}/assets/{asset}?view=checks")
+        # The list on the left: each check's full name, then its latest status (a WARN
+        # check that did not pass is "Failed" too, with a warning icon).
+        browser.wait_for_text(
+            "Checks (",
+            *(f"\n{check}\n{'Succeeded' if ok else 'Failed'}\n" for check, ok in results.items()),
+        )
+        browser.screenshot(ARTIFACTS / f"{asset}-checks.png")
