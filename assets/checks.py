@@ -4,6 +4,7 @@ from flowing on: a ranking that fails them is never published."""
 
 import dagster as dg
 
+from assets.common import WRITER_POOL
 from assets.crawl import articles, feeds
 from assets.extraction import mentions
 from assets.ranking import recurring_voices
@@ -18,6 +19,7 @@ def _count(con, query: str) -> int:
 
 
 @dg.asset_check(
+    pool=WRITER_POOL,  # DuckDB: no other process may open the file while a step writes
     asset=recurring_voices, blocking=True, description="One row per (industry, person_id)."
 )
 def voices_unique_per_industry(warehouse_db: WarehouseResource) -> dg.AssetCheckResult:
@@ -28,6 +30,7 @@ def voices_unique_per_industry(warehouse_db: WarehouseResource) -> dg.AssetCheck
 
 
 @dg.asset_check(
+    pool=WRITER_POOL,
     asset=recurring_voices,
     blocking=True,
     description="Every industry that has sources with documents has a ranking.",
@@ -47,6 +50,7 @@ def every_industry_ranked(warehouse_db: WarehouseResource) -> dg.AssetCheckResul
 
 
 @dg.asset_check(
+    pool=WRITER_POOL,
     asset=mentions, blocking=True, description="Every mention points at an existing document."
 )
 def mentions_reference_documents(warehouse_db: WarehouseResource) -> dg.AssetCheckResult:
@@ -57,6 +61,7 @@ def mentions_reference_documents(warehouse_db: WarehouseResource) -> dg.AssetChe
 
 
 @dg.asset_check(
+    pool=WRITER_POOL,
     asset=recurring_voices, blocking=True, description="Every ranked person exists in people."
 )
 def voices_reference_people(warehouse_db: WarehouseResource) -> dg.AssetCheckResult:
@@ -68,6 +73,7 @@ def voices_reference_people(warehouse_db: WarehouseResource) -> dg.AssetCheckRes
 
 def _failed_share_check(asset, stage: str):
     @dg.asset_check(
+        pool=WRITER_POOL,
         asset=asset,
         name=f"{stage}_fetch_failures_under_threshold",
         description=f"Share of failed {stage} fetches in the last run is under "

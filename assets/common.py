@@ -13,7 +13,7 @@ from innercircle.stages import Progress
 
 #: Every asset that writes DuckDB runs in this pool; dagster.yaml limits it to one at a time.
 WRITER_POOL = "duckdb_writer"
-README_TABLES = "README.md#warehouse-tables"
+README_TABLES = "README.md, section 'Warehouse tables', and warehouse/schema/*.sql"
 
 
 def log_progress(context: dg.AssetExecutionContext, every_s: float = 5.0) -> Progress:
@@ -39,7 +39,7 @@ def table_metadata(con, table: str, **extra) -> dict:
     return {
         "dagster/row_count": dg.MetadataValue.int(count),
         "table": dg.MetadataValue.text(table),
-        "docs": dg.MetadataValue.md(f"Columns documented in [{README_TABLES}]"),
+        "docs": dg.MetadataValue.text(f"Columns documented in {README_TABLES}"),
         **extra,
     }
 

@@ -13,12 +13,14 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
+from innercircle.errors import InnercircleError
 from innercircle.settings import PROJECT_ROOT
 
 SCHEMA_DIR = PROJECT_ROOT / "warehouse" / "schema"
@@ -51,9 +53,19 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(sql)
 
 
+#: How long a writer waits for another process to release the file before giving up.
+LOCK_WAIT_S = 60.0
+
+
 @contextlib.contextmanager
-def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open a warehouse file; writers get the schema created or brought up to date."""
+def connect(
+    path: Path, read_only: bool = False, lock_wait_s: float = LOCK_WAIT_S
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open a warehouse file; writers get the schema created or brought up to date.
+
+    DuckDB lets one process hold a file for writing; when another holds it, wait a while
+    (a step of a concurrent run finishing) before failing with an error that says why.
+    """
     path = Path(path)
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -62,13 +74,32 @@ def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConn
             f"no warehouse at {path}: run `innercircle run` (or `make demo`) first, "
             "or set INNERCIRCLE_WAREHOUSE"
         )
-    con = duckdb.connect(str(path), read_only=read_only)
+    con = _open(path, read_only, lock_wait_s)
     try:
         if not read_only:
             ensure_schema(con)
         yield con
     finally:
         con.close()
+
+
+def _open(path: Path, read_only: bool, lock_wait_s: float) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + lock_wait_s
+    delay = 0.1
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise
+            if time.monotonic() >= deadline:
+                raise InnercircleError(
+                    f"{path} is held by another process ({exc}). Only the nightly run "
+                    f"writes {path.name}; analysts should open the published file "
+                    "read-only, never the .work file."
+                ) from exc
+            time.sleep(delay)
+            delay = min(delay * 2, 2.0)
 
 
 def prepare_working_copy(public_path: Path) -> Path:

@@ -28,7 +28,7 @@ def sample_server(sample_web):
 
 
 @pytest.fixture(scope="session")
-def pipeline_env(tmp_path_factory, sample_server) -> Iterator[dict[str, str]]:
+def pipeline_env(tmp_path_factory, sample_web, sample_server) -> Iterator[dict[str, str]]:
     """Environment for a run against the sample web, into a temporary warehouse."""
     root = tmp_path_factory.mktemp("pipeline")
     sources = sample_server.write_sources(root / "sources.yaml")
@@ -37,6 +37,8 @@ def pipeline_env(tmp_path_factory, sample_server) -> Iterator[dict[str, str]]:
         "INNERCIRCLE_WAREHOUSE": str(root / "innercircle.duckdb"),
         "INNERCIRCLE_ALLOW_PRIVATE_NETWORKS": "1",
         "INNERCIRCLE_HOST_RATE": "100",
+        # Rank as of the sample web's own date, as the demo does.
+        "INNERCIRCLE_AS_OF": sample_web.reference_date.isoformat(),
     }
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)

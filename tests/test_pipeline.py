@@ -64,9 +64,9 @@ def test_the_whole_graph_materialises_and_checks_pass(two_runs):
     first, _, after_first, _ = two_runs
     assert first.success
     failed = [
-        e.asset_check_evaluation_data.check_name
+        e.check_name
         for e in first.get_asset_check_evaluations()
-        if not e.passed and e.asset_check_evaluation_data.severity == dg.AssetCheckSeverity.ERROR
+        if not e.passed and e.severity == dg.AssetCheckSeverity.ERROR
     ]
     assert failed == []
     for table in (

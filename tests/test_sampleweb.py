@@ -23,9 +23,9 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from innercircle.sampleweb.cast import ONE_SOURCE_DECOYS
 from innercircle.sampleweb import build_sample_web, serve
 from innercircle.sampleweb.__main__ import main
+from innercircle.sampleweb.cast import ONE_SOURCE_DECOYS
 from innercircle.sampleweb.web import SampleWeb
 
 

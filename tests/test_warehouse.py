@@ -4,13 +4,16 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pytest
 
 from innercircle import warehouse
+from innercircle.errors import InnercircleError
 
 
 def test_schema_creates_every_documented_table(tmp_path: Path):
     with warehouse.connect(tmp_path / "w.duckdb") as con:
-        tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        rows = con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+        tables = {r[0] for r in rows}
     assert {"sources", "crawl_log", "http_cache", "raw_pages", "feeds", "feed_entries",
             "articles", "author_pages", "documents", "document_industries", "mentions",
             "mention_extractions", "people", "person_aliases", "recurring_voices",
@@ -59,8 +62,38 @@ def test_publish_replaces_the_public_file_while_a_reader_holds_the_old_one(tmp_p
 
 
 def test_reading_a_missing_warehouse_says_how_to_make_one(tmp_path: Path):
-    import pytest
+    with (
+        pytest.raises(FileNotFoundError, match="innercircle run"),
+        warehouse.connect(tmp_path / "none.duckdb", read_only=True),
+    ):
+        pass
 
-    with pytest.raises(FileNotFoundError, match="innercircle run"):
-        with warehouse.connect(tmp_path / "none.duckdb", read_only=True):
+
+def test_a_writer_waits_for_a_held_lock_then_says_who_should_not_hold_it(tmp_path: Path):
+    import multiprocessing
+
+    path = tmp_path / "innercircle.work.duckdb"
+    with warehouse.connect(path):
+        pass
+    ready, release = multiprocessing.Event(), multiprocessing.Event()
+    holder = multiprocessing.Process(target=_hold, args=(str(path), ready, release))
+    holder.start()
+    try:
+        assert ready.wait(30)
+        with (
+            pytest.raises(InnercircleError, match="read-only, never the .work file"),
+            warehouse.connect(path, lock_wait_s=0.5),
+        ):
             pass
+    finally:
+        release.set()
+        holder.join(30)
+    with warehouse.connect(path, lock_wait_s=5):  # released: a writer gets in
+        pass
+
+
+def _hold(path: str, ready, release) -> None:
+    con = duckdb.connect(path)
+    ready.set()
+    release.wait(30)
+    con.close()
