@@ -196,3 +196,16 @@ def test_a_missed_day_can_be_backfilled_and_rerunning_it_replaces_it(two_runs, s
         latest = max(per_day)
     assert dupes == 0
     assert 0 < per_day[day] < per_day[latest]
+
+
+def test_people_who_span_two_industries_stay_one_person(two_runs, sample_web):
+    *_, public = two_runs
+    with warehouse.connect(public, read_only=True) as con:
+        spanning = {
+            name: sorted(industries)
+            for name, industries in con.execute(
+                "SELECT name, industry_list FROM cross_industry_voices"
+            ).fetchall()
+        }
+    for name, industries in sample_web.truth.spanning.items():
+        assert spanning.get(name) == sorted(industries), name

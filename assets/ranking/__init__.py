@@ -10,6 +10,7 @@ from assets.extraction import mentions
 from assets.resources import WarehouseResource
 from innercircle import warehouse
 from innercircle.dedup import Doc, cluster_rows
+from innercircle.identity import IndustryEvidence, split_unlinked_industries
 from innercircle.ranking import RankingConfig, rank_voices, score_explanation
 from innercircle.resolve import AliasStats, NameContext, non_person_reason, resolve_names
 from innercircle.settings import Settings
@@ -63,6 +64,79 @@ JOIN documents d ON d.url = p.url
 JOIN mentions m ON m.doc_id = d.doc_id AND m.origin = 'author_page' AND m.role = 'author'
 GROUP BY m.name_key
 """
+
+# Per (person, industry): the evidence that could tie two industries' bearers of a name
+# together. Read while no splits are applied, so it sees the name-level person.
+INDUSTRY_EVIDENCE_SQL = """
+WITH authors AS (
+    SELECT DISTINCT doc_id, industry, person_id AS author FROM mention_facts WHERE role = 'author'
+),
+profiles AS (
+    SELECT f.person_id, f.industry, unnest(ap.profiles) AS link
+    FROM mention_facts f JOIN author_pages ap ON ap.url = f.url
+    WHERE f.origin = 'author_page'
+)
+SELECT f.person_id, f.industry, count(DISTINCT f.doc_id) AS documents,
+       list(DISTINCT f.host) AS hosts,
+       coalesce(list(DISTINCT a.author) FILTER (WHERE a.author <> f.person_id), []) AS citing,
+       coalesce(any_value(p.links), []) AS profiles
+FROM mention_facts f
+LEFT JOIN authors a ON a.doc_id = f.doc_id AND a.industry = f.industry
+LEFT JOIN (SELECT person_id, industry, list(DISTINCT link) AS links FROM profiles GROUP BY ALL) p
+       ON p.person_id = f.person_id AND p.industry = f.industry
+GROUP BY f.person_id, f.industry
+"""
+
+SPLIT_PEOPLE_SQL = """
+SELECT s.split_person_id AS person_id, any_value(p.name) AS name,
+       any_value(p.name_key) AS name_key, any_value(p.aliases) AS aliases,
+       count(DISTINCT f.doc_id)::INTEGER AS documents, []::VARCHAR[] AS profiles,
+       min(f.published_at) AS first_seen, max(f.published_at) AS last_seen
+FROM person_industry_splits s
+JOIN people p ON p.person_id = s.person_id
+JOIN mention_facts f ON f.person_id = s.split_person_id
+GROUP BY s.split_person_id
+"""
+
+
+def split_unlinked_people(con) -> int:
+    """Apply :func:`split_unlinked_industries`; returns how many people were split off."""
+    con.execute(
+        "DELETE FROM people WHERE person_id IN "
+        "(SELECT split_person_id FROM person_industry_splits)"
+    )
+    con.execute("DELETE FROM person_industry_splits")
+    evidence = [
+        IndustryEvidence(
+            person_id=pid,
+            industry=ind,
+            documents=docs,
+            hosts=frozenset(hosts),
+            citing=frozenset(citing),
+            profiles=frozenset(profiles),
+        )
+        for pid, ind, docs, hosts, citing, profiles in con.execute(INDUSTRY_EVIDENCE_SQL).fetchall()
+    ]
+    splits = split_unlinked_industries(evidence)
+    if not splits:
+        return 0
+    warehouse.insert(
+        con,
+        "person_industry_splits",
+        arrow(
+            [
+                {
+                    "person_id": s.person_id,
+                    "industry": s.industry,
+                    "split_person_id": s.split_person_id,
+                }
+                for s in splits
+            ]
+        ),
+    )
+    con.execute(f"INSERT INTO people BY NAME {SPLIT_PEOPLE_SQL}")
+    return len({s.split_person_id for s in splits})
+
 
 CLUSTER_INPUT_SQL = "SELECT doc_id, text, published_at FROM documents WHERE kind = 'article'"
 
@@ -143,8 +217,10 @@ def resolve_people(con) -> dict:
             con.execute(f"INSERT INTO people BY NAME {PEOPLE_SQL}")
         finally:
             con.unregister("_people")
+    split_off = split_unlinked_people(con)
     return {
         "name_forms": len(stats),
+        "people_split_by_industry": split_off,
         "people": len(resolution.people),
         "aliases": len(alias_rows),
         "people_with_several_aliases": sum(

@@ -179,4 +179,23 @@ class SampleWeb:
             paths = sorted(p for p in self.pages[blog.host] if p.startswith("/author/"))
             if paths and len(chosen) < 3 and blog.listing == "site":
                 chosen.append((blog.host, paths[0]))
+        # A person who is a voice of two industries is followed in both, through their own
+        # author page there: the same profile links on both pages tie the two together.
+        for name, industries in sorted(self.truth.spanning.items()):
+            if industry not in industries:
+                continue
+            own = [(b.host, path) for b in self.blogs if b.industries == (industry,)
+                   for path, page in sorted(self.pages[b.host].items())
+                   if path.startswith("/author/") and _owner(page.body) == name]
+            chosen.extend(p for p in own[:1] if p not in chosen)
         return chosen
+
+
+def _owner(body: bytes) -> str | None:
+    """Whose author page this is: the name in its first <h1>."""
+    start = body.find(b"<h1")
+    if start < 0:
+        return None
+    start = body.find(b">", start) + 1
+    end = body.find(b"</h1>", start)
+    return body[start:end].decode("utf-8", "replace").strip() or None

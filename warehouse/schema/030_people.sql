@@ -84,3 +84,13 @@ CREATE TABLE IF NOT EXISTS excluded_names (
     mentions       INTEGER NOT NULL,
     documents      INTEGER NOT NULL
 );
+
+-- A name resolved to one person, but seen in industries that share no evidence (no site,
+-- profile link or citing author in common): in those industries it is someone else.
+-- mention_facts applies these; the best-attested industries keep the original person_id.
+CREATE TABLE IF NOT EXISTS person_industry_splits (
+    person_id        VARCHAR NOT NULL,     -- as resolved from the name
+    industry         VARCHAR NOT NULL,
+    split_person_id  VARCHAR NOT NULL,     -- who the name is in this industry
+    PRIMARY KEY (person_id, industry)
+);

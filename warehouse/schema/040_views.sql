@@ -3,7 +3,7 @@
 -- Every resolved mention with its document, site and industry: the fact table behind the ranking.
 CREATE OR REPLACE VIEW mention_facts AS
 SELECT di.industry,
-       pa.person_id,
+       coalesce(ps.split_person_id, pa.person_id) AS person_id,
        m.mention_id,
        m.doc_id,
        m.role,
@@ -22,6 +22,7 @@ FROM mentions m
 JOIN person_aliases pa ON pa.alias_key = m.name_key
 JOIN documents d ON d.doc_id = m.doc_id
 JOIN (SELECT DISTINCT doc_id, industry FROM document_industries) di ON di.doc_id = m.doc_id
+LEFT JOIN person_industry_splits ps ON ps.person_id = pa.person_id AND ps.industry = di.industry
 LEFT JOIN document_clusters dc ON dc.doc_id = m.doc_id;
 
 -- Why is this person ranked: the documents and sentences behind each ranked voice.
