@@ -394,8 +394,13 @@ class NameContext:
     sentences: list[tuple[str, str, bool]] = field(default_factory=list)
 
 
-def _cue_patterns(surface: str) -> tuple[list[re.Pattern[str]], list[re.Pattern[str]]]:
-    n = re.escape(surface.strip())
+#: The name under test is replaced by this token, so the cue patterns compile once
+#: instead of once per name (compiling them per name cost most of the people step).
+_NAME = "qqnameqq"
+
+
+def _compile_cues() -> tuple[list[re.Pattern[str]], list[re.Pattern[str]]]:
+    n = _NAME
     org = [
         re.compile(rf"\b(?:{_ORG_NOUNS})\s+(?:at|from|by|of)\s+(?:the\s+)?{n}\b", re.I),
         re.compile(rf"\b{n}(?:'s)?\b[^.;]*\bits\b", re.I),
@@ -409,6 +414,25 @@ def _cue_patterns(surface: str) -> tuple[list[re.Pattern[str]], list[re.Pattern[
         re.compile(rf"\b{n}\b[^.;]*\b(?:he|she|his|her|him)\b", re.I),
     ]
     return org, person
+
+
+_ORG_CUES, _PERSON_CUES = _compile_cues()
+
+
+def _mark(sentence: str, surface: str) -> str:
+    """``sentence`` with every case-insensitive occurrence of ``surface`` replaced by the
+    name token."""
+    low, target = sentence.lower(), surface.strip().lower()
+    if not target:
+        return sentence
+    if len(low) != len(sentence):  # lower() changed lengths (rare scripts): slow path
+        return re.sub(re.escape(target), _NAME, sentence, flags=re.I)
+    out, i = [], 0
+    while (j := low.find(target, i)) >= 0:
+        out += [sentence[i:j], _NAME]
+        i = j + len(target)
+    out.append(sentence[i:])
+    return "".join(out)
 
 
 def non_person_reason(ctx: NameContext) -> str | None:
@@ -432,10 +456,10 @@ def non_person_reason(ctx: NameContext) -> str | None:
         if not sentence or not surface:
             person_hits += bool(quoted)
             continue
-        org, person = _cue_patterns(surface)
-        is_org = any(p.search(sentence) for p in org)
+        marked = _mark(sentence, surface)
+        is_org = any(p.search(marked) for p in _ORG_CUES)
         # "according to a note from X" is flagged as a quote too: the org cue wins there.
-        is_person = any(p.search(sentence) for p in person) or (quoted and not is_org)
+        is_person = any(p.search(marked) for p in _PERSON_CUES) or (quoted and not is_org)
         org_hits += is_org and not is_person
         person_hits += is_person
     if org_hits >= 2 and org_hits >= 3 * person_hits and org_hits * 2 >= len(ctx.sentences):
