@@ -17,7 +17,10 @@ from pydantic import PrivateAttr
 from innercircle import warehouse
 from innercircle.extract.people import PersonFinder
 from innercircle.fetch import Fetcher, FetchPolicy
+from innercircle.fetch.robots import RobotsCache
 from innercircle.settings import Settings
+
+_ROBOTS_BY_AGENT: dict[str, RobotsCache] = {}
 
 
 class HttpFetcherResource(dg.ConfigurableResource):
@@ -54,6 +57,9 @@ class HttpFetcherResource(dg.ConfigurableResource):
     @contextlib.contextmanager
     def open(self) -> Iterator[Fetcher]:
         fetcher = Fetcher(self.policy())
+        # Steps of one run share robots.txt rules (RFC 9309 allows caching them 24 h), so
+        # the feeds, author-page and article steps don't each ask every host again.
+        fetcher.robots = _ROBOTS_BY_AGENT.setdefault(self.user_agent, fetcher.robots)
         try:
             yield fetcher
         finally:

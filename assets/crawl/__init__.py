@@ -192,7 +192,8 @@ def plan_feeds(warehouse_db: WarehouseResource):
             "cache": _load_cache(con),
             "known": dict(
                 con.execute(
-                    "SELECT source_url, feed_url FROM feeds WHERE feed_url <> ''"
+                    "SELECT source_url, feed_url FROM feeds WHERE feed_url <> '' "
+                    "AND via <> 'listed' AND status IN ('ok', 'warning', 'not_modified')"
                 ).fetchall()
             ),
             "previous": {

@@ -207,9 +207,9 @@ def crawl_feeds(
 ) -> CrawlOutput:
     """Fetch every listed feed, and each site's feed found by autodiscovery.
 
-    ``known_feeds`` maps a site URL to the feed found for it last time, used when the
-    homepage answers 304 Not Modified. Hosts in ``backoff`` are not contacted, and feeds
-    in ``dead_feeds`` are reported, not fetched.
+    ``known_feeds`` maps a site URL to the feed found for it last time and read without
+    error: such sites are not rediscovered (pass only healthy feeds). Hosts in
+    ``backoff`` are not contacted, and feeds in ``dead_feeds`` are reported, not fetched.
     """
     out = CrawlOutput()
     previous_feeds = previous_feeds or {}
@@ -217,15 +217,18 @@ def crawl_feeds(
     sites = sorted({s.url for s in sources if s.kind == "site"})
     checked_at = now_utc()
 
-    # 1. Site homepages -> feed URLs.
+    # 1. Site homepages -> feed URLs. A site whose feed was found and read fine last time
+    #    is not rediscovered every night (as feed readers do); a failing one is.
     feed_for_source: dict[str, tuple[str, str]] = {u: (u, "listed") for u in listed}
-    homepage_results = _fetch(fetcher, sites, cache, "discover", progress, backoff)
+    for site in sites:
+        if site in known_feeds:
+            feed_for_source[site] = (known_feeds[site], "autodiscovered")
+    to_discover = [s for s in sites if s not in known_feeds]
+    homepage_results = _fetch(fetcher, to_discover, cache, "discover", progress, backoff)
     fallback_needed: list[str] = []
     for site, result in homepage_results.items():
         out.record(run_id, "feeds", site, result)
-        if result.not_modified and site in known_feeds:
-            feed_for_source[site] = (known_feeds[site], "autodiscovered")
-        elif result.ok and result.body:
+        if result.ok and result.body:
             found = discover_feeds(result.body, result.final_url or site)
             if found:
                 feed_for_source[site] = (found[0], "autodiscovered")
