@@ -63,6 +63,7 @@ class Settings:
     spacy_model: str = DEFAULT_SPACY_MODEL
     user_agent: str = DEFAULT_USER_AGENT
     top_n: int = 150
+    half_life_days: float = 90.0  # recency half-life of the ranking (INNERCIRCLE_HALF_LIFE_DAYS)
     as_of: datetime | None = None  # rank as of this moment instead of now (INNERCIRCLE_AS_OF)
     crawl_shards: int = 1  # shards of hosts crawled in parallel (nightly_parallel job)
     extra: dict[str, str] = field(default_factory=dict)
@@ -76,6 +77,7 @@ class Settings:
             spacy_model=os.environ.get("INNERCIRCLE_SPACY_MODEL") or DEFAULT_SPACY_MODEL,
             user_agent=os.environ.get("INNERCIRCLE_USER_AGENT") or DEFAULT_USER_AGENT,
             top_n=int(os.environ.get("INNERCIRCLE_TOP_N") or 150),
+            half_life_days=float(os.environ.get("INNERCIRCLE_HALF_LIFE_DAYS") or 90.0),
             as_of=_env_datetime("INNERCIRCLE_AS_OF"),
             crawl_shards=max(1, int(os.environ.get("INNERCIRCLE_CRAWL_SHARDS") or 1)),
         )

@@ -102,8 +102,7 @@ GROUP BY s.split_person_id
 def split_unlinked_people(con) -> int:
     """Apply :func:`split_unlinked_industries`; returns how many people were split off."""
     con.execute(
-        "DELETE FROM people WHERE person_id IN "
-        "(SELECT split_person_id FROM person_industry_splits)"
+        "DELETE FROM people WHERE person_id IN (SELECT split_person_id FROM person_industry_splits)"
     )
     con.execute("DELETE FROM person_industry_splits")
     evidence = [
@@ -309,7 +308,12 @@ def voice_history(
     end_of_day = window.end.replace(tzinfo=None)
     as_of = min(end_of_day, now)
     with warehouse_db.connect() as con:
-        rows = write_snapshot(con, RankingConfig(top_n=settings.top_n), as_of, window.start.date())
+        rows = write_snapshot(
+            con,
+            RankingConfig(top_n=settings.top_n, half_life_days=settings.half_life_days),
+            as_of,
+            window.start.date(),
+        )
         context.log.info(f"snapshot of {window.start.date()} as of {as_of}: {rows} rows")
         return dg.MaterializeResult(
             metadata=table_metadata(
@@ -330,16 +334,17 @@ def recurring_voices(
     column and the score explained in words (``reasons``)."""
     settings = Settings.from_env()
     as_of = settings.as_of or now_utc()
+    config = RankingConfig(top_n=settings.top_n, half_life_days=settings.half_life_days)
     with warehouse_db.connect() as con:
-        ranking = write_ranking(con, RankingConfig(top_n=settings.top_n), as_of)
+        ranking = write_ranking(con, config, as_of)
         return dg.MaterializeResult(
             metadata=table_metadata(
-                con, "recurring_voices", **top_voices_metadata(ranking.to_pylist())
+                con, "recurring_voices", **top_voices_metadata(ranking.to_pylist(), config)
             )
         )
 
 
-def top_voices_metadata(rows: list[dict]) -> dict:
+def top_voices_metadata(rows: list[dict], config: RankingConfig | None = None) -> dict:
     industries = sorted({r["industry"] for r in rows})
     sections = []
     for industry in industries:
@@ -355,7 +360,7 @@ def top_voices_metadata(rows: list[dict]) -> dict:
     return {
         "industries": dg.MetadataValue.int(len(industries)),
         "top_voices": dg.MetadataValue.md(
-            f"{body}\n\n### How the score works\n\n{score_explanation()}"
+            f"{body}\n\n### How the score works\n\n{score_explanation(config)}"
         ),
     }
 
