@@ -11,7 +11,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
-from innercircle.fetch.hoststate import consecutive_failures, is_dead, next_attempt_after
+from innercircle.fetch.hoststate import (
+    consecutive_failures,
+    is_dead,
+    next_attempt_after,
+    outcome_of,
+)
 from innercircle.model import FetchResult
 
 HISTORY_LENGTH = 30
@@ -59,14 +64,11 @@ def next_host_health(
 
 
 def feed_outcome(result: FetchResult, parse_error: str | None = None) -> str:
-    """One word for a feed's night: its HTTP status, or an error class."""
-    if result.not_modified:
-        return "304"
-    if result.error_class and result.error_class != "http_error":
-        return result.error_class
+    """One word for a feed's night: its HTTP status, an error class, or ``parse_error``
+    for a feed that was fetched but could not be read (history is stored as text)."""
     if parse_error and result.ok:
         return "parse_error"
-    return str(result.status)
+    return str(outcome_of(result))
 
 
 def next_feed_health(
