@@ -1,0 +1,64 @@
+"""The crawl stage's own decisions: what to ask for, and what a result becomes."""
+
+from innercircle.model import FetchResult
+from innercircle.stages.crawl import CacheEntry, CrawlOutput, _request, outcome_of, shard_of
+
+
+def test_validators_from_last_time_are_sent_back():
+    cache = {"https://a.example/feed": CacheEntry(etag='"v1"', last_modified="Mon, 01 Jan 2026")}
+    request = _request("https://a.example/feed", cache)
+    assert (request.url, request.etag, request.last_modified) == (
+        "https://a.example/feed",
+        '"v1"',
+        "Mon, 01 Jan 2026",
+    )
+
+
+def test_a_permanent_redirect_is_followed_directly_next_time():
+    cache = {"https://a.example/old": CacheEntry(etag='"v1"', redirect_to="https://a.example/new")}
+    request = _request("https://a.example/old", cache)
+    assert request.url == "https://a.example/new"
+    assert request.etag is None  # the old URL's validators don't describe the new one
+
+
+def test_outcomes_name_what_happened():
+    ok = FetchResult(url="u", final_url="u", status=200, body=b"x")
+    cached = FetchResult(url="u", final_url="u", status=304, not_modified=True)
+    gone = FetchResult(url="u", final_url="u", status=404, error_class="http_error")
+    refused = FetchResult(url="u", final_url="u", error_class="connect_error")
+    skipped = FetchResult(url="u", final_url="u", error_class="host_backoff")
+    assert [outcome_of(r) for r in (ok, cached, gone, refused, skipped)] == [
+        "ok",
+        "not_modified",
+        "http_error",
+        "error",
+        "skipped",
+    ]
+
+
+def test_only_good_bodies_are_kept_and_every_request_is_logged():
+    out = CrawlOutput()
+    out.record(
+        "run1",
+        "articles",
+        "https://a.example/1",
+        FetchResult(url="u", final_url="u", status=200, body=b"<p>hi</p>", etag='"e"'),
+    )
+    out.record(
+        "run1",
+        "articles",
+        "https://a.example/2",
+        FetchResult(url="u", final_url="u", error_class="timeout", error_message="slow"),
+    )
+    assert [r["outcome"] for r in out.crawl_log] == ["ok", "error"]
+    assert [r["url"] for r in out.raw_pages] == ["https://a.example/1"]
+    assert [r["etag"] for r in out.http_cache] == ['"e"']
+
+
+def test_a_host_always_lands_in_the_same_shard():
+    urls = [f"https://host{i}.example/page/{j}" for i in range(20) for j in range(3)]
+    shards = {u: shard_of(u, 4) for u in urls}
+    for i in range(20):
+        assert len({shards[f"https://host{i}.example/page/{j}"] for j in range(3)}) == 1
+    assert len(set(shards.values())) > 1
+    assert shard_of("https://x.example/", 1) == 0
