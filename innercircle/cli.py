@@ -211,7 +211,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     sources_path = settings.warehouse_path.parent / "demo-sources.yaml"
     web = build_sample_web()
-    with serve(web, port=args.port) as server:
+    try:
+        server = serve(web, port=args.port)
+    except OSError as exc:
+        raise InnercircleError(
+            f"cannot serve the sample web on 127.0.0.x port {args.port} ({exc.strerror}); "
+            "pick a free one with `innercircle demo --port N` (the warehouse keeps URLs, "
+            "so reuse the same port on later demo runs)"
+        ) from exc
+    with server:
         server.write_sources(sources_path)
         print(
             f"sample web: {len(web.hosts)} sites on 127.0.0.x:{server.port}; "

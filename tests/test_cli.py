@@ -46,8 +46,7 @@ def test_top_without_a_warehouse_says_how_to_make_one(tmp_path):
 def test_a_malformed_sources_file_fails_the_run_naming_the_line(tmp_path):
     sources = tmp_path / "sources.yaml"
     sources.write_text("industries:\n  fintech:\n    feedz: [https://example.com/feed]\n")
-    env = {"INNERCIRCLE_SOURCES": str(sources),
-           "INNERCIRCLE_WAREHOUSE": str(tmp_path / "w.duckdb")}
+    env = {"INNERCIRCLE_SOURCES": str(sources), "INNERCIRCLE_WAREHOUSE": str(tmp_path / "w.duckdb")}
     result = innercircle("run", env=env)
     assert result.returncode == 1
     assert f"{sources}:3: unknown key 'feedz'" in result.stderr
@@ -57,12 +56,14 @@ def test_extract_prints_one_json_object_per_file(tmp_path):
     page = tmp_path / "page.html"
     page.write_text(
         "<html><head><meta name='author' content='Jane Doe'><title>T</title></head><body>"
-        "<article><p>Robert Kim met investors in Boston on Monday.</p></article></body></html>")
+        "<article><p>Robert Kim met investors in Boston on Monday.</p></article></body></html>"
+    )
     feed = tmp_path / "feed.xml"
     feed.write_text(
         "<?xml version='1.0'?><rss version='2.0'><channel><title>F</title>"
         "<item><title>A</title><link>https://example.com/a</link>"
-        "<author>jane@example.com (Jane Doe)</author></item></channel></rss>")
+        "<author>jane@example.com (Jane Doe)</author></item></channel></rss>"
+    )
     result = innercircle("extract", str(page), str(feed), env={})
     assert result.returncode == 0, result.stderr
     page_rec, feed_rec = (json.loads(ln) for ln in result.stdout.splitlines())
@@ -80,11 +81,38 @@ def test_import_opml_prints_sources_keeping_what_is_there(tmp_path):
         "<?xml version='1.0'?><opml version='2.0'><body><outline text='Tech'>"
         "<outline type='rss' text='B' xmlUrl='https://b.example/rss'/>"
         "<outline type='rss' text='A' xmlUrl='https://a.example/feed'/>"
-        "</outline></body></opml>")
-    result = innercircle("import-opml", str(opml), "--industry", "fintech", "--print",
-                         env={"INNERCIRCLE_SOURCES": str(sources)})
+        "</outline></body></opml>"
+    )
+    result = innercircle(
+        "import-opml",
+        str(opml),
+        "--industry",
+        "fintech",
+        "--print",
+        env={"INNERCIRCLE_SOURCES": str(sources)},
+    )
     assert result.returncode == 0, result.stderr
     from innercircle.sources import parse_sources
 
     urls = [s.url for s in parse_sources(result.stdout)]
     assert urls == ["https://a.example/feed", "https://b.example/rss"]
+
+
+def test_demo_on_a_busy_port_says_how_to_pick_another(tmp_path):
+    import socket
+
+    busy = socket.socket()
+    busy.bind(("127.0.0.2", 0))
+    busy.listen()
+    try:
+        port = busy.getsockname()[1]
+        result = innercircle(
+            "demo",
+            "--port",
+            str(port),
+            env={"INNERCIRCLE_WAREHOUSE": str(tmp_path / "innercircle.duckdb")},
+        )
+    finally:
+        busy.close()
+    assert result.returncode == 1
+    assert "innercircle demo --port N" in result.stderr
