@@ -11,6 +11,7 @@ in place.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import shutil
 import time
@@ -48,9 +49,27 @@ def schema_statements() -> list[str]:
     return [f.read_text(encoding="utf-8") for f in files]
 
 
+SCHEMA_TABLE = "innercircle_schema"
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    for sql in schema_statements():
+    """Create or upgrade the tables and views, unless this file already has this schema.
+
+    The DDL is idempotent but takes a few tens of milliseconds, paid by every step that
+    opens the file; a hash of the DDL stored in the file makes the common case one query.
+    """
+    statements = schema_statements()
+    digest = hashlib.sha256("\n".join(statements).encode("utf-8")).hexdigest()
+    try:
+        current = con.execute(f"SELECT schema_hash FROM {SCHEMA_TABLE}").fetchall()
+    except duckdb.CatalogException:
+        current = None
+    if current == [(digest,)]:
+        return
+    for sql in statements:
         con.execute(sql)
+    con.execute(f"CREATE OR REPLACE TABLE {SCHEMA_TABLE} (schema_hash VARCHAR NOT NULL)")
+    con.execute(f"INSERT INTO {SCHEMA_TABLE} VALUES ($d)", {"d": digest})
 
 
 #: How long a writer waits for another process to release the file before giving up.

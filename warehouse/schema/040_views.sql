@@ -1,4 +1,4 @@
--- Views for analysts. Recreated on every connection that writes; safe to query any time.
+-- Views for analysts. Recreated whenever the schema files change; safe to query any time.
 
 -- Every resolved mention with its document, site and industry: the fact table behind the ranking.
 CREATE OR REPLACE VIEW mention_facts AS
