@@ -19,6 +19,8 @@ from pathlib import Path
 
 
 def main() -> int:
+    from ranking_quality import measure  # beside this script
+
     from innercircle import warehouse
     from innercircle.cli import run_nightly
     from innercircle.sampleweb import build_sample_web
@@ -80,17 +82,8 @@ def main() -> int:
                 r[0] or ""
                 for r in con.execute("SELECT text FROM documents ORDER BY doc_id").fetchall()
             ]
-            found = {}
-            for industry, truth in web.truth.industries.items():
-                top = {
-                    r[0]
-                    for r in con.execute(
-                        "SELECT name FROM recurring_voices WHERE industry = $i AND rank <= 20",
-                        {"i": industry},
-                    ).fetchall()
-                }
-                planted = truth.top_voices[:20]
-                found[industry] = (len(set(planted) & top), len(planted))
+            # Planted voices matched by person (all their name forms), as ranking_quality does.
+            quality = measure(con, web)
 
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     floor = ner_floor(texts, settings.spacy_model)
@@ -110,8 +103,9 @@ def main() -> int:
     print(f"second/first wall time:    {second['wall'] / first['wall']:.2%}")
     print(f"NER floor (plain nlp.pipe on the {len(texts)} texts): {floor:.1f} s")
     print(f"peak memory (max RSS):     {peak_mb:.0f} MB")
-    for industry, (hit, total) in found.items():
-        print(f"planted top voices in top 20, {industry}: {hit}/{total}")
+    for industry, methods in quality.items():
+        hits = round(methods["innercircle"][0] * 20)
+        print(f"planted top voices in top 20, {industry}: {hits}/20")
     return 0 if first["ok"] and second["ok"] else 1
 
 

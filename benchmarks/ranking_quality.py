@@ -87,7 +87,7 @@ def build_warehouse(tmp: Path) -> Path:
             }
         )
         settings = Settings.from_env()
-        if not run_nightly(settings):
+        if not run_nightly(settings).success:
             raise SystemExit("the nightly run failed")
         return settings.warehouse_path
 

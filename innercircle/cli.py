@@ -9,9 +9,13 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from innercircle.errors import InnercircleError
 from innercircle.settings import Settings
+
+if TYPE_CHECKING:  # dagster is imported lazily: `top` and `extract` don't need it
+    import dagster as dg
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -106,7 +110,7 @@ def reset_extraction(settings: Settings) -> None:
         con.execute("DELETE FROM mention_extractions")
 
 
-def run_nightly(settings: Settings):
+def run_nightly(settings: Settings) -> dg.ExecuteInProcessResult:
     """Execute the nightly job in this process with a live progress line.
 
     Returns Dagster's result (truthy ``.success`` when the run succeeded).

@@ -37,18 +37,6 @@ class BlockedAddressError(FetchError):
     error_class = "blocked_address"
 
 
-class ResponseTooLargeError(FetchError):
-    error_class = "too_large"
-
-
-class FetchTimeoutError(FetchError):
-    error_class = "timeout"
-
-
-class TooManyRedirectsError(FetchError):
-    error_class = "too_many_redirects"
-
-
 class ParseError(InnercircleError):
     """A document could be fetched but not parsed (not a feed, not HTML, …)."""
 

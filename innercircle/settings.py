@@ -7,7 +7,7 @@ Settings are environment variables so that the same values reach the CLI, a
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -66,7 +66,6 @@ class Settings:
     half_life_days: float = 90.0  # recency half-life of the ranking (INNERCIRCLE_HALF_LIFE_DAYS)
     as_of: datetime | None = None  # rank as of this moment instead of now (INNERCIRCLE_AS_OF)
     crawl_shards: int = 1  # shards of hosts crawled in parallel (nightly_parallel job)
-    extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls) -> Settings:

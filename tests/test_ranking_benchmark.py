@@ -23,7 +23,7 @@ def sample_warehouse(pipeline_env):
     if not settings.warehouse_path.exists():  # test_pipeline may already have run it
         from innercircle.cli import run_nightly
 
-        assert run_nightly(settings)
+        assert run_nightly(settings).success
     return settings.warehouse_path
 
 

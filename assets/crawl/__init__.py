@@ -404,15 +404,15 @@ def fetch_articles(context: dg.OpExecutionContext, http: HttpFetcherResource, sh
     out, results = _fetch_pages(context, http, shard, "articles")
     for url, result in results.items():
         out.add("articles", page_state_row(url, result, shard["hashes"].get(url)))
-    out.rows["unchanged"] = [{"count": shard["unchanged"]}]
-    return out
+    return out, shard["unchanged"]
 
 
 @dg.op(pool=WRITER_POOL)
 def store_articles(warehouse_db: WarehouseResource, outputs: list) -> dg.Output:
-    out = CrawlOutput.merge(outputs)
+    # Each shard carries the plan's count of articles left alone as unchanged.
+    out = CrawlOutput.merge(o for o, _ in outputs)
     rows = out.rows.get("articles", [])
-    unchanged = outputs[0].rows["unchanged"][0]["count"] if outputs else 0
+    unchanged = outputs[0][1] if outputs else 0
     with warehouse_db.connect() as con:
         con.execute("BEGIN")
         warehouse.insert(con, "articles", arrow(rows), replace=True)

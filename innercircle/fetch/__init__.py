@@ -1,7 +1,7 @@
 """Polite, hardened HTTP fetching for the crawler (issue 3).
 
 Public API: :class:`Fetcher`, :class:`FetchPolicy`, :class:`FetchRequest`,
-:func:`summarize` / :func:`crawl_log_row` for crawl logs, and the cross-night helpers
+a per-run :func:`summarize`, and the cross-night helpers
 :func:`next_attempt_after` and :func:`is_dead`.
 """
 
@@ -15,7 +15,7 @@ from innercircle.fetch.hoststate import (
 )
 from innercircle.fetch.netguard import AddressGuard, is_public_address, system_resolver
 from innercircle.fetch.policy import FetchPolicy, FetchRequest
-from innercircle.fetch.stats import crawl_log_row, outcome, summarize
+from innercircle.fetch.stats import outcome, summarize
 
 __all__ = [
     "AddressGuard",
@@ -23,7 +23,6 @@ __all__ = [
     "FetchRequest",
     "Fetcher",
     "consecutive_failures",
-    "crawl_log_row",
     "host_key",
     "is_dead",
     "is_failure",

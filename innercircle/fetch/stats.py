@@ -1,7 +1,6 @@
-"""Crawl log rows and a per-run summary, from FetchResults alone (no I/O).
+"""A per-run summary of FetchResults (no I/O), as the throughput benchmark prints it.
 
-The summary is what the feeds/articles assets put into their Dagster metadata; the log
-row is what the warehouse layer stores for every request.
+The warehouse's crawl-log rows are built by ``innercircle.stages.crawl.CrawlOutput``.
 """
 
 from __future__ import annotations
@@ -23,25 +22,6 @@ def outcome(result: FetchResult) -> str:
     if result.status is None:
         return "error"
     return f"{result.status // 100}xx"
-
-
-def crawl_log_row(result: FetchResult) -> dict[str, Any]:
-    """The crawl-log fields issue 3 asks for, for one request."""
-    return {
-        "url": result.url,
-        "final_url": result.final_url,
-        "host": (urlsplit(result.final_url or result.url).hostname or "").lower(),
-        "status": result.status,
-        "outcome": outcome(result),
-        "bytes": result.bytes_received,
-        "body_bytes": len(result.body) if result.body is not None else 0,
-        "elapsed_s": round(result.elapsed_s, 4),
-        "from_cache": result.not_modified,
-        "attempts": result.attempts,
-        "error_class": result.error_class,
-        "error_message": result.error_message,
-        "permanent_redirect": result.permanent_redirect,
-    }
 
 
 def summarize(results: Iterable[FetchResult]) -> dict[str, Any]:
