@@ -33,8 +33,9 @@ import re
 import selectors
 import socket
 import socketserver
+import subprocess
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -422,18 +423,22 @@ class PipelineRun:
     peak_rss_mb: float | None  # of the child process, from /usr/bin/time (None without it)
     warehouse: Path
     stderr: str
+    rss_by_stage: dict[str, float] = field(default_factory=dict)  # peak MB while each ran
 
 
 def run_pipeline(server: ReplayServer, workdir: Path, timeout: float = 3600,
-                 extra_env: dict[str, str] | None = None) -> PipelineRun:
+                 extra_env: dict[str, str] | None = None,
+                 sample_every: float = 0.5) -> PipelineRun:
     """Run the installed ``innercircle run`` once on the served replay, in ``workdir``.
 
     The child's peak RSS comes from ``/usr/bin/time -f %M`` (kilobytes), which measures
     that one command; ``getrusage(RUSAGE_CHILDREN)`` would mix in every earlier child.
+    Every ``sample_every`` seconds the child's resident memory is read from /proc and
+    kept as the peak per pipeline stage (the stage its progress lines last named), which
+    shows where memory goes.
     """
     import os
     import shutil
-    import subprocess
     import sys
     import time
 
@@ -455,14 +460,53 @@ def run_pipeline(server: ReplayServer, workdir: Path, timeout: float = 3600,
     if timer:
         cmd = [timer, "-q", "-f", "%M", "-o", str(rss_file), *cmd]
     start = time.perf_counter()
-    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout,
-                          check=False)
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True)
+    lines: list[str] = []
+    stage = ["startup"]
+    reader = threading.Thread(target=_read_progress, args=(proc, lines, stage), daemon=True)
+    reader.start()
+    by_stage: dict[str, float] = {}
+    while proc.poll() is None:
+        if time.perf_counter() - start > timeout:
+            proc.kill()
+            break
+        rss = _tree_rss_mb(proc.pid)
+        by_stage[stage[0]] = max(by_stage.get(stage[0], 0.0), rss)
+        time.sleep(sample_every)
+    proc.wait()
+    reader.join(timeout=5)
     wall = time.perf_counter() - start
     peak = None
     if timer and rss_file.exists():
         with contextlib.suppress(ValueError, IndexError):
             peak = int(rss_file.read_text().split()[-1]) / 1024
-    return PipelineRun(proc.returncode, wall, peak, workdir / "innercircle.duckdb", proc.stderr)
+    return PipelineRun(proc.returncode, wall, peak, workdir / "innercircle.duckdb",
+                       "".join(lines), by_stage)
+
+
+def _read_progress(proc: subprocess.Popen, lines: list[str], stage: list[str]) -> None:
+    """Keep the child's stderr, and the stage its progress lines name (``stage n/total``)."""
+    assert proc.stderr is not None
+    for line in proc.stderr:
+        lines.append(line)
+        words = line.split()
+        if len(words) >= 2 and "/" in words[1] and words[1].split("/")[0].isdigit():
+            stage[0] = words[0]
+
+
+def _tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and its descendants now, from /proc (0 if gone)."""
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        with contextlib.suppress(OSError, ValueError):
+            for line in Path(f"/proc/{current}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+    return total / 1024
 
 
 def byline_scores(web: ReplayWeb, bylines: dict[str, list[str]]) -> dict[str, dict]:
