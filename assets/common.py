@@ -6,10 +6,9 @@ import time
 from collections.abc import Sequence
 
 import dagster as dg
-import pyarrow as pa
 
 from innercircle.progress import report
-from innercircle.stages import Progress
+from innercircle.stages import Progress, arrow  # noqa: F401  (re-exported for assets)
 
 #: Every asset that writes DuckDB runs in this pool; dagster.yaml limits it to one at a time.
 WRITER_POOL = "duckdb_writer"
@@ -30,8 +29,8 @@ def log_progress(context: dg.AssetExecutionContext, every_s: float = 5.0) -> Pro
     return progress
 
 
-def arrow(rows: Sequence[dict]) -> pa.Table:
-    return pa.Table.from_pylist(list(rows))
+def count_rows(con, query: str) -> int:
+    return con.execute(f"SELECT count(*) FROM ({query})").fetchone()[0]
 
 
 def table_metadata(con, table: str, **extra) -> dict:

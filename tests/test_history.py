@@ -95,8 +95,8 @@ def test_newcomers_and_departed_voices():
 
 
 def test_each_run_date_keeps_its_own_snapshot_and_a_rerun_replaces_it():
-    from assets.ranking import write_snapshot
     from innercircle.ranking import RankingConfig
+    from innercircle.stages.ranking import write_snapshot
 
     con = duckdb.connect()
     warehouse.ensure_schema(con)

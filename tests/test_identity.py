@@ -55,7 +55,7 @@ def test_split_ids_are_stable_and_differ_per_industry_group():
 
 
 def test_the_warehouse_ranks_the_two_alex_morgans_apart():
-    from assets.ranking import split_unlinked_people
+    from innercircle.stages.ranking import split_unlinked_people
 
     con = duckdb.connect()
     warehouse.ensure_schema(con)

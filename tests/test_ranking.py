@@ -232,3 +232,59 @@ def test_the_explanation_in_words_names_every_weighted_signal():
             assert f"{weight:g} × ln(1 + " in text, signal
     assert "counts once" in text
     assert "0.5^(days since last seen / 90)" in text and "top 150" in text
+
+
+def test_a_signal_declared_once_reaches_the_sql_the_score_and_the_explanation():
+    from dataclasses import replace
+
+    from innercircle.ranking import SIGNALS, Signal, ranking_sql
+
+    toy = Signal(
+        "toy_weeks_again",
+        "t.distinct_weeks",
+        2.0,
+        "toy: weeks counted again",
+        phrase=lambda row: f"toy {row['toy_weeks_again']}",
+    )
+    with_toy = (*SIGNALS, toy)
+    sql = ranking_sql(with_toy)
+    assert "t.distinct_weeks AS toy_weeks_again" in sql
+    assert "$w_toy_weeks_again * ln(1 + toy_weeks_again)" in sql
+    assert "2 × ln(1 + toy: weeks counted again)" in score_explanation(signals=with_toy)
+
+    def world() -> World:
+        w = World()
+        for i, host in enumerate(["a.example", "b.example"]):
+            w.doc(host, authors=[f"Writer {i}"], mentioned=["Ada Broad"], days_ago=8 * i)
+        return w
+
+    def ada(signals) -> dict:
+        w = world()
+        w.rank()  # loads the warehouse; rank again with the signals under test
+        rows = rank_voices(w.con, RankingConfig(), AS_OF, signals).to_pylist()
+        return next(r for r in rows if r["name"] == "Ada Broad")
+
+    plain, toyed = ada(SIGNALS), ada(with_toy)
+    assert toyed["toy_weeks_again"] == plain["distinct_weeks"] == 2
+    assert "toy 2" in toyed["reasons"] and "toy" not in plain["reasons"]
+    assert toyed["score"] > plain["score"]
+    zero = ada((*SIGNALS, replace(toy, weight=0.0)))
+    assert zero["score"] == plain["score"]
+
+
+def test_the_readme_states_the_weights_the_code_uses():
+    import re
+    from pathlib import Path
+
+    from innercircle.ranking import SIGNALS
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    section = readme.split("### How the score works", 1)[1].split("\n## ", 1)[0]
+    score = " ".join(section.split("\n4. ", 1)[1].split("\n5. ", 1)[0].split())
+    pairs = re.findall(r"([a-z][a-z ]*) \((\d+\.\d+)\)", score)
+    stated = {label.strip(): float(w) for label, w in pairs}
+    scored = {s.readme: s.weight for s in SIGNALS if s.weight}
+    assert stated == scored
+    for s in SIGNALS:
+        if s.weight == 0:
+            assert f"{s.readme} has weight 0" in score, s.name
