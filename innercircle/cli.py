@@ -109,12 +109,12 @@ def reset_extraction(settings: Settings) -> None:
         con.execute("DELETE FROM mention_extractions")
 
 
-def run_nightly(settings: Settings):
+def run_nightly(settings: Settings, instance=None):
     """Execute the nightly job in this process (see ``pipelines/runner.py``, the one module
     through which the command reaches Dagster); returns Dagster's result."""
     from pipelines.runner import run_nightly as execute
 
-    return execute(settings)
+    return execute(settings, instance)
 
 
 def print_summary(settings: Settings, per_industry: int = 10) -> None:

@@ -19,8 +19,11 @@ from innercircle.settings import Settings
 from pipelines.definitions import build_resources, defs, run_partition_key
 
 
-def run_nightly(settings: Settings) -> dg.ExecuteInProcessResult:
-    """Execute the nightly job in this process with a live progress line.
+def run_nightly(
+    settings: Settings, instance: dg.DagsterInstance | None = None
+) -> dg.ExecuteInProcessResult:
+    """Execute the nightly job in this process with a live progress line, recorded in
+    ``instance`` (default: ``$DAGSTER_HOME``'s, else an ephemeral one).
 
     Returns Dagster's result (truthy ``.success`` when the run succeeded).
     """
@@ -28,9 +31,9 @@ def run_nightly(settings: Settings) -> dg.ExecuteInProcessResult:
     progress.set_sink(progress.TerminalProgress())
     logging.getLogger("dagster").setLevel(logging.WARNING)
     try:
-        with _instance() as instance:
+        with _instance(instance) as recorded_in:
             result = job.execute_in_process(
-                instance=instance,
+                instance=recorded_in,
                 partition_key=run_partition_key(settings),
                 resources=build_resources(settings),
                 raise_on_error=False,
@@ -47,7 +50,9 @@ def run_nightly(settings: Settings) -> dg.ExecuteInProcessResult:
     return result
 
 
-def _instance():
+def _instance(instance: dg.DagsterInstance | None):
+    if instance is not None:
+        return contextlib.nullcontext(instance)
     if os.environ.get("DAGSTER_HOME"):
         return dg.DagsterInstance.get()
     return contextlib.nullcontext(dg.DagsterInstance.ephemeral())

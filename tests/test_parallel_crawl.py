@@ -8,15 +8,17 @@ import dagster as dg
 import pytest
 
 from innercircle import warehouse
+from innercircle.settings import Settings
+
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def sharded_env(tmp_path: Path, sample_server, monkeypatch):
-    monkeypatch.setenv("INNERCIRCLE_SOURCES", str(sample_server.write_sources(tmp_path / "s.yaml")))
-    monkeypatch.setenv("INNERCIRCLE_WAREHOUSE", str(tmp_path / "innercircle.duckdb"))
-    monkeypatch.setenv("INNERCIRCLE_ALLOW_PRIVATE_NETWORKS", "1")
-    monkeypatch.setenv("INNERCIRCLE_HOST_RATE", "100")
-    monkeypatch.setenv("INNERCIRCLE_CRAWL_SHARDS", "3")
+def sharded_env(tmp_path: Path, sample_env, monkeypatch):
+    # The job's steps run in child processes that build their resources from the
+    # environment: here, and only here, the test's settings go through os.environ.
+    for key, value in sample_env(tmp_path, INNERCIRCLE_CRAWL_SHARDS="3").items():
+        monkeypatch.setenv(key, value)
     home = tmp_path / "dagster_home"
     home.mkdir()
     (home / "dagster.yaml").write_text(
@@ -35,7 +37,7 @@ def test_the_parallel_job_fetches_shards_in_separate_steps_and_reads_every_artic
         result = dg.execute_job(
             dg.reconstructable(parallel_job),
             instance=instance,
-            tags={"dagster/partition": run_partition_key()},
+            tags={"dagster/partition": run_partition_key(Settings.from_env())},
         )
         assert result.success
         steps = {e.step_key for e in result.get_step_success_events()}
