@@ -1,5 +1,8 @@
 """Sharded crawling with the multiprocess executor: shards of hosts are fetched by
-parallel steps, DuckDB still has one writer, and the result is the same warehouse."""
+parallel steps, DuckDB still has one writer, and the crawl fetches what the in-process
+run fetched. Only the crawl group runs here: sharding happens there, and every step
+after it is the same code whichever executor runs it (each step is a process here, so
+the whole graph would cost minutes)."""
 
 import os
 from pathlib import Path
@@ -28,8 +31,17 @@ def sharded_env(tmp_path: Path, sample_env, monkeypatch):
     return tmp_path
 
 
+CRAWL = [dg.AssetKey(name) for name in ("sources", "feeds", "author_pages", "articles")]
+CRAWLED_SQL = """
+SELECT 'article', url FROM articles WHERE outcome = 'ok'
+UNION ALL SELECT 'feed', feed_url FROM feeds WHERE status = 'ok'
+UNION ALL SELECT 'entry', url FROM feed_entries
+UNION ALL SELECT 'author_page', url FROM author_pages WHERE error IS NULL
+"""
+
+
 def test_the_parallel_job_fetches_shards_in_separate_steps_and_reads_every_article(
-    sharded_env, sample_web, sample_server
+    sharded_env, sample_web, sample_server, sample_run
 ):
     from pipelines.definitions import parallel_job, run_partition_key
 
@@ -38,6 +50,7 @@ def test_the_parallel_job_fetches_shards_in_separate_steps_and_reads_every_artic
             dg.reconstructable(parallel_job),
             instance=instance,
             tags={"dagster/partition": run_partition_key(Settings.from_env())},
+            asset_selection=CRAWL,
         )
         assert result.success
         steps = {e.step_key for e in result.get_step_success_events()}
@@ -45,12 +58,12 @@ def test_the_parallel_job_fetches_shards_in_separate_steps_and_reads_every_artic
         shard_steps = {s for s in steps if s.startswith(stage + "[")}
         assert len(shard_steps) == 3, (stage, sorted(steps))
 
-    public = Path(os.environ["INNERCIRCLE_WAREHOUSE"])
-    with warehouse.connect(public, read_only=True) as con:
-        fetched = {
-            r[0] for r in con.execute("SELECT url FROM articles WHERE outcome = 'ok'").fetchall()
-        }
-        ranked = con.execute("SELECT count(DISTINCT industry) FROM recurring_voices").fetchone()
+    # The crawl steps write the working copy; publishing is the ranking group's last step.
+    work = warehouse.working_path(Path(os.environ["INNERCIRCLE_WAREHOUSE"]))
+    with warehouse.connect(work, read_only=True) as con:
+        crawled = set(con.execute(CRAWLED_SQL).fetchall())
+    with warehouse.connect(sample_run.warehouse, read_only=True) as con:
+        in_process = set(con.execute(CRAWLED_SQL).fetchall())
     planted = {sample_server.url(a.host, a.path) for a in sample_web.articles}
-    assert planted <= fetched
-    assert ranked == (len(sample_web.industries),)
+    assert planted <= {url for kind, url in crawled if kind == "article"}
+    assert crawled == in_process
