@@ -5,7 +5,7 @@ fails them is never published."""
 
 import dagster as dg
 
-from assets.common import WRITER_POOL, count_rows
+from assets.common import WRITER_POOL, references_check
 from assets.crawl import articles, feeds
 from assets.extraction import mentions
 from assets.ranking import RANKING_CHECKS
@@ -15,15 +15,14 @@ from assets.resources import WarehouseResource
 MAX_FAILED_FETCH_SHARE = 0.25
 
 
-@dg.asset_check(
-    pool=WRITER_POOL,
-    asset=mentions, blocking=True, description="Every mention points at an existing document."
+mentions_reference_documents = references_check(
+    mentions,
+    "mentions_reference_documents",
+    "mentions",
+    "doc_id",
+    "documents",
+    "Every mention points at an existing document.",
 )
-def mentions_reference_documents(warehouse_db: WarehouseResource) -> dg.AssetCheckResult:
-    with warehouse_db.connect() as con:
-        orphans = count_rows(con, """SELECT * FROM mentions m
-                                  LEFT JOIN documents d USING (doc_id) WHERE d.doc_id IS NULL""")
-    return dg.AssetCheckResult(passed=orphans == 0, metadata={"orphan_mentions": orphans})
 
 
 def _failed_share_check(asset, stage: str):

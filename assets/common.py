@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import dagster as dg
 
+from assets.resources import WarehouseResource
 from innercircle.progress import report
 from innercircle.stages import Progress, arrow  # noqa: F401  (re-exported for assets)
 
@@ -48,3 +49,21 @@ def markdown_table(headers: Sequence[str], rows: Sequence[Sequence]) -> str:
     for row in rows:
         lines.append("| " + " | ".join(str(v).replace("|", "/") for v in row) + " |")
     return "\n".join(lines)
+
+
+def references_check(asset, name: str, table: str, key: str, parent: str, description: str):
+    """A blocking check that every row of ``table`` finds its ``key`` in ``parent``;
+    its metadata counts the orphans."""
+
+    @dg.asset_check(pool=WRITER_POOL, asset=asset, name=name, blocking=True,
+                    description=description)
+    def check(warehouse_db: WarehouseResource) -> dg.AssetCheckResult:
+        with warehouse_db.connect() as con:
+            orphans = count_rows(
+                con,
+                f"SELECT * FROM {table} t LEFT JOIN {parent} p USING ({key}) "
+                f"WHERE p.{key} IS NULL",
+            )
+        return dg.AssetCheckResult(passed=orphans == 0, metadata={f"orphan_{table}": orphans})
+
+    return check

@@ -8,7 +8,13 @@ from pathlib import Path
 
 import dagster as dg
 
-from assets.common import WRITER_POOL, count_rows, markdown_table, table_metadata
+from assets.common import (
+    WRITER_POOL,
+    count_rows,
+    markdown_table,
+    references_check,
+    table_metadata,
+)
 from assets.extraction import mentions
 from assets.resources import RankingResource, WarehouseResource
 from innercircle import warehouse
@@ -177,15 +183,13 @@ def every_industry_ranked(warehouse_db: WarehouseResource) -> dg.AssetCheckResul
     )
 
 
-@dg.asset_check(
-    pool=WRITER_POOL,
-    asset=recurring_voices, blocking=True, description="Every ranked person exists in people."
+voices_reference_people = references_check(
+    recurring_voices,
+    "voices_reference_people",
+    "recurring_voices",
+    "person_id",
+    "people",
+    "Every ranked person exists in people.",
 )
-def voices_reference_people(warehouse_db: WarehouseResource) -> dg.AssetCheckResult:
-    with warehouse_db.connect() as con:
-        orphans = count_rows(con, """SELECT * FROM recurring_voices v
-                                  LEFT JOIN people p USING (person_id) WHERE p.person_id IS NULL""")
-    return dg.AssetCheckResult(passed=orphans == 0, metadata={"orphan_voices": orphans})
-
 
 RANKING_CHECKS = [voices_unique_per_industry, every_industry_ranked, voices_reference_people]

@@ -48,17 +48,7 @@ class HttpFetcherResource(dg.ConfigurableResource):
         return cls(**{name: getattr(policy, name) for name in cls.model_fields})
 
     def policy(self) -> FetchPolicy:
-        return FetchPolicy(
-            user_agent=self.user_agent,
-            allow_private_networks=self.allow_private_networks,
-            per_host_connections=self.per_host_connections,
-            per_host_rate=self.per_host_rate,
-            max_parallel_hosts=self.max_parallel_hosts,
-            total_timeout_s=self.total_timeout_s,
-            max_bytes=self.max_bytes,
-            retries=self.retries,
-            respect_robots=self.respect_robots,
-        )
+        return FetchPolicy(**{name: getattr(self, name) for name in type(self).model_fields})
 
     @contextlib.contextmanager
     def open(self) -> Iterator[Fetcher]:
