@@ -1,74 +1,28 @@
-"""Asset checks, declared beside the assets they guard. Blocking checks stop bad data
-from flowing on: a ranking that fails them is never published."""
+"""Asset checks of the crawl and extraction groups (the ranking's stand beside its assets in
+``assets/ranking.py``). Blocking checks stop bad data from flowing on: a ranking that
+fails them is never published."""
 
 
 import dagster as dg
 
-from assets.common import WRITER_POOL
+from assets.common import WRITER_POOL, references_check
 from assets.crawl import articles, feeds
 from assets.extraction import mentions
-from assets.ranking import recurring_voices
+from assets.ranking import RANKING_CHECKS
 from assets.resources import WarehouseResource
 
 #: Above this share of failed fetches a crawl check warns (it never fails the run).
 MAX_FAILED_FETCH_SHARE = 0.25
 
 
-def _count(con, query: str) -> int:
-    return con.execute(f"SELECT count(*) FROM ({query})").fetchone()[0]
-
-
-@dg.asset_check(
-    pool=WRITER_POOL,  # DuckDB: no other process may open the file while a step writes
-    asset=recurring_voices, blocking=True, description="One row per (industry, person_id)."
+mentions_reference_documents = references_check(
+    mentions,
+    "mentions_reference_documents",
+    "mentions",
+    "doc_id",
+    "documents",
+    "Every mention points at an existing document.",
 )
-def voices_unique_per_industry(warehouse_db: WarehouseResource) -> dg.AssetCheckResult:
-    with warehouse_db.connect() as con:
-        dupes = _count(con, """SELECT industry, person_id FROM recurring_voices
-                               GROUP BY ALL HAVING count(*) > 1""")
-    return dg.AssetCheckResult(passed=dupes == 0, metadata={"duplicate_keys": dupes})
-
-
-@dg.asset_check(
-    pool=WRITER_POOL,
-    asset=recurring_voices,
-    blocking=True,
-    description="Every industry that has sources with documents has a ranking.",
-)
-def every_industry_ranked(warehouse_db: WarehouseResource) -> dg.AssetCheckResult:
-    with warehouse_db.connect() as con:
-        missing = [
-            r[0]
-            for r in con.execute("""
-            SELECT DISTINCT di.industry FROM document_industries di
-            WHERE di.industry NOT IN (SELECT industry FROM recurring_voices)
-            ORDER BY 1""").fetchall()
-        ]
-    return dg.AssetCheckResult(
-        passed=not missing, metadata={"industries_without_ranking": ", ".join(missing) or "none"}
-    )
-
-
-@dg.asset_check(
-    pool=WRITER_POOL,
-    asset=mentions, blocking=True, description="Every mention points at an existing document."
-)
-def mentions_reference_documents(warehouse_db: WarehouseResource) -> dg.AssetCheckResult:
-    with warehouse_db.connect() as con:
-        orphans = _count(con, """SELECT * FROM mentions m
-                                  LEFT JOIN documents d USING (doc_id) WHERE d.doc_id IS NULL""")
-    return dg.AssetCheckResult(passed=orphans == 0, metadata={"orphan_mentions": orphans})
-
-
-@dg.asset_check(
-    pool=WRITER_POOL,
-    asset=recurring_voices, blocking=True, description="Every ranked person exists in people."
-)
-def voices_reference_people(warehouse_db: WarehouseResource) -> dg.AssetCheckResult:
-    with warehouse_db.connect() as con:
-        orphans = _count(con, """SELECT * FROM recurring_voices v
-                                  LEFT JOIN people p USING (person_id) WHERE p.person_id IS NULL""")
-    return dg.AssetCheckResult(passed=orphans == 0, metadata={"orphan_voices": orphans})
 
 
 def _failed_share_check(asset, stage: str):
@@ -102,10 +56,8 @@ feeds_failures = _failed_share_check(feeds, "feeds")
 articles_failures = _failed_share_check(articles, "articles")
 
 ALL_CHECKS = [
-    voices_unique_per_industry,
-    every_industry_ranked,
+    *RANKING_CHECKS,
     mentions_reference_documents,
-    voices_reference_people,
     feeds_failures,
     articles_failures,
 ]

@@ -6,10 +6,10 @@ import time
 from collections.abc import Sequence
 
 import dagster as dg
-import pyarrow as pa
 
+from assets.resources import WarehouseResource
 from innercircle.progress import report
-from innercircle.stages import Progress
+from innercircle.stages import Progress, arrow  # noqa: F401  (re-exported for assets)
 
 #: Every asset that writes DuckDB runs in this pool; dagster.yaml limits it to one at a time.
 WRITER_POOL = "duckdb_writer"
@@ -30,8 +30,8 @@ def log_progress(context: dg.AssetExecutionContext, every_s: float = 5.0) -> Pro
     return progress
 
 
-def arrow(rows: Sequence[dict]) -> pa.Table:
-    return pa.Table.from_pylist(list(rows))
+def count_rows(con, query: str) -> int:
+    return con.execute(f"SELECT count(*) FROM ({query})").fetchone()[0]
 
 
 def table_metadata(con, table: str, **extra) -> dict:
@@ -49,3 +49,21 @@ def markdown_table(headers: Sequence[str], rows: Sequence[Sequence]) -> str:
     for row in rows:
         lines.append("| " + " | ".join(str(v).replace("|", "/") for v in row) + " |")
     return "\n".join(lines)
+
+
+def references_check(asset, name: str, table: str, key: str, parent: str, description: str):
+    """A blocking check that every row of ``table`` finds its ``key`` in ``parent``;
+    its metadata counts the orphans."""
+
+    @dg.asset_check(pool=WRITER_POOL, asset=asset, name=name, blocking=True,
+                    description=description)
+    def check(warehouse_db: WarehouseResource) -> dg.AssetCheckResult:
+        with warehouse_db.connect() as con:
+            orphans = count_rows(
+                con,
+                f"SELECT * FROM {table} t LEFT JOIN {parent} p USING ({key}) "
+                f"WHERE p.{key} IS NULL",
+            )
+        return dg.AssetCheckResult(passed=orphans == 0, metadata={f"orphan_{table}": orphans})
+
+    return check

@@ -1,12 +1,16 @@
-"""Resources: one per external system (the web, the warehouse) plus the NER model.
+"""Resources: one per external system (the web, the warehouse, the sources file), the NER
+model and the ranking's settings.
 
-Tests swap them with ``materialize(..., resources=...)``: a fetcher allowed to reach
-the loopback sample web, a warehouse in a temporary directory, a small model.
+Every field's default is the :class:`~innercircle.settings.Settings` default, and
+:func:`resources_for` fills them from one validated ``Settings`` value (read from the
+``INNERCIRCLE_*`` variables, see ``innercircle/settings.py``): the code location, the CLI
+and the tests build the same resources, and no asset reads the environment itself.
 """
 
 
 import contextlib
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import dagster as dg
@@ -18,15 +22,17 @@ from innercircle import warehouse
 from innercircle.extract.people import PersonFinder
 from innercircle.fetch import Fetcher, FetchPolicy
 from innercircle.fetch.robots import RobotsCache
-from innercircle.settings import Settings
+from innercircle.ranking import RankingConfig
+from innercircle.settings import Settings, parse_datetime
 
+_DEFAULTS = Settings()
 _ROBOTS_BY_AGENT: dict[str, RobotsCache] = {}
 
 
 class HttpFetcherResource(dg.ConfigurableResource):
     """The crawler's HTTP client: politeness, retries, caps and the private-network guard."""
 
-    user_agent: str = Settings().user_agent
+    user_agent: str = _DEFAULTS.user_agent
     allow_private_networks: bool = False
     per_host_connections: int = 2
     per_host_rate: float = 1.0
@@ -42,17 +48,7 @@ class HttpFetcherResource(dg.ConfigurableResource):
         return cls(**{name: getattr(policy, name) for name in cls.model_fields})
 
     def policy(self) -> FetchPolicy:
-        return FetchPolicy(
-            user_agent=self.user_agent,
-            allow_private_networks=self.allow_private_networks,
-            per_host_connections=self.per_host_connections,
-            per_host_rate=self.per_host_rate,
-            max_parallel_hosts=self.max_parallel_hosts,
-            total_timeout_s=self.total_timeout_s,
-            max_bytes=self.max_bytes,
-            retries=self.retries,
-            respect_robots=self.respect_robots,
-        )
+        return FetchPolicy(**{name: getattr(self, name) for name in type(self).model_fields})
 
     @contextlib.contextmanager
     def open(self) -> Iterator[Fetcher]:
@@ -81,10 +77,52 @@ class WarehouseResource(DuckDBResource):
 class NerModelResource(dg.ConfigurableResource):
     """The spaCy model, loaded once per process and only when a step needs it."""
 
-    model: str = Settings().spacy_model
+    model: str = _DEFAULTS.spacy_model
     _finder: PersonFinder | None = PrivateAttr(default=None)
 
     def finder(self) -> PersonFinder:
         if self._finder is None:
             self._finder = PersonFinder(self.model)
         return self._finder
+
+
+class SourcesResource(dg.ConfigurableResource):
+    """The sources file (``INNERCIRCLE_SOURCES``) and how many host shards the crawl uses
+    (``INNERCIRCLE_CRAWL_SHARDS``, for the ``nightly_parallel`` job)."""
+
+    path: str = str(_DEFAULTS.sources_path)
+    crawl_shards: int = _DEFAULTS.crawl_shards
+
+
+class RankingResource(dg.ConfigurableResource):
+    """How voices are ranked: ``INNERCIRCLE_TOP_N``, ``INNERCIRCLE_HALF_LIFE_DAYS`` and
+    ``INNERCIRCLE_AS_OF`` (an ISO date or datetime; empty means now)."""
+
+    top_n: int = _DEFAULTS.top_n
+    half_life_days: float = _DEFAULTS.half_life_days
+    as_of: str = ""
+
+    def config(self) -> RankingConfig:
+        return RankingConfig(top_n=self.top_n, half_life_days=self.half_life_days)
+
+    def as_of_time(self) -> datetime | None:
+        return parse_datetime(self.as_of) if self.as_of else None
+
+
+def resources_for(settings: Settings) -> dict[str, dg.ConfigurableResource]:
+    """Every resource the graph needs, from one :class:`Settings` value."""
+    return {
+        "warehouse_db": WarehouseResource(
+            database=str(warehouse.working_path(settings.warehouse_path))
+        ),
+        "http": HttpFetcherResource.from_policy(FetchPolicy.from_env(settings)),
+        "ner": NerModelResource(model=settings.spacy_model),
+        "sources_file": SourcesResource(
+            path=str(settings.sources_path), crawl_shards=settings.crawl_shards
+        ),
+        "ranking": RankingResource(
+            top_n=settings.top_n,
+            half_life_days=settings.half_life_days,
+            as_of=settings.as_of.isoformat() if settings.as_of else "",
+        ),
+    }

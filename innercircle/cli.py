@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from innercircle.errors import InnercircleError
-from innercircle.settings import Settings
-
-if TYPE_CHECKING:  # dagster is imported lazily: `top` and `extract` don't need it
-    import dagster as dg
+from innercircle.settings import SettingError, Settings
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -26,6 +21,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return args.handler(args)
+    except SettingError as exc:  # configuration: one line, before any run starts
+        print(f"innercircle: error: {exc}", file=sys.stderr)
+        return 2
     except InnercircleError as exc:
         print(f"innercircle: error: {exc}", file=sys.stderr)
         return 1
@@ -94,6 +92,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def cmd_run(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
+    settings.validate()
     if getattr(args, "reextract", False):
         reset_extraction(settings)
     ok = run_nightly(settings).success
@@ -110,45 +109,12 @@ def reset_extraction(settings: Settings) -> None:
         con.execute("DELETE FROM mention_extractions")
 
 
-def run_nightly(settings: Settings) -> dg.ExecuteInProcessResult:
-    """Execute the nightly job in this process with a live progress line.
+def run_nightly(settings: Settings, instance=None):
+    """Execute the nightly job in this process (see ``pipelines/runner.py``, the one module
+    through which the command reaches Dagster); returns Dagster's result."""
+    from pipelines.runner import run_nightly as execute
 
-    Returns Dagster's result (truthy ``.success`` when the run succeeded).
-    """
-    from innercircle import progress
-    from pipelines.definitions import build_resources, defs, run_partition_key
-
-    job = defs.resolve_job_def("nightly")
-    progress.set_sink(progress.TerminalProgress())
-    logging.getLogger("dagster").setLevel(logging.WARNING)
-    try:
-        with _instance() as instance:
-            result = job.execute_in_process(
-                instance=instance,
-                partition_key=run_partition_key(settings),
-                resources=build_resources(settings),
-                raise_on_error=False,
-                run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
-            )
-    finally:
-        progress.set_sink(None)
-    if not result.success:
-        for event in result.all_events:
-            if event.is_failure and event.event_specific_data is not None:
-                error = getattr(event.event_specific_data, "error", None)
-                if error is not None:
-                    print(f"step {event.step_key} failed: {error.message.strip()}", file=sys.stderr)
-    return result
-
-
-def _instance():
-    import contextlib
-
-    import dagster as dg
-
-    if os.environ.get("DAGSTER_HOME"):
-        return dg.DagsterInstance.get()
-    return contextlib.nullcontext(dg.DagsterInstance.ephemeral())
+    return execute(settings, instance)
 
 
 def print_summary(settings: Settings, per_industry: int = 10) -> None:
@@ -230,19 +196,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
             f"sources in {sources_path}",
             file=sys.stderr,
         )
-        os.environ.update(
-            {
-                "INNERCIRCLE_SOURCES": str(sources_path),
-                "INNERCIRCLE_ALLOW_PRIVATE_NETWORKS": "1",
-                # The sample web is ours: no need to wait a second between its pages.
-                "INNERCIRCLE_HOST_RATE": os.environ.get("INNERCIRCLE_HOST_RATE", "50"),
-                # The sample web is dated: rank as of its own "today", not the machine's.
-                "INNERCIRCLE_AS_OF": os.environ.get(
-                    "INNERCIRCLE_AS_OF", web.reference_date.isoformat()
-                ),
-            }
+        # The sample web is ours: no need to wait a second between its pages; and it is
+        # dated: rank as of its own "today", not the machine's. Variables the user set win.
+        demo_defaults = {
+            "INNERCIRCLE_HOST_RATE": "50",
+            "INNERCIRCLE_AS_OF": web.reference_date.isoformat(),
+        }
+        settings = Settings.from_env({**demo_defaults, **os.environ}).replace(
+            sources_path=sources_path, allow_private_networks=True
         )
-        settings = Settings.from_env()
+        settings.validate()
         ok = run_nightly(settings).success
     print_summary(settings)
     return 0 if ok else 1

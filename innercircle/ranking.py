@@ -4,7 +4,7 @@ The ranking runs as SQL inside DuckDB (group-bys over the mention facts, which D
 does over millions of rows in seconds without pulling them into Python), plus one
 numpy step: PageRank on the graph in which an author points at the people they mention.
 Every signal is kept as its own column of ``recurring_voices`` so analysts can
-re-weight them; the weights live in :data:`WEIGHTS` and nowhere else.
+re-weight them; each signal is declared once, in :data:`SIGNALS`.
 
 How a score is made (the README's "How the score works" says the same in prose):
 
@@ -24,6 +24,7 @@ How a score is made (the README's "How the score works" says the same in prose):
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -31,17 +32,6 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-# The one place where the weights live. Each weight multiplies ln(1 + signal).
-WEIGHTS: dict[str, float] = {
-    "distinct_sources": 3.0,  # known by many: distinct sites carrying the person
-    "authored_evidence": 1.2,  # information provider: writing, counted per site
-    "mentioned_evidence": 1.0,  # talked about, counted per site
-    "citing_authors": 1.5,  # delegated influence: distinct authors who mention them
-    "distinct_weeks": 1.0,  # surfaces repeatedly, not one spike
-    "quoted_docs": 0.5,  # quoted, not only named
-    "centrality": 1.5,  # influence passed along the author -> mentioned graph
-    "distinct_documents": 0.0,  # kept as a column; its breadth-robust form is the evidence above
-}
 # A voice carried by one site keeps only this share of its score.
 SINGLE_SOURCE_FACTOR = 0.5
 # PageRank: damping and convergence.
@@ -50,6 +40,100 @@ MAX_ITERATIONS = 100
 TOLERANCE = 1e-10
 
 
+def _s(n: int) -> str:
+    return "" if n == 1 else "s"
+
+
+def _count(template: str, column: str) -> Callable[[dict], str | None]:
+    """A phrase for a count column, e.g. ``_count("wrote {n} piece{s}", "authored_docs")``;
+    nothing when the count is 0."""
+    return lambda row: template.format(n=row[column], s=_s(row[column])) if row[column] else None
+
+
+def _mentioned(row: dict) -> str | None:
+    n, by = row["mentioned_docs"], row["citing_authors"]
+    return f"mentioned in {n} piece{_s(n)} by {by} author{_s(by)}" if n else None
+
+
+def _centrality(row: dict) -> str | None:
+    c = row.get("centrality")
+    return None if c is None else f"centrality {c:.1f}× the industry average"
+
+
+def _reposts(row: dict) -> str | None:
+    n = row.get("syndicated_copies")
+    return f"{n} repost{_s(n)} of stories already counted not counted again" if n else None
+
+
+def _single_source(row: dict) -> str | None:
+    single = row["distinct_sources"] == 1
+    return f"single source: score × {SINGLE_SOURCE_FACTOR:g}" if single else None
+
+
+def _quiet(row: dict) -> str | None:
+    r = row.get("recency")
+    return f"quiet lately: recency {r:.2f}" if r is not None and r < 0.5 else None
+
+
+INTEGER = "{}::INTEGER"
+ROUNDED = "round({}, 4)"
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One signal of the ranking, declared once: everything else is derived from it.
+
+    ``sql`` is its expression in the ranking's ``signals`` step, over the CTEs ``t``
+    (per-person totals over counted documents), ``b`` (per-site breadth), ``c`` (citing
+    authors), ``pr`` (PageRank centrality) and ``cp`` (reposts not counted).
+    """
+
+    name: str  # its column (and its key in WEIGHTS)
+    sql: str
+    weight: float | None = None  # multiplies ln(1 + signal) in the score; None: not scored
+    words: str = ""  # what it counts, in the score's explanation
+    readme: str = ""  # its label in the README's "How the score works" (weighted ones)
+    column: str | None = INTEGER  # how recurring_voices stores it; None: not stored
+    phrase: Callable[[dict], str | None] | None = None  # its part of a row's ``reasons``
+
+
+#: Every signal, in the order ``reasons`` reads them. To add one: a row here (its column
+#: also needs an ``ALTER TABLE recurring_voices ADD COLUMN`` in warehouse/schema/) and, if
+#: weighted, its label and weight in the README's "How the score works".
+SIGNALS: tuple[Signal, ...] = (
+    Signal("distinct_sources", "b.distinct_sources", 3.0,
+           "distinct sites carrying the person", "distinct sites",
+           phrase=_count("carried by {n} site{s}", "distinct_sources")),
+    Signal("authored_evidence", "b.authored_evidence", 1.2,
+           "pieces they wrote (counted per site: Σ ln(1 + pieces on the site))",
+           "authored evidence", column=None),
+    Signal("authored_docs", "t.authored_docs",
+           phrase=_count("wrote {n} piece{s}", "authored_docs")),
+    Signal("mentioned_evidence", "b.mentioned_evidence", 1.0,
+           "pieces naming them (counted per site)", "mentioned evidence", column=None),
+    Signal("mentioned_docs", "t.mentioned_docs", phrase=_mentioned),
+    Signal("citing_authors", "coalesce(c.citing_authors, 0)", 1.5,
+           "distinct other authors who name them", "citing authors"),
+    Signal("quoted_docs", "t.quoted_docs", 0.5, "pieces quoting them", "quoted documents",
+           phrase=_count("quoted in {n}", "quoted_docs")),
+    Signal("distinct_weeks", "t.distinct_weeks", 1.0,
+           "distinct weeks in which they appear", "distinct weeks",
+           phrase=lambda row: f"seen in {row['distinct_weeks']} week{_s(row['distinct_weeks'])}"),
+    Signal("centrality", "coalesce(pr.centrality, 0)", 1.5,
+           "PageRank on the author → mentioned graph (1 = industry average)", "centrality",
+           column=ROUNDED, phrase=_centrality),
+    # Kept as a column to re-weight; its breadth-robust form is the evidence per site.
+    Signal("distinct_documents", "t.distinct_documents", 0.0,
+           "distinct stories naming them", "distinct documents"),
+    Signal("syndicated_copies", "coalesce(cp.copies, 0)", phrase=_reposts),
+    Signal("max_source_share", "b.max_source_share", column=ROUNDED, phrase=_single_source),
+    Signal("recency",
+           "pow(0.5, greatest(date_diff('day', t.last_seen, $as_of), 0) / $half_life)",
+           column=ROUNDED, phrase=_quiet),
+)
+
+#: The weight of every scored signal; each multiplies ln(1 + signal).
+WEIGHTS: dict[str, float] = {s.name: s.weight for s in SIGNALS if s.weight is not None}
 @dataclass(frozen=True)
 class RankingConfig:
     top_n: int = 150
@@ -120,7 +204,7 @@ JOIN _nodes s ON s.industry = e.industry AND s.person_id = e.src
 JOIN _nodes d ON d.industry = e.industry AND d.person_id = e.dst
 """
 
-RANKING_SQL = """
+RANKING_SQL_TEMPLATE = """
 WITH per_host AS (
     SELECT industry, person_id, host,
            count(*) FILTER (WHERE authored) AS authored_docs,
@@ -151,11 +235,8 @@ totals AS (
     FROM _units GROUP BY ALL
 ),
 signals AS (
-    SELECT t.*, b.distinct_sources, b.authored_evidence, b.mentioned_evidence,
-           b.max_source_share, coalesce(c.citing_authors, 0) AS citing_authors,
-           coalesce(pr.centrality, 0) AS centrality,
-           coalesce(cp.copies, 0) AS syndicated_copies,
-           pow(0.5, greatest(date_diff('day', t.last_seen, $as_of), 0) / $half_life) AS recency
+    SELECT t.industry, t.person_id, t.first_seen, t.last_seen,
+           {signal_columns}
     FROM totals t
     JOIN breadth b USING (industry, person_id)
     LEFT JOIN citing c USING (industry, person_id)
@@ -164,14 +245,7 @@ signals AS (
 ),
 scored AS (
     SELECT s.*,
-           ( $w_sources    * ln(1 + distinct_sources)
-           + $w_authored   * ln(1 + authored_evidence)
-           + $w_mentioned  * ln(1 + mentioned_evidence)
-           + $w_citing     * ln(1 + citing_authors)
-           + $w_weeks      * ln(1 + distinct_weeks)
-           + $w_quoted     * ln(1 + quoted_docs)
-           + $w_centrality * ln(1 + centrality)
-           + $w_documents  * ln(1 + distinct_documents) )
+           ( {weighted_sum} )
            * CASE WHEN distinct_sources = 1 THEN $single_source ELSE 1.0 END
            * (0.5 + 0.5 * coalesce(recency, 0.5))  -- no dated evidence at all: neutral
            AS score
@@ -184,16 +258,27 @@ ranked AS (
     FROM scored
 )
 SELECT r.industry, r.rank::INTEGER AS rank, r.person_id, p.name, round(r.score, 4) AS score,
-       r.authored_docs::INTEGER AS authored_docs, r.mentioned_docs::INTEGER AS mentioned_docs,
-       r.quoted_docs::INTEGER AS quoted_docs, r.distinct_sources::INTEGER AS distinct_sources,
-       r.citing_authors::INTEGER AS citing_authors, r.distinct_weeks::INTEGER AS distinct_weeks,
-       round(r.max_source_share, 4) AS max_source_share, r.first_seen, r.last_seen,
-       r.distinct_documents::INTEGER AS distinct_documents, round(r.centrality, 4) AS centrality,
-       round(r.recency, 4) AS recency, r.syndicated_copies::INTEGER AS syndicated_copies
+       {stored_columns}, r.first_seen, r.last_seen
 FROM ranked r JOIN people p USING (person_id)
 WHERE r.rank <= $top_n
 ORDER BY r.industry, r.rank
 """
+
+
+def ranking_sql(signals: Sequence[Signal] = SIGNALS) -> str:
+    """The ranking query, with the signals step, the score and the columns of ``signals``."""
+    return RANKING_SQL_TEMPLATE.format(
+        signal_columns=",\n           ".join(f"{s.sql} AS {s.name}" for s in signals),
+        weighted_sum="\n           + ".join(
+            f"$w_{s.name} * ln(1 + {s.name})" for s in signals if s.weight is not None
+        ),
+        stored_columns=",\n       ".join(
+            f"{s.column.format('r.' + s.name)} AS {s.name}" for s in signals if s.column
+        ),
+    )
+
+
+RANKING_SQL = ranking_sql()
 
 
 def pagerank(
@@ -253,54 +338,42 @@ def centrality_table(con: duckdb.DuckDBPyConnection) -> pa.Table:
     )
 
 
-def rank_voices(con: duckdb.DuckDBPyConnection, config: RankingConfig, as_of: datetime) -> pa.Table:
+def rank_voices(
+    con: duckdb.DuckDBPyConnection,
+    config: RankingConfig,
+    as_of: datetime,
+    signals: Sequence[Signal] = SIGNALS,
+) -> pa.Table:
     """Compute the ranking from the ``mention_facts`` view; returns the rows to store."""
     params = {
         "as_of": as_of,
         "top_n": config.top_n,
         "half_life": float(config.half_life_days),
         "single_source": SINGLE_SOURCE_FACTOR,
-        "w_sources": WEIGHTS["distinct_sources"],
-        "w_authored": WEIGHTS["authored_evidence"],
-        "w_mentioned": WEIGHTS["mentioned_evidence"],
-        "w_citing": WEIGHTS["citing_authors"],
-        "w_weeks": WEIGHTS["distinct_weeks"],
-        "w_quoted": WEIGHTS["quoted_docs"],
-        "w_centrality": WEIGHTS["centrality"],
-        "w_documents": WEIGHTS["distinct_documents"],
+        **{f"w_{s.name}": s.weight for s in signals if s.weight is not None},
     }
     con.execute(FACTS_SQL, {"as_of": as_of})
     for sql in (UNITS_SQL, COPIES_SQL, EDGES_SQL, NODES_SQL):
         con.execute(sql)
     con.register("_centrality", centrality_table(con))
     try:
-        table = con.sql(RANKING_SQL, params=params).to_arrow_table()
+        table = con.sql(ranking_sql(signals), params=params).to_arrow_table()
     finally:
         con.unregister("_centrality")
         for name in ("_facts", "_units", "_copies", "_edges", "_nodes"):
             con.execute(f"DROP TABLE IF EXISTS {name}")
-    reasons = [explain(row) for row in table.to_pylist()]
+    reasons = [explain(row, signals) for row in table.to_pylist()]
     table = table.append_column("reasons", pa.array(reasons, pa.string()))
     ranked_at = pa.array([as_of] * table.num_rows, pa.timestamp("us"))
     return table.append_column("ranked_at", ranked_at)
 
 
-_SIGNAL_WORDS = {
-    "distinct_sources": "distinct sites carrying the person",
-    "authored_evidence": "pieces they wrote (counted per site: Σ ln(1 + pieces on the site))",
-    "mentioned_evidence": "pieces naming them (counted per site)",
-    "citing_authors": "distinct other authors who name them",
-    "distinct_weeks": "distinct weeks in which they appear",
-    "quoted_docs": "pieces quoting them",
-    "centrality": "PageRank on the author → mentioned graph (1 = industry average)",
-    "distinct_documents": "distinct stories naming them",
-}
-
-
-def score_explanation(config: RankingConfig | None = None) -> str:
-    """The scoring rule in words, generated from :data:`WEIGHTS` so it never drifts."""
+def score_explanation(
+    config: RankingConfig | None = None, signals: Sequence[Signal] = SIGNALS
+) -> str:
+    """The scoring rule in words, generated from :data:`SIGNALS` so it never drifts."""
     config = config or RankingConfig()
-    terms = [f"{w:g} × ln(1 + {_SIGNAL_WORDS[k]})" for k, w in WEIGHTS.items() if w]
+    terms = [f"{s.weight:g} × ln(1 + {s.words})" for s in signals if s.weight]
     return (
         "Score = " + " + ".join(terms) + ". "
         "A story reposted on several sites (near-duplicate text) counts once, on the site "
@@ -312,32 +385,6 @@ def score_explanation(config: RankingConfig | None = None) -> str:
     )
 
 
-def explain(row: dict) -> str:
+def explain(row: dict, signals: Sequence[Signal] = SIGNALS) -> str:
     """The score in words, for the UI preview and the ``reasons`` column."""
-    parts = [f"carried by {row['distinct_sources']} site{_s(row['distinct_sources'])}"]
-    if row["authored_docs"]:
-        parts.append(f"wrote {row['authored_docs']} piece{_s(row['authored_docs'])}")
-    if row["mentioned_docs"]:
-        parts.append(
-            f"mentioned in {row['mentioned_docs']} piece{_s(row['mentioned_docs'])}"
-            f" by {row['citing_authors']} author{_s(row['citing_authors'])}"
-        )
-    if row["quoted_docs"]:
-        parts.append(f"quoted in {row['quoted_docs']}")
-    parts.append(f"seen in {row['distinct_weeks']} week{_s(row['distinct_weeks'])}")
-    centrality = row.get("centrality")
-    if centrality is not None:
-        parts.append(f"centrality {centrality:.1f}× the industry average")
-    if row.get("syndicated_copies"):
-        n = row["syndicated_copies"]
-        parts.append(f"{n} repost{_s(n)} of stories already counted not counted again")
-    if row["distinct_sources"] == 1:
-        parts.append(f"single source: score × {SINGLE_SOURCE_FACTOR:g}")
-    recency = row.get("recency")
-    if recency is not None and recency < 0.5:
-        parts.append(f"quiet lately: recency {recency:.2f}")
-    return "; ".join(parts)
-
-
-def _s(n: int) -> str:
-    return "" if n == 1 else "s"
+    return "; ".join(part for s in signals if s.phrase and (part := s.phrase(row)))

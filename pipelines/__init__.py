@@ -1,1 +1,2 @@
-"""innercircle's Dagster code location: Definitions, jobs, schedules and sensors."""
+"""innercircle's Dagster code location: Definitions, jobs, schedules and sensors, and the
+runner (`runner.py`), the one module through which the `innercircle` command reaches Dagster."""

@@ -8,9 +8,7 @@ from assets.checks import ALL_CHECKS
 from assets.crawl import articles, author_pages, feeds, sources
 from assets.extraction import documents, mentions
 from assets.ranking import people, published_warehouse, recurring_voices, voice_history
-from assets.resources import HttpFetcherResource, NerModelResource, WarehouseResource
-from innercircle import warehouse
-from innercircle.fetch import FetchPolicy
+from assets.resources import resources_for
 from innercircle.settings import Settings
 from pipelines.sensors import freshness_sensor, ranking_freshness_checks, run_failure_recorder
 
@@ -60,14 +58,8 @@ nightly_schedule = dg.build_schedule_from_partitioned_job(
 
 
 def build_resources(settings: Settings | None = None) -> dict:
-    settings = settings or Settings.from_env()
-    return {
-        "warehouse_db": WarehouseResource(
-            database=str(warehouse.working_path(settings.warehouse_path))
-        ),
-        "http": HttpFetcherResource.from_policy(FetchPolicy.from_env(settings)),
-        "ner": NerModelResource(model=settings.spacy_model),
-    }
+    """The resources for ``settings`` (default: read from the environment now)."""
+    return resources_for(settings or Settings.from_env())
 
 
 defs = dg.Definitions(

@@ -1,15 +1,30 @@
-"""Shared fixtures: the sample web served on 127.0.0.x, and a pipeline environment
-(sources file, temporary warehouse, private networks allowed for loopback)."""
+"""Shared fixtures: the sample web served on 127.0.0.x, the one way tests configure a run
+(:func:`sample_env`), the one nightly run over the sample web that read-only tests share
+(:func:`sample_run`). Builders for fetch policies and warehouse rows: tests/builders.py.
+
+Tests that run the whole pipeline or start Dagster or Chromium are marked ``slow``
+(those using ``sample_run`` are marked here); ``make test-fast`` leaves them out.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 EVAL_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "sample_run" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
@@ -28,28 +43,74 @@ def sample_server(sample_web):
 
 
 @pytest.fixture(scope="session")
-def pipeline_env(tmp_path_factory, sample_web, sample_server) -> Iterator[dict[str, str]]:
-    """Environment for a run against the sample web, into a temporary warehouse."""
-    root = tmp_path_factory.mktemp("pipeline")
-    sources = sample_server.write_sources(root / "sources.yaml")
-    env = {
-        "INNERCIRCLE_SOURCES": str(sources),
-        "INNERCIRCLE_WAREHOUSE": str(root / "innercircle.duckdb"),
-        "INNERCIRCLE_ALLOW_PRIVATE_NETWORKS": "1",
-        "INNERCIRCLE_HOST_RATE": "100",
-        # Rank as of the sample web's own date, as the demo does.
-        "INNERCIRCLE_AS_OF": sample_web.reference_date.isoformat(),
-    }
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    try:
-        yield env
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+def sample_env(sample_web, sample_server) -> Callable[..., dict[str, str]]:
+    """``sample_env(root, **overrides)``: the ``INNERCIRCLE_*`` variables of a run against
+    the sample web into a warehouse under ``root`` (the sources file is written there).
+
+    The one way tests configure: pass the result to ``Settings.from_env(env)`` in-process,
+    to :func:`innercircle` for the command, or to ``monkeypatch.setenv`` where Dagster
+    starts child processes that read the environment themselves.
+    """
+
+    def make(root: Path, **overrides: str) -> dict[str, str]:
+        env = {
+            "INNERCIRCLE_SOURCES": str(sample_server.write_sources(root / "sources.yaml")),
+            "INNERCIRCLE_WAREHOUSE": str(root / "innercircle.duckdb"),
+            "INNERCIRCLE_ALLOW_PRIVATE_NETWORKS": "1",
+            "INNERCIRCLE_HOST_RATE": "100",
+            # Rank as of the sample web's own date, as the demo does.
+            "INNERCIRCLE_AS_OF": sample_web.reference_date.isoformat(),
+        }
+        return {**env, **overrides}
+
+    return make
+
+
+@dataclass(frozen=True)
+class SampleRun:
+    """The nightly job run once over the sample web (``innercircle run`` in-process),
+    recorded in ``dagster_home`` so the UI test can serve it. Read it; don't write it
+    (copy it with :func:`copy_warehouse` first)."""
+
+    env: dict[str, str]
+    settings: Any  # innercircle.settings.Settings
+    result: Any  # dagster.ExecuteInProcessResult
+    dagster_home: Path
+
+    @property
+    def warehouse(self) -> Path:
+        return Path(self.env["INNERCIRCLE_WAREHOUSE"])
+
+
+@pytest.fixture(scope="session")
+def sample_run(tmp_path_factory, sample_env) -> SampleRun:
+    import dagster as dg
+
+    from innercircle.settings import Settings
+    from pipelines.runner import run_nightly
+
+    root = tmp_path_factory.mktemp("sample_run")
+    home = root / "dagster_home"
+    home.mkdir()
+    shutil.copy(ROOT / "dagster.yaml", home / "dagster.yaml")
+    env = {**sample_env(root), "DAGSTER_HOME": str(home)}
+    settings = Settings.from_env(env)
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        result = run_nightly(settings, instance)
+    assert result.success
+    return SampleRun(env=env, settings=settings, result=result, dagster_home=home)
+
+
+def copy_warehouse(run: SampleRun, root: Path, **overrides: str) -> dict[str, str]:
+    """A private copy of the shared run's warehouse (published and working files) under
+    ``root``, for a test that runs again over it; returns that copy's environment."""
+    from innercircle import warehouse
+
+    public = root / "innercircle.duckdb"
+    shutil.copy(run.warehouse, public)
+    shutil.copy(warehouse.working_path(run.warehouse), warehouse.working_path(public))
+    env = {k: v for k, v in run.env.items() if k != "DAGSTER_HOME"}
+    return {**env, "INNERCIRCLE_WAREHOUSE": str(public), **overrides}
 
 
 def innercircle(*args: str, env: dict[str, str], timeout: float = 600):
@@ -58,22 +119,8 @@ def innercircle(*args: str, env: dict[str, str], timeout: float = 600):
     import sys
 
     exe = Path(sys.executable).with_name("innercircle")
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("INNERCIRCLE_")}
     return subprocess.run(
-        [str(exe), *args], env={**os.environ, **env}, capture_output=True, text=True,
+        [str(exe), *args], env={**clean, **env}, capture_output=True, text=True,
         timeout=timeout, check=False,
     )
-
-
-@pytest.fixture(scope="session")
-def cli_run(tmp_path_factory, sample_server) -> dict:
-    """One ``innercircle run`` against the sample web, in a fresh temporary warehouse."""
-    root = tmp_path_factory.mktemp("cli")
-    env = {
-        "INNERCIRCLE_SOURCES": str(sample_server.write_sources(root / "sources.yaml")),
-        "INNERCIRCLE_WAREHOUSE": str(root / "innercircle.duckdb"),
-        "INNERCIRCLE_ALLOW_PRIVATE_NETWORKS": "1",
-        "INNERCIRCLE_HOST_RATE": "100",
-    }
-    env.pop("DAGSTER_HOME", None)
-    result = innercircle("run", env=env)
-    return {"env": env, "result": result, "root": root}

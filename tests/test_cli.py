@@ -1,26 +1,14 @@
 """The ``innercircle`` command, used as a user would from a shell."""
 
 import json
-from pathlib import Path
 
 import duckdb
 
 from tests.conftest import innercircle
 
 
-def test_run_succeeds_and_ends_with_a_summary(cli_run):
-    result = cli_run["result"]
-    assert result.returncode == 0, result.stderr[-3000:]
-    out = result.stdout
-    for line in ("sources ", "fetches ", "documents ", "warehouse "):
-        assert line in out
-    assert "rank  name" in out
-    # The broken sample sources were fetched, failed, and did not fail the run.
-    assert "error" in out.split("fetches", 1)[1].splitlines()[0]
-
-
-def test_run_leaves_a_published_warehouse_analysts_can_open_read_only(cli_run):
-    public = Path(cli_run["env"]["INNERCIRCLE_WAREHOUSE"])
+def test_run_leaves_a_published_warehouse_analysts_can_open_read_only(sample_run):
+    public = sample_run.warehouse
     con = duckdb.connect(str(public), read_only=True)
     try:
         industries = con.execute("SELECT count(DISTINCT industry) FROM recurring_voices").fetchone()
@@ -29,8 +17,8 @@ def test_run_leaves_a_published_warehouse_analysts_can_open_read_only(cli_run):
     assert industries[0] == 4
 
 
-def test_top_prints_one_industry_with_a_limit(cli_run):
-    result = innercircle("top", "--industry", "fintech", "--limit", "3", env=cli_run["env"])
+def test_top_prints_one_industry_with_a_limit(sample_run):
+    result = innercircle("top", "--industry", "fintech", "--limit", "3", env=sample_run.env)
     assert result.returncode == 0, result.stderr
     lines = [ln for ln in result.stdout.splitlines() if ln.strip()]
     assert lines[0] == "fintech"
@@ -48,8 +36,35 @@ def test_a_malformed_sources_file_fails_the_run_naming_the_line(tmp_path):
     sources.write_text("industries:\n  fintech:\n    feedz: [https://example.com/feed]\n")
     env = {"INNERCIRCLE_SOURCES": str(sources), "INNERCIRCLE_WAREHOUSE": str(tmp_path / "w.duckdb")}
     result = innercircle("run", env=env)
-    assert result.returncode == 1
-    assert f"{sources}:3: unknown key 'feedz'" in result.stderr
+    assert result.returncode == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"innercircle: error: INNERCIRCLE_SOURCES: {sources}:3: unknown key")
+
+
+def test_a_missing_sources_file_is_one_line_naming_the_setting_before_any_run(tmp_path):
+    missing = tmp_path / "nowhere.yaml"
+    env = {"INNERCIRCLE_SOURCES": str(missing), "INNERCIRCLE_WAREHOUSE": str(tmp_path / "w.duckdb")}
+    result = innercircle("run", env=env)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"innercircle: error: INNERCIRCLE_SOURCES={missing}: no such file "
+        "(start from sources.example.yaml)"
+    ]
+    assert not (tmp_path / "w.work.duckdb").exists()  # no run started
+
+
+def test_a_future_as_of_date_is_refused_before_the_run(tmp_path):
+    sources = tmp_path / "sources.yaml"
+    sources.write_text("industries:\n  fintech:\n    feeds: [https://a.example/feed]\n")
+    env = {
+        "INNERCIRCLE_SOURCES": str(sources),
+        "INNERCIRCLE_WAREHOUSE": str(tmp_path / "w.duckdb"),
+        "INNERCIRCLE_AS_OF": "2999-01-01",
+    }
+    result = innercircle("run", env=env)
+    assert result.returncode == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith("innercircle: error: INNERCIRCLE_AS_OF=2999-01-01") and "future" in line
 
 
 def test_extract_prints_one_json_object_per_file(tmp_path):

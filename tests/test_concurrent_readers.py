@@ -1,5 +1,6 @@
 """An analyst with the warehouse open neither blocks nor breaks the nightly run, and never
-sees a half-written ranking."""
+sees a half-written ranking. The run is `innercircle run --reextract` from a shell, over a
+copy of the session's shared sample-web warehouse."""
 
 import threading
 import time
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from tests.conftest import innercircle
+from tests.conftest import copy_warehouse, innercircle
 
 RANKING_SHAPE = """
 SELECT industry, count(*) AS voices, max(rank) AS last_rank, count(DISTINCT rank) AS ranks
@@ -23,11 +24,12 @@ def check_complete(con: duckdb.DuckDBPyConnection) -> list[tuple]:
     return rows
 
 
-def test_readers_during_a_full_run_see_only_complete_rankings(cli_run):
-    assert cli_run["result"].returncode == 0
-    public = Path(cli_run["env"]["INNERCIRCLE_WAREHOUSE"])
+def test_readers_during_a_full_run_see_only_complete_rankings(sample_run, tmp_path):
+    env = copy_warehouse(sample_run, tmp_path)
+    public = Path(env["INNERCIRCLE_WAREHOUSE"])
     held = duckdb.connect(str(public), read_only=True)  # opened before the run, kept open
     before = check_complete(held)
+    extracted_before = held.execute("SELECT max(extracted_at) FROM mention_extractions").fetchone()
     stop = threading.Event()
     seen: dict[str, int] = {"queries": 0}
     errors: list[BaseException] = []
@@ -51,7 +53,7 @@ def test_readers_during_a_full_run_see_only_complete_rankings(cli_run):
     reader.start()
     try:
         # A full run that rewrites documents, mentions, people and the ranking.
-        result = innercircle("run", "--reextract", env=cli_run["env"])
+        result = innercircle("run", "--reextract", env=env)
     finally:
         stop.set()
         reader.join(timeout=30)
@@ -61,3 +63,10 @@ def test_readers_during_a_full_run_see_only_complete_rankings(cli_run):
     assert seen["queries"] > 10
     with duckdb.connect(str(public), read_only=True) as con:
         assert check_complete(con) == before  # nothing lost: same web, same ranking shape
+        extracted_after = con.execute(
+            "SELECT min(extracted_at) FROM mention_extractions"
+        ).fetchone()
+    # What a user sees from `innercircle run`: a summary, then the top voices.
+    for line in ("sources ", "fetches ", "documents ", "warehouse ", "rank  name"):
+        assert line in result.stdout, line
+    assert extracted_after > extracted_before  # --reextract extracted every document again

@@ -18,7 +18,8 @@ FLOOR = json.loads((Path(__file__).parent / "extraction_floor.json").read_text()
 AUTHORS = EVAL / "articles" / "authors.jsonl"
 CONLL = EVAL / "ner" / "conll2003" / "eng.testb"
 
-pytestmark = pytest.mark.eval
+# Each gate runs a whole benchmark (~1 min): slow, left out of `make test-fast`.
+pytestmark = [pytest.mark.eval, pytest.mark.slow]
 
 
 @pytest.mark.skipif(not AUTHORS.is_file(), reason=f"evaluation data absent: {AUTHORS}")

@@ -24,6 +24,7 @@ from innercircle.fetch import (
 )
 from innercircle.fetch.decode import BoundedDecoder, TooLarge
 from innercircle.model import FetchResult
+from tests.builders import fetch_policy
 from tests.hostile_server import (
     RSS,
     conditional,
@@ -44,16 +45,8 @@ PUBLIC = "93.184.216.34"
 
 
 def local_policy(**overrides) -> FetchPolicy:
-    """Private networks allowed (servers are on loopback), fast politeness for tests."""
-    values = dict(
-        user_agent="innercircle-test/0.1 (+mailto:ops@example.test)",
-        allow_private_networks=True,
-        per_host_rate=1000.0,
-        backoff_base_s=0.01,
-        respect_robots=False,
-    )
-    values.update(overrides)
-    return FetchPolicy(**values)
+    """Private networks allowed (servers are on loopback), fast politeness, no robots."""
+    return fetch_policy(**{"respect_robots": False, **overrides})
 
 
 def mock_fetcher(handler, **overrides) -> Fetcher:

@@ -95,85 +95,19 @@ def test_newcomers_and_departed_voices():
 
 
 def test_each_run_date_keeps_its_own_snapshot_and_a_rerun_replaces_it():
-    from assets.ranking import write_snapshot
     from innercircle.ranking import RankingConfig
+    from innercircle.stages.ranking import write_snapshot
+    from tests.builders import document_row, load_world, mention_row
 
     con = duckdb.connect()
     warehouse.ensure_schema(con)
-    docs = [
-        {
-            "doc_id": f"d{i}",
-            "url": f"http://s{i}.example/",
-            "host": f"s{i}.example",
-            "kind": "article",
-            "content_hash": "h",
-            "text_chars": 0,
-            "byline": [],
-            "published_at": datetime(2026, 3, 1),
-            "extracted_at": datetime(2026, 3, 1),
-        }
-        for i in range(3)
-    ]
-    warehouse.insert(con, "documents", pa.Table.from_pylist(docs))
-    warehouse.insert(
+    docs = [document_row(f"d{i}", f"s{i}.example", datetime(2026, 3, 1)) for i in range(3)]
+    load_world(
         con,
-        "document_industries",
-        pa.Table.from_pylist(
-            [{"doc_id": d["doc_id"], "industry": "fintech", "source_url": d["url"]} for d in docs]
-        ),
-    )
-    warehouse.insert(
-        con,
-        "mentions",
-        pa.Table.from_pylist(
-            [
-                {
-                    "mention_id": f"m{i}",
-                    "doc_id": f"d{i}",
-                    "name": "Ada Broad",
-                    "name_key": "ada broad",
-                    "surface": "Ada Broad",
-                    "role": "mentioned",
-                    "origin": "ner",
-                    "quoted": False,
-                    "content_hash": "h",
-                }
-                for i in range(3)
-            ]
-        ),
-    )
-    warehouse.insert(
-        con,
-        "person_aliases",
-        pa.Table.from_pylist(
-            [
-                {
-                    "alias_key": "ada broad",
-                    "alias": "Ada Broad",
-                    "person_id": "p1",
-                    "mentions": 3,
-                    "documents": 3,
-                    "hosts": [],
-                    "rule": "exact",
-                }
-            ]
-        ),
-    )
-    warehouse.insert(
-        con,
-        "people",
-        pa.Table.from_pylist(
-            [
-                {
-                    "person_id": "p1",
-                    "name": "Ada Broad",
-                    "name_key": "ada broad",
-                    "aliases": 1,
-                    "documents": 3,
-                    "profiles": [],
-                }
-            ]
-        ),
+        docs,
+        [mention_row(f"m{i}", f"d{i}", "Ada Broad") for i in range(3)],
+        {d["doc_id"]: "fintech" for d in docs},
+        {"ada broad": ("p1", "Ada Broad")},
     )
     for when in (datetime(2026, 3, 2, 2), datetime(2026, 3, 3, 2), datetime(2026, 3, 3, 5)):
         write_snapshot(con, RankingConfig(), when, when.date())

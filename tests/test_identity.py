@@ -3,7 +3,6 @@
 from datetime import datetime
 
 import duckdb
-import pyarrow as pa
 
 from innercircle import warehouse
 from innercircle.identity import IndustryEvidence, split_id, split_unlinked_industries
@@ -55,80 +54,20 @@ def test_split_ids_are_stable_and_differ_per_industry_group():
 
 
 def test_the_warehouse_ranks_the_two_alex_morgans_apart():
-    from assets.ranking import split_unlinked_people
+    from innercircle.stages.ranking import split_unlinked_people
+    from tests.builders import document_row, load_world, mention_row
 
     con = duckdb.connect()
     warehouse.ensure_schema(con)
-    docs, industries, mentions = [], [], []
-    for i, (industry, host) in enumerate(
-        [("fintech", "f1.example"), ("fintech", "f2.example"), ("biotech", "b1.example")]
-    ):
-        doc_id = f"d{i}"
-        docs.append(
-            {
-                "doc_id": doc_id,
-                "url": f"http://{host}/{i}",
-                "host": host,
-                "kind": "article",
-                "content_hash": doc_id,
-                "text_chars": 0,
-                "byline": [],
-                "published_at": datetime(2026, 11, 1),
-                "extracted_at": datetime(2026, 11, 1),
-            }
-        )
-        industries.append({"doc_id": doc_id, "industry": industry, "source_url": host})
-        mentions.append(
-            {
-                "mention_id": f"m{i}",
-                "doc_id": doc_id,
-                "name": "Alex Morgan",
-                "name_key": "alex morgan",
-                "surface": "Alex Morgan",
-                "role": "mentioned",
-                "origin": "ner",
-                "quoted": False,
-                "content_hash": doc_id,
-            }
-        )
-    for table, rows in (
-        ("documents", docs),
-        ("document_industries", industries),
-        ("mentions", mentions),
-    ):
-        warehouse.insert(con, table, pa.Table.from_pylist(rows))
-    warehouse.insert(
+    placed = [("fintech", "f1.example"), ("fintech", "f2.example"), ("biotech", "b1.example")]
+    when = datetime(2026, 11, 1)
+    docs = [document_row(f"d{i}", host, when) for i, (_, host) in enumerate(placed)]
+    load_world(
         con,
-        "person_aliases",
-        pa.Table.from_pylist(
-            [
-                {
-                    "alias_key": "alex morgan",
-                    "alias": "Alex Morgan",
-                    "person_id": "p_alex",
-                    "mentions": 3,
-                    "documents": 3,
-                    "hosts": [],
-                    "rule": "exact",
-                }
-            ]
-        ),
-    )
-    warehouse.insert(
-        con,
-        "people",
-        pa.Table.from_pylist(
-            [
-                {
-                    "person_id": "p_alex",
-                    "name": "Alex Morgan",
-                    "name_key": "alex morgan",
-                    "aliases": 1,
-                    "documents": 3,
-                    "profiles": [],
-                }
-            ]
-        ),
+        docs,
+        [mention_row(f"m{i}", d["doc_id"], "Alex Morgan") for i, d in enumerate(docs)],
+        {f"d{i}": industry for i, (industry, _) in enumerate(placed)},
+        {"alex morgan": ("p_alex", "Alex Morgan")},
     )
 
     assert split_unlinked_people(con) == 1

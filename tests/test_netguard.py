@@ -10,6 +10,7 @@ import pytest
 from innercircle.errors import BlockedAddressError
 from innercircle.fetch import AddressGuard, Fetcher, FetchPolicy, FetchRequest, is_public_address
 from innercircle.fetch.transport import guarded_transport
+from tests.builders import fetch_policy
 from tests.hostile_server import RSS, redirect, serve, static
 
 pytestmark = pytest.mark.timeout(60)
@@ -53,10 +54,7 @@ def test_is_public_address(address, public):
 
 
 def _policy(allow: bool) -> FetchPolicy:
-    return FetchPolicy(
-        user_agent="innercircle-test/0.1", allow_private_networks=allow,
-        per_host_rate=1000, backoff_base_s=0.01, retries=0,
-    )
+    return fetch_policy(allow_private_networks=allow, retries=0)
 
 
 def test_public_name_resolving_to_loopback_is_refused():

@@ -8,6 +8,7 @@ import pytest
 
 from innercircle import warehouse
 from innercircle.ranking import WEIGHTS, RankingConfig, rank_voices, score_explanation
+from tests.builders import document_row, load_world, mention_row
 
 AS_OF = datetime(2026, 11, 1)
 
@@ -18,41 +19,19 @@ class World:
     def __init__(self):
         self.con = duckdb.connect()
         warehouse.ensure_schema(self.con)
-        self.docs, self.mentions, self.people, self.clusters = [], [], {}, []
+        self.docs, self.mentions, self.clusters = [], [], []
+        self.people: dict[str, tuple[str, str]] = {}
+        self.industry_of: dict[str, str] = {}
 
     def doc(self, host: str, authors=(), mentioned=(), days_ago: int = 1, industry="fintech"):
         doc_id = f"d{len(self.docs)}"
-        self.docs.append(
-            {
-                "doc_id": doc_id,
-                "url": f"http://{host}/{doc_id}",
-                "host": host,
-                "kind": "article",
-                "content_hash": doc_id,
-                "text_chars": 0,
-                "byline": list(authors),
-                "published_at": AS_OF - timedelta(days=days_ago),
-                "extracted_at": AS_OF,
-                "industry": industry,
-            }
-        )
+        published = AS_OF - timedelta(days=days_ago)
+        self.docs.append(document_row(doc_id, host, published, byline=list(authors)))
+        self.industry_of[doc_id] = industry
         for role, names in (("author", authors), ("mentioned", mentioned)):
             for name in names:
-                key = name.lower()
-                self.people[key] = name
-                self.mentions.append(
-                    {
-                        "mention_id": f"m{len(self.mentions)}",
-                        "doc_id": doc_id,
-                        "name": name,
-                        "name_key": key,
-                        "surface": name,
-                        "role": role,
-                        "origin": "ner",
-                        "quoted": False,
-                        "content_hash": doc_id,
-                    }
-                )
+                self.people[name.lower()] = (name.lower(), name)
+                self.mentions.append(mention_row(f"m{len(self.mentions)}", doc_id, name, role))
         return doc_id
 
     def repost(self, original: str, host: str, hours_later: int = 7) -> str:
@@ -70,7 +49,7 @@ class World:
             authors=names["author"],
             mentioned=names["mentioned"],
             days_ago=days,
-            industry=src["industry"],
+            industry=self.industry_of[original],
         )
         next(d for d in self.docs if d["doc_id"] == copy)["published_at"] += timedelta(
             hours=hours_later
@@ -87,32 +66,7 @@ class World:
             size = len(self.clusters)
             rows = [{**c, "cluster_size": size} for c in self.clusters]
             warehouse.insert(self.con, "document_clusters", pa.Table.from_pylist(rows))
-        rows = [dict(d) for d in self.docs]
-        industries = [
-            {"doc_id": d["doc_id"], "industry": d.pop("industry"), "source_url": d["host"]}
-            for d in rows
-        ]
-        warehouse.insert(self.con, "documents", pa.Table.from_pylist(rows))
-        warehouse.insert(self.con, "document_industries", pa.Table.from_pylist(industries))
-        warehouse.insert(self.con, "mentions", pa.Table.from_pylist(self.mentions))
-        aliases = [
-            {
-                "alias_key": k,
-                "alias": n,
-                "person_id": k,
-                "mentions": 1,
-                "documents": 1,
-                "hosts": [],
-                "rule": "exact",
-            }
-            for k, n in self.people.items()
-        ]
-        warehouse.insert(self.con, "person_aliases", pa.Table.from_pylist(aliases))
-        people = [
-            {"person_id": k, "name": n, "name_key": k, "aliases": 1, "documents": 1, "profiles": []}
-            for k, n in self.people.items()
-        ]
-        warehouse.insert(self.con, "people", pa.Table.from_pylist(people))
+        load_world(self.con, self.docs, self.mentions, self.industry_of, self.people)
         return rank_voices(self.con, RankingConfig(**config), AS_OF).to_pylist()
 
 
@@ -232,3 +186,59 @@ def test_the_explanation_in_words_names_every_weighted_signal():
             assert f"{weight:g} × ln(1 + " in text, signal
     assert "counts once" in text
     assert "0.5^(days since last seen / 90)" in text and "top 150" in text
+
+
+def test_a_signal_declared_once_reaches_the_sql_the_score_and_the_explanation():
+    from dataclasses import replace
+
+    from innercircle.ranking import SIGNALS, Signal, ranking_sql
+
+    toy = Signal(
+        "toy_weeks_again",
+        "t.distinct_weeks",
+        2.0,
+        "toy: weeks counted again",
+        phrase=lambda row: f"toy {row['toy_weeks_again']}",
+    )
+    with_toy = (*SIGNALS, toy)
+    sql = ranking_sql(with_toy)
+    assert "t.distinct_weeks AS toy_weeks_again" in sql
+    assert "$w_toy_weeks_again * ln(1 + toy_weeks_again)" in sql
+    assert "2 × ln(1 + toy: weeks counted again)" in score_explanation(signals=with_toy)
+
+    def world() -> World:
+        w = World()
+        for i, host in enumerate(["a.example", "b.example"]):
+            w.doc(host, authors=[f"Writer {i}"], mentioned=["Ada Broad"], days_ago=8 * i)
+        return w
+
+    def ada(signals) -> dict:
+        w = world()
+        w.rank()  # loads the warehouse; rank again with the signals under test
+        rows = rank_voices(w.con, RankingConfig(), AS_OF, signals).to_pylist()
+        return next(r for r in rows if r["name"] == "Ada Broad")
+
+    plain, toyed = ada(SIGNALS), ada(with_toy)
+    assert toyed["toy_weeks_again"] == plain["distinct_weeks"] == 2
+    assert "toy 2" in toyed["reasons"] and "toy" not in plain["reasons"]
+    assert toyed["score"] > plain["score"]
+    zero = ada((*SIGNALS, replace(toy, weight=0.0)))
+    assert zero["score"] == plain["score"]
+
+
+def test_the_readme_states_the_weights_the_code_uses():
+    import re
+    from pathlib import Path
+
+    from innercircle.ranking import SIGNALS
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    section = readme.split("### How the score works", 1)[1].split("\n## ", 1)[0]
+    score = " ".join(section.split("\n4. ", 1)[1].split("\n5. ", 1)[0].split())
+    pairs = re.findall(r"([a-z][a-z ]*) \((\d+\.\d+)\)", score)
+    stated = {label.strip(): float(w) for label, w in pairs}
+    scored = {s.readme: s.weight for s in SIGNALS if s.weight}
+    assert stated == scored
+    for s in SIGNALS:
+        if s.weight == 0:
+            assert f"{s.readme} has weight 0" in score, s.name

@@ -14,17 +14,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from ranking_quality import measure  # noqa: E402
 
 from innercircle import warehouse  # noqa: E402
-from innercircle.settings import Settings  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def sample_warehouse(pipeline_env):
-    settings = Settings.from_env()
-    if not settings.warehouse_path.exists():  # test_pipeline may already have run it
-        from innercircle.cli import run_nightly
-
-        assert run_nightly(settings).success
-    return settings.warehouse_path
+def sample_warehouse(sample_run):
+    return sample_run.warehouse
 
 
 def test_precision_at_20_is_at_least_0_9_per_industry_and_above_both_baselines(

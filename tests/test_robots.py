@@ -15,6 +15,7 @@ from innercircle.fetch.robots import (
     robots_url,
     rules_from_response,
 )
+from tests.builders import fetch_policy
 from tests.hostile_server import RSS, serve, static
 
 pytestmark = pytest.mark.timeout(60)
@@ -75,10 +76,7 @@ def test_cache_expiry_and_short_ttl_for_unavailable():
 
 
 def _policy(**kw) -> FetchPolicy:
-    values = dict(user_agent=UA, allow_private_networks=True, per_host_rate=1000,
-                  backoff_base_s=0.01, retries=0)
-    values.update(kw)
-    return FetchPolicy(**values)
+    return fetch_policy(**{"user_agent": UA, "retries": 0, **kw})
 
 
 def test_fetcher_obeys_robots_and_caches_it_per_host():

@@ -16,8 +16,6 @@ from pathlib import Path
 import pytest
 
 from innercircle import warehouse
-from innercircle.cli import run_nightly
-from innercircle.settings import Settings
 from pipelines.definitions import ALL_ASSETS
 from tests.ui_driver import Browser, dagster_dev, find_chromium
 
@@ -28,6 +26,7 @@ ASSET_NAMES = [a.key.to_user_string() for a in ALL_ASSETS]
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.slow,
     pytest.mark.skipif(
         CHROMIUM is None, reason="no Chromium on PATH (Debian: apt-get install chromium)"
     ),
@@ -35,31 +34,15 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def nightly_run(tmp_path_factory, pipeline_env, sample_web):
-    """The nightly job run once against the sample web, recorded in a fresh DAGSTER_HOME
+def nightly_run(sample_run):
+    """The session's nightly run against the sample web, recorded in a fresh DAGSTER_HOME
     that holds the repository's dagster.yaml: what `make dev` would show after a night."""
-    root = tmp_path_factory.mktemp("ui")
-    home = root / "dagster_home"
-    home.mkdir()
-    shutil.copy(ROOT / "dagster.yaml", home / "dagster.yaml")
     shutil.rmtree(ARTIFACTS, ignore_errors=True)  # no screenshot left from an earlier run
-    env = {
-        **pipeline_env,
-        "INNERCIRCLE_WAREHOUSE": str(root / "innercircle.duckdb"),
-        # Ranked as of the sample web's "today", as `innercircle demo` does.
-        "INNERCIRCLE_AS_OF": sample_web.reference_date.isoformat(),
-        "DAGSTER_HOME": str(home),
-    }
-    with pytest.MonkeyPatch.context() as mp:
-        for key, value in env.items():
-            mp.setenv(key, value)
-        result = run_nightly(Settings.from_env())  # `innercircle run`: DAGSTER_HOME's instance
-    assert result.success
     checks = defaultdict(dict)  # asset -> {check name: passed}
-    for evaluation in result.get_asset_check_evaluations():
+    for evaluation in sample_run.result.get_asset_check_evaluations():
         checks[evaluation.asset_key.to_user_string()][evaluation.check_name] = evaluation.passed
     assert {"recurring_voices", "mentions", "feeds", "articles"} <= set(checks), checks
-    return env, dict(checks)
+    return sample_run.env, dict(checks)
 
 
 @pytest.fixture(scope="module")

@@ -9,16 +9,16 @@ job) N crawls run at once while DuckDB still sees one writer at a time.
 """
 
 from collections import Counter
+from pathlib import Path
 
 import dagster as dg
 import duckdb
 
 from assets.common import WRITER_POOL, arrow, log_progress, markdown_table, table_metadata
-from assets.resources import HttpFetcherResource, WarehouseResource
+from assets.resources import HttpFetcherResource, SourcesResource, WarehouseResource
 from innercircle import warehouse
 from innercircle.extract.author_page import extract_author_page
 from innercircle.model import Source
-from innercircle.settings import Settings
 from innercircle.sources import load_sources
 from innercircle.stages.crawl import (
     CacheEntry,
@@ -105,12 +105,14 @@ def crawl_metadata(out: CrawlOutput) -> dict:
 
 @dg.asset(group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb", "yaml"})
 def sources(
-    context: dg.AssetExecutionContext, warehouse_db: WarehouseResource
+    context: dg.AssetExecutionContext,
+    warehouse_db: WarehouseResource,
+    sources_file: SourcesResource,
 ) -> dg.MaterializeResult:
     """Feeds, sites and author pages listed per industry in the sources file
     (``INNERCIRCLE_SOURCES``). A malformed file fails here, naming the line."""
-    settings = Settings.from_env()
-    listed = load_sources(settings.sources_path)
+    path = Path(sources_file.path)
+    listed = load_sources(path)
     rows = [
         {"industry": s.industry, "kind": s.kind, "url": s.url, "host": host_of(s.url)}
         for s in listed
@@ -121,13 +123,13 @@ def sources(
         con.execute("COMMIT")
         by_industry = Counter(s.industry for s in listed)
         context.log.info(
-            f"{len(listed)} sources in {len(by_industry)} industries from {settings.sources_path}"
+            f"{len(listed)} sources in {len(by_industry)} industries from {path}"
         )
         return dg.MaterializeResult(
             metadata=table_metadata(
                 con,
                 "sources",
-                path=dg.MetadataValue.path(str(settings.sources_path)),
+                path=dg.MetadataValue.path(str(path)),
                 by_industry=dg.MetadataValue.md(
                     markdown_table(["industry", "sources"], sorted(by_industry.items()))
                 ),
@@ -179,7 +181,7 @@ def _fetch_pages(context, http: HttpFetcherResource, shard: Shard, stage: str):
 
 
 @dg.op(pool=WRITER_POOL, out=dg.DynamicOut(), ins={"after": dg.In(dg.Nothing)})
-def plan_feeds(warehouse_db: WarehouseResource):
+def plan_feeds(warehouse_db: WarehouseResource, sources_file: SourcesResource):
     """Which feeds and sites to read, with their conditional-GET and health state."""
     with warehouse_db.connect() as con:
         listed = [
@@ -205,7 +207,7 @@ def plan_feeds(warehouse_db: WarehouseResource):
             ],
             "backoff": _backoff(con),
         }
-    yield from _dynamic(_split(listed, lambda s: s.url, base, Settings.from_env().crawl_shards))
+    yield from _dynamic(_split(listed, lambda s: s.url, base, sources_file.crawl_shards))
 
 
 @dg.op
@@ -277,7 +279,7 @@ def feeds(sources):
 
 
 @dg.op(pool=WRITER_POOL, out=dg.DynamicOut(), ins={"after": dg.In(dg.Nothing)})
-def plan_author_pages(warehouse_db: WarehouseResource):
+def plan_author_pages(warehouse_db: WarehouseResource, sources_file: SourcesResource):
     with warehouse_db.connect() as con:
         urls = [
             r[0]
@@ -293,7 +295,7 @@ def plan_author_pages(warehouse_db: WarehouseResource):
             },
             "backoff": _backoff(con),
         }
-    yield from _dynamic(_split(urls, lambda u: u, base, Settings.from_env().crawl_shards))
+    yield from _dynamic(_split(urls, lambda u: u, base, sources_file.crawl_shards))
 
 
 @dg.op
@@ -381,7 +383,9 @@ ORDER BY w.url
     out=dg.DynamicOut(),
     ins={"after_feeds": dg.In(dg.Nothing), "after_author_pages": dg.In(dg.Nothing)},
 )
-def plan_articles(context: dg.OpExecutionContext, warehouse_db: WarehouseResource):
+def plan_articles(
+    context: dg.OpExecutionContext, warehouse_db: WarehouseResource, sources_file: SourcesResource
+):
     """Articles never fetched, or whose feed entry changed since they were fetched."""
     with warehouse_db.connect() as con:
         todo = con.execute(ARTICLES_TO_FETCH_SQL).fetchall()
@@ -396,7 +400,7 @@ def plan_articles(context: dg.OpExecutionContext, warehouse_db: WarehouseResourc
         f"{len(todo)} articles known, {len(fetch_urls)} to fetch, "
         f"{base['unchanged']} unchanged since last fetch"
     )
-    yield from _dynamic(_split(fetch_urls, lambda u: u, base, Settings.from_env().crawl_shards))
+    yield from _dynamic(_split(fetch_urls, lambda u: u, base, sources_file.crawl_shards))
 
 
 @dg.op

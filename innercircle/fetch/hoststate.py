@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from innercircle.model import FetchResult
+from innercircle.fetch.outcome import Outcome, night_outcome
 
 NIGHT = timedelta(days=1)
 SLACK = timedelta(hours=4)
@@ -20,7 +20,8 @@ MAX_BACKOFF = timedelta(days=30)
 DEAD_AFTER_FAILED_NIGHTS = 14
 GONE_STATUSES = (404, 410)
 
-Outcome = int | str | None  # HTTP status, or an error class, or None for "unknown error"
+#: What to store per night for :func:`is_dead`: the status, or the error class.
+outcome_of = night_outcome
 
 
 def next_attempt_after(failures: int, now: datetime) -> datetime:
@@ -39,13 +40,6 @@ def is_failure(outcome: Outcome) -> bool:
     if isinstance(outcome, int):
         return not (200 <= outcome < 300 or outcome == 304)
     return True
-
-
-def outcome_of(result: FetchResult) -> Outcome:
-    """What to store per night for :func:`is_dead`: the status, or the error class."""
-    if result.error_class and result.error_class != "http_error":
-        return result.error_class
-    return 304 if result.not_modified else result.status
 
 
 def consecutive_failures(history: Sequence[Outcome]) -> int:

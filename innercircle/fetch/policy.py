@@ -8,31 +8,10 @@ one request a second per host, a bounded number of hosts at once, a size cap on 
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from typing import Any
 
-from innercircle.settings import DEFAULT_USER_AGENT, Settings, env_flag
-
-
-def _env_float(name: str, default: float) -> float:
-    value = os.environ.get(name, "").strip()
-    if not value:
-        return default
-    try:
-        return float(value)
-    except ValueError as exc:
-        raise ValueError(f"{name}={value!r} is not a number") from exc
-
-
-def _env_int(name: str, default: int) -> int:
-    value = os.environ.get(name, "").strip()
-    if not value:
-        return default
-    try:
-        return int(value)
-    except ValueError as exc:
-        raise ValueError(f"{name}={value!r} is not an integer") from exc
+from innercircle.settings import DEFAULT_USER_AGENT, Settings
 
 
 @dataclass(frozen=True)
@@ -67,26 +46,20 @@ class FetchPolicy:
 
     @classmethod
     def from_env(cls, settings: Settings | None = None, **overrides: Any) -> FetchPolicy:
-        """Build from :class:`Settings` plus the crawler's own environment variables.
-
-        ``INNERCIRCLE_USER_AGENT`` and ``INNERCIRCLE_ALLOW_PRIVATE_NETWORKS`` come through
-        ``settings``; the rest are read here: ``INNERCIRCLE_HOST_RATE`` (requests/s/host),
-        ``INNERCIRCLE_HOST_CONNECTIONS``, ``INNERCIRCLE_PARALLEL_HOSTS``,
-        ``INNERCIRCLE_MAX_BYTES``, ``INNERCIRCLE_FETCH_TIMEOUT`` (total seconds),
-        ``INNERCIRCLE_RETRIES``, ``INNERCIRCLE_RESPECT_ROBOTS`` (default on).
-        """
+        """Build from :class:`Settings` (the ``INNERCIRCLE_*`` crawler variables: user agent,
+        private networks, host rate and connections, parallel hosts, max bytes, fetch
+        timeout, retries, robots), plus explicit overrides."""
         settings = settings or Settings.from_env()
-        d = cls()
         values: dict[str, Any] = dict(
             user_agent=settings.user_agent or DEFAULT_USER_AGENT,
             allow_private_networks=settings.allow_private_networks,
-            per_host_rate=_env_float("INNERCIRCLE_HOST_RATE", d.per_host_rate),
-            per_host_connections=_env_int("INNERCIRCLE_HOST_CONNECTIONS", d.per_host_connections),
-            max_parallel_hosts=_env_int("INNERCIRCLE_PARALLEL_HOSTS", d.max_parallel_hosts),
-            max_bytes=_env_int("INNERCIRCLE_MAX_BYTES", d.max_bytes),
-            total_timeout_s=_env_float("INNERCIRCLE_FETCH_TIMEOUT", d.total_timeout_s),
-            retries=_env_int("INNERCIRCLE_RETRIES", d.retries),
-            respect_robots=env_flag("INNERCIRCLE_RESPECT_ROBOTS", d.respect_robots),
+            per_host_rate=settings.host_rate,
+            per_host_connections=settings.host_connections,
+            max_parallel_hosts=settings.parallel_hosts,
+            max_bytes=settings.max_bytes,
+            total_timeout_s=settings.fetch_timeout_s,
+            retries=settings.retries,
+            respect_robots=settings.respect_robots,
         )
         values.update(overrides)
         return cls(**values)

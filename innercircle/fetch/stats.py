@@ -10,18 +10,11 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
+from innercircle.fetch.outcome import status_class
 from innercircle.model import FetchResult
 
-
-def outcome(result: FetchResult) -> str:
-    """One word per result: ``2xx``, ``304``, ``3xx``, ``4xx``, ``5xx`` or ``error``."""
-    if result.not_modified:
-        return "304"
-    if result.error_class is not None and result.error_class != "http_error":
-        return "error"
-    if result.status is None:
-        return "error"
-    return f"{result.status // 100}xx"
+#: One word per result: ``2xx``, ``304``, ``3xx``, ``4xx``, ``5xx`` or ``error``.
+outcome = status_class
 
 
 def summarize(results: Iterable[FetchResult]) -> dict[str, Any]:

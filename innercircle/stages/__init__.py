@@ -5,7 +5,9 @@ returns rows for the warehouse; the Dagster assets only read inputs from DuckDB,
 call these, and write the results back.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+
+import pyarrow as pa
 
 #: progress(stage, done, total, errors) — called as work completes; may be a no-op.
 Progress = Callable[[str, int, int, int], None]
@@ -13,3 +15,8 @@ Progress = Callable[[str, int, int, int], None]
 
 def no_progress(stage: str, done: int, total: int, errors: int) -> None:
     return None
+
+
+def arrow(rows: Sequence[dict]) -> pa.Table:
+    """Rows as an Arrow table, the form ``innercircle.warehouse`` writes in bulk."""
+    return pa.Table.from_pylist(list(rows))

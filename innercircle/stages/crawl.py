@@ -11,10 +11,12 @@ import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
-from innercircle.feeds import FALLBACK_FEED_PATHS, discover_feeds, parse_feed
+from innercircle.feeds import discover_feeds, fallback_feed_urls, parse_feed
 from innercircle.fetch import Fetcher, FetchRequest
+from innercircle.fetch.outcome import SKIPPED_CLASSES
+from innercircle.fetch.outcome import crawl_outcome as outcome_of
 from innercircle.model import FetchResult, Source
 from innercircle.stages import Progress, no_progress
 from innercircle.stages.health import feed_outcome
@@ -119,22 +121,6 @@ class CrawlOutput:
                     "fetched_at": fetched_at,
                 }
             )
-
-
-#: Error classes for requests that were never sent.
-SKIPPED_CLASSES = {"host_backoff", "dead_feed"}
-
-
-def outcome_of(result: FetchResult) -> str:
-    if result.error_class in SKIPPED_CLASSES:
-        return "skipped"
-    if result.not_modified:
-        return "not_modified"
-    if result.ok:
-        return "ok"
-    if result.status is not None and result.error_class in (None, "http_error"):
-        return "http_error"
-    return "error"
 
 
 def describe_error(result: FetchResult) -> str:
@@ -243,7 +229,7 @@ def crawl_feeds(
 
     # 2. Common feed paths for homepages that advertise none.
     for site in fallback_needed:
-        candidates = [urljoin(site, p) for p in FALLBACK_FEED_PATHS]
+        candidates = fallback_feed_urls(site)
         results = fetcher.fetch_all([FetchRequest(u) for u in candidates])
         for url, result in zip(candidates, results, strict=True):
             out.record(run_id, "feeds", url, result)

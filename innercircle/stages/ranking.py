@@ -1,23 +1,22 @@
-"""Ranking group: resolve names to people, rank the recurring voices, publish the warehouse."""
+"""Ranking stage: resolve names to people, cluster reposted stories, rank and snapshot.
 
-from pathlib import Path
+Plain functions over a DuckDB connection; the ``ranking`` assets (``assets/ranking.py``)
+only pick the settings and call them.
+"""
 
-import dagster as dg
+from __future__ import annotations
+
+from datetime import datetime
+
 import pyarrow as pa
 
-from assets.common import WRITER_POOL, arrow, markdown_table, table_metadata
-from assets.extraction import mentions
-from assets.resources import WarehouseResource
 from innercircle import warehouse
 from innercircle.dedup import Doc, cluster_rows
 from innercircle.identity import IndustryEvidence, split_unlinked_industries
-from innercircle.ranking import RankingConfig, rank_voices, score_explanation
+from innercircle.ranking import RankingConfig, rank_voices
 from innercircle.resolve import AliasStats, NameContext, non_person_reason, resolve_names
-from innercircle.settings import Settings
-from innercircle.stages.crawl import now_utc
+from innercircle.stages import arrow
 
-GROUP = "ranking"
-PREVIEW_PER_INDUSTRY = 10
 MAX_SENTENCES_PER_NAME = 40  # sentences per name read to tell organisations from people
 
 ALIAS_STATS_SQL = """
@@ -230,38 +229,22 @@ def resolve_people(con) -> dict:
     }
 
 
-@dg.asset(group_name=GROUP, pool=WRITER_POOL, deps=[mentions], kinds={"duckdb"})
-def people(
-    context: dg.AssetExecutionContext, warehouse_db: WarehouseResource
-) -> dg.MaterializeResult:
-    """One row per person, with every alias that resolves to them. A person keeps their
-    ``person_id`` from run to run. Also writes ``document_clusters`` (near-duplicate
-    articles, counted once by the ranking) and ``excluded_names`` (organisations and
-    the like that extraction took for people)."""
-    with warehouse_db.connect() as con:
-        con.execute("BEGIN")
+def build_people(con) -> dict:
+    """Cluster reposted stories, then resolve people, in one transaction; returns counts."""
+    con.execute("BEGIN")
+    try:
         clusters = cluster_documents(con)
         counts = resolve_people(con)
         con.execute("COMMIT")
-        context.log.info(
-            f"{counts['name_forms']} name forms -> {counts['people']} people "
-            f"({counts['people_with_several_aliases']} with several aliases, "
-            f"{counts['unresolved_name_forms']} unresolved, "
-            f"{counts['excluded_non_person_names']} not people); "
-            f"{clusters['clusters_with_copies']} stories reposted across "
-            f"{clusters['documents_in_those_clusters']} documents"
-        )
-        return dg.MaterializeResult(
-            metadata=table_metadata(
-                con,
-                "people",
-                **{
-                    k: dg.MetadataValue.int(v)
-                    for k, v in {**counts, **clusters}.items()
-                    if k not in ("people", "name_forms")
-                },
-            )
-        )
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return {**counts, **clusters}
+
+
+def snapshot_as_of(end_of_day: datetime, now: datetime) -> datetime:
+    """A day's snapshot counts evidence up to the end of that day, or up to now for today."""
+    return min(end_of_day.replace(tzinfo=None), now)
 
 
 def write_ranking(con, config: RankingConfig, as_of) -> pa.Table:
@@ -288,99 +271,3 @@ def write_snapshot(con, config: RankingConfig, as_of, snapshot_date) -> int:
     con.unregister("_snapshot")
     con.execute("COMMIT")
     return ranking.num_rows
-
-
-#: One snapshot of the ranking per day. ``end_offset=1`` makes today a partition, so the
-#: nightly run records the day it runs on; past days can be backfilled from the UI.
-daily = dg.DailyPartitionsDefinition(start_date="2024-01-01", end_offset=1)
-
-
-@dg.asset(group_name=GROUP, pool=WRITER_POOL, deps=[people], partitions_def=daily, kinds={"duckdb"})
-def voice_history(
-    context: dg.AssetExecutionContext, warehouse_db: WarehouseResource
-) -> dg.MaterializeResult:
-    """The ranking as it stood on one day: evidence published up to the end of that day
-    (or up to now, for today). Backfill a missed night from the UI; re-running a day
-    replaces its snapshot."""
-    window = context.partition_time_window
-    settings = Settings.from_env()
-    now = settings.as_of or now_utc()
-    end_of_day = window.end.replace(tzinfo=None)
-    as_of = min(end_of_day, now)
-    with warehouse_db.connect() as con:
-        rows = write_snapshot(
-            con,
-            RankingConfig(top_n=settings.top_n, half_life_days=settings.half_life_days),
-            as_of,
-            window.start.date(),
-        )
-        context.log.info(f"snapshot of {window.start.date()} as of {as_of}: {rows} rows")
-        return dg.MaterializeResult(
-            metadata=table_metadata(
-                con,
-                "voice_history",
-                snapshot_date=dg.MetadataValue.text(str(window.start.date())),
-                as_of=dg.MetadataValue.text(str(as_of)),
-                snapshot_rows=dg.MetadataValue.int(rows),
-            )
-        )
-
-
-@dg.asset(group_name=GROUP, pool=WRITER_POOL, deps=[people], kinds={"duckdb"})
-def recurring_voices(
-    context: dg.AssetExecutionContext, warehouse_db: WarehouseResource
-) -> dg.MaterializeResult:
-    """The inner circle: the top voices per industry, ranked, with every signal as a
-    column and the score explained in words (``reasons``)."""
-    settings = Settings.from_env()
-    as_of = settings.as_of or now_utc()
-    config = RankingConfig(top_n=settings.top_n, half_life_days=settings.half_life_days)
-    with warehouse_db.connect() as con:
-        ranking = write_ranking(con, config, as_of)
-        return dg.MaterializeResult(
-            metadata=table_metadata(
-                con, "recurring_voices", **top_voices_metadata(ranking.to_pylist(), config)
-            )
-        )
-
-
-def top_voices_metadata(rows: list[dict], config: RankingConfig | None = None) -> dict:
-    industries = sorted({r["industry"] for r in rows})
-    sections = []
-    for industry in industries:
-        top = [r for r in rows if r["industry"] == industry][:PREVIEW_PER_INDUSTRY]
-        sections.append(
-            f"### {industry}\n\n"
-            + markdown_table(
-                ["rank", "name", "score", "why"],
-                [(r["rank"], r["name"], f"{r['score']:.2f}", r["reasons"]) for r in top],
-            )
-        )
-    body = "\n\n".join(sections) or "no voices ranked"
-    return {
-        "industries": dg.MetadataValue.int(len(industries)),
-        "top_voices": dg.MetadataValue.md(
-            f"{body}\n\n### How the score works\n\n{score_explanation(config)}"
-        ),
-    }
-
-
-@dg.asset(
-    group_name=GROUP, pool=WRITER_POOL, deps=[recurring_voices, voice_history], kinds={"duckdb"}
-)
-def published_warehouse(
-    context: dg.AssetExecutionContext, warehouse_db: WarehouseResource
-) -> dg.MaterializeResult:
-    """The warehouse analysts read (``INNERCIRCLE_WAREHOUSE``): a checkpointed copy of the
-    working file, swapped in atomically so open readers are never blocked nor see a
-    half-written ranking."""
-    work = Path(warehouse_db.database)
-    public = warehouse.published_path(work)
-    warehouse.publish(work, public)
-    context.log.info(f"published {work} -> {public}")
-    return dg.MaterializeResult(
-        metadata={
-            "path": dg.MetadataValue.path(str(public)),
-            "bytes": dg.MetadataValue.int(public.stat().st_size),
-        }
-    )

@@ -1,0 +1,195 @@
+"""Ranking group: resolve names to people, rank the recurring voices, publish the warehouse.
+
+The logic lives in :mod:`innercircle.stages.ranking`; these assets pick their resources,
+call it and report metadata. The checks that guard ``recurring_voices`` stand below it.
+"""
+
+from pathlib import Path
+
+import dagster as dg
+
+from assets.common import (
+    WRITER_POOL,
+    count_rows,
+    markdown_table,
+    references_check,
+    table_metadata,
+)
+from assets.extraction import mentions
+from assets.resources import RankingResource, WarehouseResource
+from innercircle import warehouse
+from innercircle.ranking import RankingConfig, score_explanation
+from innercircle.stages.crawl import now_utc
+from innercircle.stages.ranking import (
+    build_people,
+    snapshot_as_of,
+    write_ranking,
+    write_snapshot,
+)
+
+GROUP = "ranking"
+PREVIEW_PER_INDUSTRY = 10
+
+
+@dg.asset(group_name=GROUP, pool=WRITER_POOL, deps=[mentions], kinds={"duckdb"})
+def people(
+    context: dg.AssetExecutionContext, warehouse_db: WarehouseResource
+) -> dg.MaterializeResult:
+    """One row per person, with every alias that resolves to them. A person keeps their
+    ``person_id`` from run to run. Also writes ``document_clusters`` (near-duplicate
+    articles, counted once by the ranking) and ``excluded_names`` (organisations and
+    the like that extraction took for people)."""
+    with warehouse_db.connect() as con:
+        counts = build_people(con)
+        context.log.info(
+            f"{counts['name_forms']} name forms -> {counts['people']} people "
+            f"({counts['people_with_several_aliases']} with several aliases, "
+            f"{counts['unresolved_name_forms']} unresolved, "
+            f"{counts['excluded_non_person_names']} not people); "
+            f"{counts['clusters_with_copies']} stories reposted across "
+            f"{counts['documents_in_those_clusters']} documents"
+        )
+        return dg.MaterializeResult(
+            metadata=table_metadata(
+                con,
+                "people",
+                **{
+                    k: dg.MetadataValue.int(v)
+                    for k, v in counts.items()
+                    if k not in ("people", "name_forms")
+                },
+            )
+        )
+
+
+
+#: One snapshot of the ranking per day. ``end_offset=1`` makes today a partition, so the
+#: nightly run records the day it runs on; past days can be backfilled from the UI.
+daily = dg.DailyPartitionsDefinition(start_date="2024-01-01", end_offset=1)
+
+
+@dg.asset(group_name=GROUP, pool=WRITER_POOL, deps=[people], partitions_def=daily, kinds={"duckdb"})
+def voice_history(
+    context: dg.AssetExecutionContext, warehouse_db: WarehouseResource, ranking: RankingResource
+) -> dg.MaterializeResult:
+    """The ranking as it stood on one day: evidence published up to the end of that day
+    (or up to now, for today). Backfill a missed night from the UI; re-running a day
+    replaces its snapshot."""
+    window = context.partition_time_window
+    as_of = snapshot_as_of(window.end, ranking.as_of_time() or now_utc())
+    with warehouse_db.connect() as con:
+        rows = write_snapshot(con, ranking.config(), as_of, window.start.date())
+        context.log.info(f"snapshot of {window.start.date()} as of {as_of}: {rows} rows")
+        return dg.MaterializeResult(
+            metadata=table_metadata(
+                con,
+                "voice_history",
+                snapshot_date=dg.MetadataValue.text(str(window.start.date())),
+                as_of=dg.MetadataValue.text(str(as_of)),
+                snapshot_rows=dg.MetadataValue.int(rows),
+            )
+        )
+
+
+@dg.asset(group_name=GROUP, pool=WRITER_POOL, deps=[people], kinds={"duckdb"})
+def recurring_voices(
+    context: dg.AssetExecutionContext, warehouse_db: WarehouseResource, ranking: RankingResource
+) -> dg.MaterializeResult:
+    """The inner circle: the top voices per industry, ranked, with every signal as a
+    column and the score explained in words (``reasons``)."""
+    config = ranking.config()
+    with warehouse_db.connect() as con:
+        table = write_ranking(con, config, ranking.as_of_time() or now_utc())
+        return dg.MaterializeResult(
+            metadata=table_metadata(
+                con, "recurring_voices", **top_voices_metadata(table.to_pylist(), config)
+            )
+        )
+
+
+def top_voices_metadata(rows: list[dict], config: RankingConfig | None = None) -> dict:
+    industries = sorted({r["industry"] for r in rows})
+    sections = []
+    for industry in industries:
+        top = [r for r in rows if r["industry"] == industry][:PREVIEW_PER_INDUSTRY]
+        sections.append(
+            f"### {industry}\n\n"
+            + markdown_table(
+                ["rank", "name", "score", "why"],
+                [(r["rank"], r["name"], f"{r['score']:.2f}", r["reasons"]) for r in top],
+            )
+        )
+    body = "\n\n".join(sections) or "no voices ranked"
+    return {
+        "industries": dg.MetadataValue.int(len(industries)),
+        "top_voices": dg.MetadataValue.md(
+            f"{body}\n\n### How the score works\n\n{score_explanation(config)}"
+        ),
+    }
+
+
+@dg.asset(
+    group_name=GROUP, pool=WRITER_POOL, deps=[recurring_voices, voice_history], kinds={"duckdb"}
+)
+def published_warehouse(
+    context: dg.AssetExecutionContext, warehouse_db: WarehouseResource
+) -> dg.MaterializeResult:
+    """The warehouse analysts read (``INNERCIRCLE_WAREHOUSE``): a checkpointed copy of the
+    working file, swapped in atomically so open readers are never blocked nor see a
+    half-written ranking."""
+    work = Path(warehouse_db.database)
+    public = warehouse.published_path(work)
+    warehouse.publish(work, public)
+    context.log.info(f"published {work} -> {public}")
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(public)),
+            "bytes": dg.MetadataValue.int(public.stat().st_size),
+        }
+    )
+
+
+# ---------------------------------------------------------------------------- checks
+
+
+@dg.asset_check(
+    pool=WRITER_POOL,  # DuckDB: no other process may open the file while a step writes
+    asset=recurring_voices, blocking=True, description="One row per (industry, person_id)."
+)
+def voices_unique_per_industry(warehouse_db: WarehouseResource) -> dg.AssetCheckResult:
+    with warehouse_db.connect() as con:
+        dupes = count_rows(con, """SELECT industry, person_id FROM recurring_voices
+                               GROUP BY ALL HAVING count(*) > 1""")
+    return dg.AssetCheckResult(passed=dupes == 0, metadata={"duplicate_keys": dupes})
+
+
+@dg.asset_check(
+    pool=WRITER_POOL,
+    asset=recurring_voices,
+    blocking=True,
+    description="Every industry that has sources with documents has a ranking.",
+)
+def every_industry_ranked(warehouse_db: WarehouseResource) -> dg.AssetCheckResult:
+    with warehouse_db.connect() as con:
+        missing = [
+            r[0]
+            for r in con.execute("""
+            SELECT DISTINCT di.industry FROM document_industries di
+            WHERE di.industry NOT IN (SELECT industry FROM recurring_voices)
+            ORDER BY 1""").fetchall()
+        ]
+    return dg.AssetCheckResult(
+        passed=not missing, metadata={"industries_without_ranking": ", ".join(missing) or "none"}
+    )
+
+
+voices_reference_people = references_check(
+    recurring_voices,
+    "voices_reference_people",
+    "recurring_voices",
+    "person_id",
+    "people",
+    "Every ranked person exists in people.",
+)
+
+RANKING_CHECKS = [voices_unique_per_industry, every_industry_ranked, voices_reference_people]

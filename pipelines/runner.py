@@ -1,0 +1,58 @@
+"""The one bridge from the ``innercircle`` command to Dagster.
+
+``innercircle/cli.py`` imports this module lazily (``top`` and ``extract`` never load
+Dagster) and hands it a validated :class:`~innercircle.settings.Settings`; the resources
+are built from that value, so the CLI never edits the environment to configure a run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sys
+
+import dagster as dg
+
+from innercircle import progress
+from innercircle.settings import Settings
+from pipelines.definitions import build_resources, defs, run_partition_key
+
+
+def run_nightly(
+    settings: Settings, instance: dg.DagsterInstance | None = None
+) -> dg.ExecuteInProcessResult:
+    """Execute the nightly job in this process with a live progress line, recorded in
+    ``instance`` (default: ``$DAGSTER_HOME``'s, else an ephemeral one).
+
+    Returns Dagster's result (truthy ``.success`` when the run succeeded).
+    """
+    job = defs.resolve_job_def("nightly")
+    progress.set_sink(progress.TerminalProgress())
+    logging.getLogger("dagster").setLevel(logging.WARNING)
+    try:
+        with _instance(instance) as recorded_in:
+            result = job.execute_in_process(
+                instance=recorded_in,
+                partition_key=run_partition_key(settings),
+                resources=build_resources(settings),
+                raise_on_error=False,
+                run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+            )
+    finally:
+        progress.set_sink(None)
+    if not result.success:
+        for event in result.all_events:
+            if event.is_failure and event.event_specific_data is not None:
+                error = getattr(event.event_specific_data, "error", None)
+                if error is not None:
+                    print(f"step {event.step_key} failed: {error.message.strip()}", file=sys.stderr)
+    return result
+
+
+def _instance(instance: dg.DagsterInstance | None):
+    if instance is not None:
+        return contextlib.nullcontext(instance)
+    if os.environ.get("DAGSTER_HOME"):
+        return dg.DagsterInstance.get()
+    return contextlib.nullcontext(dg.DagsterInstance.ephemeral())

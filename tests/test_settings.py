@@ -1,0 +1,98 @@
+"""Settings are declared once (innercircle/settings.py), reach the Dagster resources, are
+validated before a run, and the README's settings table says what the code does."""
+
+import re
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from innercircle.settings import SETTINGS, SettingError, Settings
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def readme_settings_rows() -> list[tuple[str, str, str]]:
+    section = README.read_text("utf-8").split("\n## Settings\n", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"^\| `(INNERCIRCLE_\w+)` \| (.*?) \| (.*) \|$", section, flags=re.M)
+
+
+def test_the_readme_settings_table_lists_every_setting_with_its_default_and_meaning():
+    declared = [(s.env, s.shown_default, s.meaning) for s in SETTINGS]
+    assert readme_settings_rows() == declared
+
+
+def test_every_setting_reaches_a_resource_the_assets_use(tmp_path):
+    from assets.resources import resources_for
+
+    changed = Settings(
+        sources_path=tmp_path / "s.yaml",
+        warehouse_path=tmp_path / "w.duckdb",
+        allow_private_networks=True,
+        spacy_model="xx_test_model",
+        user_agent="test-agent/1",
+        host_rate=7.5,
+        host_connections=5,
+        parallel_hosts=9,
+        fetch_timeout_s=33.0,
+        max_bytes=4242,
+        retries=6,
+        respect_robots=False,
+        top_n=77,
+        half_life_days=45.0,
+        as_of=datetime(2025, 5, 6),
+        crawl_shards=4,
+    )
+    defaults = Settings()
+    for s in SETTINGS:  # every field above differs from its default
+        assert getattr(changed, s.field) != getattr(defaults, s.field), s.field
+    resources = resources_for(changed)
+    seen = {
+        (name, field): value
+        for name, resource in resources.items()
+        for field, value in resource.model_dump().items()
+    }
+    values = set(map(str, seen.values()))
+    for s in SETTINGS:
+        value = getattr(changed, s.field)
+        shown = {
+            "warehouse_path": str(tmp_path / "w.work.duckdb"),  # the run writes the working copy
+            "as_of": "2025-05-06T00:00:00",
+        }.get(s.field, str(value))
+        assert shown in values, (s.env, shown)
+
+
+def test_values_are_parsed_and_a_bad_one_names_its_variable():
+    settings = Settings.from_env(
+        {"INNERCIRCLE_TOP_N": "12", "INNERCIRCLE_RESPECT_ROBOTS": "off",
+         "INNERCIRCLE_AS_OF": "2026-01-31T10:00:00+01:00", "INNERCIRCLE_HOST_RATE": " "}
+    )
+    assert settings.top_n == 12 and settings.respect_robots is False
+    assert settings.as_of == datetime(2026, 1, 31, 9)
+    assert settings.host_rate == Settings().host_rate  # blank keeps the default
+    for env, value in (
+        ("INNERCIRCLE_TOP_N", "many"),
+        ("INNERCIRCLE_HOST_RATE", "fast"),
+        ("INNERCIRCLE_AS_OF", "yesterday"),
+        ("INNERCIRCLE_ALLOW_PRIVATE_NETWORKS", "perhaps"),
+    ):
+        with pytest.raises(SettingError, match=f"^{env}="):
+            Settings.from_env({env: value})
+
+
+def test_validation_names_the_setting_before_a_run(tmp_path):
+    sources = tmp_path / "sources.yaml"
+    sources.write_text("industries:\n  fintech:\n    feeds: [https://a.example/feed]\n")
+    ok = Settings(sources_path=sources)
+    ok.validate()
+    today = datetime(2026, 3, 1, 12)
+    cases = {
+        "INNERCIRCLE_SOURCES": ok.replace(sources_path=tmp_path / "missing.yaml"),
+        "INNERCIRCLE_AS_OF": ok.replace(as_of=datetime(2026, 3, 2)),
+        "INNERCIRCLE_CRAWL_SHARDS": ok.replace(crawl_shards=0),
+        "INNERCIRCLE_TOP_N": ok.replace(top_n=0),
+    }
+    for env, settings in cases.items():
+        with pytest.raises(SettingError, match=f"^{env}"):
+            settings.validate(today)
+    ok.replace(as_of=datetime(2026, 3, 1, 23)).validate(today)  # today is a partition
