@@ -53,6 +53,15 @@ def _env_path(name: str, default: Path) -> Path:
     return Path(value).expanduser() if value else default
 
 
+def _map_entry(mapping: str, key: str) -> str | None:
+    """The value of ``key`` in "a=x,b=y" (the INNERCIRCLE_SPACY_MODELS format), or None."""
+    for item in mapping.split(","):
+        k, _, v = item.partition("=")
+        if k.strip().lower() == key and v.strip():
+            return v.strip()
+    return None
+
+
 @dataclass(frozen=True)
 class Settings:
     """A snapshot of the environment; build with :func:`Settings.from_env`."""
@@ -60,7 +69,10 @@ class Settings:
     sources_path: Path = DEFAULT_SOURCES
     warehouse_path: Path = DEFAULT_WAREHOUSE
     allow_private_networks: bool = False
-    spacy_model: str = DEFAULT_SPACY_MODEL
+    spacy_model: str = DEFAULT_SPACY_MODEL  # the English model (INNERCIRCLE_SPACY_MODEL)
+    # Other languages' models, "fr=fr_core_news_sm,de=de_core_news_sm"
+    # (INNERCIRCLE_SPACY_MODELS); see innercircle.extract.people.language_models.
+    spacy_models: str = ""
     user_agent: str = DEFAULT_USER_AGENT
     top_n: int = 150
     half_life_days: float = 90.0  # recency half-life of the ranking (INNERCIRCLE_HALF_LIFE_DAYS)
@@ -73,7 +85,10 @@ class Settings:
             sources_path=_env_path("INNERCIRCLE_SOURCES", DEFAULT_SOURCES),
             warehouse_path=_env_path("INNERCIRCLE_WAREHOUSE", DEFAULT_WAREHOUSE),
             allow_private_networks=env_flag("INNERCIRCLE_ALLOW_PRIVATE_NETWORKS"),
-            spacy_model=os.environ.get("INNERCIRCLE_SPACY_MODEL") or DEFAULT_SPACY_MODEL,
+            spacy_model=os.environ.get("INNERCIRCLE_SPACY_MODEL")
+            or _map_entry(os.environ.get("INNERCIRCLE_SPACY_MODELS") or "", "en")
+            or DEFAULT_SPACY_MODEL,
+            spacy_models=os.environ.get("INNERCIRCLE_SPACY_MODELS") or "",
             user_agent=os.environ.get("INNERCIRCLE_USER_AGENT") or DEFAULT_USER_AGENT,
             top_n=int(os.environ.get("INNERCIRCLE_TOP_N") or 150),
             half_life_days=float(os.environ.get("INNERCIRCLE_HALF_LIFE_DAYS") or 90.0),
