@@ -54,6 +54,8 @@ from innercircle.vocabulary import (
     in_reference_context,
     is_citation_style,
     is_common_word,
+    is_given_name,
+    zipf,
 )
 
 MAX_CHARS = 100_000
@@ -228,6 +230,10 @@ _QUOTE_CHARS = '"“”„«»‘’‚‹›「」'
 _SPEECH_AFTER = re.compile(rf"^\W{{0,3}}\s*(?:{_SPEECH_VERBS})\b", re.I)
 _SPEECH_BEFORE = re.compile(rf"\b(?:{_SPEECH_VERBS})\s*[,:]?\s*(?:\w+\s+){{0,3}}$", re.I)
 _LEADING = re.compile(r"^(?:the\s+)?", re.I)
+_DIGIT_TOKEN = re.compile(r"\s+\S*\d")
+#: A leading word this frequent in the language that is not a given name is a title or a
+#: role before a name of two or more words ("Defender Hassan Abbas", "Centre Jane Doe").
+TITLE_ZIPF = 4.0
 _WS = re.compile(r"\s+")
 
 
@@ -241,7 +247,17 @@ def _truncate(text: str, limit: int = MAX_CHARS) -> str:
 
 
 def _trim_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """Drop leading honorifics/"the" and a trailing possessive from a span."""
+    """Drop leading honorifics/"the" and a trailing possessive from a span; cut it at a line
+    break or at a token with digits ("Astle 2", "Afridi 88\nC. Cairns"): a name has
+    neither."""
+    while start < end and text[start].isspace():
+        start += 1
+    nl = text.find("\n", start, end)
+    if nl > start:
+        end = nl
+    m = _DIGIT_TOKEN.search(text, start, end)
+    if m and m.start() > start:
+        end = m.start()
     while True:
         m = re.match(r"(\w+)\.?\s+", text[start:end])
         if m and m.group(1).lower() in HONORIFICS and end - start > m.end():
@@ -312,6 +328,14 @@ def _trim_ui(text: str, start: int, end: int) -> tuple[int, int]:
         return start, end
 
 
+def _trim_title(text: str, start: int, end: int, lang: str | None) -> tuple[int, int]:
+    """Drop a leading role word from a span of three or more words (see :data:`TITLE_ZIPF`)."""
+    m = re.match(r"([^\W\d_]+)\s+(?=\S+\s+\S)", text[start:end])
+    if m and lang and not is_given_name(m.group(1)) and zipf(m.group(1), lang) >= TITLE_ZIPF:
+        start += m.end()
+    return start, end
+
+
 def refusal(surface: str, sentence: str, lang: str | None, sentence_initial: bool) -> str | None:
     """Why a PERSON span is not a mention of a person at all, or None.
 
@@ -335,7 +359,7 @@ def refusal(surface: str, sentence: str, lang: str | None, sentence_initial: boo
 def _analyse(doc, lang: str | None = DEFAULT_LANGUAGE) -> DocPeople:
     text = doc.text
     out = DocPeople(language=lang)
-    found = out.mentions
+    others = []
     for ent in doc.ents:
         label = "PERSON" if ent.label_ in _PERSON_LABELS else ent.label_
         if label not in RECORDED_LABELS:
@@ -343,29 +367,50 @@ def _analyse(doc, lang: str | None = DEFAULT_LANGUAGE) -> DocPeople:
         start, end = _trim_span(text, ent.start_char, ent.end_char)
         if label != "PERSON":
             _count(out, text[start:end], label, "")
+            others.append((ent, start, end))
             continue
-        start, end = _trim_ui(text, start, end)
-        surface = text[start:end]
-        sent = ent.sent
-        initial = not text[sent.start_char : start].strip(" \t\n\"'“”‘’„«»([-–—•*")
-        reason = refusal(surface, sent.text, lang, initial)
-        name = None if reason else clean_person_name(surface)
-        if not name:
-            _count(out, surface, label, reason or "not a name shape")
-            continue
-        _count(out, surface, label, "")
-        found.append(
-            PersonMention(
-                name=name,
-                surface=surface,
-                start=start,
-                end=end,
-                sentence=_snippet(sent.text, start - sent.start_char, end - sent.start_char),
-                quoted=_is_quoted(text, sent.start_char, sent.end_char, start, end),
-            )
-        )
-    _join_partial_names(found)
+        _take(out, ent, start, end, lang, record=True)
+    # The model labels a person's short form ORG or GPE in one sentence and PERSON in
+    # another ("Brian Lara" ... "Lara"): inside the document, the same name is the same
+    # person. Only a span that is exactly a person's name or surname here is taken.
+    known = {name_key(m.surface) for m in out.mentions}
+    known |= {name_key(m.name).split()[-1] for m in out.mentions if " " in m.name}
+    for ent, start, end in others:
+        if ent.label_ in _RELABEL and name_key(text[start:end]) in known:
+            _take(out, ent, start, end, lang, record=False)
+    out.mentions.sort(key=lambda m: m.start)
+    _join_partial_names(out.mentions)
     return out
+
+
+#: Labels the model gives people by mistake, that in-document evidence may overrule.
+_RELABEL = frozenset(["ORG", "GPE", "PRODUCT", "NORP", "FAC", "WORK_OF_ART", "LOC", "MISC"])
+
+
+def _take(out: DocPeople, ent, start: int, end: int, lang: str | None, record: bool) -> None:
+    """Add the span as a mention unless it is refused (and count it when ``record``)."""
+    text = ent.doc.text
+    start, end = _trim_ui(text, start, end)
+    start, end = _trim_title(text, start, end, lang)
+    surface = text[start:end]
+    sent = ent.sent
+    initial = not text[sent.start_char : start].strip(" \t\n\"'“”‘’„«»([-–—•*")
+    reason = refusal(surface, sent.text, lang, initial)
+    name = None if reason else clean_person_name(surface)
+    if record:
+        _count(out, surface, "PERSON", "" if name else reason or "not a name shape")
+    if not name:
+        return
+    out.mentions.append(
+        PersonMention(
+            name=name,
+            surface=surface,
+            start=start,
+            end=end,
+            sentence=_snippet(sent.text, start - sent.start_char, end - sent.start_char),
+            quoted=_is_quoted(text, sent.start_char, sent.end_char, start, end),
+        )
+    )
 
 
 def _mentions(doc) -> list[PersonMention]:
