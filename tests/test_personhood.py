@@ -8,7 +8,13 @@ import pytest
 
 from innercircle import personhood, vocabulary
 from innercircle.errors import ModelLoadError
-from innercircle.extract.people import PersonFinder, language_models, models_signature
+from innercircle.extract.people import (
+    PersonFinder,
+    _trim_span,
+    _trim_title,
+    language_models,
+    models_signature,
+)
 from innercircle.resolve import AliasStats, NameContext, resolve_names
 from innercircle.settings import Settings
 
@@ -178,3 +184,16 @@ def test_nickname_pairs_from_the_dataset_merge():
     lee = {r.aliases[k].person_id for k in ("bob lee", "bobby lee", "robert lee")}
     assert len(lee) == 1 and r.people[lee.pop()].name == "Robert Lee"
     assert vocabulary.formal_names("trish") == {"patricia"}
+
+
+def test_spans_are_cut_to_the_name():
+    def trimmed(text, fn=_trim_span, *args):
+        a, b = fn(text, 0, len(text), *args)
+        return text[a:b]
+
+    assert trimmed("Afridi 88\nC. Cairns") == "Afridi"  # a name never crosses a line
+    assert trimmed("Astle 9-0-53-1") == "Astle"  # nor runs into a number
+    assert trimmed("Mr. Smith's") == "Smith"
+    assert trimmed("Prime Minister Jane Doe", _trim_title, "en") == "Jane Doe"
+    assert trimmed("Mary Anne Smith", _trim_title, "en") == "Mary Anne Smith"  # given name
+    assert trimmed("Minister Doe", _trim_title, "en") == "Minister Doe"  # two words: kept

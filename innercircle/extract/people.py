@@ -329,9 +329,12 @@ def _trim_ui(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _trim_title(text: str, start: int, end: int, lang: str | None) -> tuple[int, int]:
-    """Drop a leading role word from a span of three or more words (see :data:`TITLE_ZIPF`)."""
-    m = re.match(r"([^\W\d_]+)\s+(?=\S+\s+\S)", text[start:end])
-    if m and lang and not is_given_name(m.group(1)) and zipf(m.group(1), lang) >= TITLE_ZIPF:
+    """Drop leading role words while three or more words are left ("Prime Minister Jane
+    Doe" -> "Jane Doe"; see :data:`TITLE_ZIPF`)."""
+    while lang:
+        m = re.match(r"([^\W\d_]+)\s+(?=\S+\s+\S)", text[start:end])
+        if not m or is_given_name(m.group(1)) or zipf(m.group(1), lang) < TITLE_ZIPF:
+            break
         start += m.end()
     return start, end
 
