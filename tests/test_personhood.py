@@ -197,3 +197,36 @@ def test_spans_are_cut_to_the_name():
     assert trimmed("Prime Minister Jane Doe", _trim_title, "en") == "Jane Doe"
     assert trimmed("Mary Anne Smith", _trim_title, "en") == "Mary Anne Smith"  # given name
     assert trimmed("Minister Doe", _trim_title, "en") == "Minister Doe"  # two words: kept
+
+
+def test_a_document_without_a_model_keeps_its_byline_and_is_counted(finder):
+    from innercircle.stages.extraction import extract_people
+
+    docs = [
+        {
+            "doc_id": "de1",
+            "text": GERMAN,
+            "byline": ["Jane Doe"],
+            "byline_origin": "page",
+            "content_hash": "h1",
+            "language": "de",
+        },
+        {
+            "doc_id": "en1",
+            "text": "Jane Doe met John Smith in London.",
+            "byline": [],
+            "byline_origin": None,
+            "content_hash": "h2",
+            "language": None,
+        },
+    ]
+    found = extract_people(docs, finder)
+    assert [
+        (m["doc_id"], m["name"], m["role"]) for m in found.mentions if m["doc_id"] == "de1"
+    ] == [("de1", "Jane Doe", "author")]
+    assert found.read_as == {"de1": ("de", False), "en1": ("en", True)}
+    assert found.without_ner_model == 1
+    assert {r["name_key"] for r in found.entity_labels if r["doc_id"] == "en1"} >= {
+        "jane doe",
+        "john smith",
+    }
