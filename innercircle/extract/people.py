@@ -104,9 +104,9 @@ class DocPeople:
     mentions: list[PersonMention] = field(default_factory=list)
     language: str | None = None  # the language the document was read as
     model: str | None = None  # None: no model for its language, no NER
-    #: (name_key, label, refused reason or "") -> (count, display name)
+    #: (name_key, label, refused reason or "") -> spans in the document
     labels: Counter[tuple[str, str, str]] = field(default_factory=Counter)
-    display: dict[str, str] = field(default_factory=dict)
+    display: dict[str, str] = field(default_factory=dict)  # name_key -> as first written
 
 
 class PersonFinder:
@@ -135,10 +135,13 @@ class PersonFinder:
         return self._nlp[lang]
 
     def language_of(self, text: str, declared: str | None) -> str | None:
-        """The declared language, else the one ``py3langid`` reads in the text's start."""
+        """The declared language, else the one ``py3langid`` reads in the text's start (an
+        empty text has nothing to read: it counts as the default language)."""
         lang = _norm_lang(declared)
-        if lang or not text.strip():
+        if lang:
             return lang
+        if not text.strip():
+            return DEFAULT_LANGUAGE
         import py3langid
 
         return _norm_lang(py3langid.classify(text[:_DETECT_CHARS])[0])
