@@ -115,8 +115,17 @@ def exclusion_reason(ctx: NameContext, labels: Mapping[str, int] | None = None) 
     reason = product_reason(ctx)
     if reason:
         return reason
-    quoted = sum(1 for _, _, q in ctx.sentences if q)
-    return label_reason(ctx, labels or {}, quoted)
+    return label_reason(ctx, labels or {}, _person_sentences(ctx))
+
+
+def _person_sentences(ctx: NameContext) -> int:
+    """Sentences that quote the name or use it as a person ("X said", "X, a founder", she)."""
+    return sum(
+        1
+        for surface, sentence, quoted in ctx.sentences
+        if quoted
+        or (sentence and surface and any(p.search(_mark(sentence, surface)) for p in _PERSON_CUES))
+    )
 
 
 def exclusions(

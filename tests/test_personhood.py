@@ -230,3 +230,12 @@ def test_a_document_without_a_model_keeps_its_byline_and_is_counted(finder):
         "jane doe",
         "john smith",
     }
+
+
+def test_a_person_the_model_often_labels_org_stays_when_the_text_says_person():
+    said = NameContext(
+        "morgan stanley",
+        "Morgan Stanley",
+        sentences=[("Morgan Stanley", "\u201cNo,\u201d said Morgan Stanley, the painter.", True)],
+    )
+    assert personhood.exclusion_reason(said, {"ORG": 7, "PERSON": 2}) is None
