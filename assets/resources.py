@@ -19,7 +19,7 @@ from dagster_duckdb import DuckDBResource
 from pydantic import PrivateAttr
 
 from innercircle import warehouse
-from innercircle.extract.people import PersonFinder
+from innercircle.extract.people import PersonFinder, language_models
 from innercircle.fetch import Fetcher, FetchPolicy
 from innercircle.fetch.robots import RobotsCache
 from innercircle.ranking import RankingConfig
@@ -77,12 +77,16 @@ class WarehouseResource(DuckDBResource):
 class NerModelResource(dg.ConfigurableResource):
     """The spaCy model, loaded once per process and only when a step needs it."""
 
-    model: str = _DEFAULTS.spacy_model
+    model: str = _DEFAULTS.spacy_model  # English
+    models: str = _DEFAULTS.spacy_models  # other languages, "fr=fr_core_news_sm,..."
     _finder: PersonFinder | None = PrivateAttr(default=None)
+
+    def language_models(self) -> dict[str, str]:
+        return language_models(self.model, self.models)
 
     def finder(self) -> PersonFinder:
         if self._finder is None:
-            self._finder = PersonFinder(self.model)
+            self._finder = PersonFinder(models=self.language_models())
         return self._finder
 
 
@@ -116,7 +120,7 @@ def resources_for(settings: Settings) -> dict[str, dg.ConfigurableResource]:
             database=str(warehouse.working_path(settings.warehouse_path))
         ),
         "http": HttpFetcherResource.from_policy(FetchPolicy.from_env(settings)),
-        "ner": NerModelResource(model=settings.spacy_model),
+        "ner": NerModelResource(model=settings.spacy_model, models=settings.spacy_models),
         "sources_file": SourcesResource(
             path=str(settings.sources_path), crawl_shards=settings.crawl_shards
         ),

@@ -1,11 +1,15 @@
-"""Resolve name variants to people: "Dr. Jane Q. Doe", "Jane Doe" and "Doe" are one person;
-"Maria Chen" and "David Chen" are two.
+"""Resolve name variants to people: "Dr. Jane Q. Doe", "Jane Doe", "J. Doe" and "Janie Doe"
+are one person; "Maria Chen" and "David Chen" are two.
 
 Input is the set of normalised name keys seen in mentions (lowercase ASCII tokens, one
 space apart: extraction has already stripped honorifics, folded diacritics and expanded
 in-document short forms). Resolution is deliberately conservative: a variant joins a
 person only when exactly one candidate fits, because a wrong merge pollutes the ranking
-more than a missed one.
+more than a missed one. A bare one-word key ("Doe") never joins anyone here: it could
+only be joined inside a document that names the person in full, which extraction does;
+across documents a bare word is as likely to be a common word ("Doch" is German for
+"but") as a surname, so it stays unresolved (and :mod:`innercircle.personhood` excludes
+it). Nicknames come from the ``nicknames`` dataset (:mod:`innercircle.vocabulary`).
 """
 
 from __future__ import annotations
@@ -16,95 +20,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-# Common English nicknames -> the formal first name they stand for. Used only to join a
-# nickname form to a formal form that is also seen, never to invent one.
-NICKNAMES: dict[str, str] = {
-    "bob": "robert",
-    "bobby": "robert",
-    "rob": "robert",
-    "robbie": "robert",
-    "bill": "william",
-    "billy": "william",
-    "will": "william",
-    "liam": "william",
-    "jim": "james",
-    "jimmy": "james",
-    "jamie": "james",
-    "mike": "michael",
-    "mick": "michael",
-    "mikey": "michael",
-    "dave": "david",
-    "davy": "david",
-    "dan": "daniel",
-    "danny": "daniel",
-    "tom": "thomas",
-    "tommy": "thomas",
-    "joe": "joseph",
-    "joey": "joseph",
-    "chris": "christopher",
-    "kate": "katherine",
-    "katie": "katherine",
-    "kathy": "katherine",
-    "liz": "elizabeth",
-    "beth": "elizabeth",
-    "betty": "elizabeth",
-    "lizzie": "elizabeth",
-    "jen": "jennifer",
-    "jenny": "jennifer",
-    "sam": "samuel",
-    "alex": "alexander",
-    "andy": "andrew",
-    "drew": "andrew",
-    "tony": "anthony",
-    "nick": "nicholas",
-    "matt": "matthew",
-    "pat": "patrick",
-    "rick": "richard",
-    "dick": "richard",
-    "rich": "richard",
-    "ted": "edward",
-    "ed": "edward",
-    "eddie": "edward",
-    "steve": "steven",
-    "stevie": "steven",
-    "ben": "benjamin",
-    "greg": "gregory",
-    "jon": "jonathan",
-    "josh": "joshua",
-    "larry": "lawrence",
-    "jeff": "jeffrey",
-    "tim": "timothy",
-    "ken": "kenneth",
-    "ron": "ronald",
-    "don": "donald",
-    "peggy": "margaret",
-    "maggie": "margaret",
-    "meg": "margaret",
-    "sue": "susan",
-    "suzy": "susan",
-    "cathy": "catherine",
-    "abby": "abigail",
-    "vicky": "victoria",
-    "nate": "nathan",
-    "frank": "francis",
-    "fred": "frederick",
-    "charlie": "charles",
-    "chuck": "charles",
-    "hank": "henry",
-    "harry": "henry",
-    "jack": "john",
-    "johnny": "john",
-    "becky": "rebecca",
-    "mandy": "amanda",
-    "nancy": "ann",
-    "val": "valerie",
-    "zach": "zachary",
-    "ally": "allison",
-    "manny": "manuel",
-    "pepe": "jose",
-    "paco": "francisco",
-    "sasha": "alexander",
-}
+from innercircle.vocabulary import ORGANISATION_WORDS, is_nickname_of
 
 
 @dataclass
@@ -145,8 +61,9 @@ def person_id_for(canonical_key: str) -> str:
     return "p_" + hashlib.sha1(canonical_key.encode("utf-8")).hexdigest()[:12]
 
 
-def _formal(first: str) -> str:
-    return NICKNAMES.get(first, first)
+def _nickname_pair(a: str, b: str) -> bool:
+    """True when one first name is a listed nickname of the other ("bob"/"robert")."""
+    return a != b and (is_nickname_of(a, b) or is_nickname_of(b, a))
 
 
 def resolve_names(
@@ -171,8 +88,9 @@ def resolve_names(
     full = [k for k in by_key if len(k.split()) >= 2]
     single = [k for k in by_key if len(k.split()) == 1]
 
-    # 1. Group full names by (formal first name, surname); middle names and initials
-    #    are folded in where they don't conflict.
+    # 1. Group full names by (first name, surname); middle names and initials are folded
+    #    in where they don't conflict. A nickname group ("bob kim") joins a formal group
+    #    ("robert kim") when that formal form is really seen and is the only one it fits.
     groups: dict[tuple[str, str], list[str]] = defaultdict(list)
     initial_only: list[str] = []
     for key in full:
@@ -181,16 +99,16 @@ def resolve_names(
         if len(first) == 1:
             initial_only.append(key)
             continue
-        groups[(_formal(first), last)].append(key)
-
-    # A nickname group joins its formal group only when the formal form is really seen.
-    for (first, last), keys in list(groups.items()):
-        formal_seen = any(k.split()[0] == first for k in keys)
-        if not formal_seen and first != keys[0].split()[0]:
-            # e.g. only "bob kim" seen: keep it under its own written first name.
-            del groups[(first, last)]
-            for key in keys:
-                groups[(key.split()[0], last)].append(key)
+        groups[(first, last)].append(key)
+    firsts_by_last: dict[str, set[str]] = defaultdict(set)
+    for first, last in groups:
+        firsts_by_last[last].add(first)
+    for first, last in sorted(groups):
+        formal = [f for f in firsts_by_last[last] if f != first and is_nickname_of(first, f)]
+        # "bob" is listed under "bobby" too; the formal name is the one nobody's nickname
+        formal = [f for f in formal if not any(is_nickname_of(f, g) for g in formal)]
+        if len(formal) == 1 and (formal[0], last) in groups and (first, last) in groups:
+            groups[(formal[0], last)].extend(groups.pop((first, last)))
 
     clusters: list[tuple[list[str], str]] = []  # (keys, rule for non-canonical members)
     for (_first, _last), keys in groups.items():
@@ -227,18 +145,8 @@ def resolve_names(
         else:
             unresolved.append(key)
 
-    # 3. A bare surname joins the one person with that surname; a bare first name never
-    #    does (too ambiguous across documents).
-    surname_owners: dict[str, list[int]] = defaultdict(list)
-    for i, (keys, _) in enumerate(clusters):
-        for last in {k.split()[-1] for k in keys}:
-            surname_owners[last].append(i)
-    for key in single:
-        owners = surname_owners.get(key, [])
-        if len(owners) == 1:
-            attach[owners[0]].append((key, "surname_unique"))
-        else:
-            unresolved.append(key)
+    # 3. A bare word joins no one across documents (see the module doc).
+    unresolved.extend(single)
 
     aliases: dict[str, ResolvedAlias] = {}
     people: dict[str, Person] = {}
@@ -265,10 +173,12 @@ def resolve_names(
 def _canonical_key(keys: list[str], by_key: Mapping[str, AliasStats]) -> str:
     """The form to display: formal first names first, then the best attested, then longest."""
 
+    firsts = {k.split()[0] for k in keys}
+
     def order(key: str) -> tuple[int, int, int, str]:
         first = key.split()[0]
         return (
-            int(first in NICKNAMES),
+            int(any(is_nickname_of(first, f) for f in firsts if f != first)),
             -by_key[key].documents,
             -len(key.split()),
             key,
@@ -316,9 +226,9 @@ def _merge_on_profiles(
 
 def _rule_for(key: str, canonical: str, group_rule: str = "variant") -> str:
     k, c = key.split(), canonical.split()
-    if k[-1] != c[-1] or _formal(k[0]) != _formal(c[0]) and k[0][0] != c[0][0]:
+    if k[-1] != c[-1] or not _nickname_pair(k[0], c[0]) and k[0] != c[0] and k[0][0] != c[0][0]:
         return group_rule if group_rule == "profile" else "variant"
-    if k[0] != c[0] and _formal(k[0]) == _formal(c[0]):
+    if _nickname_pair(k[0], c[0]):
         return "nickname"
     if len(k) != len(c):
         return "middle_name"
@@ -339,26 +249,9 @@ def _inherit_id(
 
 # --- organisations, places and products that extraction took for people ---------------------
 
-# Words that make a name an organisation, place or event wherever they appear in it
-# ("Acme Capital", "Stanford University", "Harbor Road"); general English, not a list of
-# particular names. Words that are also common surnames (Park, Day, Post, Power, Street,
-# Banks, Church, Hall) are left out on purpose.
-NON_PERSON_WORDS = frozenset(
-    """
-    inc incorporated ltd limited llc llp plc corp corporation co company companies gmbh ag
-    sa nv bv oy ab spa srl pty kk group holdings holding capital partners bank bancorp
-    banking securities investments ventures fund funds trust asset assets management
-    advisors advisory associates consulting labs laboratories technologies technology
-    systems solutions software networks network industries international global media
-    pharma pharmaceuticals therapeutics biosciences biotech energy power motors airlines
-    university college institute school academy foundation association society council
-    agency authority ministry department commission committee bureau office board
-    federation union alliance consortium coalition exchange reserve treasury
-    hospital clinic centre museum times journal news review
-    avenue road boulevard city county province valley airport
-    summit forum conference expo awards
-    """.split()  # noqa: SIM905 (a word list reads better as text)
-)
+#: Words that make a name an organisation, place or event wherever they appear in it; one
+#: shared list (:data:`innercircle.vocabulary.ORGANISATION_WORDS`), kept under its old name.
+NON_PERSON_WORDS = ORGANISATION_WORDS
 _ORG_NOUNS = (
     r"analysts?|economists?|strategists?|researchers?|executives?|engineers?|staff|"
     r"employees?|teams?|spokes(?:person|man|woman)|customers?|clients?|investors? in|"

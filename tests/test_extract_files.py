@@ -25,7 +25,7 @@ class FakeFinder:
     def __init__(self):
         self.calls = 0
 
-    def find_people(self, texts):
+    def find_people(self, texts, languages=None):
         from innercircle.model import PersonMention
 
         self.calls += 1

@@ -11,7 +11,7 @@ def names_by_key(resolution) -> dict[str, str]:
     return {k: resolution.people[a.person_id].name for k, a in resolution.aliases.items()}
 
 
-def test_honorific_middle_initial_and_surname_variants_are_one_person():
+def test_honorific_and_middle_initial_variants_are_one_person():
     r = resolve_names(
         [
             stats("jane q doe", "Jane Q. Doe", 2),
@@ -21,6 +21,9 @@ def test_honorific_middle_initial_and_surname_variants_are_one_person():
     )
     assert len(r.people) == 1
     assert set(names_by_key(r).values()) == {"Jane Doe"}
+    # A bare surname no longer joins across documents (it did, by rule surname_unique):
+    # only extraction joins it, inside a document that names the person in full.
+    assert "doe" in r.unresolved and "doe" not in r.aliases
 
 
 def test_people_sharing_a_surname_stay_apart_and_the_bare_surname_is_unresolved():

@@ -30,6 +30,7 @@ def test_every_setting_reaches_a_resource_the_assets_use(tmp_path):
         warehouse_path=tmp_path / "w.duckdb",
         allow_private_networks=True,
         spacy_model="xx_test_model",
+        spacy_models="fr=xx_test_fr",
         user_agent="test-agent/1",
         host_rate=7.5,
         host_connections=5,

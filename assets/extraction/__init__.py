@@ -9,11 +9,13 @@ from assets.common import WRITER_POOL, arrow, log_progress, table_metadata
 from assets.crawl import articles, author_pages
 from assets.resources import NerModelResource, WarehouseResource
 from innercircle import warehouse
+from innercircle.extract.people import models_signature
 from innercircle.stages.crawl import now_utc
-from innercircle.stages.extraction import FeedContext, RawPage, build_document, extract_mentions
+from innercircle.stages.extraction import FeedContext, RawPage, build_document, extract_people
 
 GROUP = "extraction"
 MENTION_BATCH = 256
+NO_MODEL_SQL = "SELECT count(*) FROM mention_extractions WHERE NOT ner"
 
 PAGES_TO_BUILD_SQL = """
 WITH pages AS (
@@ -111,29 +113,33 @@ def documents(
 def mentions(
     context: dg.AssetExecutionContext, warehouse_db: WarehouseResource, ner: NerModelResource
 ) -> dg.MaterializeResult:
-    """Authors and people named in each document's main text (spaCy NER), with the
-    sentence as evidence. Documents whose content is unchanged are not sent to NER again."""
+    """Authors and people named in each document's main text (spaCy NER, only with a model
+    for the document's language), with the sentence as evidence, and how the model labelled
+    every name-like entity (``entity_labels``). Documents whose content and models are
+    unchanged are not sent to NER again."""
+    signature = models_signature(ner.language_models())  # every language's model
     with warehouse_db.connect() as con:
         docs = (
             con.sql(
                 """
-            SELECT d.doc_id, d.text, d.byline, d.byline_origin, d.content_hash
+            SELECT d.doc_id, d.text, d.byline, d.byline_origin, d.content_hash, d.language
             FROM documents d LEFT JOIN mention_extractions x USING (doc_id)
             WHERE x.doc_id IS NULL OR x.content_hash <> d.content_hash OR x.model <> $model
             ORDER BY d.doc_id""",
-                params={"model": ner.model},
+                params={"model": signature},
             )
             .to_arrow_table()
             .to_pylist()
         )
-        context.log.info(f"{len(docs)} documents to extract people from with {ner.model}")
+        context.log.info(f"{len(docs)} documents to extract people from with {signature}")
         total_mentions = 0
         if docs:
             finder = ner.finder()
             progress = log_progress(context)
             for start in range(0, len(docs), MENTION_BATCH):
                 chunk = docs[start : start + MENTION_BATCH]
-                rows = extract_mentions(chunk, finder)
+                found = extract_people(chunk, finder)
+                rows = found.mentions
                 total_mentions += len(rows)
                 per_doc = Counter(r["doc_id"] for r in rows)
                 done = [
@@ -141,7 +147,9 @@ def mentions(
                         "doc_id": d["doc_id"],
                         "content_hash": d["content_hash"],
                         "mentions": per_doc[d["doc_id"]],
-                        "model": ner.model,
+                        "model": signature,
+                        "language": found.read_as[d["doc_id"]][0],
+                        "ner": found.read_as[d["doc_id"]][1],
                         "extracted_at": now_utc(),
                     }
                     for d in chunk
@@ -150,6 +158,13 @@ def mentions(
                 con.execute("BEGIN")
                 warehouse.replace_where(
                     con, "mentions", "doc_id", arrow(rows), [d["doc_id"] for d in chunk]
+                )
+                warehouse.replace_where(
+                    con,
+                    "entity_labels",
+                    "doc_id",
+                    arrow(found.entity_labels),
+                    [d["doc_id"] for d in chunk],
                 )
                 warehouse.insert(con, "mention_extractions", arrow(done), replace=True)
                 con.execute("COMMIT")
@@ -160,6 +175,11 @@ def mentions(
                 "mentions",
                 documents_extracted=dg.MetadataValue.int(len(docs)),
                 new_mentions=dg.MetadataValue.int(total_mentions),
-                model=dg.MetadataValue.text(ner.model),
+                model=dg.MetadataValue.text(signature),
+                documents_without_ner_model=dg.MetadataValue.int(
+                    con.execute(
+                        "SELECT count(*) FROM mention_extractions WHERE NOT ner"
+                    ).fetchone()[0]
+                ),
             )
         )

@@ -11,7 +11,13 @@ last token. Two systems run on the same texts in the same process:
   honorifics and possessives trimmed).
 
 Documents are passed whole, as the pipeline passes pages, so that in-document name
-joining sees its context. Words per second counts CoNLL tokens.
+joining sees its context. Words per second counts CoNLL tokens; ``speed_ratio`` is
+ours' time over plain ``nlp.pipe``'s time on the same texts (goal: at most 1.5).
+
+Figures are given for the tuning and the test half (:mod:`innercircle.evaluation.split`,
+document ``n`` keyed ``conll:<n>`` counting ``-DOCSTART-`` lines from 0) and for all
+documents. Rules in :mod:`innercircle.extract.people` may be written only from errors on
+the tuning half (``--half tune --errors`` lists them); the test half is only a score.
 
 Usage: ``python -m innercircle.evaluation.ner PATH/eng.testb [--model NAME]``
 """
@@ -25,6 +31,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from innercircle.evaluation.split import HALVES, Half, half_of
 from innercircle.extract.people import PersonFinder
 
 
@@ -33,6 +40,11 @@ class Document:
     text: str
     tokens: int
     gold: set[tuple[int, int]]  # character spans of PER entities
+    ordinal: int = 0  # which -DOCSTART- this document follows, from 0
+
+    @property
+    def half(self) -> Half:
+        return half_of(f"conll:{self.ordinal}")
 
 
 def read_conll(path: Path) -> list[Document]:
@@ -40,13 +52,16 @@ def read_conll(path: Path) -> list[Document]:
     docs: list[Document] = []
     sentences: list[list[tuple[str, str]]] = []
     current: list[tuple[str, str]] = []
+    ordinal = -1  # -DOCSTART- lines seen, minus one
 
     def flush_doc() -> None:
         if current:
             sentences.append(list(current))
             current.clear()
         if sentences:
-            docs.append(_build(sentences))
+            doc = _build(sentences)
+            doc.ordinal = max(ordinal, 0)
+            docs.append(doc)
             sentences.clear()
 
     with path.open(encoding="utf-8") as fh:
@@ -59,6 +74,7 @@ def read_conll(path: Path) -> list[Document]:
                 continue
             if parts[0] == "-DOCSTART-":
                 flush_doc()
+                ordinal += 1
                 continue
             current.append((parts[0], parts[-1]))
     flush_doc()
@@ -116,32 +132,54 @@ def _prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float | int]:
 def evaluate(
     path: Path, model_name: str | None = None, finder: PersonFinder | None = None
 ) -> dict[str, dict]:
-    """``{"plain": {...}, "ours": {...}}`` with P/R/F1 and words per second."""
+    """Figures per half: ``{"tune": {"plain": {...}, "ours": {...}}, "test": ..., "all": ...,
+    "speed": {...}, "model": {...}}``, each with P/R/F1."""
     docs = read_conll(path)
     finder = finder or PersonFinder(model_name)
     texts = [d.text for d in docs]
     words = sum(d.tokens for d in docs)
-    n_gold = sum(len(d.gold) for d in docs)
+    english = ["en"] * len(texts)  # CoNLL-2003 is English: no language detection
 
+    finder.raw_entities(texts[:8])  # warm up, so neither system pays the first batch
     start = time.perf_counter()
     plain = finder.raw_entities(texts)
     plain_s = time.perf_counter() - start
     start = time.perf_counter()
-    ours = [[(m.start, m.end) for m in ms] for ms in finder.find_people(texts)]
+    ours = [[(m.start, m.end) for m in ms] for ms in finder.find_people(texts, english)]
     ours_s = time.perf_counter() - start
 
-    result = {}
-    for name, spans, seconds in (("plain", plain, plain_s), ("ours", ours, ours_s)):
-        tp = sum(len(set(s) & d.gold) for s, d in zip(spans, docs, strict=True))
-        figures = _prf(tp, sum(len(set(s)) for s in spans), n_gold)
-        figures.update(
-            words=words,
-            seconds=round(seconds, 2),
-            words_per_s=round(words / seconds) if seconds else 0,
-        )
-        result[name] = figures
+    result: dict[str, dict] = {}
+    for half in (*HALVES, "all"):
+        pick = [i for i, d in enumerate(docs) if half == "all" or d.half == half]
+        gold = sum(len(docs[i].gold) for i in pick)
+        result[half] = {"documents": len(pick)}
+        for name, spans in (("plain", plain), ("ours", ours)):
+            tp = sum(len(set(spans[i]) & docs[i].gold) for i in pick)
+            result[half][name] = _prf(tp, sum(len(set(spans[i])) for i in pick), gold)
+    result["speed"] = {
+        "words": words,
+        "plain_s": round(plain_s, 2),
+        "ours_s": round(ours_s, 2),
+        "plain_words_per_s": round(words / plain_s) if plain_s else 0,
+        "ours_words_per_s": round(words / ours_s) if ours_s else 0,
+        "speed_ratio": round(ours_s / plain_s, 3) if plain_s else 0.0,
+    }
     result["model"] = {"name": finder.model_name, "documents": len(docs)}
     return result
+
+
+def errors(path: Path, half: Half, finder: PersonFinder | None = None) -> list[str]:
+    """Ours' false positives and misses on one half, one line each (for tuning: use only
+    ``half="tune"``)."""
+    docs = [d for d in read_conll(path) if d.half == half]
+    finder = finder or PersonFinder()
+    found = finder.find_people([d.text for d in docs], ["en"] * len(docs))
+    lines = []
+    for d, ms in zip(docs, found, strict=True):
+        spans = {(m.start, m.end) for m in ms}
+        lines += [f"FP conll:{d.ordinal}\t{d.text[a:b]}" for a, b in sorted(spans - d.gold)]
+        lines += [f"FN conll:{d.ordinal}\t{d.text[a:b]}" for a, b in sorted(d.gold - spans)]
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -153,10 +191,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("path", type=Path, help="CoNLL-2003 file, e.g. eng.testb")
     parser.add_argument("--model", default=None, help="spaCy model (default: settings)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--errors", choices=HALVES, help="list ours' errors on this half instead (tune only!)"
+    )
     args = parser.parse_args(argv)
     if not args.path.is_file():
         print(f"not a file: {args.path}", file=sys.stderr)
         return 2
+    if args.errors:
+        print("\n".join(errors(args.path, args.errors, PersonFinder(args.model))))
+        return 0
     result = evaluate(args.path, args.model)
     if args.json:
         print(json.dumps(result, indent=2))
@@ -165,13 +209,19 @@ def main(argv: list[str] | None = None) -> int:
         f"PER on {args.path.name} ({result['model']['documents']} documents, "
         f"model {result['model']['name']})"
     )
-    print(f"{'system':<7} {'P':>6} {'R':>6} {'F1':>6} {'words/s':>9}")
-    for name in ("plain", "ours"):
-        r = result[name]
-        print(
-            f"{name:<7} {r['precision']:>6.3f} {r['recall']:>6.3f} {r['f1']:>6.3f} "
-            f"{r['words_per_s']:>9}"
-        )
+    print(f"{'half':<5} {'docs':>4} {'system':<7} {'P':>6} {'R':>6} {'F1':>6}")
+    for half in (*HALVES, "all"):
+        for name in ("plain", "ours"):
+            r = result[half][name]
+            print(
+                f"{half:<5} {result[half]['documents']:>4} {name:<7} {r['precision']:>6.3f} "
+                f"{r['recall']:>6.3f} {r['f1']:>6.3f}"
+            )
+    sp = result["speed"]
+    print(
+        f"speed: plain nlp.pipe {sp['plain_words_per_s']} words/s, ours "
+        f"{sp['ours_words_per_s']} words/s, ratio {sp['speed_ratio']:.2f}x (goal <= 1.5x)"
+    )
     return 0
 
 

@@ -91,7 +91,8 @@ def extract_files(paths: list[Path], finder: PersonFinder | None) -> Iterator[di
         if finder is not None:
             texts = [text for _, text in pending]
             try:
-                people = finder.find_people(texts)
+                # language unknown: detected per text, never assumed English
+                people = finder.find_people(texts, [None] * len(texts))
             except Exception as exc:  # noqa: BLE001 - report, keep going
                 people = [[] for _ in texts]
                 for record, _ in pending:

@@ -159,6 +159,9 @@ _POSSESSIVE = re.compile(r"(?<=\w)['’]s?$")
 _KEY_DROP = re.compile(r"['’`´]")
 _KEY_SPACE = re.compile(r"[^\w]+|_")
 _NAME_TOKEN = re.compile(r"^[^\W\d_][^\W\d_'’.\-]*(?:[.'’\-][^\W\d_]*)*\.?$")
+_COMMA_SUFFIX = re.compile(
+    r",\s*(?:" + "|".join(re.escape(s) for s in sorted(SUFFIXES)) + r")\.?$", re.I
+)
 _MC = re.compile(r"^(Mc|Mac|O['’])([a-z])")
 
 
@@ -198,9 +201,7 @@ def clean_person_name(raw: str) -> str | None:
     if any(ch.isdigit() for ch in text):
         return None
     # "Doe, Jane, PhD" style suffixes after a comma.
-    text = re.sub(
-        r",\s*(?:" + "|".join(re.escape(s) for s in SUFFIXES) + r")\.?$", "", text, flags=re.I
-    )
+    text = _COMMA_SUFFIX.sub("", text)
     tokens = text.replace(",", " ").split()
     while tokens and _is_honorific(tokens[0]):
         tokens.pop(0)

@@ -87,27 +87,66 @@ def _person_names(names: Iterable[str]) -> list[str]:
     return out
 
 
+@dataclass
+class ExtractedPeople:
+    """Rows for ``mentions``, ``entity_labels`` and ``mention_extractions`` (per document:
+    ``language`` read as and ``ner`` False when no model exists for it)."""
+
+    mentions: list[dict] = field(default_factory=list)
+    entity_labels: list[dict] = field(default_factory=list)
+    read_as: dict[str, tuple[str | None, bool]] = field(default_factory=dict)
+
+    @property
+    def without_ner_model(self) -> int:
+        return sum(1 for _, ner in self.read_as.values() if not ner)
+
+
+def extract_people(
+    docs: Sequence[Mapping],
+    finder: PersonFinder,
+    progress: Progress = no_progress,
+    batch: int = 256,
+) -> ExtractedPeople:
+    """Authors (from the byline) and people named in the text, for each document.
+
+    Each text goes to the model of its ``language`` (detected when NULL); a document in a
+    language without a model still contributes its bylines. A person who is a document's
+    author is not also counted as mentioned in it.
+    """
+    out = ExtractedPeople()
+    total = len(docs)
+    progress("mentions", 0, total, 0)
+    for start in range(0, total, batch):
+        chunk = docs[start : start + batch]
+        found = finder.analyse(
+            [d.get("text") or "" for d in chunk], [d.get("language") for d in chunk]
+        )
+        for doc, result in zip(chunk, found, strict=True):
+            out.mentions.extend(_doc_mentions(doc, result.mentions))
+            out.read_as[doc["doc_id"]] = (result.language, result.model is not None)
+            out.entity_labels.extend(
+                {
+                    "doc_id": doc["doc_id"],
+                    "name_key": key,
+                    "name": result.display.get(key, key),
+                    "label": label,
+                    "refused": refused,
+                    "n": n,
+                }
+                for (key, label, refused), n in result.labels.items()
+            )
+        progress("mentions", min(start + batch, total), total, 0)
+    return out
+
+
 def extract_mentions(
     docs: Sequence[Mapping],
     finder: PersonFinder,
     progress: Progress = no_progress,
     batch: int = 256,
 ) -> list[dict]:
-    """Authors (from the byline) and people named in the text, for each document.
-
-    Texts go through spaCy in batches; a person who is a document's author is not also
-    counted as mentioned in it.
-    """
-    rows: list[dict] = []
-    total = len(docs)
-    progress("mentions", 0, total, 0)
-    for start in range(0, total, batch):
-        chunk = docs[start : start + batch]
-        found = finder.find_people([d.get("text") or "" for d in chunk])
-        for doc, people in zip(chunk, found, strict=True):
-            rows.extend(_doc_mentions(doc, people))
-        progress("mentions", min(start + batch, total), total, 0)
-    return rows
+    """The ``mentions`` rows of :func:`extract_people`."""
+    return extract_people(docs, finder, progress, batch).mentions
 
 
 def _doc_mentions(doc: Mapping, people: Sequence) -> list[dict]:

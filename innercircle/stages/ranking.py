@@ -10,11 +10,11 @@ from datetime import datetime
 
 import pyarrow as pa
 
-from innercircle import warehouse
+from innercircle import personhood, warehouse
 from innercircle.dedup import Doc, cluster_rows
 from innercircle.identity import IndustryEvidence, split_unlinked_industries
 from innercircle.ranking import RankingConfig, rank_voices
-from innercircle.resolve import AliasStats, NameContext, non_person_reason, resolve_names
+from innercircle.resolve import AliasStats, NameContext, resolve_names
 from innercircle.stages import arrow
 
 MAX_SENTENCES_PER_NAME = 40  # sentences per name read to tell organisations from people
@@ -169,7 +169,7 @@ def resolve_people(con) -> dict:
             NAME_CONTEXT_SQL, {"max_sentences": MAX_SENTENCES_PER_NAME}
         ).fetchall()
     ]
-    excluded = {c.key: reason for c in contexts if (reason := non_person_reason(c))}
+    excluded = personhood.exclusions(contexts, personhood.label_counts(con))
     stats = [
         AliasStats(key=k, display=d, mentions=m, documents=n, hosts=frozenset(h))
         for k, d, m, n, h in con.execute(ALIAS_STATS_SQL).fetchall()
@@ -205,7 +205,7 @@ def resolve_people(con) -> dict:
         }
         for k, reason in sorted(excluded.items())
         if k in by_key
-    ]
+    ] + personhood.refused_rows(con, by_key)
     warehouse.replace_all(con, "person_aliases", arrow(alias_rows))
     warehouse.replace_all(con, "excluded_names", arrow(excluded_rows))
     con.execute("DELETE FROM people")

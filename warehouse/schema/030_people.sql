@@ -94,3 +94,27 @@ CREATE TABLE IF NOT EXISTS person_industry_splits (
     split_person_id  VARCHAR NOT NULL,     -- who the name is in this industry
     PRIMARY KEY (person_id, industry)
 );
+
+-- How the NER model labelled each name-like entity string in each document (PERSON, ORG,
+-- PRODUCT, WORK_OF_ART, GPE, ...; other models' PER is stored as PERSON). Resolution sums
+-- it over the corpus to ask whether a string is a person (innercircle.personhood), so
+-- incremental runs only replace the rows of the documents they read again (with their
+-- mentions). A PERSON span that extraction refused as a mention keeps its reason.
+CREATE TABLE IF NOT EXISTS entity_labels (
+    doc_id         VARCHAR NOT NULL,
+    name_key       VARCHAR NOT NULL,       -- name_key() of the trimmed span
+    name           VARCHAR NOT NULL,       -- the span as written
+    label          VARCHAR NOT NULL,
+    refused        VARCHAR NOT NULL,       -- '' or why a PERSON span is not a mention, e.g. 'citation style'
+    n              INTEGER NOT NULL,       -- spans with this key and label in the document
+    PRIMARY KEY (doc_id, name_key, label, refused)
+);
+
+-- The language each document was read as, and whether a model existed for it.
+-- documents.language is detected at extraction (ISO 639-1, NULL when unknown); declared
+-- here too so that NER can read it whichever schema file adds it first.
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS language VARCHAR;
+ALTER TABLE mention_extractions ADD COLUMN IF NOT EXISTS language VARCHAR;
+                                       -- the language NER read the document as (NULL: unknown)
+ALTER TABLE mention_extractions ADD COLUMN IF NOT EXISTS ner BOOLEAN DEFAULT true;
+                                       -- false: no model for its language, bylines only

@@ -1,0 +1,191 @@
+"""Person or not: decided once per name key from evidence over the whole corpus.
+
+Extraction judges one span in one document (:mod:`innercircle.extract.people`); here a
+name key is judged from everything the corpus says about it, with general rules only
+(never a list of particular names). A key is kept out of the ranking, with the reason
+written to ``excluded_names``, when:
+
+* ``single word``: a bare one-word name ("Doe", "Doch"). Extraction already gave every
+  one-word mention the full name its own document uses; one that is left has no full
+  name to stand for, and joining it across documents is how the German word "Doch"
+  became the top voice of an industry;
+* ``organisation word`` / ``organisation context``: see
+  :func:`innercircle.resolve.non_person_reason`;
+* ``interface text``: made only of button and caption words ("Share", "Camera Zoom");
+* ``citation style``: written as reference lists write authors ("Lee H", "Roger A.");
+* ``product context``: the sentences treat it as a product or company ("launched X",
+  "X's app", "using X", "X, the AI tool") at least twice and clearly more often than
+  as a person ("X said", a quote, he/she, a job title), and it never writes;
+* ``labelled <LABEL>``: across all documents the NER model labels the same string as an
+  organisation, product, work or place (``entity_labels``) more often than as a person,
+  at least twice, and nothing else (a byline, a quote) says it is a person.
+
+Names refused at extraction (a span in a reference list, a common word) never become
+mentions; :func:`extraction_refusals` lists those that were never taken anywhere, so
+they too reach ``excluded_names`` with their reason.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+
+from innercircle.resolve import _PERSON_CUES, NameContext, _mark, non_person_reason
+from innercircle.vocabulary import UI_WORDS, is_citation_style
+
+#: Labels that say "not a person"; NORP (nationalities) and MISC are too vague to count.
+NON_PERSON_LABELS = frozenset(["ORG", "PRODUCT", "WORK_OF_ART", "GPE", "LOC", "FAC", "EVENT"])
+
+_N = "qqnameqq"  # the marker :func:`innercircle.resolve._mark` puts in place of the name
+_PRODUCT_VERBS = (
+    r"launch(?:ed|es|ing)?|releas(?:ed|es|ing)|unveil(?:ed|s|ing)?|introduc(?:ed|es|ing)|"
+    r"ship(?:ped|s)?|roll(?:ed|s)? out|built (?:with|on)|powered by|using|uses|used|"
+    r"download(?:ed|s)?|install(?:ed|s)?|subscribe to|sign(?:ed)? up for|integrat(?:es|ed) with|"
+    r"version of|update to|users of|customers of|acquisition of|funding for|"
+    r"(?:works?|worked|working|job|jobs|role|engineers?|employees?) at"
+)
+_PRODUCT_NOUNS = (
+    r"app|apps|platform|tool|tools|model|models|software|product|products|api|plugin|"
+    r"service|chatbot|assistant|feature|features|users|customers|subscribers|pricing|plan|"
+    r"plans|website|headquarters|ceo|shares|stock|valuation|revenue|version"
+)
+_PRODUCT_CUES = [
+    re.compile(rf"\b(?:{_PRODUCT_VERBS})\s+(?:the\s+|a\s+|an\s+|its\s+|new\s+)*{_N}\b", re.I),
+    re.compile(rf"\b{_N}(?:['’]s)?\s+(?:new\s+|latest\s+)?(?:{_PRODUCT_NOUNS})\b", re.I),
+    re.compile(
+        rf"\b{_N}\s*,\s*(?:the|a|an)\s+(?:\w+\s+){{0,2}}(?:{_PRODUCT_NOUNS}|company|firm|startup)"
+        r"\b(?!['’])",
+        re.I,
+    ),
+    re.compile(
+        rf"\b{_N}\s+(?:launched|released|unveiled|rolled out|shipped)\s+(?:its|a|an)\b", re.I
+    ),
+]
+
+
+def product_reason(ctx: NameContext) -> str | None:
+    """``"product context"`` when the sentences treat the name as a product or company."""
+    if ctx.authored:
+        return None
+    product = person = 0
+    for surface, sentence, quoted in ctx.sentences:
+        if not sentence or not surface:
+            person += bool(quoted)
+            continue
+        marked = _mark(sentence, surface)
+        is_person = quoted or any(p.search(marked) for p in _PERSON_CUES)
+        is_product = any(p.search(marked) for p in _PRODUCT_CUES)
+        product += is_product and not is_person
+        person += is_person
+    if product >= 2 and product >= 2 * person + 1:
+        return "product context"
+    return None
+
+
+def label_reason(ctx: NameContext, labels: Mapping[str, int], quoted: int = 0) -> str | None:
+    """``"labelled ORG"`` (or PRODUCT, ...) when the model, over the whole corpus, labels
+    the string as something else more often than as a person and at least twice."""
+    if ctx.authored or quoted:
+        return None
+    others = Counter({k: v for k, v in labels.items() if k in NON_PERSON_LABELS})
+    other = sum(others.values())
+    if other >= 2 and other > labels.get("PERSON", 0):
+        return f"labelled {others.most_common(1)[0][0]}"
+    return None
+
+
+def exclusion_reason(ctx: NameContext, labels: Mapping[str, int] | None = None) -> str | None:
+    """Why the name key of ``ctx`` is not a person, or None to keep it (see the module doc).
+
+    ``labels`` counts how often the NER model labelled this key with each label across
+    the corpus (kept PERSON spans and every non-person label).
+    """
+    tokens = ctx.key.split()
+    if len(tokens) == 1:
+        return "single word"
+    words = re.findall(r"[^\W\d_]+", ctx.display)
+    if words and all(w.lower() in UI_WORDS for w in words):
+        return "interface text"
+    if is_citation_style(ctx.display):
+        return "citation style"
+    reason = non_person_reason(ctx)
+    if reason:
+        return reason
+    reason = product_reason(ctx)
+    if reason:
+        return reason
+    return label_reason(ctx, labels or {}, _person_sentences(ctx))
+
+
+def _person_sentences(ctx: NameContext) -> int:
+    """Sentences that quote the name or use it as a person ("X said", "X, a founder", she)."""
+    return sum(
+        1
+        for surface, sentence, quoted in ctx.sentences
+        if quoted
+        or (sentence and surface and any(p.search(_mark(sentence, surface)) for p in _PERSON_CUES))
+    )
+
+
+def exclusions(
+    contexts: Iterable[NameContext], labels: Mapping[str, Mapping[str, int]] | None = None
+) -> dict[str, str]:
+    """``{name_key: reason}`` for every key that is not a person."""
+    labels = labels or {}
+    return {c.key: r for c in contexts if (r := exclusion_reason(c, labels.get(c.key, {})))}
+
+
+def extraction_refusals(
+    refused: Iterable[tuple[str, str, str, int, int]], taken: Iterable[str]
+) -> list[dict]:
+    """``excluded_names`` rows for keys refused at extraction and never taken as a mention.
+
+    ``refused`` rows are (name_key, display, reason, spans, documents) summed over the
+    corpus; the most frequent reason of a key wins.
+    """
+    taken = set(taken)
+    best: dict[str, tuple[int, dict]] = {}
+    for key, display, reason, spans, documents in refused:
+        if key in taken or not key:
+            continue
+        row = {
+            "name_key": key,
+            "name": display,
+            "reason": reason,
+            "mentions": int(spans),
+            "documents": int(documents),
+        }
+        if key not in best or spans > best[key][0]:
+            best[key] = (spans, row)
+    return [row for _, (_, row) in sorted(best.items())]
+
+
+# --- reading the evidence from the warehouse (SQL only, no Dagster) ----------------------
+
+LABELS_SQL = """
+SELECT name_key, label, sum(n)::INTEGER
+FROM entity_labels
+WHERE refused = '' AND name_key IN (SELECT name_key FROM mentions)
+GROUP BY ALL
+"""
+
+REFUSED_SQL = """
+SELECT name_key, mode(name), refused, sum(n)::INTEGER, count(DISTINCT doc_id)::INTEGER
+FROM entity_labels
+WHERE refused <> '' AND label = 'PERSON'
+GROUP BY name_key, refused
+"""
+
+
+def label_counts(con) -> dict[str, dict[str, int]]:
+    """``{name_key: {label: spans}}`` over the corpus, for the keys that are mentions."""
+    out: dict[str, dict[str, int]] = {}
+    for key, label, n in con.execute(LABELS_SQL).fetchall():
+        out.setdefault(key, {})[label] = n
+    return out
+
+
+def refused_rows(con, taken: Iterable[str]) -> list[dict]:
+    """``excluded_names`` rows for names refused at extraction (see :func:`extraction_refusals`)."""
+    return extraction_refusals(con.execute(REFUSED_SQL).fetchall(), taken)

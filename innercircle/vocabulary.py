@@ -1,0 +1,156 @@
+"""General vocabulary that tells a person's name from other capitalised text.
+
+One place for the word lists that extraction (:mod:`innercircle.extract.people`) and
+resolution (:mod:`innercircle.resolve`, :mod:`innercircle.personhood`) used to keep
+apart, and the three lookups that replace hand lists of names with kept datasets:
+
+* :func:`is_given_name`: the given names of the ``nicknames`` package (Apache-2.0, a
+  hand-curated set of ~2,100 English given names and their diminutives). Picked over
+  ``names-dataset`` (hundreds of MB in memory, and built from a social-network leak in
+  which almost every word is someone's "name") and ``probablepeople`` (a CRF tuned on
+  US name/company strings, which needs training data we do not have for other
+  languages): a small clean list is what a "is this a given name?" test needs.
+* :func:`is_common_word`: ``wordfreq`` frequencies in the document's language, for words
+  so frequent that they are never a name by themselves ("Doch", "Wenn", "More").
+* :func:`formal_names`: the formal names a nickname stands for, from ``nicknames``.
+
+Everything here is general language, never a list of particular people, products or
+companies.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+#: Words that only organisations, places and events carry in their names ("Acme Capital",
+#: "Stanford University", "Harbor Road"). Words that are also common surnames or given
+#: names (Park, Day, Post, Power, Street, Banks, Church, Hall, Max, Open) are left out on
+#: purpose: a name with them is judged by its context instead.
+ORGANISATION_WORDS = frozenset(
+    """
+    inc incorporated ltd limited llc llp plc corp corporation co company companies gmbh ag
+    sa nv bv oy ab spa srl pty kk group holdings holding capital partners bank bancorp
+    banking securities investments ventures fund funds trust asset assets management
+    advisors advisory associates consulting labs laboratories technologies technology
+    systems solutions software networks network industries international global media
+    pharma pharmaceuticals therapeutics biosciences biotech energy motors airlines
+    university universität université universidad college institute institut school
+    academy foundation stiftung association society council agency authority ministry
+    department commission committee bureau office board federation union alliance
+    consortium coalition exchange reserve treasury
+    hospital clinic centre center museum gallery theatre theater stadium arena airport
+    station hotel times journal news review magazine radio tv
+    avenue road boulevard city county province valley river lake mountain island
+    summit forum conference expo awards award prize festival league championship olympics
+    app apps ios android windows linux online
+    street square bridge state cup games tour series mini plus
+    """.split()  # noqa: SIM905 (a word list reads better as text)
+)
+
+#: Interface words that make up button and caption text ("Zum Download", "Read More",
+#: "Camera Zoom"): a name made only of them is not one.
+UI_WORDS = frozenset(
+    """
+    follow following unfollow meet share shares shared tweet retweet like likes subscribe
+    download downloads print email mail contact view views read more less next previous
+    prev back home menu search login logout sign register reply comment comments click
+    tap open close zoom camera photo photos image images video videos gallery slideshow
+    caption credit credits source sources related top bottom skip continue loading
+    profile bio posts articles author authors editor
+    zum zur mehr weiterlesen teilen drucken saiba mais leia ver más leer lire suite voir
+    """.split()  # noqa: SIM905
+)
+
+#: Interface verbs pages glue before a name ("Follow Jane Doe", "Meet Jane Doe") and
+#: labels glued after it ("Jane Doe Follow"): trimmed from the edges of a PERSON span.
+UI_LEADING = frozenset(
+    "follow meet contact email share view read subscribe download".split()  # noqa: SIM905
+)
+UI_TRAILING = frozenset("follow following share profile bio posts email contact".split())  # noqa: SIM905
+
+#: Words after which a capitalised span is a scholarly reference or a figure, not a
+#: person named in the text ("Supplementary Fig", "et al.", "doi:").
+_REFERENCE_CONTEXT = re.compile(
+    r"\bet\s+al\b|\bdoi\s*[:.]|\bfig(?:ure)?s?\.?\s*\d|\bsupplementa(?:ry|l)\b|"
+    r"\bpp\.\s*\d|\bvol\.\s*\d|\b(?:19|20)\d\d\s*;\s*\d+\s*[(:]",
+    re.I,
+)
+#: "Lee H", "Roger A.", "Smith J.A." and "Lee, H.": a surname followed by initials only is
+#: how reference lists write authors; running text writes "H. Lee" or "Hannah Lee".
+#: Two or three undotted capitals ("Smith JA") are left to the reference-list context:
+#: by shape alone they are a product ("Jasper AI") as often as an author.
+_CITATION_NAME = re.compile(
+    r"^[^\W\d_][^\W\d_'’\-]+,?\s+(?:[A-Z]\.?|(?:[A-Z]\.\s?){2,3}|(?:[A-Z]\.-?){2,3})$"
+)
+
+#: Zipf frequency (log10 per billion words) at or above which a word is a common word of
+#: its language, not a name by itself: about the 2,000 most frequent words.
+COMMON_ZIPF = 5.5
+
+
+def is_citation_style(surface: str) -> bool:
+    """True for "Lee H", "Roger A.", "Smith JA": surname then initials, as references write."""
+    return bool(_CITATION_NAME.match(surface.strip()))
+
+
+def in_reference_context(sentence: str) -> bool:
+    """True when a sentence reads as a reference list entry or a figure caption."""
+    return bool(_REFERENCE_CONTEXT.search(sentence))
+
+
+@lru_cache(maxsize=1)
+def _given_names() -> frozenset[str]:
+    from nicknames import name_triplets
+
+    names: set[str] = set()
+    for t in name_triplets():
+        names.add(t.name1)
+        names.add(t.name2)
+    return frozenset(names)
+
+
+def is_given_name(word: str) -> bool:
+    """True when ``word`` (any case) is a given name or diminutive in ``nicknames``."""
+    return word.lower() in _given_names()
+
+
+@lru_cache(maxsize=65536)
+def zipf(word: str, lang: str) -> float:
+    """wordfreq's Zipf frequency of ``word`` in ``lang`` (0 for unknown languages)."""
+    from wordfreq import zipf_frequency
+
+    try:
+        return zipf_frequency(word.lower(), lang)
+    except (LookupError, ValueError):
+        return 0.0
+
+
+def is_common_word(word: str, lang: str | None) -> bool:
+    """True for a very frequent word of ``lang`` that is not also a given name.
+
+    "Doch", "Wenn", "More", "Read" are never a name by themselves; "Will" and "May" are
+    frequent words but also given names, so they are left to the other evidence.
+    """
+    word = word.strip(".'’").lower()
+    if not word or not lang or is_given_name(word):
+        return False
+    return zipf(word, lang) >= COMMON_ZIPF
+
+
+@lru_cache(maxsize=1)
+def _nicknamer():
+    from nicknames import NickNamer
+
+    return NickNamer()
+
+
+def formal_names(first: str) -> frozenset[str]:
+    """The formal given names ``first`` is a nickname of ("bob" -> robert, ...), from
+    ``nicknames``; empty for a name that is nobody's nickname."""
+    return frozenset(_nicknamer().canonicals_of(first))
+
+
+def is_nickname_of(nickname: str, formal: str) -> bool:
+    """True when ``nickname`` is a listed nickname of ``formal`` ("bob", "robert")."""
+    return formal.lower() in _nicknamer().canonicals_of(nickname)

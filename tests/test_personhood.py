@@ -1,0 +1,241 @@
+"""Person or not: language routing, refusals at extraction, and corpus-level exclusions.
+
+Examples of use of :mod:`innercircle.personhood`, :mod:`innercircle.vocabulary` and the
+language-aware :class:`~innercircle.extract.people.PersonFinder`.
+"""
+
+import pytest
+
+from innercircle import personhood, vocabulary
+from innercircle.errors import ModelLoadError
+from innercircle.extract.people import (
+    PersonFinder,
+    _trim_span,
+    _trim_title,
+    language_models,
+    models_signature,
+)
+from innercircle.resolve import AliasStats, NameContext, resolve_names
+from innercircle.settings import Settings
+
+
+@pytest.fixture(scope="module")
+def finder():
+    try:
+        return PersonFinder()
+    except ModelLoadError as exc:
+        pytest.skip(f"spaCy model not installed: {exc}")
+
+
+GERMAN = (
+    "Doch wenn Sie den Umgang mit der Art und Weise betrachten, wird es schwierig. "
+    "Der Umgang mit Daten ist wichtig, sagte Jane Doch am Montag in Berlin. "
+    "Wenn Sie mehr wissen wollen, lesen Sie weiter."
+)
+
+
+def test_german_text_is_never_read_by_the_english_model(finder):
+    declared, undeclared = finder.analyse([GERMAN, GERMAN], ["de", None])
+    for result in (declared, undeclared):
+        assert result.language == "de"
+        assert result.model is None  # no German model configured: no NER at all
+        assert result.mentions == [] and not result.labels
+    # The old behaviour, for contrast: the English model on German text finds "people".
+    [forced] = finder.analyse([GERMAN])  # languages=None: the caller says English
+    assert forced.model == finder.model_name
+
+
+def test_a_language_mapping_sends_french_to_the_french_model():
+    models = {"en": Settings().spacy_model, "fr": "fr_core_news_sm"}
+    try:
+        finder = PersonFinder(models=models)
+        french = "Le président Emmanuel Macron a rencontré Angela Merkel à Paris mardi."
+        [result] = finder.analyse([french], ["fr"])
+    except ModelLoadError as exc:
+        pytest.skip(f"spaCy model not installed: {exc}")
+    assert result.model == "fr_core_news_sm" and result.language == "fr"
+    assert "Emmanuel Macron" in [m.name for m in result.mentions]
+    assert "fr_core_news_sm" not in PersonFinder.__dict__  # loaded lazily, per instance
+    assert models_signature(models) == f"en={models['en']},fr=fr_core_news_sm"
+
+
+def test_models_setting(monkeypatch):
+    monkeypatch.setenv("INNERCIRCLE_SPACY_MODELS", "en=en_x, FR-fr=fr_y")
+    monkeypatch.delenv("INNERCIRCLE_SPACY_MODEL", raising=False)
+    assert language_models() == {"en": "en_x", "fr": "fr_y"}
+    monkeypatch.setenv("INNERCIRCLE_SPACY_MODEL", "en_z")  # the old setting still wins for en
+    assert language_models() == {"en": "en_z", "fr": "fr_y"}
+    monkeypatch.delenv("INNERCIRCLE_SPACY_MODELS")
+    monkeypatch.delenv("INNERCIRCLE_SPACY_MODEL")
+    assert language_models() == {"en": Settings().spacy_model}
+
+
+def test_doch_never_joins_jane_doch_across_documents(finder):
+    # Across documents: the bare word is unresolved and excluded, never Jane Doch.
+    r = resolve_names(
+        [
+            AliasStats("jane doch", "Jane Doch", mentions=1, documents=1),
+            AliasStats("doch", "Doch", mentions=66, documents=66),
+        ]
+    )
+    assert "doch" not in r.aliases and "doch" in r.unresolved
+    assert personhood.exclusion_reason(NameContext("doch", "Doch")) == "single word"
+    # Inside one document that names her in full, the short form is joined.
+    [mentions] = finder.find_people(
+        ["Jane Doch runs the lab. Later that day, the board heard from Doch again."]
+    )
+    assert {m.name for m in mentions} == {"Jane Doch"}
+
+
+def test_a_common_word_is_not_a_name_by_itself():
+    assert vocabulary.is_common_word("Doch", "de")
+    assert vocabulary.is_common_word("More", "en")
+    assert not vocabulary.is_common_word("Doch", "en")
+    assert not vocabulary.is_common_word("Will", "en")  # also a given name: other evidence decides
+
+
+def test_a_product_launched_is_excluded_with_its_reason():
+    jasper = NameContext(
+        "jasper ai",
+        "Jasper AI",
+        sentences=[
+            ("Jasper AI", "Jasper AI launched a new writing assistant for marketers.", False),
+            ("Jasper AI", "Teams using Jasper AI report faster drafts.", False),
+            ("Jasper AI", "Jasper AI's pricing starts at 39 dollars a month.", False),
+        ],
+    )
+    assert personhood.exclusion_reason(jasper) == "product context"
+    quoted = NameContext(
+        "jasper lane",
+        "Jasper Lane",
+        sentences=[
+            ("Jasper Lane", "Jasper Lane launched a new podcast on Monday.", False),
+            ("Jasper Lane", "\u201cIt took a year,\u201d said Jasper Lane.", True),
+            ("Jasper Lane", "Jasper Lane, a former editor, said she would continue.", False),
+        ],
+    )
+    assert personhood.exclusion_reason(quoted) is None
+
+
+def test_the_models_labels_over_the_corpus_decide_an_unclear_name():
+    ctx = NameContext("morgan stanley", "Morgan Stanley", sentences=[])
+    assert personhood.exclusion_reason(ctx, {"ORG": 7, "PERSON": 2}) == "labelled ORG"
+    assert personhood.exclusion_reason(ctx, {"ORG": 1, "PERSON": 0}) is None  # too little
+    assert personhood.exclusion_reason(ctx, {"ORG": 2, "PERSON": 5}) is None
+    writer = NameContext("morgan stanley", "Morgan Stanley", authored=1)
+    assert personhood.exclusion_reason(writer, {"ORG": 7}) is None  # a byline is a person
+
+
+REFERENCES = (
+    "Results are shown in Supplementary Fig. 3.\n"
+    "1. Lee H, Roger A., Smith JA. Gene expression atlas. Nucleic Acids Res. 2019;47:D1.\n"
+    "Meet Jane Doe, who leads the lab. Zum Download."
+)
+
+
+def test_citations_captions_and_buttons_are_not_mentions(finder):
+    [result] = finder.analyse([REFERENCES])
+    names = [m.name for m in result.mentions]
+    assert "Lee H" not in names and "Roger A." not in names and "Smith JA" not in names
+    assert not vocabulary.is_citation_style("Jasper AI")
+    assert names == ["Jane Doe"]  # "Meet" trimmed
+    assert vocabulary.is_citation_style("Lee H") and vocabulary.is_citation_style("Roger A.")
+    assert not vocabulary.is_citation_style("H. Lee") and not vocabulary.is_citation_style("Lee")
+    refused = {(k, r) for (k, label, r), _ in result.labels.items() if r}
+    assert all(r for _, r in refused)
+
+
+def test_refused_names_reach_excluded_names_with_their_reason():
+    rows = personhood.extraction_refusals(
+        [
+            ("lee h", "Lee H", "citation style", 4, 2),
+            ("lee h", "Lee H", "reference or caption", 1, 1),
+            ("jane doe", "Jane Doe", "reference or caption", 1, 1),
+        ],
+        taken={"jane doe"},
+    )
+    assert rows == [
+        {
+            "name_key": "lee h",
+            "name": "Lee H",
+            "reason": "citation style",
+            "mentions": 4,
+            "documents": 2,
+        }
+    ]
+    assert personhood.exclusion_reason(NameContext("camera zoom", "Camera Zoom")) == (
+        "interface text"
+    )
+
+
+def test_nickname_pairs_from_the_dataset_merge():
+    # "Trish" -> "Patricia" was not in the old hand table; the nicknames dataset has it.
+    r = resolve_names(
+        [
+            AliasStats("patricia kim", "Patricia Kim", mentions=3, documents=3),
+            AliasStats("trish kim", "Trish Kim", mentions=1, documents=1),
+            AliasStats("bob lee", "Bob Lee", mentions=1, documents=1),
+            AliasStats("bobby lee", "Bobby Lee", mentions=1, documents=1),
+            AliasStats("robert lee", "Robert Lee", mentions=2, documents=2),
+        ]
+    )
+    assert r.aliases["trish kim"].rule == "nickname"
+    assert r.aliases["trish kim"].person_id == r.aliases["patricia kim"].person_id
+    lee = {r.aliases[k].person_id for k in ("bob lee", "bobby lee", "robert lee")}
+    assert len(lee) == 1 and r.people[lee.pop()].name == "Robert Lee"
+    assert vocabulary.formal_names("trish") == {"patricia"}
+
+
+def test_spans_are_cut_to_the_name():
+    def trimmed(text, fn=_trim_span, *args):
+        a, b = fn(text, 0, len(text), *args)
+        return text[a:b]
+
+    assert trimmed("Afridi 88\nC. Cairns") == "Afridi"  # a name never crosses a line
+    assert trimmed("Astle 9-0-53-1") == "Astle"  # nor runs into a number
+    assert trimmed("Mr. Smith's") == "Smith"
+    assert trimmed("Prime Minister Jane Doe", _trim_title, "en") == "Jane Doe"
+    assert trimmed("Mary Anne Smith", _trim_title, "en") == "Mary Anne Smith"  # given name
+    assert trimmed("Minister Doe", _trim_title, "en") == "Minister Doe"  # two words: kept
+
+
+def test_a_document_without_a_model_keeps_its_byline_and_is_counted(finder):
+    from innercircle.stages.extraction import extract_people
+
+    docs = [
+        {
+            "doc_id": "de1",
+            "text": GERMAN,
+            "byline": ["Jane Doe"],
+            "byline_origin": "page",
+            "content_hash": "h1",
+            "language": "de",
+        },
+        {
+            "doc_id": "en1",
+            "text": "Jane Doe met John Smith in London.",
+            "byline": [],
+            "byline_origin": None,
+            "content_hash": "h2",
+            "language": None,
+        },
+    ]
+    found = extract_people(docs, finder)
+    assert [
+        (m["doc_id"], m["name"], m["role"]) for m in found.mentions if m["doc_id"] == "de1"
+    ] == [("de1", "Jane Doe", "author")]
+    assert found.read_as == {"de1": ("de", False), "en1": ("en", True)}
+    assert found.without_ner_model == 1
+    assert {r["name_key"] for r in found.entity_labels if r["doc_id"] == "en1"} >= {
+        "jane doe",
+        "john smith",
+    }
+
+
+def test_a_person_the_model_often_labels_org_stays_when_the_text_says_person():
+    said = NameContext(
+        "morgan stanley",
+        "Morgan Stanley",
+        sentences=[("Morgan Stanley", "\u201cNo,\u201d said Morgan Stanley, the painter.", True)],
+    )
+    assert personhood.exclusion_reason(said, {"ORG": 7, "PERSON": 2}) is None
