@@ -56,6 +56,8 @@ class Blog:
     feed_authors: bool  # whether the feed carries author fields at all
     listing: str  # how sources list it: "feed" | "site"
     staff: list[str] = field(default_factory=list)
+    language: str = "en"  # "en" | "de" | "fr": the language of its prose
+    ui_chrome: bool = False  # an author card that glues UI words to the byline
 
 
 @dataclass
@@ -74,6 +76,7 @@ class Article:
     surfaces: dict[str, list[str]] = field(default_factory=dict)  # canonical -> as written
     syndicated_from: str | None = None  # "host path" of the original story
     orgs: list[str] = field(default_factory=list)
+    decoys: list[str] = field(default_factory=list)  # products, companies, fiction in the text
 
 
 @dataclass
@@ -87,6 +90,19 @@ class IndustryTruth:
     organisations: list[str]  # organisations whose names look like people
     boilerplate_only: list[str]  # names only in comments/footers: never main text
     org_bylines: list[str]  # bylines that are not people ("Staff", "Newsroom")
+    # Decoys that are not people at all, each named in many articles on many blogs:
+    eponymous_companies: list[str] = field(default_factory=list)  # "Okafor Analytics", "Okafor"
+    founders: list[str] = field(default_factory=list)  # their founders: people, not top voices
+    products: list[str] = field(default_factory=list)  # "Clara AI": a given name first
+    fictional: list[str] = field(default_factory=list)  # characters, and their works' titles
+    ui_glued: list[str] = field(default_factory=list)  # "Meet Jane Doe", "Jane DoeFollow"
+    local_people: list[str] = field(default_factory=list)  # named on non-English blogs only
+
+    @property
+    def not_people(self) -> list[str]:
+        """Every planted string that looks like a person's name and is not one."""
+        return [*self.organisations, *self.eponymous_companies, *self.products,
+                *self.fictional, *self.ui_glued, *self.org_bylines]
 
 
 @dataclass
