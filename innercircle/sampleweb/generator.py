@@ -522,6 +522,7 @@ class _Builder:
                 fictional=[n for f in self.lex.fiction for n in (f.character, f.title)],
                 ui_glued=sorted(self.ui_glued[ind]),
                 local_people=[p.name for p in self.cast.tier(ind, "local")],
+                mid_voices=[p.name for p in self.cast.tier(ind, "mid")],
             )
         people = self.cast.people.values()
         return Truth(

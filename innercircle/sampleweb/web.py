@@ -97,6 +97,27 @@ class IndustryTruth:
     fictional: list[str] = field(default_factory=list)  # characters, and their works' titles
     ui_glued: list[str] = field(default_factory=list)  # "Meet Jane Doe", "Jane DoeFollow"
     local_people: list[str] = field(default_factory=list)  # named on non-English blogs only
+    mid_voices: list[str] = field(default_factory=list)  # real people, named on 1-3 blogs
+
+    def kind_of(self, name: str) -> str:
+        """What a ranked name is, by the answer key: for reports of what went wrong."""
+        kinds = [("a top voice again (split)", self.top_voices), ("product", self.products),
+                 ("eponymous company", self.eponymous_companies),
+                 ("fiction", self.fictional), ("organisation", self.organisations),
+                 ("UI-glued", self.ui_glued), ("byline label", self.org_bylines),
+                 ("one-source repeated", self.one_source_repeated),
+                 ("syndicated only", self.syndicated_only),
+                 ("single-site prolific", self.single_site_prolific),
+                 ("boilerplate", self.boilerplate_only), ("founder", self.founders),
+                 ("local (de/fr)", self.local_people), ("mid-tier person", self.mid_voices)]
+        folded = name.casefold()
+        for kind, names in kinds:
+            if any(folded == n.casefold() for n in names):
+                return kind
+        for kind, names in kinds:  # a fragment or a longer form of a planted name
+            if any(folded in n.casefold() or n.casefold() in folded for n in names):
+                return kind + " (part)"
+        return "other"
 
     @property
     def not_people(self) -> list[str]:
@@ -200,9 +221,10 @@ class SampleWeb:
         for name, industries in sorted(self.truth.spanning.items()):
             if industry not in industries:
                 continue
+            forms = {name, *self.truth.aliases.get(name, ())}  # "Dr. Jane Doe" on some blogs
             own = [(b.host, path) for b in self.blogs if b.industries == (industry,)
                    for path, page in sorted(self.pages[b.host].items())
-                   if path.startswith("/author/") and _owner(page.body) == name]
+                   if path.startswith("/author/") and _owner(page.body) in forms]
             chosen.extend(p for p in own[:1] if p not in chosen)
         return chosen
 
