@@ -548,3 +548,21 @@ def test_generation_is_linear_in_articles() -> None:
         big = build_sample_web(11, scale=scale)
         per_article[scale] = (time.perf_counter() - start) / len(big.articles)
     assert per_article[3.0] < 2.0 * per_article[0.5], per_article
+
+
+def test_name_pools_are_large_and_clean() -> None:
+    from wordfreq import top_n_list
+
+    from innercircle.sampleweb.names import ascii_fold, nickname_pairs, regions
+
+    words = set(top_n_list("en", 5000))
+    total_surnames = 0
+    for region in regions():
+        pool = region_pool(region)
+        total_surnames += len(pool.surnames)
+        assert len(pool.given) >= 200 and len(pool.surnames) >= 100, region
+        assert not {s.lower() for s in pool.surnames} & words, region  # no "Young", "Long"
+    assert total_surnames >= 5000
+    pairs = set(nickname_pairs())
+    assert {("Robert", "Bob"), ("William", "Bill")} <= pairs and len(pairs) >= 100
+    assert ascii_fold("Søren Müller-Lefèvre") == "Soren Muller-Lefevre"

@@ -99,6 +99,11 @@ def _ld(data: dict) -> str:
     return f'<script type="application/ld+json">{text}</script>'
 
 
+# Visible byline labels per language: "Words:", "Posted by", "By".
+_BY = {"en": ("Words:", "Posted by", "By"), "de": ("Text:", "Veröffentlicht von", "Von"),
+       "fr": ("Texte :", "Publié par", "Par")}
+
+
 def _byline_markup(blog: Blog, url: str, title: str, published: datetime,
                    authors: list[Author]) -> tuple[list[str], str]:
     """(head elements, visible byline html) for this blog's byline style."""
@@ -117,7 +122,7 @@ def _byline_markup(blog: Blog, url: str, title: str, published: datetime,
     elif style == "jsonld_list":
         article["author"] = [_person_ld(blog, a) for a in authors]
         head.append(_ld(article))
-        visible = f'<p class="byline">Words: {_t(join_names(names))}</p>'
+        visible = f'<p class="byline">{_BY[blog.language][0]} {_t(join_names(names))}</p>'
     elif style == "jsonld_graph":
         graph: list[dict] = [{"@type": "WebSite", "@id": origin(blog.host) + "/#website",
                               "name": blog.name}]
@@ -146,9 +151,9 @@ def _byline_markup(blog: Blog, url: str, title: str, published: datetime,
     elif style == "rel_author":
         links = [f'<a rel="author" href="{a.path}">{_t(a.name)}</a>' if a.path
                  else _t(a.name) for a in authors]
-        visible = f'<div class="post-meta">Posted by {join_names(links)}</div>'
+        visible = f'<div class="post-meta">{_BY[blog.language][1]} {join_names(links)}</div>'
     else:  # visible_by
-        visible = f'<p class="byline">By {_t(join_names(names))}</p>'
+        visible = f'<p class="byline">{_BY[blog.language][2]} {_t(join_names(names))}</p>'
     return head, visible
 
 

@@ -335,6 +335,6 @@ FR_FOLLOW = ["{short} s'attend à une consolidation rapide du marché.",
 FR_TITLES = ["Ce que {topic} a apporté ce trimestre", "Notes sur {topic}",
              "Pourquoi {topic} est plus difficile qu'il n'y paraît"]
 FR_COMMENTS = ["Merci pour cette synthèse.", "Article très utile."]
-FR_BLOG_PATTERNS = ["La Lettre {W}", "Carnet {W}", "{W} Hebdo"]
+FR_BLOG_PATTERNS = ["La Lettre {W}", "Carnet {W}", "Le Blog {W}"]
 FR_BLOG_WORDS = ["du Labo", "de la Paillasse", "des Cellules", "du Génome"]
 FR_UI = ["En savoir plus", "Partager", "S'abonner"]
