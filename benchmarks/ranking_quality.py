@@ -89,7 +89,9 @@ def intruders(con, web) -> dict[str, list[tuple[str, str]]]:
         rows = con.execute("SELECT person_id, name FROM recurring_voices WHERE industry = $i "
                            "AND rank <= 20 ORDER BY rank", {"i": industry}).fetchall()
         truth = web.truth.industries[industry]
-        out[industry] = [(name, truth.kind_of(name)) for pid, name in rows
+        variant_of = {v: c for c, vs in web.truth.aliases.items() for v in vs if v != c}
+        out[industry] = [(name, f"a variant of {variant_of[name]} (split)" if name in variant_of
+                          else truth.kind_of(name)) for pid, name in rows
                          if pid not in set(ids)]
     return out
 
