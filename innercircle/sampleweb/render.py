@@ -65,7 +65,7 @@ def join_names(names: list[str]) -> str:
 
 def _head(blog: Blog, title: str, extra: list[str]) -> list[str]:
     return [
-        "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+        "<!DOCTYPE html>", f'<html lang="{blog.language}">', "<head>", '<meta charset="utf-8">',
         f"<title>{_t(title)} | {_t(blog.name)}</title>",
         f'<link rel="alternate" type="{FEED_TYPES[blog.feed_format]}" '
         f'title="{_a(blog.name)}" href="{blog.feed_path}">',
@@ -99,6 +99,11 @@ def _ld(data: dict) -> str:
     return f'<script type="application/ld+json">{text}</script>'
 
 
+# Visible byline labels per language: "Words:", "Posted by", "By".
+_BY = {"en": ("Words:", "Posted by", "By"), "de": ("Text:", "Veröffentlicht von", "Von"),
+       "fr": ("Texte :", "Publié par", "Par")}
+
+
 def _byline_markup(blog: Blog, url: str, title: str, published: datetime,
                    authors: list[Author]) -> tuple[list[str], str]:
     """(head elements, visible byline html) for this blog's byline style."""
@@ -117,7 +122,7 @@ def _byline_markup(blog: Blog, url: str, title: str, published: datetime,
     elif style == "jsonld_list":
         article["author"] = [_person_ld(blog, a) for a in authors]
         head.append(_ld(article))
-        visible = f'<p class="byline">Words: {_t(join_names(names))}</p>'
+        visible = f'<p class="byline">{_BY[blog.language][0]} {_t(join_names(names))}</p>'
     elif style == "jsonld_graph":
         graph: list[dict] = [{"@type": "WebSite", "@id": origin(blog.host) + "/#website",
                               "name": blog.name}]
@@ -146,9 +151,9 @@ def _byline_markup(blog: Blog, url: str, title: str, published: datetime,
     elif style == "rel_author":
         links = [f'<a rel="author" href="{a.path}">{_t(a.name)}</a>' if a.path
                  else _t(a.name) for a in authors]
-        visible = f'<div class="post-meta">Posted by {join_names(links)}</div>'
+        visible = f'<div class="post-meta">{_BY[blog.language][1]} {join_names(links)}</div>'
     else:  # visible_by
-        visible = f'<p class="byline">By {_t(join_names(names))}</p>'
+        visible = f'<p class="byline">{_BY[blog.language][2]} {_t(join_names(names))}</p>'
     return head, visible
 
 
@@ -171,6 +176,7 @@ def article_page(blog: Blog, entry: Entry, paragraphs: list[str], related: list[
     if note:
         out.append(f'<p class="syndication-note"><em>{_t(note)}</em></p>')
     out.append("</article>")
+    out += _chrome(blog, entry.authors)
     if related:
         out.append('<aside class="sidebar related-posts"><h2>Related posts</h2><ul>')
         for r in related:
@@ -186,6 +192,29 @@ def article_page(blog: Blog, entry: Entry, paragraphs: list[str], related: list[
     out.append("</main>")
     out += _foot(blog, entry.published.year, designer)
     return "\n".join(out).encode("utf-8")
+
+
+UI_WORDS = {"de": ("Zum Download", "Teilen"), "fr": ("En savoir plus", "Partager")}
+
+
+def ui_glued(blog: Blog, author: str) -> list[str]:
+    """The strings a text extractor that drops tags without a space makes of the card."""
+    return [f"Meet {author}", f"{author}Follow", f"{author}Subscribe"]
+
+
+def _chrome(blog: Blog, authors: list[Author]) -> list[str]:
+    """Share buttons, and on some blogs an author card whose markup glues UI words to the
+    name ("Meet Jane Doe", "Jane DoeFollow" once the tags are gone)."""
+    words = UI_WORDS.get(blog.language, ("Share", "Tweet"))
+    out = ['<div class="share-bar">' + "".join(f"<button>{_t(w)}</button>" for w in words)
+           + "</div>"]
+    people = [a for a in authors if not a.organisation]
+    if blog.ui_chrome and people:
+        a = people[0]
+        out.append(f'<aside class="author-card"><p class="author-card-intro">Meet {_t(a.name)}'
+                   f'</p><p><span class="author-card-name">{_t(a.name)}</span><button>Follow'
+                   f'</button><button>Subscribe</button></p></aside>')
+    return out
 
 
 def _listing(entries: list[Entry], with_authors: bool = True) -> list[str]:
