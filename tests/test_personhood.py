@@ -60,14 +60,14 @@ def test_a_language_mapping_sends_french_to_the_french_model():
 
 
 def test_models_setting(monkeypatch):
+    # INNERCIRCLE_SPACY_MODEL names the English model; INNERCIRCLE_SPACY_MODELS the others.
     monkeypatch.setenv("INNERCIRCLE_SPACY_MODELS", "en=en_x, FR-fr=fr_y")
-    monkeypatch.delenv("INNERCIRCLE_SPACY_MODEL", raising=False)
-    assert language_models() == {"en": "en_x", "fr": "fr_y"}
-    monkeypatch.setenv("INNERCIRCLE_SPACY_MODEL", "en_z")  # the old setting still wins for en
+    monkeypatch.setenv("INNERCIRCLE_SPACY_MODEL", "en_z")
     assert language_models() == {"en": "en_z", "fr": "fr_y"}
     monkeypatch.delenv("INNERCIRCLE_SPACY_MODELS")
     monkeypatch.delenv("INNERCIRCLE_SPACY_MODEL")
     assert language_models() == {"en": Settings().spacy_model}
+    assert language_models("en_a", "de=de_b") == {"en": "en_a", "de": "de_b"}
 
 
 def test_doch_never_joins_jane_doch_across_documents(finder):
