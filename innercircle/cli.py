@@ -96,9 +96,81 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     if getattr(args, "reextract", False):
         reset_extraction(settings)
-    ok = run_nightly(settings).success
+    result = run_nightly(settings, report_failures=False)
+    total_failure = all_sources_failed(settings)
+    if not result.success:
+        _record_in_process_failure(result)
+    if total_failure:
+        # One line a nightly job's log shows plainly, instead of an empty ranking.
+        print(total_failure, file=sys.stderr)
+        return 1
+    if not result.success:
+        _print_step_failures(result)
     print_summary(settings)
-    return 0 if ok else 1
+    return 0 if result.success else 1
+
+
+def all_sources_failed(settings: Settings) -> str | None:
+    """The one-line verdict when every source of the latest run failed, else None."""
+    from innercircle import warehouse
+    from innercircle.stages.crawl import total_failure_message
+
+    work = warehouse.working_path(settings.warehouse_path)
+    if not work.exists():
+        return None
+    with warehouse.connect(work) as con:
+        run = con.execute("SELECT arg_max(run_id, fetched_at) FROM crawl_log").fetchone()[0]
+        if run is None:
+            return None
+        # Why each request of the run failed (NULL when it worked), last attempt per URL.
+        requests = dict(
+            con.execute(
+                """SELECT url, arg_max(CASE WHEN outcome IN ('ok', 'not_modified') THEN NULL
+                                       ELSE coalesce(error_class, 'http_error') END, fetched_at)
+                   FROM crawl_log WHERE run_id = $run AND stage IN ('feeds', 'author_pages')
+                   GROUP BY url""",
+                {"run": run},
+            ).fetchall()
+        )
+        sources = con.execute("SELECT DISTINCT kind, url FROM sources").fetchall()
+        feeds: dict[str, list[tuple[str, str]]] = {}
+        for source_url, feed_url, status in con.execute(
+            "SELECT source_url, feed_url, status FROM feeds"
+        ).fetchall():
+            feeds.setdefault(source_url, []).append((feed_url, status))
+    errors: dict[str, str | None] = {}
+    for kind, url in sources:
+        if kind == "author":
+            if url in requests:
+                errors[url] = requests[url]
+            continue
+        rows = feeds.get(url, [])
+        if any(status in ("ok", "warning", "not_modified") for _, status in rows):
+            errors[url] = None
+        elif rows:
+            found = [requests.get(f) for f, _ in rows if requests.get(f)]
+            errors[url] = (found or [requests.get(url)])[0] or "not_a_feed"
+    return total_failure_message(errors)
+
+
+def _record_in_process_failure(result: dg.ExecuteInProcessResult) -> None:
+    """Record a failed run as the run-failure sensor would: an in-process run on an
+    ephemeral instance is seen by no daemon, so no sensor ever records it."""
+    if os.environ.get("DAGSTER_HOME"):
+        return  # a persistent instance: the daemon's run_failure_recorder sees the run
+    from pipelines.sensors import failed_blocking_checks, record_run_failure
+
+    steps = sorted({e.step_key for e in result.all_events if e.is_step_failure and e.step_key})
+    checks = failed_blocking_checks(result.instance, result.run_id) if result.instance else []
+    record_run_failure(result.run_id, result.job_def.name, "run failed", steps, checks)
+
+
+def _print_step_failures(result: dg.ExecuteInProcessResult) -> None:
+    for event in result.all_events:
+        if event.is_failure and event.event_specific_data is not None:
+            error = getattr(event.event_specific_data, "error", None)
+            if error is not None:
+                print(f"step {event.step_key} failed: {error.message.strip()}", file=sys.stderr)
 
 
 def reset_extraction(settings: Settings) -> None:
@@ -110,10 +182,11 @@ def reset_extraction(settings: Settings) -> None:
         con.execute("DELETE FROM mention_extractions")
 
 
-def run_nightly(settings: Settings) -> dg.ExecuteInProcessResult:
+def run_nightly(settings: Settings, report_failures: bool = True) -> dg.ExecuteInProcessResult:
     """Execute the nightly job in this process with a live progress line.
 
-    Returns Dagster's result (truthy ``.success`` when the run succeeded).
+    Returns Dagster's result (truthy ``.success`` when the run succeeded); failed steps
+    are printed unless ``report_failures`` is off (the caller reports them).
     """
     from innercircle import progress
     from pipelines.definitions import build_resources, defs, run_partition_key
@@ -132,12 +205,8 @@ def run_nightly(settings: Settings) -> dg.ExecuteInProcessResult:
             )
     finally:
         progress.set_sink(None)
-    if not result.success:
-        for event in result.all_events:
-            if event.is_failure and event.event_specific_data is not None:
-                error = getattr(event.event_specific_data, "error", None)
-                if error is not None:
-                    print(f"step {event.step_key} failed: {error.message.strip()}", file=sys.stderr)
+    if not result.success and report_failures:
+        _print_step_failures(result)
     return result
 
 

@@ -66,6 +66,9 @@ class Settings:
     half_life_days: float = 90.0  # recency half-life of the ranking (INNERCIRCLE_HALF_LIFE_DAYS)
     as_of: datetime | None = None  # rank as of this moment instead of now (INNERCIRCLE_AS_OF)
     crawl_shards: int = 1  # shards of hosts crawled in parallel (nightly_parallel job)
+    feed_articles_per_night: int = 50  # article pages fetched per feed per run, newest first
+    host_requests_per_night: int = 500  # requests per host per run (feeds, pages, articles)
+    max_failed_feed_share: float = 0.9  # above this share of failed feed fetches the run fails
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -79,4 +82,13 @@ class Settings:
             half_life_days=float(os.environ.get("INNERCIRCLE_HALF_LIFE_DAYS") or 90.0),
             as_of=_env_datetime("INNERCIRCLE_AS_OF"),
             crawl_shards=max(1, int(os.environ.get("INNERCIRCLE_CRAWL_SHARDS") or 1)),
+            feed_articles_per_night=max(
+                1, int(os.environ.get("INNERCIRCLE_FEED_ARTICLES_PER_NIGHT") or 50)
+            ),
+            host_requests_per_night=max(
+                1, int(os.environ.get("INNERCIRCLE_HOST_REQUESTS_PER_NIGHT") or 500)
+            ),
+            max_failed_feed_share=float(
+                os.environ.get("INNERCIRCLE_MAX_FAILED_FEED_SHARE") or 0.9
+            ),
         )
