@@ -163,10 +163,14 @@ def snapshot(con) -> dict:
         return con.execute(sql).fetchall()
 
     return {
-        "docs": rows("SELECT host, kind, url, byline, text, content_hash FROM documents ORDER BY url"),
+        "docs": rows(
+            "SELECT host, kind, url, byline, text, content_hash FROM documents ORDER BY url"
+        ),
         "industries": rows("SELECT DISTINCT doc_id, industry FROM document_industries"),
         "mentions": rows("SELECT doc_id, role, name_key, content_hash FROM mentions"),
-        "voices": [n for (n,) in rows("SELECT name FROM recurring_voices WHERE industry = 'finance'")],
+        "voices": [
+            n for (n,) in rows("SELECT name FROM recurring_voices WHERE industry = 'finance'")
+        ],
         "evidence": rows(
             "SELECT name, doc_id, role, doc_kind, source FROM voice_evidence ORDER BY ALL"
         ),
@@ -215,7 +219,7 @@ def test_a_page_reachable_the_next_night_replaces_its_entry_document(blocked_web
         "127.0.0.42": {"feed_entry"},
         "127.0.0.43": {"feed_entry"},
     }
-    for host, kind, _, _, text, content_hash in n2["docs"]:
+    for host, _, _, _, text, content_hash in n2["docs"]:
         if host == "127.0.0.41":
             assert "nobody in particular" in text  # the page's text, not the entry's
             assert not content_hash.startswith("feed_entry:")
