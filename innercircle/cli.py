@@ -93,17 +93,22 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    import io
+
     settings = Settings.from_env()
     if getattr(args, "reextract", False):
         reset_extraction(settings)
-    result = run_nightly(settings, report_failures=False)
+    # Dagster's own log lines are held back until the run is over: a run that reached no
+    # source ends in one plain line, not in pages of per-source warnings and tracebacks.
+    dagster_log = io.StringIO()
+    result = run_nightly(settings, report_failures=False, log_stream=dagster_log)
     total_failure = all_sources_failed(settings)
     if not result.success:
         _record_in_process_failure(result)
     if total_failure:
-        # One line a nightly job's log shows plainly, instead of an empty ranking.
         print(total_failure, file=sys.stderr)
         return 1
+    sys.stderr.write(dagster_log.getvalue())
     if not result.success:
         _print_step_failures(result)
     print_summary(settings)
@@ -158,10 +163,16 @@ def _record_in_process_failure(result: dg.ExecuteInProcessResult) -> None:
     ephemeral instance is seen by no daemon, so no sensor ever records it."""
     if os.environ.get("DAGSTER_HOME"):
         return  # a persistent instance: the daemon's run_failure_recorder sees the run
-    from pipelines.sensors import failed_blocking_checks, record_run_failure
+    import dagster as dg
+
+    from pipelines.sensors import record_run_failure
 
     steps = sorted({e.step_key for e in result.all_events if e.is_step_failure and e.step_key})
-    checks = failed_blocking_checks(result.instance, result.run_id) if result.instance else []
+    checks = [
+        f"{e.check_name}: {e.description or 'failed'}"
+        for e in result.get_asset_check_evaluations()
+        if not e.passed and e.severity == dg.AssetCheckSeverity.ERROR
+    ]
     record_run_failure(result.run_id, result.job_def.name, "run failed", steps, checks)
 
 
@@ -182,20 +193,26 @@ def reset_extraction(settings: Settings) -> None:
         con.execute("DELETE FROM mention_extractions")
 
 
-def run_nightly(settings: Settings, report_failures: bool = True) -> dg.ExecuteInProcessResult:
+def run_nightly(
+    settings: Settings, report_failures: bool = True, log_stream=None
+) -> dg.ExecuteInProcessResult:
     """Execute the nightly job in this process with a live progress line.
 
     Returns Dagster's result (truthy ``.success`` when the run succeeded); failed steps
-    are printed unless ``report_failures`` is off (the caller reports them).
+    are printed unless ``report_failures`` is off (the caller reports them). Dagster's
+    console log goes to ``log_stream`` when given (stderr otherwise).
     """
+    import contextlib
+
     from innercircle import progress
     from pipelines.definitions import build_resources, defs, run_partition_key
 
     job = defs.resolve_job_def("nightly")
     progress.set_sink(progress.TerminalProgress())
     logging.getLogger("dagster").setLevel(logging.WARNING)
+    redirect = contextlib.redirect_stderr(log_stream) if log_stream else contextlib.nullcontext()
     try:
-        with _instance() as instance:
+        with redirect, _instance() as instance:
             result = job.execute_in_process(
                 instance=instance,
                 partition_key=run_partition_key(settings),
