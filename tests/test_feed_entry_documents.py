@@ -7,6 +7,7 @@ The whole graph runs against small servers on 127.0.0.x, into a temporary wareho
 
 from __future__ import annotations
 
+import contextlib
 import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -81,7 +82,7 @@ def article_html(i: int) -> bytes:
 
 class Site:
     """One blog on its own loopback address: a feed, and article pages that answer as
-    ``mode`` says ('forbidden', 'disallowed', 'slow' or 'ok')."""
+    ``mode`` says ('forbidden', 'disallowed', 'slow', 'pdf' or 'ok')."""
 
     def __init__(self, host: str, mode: str) -> None:
         self.host, self.mode = host, mode
@@ -98,6 +99,8 @@ class Site:
         def page(h: Handler) -> None:
             if self.mode == "forbidden":
                 h.send_body(403, b"forbidden", "text/plain")
+            elif self.mode == "pdf":
+                h.send_body(200, b"%PDF-1.4 not a page", "application/pdf")
             elif self.mode == "slow":
                 time.sleep(2.5)  # past INNERCIRCLE_FETCH_TIMEOUT below
                 h.send_body(200, b"late", "text/plain")
@@ -126,13 +129,12 @@ def blocked_web(tmp_path_factory):
         Site("127.0.0.41", "forbidden"),
         Site("127.0.0.42", "disallowed"),
         Site("127.0.0.43", "slow"),
+        Site("127.0.0.44", "pdf"),
     ]
     mp = pytest.MonkeyPatch()
-    with serve(sites[0].routes(), sites[0].host) as s0, serve(
-        sites[1].routes(), sites[1].host
-    ) as s1, serve(sites[2].routes(), sites[2].host) as s2:
-        for site, server in zip(sites, (s0, s1, s2), strict=True):
-            site.server = server
+    with contextlib.ExitStack() as stack:
+        for site in sites:
+            site.server = stack.enter_context(serve(site.routes(), site.host))
         sources = root / "sources.yaml"
         feeds = "\n".join(f"      - {s.server.url('/feed.xml')}" for s in sites)
         sources.write_text(f"industries:\n  finance:\n    feeds:\n{feeds}\n", "utf-8")
@@ -188,18 +190,19 @@ def test_pages_out_of_reach_still_give_documents_and_ranked_people(blocked_web):
         "127.0.0.41": "http_error",
         "127.0.0.42": "robots_disallowed",
         "127.0.0.43": "timeout",
+        "127.0.0.44": None,  # fetched fine, but a PDF: not a page to read
     }
     docs = n1["docs"]
-    assert len(docs) == 9
+    assert len(docs) == 12
     assert {kind for _, kind, *_ in docs} == {"feed_entry"}
-    assert {host for host, *_ in docs} == {"127.0.0.41", "127.0.0.42", "127.0.0.43"}
+    assert {host for host, *_ in docs} == {"127.0.0.41", "127.0.0.42", "127.0.0.43", "127.0.0.44"}
     for _, _, url, byline, text, _ in docs:
         i = int(url.rsplit("/", 1)[1])
         assert byline == [STORIES[i][0]]  # the entry's dc:creator
         assert STORIES[i][2] in text  # the entry's content, markup removed
         assert "<" not in text and "track()" not in text
     # Every feed-entry document counts for the industry of the feed that announced it.
-    assert len(n1["industries"]) == 9
+    assert len(n1["industries"]) == 12
     assert {"Maria Gonzalez", "Tomas Lindqvist", "Priya Raman"} <= set(n1["voices"])
     kinds = {kind for *_, kind, _ in n1["evidence"]}
     assert kinds == {"feed_entry"}
@@ -210,7 +213,7 @@ def test_pages_out_of_reach_still_give_documents_and_ranked_people(blocked_web):
 def test_a_page_reachable_the_next_night_replaces_its_entry_document(blocked_web):
     assert blocked_web["second"].success
     n1, n2 = blocked_web["n1"], blocked_web["n2"]
-    assert len(n2["docs"]) == len(n1["docs"]) == 9  # replaced, not added
+    assert len(n2["docs"]) == len(n1["docs"]) == 12  # replaced, not added
     by_host = {}
     for host, kind, *_ in n2["docs"]:
         by_host.setdefault(host, set()).add(kind)
@@ -218,6 +221,7 @@ def test_a_page_reachable_the_next_night_replaces_its_entry_document(blocked_web
         "127.0.0.41": {"article"},
         "127.0.0.42": {"feed_entry"},
         "127.0.0.43": {"feed_entry"},
+        "127.0.0.44": {"feed_entry"},
     }
     for host, _, _, _, text, content_hash in n2["docs"]:
         if host == "127.0.0.41":
