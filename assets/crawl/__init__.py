@@ -96,7 +96,7 @@ def crawl_metadata(out: CrawlOutput) -> dict:
             sum(1 for r in out.crawl_log if r["status"] and r["status"] >= 500)
         ),
         "errors": dg.MetadataValue.int(outcomes["error"]),
-        "skipped_backoff_or_dead": dg.MetadataValue.int(outcomes["skipped"]),
+        "skipped_backoff_dead_or_budget": dg.MetadataValue.int(outcomes["skipped"]),
         "bytes": dg.MetadataValue.int(sum(r["bytes"] for r in out.crawl_log)),
         "hosts": dg.MetadataValue.int(len({r["host"] for r in out.crawl_log})),
         "errors_by_class": dg.MetadataValue.md(

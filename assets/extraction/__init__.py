@@ -130,8 +130,10 @@ def _entry_documents(con) -> tuple[_EntryDocuments, set[str]]:
 def documents(
     context: dg.AssetExecutionContext, warehouse_db: WarehouseResource
 ) -> dg.MaterializeResult:
-    """Main text, title, date and byline of every stored page. Only pages whose content
-    changed since the last extraction are parsed again."""
+    """Main text, title, date and byline of every stored page, and of every feed entry
+    whose page could not be had (kind ``feed_entry``: the entry's text and authors), until
+    the page is fetched and replaces it. Only what changed since the last extraction is
+    built again."""
     with warehouse_db.connect() as con:
         pages = con.execute(PAGES_TO_BUILD_SQL).fetchall()
         entry_rows, with_page = _entry_documents(con)
