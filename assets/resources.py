@@ -96,6 +96,11 @@ class SourcesResource(dg.ConfigurableResource):
 
     path: str = str(_DEFAULTS.sources_path)
     crawl_shards: int = _DEFAULTS.crawl_shards
+    # Nightly budgets (INNERCIRCLE_FEED_ARTICLES_PER_NIGHT, INNERCIRCLE_HOST_REQUESTS_PER_NIGHT)
+    # and the share of failed feed fetches that fails the run (INNERCIRCLE_MAX_FAILED_FEED_SHARE).
+    feed_articles_per_night: int = _DEFAULTS.feed_articles_per_night
+    host_requests_per_night: int = _DEFAULTS.host_requests_per_night
+    max_failed_feed_share: float = _DEFAULTS.max_failed_feed_share
 
 
 class RankingResource(dg.ConfigurableResource):
@@ -122,7 +127,11 @@ def resources_for(settings: Settings) -> dict[str, dg.ConfigurableResource]:
         "http": HttpFetcherResource.from_policy(FetchPolicy.from_env(settings)),
         "ner": NerModelResource(model=settings.spacy_model, models=settings.spacy_models),
         "sources_file": SourcesResource(
-            path=str(settings.sources_path), crawl_shards=settings.crawl_shards
+            path=str(settings.sources_path),
+            crawl_shards=settings.crawl_shards,
+            feed_articles_per_night=settings.feed_articles_per_night,
+            host_requests_per_night=settings.host_requests_per_night,
+            max_failed_feed_share=settings.max_failed_feed_share,
         ),
         "ranking": RankingResource(
             top_n=settings.top_n,

@@ -91,13 +91,74 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    import io
+
     settings = Settings.from_env()
     settings.validate()
     if getattr(args, "reextract", False):
         reset_extraction(settings)
-    ok = run_nightly(settings).success
+    # Dagster's own log lines are held back until the run is over: a run that reached no
+    # source ends in one plain line, not in pages of per-source warnings and tracebacks.
+    dagster_log = io.StringIO()
+    result = run_nightly(settings, report_failures=False, log_stream=dagster_log)
+    total_failure = all_sources_failed(settings)
+    if not result.success:
+        from pipelines.runner import record_in_process_failure
+
+        record_in_process_failure(result)
+    if total_failure:
+        print(total_failure, file=sys.stderr)
+        return 1
+    sys.stderr.write(dagster_log.getvalue())
+    if not result.success:
+        from pipelines.runner import print_step_failures
+
+        print_step_failures(result)
     print_summary(settings)
-    return 0 if ok else 1
+    return 0 if result.success else 1
+
+
+def all_sources_failed(settings: Settings) -> str | None:
+    """The one-line verdict when every source of the latest run failed, else None."""
+    from innercircle import warehouse
+    from innercircle.stages.crawl import total_failure_message
+
+    work = warehouse.working_path(settings.warehouse_path)
+    if not work.exists():
+        return None
+    with warehouse.connect(work) as con:
+        run = con.execute("SELECT arg_max(run_id, fetched_at) FROM crawl_log").fetchone()[0]
+        if run is None:
+            return None
+        # Why each request of the run failed (NULL when it worked), last attempt per URL.
+        requests = dict(
+            con.execute(
+                """SELECT url, arg_max(CASE WHEN outcome IN ('ok', 'not_modified') THEN NULL
+                                       ELSE coalesce(error_class, 'http_error') END, fetched_at)
+                   FROM crawl_log WHERE run_id = $run AND stage IN ('feeds', 'author_pages')
+                   GROUP BY url""",
+                {"run": run},
+            ).fetchall()
+        )
+        sources = con.execute("SELECT DISTINCT kind, url FROM sources").fetchall()
+        feeds: dict[str, list[tuple[str, str]]] = {}
+        for source_url, feed_url, status in con.execute(
+            "SELECT source_url, feed_url, status FROM feeds"
+        ).fetchall():
+            feeds.setdefault(source_url, []).append((feed_url, status))
+    errors: dict[str, str | None] = {}
+    for kind, url in sources:
+        if kind == "author":
+            if url in requests:
+                errors[url] = requests[url]
+            continue
+        rows = feeds.get(url, [])
+        if any(status in ("ok", "warning", "not_modified") for _, status in rows):
+            errors[url] = None
+        elif rows:
+            found = [requests.get(f) for f, _ in rows if requests.get(f)]
+            errors[url] = (found or [requests.get(url)])[0] or "not_a_feed"
+    return total_failure_message(errors)
 
 
 def reset_extraction(settings: Settings) -> None:
@@ -109,12 +170,14 @@ def reset_extraction(settings: Settings) -> None:
         con.execute("DELETE FROM mention_extractions")
 
 
-def run_nightly(settings: Settings, instance=None):
+def run_nightly(settings: Settings, instance=None, report_failures: bool = True, log_stream=None):
     """Execute the nightly job in this process (see ``pipelines/runner.py``, the one module
-    through which the command reaches Dagster); returns Dagster's result."""
+    through which the command reaches Dagster); returns Dagster's result. Failed steps are
+    printed unless ``report_failures`` is off; Dagster's console log goes to ``log_stream``
+    when given (stderr otherwise)."""
     from pipelines.runner import run_nightly as execute
 
-    return execute(settings, instance)
+    return execute(settings, instance, report_failures=report_failures, log_stream=log_stream)
 
 
 def print_summary(settings: Settings, per_industry: int = 10) -> None:

@@ -290,6 +290,7 @@ def _parse_json_feed(body: bytes, url: str) -> ParsedFeed:
             continue
         item_url = item.get("url") or item.get("external_url") or ""
         summary = item.get("summary") or item.get("content_text") or ""
+        content = item.get("content_html") or item.get("content_text") or ""
         feed.entries.append(
             FeedEntry(
                 url=_absolute(item_url if isinstance(item_url, str) else "", url),
@@ -299,6 +300,7 @@ def _parse_json_feed(body: bytes, url: str) -> ParsedFeed:
                 updated=_iso_datetime(item.get("date_modified")),
                 raw_authors=_json_authors(item),
                 summary=summary if isinstance(summary, str) else "",
+                content=content if isinstance(content, str) else "",
             )
         )
     return feed
@@ -335,6 +337,7 @@ def _parse_rss_in_json(rss: dict[str, Any], url: str) -> ParsedFeed:
                 published=_to_datetime(published),
                 raw_authors=_dedupe([text(item, k) for k in ("author", "dc:creator")]),
                 summary=text(item, "description"),
+                content=text(item, "content:encoded"),
             )
         )
     return feed
@@ -416,9 +419,20 @@ def _parse_feed(body: bytes, url: str, content_type: str) -> ParsedFeed:
                 updated=_to_datetime(e.get("updated_parsed")),
                 raw_authors=authors,
                 summary=e.get("summary", "") or "",
+                content=_fp_content(e),
             )
         )
     return feed
+
+
+def _fp_content(entry: Any) -> str:
+    """The longest of an entry's content values (``content:encoded``, Atom ``content``)."""
+    values = [
+        c.get("value") or ""
+        for c in entry.get("content") or []
+        if isinstance(c, dict) and isinstance(c.get("value"), str)
+    ]
+    return max(values, key=len, default="")
 
 
 def _entry_link(entry: Any, base: str) -> str:
@@ -474,3 +488,45 @@ def discover_feeds(html: bytes, base_url: str) -> list[str]:
 def fallback_feed_urls(site_url: str) -> list[str]:
     """The common feed locations to try on a site when its homepage announces none."""
     return [urljoin(site_url, path) for path in FALLBACK_FEED_PATHS]
+
+
+# -- entry text ---------------------------------------------------------------------------
+
+#: Cap on an entry's cleaned text: a feed is not a place for books.
+MAX_ENTRY_TEXT_CHARS = 200_000
+
+_BLOCK_TAGS = (
+    "address", "article", "aside", "blockquote", "dd", "div", "dl", "dt", "figcaption",
+    "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main",
+    "ol", "p", "pre", "section", "table", "td", "th", "tr", "ul",
+)  # fmt: skip
+_DROP_TAGS = ("script", "style", "noscript", "iframe", "svg", "form", "button", "template")
+
+
+def markup_to_text(markup: str) -> str:
+    """Readable text from an entry's HTML (or plain) content: markup and scripts gone,
+    one paragraph per line, so sentences stay whole for NER and snippets."""
+    if not markup or not markup.strip():
+        return ""
+    if "<" not in markup and "&" not in markup:
+        text = markup
+    else:
+        try:
+            soup = BeautifulSoup(markup, "lxml")
+        except Exception:
+            return ""
+        for tag in soup.find_all(_DROP_TAGS):
+            tag.decompose()
+        for br in soup.find_all("br"):
+            br.replace_with("\n")
+        for tag in soup.find_all(_BLOCK_TAGS):
+            tag.insert_before("\n")
+            tag.insert_after("\n")
+        text = soup.get_text()
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    return "\n".join(line for line in lines if line)[:MAX_ENTRY_TEXT_CHARS]
+
+
+def entry_text(entry: FeedEntry) -> str:
+    """What a reader of the feed sees of an entry: its content, else its summary, as text."""
+    return markup_to_text(entry.content) or markup_to_text(entry.summary)

@@ -48,6 +48,7 @@ class FeedEntry:
     updated: datetime | None = None
     raw_authors: list[str] = field(default_factory=list)  # author fields as the feed gives them
     summary: str = ""
+    content: str = ""  # the entry's full content (HTML or text), when the feed carries it
 
 
 @dataclass

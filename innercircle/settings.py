@@ -131,6 +131,15 @@ SETTINGS: tuple[Setting, ...] = (
             "web's own date)"),
     Setting("INNERCIRCLE_CRAWL_SHARDS", "crawl_shards", _number(int), "`1`",
             "shards of hosts the crawl steps are split into, for the `nightly_parallel` job"),
+    Setting("INNERCIRCLE_FEED_ARTICLES_PER_NIGHT", "feed_articles_per_night", _number(int),
+            "`50`", "article pages fetched per feed per run, never-fetched and newest first; "
+            "the rest stay queued for later nights (`articles` metadata `backlog`)"),
+    Setting("INNERCIRCLE_HOST_REQUESTS_PER_NIGHT", "host_requests_per_night", _number(int),
+            "`500`", "requests per host per run; feed and author-page requests count, articles "
+            "fill the rest, feeds sharing a host take turns"),
+    Setting("INNERCIRCLE_MAX_FAILED_FEED_SHARE", "max_failed_feed_share", _number(float),
+            "`0.9`", "above this share of failed feed fetches (hosts in backoff count as "
+            "failed) the blocking check `feeds_fetch_failures_under_threshold` fails the run"),
 )
 
 
@@ -157,6 +166,9 @@ class Settings:
     half_life_days: float = 90.0  # recency half-life of the ranking
     as_of: datetime | None = None  # rank as of this moment instead of now
     crawl_shards: int = 1  # shards of hosts crawled in parallel (nightly_parallel job)
+    feed_articles_per_night: int = 50  # article pages fetched per feed per run, newest first
+    host_requests_per_night: int = 500  # requests per host per run (feeds, pages, articles)
+    max_failed_feed_share: float = 0.9  # above this share of failed feed fetches the run fails
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -193,6 +205,12 @@ class Settings:
             ("INNERCIRCLE_FETCH_TIMEOUT", self.fetch_timeout_s > 0, "must be above 0"),
             ("INNERCIRCLE_MAX_BYTES", self.max_bytes >= 1, "must be at least 1"),
             ("INNERCIRCLE_RETRIES", self.retries >= 0, "must be 0 or more"),
+            ("INNERCIRCLE_FEED_ARTICLES_PER_NIGHT", self.feed_articles_per_night >= 1,
+             "must be at least 1"),
+            ("INNERCIRCLE_HOST_REQUESTS_PER_NIGHT", self.host_requests_per_night >= 1,
+             "must be at least 1"),
+            ("INNERCIRCLE_MAX_FAILED_FEED_SHARE", 0 < self.max_failed_feed_share <= 1,
+             "must be above 0 and at most 1"),
         )
         for env, ok, rule in checks:
             if not ok:

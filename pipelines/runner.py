@@ -11,6 +11,7 @@ import contextlib
 import logging
 import os
 import sys
+from typing import TextIO
 
 import dagster as dg
 
@@ -20,18 +21,24 @@ from pipelines.definitions import build_resources, defs, run_partition_key
 
 
 def run_nightly(
-    settings: Settings, instance: dg.DagsterInstance | None = None
+    settings: Settings,
+    instance: dg.DagsterInstance | None = None,
+    report_failures: bool = True,
+    log_stream: TextIO | None = None,
 ) -> dg.ExecuteInProcessResult:
     """Execute the nightly job in this process with a live progress line, recorded in
     ``instance`` (default: ``$DAGSTER_HOME``'s, else an ephemeral one).
 
-    Returns Dagster's result (truthy ``.success`` when the run succeeded).
+    Returns Dagster's result (truthy ``.success`` when the run succeeded); failed steps are
+    printed unless ``report_failures`` is off (the caller reports them). Dagster's console
+    log goes to ``log_stream`` when given (stderr otherwise).
     """
     job = defs.resolve_job_def("nightly")
     progress.set_sink(progress.TerminalProgress())
     logging.getLogger("dagster").setLevel(logging.WARNING)
+    redirect = contextlib.redirect_stderr(log_stream) if log_stream else contextlib.nullcontext()
     try:
-        with _instance(instance) as recorded_in:
+        with redirect, _instance(instance) as recorded_in:
             result = job.execute_in_process(
                 instance=recorded_in,
                 partition_key=run_partition_key(settings),
@@ -41,13 +48,33 @@ def run_nightly(
             )
     finally:
         progress.set_sink(None)
-    if not result.success:
-        for event in result.all_events:
-            if event.is_failure and event.event_specific_data is not None:
-                error = getattr(event.event_specific_data, "error", None)
-                if error is not None:
-                    print(f"step {event.step_key} failed: {error.message.strip()}", file=sys.stderr)
+    if not result.success and report_failures:
+        print_step_failures(result)
     return result
+
+
+def print_step_failures(result: dg.ExecuteInProcessResult) -> None:
+    for event in result.all_events:
+        if event.is_failure and event.event_specific_data is not None:
+            error = getattr(event.event_specific_data, "error", None)
+            if error is not None:
+                print(f"step {event.step_key} failed: {error.message.strip()}", file=sys.stderr)
+
+
+def record_in_process_failure(result: dg.ExecuteInProcessResult) -> None:
+    """Record a failed run as the run-failure sensor would: an in-process run on an
+    ephemeral instance is seen by no daemon, so no sensor ever records it."""
+    if os.environ.get("DAGSTER_HOME"):
+        return  # a persistent instance: the daemon's run_failure_recorder sees the run
+    from pipelines.sensors import record_run_failure
+
+    steps = sorted({e.step_key for e in result.all_events if e.is_step_failure and e.step_key})
+    checks = [
+        f"{e.check_name}: {e.description or 'failed'}"
+        for e in result.get_asset_check_evaluations()
+        if not e.passed and e.severity == dg.AssetCheckSeverity.ERROR
+    ]
+    record_run_failure(result.run_id, result.job_def.name, "run failed", steps, checks)
 
 
 def _instance(instance: dg.DagsterInstance | None):

@@ -33,7 +33,15 @@ def run_failures_path() -> Path:
     return Settings.from_env().warehouse_path.parent / "run_failures.jsonl"
 
 
-def record_run_failure(run_id: str, job_name: str, message: str, steps: list[str]) -> Path:
+def record_run_failure(
+    run_id: str,
+    job_name: str,
+    message: str,
+    steps: list[str],
+    failed_checks: list[str] | None = None,
+) -> Path:
+    """Append one JSON line for a failed run; ``failed_checks`` names the blocking checks
+    that stopped it (e.g. nearly every feed failed), each with its description."""
     path = run_failures_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     line = {
@@ -41,11 +49,26 @@ def record_run_failure(run_id: str, job_name: str, message: str, steps: list[str
         "run_id": run_id,
         "job": job_name,
         "failed_steps": steps,
+        "failed_checks": failed_checks or [],
         "message": message,
     }
     with path.open("a", encoding="utf-8") as fh:
         fh.write(json.dumps(line) + "\n")
     return path
+
+
+def failed_blocking_checks(instance: dg.DagsterInstance, run_id: str) -> list[str]:
+    """The run's checks that failed with ERROR severity, as ``name: description``."""
+    failed = []
+    for entry in instance.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION):
+        evaluation = entry.dagster_event.event_specific_data if entry.dagster_event else None
+        if (
+            evaluation is not None
+            and not evaluation.passed
+            and evaluation.severity == dg.AssetCheckSeverity.ERROR
+        ):
+            failed.append(f"{evaluation.check_name}: {evaluation.description or 'failed'}")
+    return failed
 
 
 @dg.run_failure_sensor(
@@ -60,5 +83,6 @@ def run_failure_recorder(context: dg.RunFailureSensorContext) -> None:
         context.dagster_run.job_name,
         context.failure_event.message or "",
         steps,
+        failed_blocking_checks(context.instance, context.dagster_run.run_id),
     )
     context.log.info(f"recorded failure of run {context.dagster_run.run_id} in {path}")

@@ -21,8 +21,10 @@ from innercircle.extract.author_page import extract_author_page
 from innercircle.model import Source
 from innercircle.sources import load_sources
 from innercircle.stages.crawl import (
+    ArticleCandidate,
     CacheEntry,
     CrawlOutput,
+    budget_articles,
     crawl_feeds,
     crawl_pages,
     host_of,
@@ -94,7 +96,7 @@ def crawl_metadata(out: CrawlOutput) -> dict:
             sum(1 for r in out.crawl_log if r["status"] and r["status"] >= 500)
         ),
         "errors": dg.MetadataValue.int(outcomes["error"]),
-        "skipped_backoff_or_dead": dg.MetadataValue.int(outcomes["skipped"]),
+        "skipped_backoff_dead_or_budget": dg.MetadataValue.int(outcomes["skipped"]),
         "bytes": dg.MetadataValue.int(sum(r["bytes"] for r in out.crawl_log)),
         "hosts": dg.MetadataValue.int(len({r["host"] for r in out.crawl_log})),
         "errors_by_class": dg.MetadataValue.md(
@@ -362,19 +364,34 @@ def author_pages(sources):
 
 ARTICLES_TO_FETCH_SQL = """
 WITH wanted AS (
-    SELECT e.url, max(coalesce(e.updated_at, e.published_at)) AS changed_at
+    SELECT e.url, e.feed_url,
+           coalesce(e.updated_at, e.published_at) AS changed_at,
+           coalesce(e.published_at, e.updated_at, e.first_seen_at) AS dated
     FROM feed_entries e
     JOIN feeds f ON f.feed_url = e.feed_url
-    GROUP BY e.url
-    UNION
-    SELECT unnest(article_urls) AS url, NULL AS changed_at FROM author_pages
+    UNION ALL
+    SELECT unnest(article_urls) AS url, NULL, NULL, NULL FROM author_pages
+),
+per_url AS (
+    SELECT url, max(changed_at) AS changed_at, max(dated) AS dated,
+           arg_max(feed_url, dated) FILTER (WHERE feed_url IS NOT NULL) AS feed_url
+    FROM wanted GROUP BY url
 )
 SELECT w.url, a.content_hash,
        a.url IS NULL OR a.outcome NOT IN ('ok', 'not_modified')
-         OR (w.changed_at IS NOT NULL AND w.changed_at > a.fetched_at) AS needs_fetch
-FROM (SELECT url, max(changed_at) AS changed_at FROM wanted GROUP BY url) w
+         OR (w.changed_at IS NOT NULL AND w.changed_at > a.fetched_at) AS needs_fetch,
+       w.feed_url, w.dated, a.url IS NOT NULL AS fetched_before
+FROM per_url w
 LEFT JOIN articles a USING (url)
 ORDER BY w.url
+"""
+
+#: Requests already made to each host in this run (feeds, author pages): they count
+#: against the night's per-host budget.
+HOST_REQUESTS_THIS_RUN_SQL = """
+SELECT host, count(*) FROM crawl_log
+WHERE run_id = $run_id AND outcome <> 'skipped' AND host IS NOT NULL
+GROUP BY host
 """
 
 
@@ -386,19 +403,40 @@ ORDER BY w.url
 def plan_articles(
     context: dg.OpExecutionContext, warehouse_db: WarehouseResource, sources_file: SourcesResource
 ):
-    """Articles never fetched, or whose feed entry changed since they were fetched."""
+    """Articles never fetched, or whose feed entry changed since they were fetched, within
+    the night's budgets (per feed, newest first; per host). The rest stay queued."""
     with warehouse_db.connect() as con:
         todo = con.execute(ARTICLES_TO_FETCH_SQL).fetchall()
-        fetch_urls = [u for u, _, needs in todo if needs]
+        host_used = dict(
+            con.execute(HOST_REQUESTS_THIS_RUN_SQL, {"run_id": context.run_id}).fetchall()
+        )
+        fetch_urls, skipped = budget_articles(
+            [
+                ArticleCandidate(url, feed_url, dated, bool(before))
+                for url, _, needs, feed_url, dated, before in todo
+                if needs
+            ],
+            per_feed=sources_file.feed_articles_per_night,
+            per_host=sources_file.host_requests_per_night,
+            host_used=host_used,
+        )
+        feed_of = {url: feed_url for url, _, _, feed_url, _, _ in todo}
         base = {
             "cache": _load_cache(con),
-            "hashes": {u: h for u, h, _ in todo},
+            "hashes": {u: h for u, h, *_ in todo},
             "backoff": _backoff(con),
-            "unchanged": len(todo) - len(fetch_urls),
+            "plan": {
+                "unchanged": sum(1 for _, _, needs, *_ in todo if not needs),
+                "skipped": skipped,
+                "backlog_by_feed": Counter(
+                    feed_of.get(r.url) or "(author pages)" for r in skipped
+                ).most_common(),
+            },
         }
     context.log.info(
-        f"{len(todo)} articles known, {len(fetch_urls)} to fetch, "
-        f"{base['unchanged']} unchanged since last fetch"
+        f"{len(todo)} articles known, {len(fetch_urls)} to fetch tonight, "
+        f"{len(skipped)} queued for later nights (budgets), "
+        f"{base['plan']['unchanged']} unchanged since last fetch"
     )
     yield from _dynamic(_split(fetch_urls, lambda u: u, base, sources_file.crawl_shards))
 
@@ -408,27 +446,37 @@ def fetch_articles(context: dg.OpExecutionContext, http: HttpFetcherResource, sh
     out, results = _fetch_pages(context, http, shard, "articles")
     for url, result in results.items():
         out.add("articles", page_state_row(url, result, shard["hashes"].get(url)))
-    return out, shard["unchanged"]
+    return out, shard["plan"]
 
 
 @dg.op(pool=WRITER_POOL)
-def store_articles(warehouse_db: WarehouseResource, outputs: list) -> dg.Output:
-    # Each shard carries the plan's count of articles left alone as unchanged.
+def store_articles(
+    context: dg.OpExecutionContext, warehouse_db: WarehouseResource, outputs: list
+) -> dg.Output:
+    # Each shard carries the plan: articles left alone as unchanged, and those the night's
+    # budgets left queued, which are logged as skipped (with the reason), never dropped.
     out = CrawlOutput.merge(o for o, _ in outputs)
     rows = out.rows.get("articles", [])
-    unchanged = outputs[0][1] if outputs else 0
+    plan = outputs[0][1] if outputs else {"unchanged": 0, "skipped": [], "backlog_by_feed": []}
+    for result in plan["skipped"]:
+        out.record(context.run_id, "articles", result.url, result)
     with warehouse_db.connect() as con:
         con.execute("BEGIN")
         warehouse.insert(con, "articles", arrow(rows), replace=True)
         con.execute("COMMIT")
         _store_crawl(con, out)
+        backlog = plan["backlog_by_feed"]
         metadata = table_metadata(
             con,
             "articles",
             **crawl_metadata(out),
             shards=dg.MetadataValue.int(len(outputs)),
             fetched=dg.MetadataValue.int(len(rows)),
-            skipped_unchanged=dg.MetadataValue.int(unchanged),
+            skipped_unchanged=dg.MetadataValue.int(plan["unchanged"]),
+            backlog=dg.MetadataValue.int(len(plan["skipped"])),
+            backlog_by_feed=dg.MetadataValue.md(
+                markdown_table(["feed", "queued"], backlog[:20]) if backlog else "none"
+            ),
         )
     return dg.Output(None, metadata=metadata)
 

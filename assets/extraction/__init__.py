@@ -5,13 +5,21 @@ from collections import Counter
 
 import dagster as dg
 
-from assets.common import WRITER_POOL, arrow, log_progress, table_metadata
+from assets.common import WRITER_POOL, arrow, log_progress, markdown_table, table_metadata
 from assets.crawl import articles, author_pages
 from assets.resources import NerModelResource, WarehouseResource
 from innercircle import warehouse
 from innercircle.extract.people import models_signature
 from innercircle.stages.crawl import now_utc
-from innercircle.stages.extraction import FeedContext, RawPage, build_document, extract_people
+from innercircle.stages.extraction import (
+    FeedContext,
+    RawPage,
+    build_document,
+    build_entry_document,
+    entry_content_hash,
+    extract_people,
+    page_is_html,
+)
 
 GROUP = "extraction"
 MENTION_BATCH = 256
@@ -40,6 +48,30 @@ WHERE d.doc_id IS NULL OR d.content_hash <> r.content_hash
 ORDER BY p.url
 """
 
+#: Feed entries that carry text, with whether their page is stored (and, when its type
+#: is not plainly HTML, the body to sniff) and the version of their document, if any.
+ENTRIES_TO_BUILD_SQL = """
+WITH latest_entry AS (
+    SELECT url, arg_max(published_at, last_seen_at) AS published_at,
+           arg_max(title, last_seen_at) AS title,
+           arg_max(raw_authors, last_seen_at) AS raw_authors,
+           arg_max(feed_authors, last_seen_at) AS feed_authors,
+           arg_max(content_text, last_seen_at) AS content_text,
+           min(first_seen_at) AS first_seen_at
+    FROM feed_entries WHERE content_text IS NOT NULL AND content_text <> '' GROUP BY url
+)
+SELECT e.url, e.published_at, e.title, e.raw_authors, e.feed_authors, e.content_text,
+       e.first_seen_at, r.url IS NOT NULL AS has_page, r.content_type,
+       CASE WHEN lower(trim(split_part(coalesce(r.content_type, ''), ';', 1)))
+                 IN ('text/html', 'application/xhtml+xml') THEN NULL
+            ELSE r.body_gzip END AS body_to_sniff,
+       d.content_hash AS document_hash
+FROM latest_entry e
+LEFT JOIN raw_pages r USING (url)
+LEFT JOIN documents d USING (url)
+ORDER BY e.url
+"""
+
 DOCUMENT_INDUSTRIES_SQL = """
 SELECT DISTINCT doc_id, industry, source_url FROM (
     SELECT d.doc_id, s.industry, s.url AS source_url
@@ -60,14 +92,53 @@ SELECT DISTINCT doc_id, industry, source_url FROM (
 """
 
 
+class _EntryDocuments:
+    """Feed-entry documents to (re)write, and which entries carry text at all."""
+
+    def __init__(self) -> None:
+        self.rows: list[dict] = []
+        self.known: set[str] = set()
+
+
+def _entry_documents(con) -> tuple[_EntryDocuments, set[str]]:
+    """Documents for feed entries whose page is not stored or is not HTML, and the URLs
+    whose stored page is an HTML page (those are built from the page instead)."""
+    out, with_page = _EntryDocuments(), set()
+    for (
+        url,
+        published,
+        title,
+        raw_authors,
+        feed_authors,
+        text,
+        first_seen,
+        has_page,
+        content_type,
+        body_to_sniff,
+        document_hash,
+    ) in con.execute(ENTRIES_TO_BUILD_SQL).fetchall():
+        out.known.add(url)
+        html_type = body_to_sniff is None
+        if has_page and (html_type or page_is_html(content_type, body_to_sniff)):
+            with_page.add(url)
+            continue
+        feed = FeedContext(published, title or "", raw_authors or [], feed_authors or [])
+        if document_hash != entry_content_hash(text, feed):
+            out.rows.append(build_entry_document(url, text, feed, first_seen))
+    return out, with_page
+
+
 @dg.asset(group_name=GROUP, pool=WRITER_POOL, deps=[articles, author_pages], kinds={"duckdb"})
 def documents(
     context: dg.AssetExecutionContext, warehouse_db: WarehouseResource
 ) -> dg.MaterializeResult:
-    """Main text, title, date and byline of every stored page. Only pages whose content
-    changed since the last extraction are parsed again."""
+    """Main text, title, date and byline of every stored page, and of every feed entry
+    whose page could not be had (kind ``feed_entry``: the entry's text and authors), until
+    the page is fetched and replaces it. Only what changed since the last extraction is
+    built again."""
     with warehouse_db.connect() as con:
         pages = con.execute(PAGES_TO_BUILD_SQL).fetchall()
+        entry_rows, with_page = _entry_documents(con)
         progress = log_progress(context)
         rows, failures = [], 0
         for i, (
@@ -81,6 +152,8 @@ def documents(
             raw_authors,
             feed_authors,
         ) in enumerate(pages, 1):
+            if kind == "article" and url not in with_page and url in entry_rows.known:
+                continue  # not an HTML page: its feed entry is the document
             page = RawPage(url, kind, body, digest, fetched_at)
             feed = FeedContext(published, title or "", raw_authors or [], feed_authors or [])
             try:
@@ -89,6 +162,7 @@ def documents(
                 failures += 1
                 context.log.warning(f"could not extract {url}: {type(exc).__name__}: {exc}")
             progress("documents", i, len(pages), failures)
+        rows += entry_rows.rows
         con.execute("BEGIN")
         warehouse.insert(con, "documents", arrow(rows), replace=True)
         con.execute("DELETE FROM document_industries")
@@ -99,6 +173,15 @@ def documents(
                 con,
                 "documents",
                 extracted_this_run=dg.MetadataValue.int(len(rows)),
+                feed_entry_documents_this_run=dg.MetadataValue.int(len(entry_rows.rows)),
+                by_kind=dg.MetadataValue.md(
+                    markdown_table(
+                        ["kind", "documents"],
+                        con.execute(
+                            "SELECT kind, count(*) FROM documents GROUP BY 1 ORDER BY 1"
+                        ).fetchall(),
+                    )
+                ),
                 extraction_failures=dg.MetadataValue.int(failures),
                 documents_with_byline=dg.MetadataValue.int(
                     con.execute("SELECT count(*) FROM documents WHERE len(byline) > 0").fetchone()[

@@ -15,7 +15,7 @@ from __future__ import annotations
 from innercircle.model import FetchResult
 
 #: Error classes of requests the crawler did not make on purpose.
-SKIPPED_CLASSES = frozenset({"host_backoff", "dead_feed"})
+SKIPPED_CLASSES = frozenset({"host_backoff", "dead_feed", "feed_budget", "host_budget"})
 
 Outcome = int | str | None  # HTTP status, or an error class, or None for "unknown error"
 

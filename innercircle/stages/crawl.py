@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from innercircle.feeds import discover_feeds, fallback_feed_urls, parse_feed
+from innercircle.feeds import discover_feeds, entry_text, fallback_feed_urls, parse_feed
 from innercircle.fetch import Fetcher, FetchRequest
 from innercircle.fetch.outcome import SKIPPED_CLASSES
 from innercircle.fetch.outcome import crawl_outcome as outcome_of
@@ -322,6 +322,7 @@ def crawl_feeds(
                     "feed_authors": list(parsed.feed_authors),
                     "first_seen_at": checked_at,
                     "last_seen_at": checked_at,
+                    "content_text": entry_text(entry) or None,
                 },
             )
     return out
@@ -395,3 +396,113 @@ def page_state_row(url: str, result: FetchResult, previous_hash: str | None) -> 
         "error": None if (result.ok or result.not_modified) else describe_error(result)[:500],
         "fetched_at": now_utc(),
     }
+
+
+# ------------------------------------------------------------------------ nightly budgets
+
+
+@dataclass(frozen=True)
+class ArticleCandidate:
+    """An article page that needs fetching, with what the budget orders it by."""
+
+    url: str
+    feed_url: str | None  # the feed announcing it; None for one listed on an author page
+    dated: datetime | None  # the entry's date (newest first)
+    fetched_before: bool  # False for a page never asked for: those go first
+
+
+def budget_articles(
+    candidates: Iterable[ArticleCandidate],
+    per_feed: int,
+    per_host: int,
+    host_used: Mapping[str, int] | None = None,
+) -> tuple[list[str], list[FetchResult]]:
+    """Split tonight's article fetches into those to make and those left for later nights.
+
+    Each feed gets at most ``per_feed`` fetches, new pages first, newest first, so a
+    2,000-entry feed cannot take the night and a new source starts with what is current.
+    Each host gets at most ``per_host`` requests in the night, counting ``host_used``
+    (requests already made to it in this run); feeds sharing a host take turns, so one
+    huge or slow host cannot starve the others' feeds. What is left stays queued (it is
+    still wanted next night) and comes back as ``skipped`` results naming the reason.
+    """
+    host_left = {h: per_host - n for h, n in (host_used or {}).items()}
+    by_feed: dict[str, list[ArticleCandidate]] = {}
+    for c in candidates:
+        by_feed.setdefault(c.feed_url or f"author-page:{host_of(c.url)}", []).append(c)
+    ranked: list[tuple[int, ArticleCandidate]] = []
+    skipped: list[FetchResult] = []
+    for feed, items in by_feed.items():
+        items.sort(key=lambda c: (c.fetched_before, -_ts(c.dated), c.url))
+        for turn, c in enumerate(items):
+            if c.feed_url is not None and turn >= per_feed:
+                skipped.append(
+                    _skip(c.url, "feed_budget", f"over {per_feed} articles tonight for {feed}")
+                )
+            else:
+                ranked.append((turn, c))
+    ranked.sort(key=lambda tc: (tc[0], -_ts(tc[1].dated), tc[1].url))  # feeds take turns
+    fetch: list[str] = []
+    for _, c in ranked:
+        host = host_of(c.url)
+        left = host_left.get(host, per_host)
+        if left <= 0:
+            reason = f"over {per_host} requests tonight to {host}"
+            skipped.append(_skip(c.url, "host_budget", reason))
+            continue
+        host_left[host] = left - 1
+        fetch.append(c.url)
+    return fetch, skipped
+
+
+def _ts(value: datetime | None) -> float:
+    return value.replace(tzinfo=UTC).timestamp() if value is not None else float("-inf")
+
+
+def _skip(url: str, reason: str, message: str) -> FetchResult:
+    return FetchResult(
+        url=url,
+        final_url=url,
+        attempts=0,
+        error_class=reason,
+        error_message=f"{message}: queued for a later night",
+    )
+
+
+# --------------------------------------------------------------------- total failure
+
+
+def total_failure_message(source_errors: Mapping[str, str | None]) -> str | None:
+    """The one line for a run in which every source failed, or None when one worked.
+
+    ``source_errors`` maps each source to why it failed (an error class such as
+    ``connect_error``, ``http_error`` or ``host_backoff``), or None when it was read.
+    """
+    if not source_errors or any(e is None for e in source_errors.values()):
+        return None
+    counts: dict[str, int] = {}
+    for error in source_errors.values():
+        counts[error or "unknown"] = counts.get(error or "unknown", 0) + 1
+    parts = ", ".join(
+        f"{n} {_plural(error, n)}"
+        for error, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    )
+    return f"all {len(source_errors)} sources failed ({parts}): is the network reachable?"
+
+
+_ERROR_WORDS = {
+    "connect_error": ("connect error", "connect errors"),
+    "timeout": ("timeout", "timeouts"),
+    "http_error": ("HTTP error", "HTTP errors"),
+    "host_backoff": ("host in backoff", "hosts in backoff"),
+    "dead_feed": ("dead feed", "dead feeds"),
+    "robots_disallowed": ("disallowed by robots.txt", "disallowed by robots.txt"),
+    "tls_error": ("TLS error", "TLS errors"),
+    "blocked_address": ("blocked address", "blocked addresses"),
+    "not_a_feed": ("unreadable feed", "unreadable feeds"),
+}
+
+
+def _plural(error: str, n: int) -> str:
+    one, many = _ERROR_WORDS.get(error, (error.replace("_", " "), error.replace("_", " ")))
+    return one if n == 1 else many

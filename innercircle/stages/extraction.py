@@ -24,7 +24,7 @@ def doc_id_for(url: str) -> str:
 @dataclass
 class RawPage:
     url: str
-    kind: str  # 'article' | 'author_page'
+    kind: str  # 'article' | 'author_page' (feed entries: build_entry_document)
     body_gzip: bytes
     content_hash: str
     fetched_at: datetime
@@ -72,6 +72,63 @@ def build_document(page: RawPage, feed: FeedContext | None) -> dict:
         "text": text,
         "byline": byline,
         "byline_origin": origin,
+        "extracted_at": now_utc(),
+    }
+
+
+# ------------------------------------------------------------------- feed-entry documents
+
+#: Content types a stored article body may have to be read as a page.
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def page_is_html(content_type: str | None, body_gzip: bytes | None) -> bool:
+    """Whether a stored article body is an HTML page (not a PDF, an image, a feed...).
+
+    A missing or generic content type is decided by the body's first bytes.
+    """
+    ctype = (content_type or "").split(";", 1)[0].strip().lower()
+    if ctype in _HTML_TYPES:
+        return True
+    if ctype and ctype not in ("application/octet-stream", "text/plain"):
+        return False
+    if not body_gzip:
+        return False
+    try:
+        head = gzip.decompress(body_gzip)[:2048].lstrip().lower()
+    except (OSError, EOFError):
+        return False
+    return head.startswith((b"<!doctype html", b"<html")) or b"<body" in head
+
+
+def entry_content_hash(text: str, feed: FeedContext) -> str:
+    """A version stamp for a feed-entry document; never equal to a page's sha256."""
+    parts = [text, feed.title, *feed.raw_authors, "|", *feed.feed_authors]
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+    return f"feed_entry:{digest}"
+
+
+def build_entry_document(url: str, text: str, feed: FeedContext, seen_at: datetime) -> dict:
+    """One ``documents`` row (kind ``feed_entry``) from a feed entry whose page could not
+    be had: its text is the entry's content (or summary), its byline the entry's authors
+    (the feed's when the entry names none), its date the entry's, else when first seen.
+
+    The doc_id is the page's, so the page fetched on a later night replaces this row.
+    """
+    bylines = entry_authors(feed.raw_authors, feed.feed_authors)
+    byline = _person_names(b.name for b in bylines if b.kind == "person")
+    return {
+        "doc_id": doc_id_for(url),
+        "url": url,
+        "host": host_of(url),
+        "kind": "feed_entry",
+        "title": feed.title,
+        "published_at": feed.published or seen_at,
+        "content_hash": entry_content_hash(text, feed),
+        "text_chars": len(text),
+        "text": text,
+        "byline": byline,
+        "byline_origin": "feed" if byline else None,
         "extracted_at": now_utc(),
     }
 

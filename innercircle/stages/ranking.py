@@ -136,7 +136,9 @@ def split_unlinked_people(con) -> int:
     return len({s.split_person_id for s in splits})
 
 
-CLUSTER_INPUT_SQL = "SELECT doc_id, text, published_at FROM documents WHERE kind = 'article'"
+CLUSTER_INPUT_SQL = (
+    "SELECT doc_id, text, published_at FROM documents WHERE kind IN ('article', 'feed_entry')"
+)
 
 
 def cluster_documents(con) -> dict:

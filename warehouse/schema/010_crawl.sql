@@ -10,7 +10,9 @@ CREATE TABLE IF NOT EXISTS sources (
     PRIMARY KEY (industry, kind, url)
 );
 
--- Every HTTP request the crawler made, with its outcome. Append-only.
+-- Every HTTP request the crawler made, with its outcome, and every one it chose not to
+-- make (outcome 'skipped', error_class the reason: host_backoff, dead_feed, feed_budget,
+-- host_budget). Append-only.
 CREATE TABLE IF NOT EXISTS crawl_log (
     run_id        VARCHAR NOT NULL,
     stage         VARCHAR NOT NULL,        -- 'feeds' | 'articles' | 'author_pages'
@@ -18,7 +20,7 @@ CREATE TABLE IF NOT EXISTS crawl_log (
     final_url     VARCHAR,
     host          VARCHAR,
     status        INTEGER,                 -- HTTP status, NULL when no response
-    outcome       VARCHAR NOT NULL,        -- 'ok' | 'not_modified' | 'http_error' | 'error'
+    outcome       VARCHAR NOT NULL,        -- 'ok' | 'not_modified' | 'http_error' | 'error' | 'skipped'
     bytes         BIGINT NOT NULL,         -- bytes on the wire
     elapsed_ms    DOUBLE NOT NULL,
     from_cache    BOOLEAN NOT NULL,        -- true for a 304 Not Modified
@@ -78,6 +80,9 @@ CREATE TABLE IF NOT EXISTS feed_entries (
     last_seen_at   TIMESTAMP NOT NULL,
     PRIMARY KEY (feed_url, url)
 );
+-- The entry's own text (its content, else its summary, markup removed): the document
+-- when the article page cannot be had (feed_entry documents).
+ALTER TABLE feed_entries ADD COLUMN IF NOT EXISTS content_text VARCHAR;
 
 -- Article pages and their fetch state (one row per article URL).
 CREATE TABLE IF NOT EXISTS articles (

@@ -1,14 +1,15 @@
 -- Extraction stage tables: readable documents and the people named in them.
 
--- One row per readable document (an article page or an author page).
+-- One row per readable document: an article page, an author page, or a feed entry whose
+-- page could not be had (its content or summary; replaced by the page once fetched).
 CREATE TABLE IF NOT EXISTS documents (
     doc_id         VARCHAR PRIMARY KEY,    -- stable: derived from the URL
     url            VARCHAR NOT NULL,
     host           VARCHAR NOT NULL,       -- the site: what "distinct sources" counts
-    kind           VARCHAR NOT NULL,       -- 'article' | 'author_page'
+    kind           VARCHAR NOT NULL,       -- 'article' | 'feed_entry' | 'author_page'
     title          VARCHAR,
     published_at   TIMESTAMP,              -- page date, else feed date, else first fetch; NULL for author pages
-    content_hash   VARCHAR NOT NULL,       -- of the raw page: unchanged hash, no re-extraction
+    content_hash   VARCHAR NOT NULL,       -- of the raw page (of the entry for feed_entry): unchanged hash, no re-extraction
     text_chars     INTEGER NOT NULL,
     text           VARCHAR,                -- main text only (no navigation, footers, comments)
     byline         VARCHAR[] NOT NULL,     -- author names found on the page or in the feed

@@ -13,7 +13,7 @@ SELECT di.industry,
        m.name       AS mentioned_as,
        d.url,
        d.host,
-       d.kind       AS doc_kind,
+       d.kind       AS doc_kind,   -- 'article' | 'feed_entry' | 'author_page'
        d.title,
        d.published_at,
        coalesce(dc.cluster_id, m.doc_id) AS cluster_id,   -- near-duplicates share one
@@ -30,7 +30,8 @@ LEFT JOIN document_clusters dc ON dc.doc_id = m.doc_id;
 CREATE OR REPLACE VIEW voice_evidence AS
 SELECT v.industry, v.rank, v.person_id, v.name,
        f.role, f.quoted, f.host AS source, f.url, f.title, f.published_at, f.snippet,
-       f.doc_id, f.cluster_id, f.canonical AS counted, f.mentioned_as
+       f.doc_id, f.cluster_id, f.canonical AS counted, f.mentioned_as,
+       f.doc_kind   -- 'article' | 'feed_entry' (page out of reach) | 'author_page'
 FROM recurring_voices v
 JOIN mention_facts f ON f.industry = v.industry AND f.person_id = v.person_id;
 

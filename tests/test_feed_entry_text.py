@@ -1,0 +1,102 @@
+"""What a feed entry carries (content, else summary, as text) and the document it becomes
+when its page cannot be had."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from datetime import datetime
+
+import duckdb
+
+from innercircle import warehouse
+from innercircle.feeds import entry_text, markup_to_text, parse_feed
+from innercircle.stages.extraction import (
+    FeedContext,
+    build_entry_document,
+    doc_id_for,
+    page_is_html,
+)
+
+RSS = b"""<?xml version="1.0"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+     xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>t</title>
+<item><title>Full</title><link>https://a.example/1</link><dc:creator>Ann Lee</dc:creator>
+<description>Teaser only.</description>
+<content:encoded><![CDATA[<p>Ann Lee met <a href="/x">Bo Chen</a> in Oslo.</p>
+<style>p{}</style><ul><li>one</li><li>two</li></ul>]]></content:encoded></item>
+<item><title>Teaser</title><link>https://a.example/2</link>
+<description>Just &lt;b&gt;a&lt;/b&gt; teaser.</description></item>
+</channel></rss>"""
+
+ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>
+<entry><title>A</title><link href="https://b.example/a"/><id>x</id>
+<summary>short</summary><content type="html">&lt;p&gt;Long text here.&lt;/p&gt;</content>
+</entry></feed>"""
+
+
+def test_content_is_preferred_to_the_summary_and_markup_goes():
+    one, two = parse_feed(RSS, "https://a.example/feed").entries
+    assert entry_text(one) == "Ann Lee met Bo Chen in Oslo.\none\ntwo"
+    assert entry_text(two) == "Just a teaser."  # no content: the summary
+    (atom,) = parse_feed(ATOM, "https://b.example/feed").entries
+    assert entry_text(atom) == "Long text here."
+
+
+def test_json_feed_content():
+    body = json.dumps(
+        {
+            "version": "https://jsonfeed.org/version/1.1",
+            "items": [{"url": "https://c.example/1", "content_html": "<p>Hi <b>there</b></p>"}],
+        }
+    ).encode()
+    (entry,) = parse_feed(body, "https://c.example/feed.json").entries
+    assert entry_text(entry) == "Hi there"
+
+
+def test_plain_text_is_kept_and_scripts_are_not():
+    assert markup_to_text("Plain words, no tags") == "Plain words, no tags"
+    assert markup_to_text("<div>a<script>evil()</script><br>b</div>") == "a\nb"
+    assert markup_to_text("") == ""
+
+
+def test_an_entry_document_has_the_entrys_text_authors_and_date():
+    when = datetime(2026, 3, 1, 9, 30)
+    feed = FeedContext(when, "Full", ["Ann Lee and Bo Chen"], ["Editorial Board"])
+    doc = build_entry_document("https://a.example/1", "Some text.", feed, datetime(2026, 3, 2))
+    assert doc["doc_id"] == doc_id_for("https://a.example/1")  # the page's id: replaceable
+    assert (doc["kind"], doc["byline"], doc["byline_origin"]) == (
+        "feed_entry",
+        ["Ann Lee", "Bo Chen"],
+        "feed",
+    )
+    assert doc["published_at"] == when and doc["text"] == "Some text."
+    assert doc["content_hash"].startswith("feed_entry:")
+    undated = build_entry_document("https://a.example/2", "x", FeedContext(), datetime(2026, 3, 2))
+    assert undated["published_at"] == datetime(2026, 3, 2)  # when first seen
+    assert undated["byline"] == [] and undated["byline_origin"] is None
+
+
+def test_only_html_pages_are_read_as_pages():
+    html = gzip.compress(b"<!DOCTYPE html><html><body>x</body></html>")
+    assert page_is_html("text/html; charset=utf-8", None)
+    assert page_is_html("", html) and page_is_html("application/octet-stream", html)
+    assert not page_is_html("application/pdf", html)
+    assert not page_is_html("", gzip.compress(b"%PDF-1.4"))
+
+
+def test_an_older_warehouse_gains_the_entry_text_column(tmp_path):
+    path = tmp_path / "old.duckdb"
+    with duckdb.connect(str(path)) as con:  # feed_entries as it was before content_text
+        con.execute("""CREATE TABLE feed_entries (
+            feed_url VARCHAR NOT NULL, url VARCHAR NOT NULL, title VARCHAR,
+            published_at TIMESTAMP, updated_at TIMESTAMP, raw_authors VARCHAR[] NOT NULL,
+            feed_authors VARCHAR[] NOT NULL, first_seen_at TIMESTAMP NOT NULL,
+            last_seen_at TIMESTAMP NOT NULL, PRIMARY KEY (feed_url, url))""")
+        con.execute("INSERT INTO feed_entries VALUES ('f', 'u', 't', NULL, NULL, [], [], "
+                    "now(), now())")
+    with warehouse.connect(path) as con:
+        columns = [r[0] for r in con.execute("DESCRIBE feed_entries").fetchall()]
+        assert columns[-1] == "content_text"
+        assert con.execute("SELECT url, content_text FROM feed_entries").fetchall() == [("u", None)]
