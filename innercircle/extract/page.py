@@ -55,7 +55,7 @@ def extract_page(html: bytes | str, url: str) -> PageExtract:
         title=page_title(root, meta, ld),
         published=published_date(root, meta, ld),
         authors=authors,
-        text=main_text(root),
+        text=main_text(root, html, url),
         lang=lang.split("-")[0].lower() if lang else None,
     )
 
