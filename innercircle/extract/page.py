@@ -22,6 +22,7 @@ from innercircle.extract.html import (
     text_of,
     types_of,
 )
+from innercircle.extract.language import detect_language
 from innercircle.extract.maintext import main_text
 from innercircle.extract.names import clean_person_name
 from innercircle.extract.page_authors import extract_authors
@@ -50,14 +51,24 @@ def extract_page(html: bytes | str, url: str) -> PageExtract:
     ld = json_ld(root)
     authors = extract_authors(root, url, meta, ld)
     lang = root.get("lang") or root.get("xml:lang") or None
+    text = main_text(root, html, url)
     return PageExtract(
         url=url,
         title=page_title(root, meta, ld),
         published=published_date(root, meta, ld),
         authors=authors,
-        text=main_text(root, html, url),
+        text=text,
         lang=lang.split("-")[0].lower() if lang else None,
+        language=detect_language(text, lang, *meta.get("og:locale", []), _content_language(root)),
     )
+
+
+def _content_language(root: etree._Element) -> str | None:
+    """``<meta http-equiv="Content-Language" content="de">``: an older way to declare it."""
+    for m in root.iter("meta"):
+        if (m.get("http-equiv") or "").lower() == "content-language":
+            return m.get("content")
+    return None
 
 
 __all__ = [
