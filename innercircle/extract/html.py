@@ -99,17 +99,40 @@ def classes_of(el: etree._Element) -> str:
 
 
 def is_excluded(el: etree._Element, stop: etree._Element | None = None) -> bool:
-    """True if ``el`` sits in a comment, sidebar, teaser, footer or navigation block."""
+    """True if ``el`` sits in a comment, sidebar, teaser, footer or navigation block.
+
+    Class names are read one token at a time, and two kinds of token never count:
+    state or layout modifiers (``has-social-tools``, ``sticky-sidebar-parent``,
+    ``sidebar-included``) and a content block's own footer (``post-footer``,
+    ``headline__footer``: where bylines sit). An ancestor that holds the page's
+    ``<h1>`` is the page layout around the article, not a side block, whatever its
+    classes say.
+    """
     node = el
     while node is not None and node is not stop:
         tag = node.tag if isinstance(node.tag, str) else ""
         if tag in EXCLUDED_TAGS:
             # An article's own <footer> is where HTML5 puts its byline.
             return not (tag == "footer" and any(a.tag == "article" for a in node.iterancestors()))
-        cls = classes_of(node)
-        if cls.strip() and EXCLUDED_CLASS.search(cls) and tag not in ("html", "body"):
+        if tag not in ("html", "body") and boilerplate_class(node) and node.find(".//h1") is None:
             return True
         node = node.getparent()
+    return False
+
+
+_MODIFIER_TOKEN = re.compile(r"^(?:has|with|is|no)[-_]|[-_](?:included|parent|wrapper-with)$", re.I)
+_OWN_FOOTER = re.compile(
+    r"(?:post|entry|article|story|headline|content|single|blog-post)(?:__|[-_])footer", re.I
+)
+
+
+def boilerplate_class(el: etree._Element) -> bool:
+    """Whether one of the element's class/id tokens names a boilerplate block."""
+    for token in classes_of(el).split():
+        if _MODIFIER_TOKEN.search(token) or _OWN_FOOTER.search(token):
+            continue
+        if EXCLUDED_CLASS.search(token):
+            return True
     return False
 
 
@@ -161,7 +184,7 @@ def meta_tags(root: etree._Element) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for m in root.iter("meta"):
         key = (m.get("name") or m.get("property") or m.get("itemprop") or "").strip().lower()
-        content = m.get("content")
+        content = m.get("content") or m.get("value")  # some journals write value=
         if key and content and content.strip():
             out.setdefault(key, []).append(content.strip())
     return out

@@ -37,6 +37,8 @@ from innercircle.extract.html import (
     text_of,
     types_of,
 )
+from innercircle.extract.language import declared_language
+from innercircle.extract.name_shape import is_domain_like, looks_like_person_name
 from innercircle.extract.names import name_key
 from innercircle.model import Byline
 
@@ -91,6 +93,23 @@ _TAIL_NOISE = re.compile(
     r"\bmore by\b|\bread more\b|\bshare\b|\bcontact\b|\bphotograph|\bphoto|\bfoto|\bin\s+\w+$|"
     r"\bfor\s+(?:the\s+)?[A-Z]).*$",
     re.S,
+)
+# Labels that sites glue onto the name with no space ("ByJane Doe", "Jane DoePublished",
+# "Jane DoeStaff"): a lowercase letter followed by one of these capitalised words, or
+# "By"/"Von" directly followed by a capital, is a seam between two texts, not a name.
+_GLUED_LEAD = re.compile(r"^(?:By|Von|Par|Por|Door|Di|Av)(?=[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ])")
+_GLUED_TAIL = re.compile(
+    r"(?<=[a-zà-öø-ÿ.])(?:Published|Updated|Posted|Staff|Follow|Shares?|Edit|Email|E-Mail|"
+    r"Twitter|Contributor|Correspondent|Reporter|Writer|Editor|Columnist|Photographer|CEO|"
+    r"Founder|More|Mehr|Link|Copied|Print|Read|View|Veröffentlicht|Aktualisiert|Redakteur(?:in)?|"
+    r"Autor(?:in)?)\b.*$",
+    re.S,
+)
+# The same labels after a space, once the name is read: "Jane Doe Published 3 May".
+_SPACED_TAIL = re.compile(
+    r"\s+(?:published|updated|posted|follow|shares?|edit|print|link copied|view all|"
+    r"veröffentlicht|aktualisiert)\b.*$",
+    re.I | re.S,
 )
 _CONTRIBUTORS = re.compile(r"\s*(?:,|\band\b|&)?\s*(?:other\s+)?contributors?\b.*$", re.I)
 
@@ -152,6 +171,18 @@ def _authors_from_json_ld(objs: list[dict]) -> list[Byline]:
                 if found:
                     return found
     return []
+
+
+def _authors_from_citation_meta(meta: dict[str, list[str]]) -> list[Byline]:
+    """A scholarly page's authors: its ``citation_author`` tags (one a person), in order.
+
+    These come before everything else on such pages, whose visible text lists hundreds
+    of other people in the references.
+    """
+    out: list[Byline] = []
+    for v in meta.get("citation_author", []) + meta.get("dc.creator", [])[:0]:
+        out.extend(parse_author_field(v))
+    return out
 
 
 def _authors_from_meta(meta: dict[str, list[str]]) -> list[Byline]:
@@ -229,6 +260,7 @@ def _byline_text(raw: str | None, url: str | None = None) -> list[Byline]:
     text = WS.sub(" ", raw).strip()
     if not text or len(text) > 200:
         return []
+    text = unglue_labels(text)
     m = _BY_WORD.search(text)
     if m and m.start() < 40:
         text = text[m.end() :]
@@ -247,6 +279,12 @@ def _byline_text(raw: str | None, url: str | None = None) -> list[Byline]:
     if len(out) == 1 and out[0].kind == "organisation" and len(text.split()) > 4:
         return []
     return out
+
+
+def unglue_labels(text: str) -> str:
+    """ "ByJane Doe" -> "By Jane Doe"; "Jane DoePublished May 3" -> "Jane Doe"."""
+    text = _GLUED_LEAD.sub(lambda m: m.group(0) + " ", text.strip())
+    return _SPACED_TAIL.sub("", _GLUED_TAIL.sub("", text)).strip()
 
 
 def _is_byline_element(el: etree._Element) -> bool:
@@ -301,13 +339,34 @@ def _dedupe(bylines: Iterable[Byline]) -> list[Byline]:
     return out
 
 
-def _site_names(meta: dict[str, list[str]], url: str) -> set[str]:
-    names = {name_key(v) for v in meta.get("og:site_name", []) + meta.get("application-name", [])}
+_LEADING_ARTICLE = re.compile(
+    r"^(?:the|die|der|das|la|le|les|el|los|las|il|lo|de|het|von)\s+", re.I
+)
+_TITLE_SEP = re.compile(r"\s+[|–—:-]\s+|\s+[|»·•]\s*")
+
+
+def _squash(name: str) -> str:
+    """Letters and digits only, leading article dropped: "Die FURCHE" -> "furche"."""
+    return re.sub(r"[^0-9a-z]", "", _LEADING_ARTICLE.sub("", name_key(name) or ""))
+
+
+def _site_names(root: etree._Element, meta: dict[str, list[str]], url: str) -> set[str]:
+    """The site's own names: og:site_name, the title's last segment, the host name.
+
+    Each is kept as a ``name_key`` and squashed (no spaces or punctuation), so that
+    "Lebensmittel Praxis" matches lebensmittelpraxis.de.
+    """
+    raw = meta.get("og:site_name", []) + meta.get("application-name", [])
+    title = root.find(".//title")
+    if title is not None and title.text:
+        parts = _TITLE_SEP.split(title.text.strip())
+        if len(parts) > 1:
+            raw += [parts[-1], parts[0]] if len(parts[0]) < len(parts[-1]) else [parts[-1]]
     host = urlsplit(url).hostname or ""
     labels = [p for p in host.split(".") if p not in ("www", "blog", "m", "news")]
     if labels:
-        names.add(name_key(labels[0]))
-        names.add(name_key(".".join(labels)))
+        raw += [labels[0], ".".join(labels), labels[0].replace("-", " ")]
+    names = {name_key(v) for v in raw} | {_squash(v) for v in raw}
     return {n for n in names if n}
 
 
@@ -372,27 +431,74 @@ def extract_authors(
     meta: dict[str, list[str]] | None = None,
     ld: list[dict] | None = None,
 ) -> list[Byline]:
-    """The page's bylines from the most explicit source that has any (see module doc).
+    """The page's authors: persons (or, failing any, handles), precision first.
 
-    Persons and handles from the first source that has them win. An organisation
-    alone counts only when JSON-LD declares it (``Organization``): in meta tags and
-    visible bylines an organisation is far more often the publisher than an author.
+    Every source is read (see module doc), and its candidates are judged with
+    evidence that generalises rather than lists of names:
+
+    * never an organisation (JSON-LD ``Organization``, agencies, desks), the site's
+      own name, or a domain-like string;
+    * a person named by two independent sources (JSON-LD and a visible byline, say)
+      is accepted as written; one named by a single source must also be shaped like
+      a name (:func:`~innercircle.extract.name_shape.looks_like_person_name`).
+
+    The most explicit source with an accepted person wins, unless its persons stand
+    alone while two other sources agree on someone else (a meta ``author`` naming
+    the publishing house while JSON-LD and the byline name the writer).
     """
     meta = meta_tags(root) if meta is None else meta
     ld = json_ld(root) if ld is None else ld
-    site = _site_names(meta, url)
-    fallback: list[Byline] = []
-    sources = (
-        ("json-ld", lambda: _authors_from_json_ld(ld)),
-        ("meta", lambda: _authors_from_meta(meta)),
-        ("markup", lambda: _authors_from_markup(root, url)),
-        ("byline", lambda: _authors_from_bylines(root, url)),
-        ("prefix", lambda: _authors_from_prefix_lines(root, url)),
-    )
-    for name, source in sources:
-        found = [b for b in _dedupe(source()) if name_key(b.name) not in site]
-        if any(b.kind != "organisation" for b in found):
-            return found
-        if found and name == "json-ld" and not fallback:
-            fallback = found
-    return fallback
+    site = _site_names(root, meta, url)
+    lang = declared_language(root.get("lang"), *meta.get("og:locale", []))
+    langs = (lang,) if lang else ()
+    citation = _authors_from_citation_meta(meta)
+    if citation:
+        return [b for b in _dedupe(_clean(citation)) if b.kind == "person"]
+    sources = [
+        _authors_from_json_ld(ld),
+        _authors_from_meta(meta),
+        _authors_from_markup(root, url),
+        _authors_from_bylines(root, url),
+        _authors_from_prefix_lines(root, url),
+    ]
+    sources = [_dedupe(_clean(found)) for found in sources]
+    support: dict[str, int] = {}
+    for found in sources:
+        for key in {name_key(b.name) for b in found if b.kind == "person"}:
+            support[key] = support.get(key, 0) + 1
+    accepted = [[b for b in found if _acceptable(b, site, langs, support)] for found in sources]
+    persons = [[b for b in found if b.kind == "person"] for found in accepted]
+    agreed = [b for found in persons for b in found if support[name_key(b.name)] >= 2]
+    for found in persons:
+        if not found:
+            continue
+        if agreed and all(support[name_key(b.name)] < 2 for b in found):
+            return _dedupe(agreed)
+        return found
+    for found in accepted:
+        if found:
+            return found  # handles alone: a blog's account name
+    return []
+
+
+def _clean(bylines: list[Byline]) -> list[Byline]:
+    """Glued labels off every name, whichever source it came from."""
+    for b in bylines:
+        if b.kind == "person":
+            b.name = unglue_labels(b.name) or b.name
+    return bylines
+
+
+def _acceptable(
+    b: Byline, site: set[str], langs: tuple[str, ...], support: dict[str, int]
+) -> bool:
+    """Persons shaped like a name, and handles; never organisations or the site itself.
+
+    An organisation named as author (JSON-LD ``Organization``, "Staff", an agency) is
+    the publisher speaking, not a voice; precision comes first.
+    """
+    if b.kind == "organisation" or _squash(b.name) in site or name_key(b.name) in site:
+        return False
+    if b.kind == "handle" or is_domain_like(b.name):
+        return b.kind == "handle" and not is_domain_like(b.name)
+    return support.get(name_key(b.name), 0) >= 2 or looks_like_person_name(b.name, langs)
