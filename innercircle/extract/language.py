@@ -20,7 +20,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-# Below this many letters the text alone is not trusted: the declared language wins.
+# Below this many letters the text alone does not decide for a page that declares
+# nothing; with a declared language, a clear reading of 80 letters may overrule it.
 MIN_LETTERS = 200
 # The detector's probability needed to overrule a declared language, or to decide
 # alone when the page declares none.
@@ -72,16 +73,12 @@ def detect_language(text: str, *declared: str | None) -> str | None:
     ranking = _identifier().rank(sample)
     best, p_best = ranking[0]
     best = _ALIASES.get(best, best)
-    if letters < MIN_LETTERS:
-        # Too short to overrule the page; without a claim, only a clear reading counts.
-        if hint:
-            return hint
-        return best if p_best >= CONFIDENT and letters >= 80 else None
-    if hint is None or hint == best:
-        return best if (hint == best or p_best >= CONFIDENT) else None
     p_hint = next((p for lang, p in ranking if _ALIASES.get(lang, lang) == hint), 0.0)
-    if p_best >= CONFIDENT and p_hint < PLAUSIBLE:
-        return best  # the text clearly says otherwise: the template's claim is wrong
+    confident = p_best >= CONFIDENT and letters >= (MIN_LETTERS if hint is None else 80)
+    if hint is None or hint == best:
+        return best if (hint == best or confident) else None
     if p_hint >= PLAUSIBLE:
-        return hint  # close call between relatives: the page's own claim decides
-    return best if p_best >= CONFIDENT else None
+        return hint  # a close call between relatives: the page's own claim decides
+    if confident:
+        return best  # the text clearly says otherwise: the template's claim is wrong
+    return hint if letters < MIN_LETTERS else None

@@ -180,8 +180,12 @@ def _authors_from_citation_meta(meta: dict[str, list[str]]) -> list[Byline]:
     of other people in the references.
     """
     out: list[Byline] = []
-    for v in meta.get("citation_author", []) + meta.get("dc.creator", [])[:0]:
-        out.extend(parse_author_field(v))
+    for v in meta.get("citation_author", []):
+        # One tag, one person: "Lindqvist, Maja" is "Maja Lindqvist", not two people.
+        surname, comma, given = v.partition(",")
+        if comma and surname.strip() and given.strip() and "," not in given:
+            v = f"{given.strip()} {surname.strip()}"
+        out.extend(parse_author_field(v)[:1])
     return out
 
 
