@@ -478,11 +478,30 @@ def extract_authors(
             continue
         if agreed and all(support[name_key(b.name)] < 2 for b in found):
             return _dedupe(agreed)
-        return found
+        return _with_coauthors(found, persons, support)
     for found in accepted:
         if found:
             return found  # handles alone: a blog's account name
     return []
+
+
+def _with_coauthors(
+    chosen: list[Byline], persons: list[list[Byline]], support: dict[str, int]
+) -> list[Byline]:
+    """Keep every co-author: JSON-LD naming only the first of two bylined writers.
+
+    Another source that names everyone chosen and more adds the others, when each of
+    them is named by at least two sources.
+    """
+    keys = {name_key(b.name) for b in chosen}
+    out = list(chosen)
+    for found in persons:
+        names = {name_key(b.name) for b in found}
+        if keys < names:
+            out += [
+                b for b in found if name_key(b.name) not in keys and support[name_key(b.name)] >= 2
+            ]
+    return _dedupe(out)
 
 
 def _clean(bylines: list[Byline]) -> list[Byline]:
@@ -493,9 +512,7 @@ def _clean(bylines: list[Byline]) -> list[Byline]:
     return bylines
 
 
-def _acceptable(
-    b: Byline, site: set[str], langs: tuple[str, ...], support: dict[str, int]
-) -> bool:
+def _acceptable(b: Byline, site: set[str], langs: tuple[str, ...], support: dict[str, int]) -> bool:
     """Persons shaped like a name, and handles; never organisations or the site itself.
 
     An organisation named as author (JSON-LD ``Organization``, "Staff", an agency) is
