@@ -38,8 +38,9 @@ ARTICLE = "<article><p>" + "Some real article text about things. " * 5 + "</p></
             {"@type": "Person", "@id": "#p1", "name": "Jane Doe",
              "sameAs": ["https://mastodon.social/@jane"]}]}),
          [("Jane Doe", "person")]),
+        # An Organization as author is the publisher speaking: never an author (issue 9).
         (ld({"@type": "NewsArticle", "author": {"@type": "Organization", "name": "Acme Wire"}}),
-         [("Acme Wire", "organisation")]),
+         []),
         ('<meta name="author" content="Jane Doe">', [("Jane Doe", "person")]),
         ('<meta property="article:author" content="https://facebook.com/x">'
          '<meta name="parsely-author" content="Jane Doe">', [("Jane Doe", "person")]),
@@ -138,3 +139,95 @@ def test_declared_charset_is_used():
     html = page('<meta charset="iso-8859-1"><meta name="author" content="Jos\xe9 M\xfcller">',
                 ARTICLE).encode("latin-1")
     assert authors(html) == [("José Müller", "person")]
+
+
+# ---------------------------------------------------------------- precision first (issue 9)
+
+STORY = "<p>" + "The council approved the new budget after a long debate on Tuesday. " * 6 + "</p>"
+
+
+@pytest.mark.parametrize(
+    ("byline", "expected"),
+    [
+        ('<div class="byline">ByJane Doe</div>', ["Jane Doe"]),
+        ('<div class="byline">By Jane DoePublished 3 May 2024</div>', ["Jane Doe"]),
+        ('<div class="byline">By Jane DoeStaff</div>', ["Jane Doe"]),
+        ('<div class="byline">By <a href="/a/jd">Jane Doe</a>Follow</div>', ["Jane Doe"]),
+        ('<div class="byline">By Jane Doe and Omar Haddad</div>', ["Jane Doe", "Omar Haddad"]),
+    ],
+)
+def test_glued_labels_are_stripped_and_coauthors_kept(byline, expected):
+    html = page("", f"<article><h1>Budget passes</h1>{byline}{STORY}</article>")
+    assert [name for name, _ in authors(html)] == expected
+
+
+def test_share_and_print_buttons_are_never_authors():
+    body = (
+        '<article><h1>Budget passes</h1><div class="author-tools">'
+        '<a href="/print" class="author-link">Print This Page</a>'
+        '<a href="/share" class="author-link">Share</a></div>' + STORY + "</article>"
+    )
+    assert authors(page("", body)) == []
+
+
+def test_site_and_domain_names_are_never_authors():
+    head = (
+        "<title>Budget passes | Harbour Gazette</title>"
+        '<meta name="author" content="news.example.com">'
+    )
+    body = '<article><h1>Budget passes</h1><div class="byline">By Harbour Gazette</div>' + STORY
+    assert authors(page(head, body + "</article>")) == []
+
+
+def test_scholarly_page_authors_come_from_citation_meta_not_references():
+    head = (
+        '<meta name="citation_author" content="Okafor, N.">'
+        '<meta name="citation_author" content="Lindqvist, Maja">'
+    )
+    refs = "".join(
+        f'<li class="ref"><span class="author">{n}</span>. A study. J Things 2001.</li>'
+        for n in ("Smith J", "Garcia L", "Chen W")
+    )
+    body = f'<article><h1>On things</h1>{STORY}<ol class="references">{refs}</ol></article>'
+    assert [n for n, _ in authors(page(head, body))] == ["N. Okafor", "Maja Lindqvist"]
+
+
+def test_publisher_in_meta_loses_to_writer_named_by_two_sources():
+    head = '<meta name="author" content="Meridian Holdings">' + ld(
+        {"@type": "NewsArticle", "author": {"@type": "Person", "name": "Priya Raman"}}
+    )
+    body = '<article><h1>Budget</h1><p class="byline">By Priya Raman</p>' + STORY + "</article>"
+    assert authors(page(head, body)) == [("Priya Raman", "person")]
+
+
+def test_byline_inside_a_layout_container_with_sidebar_in_its_class_is_read():
+    body = (
+        '<div class="layout has-sidebar sticky-sidebar-parent"><article><h1>Budget</h1>'
+        '<span class="byline">By <a href="/writers/ines-duarte">Ines Duarte</a></span>'
+        + STORY
+        + '</article><div class="sidebar"><div class="byline">By Someone Else</div></div></div>'
+    )
+    assert authors(page("", body)) == [("Ines Duarte", "person")]
+
+
+def test_main_text_leaves_out_navigation_comments_and_share_widgets():
+    body = (
+        '<nav><a href="/">Home</a><a href="/world">World news section</a></nav>'
+        "<article><h1>Budget passes</h1>"
+        + STORY
+        + "<p>A second paragraph with the vote count of nine to four.</p>"
+        '<div class="share">Share on social networks now</div></article>'
+        '<section class="comments"><p>Great article, totally agree with the council!</p>'
+        "</section>"
+        "<footer><p>Copyright Harbour Gazette, all rights reserved worldwide.</p></footer>"
+    )
+    text = extract_page(page("", body), URL).text
+    assert "The council approved the new budget" in text
+    assert "vote count of nine to four" in text
+    for noise in ("World news section", "Share on social", "totally agree", "all rights reserved"):
+        assert noise not in text
+
+
+def test_main_text_falls_back_to_the_walker_when_trafilatura_finds_nothing():
+    html = page("", "<div class='entry-content'><p>Short note.</p></div>")
+    assert "Short note." in extract_page(html, URL).text

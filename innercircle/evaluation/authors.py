@@ -5,8 +5,10 @@ Names are compared as :func:`~innercircle.extract.names.name_key` sets per page;
 scores are micro-averaged over names. A page whose expected answer is "no author"
 (``has_author: false``) counts one false positive for every name returned, so an
 extractor that guesses is penalised. Figures are reported on the gold sources
-(hand-annotated) and on all pages, with pages per second for each extractor
-(parsing included, since both extractors parse the HTML themselves).
+(hand-annotated) and on all pages, each for the tuning half, the test half (see
+:mod:`innercircle.evaluation.split`) and both, with pages per second for each
+extractor (parsing included, since both extractors parse the HTML themselves).
+``--errors`` lists tuning-half failures only: rules are written from those.
 
 Usage: ``python -m innercircle.evaluation.authors PATH/authors.jsonl [--errors N]``
 """
@@ -24,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from innercircle.evaluation.split import HALVES, half_of
 from innercircle.extract.names import name_key
 from innercircle.extract.page import extract_page
 
@@ -72,6 +75,9 @@ class Run:
     name: str
     gold: Score = field(default_factory=Score)
     all: Score = field(default_factory=Score)
+    halves: dict[str, Score] = field(
+        default_factory=lambda: {f"{h}/{s}": Score() for h in HALVES for s in ("gold", "all")}
+    )
     seconds: float = 0.0
     errors: list[dict] = field(default_factory=list)
 
@@ -139,16 +145,20 @@ def run_extractor(name: str, fn: Callable[[bytes, str], list[str]], rows: list[d
         expected = _keys(row["expected_authors"])
         pred = _keys(predicted)
         row.setdefault("predictions", {})[name] = predicted
+        half = half_of(row["local_file"])
         run.all.add(expected, pred, bool(row["has_author"]))
+        run.halves[f"{half}/all"].add(expected, pred, bool(row["has_author"]))
         if row["source"] in GOLD_SOURCES:
             run.gold.add(expected, pred, bool(row["has_author"]))
+            run.halves[f"{half}/gold"].add(expected, pred, bool(row["has_author"]))
     return run
 
 
 def evaluate(
     path: Path, with_trafilatura: bool = True, rows: list[dict] | None = None
 ) -> dict[str, dict]:
-    """Figures per extractor: ``{"ours": {"gold": {...}, "all": {...}, "pages_per_s": ...}}``."""
+    """Figures per extractor: ``{"ours": {"gold": {...}, "all": {...}, "tune/gold": {...},
+    "tune/all": ..., "test/gold": ..., "test/all": ..., "pages_per_s": ...}}``."""
     rows = load_pages(path) if rows is None else rows
     extractors: list[tuple[str, Callable[[bytes, str], list[str]]]] = [("ours", ours)]
     if with_trafilatura:
@@ -160,6 +170,7 @@ def evaluate(
         result[name] = {
             "gold": run.gold.figures(),
             "all": run.all.figures(),
+            **{key: score.figures() for key, score in run.halves.items()},
             "pages": len(rows),
             "seconds": round(run.seconds, 2),
             "pages_per_s": round(len(rows) / run.seconds, 1) if run.seconds else 0.0,
@@ -173,6 +184,8 @@ def _print_errors(rows: list[dict], limit: int, gold_only: bool) -> None:
     for row in rows:
         if gold_only and row["source"] not in GOLD_SOURCES:
             continue
+        if half_of(row["local_file"]) != "tune":
+            continue  # the test half is a score, never a source of rules
         pred = row.get("predictions", {}).get("ours", [])
         if _keys(pred) != _keys(row["expected_authors"]):
             tra = row["predictions"].get("trafilatura")
@@ -187,14 +200,14 @@ def _print_errors(rows: list[dict], limit: int, gold_only: bool) -> None:
 
 def format_table(result: dict[str, dict]) -> str:
     lines = [
-        f"{'extractor':<12} {'subset':<5} {'P':>6} {'R':>6} {'F1':>6} "
+        f"{'extractor':<12} {'subset':<10} {'P':>6} {'R':>6} {'F1':>6} "
         f"{'false@no-author':>16} {'pages/s':>8}"
     ]
     for name, r in result.items():
-        for subset in ("gold", "all"):
+        for subset in ("tune/gold", "test/gold", "gold", "tune/all", "test/all", "all"):
             f = r[subset]
             lines.append(
-                f"{name:<12} {subset:<5} {f['precision']:>6.3f} {f['recall']:>6.3f} "
+                f"{name:<12} {subset:<10} {f['precision']:>6.3f} {f['recall']:>6.3f} "
                 f"{f['f1']:>6.3f} {f['false_authors_on_no_author_pages']:>7}/"
                 f"{f['no_author_pages']:<8} {r['pages_per_s']:>8.1f}"
             )
@@ -215,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         default=0,
         metavar="N",
-        help="list N pages where our answer differs from the expected one",
+        help="list N tuning-half pages where our answer differs from the expected one",
     )
     parser.add_argument("--gold-errors", action="store_true", help="--errors on gold only")
     args = parser.parse_args(argv)

@@ -268,7 +268,8 @@ def parse_author_field(raw: str) -> list[Byline]:
     for part in parts:
         part = _IN_PLACE.sub("", part)
         pieces = [p for p in part.split(",") if p.strip()]
-        if len(pieces) > 1 and len(pieces) == 2 and _is_initials(pieces[1]):
+        # "Doe, J." but not "Jane Doe, CNN": only a one-word surname precedes initials.
+        if len(pieces) == 2 and _is_initials(pieces[1]) and len(pieces[0].split()) == 1:
             pieces = [f"{pieces[1].strip()} {pieces[0].strip()}"]
         for i, piece in enumerate(pieces):
             # "Jane Doe, Senior Reporter": a later comma piece that is a job title.

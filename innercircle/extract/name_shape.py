@@ -1,0 +1,100 @@
+"""Whether a byline string is shaped like a person's name, from evidence that generalises.
+
+Visible bylines carry interface text next to the name: buttons ("Print", "Share",
+"Edit", "See more"), labels ("Zur Artikelübersicht", "Beitrag"), product accounts
+("Super User"). No list of such strings can be complete, and no list of names either.
+What separates them is how the words are used in the language at large:
+
+* word frequencies from ``wordfreq`` (Apache-2.0/CC-BY-SA data; a well-kept
+  aggregate of many corpora): a name's words are rare as ordinary words, interface
+  text is made of the commonest words of the page's language or English;
+* given names from the ``nicknames`` dataset (Apache-2.0; a maintained table of
+  English given names and their nicknames): "Mark Brown" and "Will Young" are common
+  words too, but open with a given name.
+
+Also refused: anything with digits or "@", and domain-like strings ("example.com",
+"Redaktion example.de"), which name a site, not a person.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# A word this frequent (Zipf scale: 6 = once per thousand words) opening a
+# "name" is a function word or a button label ("Zur", "See", "This"), never a surname.
+FUNCTION_WORD_ZIPF = 6.0
+# Every word at least this frequent: the string is ordinary language ("Super User",
+# "Here's Why"). Common names are frequent words too ("Dylan Jones": 4.1 and 4.7), so
+# the bar for several words is higher than for one ("Edit", "Suchen").
+COMMON_WORD_ZIPF = 4.5
+COMMON_SINGLE_WORD_ZIPF = 4.0
+
+_DOMAIN = re.compile(r"\b[\w\-]+\.(?:[a-z]{2,6})(?:\b|$)|^www\.|\.[a-z]{2,}$", re.I)
+_TOKEN = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*", re.U)
+
+
+@lru_cache(maxsize=1)
+def _given_names() -> frozenset[str]:
+    """Lowercased given names and nicknames from the ``nicknames`` package."""
+    try:
+        from nicknames import NickNamer
+    except ImportError:  # pragma: no cover - the package is a runtime dependency
+        return frozenset()
+    namer = NickNamer()
+    names: set[str] = set()
+    for table in (getattr(namer, "_nickname_lookup", {}), getattr(namer, "_canonical_lookup", {})):
+        for key, values in table.items():
+            names.add(key.lower())
+            names.update(v.lower() for v in values)
+    return frozenset(names)
+
+
+# Languages whose wordfreq lists need extra tokenisers (MeCab, jieba): names there are
+# written without spaces, so word frequencies say nothing about them anyway.
+_NO_WORDLIST = frozenset({"ja", "zh", "ko", "th", "my", "km", "lo"})
+_WORDFREQ_CODE = {"no": "nb"}
+
+
+@lru_cache(maxsize=65536)
+def _zipf(word: str, lang: str) -> float:
+    if lang in _NO_WORDLIST:
+        return 0.0
+    from wordfreq import zipf_frequency
+
+    try:
+        return zipf_frequency(word, _WORDFREQ_CODE.get(lang, lang))
+    except Exception:  # noqa: BLE001 - an unsupported language is no evidence, not an error
+        return 0.0
+
+
+def is_domain_like(text: str) -> bool:
+    """"example.com", "www.example", "Redaktion example.de": a site, not a person."""
+    return bool(_DOMAIN.search(text.strip()))
+
+
+def looks_like_person_name(name: str, languages: tuple[str, ...] = ("en",)) -> bool:
+    """Whether ``name`` reads as a person's name rather than interface or ordinary text.
+
+    ``languages`` are the page's language(s) whose word frequencies count, besides
+    English (interface text is often English on pages in any language).
+    """
+    text = name.strip()
+    if not text or "@" in text or any(ch.isdigit() for ch in text) or is_domain_like(text):
+        return False
+    tokens = _TOKEN.findall(text)
+    words = [w.lower() for w in tokens]
+    if not words:
+        return False
+    langs = tuple(dict.fromkeys((*languages, "en")))
+    freq = [max(_zipf(w, lang) for lang in langs) for w in words]
+    if all(f >= FUNCTION_WORD_ZIPF for f in freq):
+        return False  # "See more", "Read this": even given-name lookalikes are words here
+    if words[0] in _given_names():
+        return True
+    if freq[0] >= FUNCTION_WORD_ZIPF:
+        return False  # opens with a function word: "Zur Artikelübersicht", "This Week"
+    # Lowercase particles ("de la", "von") and initials are part of names: not evidence.
+    capitalised = [f for t, f in zip(tokens, freq, strict=True) if t[0].isupper() and len(t) > 1]
+    bar = COMMON_SINGLE_WORD_ZIPF if len(words) == 1 else COMMON_WORD_ZIPF
+    return not capitalised or not all(f >= bar for f in capitalised)
