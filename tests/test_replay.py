@@ -74,9 +74,6 @@ def test_bylines_through_the_pipeline_stay_above_floor(replay_run):
     assert scores["all/all"]["f1"] >= BYLINE_F1_FLOOR, scores["all/all"]
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="issue 9: the English model ranks German noun phrases ('der Mann', "
-                   "'Der Grund') as voices; remove this mark when the language work lands")
 def test_no_german_noun_phrase_among_voices(replay_run):
     phrases = []
     for industry, rank, name in replay_run["voices"]:
