@@ -123,7 +123,11 @@ def top_voices_metadata(rows: list[dict], config: RankingConfig | None = None) -
 
 
 @dg.asset(
-    group_name=GROUP, pool=WRITER_POOL, deps=[recurring_voices, voice_history], kinds={"duckdb"}
+    group_name=GROUP,
+    pool=WRITER_POOL,
+    # The profiles group (assets/profiles.py) runs between the ranking and publishing.
+    deps=[recurring_voices, voice_history, "voice_profiles", "voice_feeds", "voice_reports"],
+    kinds={"duckdb"},
 )
 def published_warehouse(
     context: dg.AssetExecutionContext, warehouse_db: WarehouseResource

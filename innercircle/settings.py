@@ -127,6 +127,12 @@ SETTINGS: tuple[Setting, ...] = (
             "web's own date)"),
     Setting("INNERCIRCLE_CRAWL_SHARDS", "crawl_shards", _number(int), "`1`",
             "shards of hosts the crawl steps are split into, for the `nightly_parallel` job"),
+    Setting("INNERCIRCLE_FEEDS_DIR", "feeds_dir", _path, "`feeds/` beside the warehouse",
+            "where each night writes an Atom feed per industry (`<industry>.atom`): the new "
+            "pieces written by or naming inner-circle members"),
+    Setting("INNERCIRCLE_REPORTS_DIR", "reports_dir", _path, "`reports/` beside the warehouse",
+            "where each night writes a self-contained HTML report per industry "
+            "(`<industry>.html`)"),
 )
 
 
@@ -150,6 +156,14 @@ class Settings:
     half_life_days: float = 90.0  # recency half-life of the ranking
     as_of: datetime | None = None  # rank as of this moment instead of now
     crawl_shards: int = 1  # shards of hosts crawled in parallel (nightly_parallel job)
+    feeds_dir: Path | None = None  # None: feeds/ beside the warehouse
+    reports_dir: Path | None = None  # None: reports/ beside the warehouse
+
+    def feeds_path(self) -> Path:
+        return self.feeds_dir or self.warehouse_path.parent / "feeds"
+
+    def reports_path(self) -> Path:
+        return self.reports_dir or self.warehouse_path.parent / "reports"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
