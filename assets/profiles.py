@@ -30,7 +30,7 @@ def _industries(con) -> list[str]:
 def voice_profiles(
     context: dg.AssetExecutionContext, warehouse_db: WarehouseResource, outputs: OutputsResource
 ) -> dg.MaterializeResult:
-    """One row per ranked voice: beats (c-TF-IDF phrases), outlets, latest pieces, profile
+    """One row per ranked voice: beats (phrases that set them apart), outlets, latest pieces, profile
     links, circle, and relevance (0-100) to the industry's ``focus:`` from the sources
     file (NULL without one)."""
     focus = load_focus(outputs.sources_path)

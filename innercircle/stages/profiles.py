@@ -22,10 +22,11 @@ LATEST_PER_VOICE = 5
 CIRCLE_PER_VOICE = 5
 
 TEXTS_SQL = """
-SELECT d.doc_id, d.text, list(DISTINCT m.surface) || list(DISTINCT m.name) || d.byline AS names
+SELECT d.doc_id, d.text, d.title,
+       list(DISTINCT m.surface) || list(DISTINCT m.name) || d.byline AS names
 FROM documents d LEFT JOIN mentions m USING (doc_id)
 WHERE d.kind = 'article' AND d.text IS NOT NULL
-GROUP BY d.doc_id, d.text, d.byline
+GROUP BY d.doc_id, d.text, d.title, d.byline
 """
 
 INDUSTRY_DOCS_SQL = """
@@ -137,10 +138,12 @@ def profile_texts(con, focus: Mapping[str, str]) -> list[dict]:
     """Beats and relevance for every ranked voice: one dict per (industry, person_id)."""
     doc_counts: dict[str, Counter] = {}
     doc_names: dict[str, list[str]] = {}
-    for doc_id, text, names in con.execute(TEXTS_SQL).fetchall():
+    doc_titles: dict[str, Counter] = {}
+    for doc_id, text, title, names in con.execute(TEXTS_SQL).fetchall():
         names = [n for n in (names or []) if n]
         doc_names[doc_id] = names
         doc_counts[doc_id] = phrases(mask_names(text or "", names))
+        doc_titles[doc_id] = phrases(mask_names(title or "", names))
     by_industry: dict[str, list[str]] = defaultdict(list)
     for industry, doc_id in con.execute(INDUSTRY_DOCS_SQL).fetchall():
         if doc_id in doc_counts:
@@ -148,10 +151,13 @@ def profile_texts(con, focus: Mapping[str, str]) -> list[dict]:
     voices: dict[str, dict[str, VoiceText]] = defaultdict(dict)
     for industry, person_id, doc_id, role, snippet in con.execute(VOICE_UNITS_SQL).fetchall():
         voice = voices[industry].setdefault(person_id, VoiceText(person_id))
+        # A title states what a piece is about: it counts for its author beside the text,
+        # and for a voice named in the piece beside the sentence that names them.
+        title = doc_titles.get(doc_id, Counter())
         if role == "author" and doc_id in doc_counts:
-            voice.add(doc_counts[doc_id])
+            voice.add(doc_counts[doc_id] + title + title)
         elif role == "mentioned" and snippet:
-            voice.add(phrases(mask_names(snippet, doc_names.get(doc_id, ()))))
+            voice.add(phrases(mask_names(snippet, doc_names.get(doc_id, ()))) + title)
     ranked = con.execute("SELECT industry, person_id FROM recurring_voices").fetchall()
     for industry, person_id in ranked:
         voices[industry].setdefault(person_id, VoiceText(person_id))

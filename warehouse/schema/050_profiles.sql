@@ -12,8 +12,8 @@ CREATE TABLE IF NOT EXISTS voice_profiles (
     relevance       INTEGER,                   -- 0-100 against the industry's focus (100 = closest
                                                -- voice); NULL when the industry states no focus
     focus_similarity DOUBLE,                   -- the TF-IDF cosine behind relevance (0-1)
-    beats           VARCHAR[] NOT NULL,        -- 5-10 phrases that set the voice apart (c-TF-IDF)
-    beat_weights    DOUBLE[] NOT NULL,         -- their c-TF-IDF weights, same order
+    beats           VARCHAR[] NOT NULL,        -- up to 8 phrases that set the voice apart (log-odds z)
+    beat_weights    DOUBLE[] NOT NULL,         -- their weights (z-scores), same order
     writes_for      VARCHAR[] NOT NULL,        -- sites where they wrote, most pieces first
     carried_by      VARCHAR[] NOT NULL,        -- sites that name them in others' pieces
     latest          STRUCT(title VARCHAR, url VARCHAR, published_at TIMESTAMP, "role" VARCHAR)[] NOT NULL,
