@@ -30,9 +30,9 @@ def _industries(con) -> list[str]:
 def voice_profiles(
     context: dg.AssetExecutionContext, warehouse_db: WarehouseResource, outputs: OutputsResource
 ) -> dg.MaterializeResult:
-    """One row per ranked voice: beats (phrases that set them apart), outlets, latest pieces, profile
-    links, circle, and relevance (0-100) to the industry's ``focus:`` from the sources
-    file (NULL without one)."""
+    """One row per ranked voice: beats (phrases that set them apart), outlets, latest
+    pieces, profile links, circle, and relevance (0-100) to the industry's ``focus:`` from
+    the sources file (NULL without one)."""
     focus = load_focus(outputs.sources_path)
     with warehouse_db.connect() as con:
         figures = write_profiles(con, focus, now_utc())

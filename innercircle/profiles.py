@@ -110,28 +110,35 @@ def beats(
         if not size:
             out[voice.key] = []
             continue
-        need = max(1, min(min_units, voice.n_units))
-        scored = []
-        rest_total = max(total_words - size, 1)
-        for phrase, c in voice.counts.items():
-            if voice.units[phrase] < need:
-                continue
-            # Log-odds of the phrase in the voice's text against the rest of the industry,
-            # with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008), as a
-            # z-score: frequent *and* over-represented phrases score high; a phrase seen
-            # twice in all the industry cannot outweigh one a voice keeps returning to.
-            prior = PRIOR * (background.get(phrase, 0) + 1) / (total_words + len(background))
-            rest = max(background.get(phrase, 0) - c, 0)
-            delta = math.log((c + prior) / (size + PRIOR - c - prior)) - math.log(
-                (rest + prior) / (rest_total + PRIOR - rest - prior)
-            )
-            weight = delta / math.sqrt(1 / (c + prior) + 1 / (rest + prior))
-            if weight > 0:
-                scored.append((weight, phrase))
+        scored = _scored(voice, background, total_words, max(1, min(min_units, voice.n_units)))
+        if not scored:  # a voice named in a few unrelated sentences: take what there is
+            scored = _scored(voice, background, total_words, 1)
         scored.sort(reverse=True)
         best = scored[0][0] if scored else 0.0
         out[voice.key] = _distinct([s for s in scored if s[0] >= floor * best], k, voice.counts)
     return out
+
+
+def _scored(voice: VoiceText, background: Counter, total_words: int, need: int) -> list:
+    size = sum(voice.counts.values())
+    scored = []
+    rest_total = max(total_words - size, 1)
+    for phrase, c in voice.counts.items():
+        if voice.units[phrase] < need:
+            continue
+        # Log-odds of the phrase in the voice's text against the rest of the industry,
+        # with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008), as a
+        # z-score: frequent *and* over-represented phrases score high; a phrase seen
+        # twice in all the industry cannot outweigh one a voice keeps returning to.
+        prior = PRIOR * (background.get(phrase, 0) + 1) / (total_words + len(background))
+        rest = max(background.get(phrase, 0) - c, 0)
+        delta = math.log((c + prior) / (size + PRIOR - c - prior)) - math.log(
+            (rest + prior) / (rest_total + PRIOR - rest - prior)
+        )
+        weight = delta / math.sqrt(1 / (c + prior) + 1 / (rest + prior))
+        if weight > 0:
+            scored.append((weight, phrase))
+    return scored
 
 
 def _distinct(
