@@ -2,8 +2,8 @@
 warehouse table as Parquet. DuckDB's ``COPY`` writes the files, from the published
 warehouse opened read-only.
 
-CSV cannot hold lists, so list columns are joined with ``; `` (empty: no value) and the latest piece is
-flattened into its own columns; Parquet and JSON keep lists and structs as they are.
+CSV cannot hold lists, so list columns are joined with ``; `` (empty: no value) and the
+latest piece is flattened into its own columns; Parquet and JSON keep lists and structs as they are.
 """
 
 from __future__ import annotations
@@ -26,12 +26,14 @@ ORDER BY v.industry, v.rank
 
 CSV_SQL = """
 SELECT industry, rank, name, person_id, score, relevance,
-       nullif(array_to_string(beats, '; '), '') AS beats, nullif(array_to_string(writes_for, '; '), '') AS writes_for,
+       nullif(array_to_string(beats, '; '), '') AS beats,
+       nullif(array_to_string(writes_for, '; '), '') AS writes_for,
        nullif(array_to_string(carried_by, '; '), '') AS carried_by, homepage,
        nullif(array_to_string(profiles, '; '), '') AS profiles,
        latest[1].title AS latest_title, latest[1].url AS latest_url,
        latest[1].published_at AS latest_published_at, latest[1].role AS latest_role,
-       nullif(array_to_string(cites, '; '), '') AS cites, nullif(array_to_string(cited_by, '; '), '') AS cited_by,
+       nullif(array_to_string(cites, '; '), '') AS cites,
+       nullif(array_to_string(cited_by, '; '), '') AS cited_by,
        distinct_sources, distinct_documents, authored_docs, mentioned_docs, citing_authors,
        first_seen, last_seen, reasons
 FROM ({circle})
