@@ -209,3 +209,30 @@ def test_csv_and_json_helpers_write_from_a_query(tmp_path):
         (1, ["x", "y"])
     ]
     assert io  # (kept import for symmetry with the pipeline tests)
+
+
+def test_circle_changes_count_newcomers_and_departures_per_industry():
+    from innercircle.stages.profiles import circle_changes
+
+    before = {("fintech", "a"), ("fintech", "b")}
+    after = {("fintech", "b"), ("fintech", "c"), ("fintech", "d"), ("climate", "x")}
+    assert circle_changes(before, after) == {
+        "climate": {"voices": 1, "newcomers": 0, "departures": 0},  # first ranking: baseline
+        "fintech": {"voices": 3, "newcomers": 2, "departures": 1},
+    }
+
+
+def test_the_ranking_preview_shows_beats_and_the_latest_piece():
+    from assets.ranking import industry_metadata, top_voices_metadata
+
+    rows = [{"industry": "fintech", "rank": 1, "person_id": "p1", "name": "Jane Doe",
+             "score": 3.0, "reasons": "r"}]
+    extras = {("fintech", "p1"): (["open banking", "consent"],
+                                  {"title": "On consent", "url": "https://x.example/c",
+                                   "published_at": datetime(2025, 3, 1)})}
+    md = top_voices_metadata(rows, None, extras)["top_voices"].value
+    assert "| beats | latest piece |" in md
+    assert "open banking, consent" in md and "[On consent](https://x.example/c) (2025-03-01)" in md
+    meta = industry_metadata({"fintech": {"voices": 1, "newcomers": 0, "departures": 2}},
+                             {"fintech": 41.5})
+    assert meta["fintech/departures"].value == 2 and meta["fintech/mean_relevance"].value == 41.5

@@ -216,3 +216,16 @@ def test_all_tables_export_as_parquet(sample_run, published, tmp_path):
     for table in ("voice_profiles", "recurring_voices", "mentions"):
         assert con.execute(f"SELECT count(*) FROM '{out / (table + '.parquet')}'").fetchone() == \
             published.execute(f"SELECT count(*) FROM {table}").fetchone()
+
+
+def test_the_ranking_materialization_carries_figures_per_industry_and_a_richer_preview(
+    sample_run,
+):
+    [mat] = [m for m in sample_run.result.get_asset_materialization_events()
+             if m.asset_key.to_user_string() == "recurring_voices"]
+    meta = mat.materialization.metadata
+    assert meta["fintech/voices"].value > 0
+    assert meta["fintech/newcomers"].value == 0  # the first run is the baseline
+    assert "fintech/departures" in meta and "fintech/mean_relevance" not in meta  # no focus
+    md = meta["top_voices"].value
+    assert "| beats | latest piece |" in md and "](http" in md

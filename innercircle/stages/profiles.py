@@ -248,3 +248,54 @@ def record_arrivals(con, now: datetime) -> dict[str, int]:
             {"run": run},
         ).fetchall()
     )
+
+
+def ranked_members(con) -> set[tuple[str, str]]:
+    """(industry, person_id) of every ranked voice now."""
+    return set(con.execute("SELECT industry, person_id FROM recurring_voices").fetchall())
+
+
+def circle_changes(
+    before: set[tuple[str, str]], after: set[tuple[str, str]]
+) -> dict[str, dict[str, int]]:
+    """Per industry: voices now, newcomers (ranked now, not before) and departures (ranked
+    before, not now). An industry with no earlier ranking has no newcomers: its first run
+    is the baseline, as in the ``voice_newcomers`` view."""
+    industries = {i for i, _ in before | after}
+    had = {i for i, _ in before}
+    out = {}
+    for ind in sorted(industries):
+        now = {p for i, p in after if i == ind}
+        then = {p for i, p in before if i == ind}
+        out[ind] = {
+            "voices": len(now),
+            "newcomers": len(now - then) if ind in had else 0,
+            "departures": len(then - now),
+        }
+    return out
+
+
+PREVIEW_SQL = """
+SELECT v.industry, v.person_id,
+       (SELECT struct_pack(title := f.title, url := f.url, published_at := f.published_at)
+        FROM mention_facts f WHERE f.industry = v.industry AND f.person_id = v.person_id
+          AND f.doc_kind = 'article'
+        ORDER BY f.published_at DESC NULLS LAST, f.url LIMIT 1) AS latest
+FROM recurring_voices v WHERE v.rank <= $top
+"""
+
+
+def preview_extras(con, focus: Mapping[str, str], top: int) -> tuple[dict, dict]:
+    """For the ranking's preview: ``{(industry, person_id): (beats, latest piece)}`` for the
+    top ``top`` per industry, and ``{industry: mean relevance}`` where a focus is stated."""
+    texts = profile_texts(con, focus)
+    beats_of = {(r["industry"], r["person_id"]): r["beats"] for r in texts}
+    rel: dict[str, list[int]] = defaultdict(list)
+    for r in texts:
+        if r["relevance"] is not None:
+            rel[r["industry"]].append(r["relevance"])
+    extras = {
+        (ind, pid): (beats_of.get((ind, pid), []), latest)
+        for ind, pid, latest in con.execute(PREVIEW_SQL, {"top": top}).fetchall()
+    }
+    return extras, {ind: sum(v) / len(v) for ind, v in rel.items() if v}
