@@ -81,9 +81,11 @@ class VoiceText:
     units: Counter = field(default_factory=Counter)  # in how many documents/sentences a phrase is
     n_units: int = 0  # documents and sentences added
 
-    def add(self, unit: Counter) -> None:
-        self.counts.update(unit)
-        self.units.update(unit.keys())
+    def add(self, *parts: Counter) -> None:
+        """One document or sentence, given as one or more phrase counts."""
+        for part in parts:
+            self.counts.update(part)
+        self.units.update(set().union(*parts) if len(parts) > 1 else parts[0].keys())
         self.n_units += 1
 
 

@@ -21,12 +21,17 @@ BEATS_PER_VOICE = 8
 LATEST_PER_VOICE = 5
 CIRCLE_PER_VOICE = 5
 
+#: Phrase counts per document version, kept in the process: the ranking's preview and the
+#: profiles step (one process with the in-process executor) tokenise each document once.
+_PHRASES: dict[tuple, tuple[Counter, Counter]] = {}
+MAX_CACHED_DOCUMENTS = 50_000
+
 TEXTS_SQL = """
-SELECT d.doc_id, d.text, d.title,
+SELECT d.doc_id, d.content_hash, d.text, d.title,
        list(DISTINCT m.surface) || list(DISTINCT m.name) || d.byline AS names
 FROM documents d LEFT JOIN mentions m USING (doc_id)
 WHERE d.kind = 'article' AND d.text IS NOT NULL
-GROUP BY d.doc_id, d.text, d.title, d.byline
+GROUP BY d.doc_id, d.content_hash, d.text, d.title, d.byline
 """
 
 INDUSTRY_DOCS_SQL = """
@@ -139,11 +144,18 @@ def profile_texts(con, focus: Mapping[str, str]) -> list[dict]:
     doc_counts: dict[str, Counter] = {}
     doc_names: dict[str, list[str]] = {}
     doc_titles: dict[str, Counter] = {}
-    for doc_id, text, title, names in con.execute(TEXTS_SQL).fetchall():
+    if len(_PHRASES) > MAX_CACHED_DOCUMENTS:
+        _PHRASES.clear()
+    for doc_id, content_hash, text, title, names in con.execute(TEXTS_SQL).fetchall():
         names = [n for n in (names or []) if n]
         doc_names[doc_id] = names
-        doc_counts[doc_id] = phrases(mask_names(text or "", names))
-        doc_titles[doc_id] = phrases(mask_names(title or "", names))
+        key = (doc_id, content_hash, title, tuple(names))
+        if key not in _PHRASES:
+            _PHRASES[key] = (
+                phrases(mask_names(text or "", names)),
+                phrases(mask_names(title or "", names)),
+            )
+        doc_counts[doc_id], doc_titles[doc_id] = _PHRASES[key]
     by_industry: dict[str, list[str]] = defaultdict(list)
     for industry, doc_id in con.execute(INDUSTRY_DOCS_SQL).fetchall():
         if doc_id in doc_counts:
@@ -155,9 +167,13 @@ def profile_texts(con, focus: Mapping[str, str]) -> list[dict]:
         # and for a voice named in the piece beside the sentence that names them.
         title = doc_titles.get(doc_id, Counter())
         if role == "author" and doc_id in doc_counts:
-            voice.add(doc_counts[doc_id] + title + title)
+            voice.add(doc_counts[doc_id], title, title)
         elif role == "mentioned" and snippet:
-            voice.add(phrases(mask_names(snippet, doc_names.get(doc_id, ()))) + title)
+            key = (doc_id, snippet)
+            if key not in _PHRASES:
+                _PHRASES[key] = (phrases(mask_names(snippet, doc_names.get(doc_id, ()))),
+                                 Counter())
+            voice.add(_PHRASES[key][0], title)
     ranked = con.execute("SELECT industry, person_id FROM recurring_voices").fetchall()
     for industry, person_id in ranked:
         voices[industry].setdefault(person_id, VoiceText(person_id))
