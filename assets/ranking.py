@@ -16,10 +16,12 @@ from assets.common import (
     table_metadata,
 )
 from assets.extraction import mentions
-from assets.resources import RankingResource, WarehouseResource
+from assets.resources import RankingResource, SourcesResource, WarehouseResource
 from innercircle import warehouse
 from innercircle.ranking import RankingConfig, score_explanation
+from innercircle.sources import load_focus
 from innercircle.stages.crawl import now_utc
+from innercircle.stages.profiles import circle_changes, preview_extras, ranked_members
 from innercircle.stages.ranking import (
     build_people,
     snapshot_as_of,
@@ -93,21 +95,51 @@ def voice_history(
 
 @dg.asset(group_name=GROUP, pool=WRITER_POOL, deps=[people], kinds={"duckdb"})
 def recurring_voices(
-    context: dg.AssetExecutionContext, warehouse_db: WarehouseResource, ranking: RankingResource
+    context: dg.AssetExecutionContext,
+    warehouse_db: WarehouseResource,
+    ranking: RankingResource,
+    sources_file: SourcesResource,
 ) -> dg.MaterializeResult:
     """The inner circle: the top voices per industry, ranked, with every signal as a
     column and the score explained in words (``reasons``)."""
     config = ranking.config()
     with warehouse_db.connect() as con:
+        before = ranked_members(con)
         table = write_ranking(con, config, ranking.as_of_time() or now_utc())
+        changes = circle_changes(before, ranked_members(con))
+        extras, mean_relevance = preview_extras(
+            con, load_focus(sources_file.path), PREVIEW_PER_INDUSTRY
+        )
         return dg.MaterializeResult(
             metadata=table_metadata(
-                con, "recurring_voices", **top_voices_metadata(table.to_pylist(), config)
+                con,
+                "recurring_voices",
+                **top_voices_metadata(table.to_pylist(), config, extras),
+                **industry_metadata(changes, mean_relevance),
             )
         )
 
 
-def top_voices_metadata(rows: list[dict], config: RankingConfig | None = None) -> dict:
+def industry_metadata(changes: dict, mean_relevance: dict) -> dict:
+    """Numbers per industry, so the UI plots their history: voices, newcomers, departures
+    and mean relevance (where the industry states a focus)."""
+    out = {}
+    for industry, figures in changes.items():
+        for name, value in figures.items():
+            out[f"{industry}/{name}"] = dg.MetadataValue.int(value)
+        if industry in mean_relevance:
+            out[f"{industry}/mean_relevance"] = dg.MetadataValue.float(
+                round(mean_relevance[industry], 2)
+            )
+    return out
+
+
+def top_voices_metadata(
+    rows: list[dict], config: RankingConfig | None = None, extras: dict | None = None
+) -> dict:
+    """The preview: top voices per industry with why, and (``extras``, from the profiles
+    stage) their beats and latest piece."""
+    extras = extras or {}
     industries = sorted({r["industry"] for r in rows})
     sections = []
     for industry in industries:
@@ -115,8 +147,11 @@ def top_voices_metadata(rows: list[dict], config: RankingConfig | None = None) -
         sections.append(
             f"### {industry}\n\n"
             + markdown_table(
-                ["rank", "name", "score", "why"],
-                [(r["rank"], r["name"], f"{r['score']:.2f}", r["reasons"]) for r in top],
+                ["rank", "name", "score", "beats", "latest piece", "why"],
+                [
+                    (r["rank"], r["name"], f"{r['score']:.2f}", *_extra(extras, r), r["reasons"])
+                    for r in top
+                ],
             )
         )
     body = "\n\n".join(sections) or "no voices ranked"
@@ -128,8 +163,21 @@ def top_voices_metadata(rows: list[dict], config: RankingConfig | None = None) -
     }
 
 
+def _extra(extras: dict, row: dict) -> tuple[str, str]:
+    beats, latest = extras.get((row["industry"], row["person_id"]), ([], None))
+    piece = "–"
+    if latest:
+        day = f" ({latest['published_at']:%Y-%m-%d})" if latest["published_at"] else ""
+        piece = f"[{(latest['title'] or latest['url']).replace(']', ')')}]({latest['url']}){day}"
+    return ", ".join(beats[:5]) or "–", piece
+
+
 @dg.asset(
-    group_name=GROUP, pool=WRITER_POOL, deps=[recurring_voices, voice_history], kinds={"duckdb"}
+    group_name=GROUP,
+    pool=WRITER_POOL,
+    # The profiles group (assets/profiles.py) runs between the ranking and publishing.
+    deps=[recurring_voices, voice_history, "voice_profiles", "voice_feeds", "voice_reports"],
+    kinds={"duckdb"},
 )
 def published_warehouse(
     context: dg.AssetExecutionContext, warehouse_db: WarehouseResource

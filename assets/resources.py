@@ -118,6 +118,16 @@ class RankingResource(dg.ConfigurableResource):
         return parse_datetime(self.as_of) if self.as_of else None
 
 
+class OutputsResource(dg.ConfigurableResource):
+    """Where the nightly files for readers go: Atom feeds (``INNERCIRCLE_FEEDS_DIR``) and
+    HTML reports (``INNERCIRCLE_REPORTS_DIR``), and the sources file for each industry's
+    ``focus:``."""
+
+    feeds_dir: str = str(_DEFAULTS.feeds_path())
+    reports_dir: str = str(_DEFAULTS.reports_path())
+    sources_path: str = str(_DEFAULTS.sources_path)
+
+
 def resources_for(settings: Settings) -> dict[str, dg.ConfigurableResource]:
     """Every resource the graph needs, from one :class:`Settings` value."""
     return {
@@ -132,6 +142,11 @@ def resources_for(settings: Settings) -> dict[str, dg.ConfigurableResource]:
             feed_articles_per_night=settings.feed_articles_per_night,
             host_requests_per_night=settings.host_requests_per_night,
             max_failed_feed_share=settings.max_failed_feed_share,
+        ),
+        "outputs": OutputsResource(
+            feeds_dir=str(settings.feeds_path()),
+            reports_dir=str(settings.reports_path()),
+            sources_path=str(settings.sources_path),
         ),
         "ranking": RankingResource(
             top_n=settings.top_n,

@@ -62,6 +62,25 @@ def _parser() -> argparse.ArgumentParser:
     top.add_argument("--limit", type=int, default=20, help="voices per industry (default 20)")
     top.set_defaults(handler=cmd_top)
 
+    who = sub.add_parser(
+        "who", help="which ranked voices cover a topic, with their best evidence sentence"
+    )
+    who.add_argument("query", help='a topic, e.g. "real-time payments"')
+    who.add_argument("--industry", help="only this industry")
+    who.add_argument("--limit", type=int, default=15, help="voices listed (default 15)")
+    who.set_defaults(handler=cmd_who)
+
+    export = sub.add_parser(
+        "export", help="write the inner circle with profiles and links (CSV, Parquet, JSON)"
+    )
+    export.add_argument("--industry", help="only this industry (default: every industry)")
+    export.add_argument("--format", choices=["csv", "parquet", "json"], default="csv")
+    export.add_argument("--out", type=Path, help="file (or, with --all-tables, directory)")
+    export.add_argument(
+        "--all-tables", action="store_true", help="every warehouse table, one Parquet file each"
+    )
+    export.set_defaults(handler=cmd_export)
+
     extract = sub.add_parser(
         "extract", help="print authors and people found in pages or feeds (one JSON object a line)"
     )
@@ -283,6 +302,54 @@ def cmd_top(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     with warehouse.connect(settings.warehouse_path, read_only=True) as con:
         print_top(con, args.industry, args.limit)
+    return 0
+
+
+# ------------------------------------------------------------------------ who, export
+
+
+def cmd_who(args: argparse.Namespace) -> int:
+    from innercircle import warehouse
+    from innercircle.coverage import who_covers
+
+    settings = Settings.from_env()
+    with warehouse.connect(settings.warehouse_path, read_only=True) as con:
+        matches = who_covers(con, args.query, args.industry, args.limit)
+    if not matches:
+        print(f"no ranked voice's documents match {args.query!r}")
+        return 1
+    for m in matches:
+        print(
+            f"{m.name}  ({m.industry} #{m.rank}; wrote {m.wrote}, named in {m.named_in} "
+            f"matching pieces)"
+        )
+        if m.sentence:
+            print(f"    “{m.sentence}”")
+        if m.url:
+            print(f"    {m.url}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from innercircle import warehouse
+    from innercircle.export import export_circle, export_tables
+
+    settings = Settings.from_env()
+    with warehouse.connect(settings.warehouse_path, read_only=True) as con:
+        if args.all_tables:
+            if args.format != "parquet":
+                raise InnercircleError("--all-tables writes Parquet only (--format parquet)")
+            out = args.out or Path("innercircle-tables")
+            written = export_tables(con, out)
+            print(f"{len(written)} tables, {sum(written.values())} rows -> {out}/")
+            return 0
+        out = args.out or Path(f"innercircle-{args.industry or 'all'}.{args.format}")
+        rows = export_circle(con, args.format, out, args.industry)
+    if rows == 0:
+        print(f"no ranked voices{' for industry ' + repr(args.industry) if args.industry else ''}",
+              file=sys.stderr)
+        return 1
+    print(f"{rows} voices -> {out}")
     return 0
 
 

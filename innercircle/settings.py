@@ -140,6 +140,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("INNERCIRCLE_MAX_FAILED_FEED_SHARE", "max_failed_feed_share", _number(float),
             "`0.9`", "above this share of failed feed fetches (hosts in backoff count as "
             "failed) the blocking check `feeds_fetch_failures_under_threshold` fails the run"),
+    Setting("INNERCIRCLE_FEEDS_DIR", "feeds_dir", _path, "`feeds/` beside the warehouse",
+            "where each night writes an Atom feed per industry (`<industry>.atom`): the new "
+            "pieces written by or naming inner-circle members"),
+    Setting("INNERCIRCLE_REPORTS_DIR", "reports_dir", _path, "`reports/` beside the warehouse",
+            "where each night writes a self-contained HTML report per industry "
+            "(`<industry>.html`)"),
 )
 
 
@@ -169,6 +175,14 @@ class Settings:
     feed_articles_per_night: int = 50  # article pages fetched per feed per run, newest first
     host_requests_per_night: int = 500  # requests per host per run (feeds, pages, articles)
     max_failed_feed_share: float = 0.9  # above this share of failed feed fetches the run fails
+    feeds_dir: Path | None = None  # None: feeds/ beside the warehouse
+    reports_dir: Path | None = None  # None: reports/ beside the warehouse
+
+    def feeds_path(self) -> Path:
+        return self.feeds_dir or self.warehouse_path.parent / "feeds"
+
+    def reports_path(self) -> Path:
+        return self.reports_dir or self.warehouse_path.parent / "reports"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

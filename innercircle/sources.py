@@ -15,6 +15,7 @@ from innercircle.errors import SourcesFileError
 from innercircle.model import Source
 
 SOURCE_KINDS = {"feeds": "feed", "sites": "site", "authors": "author"}
+FOCUS_KEY = "focus"  # optional: a few phrases or a paragraph about the user's own solution
 
 
 def load_sources(path: Path | str) -> list[Source]:
@@ -72,6 +73,9 @@ def parse_sources(text: str, name: str = "<sources>") -> list[Source]:
             )
         for kind_node, urls_node in value_node.value:
             kind_key = str(kind_node.value)
+            if kind_key == FOCUS_KEY:
+                _focus_text(urls_node, industry, name)  # validated here, read by parse_focus
+                continue
             if kind_key not in SOURCE_KINDS:
                 raise SourcesFileError(
                     name,
@@ -92,6 +96,40 @@ def parse_sources(text: str, name: str = "<sources>") -> list[Source]:
                     seen.add(source)
                     sources.append(source)
     return sources
+
+
+def load_focus(path: Path | str) -> dict[str, str]:
+    """Each industry's ``focus:`` text (industries without one are left out)."""
+    path = Path(path)
+    return parse_focus(path.read_text(encoding="utf-8"), str(path))
+
+
+def parse_focus(text: str, name: str = "<sources>") -> dict[str, str]:
+    """``{industry: focus}`` from a sources file :func:`parse_sources` accepts; a list of
+    phrases is joined into one text."""
+    parse_sources(text, name)  # the same validation, the same line-numbered errors
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    industries = _mapping_value(root, "industries", name, "the top level")
+    focus = {}
+    for key_node, value_node in industries.value:
+        for kind_node, node in value_node.value:
+            if str(kind_node.value) == FOCUS_KEY:
+                text_value = _focus_text(node, str(key_node.value).strip(), name)
+                if text_value:
+                    focus[str(key_node.value).strip()] = text_value
+    return focus
+
+
+def _focus_text(node: yaml.Node, industry: str, name: str) -> str:
+    if isinstance(node, yaml.ScalarNode):
+        return "" if node.value in ("~", "null") else str(node.value).strip()
+    if isinstance(node, yaml.SequenceNode) and all(
+        isinstance(n, yaml.ScalarNode) for n in node.value
+    ):
+        return ". ".join(str(n.value).strip() for n in node.value if str(n.value).strip())
+    raise SourcesFileError(
+        name, f"'focus' of {industry!r} must be a text or a list of phrases", _line(node)
+    )
 
 
 def _url(node: yaml.Node, name: str) -> str:

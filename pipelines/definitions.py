@@ -7,6 +7,7 @@ import dagster as dg
 from assets.checks import ALL_CHECKS
 from assets.crawl import articles, author_pages, feeds, sources
 from assets.extraction import documents, mentions
+from assets.profiles import voice_feeds, voice_profiles, voice_reports
 from assets.ranking import people, published_warehouse, recurring_voices, voice_history
 from assets.resources import resources_for
 from innercircle.settings import Settings
@@ -22,6 +23,9 @@ ALL_ASSETS = [
     people,
     recurring_voices,
     voice_history,
+    voice_profiles,
+    voice_feeds,
+    voice_reports,
     published_warehouse,
 ]
 

@@ -46,6 +46,8 @@ def test_every_setting_reaches_a_resource_the_assets_use(tmp_path):
         feed_articles_per_night=7,
         host_requests_per_night=99,
         max_failed_feed_share=0.5,
+        feeds_dir=tmp_path / "feeds-here",
+        reports_dir=tmp_path / "reports-here",
     )
     defaults = Settings()
     for s in SETTINGS:  # every field above differs from its default

@@ -72,7 +72,7 @@ def blocks(text: str, names: list[str]) -> dict[str, str]:
 
 def test_the_asset_graph_shows_every_asset_materialised_with_its_checks(ui, browser, nightly_run):
     _, checks = nightly_run
-    browser.set_viewport(2200, 1100)  # wide enough for full nodes (status, checks)
+    browser.set_viewport(2900, 1100)  # wide enough for full nodes (status, checks)
     browser.goto(f"{ui}/asset-groups")
     browser.wait_for_text("Global asset lineage", "crawl", "extraction", "ranking")
     browser.click("Hide navigation")  # the menu on the left
@@ -112,10 +112,11 @@ def test_recurring_voices_shows_its_row_count_and_the_top_voices_preview(ui, bro
     assert re.search(rf"\nRow count\n{rows:,}\n", text), text
 
     browser.click("[Show Markdown]")
-    preview = browser.wait_for_text(*(name for _, name in leaders), "rank\tname\tscore\twhy")
+    header = "rank\tname\tscore\tbeats\tlatest piece\twhy"
+    preview = browser.wait_for_text(*(name for _, name in leaders), header)
     browser.screenshot(ARTIFACTS / "recurring-voices-top-voices.png")
     for industry, name in leaders:
-        assert re.search(rf"{industry}\nrank\tname\tscore\twhy\n1\t{re.escape(name)}\t", preview), (
+        assert re.search(rf"{industry}\n{header}\n1\t{re.escape(name)}\t", preview), (
             industry,
             name,
         )

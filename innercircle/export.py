@@ -1,0 +1,84 @@
+"""Export the inner circle (with profiles and links) for a CRM or a spreadsheet, or every
+warehouse table as Parquet. DuckDB's ``COPY`` writes the files, from the published
+warehouse opened read-only.
+
+CSV cannot hold lists, so list columns are joined with ``; `` (empty: no value) and the
+latest piece is flattened into its own columns; Parquet and JSON keep lists and structs as they are.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+FORMATS = ("csv", "parquet", "json")
+
+CIRCLE_SQL = """
+SELECT v.industry, v.rank, v.name, v.person_id, round(v.score, 4) AS score, p.relevance,
+       p.beats, p.writes_for, p.carried_by, p.homepage, p.profiles, p.latest,
+       [c.name FOR c IN p.cites] AS cites, [c.name FOR c IN p.cited_by] AS cited_by,
+       v.distinct_sources, v.distinct_documents, v.authored_docs, v.mentioned_docs,
+       v.citing_authors, v.first_seen, v.last_seen, v.reasons
+FROM recurring_voices v
+LEFT JOIN voice_profiles p ON p.industry = v.industry AND p.person_id = v.person_id
+WHERE $industry IS NULL OR v.industry = $industry
+ORDER BY v.industry, v.rank
+"""
+
+CSV_SQL = """
+SELECT industry, rank, name, person_id, score, relevance,
+       nullif(array_to_string(beats, '; '), '') AS beats,
+       nullif(array_to_string(writes_for, '; '), '') AS writes_for,
+       nullif(array_to_string(carried_by, '; '), '') AS carried_by, homepage,
+       nullif(array_to_string(profiles, '; '), '') AS profiles,
+       latest[1].title AS latest_title, latest[1].url AS latest_url,
+       latest[1].published_at AS latest_published_at, latest[1].role AS latest_role,
+       nullif(array_to_string(cites, '; '), '') AS cites,
+       nullif(array_to_string(cited_by, '; '), '') AS cited_by,
+       distinct_sources, distinct_documents, authored_docs, mentioned_docs, citing_authors,
+       first_seen, last_seen, reasons
+FROM ({circle})
+"""
+
+
+def circle_query(fmt: str) -> str:
+    """The SELECT an export of ``fmt`` writes (``$industry`` NULL for every industry)."""
+    return CSV_SQL.format(circle=CIRCLE_SQL) if fmt == "csv" else CIRCLE_SQL
+
+
+def export_circle(con, fmt: str, out: Path, industry: str | None = None) -> int:
+    """Write the inner circle (one industry, or all) to ``out``; returns the rows written."""
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    options = {
+        "csv": "FORMAT csv, HEADER true",
+        "parquet": "FORMAT parquet",
+        "json": "FORMAT json, ARRAY true",
+    }[fmt]
+    sql = circle_query(fmt).replace("$industry", "$ind")
+    con.execute(f"COPY ({sql}) TO '{_quoted(out)}' ({options})", {"ind": industry})
+    return con.execute(f"SELECT count(*) FROM ({sql})", {"ind": industry}).fetchone()[0]
+
+
+def export_tables(con, directory: Path) -> dict[str, int]:
+    """Every base table of the warehouse as ``<directory>/<table>.parquet``; returns rows."""
+    directory.mkdir(parents=True, exist_ok=True)
+    tables = [
+        r[0]
+        for r in con.execute(
+            """SELECT table_name FROM information_schema.tables
+               WHERE table_type = 'BASE TABLE' AND table_schema = 'main' ORDER BY 1"""
+        ).fetchall()
+    ]
+    written = {}
+    for table in tables:
+        con.execute(
+            f"COPY (SELECT * FROM \"{table}\") TO '{_quoted(directory / (table + '.parquet'))}' "
+            "(FORMAT parquet)"
+        )
+        written[table] = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+    return written
+
+
+def _quoted(path: Path) -> str:
+    return str(path).replace("'", "''")

@@ -1,0 +1,180 @@
+"""The nightly HTML report per industry, for readers who don't write SQL.
+
+One self-contained page: inline CSS and inline SVG, no script, no web font, no CDN, so it
+opens offline, from a mail attachment or a shared drive. It holds the ranked inner circle
+(score, relevance, beats, latest piece, links to the evidence), a rank-over-time
+sparkline per voice drawn from ``voice_history``, and the newcomers and departures.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from html import escape
+from pathlib import Path
+
+VOICES_SQL = """
+SELECT rank, person_id, name, score, relevance, beats, writes_for, latest, homepage, profiles
+FROM voice_profiles WHERE industry = $industry ORDER BY rank
+"""
+HISTORY_SQL = """
+SELECT person_id, snapshot_date, rank FROM voice_history
+WHERE industry = $industry ORDER BY snapshot_date
+"""
+NEWCOMERS_SQL = """SELECT name, rank, first_ranked FROM voice_newcomers
+WHERE industry = $industry ORDER BY rank"""
+DEPARTED_SQL = """SELECT name, last_rank, last_ranked FROM departed_voices
+WHERE industry = $industry ORDER BY last_rank"""
+FOCUS_SQL = "SELECT focus FROM industry_focus WHERE industry = $industry"
+
+CSS = """
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem;color:#1d2433}
+h1{font-size:1.6rem;margin:0 0 .2rem}h2{font-size:1.15rem;margin:2rem 0 .5rem}
+.meta{color:#5b6475;margin:0 0 1rem}table{border-collapse:collapse;width:100%}
+th,td{text-align:left;vertical-align:top;padding:.35rem .5rem;border-bottom:1px solid #e3e6ec}
+th{background:#f4f6fa;font-weight:600;position:sticky;top:0}td.num{text-align:right;
+font-variant-numeric:tabular-nums}.beat{display:inline-block;background:#eef2ff;color:#3730a3;
+border-radius:9px;padding:0 .45rem;margin:0 .2rem .2rem 0;font-size:.85em}
+a{color:#1d4ed8;text-decoration:none}a:hover{text-decoration:underline}
+.muted{color:#8a93a5}svg.spark{display:block}ul.plain{padding-left:1.1rem;margin:.2rem 0}
+"""
+
+
+def sparkline(points: Sequence[tuple[date, int]], worst: int, width: int = 120,
+              height: int = 28) -> str:
+    """An inline SVG of rank over time (rank 1 at the top); one dot when there is one day."""
+    if not points:
+        return '<span class="muted">–</span>'
+    worst = max(worst, 2)
+    days = [(d - points[0][0]).days for d, _ in points]
+    span = max(days[-1], 1)
+
+    def xy(day: int, rank: int) -> tuple[float, float]:
+        x = 3 + (width - 6) * (day / span if len(points) > 1 else 0.5)
+        y = 3 + (height - 6) * (rank - 1) / (worst - 1)
+        return round(x, 1), round(y, 1)
+
+    coords = [xy(d, r) for d, (_, r) in zip(days, points, strict=True)]
+    title = ", ".join(f"{d.isoformat()}: #{r}" for d, r in points[-10:])
+    line = (
+        f'<polyline fill="none" stroke="#2563eb" stroke-width="1.5" '
+        f'points="{" ".join(f"{x},{y}" for x, y in coords)}"/>' if len(coords) > 1 else ""
+    )
+    last = coords[-1]
+    return (
+        f'<svg class="spark" role="img" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">'
+        f"<title>rank over time: {escape(title)}</title>{line}"
+        f'<circle cx="{last[0]}" cy="{last[1]}" r="2.5" fill="#1d4ed8"/></svg>'
+    )
+
+
+def _link(url: str | None, text: str) -> str:
+    if not url:
+        return escape(text)
+    return f'<a href="{escape(url, quote=True)}">{escape(text)}</a>'
+
+
+def render(
+    industry: str,
+    voices: Sequence[Mapping],
+    history: Mapping[str, Sequence[tuple[date, int]]],
+    newcomers: Sequence[tuple],
+    departed: Sequence[tuple],
+    focus: str | None,
+    generated: datetime,
+) -> str:
+    """The whole page as a string."""
+    worst = max([r for pts in history.values() for _, r in pts] + [len(voices), 2])
+    rows = []
+    for v in voices:
+        beats = "".join(f'<span class="beat">{escape(b)}</span>' for b in v["beats"] or [])
+        latest = (v["latest"] or [None])[0]
+        piece = (
+            _link(latest["url"], latest["title"] or latest["url"])
+            + f' <span class="muted">({escape(latest["role"])}'
+            + (f", {latest['published_at']:%Y-%m-%d}" if latest["published_at"] else "")
+            + ")</span>"
+            if latest else '<span class="muted">–</span>'
+        )
+        links = " ".join(
+            _link(u, _short(u)) for u in ([v["homepage"]] if v["homepage"] else [])
+            + list(v["profiles"] or [])
+        )
+        relevance = "–" if v["relevance"] is None else str(v["relevance"])
+        rows.append(
+            f'<tr data-person="{escape(v["person_id"])}"><td class="num">{v["rank"]}</td>'
+            f"<td>{escape(v['name'])}<br><small>{links}</small></td>"
+            f'<td class="num">{v["score"]:.2f}</td><td class="num">{relevance}</td>'
+            f"<td>{sparkline(history.get(v['person_id'], []), worst)}</td>"
+            f"<td>{beats}</td><td>{piece}</td>"
+            f"<td>{escape(', '.join(v['writes_for'] or []))}</td></tr>"
+        )
+    new_items = "".join(
+        f"<li>{escape(n)} (now #{r}, since {d})</li>" for n, r, d in newcomers
+    ) or '<li class="muted">none</li>'
+    gone_items = "".join(
+        f"<li>{escape(n)} (last #{r} on {d})</li>" for n, r, d in departed
+    ) or '<li class="muted">none</li>'
+    focus_line = (
+        f'<p class="meta">Relevance is measured against the focus: “{escape(focus)}”</p>'
+        if focus else '<p class="meta">No focus stated for this industry: relevance is blank.</p>'
+    )
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Inner circle: {escape(industry)}</title><style>{CSS}</style></head>
+<body>
+<h1>The {escape(industry)} inner circle</h1>
+<p class="meta">{len(voices)} voices, generated {generated:%Y-%m-%d %H:%M} UTC by innercircle.
+Score is influence (how often, how widely and by whom a voice is carried); relevance (0-100)
+is closeness to your focus and never changes the score.</p>
+{focus_line}
+<h2>Newcomers and departures</h2>
+<table id="changes"><tr><th>Newcomers</th><th>Departed</th></tr>
+<tr><td><ul class="plain">{new_items}</ul></td>
+<td><ul class="plain">{gone_items}</ul></td></tr></table>
+<h2>Ranked voices</h2>
+<table id="voices"><thead><tr><th>#</th><th>Voice</th><th>Score</th><th>Relevance</th>
+<th>Rank over time</th><th>Beats</th><th>Latest piece</th><th>Writes for</th></tr></thead>
+<tbody>
+{chr(10).join(rows)}
+</tbody></table>
+</body></html>
+"""
+
+
+def _short(url: str) -> str:
+    text = url.split("://", 1)[-1].rstrip("/")
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def write_reports(con, industries: Sequence[str], directory: Path, generated: datetime) -> dict:
+    """Write ``<directory>/<industry>.html`` per industry; returns bytes written per industry."""
+    directory.mkdir(parents=True, exist_ok=True)
+    out = {}
+    for industry in industries:
+        p = {"industry": industry}
+        cur = con.execute(VOICES_SQL, p)
+        names = [c[0] for c in cur.description]
+        voices = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+        history: dict[str, list] = defaultdict(list)
+        for person_id, day, rank in con.execute(HISTORY_SQL, p).fetchall():
+            history[person_id].append((day, rank))
+        focus = con.execute(FOCUS_SQL, p).fetchone()
+        page = render(
+            industry,
+            voices,
+            history,
+            con.execute(NEWCOMERS_SQL, p).fetchall(),
+            con.execute(DEPARTED_SQL, p).fetchall(),
+            focus[0] if focus else None,
+            generated,
+        )
+        path = directory / f"{industry}.html"
+        tmp = path.with_suffix(".html.tmp")
+        tmp.write_text(page, encoding="utf-8")
+        tmp.replace(path)
+        out[industry] = len(page.encode("utf-8"))
+    return out

@@ -1,0 +1,317 @@
+"""Profiles stage: beats, outlets, latest pieces, links, circle and relevance per voice.
+
+Plain functions over a DuckDB connection, called by the ``voice_profiles`` asset after the
+ranking. Outlets, pieces, links and the circle are SQL over ``mention_facts``; beats and
+relevance are :mod:`innercircle.profiles` over the industry's texts, each document
+tokenised once.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from datetime import datetime
+
+import pyarrow as pa
+
+from innercircle import warehouse
+from innercircle.profiles import VoiceText, beats, mask_names, phrases, relevance
+
+BEATS_PER_VOICE = 8
+LATEST_PER_VOICE = 5
+CIRCLE_PER_VOICE = 5
+
+#: Phrase counts per document version, kept in the process: the ranking's preview and the
+#: profiles step (one process with the in-process executor) tokenise each document once.
+_PHRASES: dict[tuple, tuple[Counter, Counter]] = {}
+MAX_CACHED_DOCUMENTS = 50_000
+
+TEXTS_SQL = """
+SELECT d.doc_id, d.content_hash, d.text, d.title,
+       list(DISTINCT m.surface) || list(DISTINCT m.name) || d.byline AS names
+FROM documents d LEFT JOIN mentions m USING (doc_id)
+WHERE d.kind = 'article' AND d.text IS NOT NULL
+GROUP BY d.doc_id, d.content_hash, d.text, d.title, d.byline
+"""
+
+INDUSTRY_DOCS_SQL = """
+SELECT DISTINCT di.industry, di.doc_id FROM document_industries di
+JOIN documents d ON d.doc_id = di.doc_id AND d.kind = 'article'
+"""
+
+# One row per (industry, voice, document or sentence) that stands for the voice.
+VOICE_UNITS_SQL = """
+SELECT f.industry, f.person_id, f.doc_id, f.role, f.snippet
+FROM mention_facts f
+JOIN recurring_voices v ON v.industry = f.industry AND v.person_id = f.person_id
+WHERE f.doc_kind = 'article' AND f.canonical
+"""
+
+PROFILES_SQL = """
+WITH facts AS (
+    SELECT f.* FROM mention_facts f
+    JOIN recurring_voices v ON v.industry = f.industry AND v.person_id = f.person_id
+),
+wrote AS (
+    SELECT industry, person_id, list(host ORDER BY n DESC, host) AS hosts FROM (
+        SELECT industry, person_id, host, count(DISTINCT doc_id) AS n FROM facts
+        WHERE role = 'author' GROUP BY ALL) GROUP BY ALL
+),
+carried AS (
+    SELECT industry, person_id, list(host ORDER BY n DESC, host) AS hosts FROM (
+        SELECT industry, person_id, host, count(DISTINCT doc_id) AS n FROM facts
+        WHERE role = 'mentioned' GROUP BY ALL) GROUP BY ALL
+),
+pieces AS (
+    SELECT industry, person_id, doc_id, any_value(title) AS title, any_value(url) AS url,
+           any_value(published_at) AS published_at,
+           CASE WHEN bool_or(role = 'author') THEN 'author'
+                WHEN bool_or(quoted) THEN 'quoted' ELSE 'mentioned' END AS role
+    FROM facts WHERE doc_kind = 'article' AND canonical GROUP BY ALL
+),
+latest AS (
+    SELECT industry, person_id,
+           list(struct_pack(title := title, url := url, published_at := published_at,
+                            "role" := role)
+                ORDER BY published_at DESC NULLS LAST, url)[1:$latest] AS latest
+    FROM pieces GROUP BY ALL
+),
+page_links AS (
+    SELECT f.industry, f.person_id, any_value(ap.homepage) FILTER (WHERE ap.homepage IS NOT NULL)
+               AS homepage,
+           flatten(list(ap.profiles)) AS links
+    FROM facts f JOIN author_pages ap ON ap.url = f.url
+    WHERE f.origin = 'author_page' GROUP BY ALL
+),
+authors AS (
+    SELECT DISTINCT industry, doc_id, person_id FROM mention_facts WHERE role = 'author'
+),
+named AS (
+    SELECT DISTINCT industry, doc_id, person_id FROM mention_facts WHERE role = 'mentioned'
+),
+cites_pairs AS (   -- author a names person b in n documents
+    SELECT a.industry, a.person_id AS a, b.person_id AS b, count(DISTINCT a.doc_id) AS n
+    FROM authors a JOIN named b ON b.industry = a.industry AND b.doc_id = a.doc_id
+    WHERE a.person_id <> b.person_id GROUP BY ALL
+),
+cites AS (
+    SELECT c.industry, c.a AS person_id,
+           list(struct_pack(person_id := c.b, name := p.name, documents := c.n::INTEGER)
+                ORDER BY c.n DESC, p.name)[1:$circle] AS people
+    FROM cites_pairs c JOIN people p ON p.person_id = c.b GROUP BY ALL
+),
+cited_by AS (
+    SELECT c.industry, c.b AS person_id,
+           list(struct_pack(person_id := c.a, name := p.name, documents := c.n::INTEGER)
+                ORDER BY c.n DESC, p.name)[1:$circle] AS people
+    FROM cites_pairs c JOIN people p ON p.person_id = c.a GROUP BY ALL
+)
+SELECT v.industry, v.person_id, v.name, v.rank, v.score,
+       b.relevance, b.focus_similarity,
+       coalesce(b.beats, []) AS beats, coalesce(b.beat_weights, []) AS beat_weights,
+       coalesce(w.hosts, []) AS writes_for, coalesce(c.hosts, []) AS carried_by,
+       coalesce(l.latest, []) AS latest,
+       pl.homepage,
+       list_sort(list_distinct(coalesce(pl.links, []) || coalesce(pe.profiles, [])))
+           AS profiles,
+       coalesce(ci.people, []) AS cites, coalesce(cb.people, []) AS cited_by,
+       $now AS profiled_at
+FROM recurring_voices v
+LEFT JOIN _profile_text b ON b.industry = v.industry AND b.person_id = v.person_id
+LEFT JOIN wrote w ON w.industry = v.industry AND w.person_id = v.person_id
+LEFT JOIN carried c ON c.industry = v.industry AND c.person_id = v.person_id
+LEFT JOIN latest l ON l.industry = v.industry AND l.person_id = v.person_id
+LEFT JOIN page_links pl ON pl.industry = v.industry AND pl.person_id = v.person_id
+LEFT JOIN people pe ON pe.person_id = v.person_id
+LEFT JOIN cites ci ON ci.industry = v.industry AND ci.person_id = v.person_id
+LEFT JOIN cited_by cb ON cb.industry = v.industry AND cb.person_id = v.person_id
+"""
+
+TEXT_SCHEMA = pa.schema(
+    [
+        ("industry", pa.string()),
+        ("person_id", pa.string()),
+        ("beats", pa.list_(pa.string())),
+        ("beat_weights", pa.list_(pa.float64())),
+        ("relevance", pa.int32()),
+        ("focus_similarity", pa.float64()),
+    ]
+)
+
+
+def profile_texts(con, focus: Mapping[str, str]) -> list[dict]:
+    """Beats and relevance for every ranked voice: one dict per (industry, person_id)."""
+    doc_counts: dict[str, Counter] = {}
+    doc_names: dict[str, list[str]] = {}
+    doc_titles: dict[str, Counter] = {}
+    if len(_PHRASES) > MAX_CACHED_DOCUMENTS:
+        _PHRASES.clear()
+    for doc_id, content_hash, text, title, names in con.execute(TEXTS_SQL).fetchall():
+        names = [n for n in (names or []) if n]
+        doc_names[doc_id] = names
+        key = (doc_id, content_hash, title, tuple(names))
+        if key not in _PHRASES:
+            _PHRASES[key] = (
+                phrases(mask_names(text or "", names)),
+                phrases(mask_names(title or "", names)),
+            )
+        doc_counts[doc_id], doc_titles[doc_id] = _PHRASES[key]
+    by_industry: dict[str, list[str]] = defaultdict(list)
+    for industry, doc_id in con.execute(INDUSTRY_DOCS_SQL).fetchall():
+        if doc_id in doc_counts:
+            by_industry[industry].append(doc_id)
+    voices: dict[str, dict[str, VoiceText]] = defaultdict(dict)
+    for industry, person_id, doc_id, role, snippet in con.execute(VOICE_UNITS_SQL).fetchall():
+        voice = voices[industry].setdefault(person_id, VoiceText(person_id))
+        # A title states what a piece is about: it counts for its author beside the text,
+        # and for a voice named in the piece beside the sentence that names them.
+        title = doc_titles.get(doc_id, Counter())
+        if role == "author" and doc_id in doc_counts:
+            voice.add(doc_counts[doc_id], title, title)
+        elif role == "mentioned" and snippet:
+            key = (doc_id, snippet)
+            if key not in _PHRASES:
+                _PHRASES[key] = (phrases(mask_names(snippet, doc_names.get(doc_id, ()))),
+                                 Counter())
+            voice.add(_PHRASES[key][0], title)
+    ranked = con.execute("SELECT industry, person_id FROM recurring_voices").fetchall()
+    for industry, person_id in ranked:
+        voices[industry].setdefault(person_id, VoiceText(person_id))
+    rows = []
+    for industry, members in voices.items():
+        background: Counter = Counter()
+        df: Counter = Counter()
+        for doc_id in by_industry.get(industry, ()):
+            background.update(doc_counts[doc_id])
+            df.update(doc_counts[doc_id].keys())
+        listed = list(members.values())
+        top = beats(listed, background, k=BEATS_PER_VOICE)
+        text = focus.get(industry)
+        near = relevance(text, listed, df, len(by_industry.get(industry, ()))) if text else {}
+        for voice in listed:
+            rel = near.get(voice.key)
+            rows.append(
+                {
+                    "industry": industry,
+                    "person_id": voice.key,
+                    "beats": [p for p, _ in top[voice.key]],
+                    "beat_weights": [w for _, w in top[voice.key]],
+                    "relevance": rel[0] if rel else None,
+                    "focus_similarity": round(rel[1], 6) if rel else None,
+                }
+            )
+    return rows
+
+
+def write_profiles(con, focus: Mapping[str, str], now: datetime) -> dict:
+    """Replace ``voice_profiles`` and ``industry_focus``; returns per-industry figures."""
+    texts = pa.Table.from_pylist(profile_texts(con, focus), schema=TEXT_SCHEMA)
+    con.execute("BEGIN")
+    try:
+        warehouse.replace_all(
+            con,
+            "industry_focus",
+            pa.Table.from_pylist(
+                [{"industry": k, "focus": v} for k, v in sorted(focus.items())],
+                schema=pa.schema([("industry", pa.string()), ("focus", pa.string())]),
+            ),
+        )
+        con.execute("DELETE FROM voice_profiles")
+        con.register("_profile_text", texts)
+        try:
+            con.execute(
+                f"INSERT INTO voice_profiles BY NAME {PROFILES_SQL}",
+                {"now": now, "latest": LATEST_PER_VOICE, "circle": CIRCLE_PER_VOICE},
+            )
+        finally:
+            con.unregister("_profile_text")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return industry_figures(con)
+
+
+def industry_figures(con) -> dict[str, dict]:
+    """Per industry: voices profiled, with beats, and mean relevance (None without focus)."""
+    rows = con.execute(
+        """SELECT industry, count(*), count(*) FILTER (WHERE len(beats) >= 5),
+                  avg(relevance) FROM voice_profiles GROUP BY 1 ORDER BY 1"""
+    ).fetchall()
+    return {
+        ind: {"voices": n, "with_5_beats": b, "mean_relevance": rel}
+        for ind, n, b, rel in rows
+    }
+
+
+def record_arrivals(con, now: datetime) -> dict[str, int]:
+    """Mark the documents first seen in each industry since the last run; returns how many
+    arrived per industry in this run (the first run marks every document)."""
+    run = con.execute("SELECT coalesce(max(run), 0) + 1 FROM arrival_runs").fetchone()[0]
+    con.execute("INSERT INTO arrival_runs VALUES ($run, $now)", {"run": run, "now": now})
+    con.execute(
+        """INSERT INTO document_arrivals BY NAME
+           SELECT DISTINCT di.industry, di.doc_id, $run AS run, $now AS noticed_at
+           FROM document_industries di
+           JOIN documents d ON d.doc_id = di.doc_id AND d.kind = 'article'
+           WHERE NOT EXISTS (SELECT 1 FROM document_arrivals a
+                             WHERE a.industry = di.industry AND a.doc_id = di.doc_id)""",
+        {"run": run, "now": now},
+    )
+    return dict(
+        con.execute(
+            "SELECT industry, count(*) FROM document_arrivals WHERE run = $run GROUP BY 1",
+            {"run": run},
+        ).fetchall()
+    )
+
+
+def ranked_members(con) -> set[tuple[str, str]]:
+    """(industry, person_id) of every ranked voice now."""
+    return set(con.execute("SELECT industry, person_id FROM recurring_voices").fetchall())
+
+
+def circle_changes(
+    before: set[tuple[str, str]], after: set[tuple[str, str]]
+) -> dict[str, dict[str, int]]:
+    """Per industry: voices now, newcomers (ranked now, not before) and departures (ranked
+    before, not now). An industry with no earlier ranking has no newcomers: its first run
+    is the baseline, as in the ``voice_newcomers`` view."""
+    industries = {i for i, _ in before | after}
+    had = {i for i, _ in before}
+    out = {}
+    for ind in sorted(industries):
+        now = {p for i, p in after if i == ind}
+        then = {p for i, p in before if i == ind}
+        out[ind] = {
+            "voices": len(now),
+            "newcomers": len(now - then) if ind in had else 0,
+            "departures": len(then - now),
+        }
+    return out
+
+
+PREVIEW_SQL = """
+SELECT v.industry, v.person_id,
+       (SELECT struct_pack(title := f.title, url := f.url, published_at := f.published_at)
+        FROM mention_facts f WHERE f.industry = v.industry AND f.person_id = v.person_id
+          AND f.doc_kind = 'article'
+        ORDER BY f.published_at DESC NULLS LAST, f.url LIMIT 1) AS latest
+FROM recurring_voices v WHERE v.rank <= $top
+"""
+
+
+def preview_extras(con, focus: Mapping[str, str], top: int) -> tuple[dict, dict]:
+    """For the ranking's preview: ``{(industry, person_id): (beats, latest piece)}`` for the
+    top ``top`` per industry, and ``{industry: mean relevance}`` where a focus is stated."""
+    texts = profile_texts(con, focus)
+    beats_of = {(r["industry"], r["person_id"]): r["beats"] for r in texts}
+    rel: dict[str, list[int]] = defaultdict(list)
+    for r in texts:
+        if r["relevance"] is not None:
+            rel[r["industry"]].append(r["relevance"])
+    extras = {
+        (ind, pid): (beats_of.get((ind, pid), []), latest)
+        for ind, pid, latest in con.execute(PREVIEW_SQL, {"top": top}).fetchall()
+    }
+    return extras, {ind: sum(v) / len(v) for ind, v in rel.items() if v}

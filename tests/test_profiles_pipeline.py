@@ -1,0 +1,231 @@
+"""Profiles, relevance, feeds, "who" and exports on the sample web: the session's shared
+nightly run (``sample_run``), read-only, or copies of its warehouse where a test writes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import feedparser
+import pytest
+
+from innercircle import warehouse
+from innercircle.activity_feed import write_feeds
+from innercircle.export import circle_query
+from innercircle.feeds import parse_feed
+from innercircle.stages.profiles import record_arrivals, write_profiles
+from tests.conftest import copy_warehouse, innercircle
+
+
+@pytest.fixture(scope="module")
+def published(sample_run):
+    con = duckdb.connect(str(sample_run.warehouse), read_only=True)
+    yield con
+    con.close()
+
+
+def test_every_ranked_voice_has_a_profile(published):
+    missing = published.execute(
+        """SELECT count(*) FROM recurring_voices v LEFT JOIN voice_profiles p
+           USING (industry, person_id) WHERE p.person_id IS NULL""").fetchone()[0]
+    assert missing == 0
+    n, with_beats, with_5, most = published.execute(
+        """SELECT count(*), count(*) FILTER (WHERE len(beats) > 0),
+                  count(*) FILTER (WHERE len(beats) >= 5), max(len(beats))
+           FROM voice_profiles""").fetchone()
+    assert with_beats == n and with_5 >= n // 2 and most <= 10
+    # no sample-web source states a focus: relevance is NULL, not 0
+    assert published.execute(
+        "SELECT count(*) FROM voice_profiles WHERE relevance IS NOT NULL").fetchone()[0] == 0
+
+
+def test_no_beat_is_a_name_of_the_people_in_the_industry(published):
+    beats = {b for (b,) in published.execute(
+        "SELECT DISTINCT unnest(beats) FROM voice_profiles").fetchall()}
+    names = {n.lower() for (n,) in published.execute("SELECT name FROM people").fetchall()}
+    assert not beats & names
+
+
+def test_outlets_pieces_links_and_circle_agree_with_the_evidence(published):
+    rows = published.execute(
+        """SELECT industry, person_id, writes_for, carried_by, latest, cites, cited_by
+           FROM voice_profiles WHERE rank <= 10""").fetchall()
+    pair = """SELECT count(DISTINCT a.doc_id) FROM mention_facts a JOIN mention_facts b
+              ON a.doc_id = b.doc_id AND a.industry = b.industry
+              WHERE a.industry = ? AND a.person_id = ? AND a.role = 'author'
+              AND b.person_id = ? AND b.role = 'mentioned'"""
+    for industry, pid, writes_for, carried_by, latest, cites, cited_by in rows:
+        wrote = {h for (h,) in published.execute(
+            """SELECT DISTINCT host FROM mention_facts WHERE industry = ? AND person_id = ?
+               AND role = 'author'""", [industry, pid]).fetchall()}
+        assert set(writes_for) == wrote
+        dates = [p["published_at"] for p in latest if p["published_at"]]
+        assert dates == sorted(dates, reverse=True) and len(latest) <= 5
+        named_by = {h for (h,) in published.execute(
+            """SELECT DISTINCT host FROM mention_facts WHERE industry = ? AND person_id = ?
+               AND role = 'mentioned'""", [industry, pid]).fetchall()}
+        assert set(carried_by) == named_by
+        for c in cites:  # pid wrote c["documents"] pieces naming c
+            assert published.execute(pair, [industry, pid, c["person_id"]]).fetchone()[0] == (
+                c["documents"])
+        for c in cited_by:  # c wrote c["documents"] pieces naming pid
+            assert published.execute(pair, [industry, c["person_id"], pid]).fetchone()[0] == (
+                c["documents"])
+        assert [c["documents"] for c in cites] == sorted(
+            (c["documents"] for c in cites), reverse=True)
+    with_links = published.execute(
+        "SELECT count(*) FROM voice_profiles WHERE len(profiles) > 0").fetchone()[0]
+    assert with_links > 0  # the sample web's author pages carry rel=me / sameAs links
+
+
+def test_relevance_follows_the_focus_and_never_changes_the_score(sample_run, tmp_path):
+    work = tmp_path / "w.duckdb"
+    shutil.copy(sample_run.warehouse, work)
+    with warehouse.connect(work) as con:
+        industry, topic = con.execute(
+            """SELECT industry, beats[1] FROM voice_profiles WHERE len(beats) > 0
+               ORDER BY industry, rank LIMIT 1""").fetchone()
+        before = con.execute("SELECT person_id, score FROM recurring_voices").fetchall()
+        figures = write_profiles(con, {industry: topic}, datetime(2030, 1, 1))
+        assert con.execute("SELECT person_id, score FROM recurring_voices").fetchall() == before
+        rel = con.execute(
+            "SELECT industry, min(relevance), max(relevance), count(relevance) "
+            "FROM voice_profiles GROUP BY 1").fetchall()
+        for ind, lo, hi, n in rel:
+            if ind == industry:
+                assert (lo, hi) == (0, 100) and n > 0
+            else:
+                assert n == 0  # no focus there
+        assert figures[industry]["mean_relevance"] is not None
+        first = con.execute(
+            """SELECT name, relevance, focus FROM inner_circle_for_focus
+               WHERE industry = ? ORDER BY focus_rank LIMIT 1""", [industry]).fetchone()
+        assert first[1] == 100 and first[2] == topic
+
+
+def test_the_nightly_feeds_are_valid_atom_listing_the_new_pieces(sample_run, published):
+    feeds_dir = sample_run.warehouse.parent / "feeds"
+    for (industry,) in published.execute(
+            "SELECT DISTINCT industry FROM recurring_voices").fetchall():
+        body = (feeds_dir / f"{industry}.atom").read_bytes()
+        parsed = feedparser.parse(body)
+        assert not parsed.bozo and parsed.version == "atom10"
+        expected = {u for (u,) in published.execute(
+            "SELECT DISTINCT url FROM voice_activity WHERE industry = ? AND is_new",
+            [industry]).fetchall()}
+        assert {e.link for e in parsed.entries} == expected and expected
+        assert {e.url for e in parse_feed(body, "file:///x.atom").entries} == expected
+        assert all(e.summary.split(" ")[0] in ("Written", "Quotes", "Names")
+                   for e in parsed.entries)
+
+
+def test_a_later_run_lists_exactly_the_pieces_that_arrived_since(sample_run, tmp_path):
+    """The web grows by a known set of pieces between two runs: the feed lists exactly
+    those of them that involve an inner-circle member, and nothing seen before."""
+    work = tmp_path / "w.duckdb"
+    shutil.copy(sample_run.warehouse, work)
+    with warehouse.connect(work) as con:
+        grown = [d for (d,) in con.execute(
+            """SELECT doc_id FROM document_arrivals WHERE industry = 'fintech'
+               ORDER BY doc_id LIMIT 12""").fetchall()]
+        # As if these documents had not been there at the last run.
+        con.execute("DELETE FROM document_arrivals WHERE doc_id IN (SELECT unnest(?))", [grown])
+        arrived = record_arrivals(con, datetime(2030, 1, 2))
+        assert sum(arrived.values()) >= len(grown) and arrived["fintech"] == len(grown)
+        write_feeds(con, ["fintech"], tmp_path / "feeds", datetime(2030, 1, 2))
+        want = {u for (u,) in con.execute(
+            """SELECT DISTINCT f.url FROM mention_facts f JOIN recurring_voices v
+               USING (industry, person_id)
+               WHERE f.industry = 'fintech' AND f.doc_id IN (SELECT unnest(?))""",
+            [grown]).fetchall()}
+        again = record_arrivals(con, datetime(2030, 1, 3))  # nothing new since
+        assert again == {}
+    parsed = feedparser.parse((tmp_path / "feeds" / "fintech.atom").read_bytes())
+    assert not parsed.bozo and {e.link for e in parsed.entries} == want and want
+
+
+def test_a_second_run_over_the_same_web_has_empty_feeds(sample_run, tmp_path):
+    from innercircle.settings import Settings
+    from pipelines.runner import run_nightly
+
+    env = copy_warehouse(sample_run, tmp_path)
+    assert run_nightly(Settings.from_env(env)).success
+    for feed in (tmp_path / "feeds").glob("*.atom"):
+        parsed = feedparser.parse(feed.read_bytes())
+        assert not parsed.bozo and parsed.entries == [], feed
+    con = duckdb.connect(str(tmp_path / "innercircle.duckdb"), read_only=True)
+    assert con.execute("SELECT count(*) FROM voice_activity WHERE is_new").fetchone()[0] == 0
+    assert con.execute("SELECT count(*) FROM voice_activity").fetchone()[0] > 0
+    assert (tmp_path / "reports" / "fintech.html").exists()
+
+
+def test_who_lists_matching_voices_with_evidence(sample_run, published):
+    industry, query = published.execute(
+        """SELECT industry, beats[1] FROM voice_profiles WHERE len(beats) > 0
+           AND beats[1] LIKE '% %' ORDER BY industry, rank LIMIT 1""").fetchone()
+    result = innercircle("who", query, "--industry", industry, env=sample_run.env)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines and f"({industry} #" in lines[0]
+    evidence = [ln.strip() for ln in lines if ln.startswith("    “")]
+    words = set(query.lower().split())
+    assert evidence and all(words & set(e.lower().replace("“", " ").split()) for e in evidence)
+    none = innercircle("who", "zqxv wvutsr", env=sample_run.env)
+    assert none.returncode == 1 and "no ranked voice" in none.stdout
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "json"])
+def test_exports_round_trip(sample_run, published, tmp_path, fmt):
+    out = tmp_path / f"circle.{fmt}"
+    result = innercircle("export", "--industry", "fintech", "--format", fmt, "--out", str(out),
+                         env=sample_run.env)
+    assert result.returncode == 0, result.stderr
+    want = published.execute(circle_query(fmt), {"industry": "fintech"}).fetchall()
+    con = duckdb.connect()
+    if fmt == "csv":
+        cur = con.execute(f"SELECT * FROM read_csv('{out}', header=true, all_varchar=true)")
+        got = cur.fetchall()
+        assert [c[0] for c in cur.description] == [
+            c[0] for c in published.execute(circle_query("csv"), {"industry": "fintech"})
+            .description]
+        norm = [tuple(None if v is None else str(v) for v in row) for row in want]
+        assert got == norm
+    elif fmt == "parquet":
+        assert con.execute(f"SELECT * FROM '{out}'").fetchall() == want
+    else:
+        rows = json.loads(out.read_text())
+        assert [(r["rank"], r["person_id"], r["beats"]) for r in rows] == [
+            (w[1], w[3], w[6]) for w in want]
+    assert len(want) == published.execute(
+        "SELECT count(*) FROM recurring_voices WHERE industry = 'fintech'").fetchone()[0]
+
+
+def test_all_tables_export_as_parquet(sample_run, published, tmp_path):
+    out = tmp_path / "tables"
+    result = innercircle("export", "--all-tables", "--format", "parquet", "--out", str(out),
+                         env=sample_run.env)
+    assert result.returncode == 0, result.stderr
+    tables = [t for (t,) in published.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'"
+    ).fetchall()]
+    assert {p.stem for p in Path(out).glob("*.parquet")} == set(tables)
+    con = duckdb.connect()
+    for table in ("voice_profiles", "recurring_voices", "mentions"):
+        assert con.execute(f"SELECT count(*) FROM '{out / (table + '.parquet')}'").fetchone() == \
+            published.execute(f"SELECT count(*) FROM {table}").fetchone()
+
+
+def test_the_ranking_materialization_carries_figures_per_industry_and_a_richer_preview(
+    sample_run,
+):
+    [mat] = [m for m in sample_run.result.get_asset_materialization_events()
+             if m.asset_key.to_user_string() == "recurring_voices"]
+    meta = mat.materialization.metadata
+    assert meta["fintech/voices"].value > 0
+    assert meta["fintech/newcomers"].value == 0  # the first run is the baseline
+    assert "fintech/departures" in meta and "fintech/mean_relevance" not in meta  # no focus
+    md = meta["top_voices"].value
+    assert "| beats | latest piece |" in md and "](http" in md

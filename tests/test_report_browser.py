@@ -1,0 +1,90 @@
+"""The nightly HTML report, in a real browser: headless Chromium opens the page the
+sample-web run wrote (from disk, offline), the table of voices and the rank-over-time
+charts render, nothing is fetched from the network, and no error reaches the console.
+
+The screenshot is kept in ``artifacts/report/`` (committed). Needs a Chromium binary
+(Debian: ``apt-get install chromium``); skipped without one.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.ui_driver import Browser, find_chromium
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "artifacts" / "report"
+CHROMIUM = find_chromium()
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        CHROMIUM is None, reason="no Chromium on PATH (Debian: apt-get install chromium)"
+    ),
+]
+
+
+class RecordingBrowser(Browser):
+    """A :class:`Browser` that keeps the console errors, uncaught exceptions and network
+    requests it sees go by (the driver's ``call`` skips events)."""
+
+    def __enter__(self) -> RecordingBrowser:
+        self.events: list[dict] = []
+        super().__enter__()
+        self.call("Log.enable")
+        self.call("Network.enable")
+        return self
+
+    def call(self, method: str, timeout_s: float = 30.0, **params) -> dict:
+        msg_id = next(self._ids)
+        self._ws.send(json.dumps({"id": msg_id, "method": method, "params": params}))
+        deadline = time.monotonic() + timeout_s
+        while True:
+            reply = json.loads(self._ws.recv(timeout=max(0.1, deadline - time.monotonic())))
+            if reply.get("id") == msg_id:
+                if "error" in reply:
+                    raise RuntimeError(f"{method}: {reply['error']}")
+                return reply.get("result", {})
+            if "method" in reply:
+                self.events.append(reply)
+
+    def errors(self) -> list[dict]:
+        return [
+            e for e in self.events
+            if e["method"] == "Runtime.exceptionThrown"
+            or (e["method"] == "Runtime.consoleAPICalled" and e["params"]["type"] == "error")
+            or (e["method"] == "Log.entryAdded" and e["params"]["entry"]["level"] == "error")
+        ]
+
+    def requests(self) -> list[str]:
+        return [e["params"]["request"]["url"] for e in self.events
+                if e["method"] == "Network.requestWillBeSent"]
+
+
+def test_the_report_renders_offline_with_its_table_and_charts(sample_run, tmp_path):
+    report = sample_run.warehouse.parent / "reports" / "fintech.html"
+    assert report.exists()
+    with RecordingBrowser(CHROMIUM, tmp_path / "chromium-profile") as browser:
+        browser.set_viewport(1500, 1100)
+        browser.goto(report.as_uri())
+        text = browser.wait_for_text("The fintech inner circle", "Ranked voices", "Newcomers")
+        rows = browser.evaluate("document.querySelectorAll('#voices tbody tr').length")
+        charts = browser.evaluate(
+            "[...document.querySelectorAll('#voices svg.spark')]"
+            ".filter(s => s.getBoundingClientRect().width > 0).length")
+        drawn = browser.evaluate(
+            "[...document.querySelectorAll('#voices svg.spark circle')]"
+            ".filter(c => c.getBoundingClientRect().height > 0).length")
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        browser.screenshot(ARTIFACTS / "fintech-report.png")
+        errors = browser.errors()
+        requests = browser.requests()
+    assert rows > 0 and charts == rows and drawn == rows
+    assert "Relevance" in text and "Beats" in text
+    assert not errors, errors
+    assert all(u.startswith("file://") for u in requests), requests  # nothing from the web
