@@ -81,7 +81,7 @@ def _parser() -> argparse.ArgumentParser:
     opml.set_defaults(handler=cmd_import_opml)
 
     ev = sub.add_parser("eval", help="benchmarks on real-world data (../shared/eval)")
-    ev.add_argument("what", choices=["authors", "ner"])
+    ev.add_argument("what", choices=["authors", "language", "maintext", "ner"])
     ev.add_argument("rest", nargs=argparse.REMAINDER)
     ev.set_defaults(handler=cmd_eval)
     return parser
@@ -271,6 +271,10 @@ def cmd_import_opml(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     if args.what == "authors":
         from innercircle.evaluation.authors import main as eval_main
+    elif args.what == "language":
+        from innercircle.evaluation.language import main as eval_main
+    elif args.what == "maintext":
+        from innercircle.evaluation.maintext import main as eval_main
     else:
         from innercircle.evaluation.ner import main as eval_main
     return eval_main(args.rest)

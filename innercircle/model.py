@@ -81,7 +81,8 @@ class PageExtract:
     published: datetime | None = None
     authors: list[Byline] = field(default_factory=list)
     text: str = ""  # main text only: no navigation, footers, comments
-    lang: str | None = None
+    lang: str | None = None  # as the HTML declares it (<html lang>), primary subtag
+    language: str | None = None  # ISO 639-1, detected from the text; None when unsure
 
 
 @dataclass

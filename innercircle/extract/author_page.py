@@ -14,8 +14,8 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
+from innercircle.extract.html import is_excluded, json_ld, meta_tags, parse_html, text_of, types_of
 from innercircle.extract.names import clean_person_name
-from innercircle.extract.page import _excluded, _json_ld, _meta, _text, _types, parse_html
 from innercircle.model import AuthorProfile
 
 BIO_CHARS = 400
@@ -65,9 +65,9 @@ def is_profile_url(url: str) -> bool:
 
 def _person_ld(objs: list[dict]) -> dict | None:
     for obj in objs:
-        if "ProfilePage" in _types(obj) and isinstance(obj.get("mainEntity"), dict):
+        if "ProfilePage" in types_of(obj) and isinstance(obj.get("mainEntity"), dict):
             return obj["mainEntity"]
-    persons = [o for o in objs if "Person" in _types(o)]
+    persons = [o for o in objs if "Person" in types_of(o)]
     return persons[0] if persons else None
 
 
@@ -90,8 +90,8 @@ def _as_list(value: object) -> list[str]:
 def extract_author_page(html: bytes | str, url: str) -> AuthorProfile:
     """Name, short bio, homepage, profile links and listed articles of an author page."""
     root = parse_html(html)
-    meta = _meta(root)
-    ld = _json_ld(root)
+    meta = meta_tags(root)
+    ld = json_ld(root)
     person = _person_ld(ld) or {}
     profile = AuthorProfile(url=url)
 
@@ -103,14 +103,14 @@ def extract_author_page(html: bytes | str, url: str) -> AuthorProfile:
         profile.name = clean_person_name(f"{first} {last}")
     if not profile.name:
         for el in root.xpath("//h1"):
-            if not _excluded(el):
+            if not is_excluded(el):
                 # A one-word heading ("Conversation", "Archives") is rarely the name.
-                found = clean_person_name(_text(el)) or _name_from_title(_text(el))
+                found = clean_person_name(text_of(el)) or _name_from_title(text_of(el))
                 if found and " " in found:
                     profile.name = found
                     break
     if not profile.name:
-        for title in meta.get("og:title", []) + [_text(t) for t in root.xpath("//title")]:
+        for title in meta.get("og:title", []) + [text_of(t) for t in root.xpath("//title")]:
             profile.name = _name_from_title(title)
             if profile.name:
                 break
@@ -124,10 +124,10 @@ def extract_author_page(html: bytes | str, url: str) -> AuthorProfile:
                 r"p-note|about-author)(?![a-z])",
                 cls,
                 re.I,
-            ) and not _excluded(el):
+            ) and not is_excluded(el):
                 # Paragraphs only: the link row under a bio is not part of it.
-                paras = [_text(p) for p in el.xpath(".//p") if _text(p)]
-                bio = " ".join(paras) if paras else _text(el)
+                paras = [text_of(p) for p in el.xpath(".//p") if text_of(p)]
+                bio = " ".join(paras) if paras else text_of(el)
                 if bio:
                     break
     if not bio:
@@ -144,7 +144,7 @@ def extract_author_page(html: bytes | str, url: str) -> AuthorProfile:
     ]
     for block in root.xpath("//*[@class or @id]"):
         cls = f"{block.get('class') or ''} {block.get('id') or ''}"
-        if _AUTHOR_BLOCK.search(cls) and not _excluded(block):
+        if _AUTHOR_BLOCK.search(cls) and not is_excluded(block):
             links += [urljoin(url, h) for h in block.xpath(".//a/@href")]
     if is_profile_url(url):
         links.insert(0, url)
@@ -203,7 +203,7 @@ def _article_links(root: etree._Element, url: str) -> list[str]:
         'contains(@class, "article")]//a[@href]'
     )
     for a in root.xpath(xp):
-        if _excluded(a):
+        if is_excluded(a):
             continue
         href = urljoin(url, a.get("href")).split("#")[0]
         if urlsplit(href).hostname != host or href.rstrip("/") in seen:

@@ -1,705 +1,81 @@
-"""Who wrote an article page, when, and its main text — from the HTML alone.
+"""One article page in, :class:`~innercircle.model.PageExtract` out: the composition.
 
-Authors come from the most explicit evidence a page offers, in this order, and the
-first source that names someone wins (mixing sources mostly adds noise):
-
-1. JSON-LD ``author``/``creator`` of the article object (string, Person,
-   Organization, list, ``@graph`` references by ``@id``; ``url``/``sameAs`` kept);
-2. author ``<meta>`` tags (``author``, ``article:author``, ``parsely-author``,
-   ``citation_author``, ``dc.creator``, ``byl`` …);
-3. microdata ``itemprop=author``, hCard ``.vcard .fn`` and ``rel=author`` links;
-4. visible bylines: elements whose class or id says byline/author, read with the
-   same "By A and B" parser feeds use, dates and job titles stripped.
-
-Marked-up evidence inside comments, sidebars, related-article teasers, footers and
-navigation is ignored, and a name equal to the site's own name is dropped: a page
-without a real author yields no author rather than a guess. The text is taken from
-the article container (``<article>``, ``itemprop=articleBody``, common content
-classes) with boilerplate removed, for NER. Parsing uses lxml directly; no network.
+Each concern lives in its own module: reading the HTML (:mod:`.html`), who wrote it
+(:mod:`.page_authors`), when (:mod:`.dates`), its main text (:mod:`.maintext`) and its
+language (:mod:`.language`). ``extract_page``, ``parse_html`` and ``decode_html`` stay
+importable from here; other code and tests use them under this name.
 """
 
 from __future__ import annotations
 
-import json
-import re
-from collections.abc import Iterable, Iterator
-from datetime import datetime
-from urllib.parse import urljoin, urlsplit
-
-import lxml.html
 from lxml import etree
 
-from innercircle.extract.bylines import is_organisation, parse_author_field
-from innercircle.extract.names import clean_person_name, name_key
-from innercircle.model import Byline, PageExtract
-
-ARTICLE_TYPES = frozenset(
-    [
-        "Article",
-        "NewsArticle",
-        "BlogPosting",
-        "Report",
-        "ScholarlyArticle",
-        "TechArticle",
-        "LiveBlogPosting",
-        "AnalysisNewsArticle",
-        "OpinionNewsArticle",
-        "ReportageNewsArticle",
-        "BackgroundNewsArticle",
-        "ReviewNewsArticle",
-        "SocialMediaPosting",
-        "Review",
-        "Blog",
-        "Posting",
-        "MedicalScholarlyArticle",
-        "SatiricalArticle",
-        "AdvertiserContentArticle",
-        "Story",
-        "Recipe",
-        "HowTo",
-        "CreativeWork",
-    ]
+from innercircle.extract.bylines import is_organisation
+from innercircle.extract.dates import parse_date, published_date
+from innercircle.extract.html import (
+    ARTICLE_TYPES,
+    WS,
+    decode_html,
+    json_ld,
+    meta_tags,
+    parse_html,
+    text_of,
+    types_of,
 )
-_PAGE_TYPES = frozenset({"WebPage", "ItemPage", "AboutPage", "ProfilePage", "CollectionPage"})
-_META_AUTHOR_NAMES = (
-    "author",
-    "article:author",
-    "parsely-author",
-    "sailthru.author",
-    "citation_author",
-    "dc.creator",
-    "dcterms.creator",
-    "dc.creator.personalname",
-    "byl",
-    "og:article:author",
-    "article.author",
-    "cxenseparse:author",
-    "dc:creator",
-    "authors",
-    "book:author",
-)
-# Ancestors whose content is never the article's byline.
-_EXCLUDED_TAGS = frozenset({"footer", "aside", "nav", "form", "noscript", "template", "select"})
-_EXCLUDED_CLASS = re.compile(
-    r"comment|sidebar|side-bar|related|recommend|widget|footer|popular|promo|newsletter|"
-    r"share|social|teaser|trending|\bnav|menu|breadcrumb|more-from|morefrom|read-also|"
-    r"most-read|mostread|reply|respond|disqus|\brail\b|outbrain|taboola|advert|sponsor|"
-    r"next-post|prev-post|post-navigation|pagination|tagcloud|signup|subscribe",
-    re.I,
-)
-# Matched per class token, with letters (not "_" or "-") as word boundaries, so that
-# "article__author-name" and "post-info--type-author" count but "authority" does not.
-_BYLINE_CLASS = re.compile(
-    r"(?<![a-z])(?:byline|by-line|authors?|autor|autorin|auteur|writer|posted-?by|post-by|"
-    r"contributors?|reporter|by|verfasser|journalist|signature|creator)(?![a-z])",
-    re.I,
-)
-_BYLINE_CLASS_NOT = re.compile(
-    r"avatar|image|img|photo|pic|bio|description|about|twitter|follow|email|count|"
-    r"more|title-author|author-?box|author-?info|comment|related|social|job|role|position",
-    re.I,
-)
-_BY_WORD = re.compile(
-    r"(?:^|\b)(?:written\s+by|posted\s+by|published\s+by|reported\s+by|words(?:\s+by)?\s*:|"
-    r"text\s*:|story\s+by|article\s+by|by|von|par|por|door|di|av|af|autor(?:in)?\s*:|"
-    r"author\s*:|auteur\s*:)\s+",
-    re.I,
-)
-_DATE_TAIL = re.compile(
-    r"\s*(?:[|•·,–—\-]|\bon\b|\bam\b|\ble\b|\bel\b|\bil\b|\bvom\b|\bupdated\b|"
-    r"\bpublished\b|\bposted\b)?\s*"
-    r"(?:\d{1,4}[./\-]\d{1,2}[./\-]\d{1,4}|\d{1,2}\.?\s+\w+\.?\s+\d{4}|"
-    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|januar|februar|märz|mai|juni|"
-    r"juli|oktober|dezember)\w*\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}:\d{2}|"
-    r"\d+\s+(?:minutes?|hours?|days?|weeks?)\s+ago|yesterday|today|heute|gestern|"
-    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|montag|dienstag|mittwoch|donnerstag|"
-    r"freitag|samstag|sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche).*$",
-    re.I | re.S,
-)
-_TAIL_NOISE = re.compile(
-    r"\s*(?:[|•·]|\s[–—-]\s|\bupdated\b|\bpublished\b|\bfollow\b|\bview all\b|"
-    r"\bmore by\b|\bread more\b|\bshare\b|\bcontact\b|\bphotograph|\bphoto|\bfoto|\bin\s+\w+$|"
-    r"\bfor\s+(?:the\s+)?[A-Z]).*$",
-    re.S,
-)
-_CONTRIBUTORS = re.compile(r"\s*(?:,|\band\b|&)?\s*(?:other\s+)?contributors?\b.*$", re.I)
-_SCRIPT_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "object", "embed")
-_BOILERPLATE_TAGS = ("nav", "header", "footer", "aside", "form", "button", "select", "figure")
-_CONTENT_CLASS = re.compile(
-    r"article-body|articlebody|article__body|article-content|entry-content|post-content|"
-    r"post-body|postbody|story-body|storybody|story-content|article-text|content-body|"
-    r"main-content|post-entry|entry-body|td-post-content|single-content|rich-text|prose",
-    re.I,
-)
-_TEXT_BLOCKS = ("p", "h2", "h3", "h4", "li", "blockquote", "pre", "dd", "td")
-_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([\w\-]+)""", re.I)
-_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
-_WS = re.compile(r"\s+")
-
-
-# ---------------------------------------------------------------------------- parsing
-
-
-def decode_html(data: bytes | str) -> str:
-    """Bytes to text: BOM, then a declared ``<meta charset>``, then UTF-8, then cp1252."""
-    if isinstance(data, str):
-        return data
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", "replace")
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return data.decode("utf-16", "replace")
-    m = _CHARSET.search(data[:4096])
-    if m:
-        enc = m.group(1).decode("ascii", "ignore").lower()
-        try:
-            return data.decode("cp1252" if enc in ("iso-8859-1", "latin-1", "latin1") else enc)
-        except (LookupError, UnicodeDecodeError):
-            pass
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", "replace")
-
-
-def parse_html(data: bytes | str) -> etree._Element:
-    """A forgiving lxml tree; an empty ``<html>`` for input lxml cannot read."""
-    text = _XML_DECL.sub("", decode_html(data)).replace("\x00", "")
-    try:
-        root = lxml.html.document_fromstring(text) if text.strip() else None
-    except (etree.ParserError, ValueError):
-        root = None
-    return root if root is not None else lxml.html.document_fromstring("<html></html>")
-
-
-def _text(el: etree._Element) -> str:
-    return _WS.sub(" ", el.text_content()).strip()
-
-
-def _classes(el: etree._Element) -> str:
-    return f"{el.get('class') or ''} {el.get('id') or ''}"
-
-
-def _excluded(el: etree._Element, stop: etree._Element | None = None) -> bool:
-    """True if ``el`` sits in a comment, sidebar, teaser, footer or navigation block."""
-    node = el
-    while node is not None and node is not stop:
-        tag = node.tag if isinstance(node.tag, str) else ""
-        if tag in _EXCLUDED_TAGS:
-            # An article's own <footer> is where HTML5 puts its byline.
-            return not (tag == "footer" and any(a.tag == "article" for a in node.iterancestors()))
-        cls = _classes(node)
-        if cls.strip() and _EXCLUDED_CLASS.search(cls) and tag not in ("html", "body"):
-            return True
-        node = node.getparent()
-    return False
-
-
-# ---------------------------------------------------------------------------- JSON-LD
-
-
-def _json_ld(root: etree._Element) -> list[dict]:
-    objs: list[dict] = []
-    for script in root.xpath('//script[@type="application/ld+json"]'):
-        raw = (script.text or "").strip()
-        if not raw:
-            continue
-        raw = raw.removeprefix("<!--").removesuffix("-->").removeprefix("//<![CDATA[")
-        raw = raw.removesuffix("//]]>").strip()
-        try:
-            data = json.loads(raw, strict=False)
-        except ValueError:
-            try:  # trailing junk, several objects back to back
-                data, _ = json.JSONDecoder(strict=False).raw_decode(raw)
-            except ValueError:
-                continue
-        objs.extend(_flatten(data))
-    return objs
-
-
-def _flatten(data: object) -> Iterator[dict]:
-    if isinstance(data, list):
-        for item in data:
-            yield from _flatten(item)
-    elif isinstance(data, dict):
-        yield data
-        if "@graph" in data:
-            yield from _flatten(data["@graph"])
-        main = data.get("mainEntity") or data.get("mainEntityOfPage")
-        if isinstance(main, dict) and "@type" in main:
-            yield from _flatten(main)
-
-
-def _types(obj: dict) -> set[str]:
-    t = obj.get("@type") or []
-    return {str(x).rsplit("/", 1)[-1] for x in (t if isinstance(t, list) else [t])}
-
-
-def _as_url(value: object) -> str | None:
-    if isinstance(value, list):
-        value = value[0] if value else None
-    if isinstance(value, dict):
-        value = value.get("@id") or value.get("url")
-    return value if isinstance(value, str) and value.startswith("http") else None
-
-
-def _ld_bylines(
-    value: object, index: dict[str, dict], default_kind: str = "person"
-) -> list[Byline]:
-    out: list[Byline] = []
-    for item in value if isinstance(value, list) else [value]:
-        if isinstance(item, str):
-            if item.startswith(("http://", "https://", "/")):
-                continue
-            out.extend(parse_author_field(item))
-            continue
-        if not isinstance(item, dict):
-            continue
-        if "name" not in item and item.get("@id") in index:
-            item = {**index[item["@id"]], **item}
-        name = item.get("name")
-        if isinstance(name, list):
-            name = name[0] if name else None
-        if isinstance(name, dict):
-            name = name.get("@value")
-        if not isinstance(name, str):
-            given, family = item.get("givenName"), item.get("familyName")
-            name = " ".join(x for x in (given, family) if isinstance(x, str)) or None
-        if not name:
-            continue
-        types = _types(item)
-        url = _as_url(item.get("url")) or _as_url(item.get("sameAs")) or _as_url(item.get("@id"))
-        if "Organization" in types or types & {"NewsMediaOrganization", "Corporation"}:
-            cleaned = _WS.sub(" ", name).strip()
-            if cleaned:
-                out.append(Byline(name=cleaned, kind="organisation", url=url))
-            continue
-        for b in parse_author_field(name):
-            b.url = b.url or url
-            out.append(b)
-    return out
-
-
-def _authors_from_json_ld(objs: list[dict]) -> list[Byline]:
-    index = {o["@id"]: o for o in objs if isinstance(o.get("@id"), str)}
-    articles = [o for o in objs if _types(o) & ARTICLE_TYPES]
-    pages = [o for o in objs if _types(o) & _PAGE_TYPES]
-    for group in (articles, pages):
-        for obj in group:
-            value = obj.get("author") or obj.get("creator")
-            if value:
-                found = _ld_bylines(value, index)
-                if found:
-                    return found
-    return []
-
-
-# ---------------------------------------------------------------------------- meta tags
-
-
-def _meta(root: etree._Element) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for m in root.iter("meta"):
-        key = (m.get("name") or m.get("property") or m.get("itemprop") or "").strip().lower()
-        content = m.get("content")
-        if key and content and content.strip():
-            out.setdefault(key, []).append(content.strip())
-    return out
-
-
-def _authors_from_meta(meta: dict[str, list[str]]) -> list[Byline]:
-    for key in _META_AUTHOR_NAMES:
-        values = [v for v in meta.get(key, []) if not re.match(r"^(https?:)?//|^www\.", v)]
-        found: list[Byline] = []
-        for v in values:
-            found.extend(parse_author_field(v))
-        if found:
-            return found
-    page = meta.get("parsely-page")
-    if page:
-        try:
-            authors = json.loads(page[0]).get("authors") or []
-        except (ValueError, AttributeError):
-            authors = []
-        return [b for a in authors if isinstance(a, str) for b in parse_author_field(a)]
-    return []
-
-
-# ---------------------------------------------------------------------------- markup
-
-
-def _authors_from_markup(root: etree._Element, base: str) -> list[Byline]:
-    """Microdata ``itemprop=author``, hCard ``.author .fn`` / ``.vcard``, ``rel=author``."""
-    found: list[Byline] = []
-    for el in root.xpath('//*[@itemprop="author" or @itemprop="creator"]'):
-        if _excluded(el):
-            continue
-        names = el.xpath('.//*[@itemprop="name"]')
-        raw = (
-            names[0].get("content") or _text(names[0]) if names else el.get("content") or _text(el)
-        )
-        link = el.get("href") or next(iter(el.xpath(".//a/@href")), None)
-        found.extend(_byline_text(raw, urljoin(base, link) if link else None))
-    if not found:
-        xp = (
-            '//*[contains(concat(" ", normalize-space(@class), " "), " vcard ") or '
-            'contains(concat(" ", normalize-space(@class), " "), " h-card ")]'
-            '//*[contains(concat(" ", normalize-space(@class), " "), " fn ") or '
-            'contains(concat(" ", normalize-space(@class), " "), " p-name ")]'
-        )
-        for el in root.xpath(xp):
-            if not _excluded(el) and _in_byline_context(el):
-                link = el.get("href")
-                found.extend(_byline_text(_text(el), urljoin(base, link) if link else None))
-    if not found:
-        for el in root.xpath('//a[contains(concat(" ", normalize-space(@rel), " "), " author ")]'):
-            if not _excluded(el):
-                found.extend(_byline_text(_text(el), urljoin(base, el.get("href") or "")))
-    return _dedupe(found)
-
-
-def _in_byline_context(el: etree._Element) -> bool:
-    """An hCard names the author only inside an author/byline/entry-header block."""
-    node = el
-    for _ in range(6):
-        if node is None:
-            return False
-        if re.search(r"author|byline|entry-meta|post-meta|posted|meta", _classes(node), re.I):
-            return True
-        node = node.getparent()
-    return False
-
-
-# ---------------------------------------------------------------------------- bylines
-
-
-def _byline_text(raw: str | None, url: str | None = None) -> list[Byline]:
-    """Read a visible byline: "By A and B | March 3, 2020", "Posted by A", "Words: A"."""
-    if not raw:
-        return []
-    text = _WS.sub(" ", raw).strip()
-    if not text or len(text) > 200:
-        return []
-    m = _BY_WORD.search(text)
-    if m and m.start() < 40:
-        text = text[m.end() :]
-    text = _CONTRIBUTORS.sub("", text)
-    text = _DATE_TAIL.sub("", text)
-    text = _TAIL_NOISE.sub("", text)
-    text = text.strip(" ,.:;|-–—")
-    if not text or len(text) > 100:
-        return []
-    out = parse_author_field(text)
-    for b in out:
-        b.url = b.url or url
-    # A lowercase word in running byline text is a handle only when it links somewhere.
-    out = [b for b in out if b.kind != "handle" or b.url]
-    # A byline block that reads as a sentence is not a byline.
-    if len(out) == 1 and out[0].kind == "organisation" and len(text.split()) > 4:
-        return []
-    return out
-
-
-def _is_byline_element(el: etree._Element) -> bool:
-    for token in _classes(el).split():
-        if _BYLINE_CLASS.search(token) and not _BYLINE_CLASS_NOT.search(token):
-            return True
-    return False
-
-
-def _authors_from_bylines(root: etree._Element, base: str) -> list[Byline]:
-    candidates: list[etree._Element] = []
-    for el in root.iter():
-        if not isinstance(el.tag, str) or el.tag in ("script", "style", "meta", "link", "body"):
-            continue
-        if not _is_byline_element(el) or _excluded(el):
-            continue
-        candidates.append(el)
-    for el in candidates:
-        # Prefer the innermost name-like element: a link, or a child classed as a name.
-        inner = el.xpath('.//*[contains(@class, "name") or contains(@class, "fn")]|.//a[@href]')
-        found: list[Byline] = []
-        for child in inner:
-            if child.tag == "a" and re.search(
-                r"/(?:tags?|category|categories|topics?|thema|"
-                r"themen|section|rubrik)/|#comment|^mailto:",
-                child.get("href") or "",
-                re.I,
-            ):
-                continue
-            found.extend(_byline_text(_text(child), _link(child, base)))
-        if not found:
-            found = _byline_text(_text(el))
-        found = [b for b in found if b.kind != "organisation" or len(b.name.split()) <= 4]
-        if found:
-            return _dedupe(found)
-    return []
-
-
-def _link(el: etree._Element, base: str) -> str | None:
-    href = el.get("href")
-    return urljoin(base, href) if href else None
-
-
-def _dedupe(bylines: Iterable[Byline]) -> list[Byline]:
-    out: list[Byline] = []
-    seen: set[str] = set()
-    for b in bylines:
-        key = name_key(b.name)
-        if key and key not in seen:
-            seen.add(key)
-            out.append(b)
-    return out
-
-
-def _site_names(meta: dict[str, list[str]], url: str) -> set[str]:
-    names = {name_key(v) for v in meta.get("og:site_name", []) + meta.get("application-name", [])}
-    host = urlsplit(url).hostname or ""
-    labels = [p for p in host.split(".") if p not in ("www", "blog", "m", "news")]
-    if labels:
-        names.add(name_key(labels[0]))
-        names.add(name_key(".".join(labels)))
-    return {n for n in names if n}
-
-
-_PREFIX_LINE = re.compile(
-    r"^(?:by|von|par|por|door|written by|posted by|text|words|autor(?:in)?|author|"
-    r"auteur|verfasser(?:in)?)\s*:?\s+\S",
-    re.I,
-)
-_PREFIX_TAGS = (
-    "p",
-    "span",
-    "div",
-    "li",
-    "address",
-    "small",
-    "em",
-    "strong",
-    "h4",
-    "h5",
-    "h6",
-    "dd",
-    "td",
-)
-
-
-def _authors_from_prefix_lines(root: etree._Element, base: str) -> list[Byline]:
-    """A short line reading "By Jane Doe", "Von Jane Doe am …" or "Autor: Jane Doe".
-
-    Only the first such line in document order counts, and only when it names a
-    person: a byline comes before the text, and a later "by" is usually a credit.
-    """
-    body = root.find("body")
-    if body is None:
-        return []
-    seen = 0
-    for el in body.iter(*_PREFIX_TAGS):
-        raw = el.text_content()
-        if len(raw) > 160:
-            continue
-        text = _WS.sub(" ", raw).strip()
-        if not text or not _PREFIX_LINE.match(text):
-            # "Autor:" as its own label, the name in the following text
-            label = (el.text or "").strip().rstrip(":").lower()
-            tail = (el.tail or "").strip()
-            if not (label in ("autor", "author", "autorin", "auteur", "von", "by") and tail):
-                continue
-            text = f"{label}: {tail}"
-        if _excluded(el):
-            continue
-        seen += 1
-        if seen > 3:
-            return []
-        found = [b for b in _byline_text(text) if b.kind == "person" and " " in b.name]
-        if found:
-            return found
-    return []
-
-
-def extract_authors(
-    root: etree._Element,
-    url: str,
-    meta: dict[str, list[str]] | None = None,
-    ld: list[dict] | None = None,
-) -> list[Byline]:
-    """The page's bylines from the most explicit source that has any (see module doc).
-
-    Persons and handles from the first source that has them win. An organisation
-    alone counts only when JSON-LD declares it (``Organization``): in meta tags and
-    visible bylines an organisation is far more often the publisher than an author.
-    """
-    meta = _meta(root) if meta is None else meta
-    ld = _json_ld(root) if ld is None else ld
-    site = _site_names(meta, url)
-    fallback: list[Byline] = []
-    sources = (
-        ("json-ld", lambda: _authors_from_json_ld(ld)),
-        ("meta", lambda: _authors_from_meta(meta)),
-        ("markup", lambda: _authors_from_markup(root, url)),
-        ("byline", lambda: _authors_from_bylines(root, url)),
-        ("prefix", lambda: _authors_from_prefix_lines(root, url)),
-    )
-    for name, source in sources:
-        found = [b for b in _dedupe(source()) if name_key(b.name) not in site]
-        if any(b.kind != "organisation" for b in found):
-            return found
-        if found and name == "json-ld" and not fallback:
-            fallback = found
-    return fallback
-
-
-# ---------------------------------------------------------------------------- title, date, text
-
-
-def _title(root: etree._Element, meta: dict[str, list[str]], ld: list[dict]) -> str:
+from innercircle.extract.language import detect_language
+from innercircle.extract.maintext import main_text
+from innercircle.extract.names import clean_person_name
+from innercircle.extract.page_authors import extract_authors
+from innercircle.model import PageExtract
+
+
+def page_title(root: etree._Element, meta: dict[str, list[str]], ld: list[dict]) -> str:
+    """The headline: JSON-LD ``headline``, then og/twitter title, ``<h1>``, ``<title>``."""
     for obj in ld:
-        if _types(obj) & ARTICLE_TYPES and isinstance(obj.get("headline"), str):
-            return _WS.sub(" ", obj["headline"]).strip()
+        if types_of(obj) & ARTICLE_TYPES and isinstance(obj.get("headline"), str):
+            return WS.sub(" ", obj["headline"]).strip()
     for key in ("og:title", "twitter:title"):
         if meta.get(key):
             return meta[key][0]
     h1 = root.xpath("//h1")
-    if h1 and _text(h1[0]):
-        return _text(h1[0])
+    if h1 and text_of(h1[0]):
+        return text_of(h1[0])
     t = root.find(".//title")
-    return _text(t) if t is not None else ""
-
-
-def parse_date(value: str | None) -> datetime | None:
-    """ISO 8601 (with ``Z``), or a bare date; None for anything else."""
-    if not value or not isinstance(value, str):
-        return None
-    value = value.strip().replace("Z", "+00:00")
-    for candidate in (value, value[:25], value[:19], value[:10]):
-        try:
-            return datetime.fromisoformat(candidate)
-        except ValueError:
-            continue
-    return None
-
-
-def _published(root: etree._Element, meta: dict[str, list[str]], ld: list[dict]) -> datetime | None:
-    for obj in ld:
-        if _types(obj) & ARTICLE_TYPES:
-            d = parse_date(obj.get("datePublished") or obj.get("dateCreated"))
-            if d:
-                return d
-    for key in (
-        "article:published_time",
-        "datepublished",
-        "date",
-        "dc.date",
-        "dc.date.issued",
-        "dcterms.created",
-        "citation_publication_date",
-        "og:published_time",
-        "parsely-pub-date",
-        "sailthru.date",
-        "pubdate",
-    ):
-        for v in meta.get(key, []):
-            d = parse_date(v)
-            if d:
-                return d
-    for t in root.xpath("//time[@datetime]")[:3]:
-        d = parse_date(t.get("datetime"))
-        if d:
-            return d
-    return None
-
-
-def _main_container(root: etree._Element) -> etree._Element:
-    """The element that holds the article: itemprop=articleBody, a content class, <article>."""
-    body = root.find("body")
-    body = body if body is not None else root
-    best = None
-    for el in root.xpath('//*[@itemprop="articleBody"]'):
-        return el
-    for el in body.iter():
-        if isinstance(el.tag, str) and el.tag in ("div", "section", "article", "main"):
-            cls = _classes(el)
-            if cls.strip() and _CONTENT_CLASS.search(cls) and not _EXCLUDED_CLASS.search(cls):
-                best = el
-                break
-    if best is not None:
-        return best
-    articles = root.xpath("//article")
-    if articles:
-        return max(articles, key=lambda a: len(a.text_content()))
-    main = root.xpath("//main")
-    return main[0] if main else body
-
-
-def main_text(root: etree._Element) -> str:
-    """Paragraph text of the article, one block a line, boilerplate removed.
-
-    Works on a copy-free pass: boilerplate subtrees are skipped, not deleted, so the
-    same tree can still be read for authors afterwards.
-    """
-    container = _main_container(root)
-    blocks: list[str] = []
-    skip_tags = set(_SCRIPT_TAGS) | set(_BOILERPLATE_TAGS)
-
-    def walk(el: etree._Element) -> None:
-        for child in el:
-            tag = child.tag if isinstance(child.tag, str) else None
-            if tag is None or tag in skip_tags:
-                continue
-            cls = _classes(child)
-            if cls.strip() and _EXCLUDED_CLASS.search(cls):
-                continue
-            if tag in _TEXT_BLOCKS:
-                text = _WS.sub(" ", "".join(_iter_text(child, skip_tags))).strip()
-                if len(text) >= 2:
-                    blocks.append(text)
-            else:
-                if child.text and child.text.strip() and tag in ("div", "section", "article"):
-                    head = child.text.strip()
-                    if len(head) > 40:
-                        blocks.append(_WS.sub(" ", head))
-                walk(child)
-            if child.tail and child.tail.strip() and len(child.tail.strip()) > 40:
-                blocks.append(_WS.sub(" ", child.tail.strip()))
-
-    walk(container)
-    if not blocks and container.text_content().strip():
-        blocks = [_WS.sub(" ", "".join(_iter_text(container, skip_tags))).strip()]
-    return "\n".join(blocks)
-
-
-def _iter_text(el: etree._Element, skip: set[str]) -> Iterator[str]:
-    if el.text:
-        yield el.text
-    for child in el:
-        if isinstance(child.tag, str) and child.tag not in skip:
-            yield from _iter_text(child, skip)
-        elif not isinstance(child.tag, str):
-            pass
-        if child.tail:
-            yield child.tail
+    return text_of(t) if t is not None else ""
 
 
 def extract_page(html: bytes | str, url: str) -> PageExtract:
     """Authors, title, published date, language and main text of one article page."""
     root = parse_html(html)
-    meta = _meta(root)
-    ld = _json_ld(root)
+    meta = meta_tags(root)
+    ld = json_ld(root)
     authors = extract_authors(root, url, meta, ld)
     lang = root.get("lang") or root.get("xml:lang") or None
+    text = main_text(root, html, url)
     return PageExtract(
         url=url,
-        title=_title(root, meta, ld),
-        published=_published(root, meta, ld),
+        title=page_title(root, meta, ld),
+        published=published_date(root, meta, ld),
         authors=authors,
-        text=main_text(root),
+        text=text,
         lang=lang.split("-")[0].lower() if lang else None,
+        language=detect_language(text, lang, *meta.get("og:locale", []), _content_language(root)),
     )
+
+
+def _content_language(root: etree._Element) -> str | None:
+    """``<meta http-equiv="Content-Language" content="de">``: an older way to declare it."""
+    for m in root.iter("meta"):
+        if (m.get("http-equiv") or "").lower() == "content-language":
+            return m.get("content")
+    return None
 
 
 __all__ = [
     "extract_page",
     "extract_authors",
     "main_text",
+    "page_title",
     "parse_html",
     "decode_html",
     "parse_date",

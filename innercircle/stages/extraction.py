@@ -10,6 +10,7 @@ from datetime import datetime
 
 from innercircle.extract.author_page import extract_author_page
 from innercircle.extract.bylines import entry_authors
+from innercircle.extract.language import detect_language
 from innercircle.extract.names import clean_person_name, name_key
 from innercircle.extract.page import extract_page
 from innercircle.extract.people import PersonFinder
@@ -48,6 +49,7 @@ def build_document(page: RawPage, feed: FeedContext | None) -> dict:
         name = clean_person_name(profile.name) if profile.name else None
         byline, origin = ([name], "author_page") if name else ([], None)
         title, published, text = profile.name or "", None, profile.bio or ""
+        language = detect_language(text)
     else:
         extract = extract_page(html, page.url)
         byline = _person_names(b.name for b in extract.authors if b.kind == "person")
@@ -59,6 +61,7 @@ def build_document(page: RawPage, feed: FeedContext | None) -> dict:
         title = extract.title or (feed.title if feed else "")
         published = _naive(extract.published) or (feed.published if feed else None)
         text = extract.text
+        language = extract.language
     return {
         "doc_id": doc_id_for(page.url),
         "url": page.url,
@@ -70,6 +73,7 @@ def build_document(page: RawPage, feed: FeedContext | None) -> dict:
         "content_hash": page.content_hash,
         "text_chars": len(text),
         "text": text,
+        "language": language,
         "byline": byline,
         "byline_origin": origin,
         "extracted_at": now_utc(),

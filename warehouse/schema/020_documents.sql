@@ -47,3 +47,7 @@ CREATE TABLE IF NOT EXISTS mention_extractions (
     model          VARCHAR NOT NULL,       -- the spaCy model used (INNERCIRCLE_SPACY_MODEL)
     extracted_at   TIMESTAMP NOT NULL
 );
+
+-- Columns added after the first release (existing warehouses get them on the next run).
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS language VARCHAR;
+                                       -- ISO 639-1 detected from the text (py3langid, <html lang> as tie-breaker); NULL when unsure

@@ -1,0 +1,202 @@
+"""Main-text benchmark: the text we store for NER beside trafilatura's own ``extract``.
+
+Reads ``articles/maintext.jsonl`` from the shared evaluation data (trafilatura's own
+evaluation snippets, see its README). Each page lists ``with`` snippets its main text
+must contain and ``without`` snippets (navigation, footers, comments, related links)
+it must not. A ``with`` snippet found is a true positive, one missing a false negative,
+a ``without`` snippet found a false positive: boilerplate that would reach NER
+("leaks"). Both extractors' texts and the snippets are normalised the same way
+(whitespace collapsed, case folded) before the substring test.
+
+"ours" is exactly what :func:`innercircle.stages.extraction.build_document` stores
+(``extract_page(html, url).text``), so the figure is the pipeline's, not a lab
+variant's. Figures are given per half of the fixed tuning/test split
+(:mod:`innercircle.evaluation.split`) and overall, with pages per second (parsing
+included for both).
+
+Usage: ``innercircle eval maintext PATH/maintext.jsonl [--json] [--errors N]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import re
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from innercircle.evaluation.authors import load_pages
+from innercircle.evaluation.split import HALVES, half_of
+from innercircle.extract.page import extract_page
+
+_WS = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """Whitespace collapsed and case folded: how both texts and snippets are compared."""
+    return _WS.sub(" ", text or "").strip().casefold()
+
+
+@dataclass
+class Score:
+    tp: int = 0
+    fn: int = 0
+    fp: int = 0  # boilerplate ("without") snippets found in the text
+    pages: int = 0
+    empty: int = 0  # pages where the extractor returned no text at all
+
+    def add(self, text: str, with_: list[str], without: list[str]) -> tuple[list, list]:
+        """Count one page; return its missed ``with`` and leaked ``without`` snippets."""
+        norm = normalise(text)
+        self.pages += 1
+        self.empty += not norm
+        missed = [s for s in with_ if normalise(s) not in norm]
+        leaked = [s for s in without if normalise(s) and normalise(s) in norm]
+        self.tp += len(with_) - len(missed)
+        self.fn += len(missed)
+        self.fp += len(leaked)
+        return missed, leaked
+
+    def figures(self) -> dict[str, float | int]:
+        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        return {
+            "precision": round(p, 4),
+            "recall": round(r, 4),
+            "f1": round(f, 4),
+            "tp": self.tp,
+            "fn": self.fn,
+            "leaks": self.fp,
+            "pages": self.pages,
+            "empty": self.empty,
+        }
+
+
+@dataclass
+class Run:
+    name: str
+    halves: dict[str, Score] = field(default_factory=lambda: {h: Score() for h in HALVES})
+    all: Score = field(default_factory=Score)
+    seconds: float = 0.0
+    crashes: int = 0
+
+
+def ours(html: bytes, url: str) -> str:
+    """The text our pipeline stores for a page (what ``build_document`` puts in ``text``)."""
+    return extract_page(html, url).text
+
+
+def trafilatura_text(html: bytes, url: str) -> str:
+    """trafilatura's own ``extract`` with its default settings, plain text."""
+    from trafilatura import extract
+
+    return extract(html, url=url) or ""
+
+
+def run_extractor(name: str, fn: Callable[[bytes, str], str], rows: list[dict]) -> Run:
+    run = Run(name)
+    texts: list[str] = []
+    start = time.perf_counter()
+    for row in rows:
+        try:
+            texts.append(fn(row["html"], row["url"]))
+        except Exception:  # noqa: BLE001 - a crash on one page is an empty text, not an abort
+            texts.append("")
+            run.crashes += 1
+    run.seconds = time.perf_counter() - start
+    for row, text in zip(rows, texts, strict=True):
+        missed, leaked = run.halves[half_of(row["local_file"])].add(
+            text, row["with"], row["without"]
+        )
+        run.all.add(text, row["with"], row["without"])
+        row.setdefault("results", {})[name] = {"missed": missed, "leaked": leaked}
+    return run
+
+
+def evaluate(
+    path: Path, with_trafilatura: bool = True, rows: list[dict] | None = None
+) -> dict[str, dict]:
+    """Figures per extractor: ``{"ours": {"tune": {...}, "test": {...}, "all": {...}, ...}}``."""
+    rows = load_pages(path) if rows is None else rows
+    extractors: list[tuple[str, Callable[[bytes, str], str]]] = [("ours", ours)]
+    if with_trafilatura:
+        logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+        extractors.append(("trafilatura", trafilatura_text))
+    result: dict[str, dict] = {}
+    for name, fn in extractors:
+        run = run_extractor(name, fn, rows)
+        result[name] = {
+            **{h: run.halves[h].figures() for h in HALVES},
+            "all": run.all.figures(),
+            "seconds": round(run.seconds, 2),
+            "pages_per_s": round(len(rows) / run.seconds, 1) if run.seconds else 0.0,
+            "crashes": run.crashes,
+        }
+    return result
+
+
+def format_table(result: dict[str, dict]) -> str:
+    lines = [
+        f"{'extractor':<12} {'half':<5} {'P':>6} {'R':>6} {'F1':>6} {'leaks':>6} "
+        f"{'empty':>6} {'pages':>6} {'pages/s':>8}"
+    ]
+    for name, r in result.items():
+        for half in (*HALVES, "all"):
+            f = r[half]
+            lines.append(
+                f"{name:<12} {half:<5} {f['precision']:>6.3f} {f['recall']:>6.3f} "
+                f"{f['f1']:>6.3f} {f['leaks']:>6} {f['empty']:>6} {f['pages']:>6} "
+                f"{r['pages_per_s']:>8.1f}"
+            )
+    return "\n".join(lines)
+
+
+def _print_errors(rows: list[dict], limit: int) -> None:
+    """Tuning-half pages where our text misses or leaks snippets (never the test half)."""
+    shown = 0
+    for row in rows:
+        if half_of(row["local_file"]) != "tune":
+            continue
+        res = row.get("results", {}).get("ours")
+        if res and (res["missed"] or res["leaked"]):
+            print(f"- {row['local_file']}\n    missed={res['missed']}\n    leaked={res['leaked']}")
+            shown += 1
+            if shown >= limit:
+                return
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="innercircle eval maintext",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("path", type=Path, help="articles/maintext.jsonl of the eval data")
+    parser.add_argument("--no-trafilatura", action="store_true", help="only our extractor")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--errors",
+        type=int,
+        default=0,
+        metavar="N",
+        help="list N tuning-half pages where our text misses or leaks snippets",
+    )
+    args = parser.parse_args(argv)
+    if not args.path.is_file():
+        print(f"not a file: {args.path}", file=sys.stderr)
+        return 2
+    rows = load_pages(args.path)
+    result = evaluate(args.path, not args.no_trafilatura, rows=rows)
+    print(json.dumps(result, indent=2) if args.json else format_table(result))
+    if args.errors:
+        _print_errors(rows, args.errors)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

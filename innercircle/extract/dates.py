@@ -1,0 +1,54 @@
+"""When an article was published, from its JSON-LD, meta tags or ``<time>`` elements."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from lxml import etree
+
+from innercircle.extract.html import ARTICLE_TYPES, types_of
+
+
+def parse_date(value: str | None) -> datetime | None:
+    """ISO 8601 (with ``Z``), or a bare date; None for anything else."""
+    if not value or not isinstance(value, str):
+        return None
+    value = value.strip().replace("Z", "+00:00")
+    for candidate in (value, value[:25], value[:19], value[:10]):
+        try:
+            return datetime.fromisoformat(candidate)
+        except ValueError:
+            continue
+    return None
+
+
+def published_date(
+    root: etree._Element, meta: dict[str, list[str]], ld: list[dict]
+) -> datetime | None:
+    for obj in ld:
+        if types_of(obj) & ARTICLE_TYPES:
+            d = parse_date(obj.get("datePublished") or obj.get("dateCreated"))
+            if d:
+                return d
+    for key in (
+        "article:published_time",
+        "datepublished",
+        "date",
+        "dc.date",
+        "dc.date.issued",
+        "dcterms.created",
+        "citation_publication_date",
+        "og:published_time",
+        "parsely-pub-date",
+        "sailthru.date",
+        "pubdate",
+    ):
+        for v in meta.get(key, []):
+            d = parse_date(v)
+            if d:
+                return d
+    for t in root.xpath("//time[@datetime]")[:3]:
+        d = parse_date(t.get("datetime"))
+        if d:
+            return d
+    return None

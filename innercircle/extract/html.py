@@ -1,0 +1,167 @@
+"""Reading HTML pages: bytes to an lxml tree, and the page's machine-readable parts.
+
+Shared by the article extractor (authors, dates, main text) and the author-page reader,
+so the helpers here are public: decoding and forgiving parsing, element text and class
+strings, whether an element sits in boilerplate (comments, sidebars, navigation),
+JSON-LD objects (``@graph`` and ``mainEntity`` flattened) and ``<meta>`` tags.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+import lxml.html
+from lxml import etree
+
+ARTICLE_TYPES = frozenset(
+    [
+        "Article",
+        "NewsArticle",
+        "BlogPosting",
+        "Report",
+        "ScholarlyArticle",
+        "TechArticle",
+        "LiveBlogPosting",
+        "AnalysisNewsArticle",
+        "OpinionNewsArticle",
+        "ReportageNewsArticle",
+        "BackgroundNewsArticle",
+        "ReviewNewsArticle",
+        "SocialMediaPosting",
+        "Review",
+        "Blog",
+        "Posting",
+        "MedicalScholarlyArticle",
+        "SatiricalArticle",
+        "AdvertiserContentArticle",
+        "Story",
+        "Recipe",
+        "HowTo",
+        "CreativeWork",
+    ]
+)
+PAGE_TYPES = frozenset({"WebPage", "ItemPage", "AboutPage", "ProfilePage", "CollectionPage"})
+# Ancestors whose content is never the article's byline.
+EXCLUDED_TAGS = frozenset({"footer", "aside", "nav", "form", "noscript", "template", "select"})
+EXCLUDED_CLASS = re.compile(
+    r"comment|sidebar|side-bar|related|recommend|widget|footer|popular|promo|newsletter|"
+    r"share|social|teaser|trending|\bnav|menu|breadcrumb|more-from|morefrom|read-also|"
+    r"most-read|mostread|reply|respond|disqus|\brail\b|outbrain|taboola|advert|sponsor|"
+    r"next-post|prev-post|post-navigation|pagination|tagcloud|signup|subscribe",
+    re.I,
+)
+_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([\w\-]+)""", re.I)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
+WS = re.compile(r"\s+")
+
+
+def decode_html(data: bytes | str) -> str:
+    """Bytes to text: BOM, then a declared ``<meta charset>``, then UTF-8, then cp1252."""
+    if isinstance(data, str):
+        return data
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", "replace")
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return data.decode("utf-16", "replace")
+    m = _CHARSET.search(data[:4096])
+    if m:
+        enc = m.group(1).decode("ascii", "ignore").lower()
+        try:
+            return data.decode("cp1252" if enc in ("iso-8859-1", "latin-1", "latin1") else enc)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", "replace")
+
+
+def parse_html(data: bytes | str) -> etree._Element:
+    """A forgiving lxml tree; an empty ``<html>`` for input lxml cannot read."""
+    text = _XML_DECL.sub("", decode_html(data)).replace("\x00", "")
+    try:
+        root = lxml.html.document_fromstring(text) if text.strip() else None
+    except (etree.ParserError, ValueError):
+        root = None
+    return root if root is not None else lxml.html.document_fromstring("<html></html>")
+
+
+def text_of(el: etree._Element) -> str:
+    """An element's text, whitespace collapsed: how a reader sees it on one line."""
+    return WS.sub(" ", el.text_content()).strip()
+
+
+def classes_of(el: etree._Element) -> str:
+    """``class`` and ``id`` together: sites name their blocks in either."""
+    return f"{el.get('class') or ''} {el.get('id') or ''}"
+
+
+def is_excluded(el: etree._Element, stop: etree._Element | None = None) -> bool:
+    """True if ``el`` sits in a comment, sidebar, teaser, footer or navigation block."""
+    node = el
+    while node is not None and node is not stop:
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag in EXCLUDED_TAGS:
+            # An article's own <footer> is where HTML5 puts its byline.
+            return not (tag == "footer" and any(a.tag == "article" for a in node.iterancestors()))
+        cls = classes_of(node)
+        if cls.strip() and EXCLUDED_CLASS.search(cls) and tag not in ("html", "body"):
+            return True
+        node = node.getparent()
+    return False
+
+
+def json_ld(root: etree._Element) -> list[dict]:
+    """Every JSON-LD object on the page, ``@graph`` and ``mainEntity`` flattened.
+
+    Tolerates the usual breakage: HTML comments or CDATA around the JSON, control
+    characters, and trailing junk after the first object.
+    """
+    objs: list[dict] = []
+    for script in root.xpath('//script[@type="application/ld+json"]'):
+        raw = (script.text or "").strip()
+        if not raw:
+            continue
+        raw = raw.removeprefix("<!--").removesuffix("-->").removeprefix("//<![CDATA[")
+        raw = raw.removesuffix("//]]>").strip()
+        try:
+            data = json.loads(raw, strict=False)
+        except ValueError:
+            try:  # trailing junk, several objects back to back
+                data, _ = json.JSONDecoder(strict=False).raw_decode(raw)
+            except ValueError:
+                continue
+        objs.extend(_flatten(data))
+    return objs
+
+
+def _flatten(data: object) -> Iterator[dict]:
+    if isinstance(data, list):
+        for item in data:
+            yield from _flatten(item)
+    elif isinstance(data, dict):
+        yield data
+        if "@graph" in data:
+            yield from _flatten(data["@graph"])
+        main = data.get("mainEntity") or data.get("mainEntityOfPage")
+        if isinstance(main, dict) and "@type" in main:
+            yield from _flatten(main)
+
+
+def types_of(obj: dict) -> set[str]:
+    """An object's ``@type`` values, bare names (``schema.org/Person`` -> ``Person``)."""
+    t = obj.get("@type") or []
+    return {str(x).rsplit("/", 1)[-1] for x in (t if isinstance(t, list) else [t])}
+
+
+def meta_tags(root: etree._Element) -> dict[str, list[str]]:
+    """``<meta>`` contents by lowercased ``name``/``property``/``itemprop``, in page order."""
+    out: dict[str, list[str]] = {}
+    for m in root.iter("meta"):
+        key = (m.get("name") or m.get("property") or m.get("itemprop") or "").strip().lower()
+        content = m.get("content")
+        if key and content and content.strip():
+            out.setdefault(key, []).append(content.strip())
+    return out
