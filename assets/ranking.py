@@ -129,7 +129,10 @@ def top_voices_metadata(rows: list[dict], config: RankingConfig | None = None) -
 
 
 @dg.asset(
-    group_name=GROUP, pool=WRITER_POOL, deps=[recurring_voices, voice_history], kinds={"duckdb"}
+    group_name=GROUP,
+    pool=WRITER_POOL,
+    deps=[recurring_voices, voice_history, dg.AssetKey("source_suggestions")],
+    kinds={"duckdb"},
 )
 def published_warehouse(
     context: dg.AssetExecutionContext, warehouse_db: WarehouseResource

@@ -109,6 +109,14 @@ class RankingResource(dg.ConfigurableResource):
         return parse_datetime(self.as_of) if self.as_of else None
 
 
+class SuggestionsResource(dg.ConfigurableResource):
+    """How sources are suggested: ``INNERCIRCLE_SUGGEST_TOP`` candidates checked per
+    industry, ``INNERCIRCLE_SUGGEST_AUTO_ACCEPT`` added to the sources file each night."""
+
+    top_per_industry: int = _DEFAULTS.suggest_top
+    auto_accept: int = _DEFAULTS.suggest_auto_accept
+
+
 def resources_for(settings: Settings) -> dict[str, dg.ConfigurableResource]:
     """Every resource the graph needs, from one :class:`Settings` value."""
     return {
@@ -124,5 +132,8 @@ def resources_for(settings: Settings) -> dict[str, dg.ConfigurableResource]:
             top_n=settings.top_n,
             half_life_days=settings.half_life_days,
             as_of=settings.as_of.isoformat() if settings.as_of else "",
+        ),
+        "suggestions": SuggestionsResource(
+            top_per_industry=settings.suggest_top, auto_accept=settings.suggest_auto_accept
         ),
     }

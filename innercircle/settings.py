@@ -127,6 +127,11 @@ SETTINGS: tuple[Setting, ...] = (
             "web's own date)"),
     Setting("INNERCIRCLE_CRAWL_SHARDS", "crawl_shards", _number(int), "`1`",
             "shards of hosts the crawl steps are split into, for the `nightly_parallel` job"),
+    Setting("INNERCIRCLE_SUGGEST_TOP", "suggest_top", _number(int), "`25`",
+            "candidate sites per industry whose feed `source_suggestions` checks (0: none)"),
+    Setting("INNERCIRCLE_SUGGEST_AUTO_ACCEPT", "suggest_auto_accept", _number(int), "`0` (off)",
+            "add this many top suggestions with a feed to each industry's sources every night "
+            "(at most 10); otherwise only `innercircle sources accept` adds them"),
 )
 
 
@@ -150,6 +155,8 @@ class Settings:
     half_life_days: float = 90.0  # recency half-life of the ranking
     as_of: datetime | None = None  # rank as of this moment instead of now
     crawl_shards: int = 1  # shards of hosts crawled in parallel (nightly_parallel job)
+    suggest_top: int = 25  # candidate sites per industry whose feed is checked
+    suggest_auto_accept: int = 0  # suggestions added to the sources file each night (opt-in)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -186,6 +193,9 @@ class Settings:
             ("INNERCIRCLE_FETCH_TIMEOUT", self.fetch_timeout_s > 0, "must be above 0"),
             ("INNERCIRCLE_MAX_BYTES", self.max_bytes >= 1, "must be at least 1"),
             ("INNERCIRCLE_RETRIES", self.retries >= 0, "must be 0 or more"),
+            ("INNERCIRCLE_SUGGEST_TOP", self.suggest_top >= 0, "must be 0 or more"),
+            ("INNERCIRCLE_SUGGEST_AUTO_ACCEPT", 0 <= self.suggest_auto_accept <= 10,
+             "must be between 0 and 10 (a night adds at most 10 sources on its own)"),
         )
         for env, ok, rule in checks:
             if not ok:

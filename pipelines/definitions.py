@@ -9,6 +9,7 @@ from assets.crawl import articles, author_pages, feeds, sources
 from assets.extraction import documents, mentions
 from assets.ranking import people, published_warehouse, recurring_voices, voice_history
 from assets.resources import resources_for
+from assets.suggestions import source_suggestions
 from innercircle.settings import Settings
 from pipelines.sensors import freshness_sensor, ranking_freshness_checks, run_failure_recorder
 
@@ -22,6 +23,7 @@ ALL_ASSETS = [
     people,
     recurring_voices,
     voice_history,
+    source_suggestions,
     published_warehouse,
 ]
 

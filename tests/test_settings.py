@@ -42,6 +42,8 @@ def test_every_setting_reaches_a_resource_the_assets_use(tmp_path):
         half_life_days=45.0,
         as_of=datetime(2025, 5, 6),
         crawl_shards=4,
+        suggest_top=13,
+        suggest_auto_accept=3,
     )
     defaults = Settings()
     for s in SETTINGS:  # every field above differs from its default

@@ -11,6 +11,7 @@ from assets.resources import NerModelResource, WarehouseResource
 from innercircle import warehouse
 from innercircle.stages.crawl import now_utc
 from innercircle.stages.extraction import FeedContext, RawPage, build_document, extract_mentions
+from innercircle.stages.links import pop_link_rows
 
 GROUP = "extraction"
 MENTION_BATCH = 256
@@ -87,8 +88,12 @@ def documents(
                 failures += 1
                 context.log.warning(f"could not extract {url}: {type(exc).__name__}: {exc}")
             progress("documents", i, len(pages), failures)
+        links = pop_link_rows(rows)  # document_links, rewritten with their documents
         con.execute("BEGIN")
         warehouse.insert(con, "documents", arrow(rows), replace=True)
+        warehouse.replace_where(
+            con, "document_links", "doc_id", arrow(links), [r["doc_id"] for r in rows]
+        )
         con.execute("DELETE FROM document_industries")
         con.execute(f"INSERT INTO document_industries {DOCUMENT_INDUSTRIES_SQL}")
         con.execute("COMMIT")

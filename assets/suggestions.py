@@ -1,0 +1,104 @@
+"""Suggestions group: sites each industry does not read yet, from the links and voices it has.
+
+The logic lives in :mod:`innercircle.stages.suggestions`; this asset picks its resources,
+calls it, writes ``source_suggestions`` and previews the best candidates with their
+evidence. It runs after the ranking (it needs the voices) and before publishing.
+"""
+
+from pathlib import Path
+
+import dagster as dg
+
+from assets.common import WRITER_POOL, arrow, markdown_table, table_metadata
+from assets.ranking import recurring_voices
+from assets.resources import (
+    HttpFetcherResource,
+    RankingResource,
+    SourcesResource,
+    SuggestionsResource,
+    WarehouseResource,
+)
+from innercircle import warehouse
+from innercircle.accept import accept_into_sources, choose
+from innercircle.stages.crawl import now_utc
+from innercircle.stages.suggestions import AUTO_ACCEPT_CEILING, previous_checks, suggest_sources
+
+GROUP = "suggestions"
+PREVIEW_PER_INDUSTRY = 5
+
+
+@dg.asset(group_name=GROUP, pool=WRITER_POOL, deps=[recurring_voices], kinds={"duckdb"})
+def source_suggestions(
+    context: dg.AssetExecutionContext,
+    warehouse_db: WarehouseResource,
+    http: HttpFetcherResource,
+    ranking: RankingResource,
+    suggestions: SuggestionsResource,
+    sources_file: SourcesResource,
+) -> dg.MaterializeResult:
+    """Sites to add to each industry's sources: linked from its articles' main text by
+    several of its sources, or where its ranked voices write, each with a feed found the
+    way the crawl finds one (robots.txt and the private-network guard included). Nothing
+    is added to the sources file unless INNERCIRCLE_SUGGEST_AUTO_ACCEPT says so."""
+    as_of = ranking.as_of_time() or now_utc()
+    with warehouse_db.connect() as con, http.open() as fetcher:
+        rows, counts = suggest_sources(
+            con, fetcher, as_of, suggestions.top_per_industry, ranking.half_life_days,
+            previous_checks(con),
+        )
+        con.execute("BEGIN")
+        warehouse.replace_all(con, "source_suggestions", arrow(rows))
+        con.execute("COMMIT")
+        added = auto_accept(context, rows, suggestions.auto_accept, Path(sources_file.path))
+        return dg.MaterializeResult(
+            metadata=table_metadata(
+                con,
+                "source_suggestions",
+                **{k: dg.MetadataValue.int(v) for k, v in counts.items()},
+                auto_accepted=dg.MetadataValue.int(added),
+                top_suggestions=dg.MetadataValue.md(preview(rows)),
+            )
+        )
+
+
+def auto_accept(context: dg.AssetExecutionContext, rows: list[dict], top: int, path: Path
+                ) -> int:
+    """Opt-in: add the ``top`` best suggestions with a feed per industry (at most
+    AUTO_ACCEPT_CEILING), with a dated comment. Returns how many were added."""
+    top = min(top, AUTO_ACCEPT_CEILING)
+    if top <= 0 or not path.is_file():
+        return 0
+    text, added = path.read_text("utf-8"), 0
+    for industry in sorted({r["industry"] for r in rows}):
+        chosen = choose([r for r in rows if r["industry"] == industry], top=top)
+        text, new = accept_into_sources(text, industry, chosen, now_utc().date(),
+                                        verb="auto-accepted")
+        added += len(new)
+        for url in new:
+            context.log.info(f"auto-accepted {url} for {industry}")
+    if added:
+        path.write_text(text, "utf-8")
+    return added
+
+
+def preview(rows: list[dict]) -> str:
+    sections = []
+    for industry in sorted({r["industry"] for r in rows}):
+        top = [r for r in rows if r["industry"] == industry][:PREVIEW_PER_INDUSTRY]
+        sections.append(
+            f"### {industry}\n\n"
+            + markdown_table(
+                ["rank", "site", "feed", "linked by", "voices there"],
+                [
+                    (
+                        r["rank"],
+                        r["host"],
+                        r["feed_url"] or f"none: {r['feed_note'] or ''}"[:80],
+                        ", ".join(r["evidence_sources"]) or "-",
+                        ", ".join(r["evidence_voices"][:5]) or "-",
+                    )
+                    for r in top
+                ],
+            )
+        )
+    return "\n\n".join(sections) or "no suggestions: no links or voices outside the sources yet"
