@@ -49,6 +49,12 @@ def run(settings):  # noqa: ANN001, ANN201
             starts[event.step_key] = entry.timestamp
         elif event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE"):
             steps[event.step_key] = entry.timestamp - starts.get(event.step_key, entry.timestamp)
+    mat = instance.get_latest_materialization_event(dg.AssetKey("source_suggestions"))
+    if mat is not None:
+        meta = mat.asset_materialization.metadata
+        steps["metadata"] = {k: meta[k].value for k in
+                             ("candidates", "checked", "with_feed", "refused", "score_ms",
+                              "feed_check_ms") if k in meta}
     return wall, steps
 
 
@@ -58,19 +64,24 @@ def link_time(warehouse: Path) -> float:
     from innercircle.extract.links import main_text_links
 
     with wh.connect(warehouse, read_only=True) as con:
-        pages = con.execute("SELECT r.url, r.body_gzip FROM raw_pages r JOIN articles a "
-                            "USING (url)").fetchall()
+        pages = con.execute("SELECT r.url, r.body_gzip, d.text FROM raw_pages r JOIN documents d "
+                            "USING (url) WHERE d.kind = 'article'").fetchall()
     start = time.perf_counter()
-    for url, body in pages:
-        main_text_links(gzip.decompress(body), url)
+    for url, body, text in pages:
+        main_text_links(gzip.decompress(body), url, text or "")
     return time.perf_counter() - start
 
 
-def recall50(con, web) -> dict[str, float]:
+def recall50(con, web) -> dict[str, tuple[float, float, float]]:
+    """{industry: (recall@50, precision@20, mean rank of the planted top 20 (151 = absent))}"""
     out = {}
     for industry, ids in truth_ids(con, web).items():
         want = {t for t in ids if t}
-        out[industry] = len(want & set(ranked_ids(con, industry, None)[:50])) / 20
+        ranked = ranked_ids(con, industry, None)
+        pos = {p: i + 1 for i, p in enumerate(ranked)}
+        mean_rank = sum(pos.get(t, 151) if t else 151 for t in ids) / len(ids)
+        out[industry] = (len(want & set(ranked[:50])) / 20, len(want & set(ranked[:20])) / 20,
+                         mean_rank)
     return out
 
 
@@ -110,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         wall, steps = run(settings)
         links_s = link_time(settings.warehouse_path)
+        print("source_suggestions metadata:", steps.get("metadata"))
         print(f"seed {args.seed}; hidden blogs per industry: "
               f"{ {i: len(h) for i, h in plan.hidden.items()} }")
         print(f"run 1 (hidden blogs left out): {wall:.1f} s wall; source_suggestions step "
@@ -143,10 +155,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"run 2 (after accepting): {wall2:.1f} s wall; source_suggestions step "
               f"{steps2.get('source_suggestions', 0):.1f} s "
               f"({steps2.get('source_suggestions', 0) / wall2:.1%})")
-        print(f"{'industry':<10}{'recall@50 before':>18}{'after':>7}")
+        print("planted top-20 voices: recall@50, precision@20, mean rank; before -> after")
         for industry in before:
-            print(f"{industry:<10}{before[industry]:>18.2f}{after[industry]:>7.2f}")
-        print(f"{'mean':<10}{sum(before.values()) / n:>18.2f}{sum(after.values()) / n:>7.2f}")
+            b, a = before[industry], after[industry]
+            print(f"{industry:<10} R@50 {b[0]:.2f} -> {a[0]:.2f}   P@20 {b[1]:.2f} -> "
+                  f"{a[1]:.2f}   mean rank {b[2]:.1f} -> {a[2]:.1f}")
+        for k, label in enumerate(("R@50", "P@20", "mean rank")):
+            print(f"mean {label}: {sum(v[k] for v in before.values()) / n:.2f} -> "
+                  f"{sum(v[k] for v in after.values()) / n:.2f}")
     return 0
 
 

@@ -80,6 +80,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     opml.set_defaults(handler=cmd_import_opml)
 
+    from innercircle.sources_cli import add_parser as add_sources_parser
+
+    add_sources_parser(sub)
+
     ev = sub.add_parser("eval", help="benchmarks on real-world data (../shared/eval)")
     ev.add_argument("what", choices=["authors", "language", "maintext", "ner"])
     ev.add_argument("rest", nargs=argparse.REMAINDER)

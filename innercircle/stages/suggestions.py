@@ -9,6 +9,9 @@ voices write there, and how recently it was linked.
 
 What is never suggested, and why (the short rule list; everything else is evidence):
 
+* thin evidence: fewer than :data:`MIN_EVIDENCE` pieces (distinct linking sources plus
+  voices): one link from one blog, or one guest post by one voice, is an anecdote (on the
+  sample web, accepting such single-voice sites lowered the ranking's recall@50);
 * the industry's own sites: hosts in ``sources`` and hosts of its documents;
 * **ubiquitous hosts**: linked from every industry (with three or more industries): what
   every industry links to is infrastructure (social networks, encyclopaedias, CDNs,
@@ -34,6 +37,7 @@ from __future__ import annotations
 
 import math
 import re
+import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -47,6 +51,7 @@ from innercircle.stages.crawl import crawl_feeds
 
 DEFAULT_TOP_PER_INDUSTRY = 25
 AUTO_ACCEPT_CEILING = 10  # most sources a night may add on its own, per industry
+MIN_EVIDENCE = 2  # distinct linking sources + voices a candidate needs
 RECHECK_DAYS = 7  # a feed check is reused this long
 REFUSED_CLASSES = frozenset({"robots_disallowed", "blocked_address"})
 _STATIC_EXT = re.compile(
@@ -272,6 +277,8 @@ def score_candidates(
 
     out: dict[str, list[Candidate]] = defaultdict(list)
     for c in found.values():
+        if len(c.linking_sources) + len(c.voices) < MIN_EVIDENCE:
+            continue
         c.url = c.origins.most_common(1)[0][0]
         if c.last_linked_at is not None:
             days = max((as_of - c.last_linked_at).total_seconds() / 86400, 0.0)
@@ -364,6 +371,7 @@ def suggest_sources(
 
     Returns the ``source_suggestions`` rows and counts for the asset's metadata.
     """
+    started = time.perf_counter()
     by_industry = score_candidates(
         con.execute(LINKS_SQL).fetchall(),
         con.execute(OWN_HOSTS_SQL).fetchall(),
@@ -373,7 +381,9 @@ def suggest_sources(
         half_life_days,
     )
     top = [c for cands in by_industry.values() for c in cands[:top_per_industry]]
+    scored = time.perf_counter()
     check_feeds(top, fetcher, previous, now=as_of)
+    checked = time.perf_counter()
     rows: list[dict] = []
     for industry in sorted(by_industry):
         rows.extend(finalize(by_industry[industry][:top_per_industry], as_of))
@@ -382,6 +392,8 @@ def suggest_sources(
         "checked": len(top),
         "with_feed": sum(c.feed_status == "found" for c in top),
         "refused": sum(c.feed_status == "refused" for c in top),
+        "score_ms": round((scored - started) * 1000),
+        "feed_check_ms": round((checked - scored) * 1000),
     }
     return rows, counts
 
