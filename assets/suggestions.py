@@ -19,9 +19,9 @@ from assets.resources import (
     WarehouseResource,
 )
 from innercircle import warehouse
-from innercircle.accept import accept_into_sources, choose
+from innercircle.accept import auto_accept
 from innercircle.stages.crawl import now_utc
-from innercircle.stages.suggestions import AUTO_ACCEPT_CEILING, previous_checks, suggest_sources
+from innercircle.stages.suggestions import previous_checks, suggest_sources
 
 GROUP = "suggestions"
 PREVIEW_PER_INDUSTRY = 5
@@ -49,7 +49,7 @@ def source_suggestions(
         con.execute("BEGIN")
         warehouse.replace_all(con, "source_suggestions", arrow(rows))
         con.execute("COMMIT")
-        added = auto_accept(context, rows, suggestions.auto_accept, Path(sources_file.path))
+        added = accept_tonight(context, rows, suggestions.auto_accept, Path(sources_file.path))
         return dg.MaterializeResult(
             metadata=table_metadata(
                 con,
@@ -61,24 +61,17 @@ def source_suggestions(
         )
 
 
-def auto_accept(context: dg.AssetExecutionContext, rows: list[dict], top: int, path: Path
-                ) -> int:
-    """Opt-in: add the ``top`` best suggestions with a feed per industry (at most
-    AUTO_ACCEPT_CEILING), with a dated comment. Returns how many were added."""
-    top = min(top, AUTO_ACCEPT_CEILING)
+def accept_tonight(context: dg.AssetExecutionContext, rows: list[dict], top: int, path: Path
+                   ) -> int:
+    """INNERCIRCLE_SUGGEST_AUTO_ACCEPT: add the best suggestions to the sources file."""
     if top <= 0 or not path.is_file():
         return 0
-    text, added = path.read_text("utf-8"), 0
-    for industry in sorted({r["industry"] for r in rows}):
-        chosen = choose([r for r in rows if r["industry"] == industry], top=top)
-        text, new = accept_into_sources(text, industry, chosen, now_utc().date(),
-                                        verb="auto-accepted")
-        added += len(new)
-        for url in new:
-            context.log.info(f"auto-accepted {url} for {industry}")
+    text, added = auto_accept(path.read_text("utf-8"), rows, top, now_utc().date())
+    for url in added:
+        context.log.info(f"auto-accepted {url} into {path}")
     if added:
         path.write_text(text, "utf-8")
-    return added
+    return len(added)
 
 
 def preview(rows: list[dict]) -> str:

@@ -121,12 +121,12 @@ def main(argv: list[str] | None = None) -> int:
         )
         wall, steps = run(settings)
         links_s = link_time(settings.warehouse_path)
-        print("source_suggestions metadata:", steps.get("metadata"))
         print(f"seed {args.seed}; hidden blogs per industry: "
               f"{ {i: len(h) for i, h in plan.hidden.items()} }")
         print(f"run 1 (hidden blogs left out): {wall:.1f} s wall; source_suggestions step "
               f"{steps.get('source_suggestions', 0):.1f} s; main-text links "
-              f"{links_s:.1f} s -> {(steps.get('source_suggestions', 0) + links_s) / wall:.1%}")
+              f"{links_s:.1f} s -> {(steps.get('source_suggestions', 0) + links_s) / wall:.1%}; "
+              f"{steps.get('metadata')}")
         with wh.connect(settings.warehouse_path, read_only=True) as con:
             scores = suggestion_scores(con, plan)
             before = recall50(con, web)
@@ -154,7 +154,11 @@ def main(argv: list[str] | None = None) -> int:
             after = recall50(con, web)
         print(f"run 2 (after accepting): {wall2:.1f} s wall; source_suggestions step "
               f"{steps2.get('source_suggestions', 0):.1f} s "
-              f"({steps2.get('source_suggestions', 0) / wall2:.1%})")
+              f"({steps2.get('source_suggestions', 0) / wall2:.1%}); {steps2.get('metadata')}")
+        wall3, steps3 = run(settings)
+        print(f"run 3 (a night with nothing new): {wall3:.1f} s wall; source_suggestions step "
+              f"{steps3.get('source_suggestions', 0):.1f} s "
+              f"({steps3.get('source_suggestions', 0) / wall3:.1%}); {steps3.get('metadata')}")
         print("planted top-20 voices: recall@50, precision@20, mean rank; before -> after")
         for industry in before:
             b, a = before[industry], after[industry]

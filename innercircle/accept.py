@@ -59,3 +59,23 @@ def accept_into_sources(yaml_text: str, industry: str, rows: Sequence[Mapping],
     merged = merge_feeds_into_sources(yaml_text, industry, urls, notes)
     parse_sources(merged)
     return merged, [u for u in dict.fromkeys(urls) if u not in before]
+
+
+#: The most sources one night may add to an industry on its own (INNERCIRCLE_SUGGEST_AUTO_ACCEPT).
+AUTO_ACCEPT_CEILING = 10
+
+
+def auto_accept(yaml_text: str, rows: Sequence[Mapping], top: int, today: date
+                ) -> tuple[str, list[str]]:
+    """Opt-in nightly accept: the ``top`` best suggestions with a feed per industry (never
+    more than :data:`AUTO_ACCEPT_CEILING`), each with a dated "auto-accepted" comment."""
+    top = min(top, AUTO_ACCEPT_CEILING)
+    added: list[str] = []
+    if top <= 0:
+        return yaml_text, added
+    for industry in sorted({r["industry"] for r in rows}):
+        chosen = choose([r for r in rows if r["industry"] == industry], top=top)
+        yaml_text, new = accept_into_sources(yaml_text, industry, chosen, today,
+                                             verb="auto-accepted")
+        added += new
+    return yaml_text, added

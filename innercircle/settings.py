@@ -194,7 +194,7 @@ class Settings:
             ("INNERCIRCLE_MAX_BYTES", self.max_bytes >= 1, "must be at least 1"),
             ("INNERCIRCLE_RETRIES", self.retries >= 0, "must be 0 or more"),
             ("INNERCIRCLE_SUGGEST_TOP", self.suggest_top >= 0, "must be 0 or more"),
-            ("INNERCIRCLE_SUGGEST_AUTO_ACCEPT", 0 <= self.suggest_auto_accept <= 10,
+            ("INNERCIRCLE_SUGGEST_AUTO_ACCEPT", 0 <= self.suggest_auto_accept <= 10,  # the ceiling
              "must be between 0 and 10 (a night adds at most 10 sources on its own)"),
         )
         for env, ok, rule in checks:

@@ -261,3 +261,17 @@ def test_sources_suggest_and_accept_commands(tmp_path, monkeypatch, capsys):
     assert main(["sources", "accept", "--industry", "fintech", "hidden.example"]) == 0
     assert sources.read_text() == after
     assert main(["sources", "accept", "--industry", "fintech", "nowhere.example"]) == 1
+
+
+def test_auto_accept_is_off_by_default_and_capped():
+    from innercircle.accept import AUTO_ACCEPT_CEILING, auto_accept
+    from innercircle.settings import SettingError, Settings
+
+    rows = [_row(f"h{i}.example", f"https://h{i}.example/feed", i) for i in range(1, 15)]
+    assert auto_accept(SOURCES, rows, Settings().suggest_auto_accept, date(2026, 11, 30)) == (
+        SOURCES, [])
+    text, added = auto_accept(SOURCES, rows, 50, date(2026, 11, 30))
+    assert len(added) == AUTO_ACCEPT_CEILING and added[0] == "https://h1.example/feed"
+    assert text.count("# auto-accepted 2026-11-30") == AUTO_ACCEPT_CEILING
+    with pytest.raises(SettingError, match="INNERCIRCLE_SUGGEST_AUTO_ACCEPT"):
+        Settings(suggest_auto_accept=11).validate()

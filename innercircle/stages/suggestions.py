@@ -50,7 +50,6 @@ from innercircle.model import Source
 from innercircle.stages.crawl import crawl_feeds
 
 DEFAULT_TOP_PER_INDUSTRY = 25
-AUTO_ACCEPT_CEILING = 10  # most sources a night may add on its own, per industry
 MIN_EVIDENCE = 2  # distinct linking sources + voices a candidate needs
 RECHECK_DAYS = 7  # a feed check is reused this long
 REFUSED_CLASSES = frozenset({"robots_disallowed", "blocked_address"})
