@@ -42,12 +42,13 @@ def source_suggestions(
     is added to the sources file unless INNERCIRCLE_SUGGEST_AUTO_ACCEPT says so."""
     as_of = ranking.as_of_time() or now_utc()
     with warehouse_db.connect() as con, http.open() as fetcher:
-        rows, counts = suggest_sources(
+        rows, checks, counts = suggest_sources(
             con, fetcher, as_of, suggestions.top_per_industry, ranking.half_life_days,
             previous_checks(con),
         )
         con.execute("BEGIN")
         warehouse.replace_all(con, "source_suggestions", arrow(rows))
+        warehouse.insert(con, "suggestion_feed_checks", arrow(checks), replace=True)
         con.execute("COMMIT")
         added = accept_tonight(context, rows, suggestions.auto_accept, Path(sources_file.path))
         return dg.MaterializeResult(

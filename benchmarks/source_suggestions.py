@@ -23,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import yaml
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from ranking_quality import ranked_ids, truth_ids  # noqa: E402
@@ -133,6 +135,18 @@ def main(argv: list[str] | None = None) -> int:
             rows = [dict(zip([d[0] for d in con.description], r, strict=True)) for r in
                     con.execute("SELECT * FROM source_suggestions ORDER BY industry, rank")
                     .fetchall()]
+        listed = {}
+        for industry, entry in yaml.safe_load(sources.read_text("utf-8"))["industries"].items():
+            for urls in entry.values():
+                for url in urls:
+                    listed.setdefault(url.split("//")[1].split(":")[0], set()).add(industry)
+        for r in rows:
+            kind = ("hidden" if r["host"] in plan.hidden[r["industry"]]
+                    else plan.decoys.get(r["host"]) or
+                    ("listed by " + "/".join(sorted(listed[r["host"]])) if r["host"] in listed
+                     else "other"))
+            print(f"  {r['industry']:<9}{r['rank']:>3} {r['host']:<14}{r['feed_status']:<6}"
+                  f" {kind:<22} sources={r['linking_sources']} voices={r['voices']}")
         print(f"{'industry':<10}{'P@10':>6}{'R@10':>6}{'R all':>7}{'n':>4}")
         for industry, (p, r10, r_all, n) in scores.items():
             print(f"{industry:<10}{p:>6.2f}{r10:>6.2f}{r_all:>7.2f}{n:>4}")

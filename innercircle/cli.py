@@ -110,6 +110,7 @@ def reset_extraction(settings: Settings) -> None:
 
     with warehouse.connect(warehouse.working_path(settings.warehouse_path)) as con:
         con.execute("DELETE FROM documents")
+        con.execute("DELETE FROM document_links")
         con.execute("DELETE FROM mention_extractions")
 
 

@@ -47,7 +47,7 @@ from urllib.parse import urlsplit
 from innercircle.extract.links import link_host
 from innercircle.fetch import Fetcher
 from innercircle.model import Source
-from innercircle.stages.crawl import crawl_feeds
+from innercircle.stages.crawl import crawl_feeds, now_utc
 
 DEFAULT_TOP_PER_INDUSTRY = 25
 MIN_EVIDENCE = 2  # distinct linking sources + voices a candidate needs
@@ -308,7 +308,7 @@ def check_feeds(
     ``feed_note``, ``checked_at``); checks younger than ``recheck_days`` are reused, so a
     nightly run asks a candidate's homepage about once a week.
     """
-    now = _naive(now) or datetime.now()
+    now = _naive(now) or now_utc()
     previous = previous or {}
     fresh_after = now - timedelta(days=recheck_days)
     to_check: dict[str, str] = {}
@@ -365,10 +365,11 @@ def suggest_sources(
     top_per_industry: int = DEFAULT_TOP_PER_INDUSTRY,
     half_life_days: float = 90.0,
     previous: Mapping[str, Mapping] | None = None,
-) -> tuple[list[dict], dict[str, int]]:
+) -> tuple[list[dict], list[dict], dict[str, int]]:
     """Score, check and rank the suggestions of every industry from the warehouse.
 
-    Returns the ``source_suggestions`` rows and counts for the asset's metadata.
+    Returns the ``source_suggestions`` rows, the ``suggestion_feed_checks`` rows and
+    counts for the asset's metadata.
     """
     started = time.perf_counter()
     by_industry = score_candidates(
@@ -381,11 +382,12 @@ def suggest_sources(
     )
     top = [c for cands in by_industry.values() for c in cands[:top_per_industry]]
     scored = time.perf_counter()
-    check_feeds(top, fetcher, previous, now=as_of)
+    now = now_utc()  # checks are dated by the clock, not by INNERCIRCLE_AS_OF
+    check_feeds(top, fetcher, previous, now=now)
     checked = time.perf_counter()
     rows: list[dict] = []
     for industry in sorted(by_industry):
-        rows.extend(finalize(by_industry[industry][:top_per_industry], as_of))
+        rows.extend(finalize(by_industry[industry][:top_per_industry], now))
     counts = {
         "candidates": sum(len(c) for c in by_industry.values()),
         "checked": len(top),
@@ -394,17 +396,24 @@ def suggest_sources(
         "score_ms": round((scored - started) * 1000),
         "feed_check_ms": round((checked - scored) * 1000),
     }
-    return rows, counts
+    return rows, check_rows({c.host: c for c in top}), counts
 
 
 def previous_checks(con) -> dict[str, dict]:  # noqa: ANN001 - a DuckDB connection
-    """The last feed check per host, from the last run's ``source_suggestions``."""
+    """The last feed check per host (``suggestion_feed_checks``)."""
     rows = con.execute(
-        "SELECT host, arg_max(feed_url, checked_at), arg_max(feed_status, checked_at), "
-        "arg_max(feed_note, checked_at), max(checked_at) FROM source_suggestions "
-        "WHERE checked_at IS NOT NULL GROUP BY host"
+        "SELECT host, feed_url, feed_status, feed_note, checked_at FROM suggestion_feed_checks"
     ).fetchall()
     return {
         h: {"feed_url": f, "feed_status": s, "feed_note": n, "checked_at": t}
         for h, f, s, n, t in rows
     }
+
+
+def check_rows(rows_by_host: Mapping[str, Candidate]) -> list[dict]:
+    """``suggestion_feed_checks`` rows for the candidates that were checked."""
+    return [
+        {"host": h, "feed_url": c.feed_url, "feed_status": c.feed_status,
+         "feed_note": c.feed_note, "checked_at": c.checked_at}
+        for h, c in rows_by_host.items() if c.checked_at is not None
+    ]

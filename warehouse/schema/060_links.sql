@@ -35,3 +35,13 @@ CREATE TABLE IF NOT EXISTS source_suggestions (
     suggested_at      TIMESTAMP NOT NULL,
     PRIMARY KEY (industry, host)
 );
+
+-- The last feed check of each candidate host, refused ones included, so a night asks a
+-- candidate's site at most once a week (source_suggestions only keeps suggestable ones).
+CREATE TABLE IF NOT EXISTS suggestion_feed_checks (
+    host           VARCHAR PRIMARY KEY,
+    feed_url       VARCHAR,
+    feed_status    VARCHAR NOT NULL,       -- 'found' | 'none' | 'refused'
+    feed_note      VARCHAR,
+    checked_at     TIMESTAMP NOT NULL
+);
