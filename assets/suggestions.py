@@ -1,4 +1,4 @@
-"""Suggestions group: sites each industry does not read yet, from the links and voices it has.
+"""Source suggestions (ranking group): sites an industry does not read yet, from its evidence.
 
 The logic lives in :mod:`innercircle.stages.suggestions`; this asset picks its resources,
 calls it, writes ``source_suggestions`` and previews the best candidates with their
@@ -23,7 +23,7 @@ from innercircle.accept import auto_accept
 from innercircle.stages.crawl import now_utc
 from innercircle.stages.suggestions import previous_checks, suggest_sources
 
-GROUP = "suggestions"
+GROUP = "ranking"  # beside the voices it reads; keeps the asset graph one row high
 PREVIEW_PER_INDUSTRY = 5
 
 
