@@ -175,8 +175,16 @@ def _extra(extras: dict, row: dict) -> tuple[str, str]:
 @dg.asset(
     group_name=GROUP,
     pool=WRITER_POOL,
-    # The profiles group (assets/profiles.py) runs between the ranking and publishing.
-    deps=[recurring_voices, voice_history, "voice_profiles", "voice_feeds", "voice_reports"],
+    # The profiles group (assets/profiles.py) and the source suggestions run between the
+    # ranking and publishing.
+    deps=[
+        recurring_voices,
+        voice_history,
+        "voice_profiles",
+        "voice_feeds",
+        "voice_reports",
+        dg.AssetKey("source_suggestions"),
+    ],
     kinds={"duckdb"},
 )
 def published_warehouse(

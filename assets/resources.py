@@ -128,6 +128,14 @@ class OutputsResource(dg.ConfigurableResource):
     sources_path: str = str(_DEFAULTS.sources_path)
 
 
+class SuggestionsResource(dg.ConfigurableResource):
+    """How sources are suggested: ``INNERCIRCLE_SUGGEST_TOP`` candidates checked per
+    industry, ``INNERCIRCLE_SUGGEST_AUTO_ACCEPT`` added to the sources file each night."""
+
+    top_per_industry: int = _DEFAULTS.suggest_top
+    auto_accept: int = _DEFAULTS.suggest_auto_accept
+
+
 def resources_for(settings: Settings) -> dict[str, dg.ConfigurableResource]:
     """Every resource the graph needs, from one :class:`Settings` value."""
     return {
@@ -152,5 +160,8 @@ def resources_for(settings: Settings) -> dict[str, dg.ConfigurableResource]:
             top_n=settings.top_n,
             half_life_days=settings.half_life_days,
             as_of=settings.as_of.isoformat() if settings.as_of else "",
+        ),
+        "suggestions": SuggestionsResource(
+            top_per_industry=settings.suggest_top, auto_accept=settings.suggest_auto_accept
         ),
     }

@@ -99,6 +99,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     opml.set_defaults(handler=cmd_import_opml)
 
+    from innercircle.sources_cli import add_parser as add_sources_parser
+
+    add_sources_parser(sub)
+
     ev = sub.add_parser("eval", help="benchmarks on real-world data (../shared/eval)")
     ev.add_argument("what", choices=["authors", "language", "maintext", "ner"])
     ev.add_argument("rest", nargs=argparse.REMAINDER)
@@ -186,6 +190,7 @@ def reset_extraction(settings: Settings) -> None:
 
     with warehouse.connect(warehouse.working_path(settings.warehouse_path)) as con:
         con.execute("DELETE FROM documents")
+        con.execute("DELETE FROM document_links")
         con.execute("DELETE FROM mention_extractions")
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -111,12 +112,15 @@ def _expected(data: Any, industry: str, urls: list[str]) -> tuple[Any, list[str]
     return data, new
 
 
-def merge_feeds_into_sources(yaml_text: str, industry: str, urls: list[str]) -> str:
+def merge_feeds_into_sources(
+    yaml_text: str, industry: str, urls: list[str], notes: Mapping[str, str] | None = None
+) -> str:
     """``yaml_text`` with ``urls`` added to ``industries.<industry>.feeds``.
 
     Everything already there is kept (comments included where the layout allows); URLs
-    already listed for that industry are not added twice. Raises SourcesFileError when
-    ``yaml_text`` is not valid YAML.
+    already listed for that industry are not added twice. ``notes`` gives a one-line
+    comment written after a new URL (``- url  # note``; block lists only). Raises
+    SourcesFileError when ``yaml_text`` is not valid YAML.
     """
     industry = industry.strip()
     if not industry:
@@ -137,7 +141,7 @@ def merge_feeds_into_sources(yaml_text: str, industry: str, urls: list[str]) -> 
     if not new:
         return yaml_text
     try:
-        text = _edit(yaml_text, root, industry, new)
+        text = _edit(yaml_text, root, industry, new, notes or {})
         if text is not None and yaml.safe_load(text) == expected:
             return text
     except (yaml.YAMLError, IndexError, AttributeError):
@@ -145,11 +149,13 @@ def merge_feeds_into_sources(yaml_text: str, industry: str, urls: list[str]) -> 
     return yaml.safe_dump(expected, sort_keys=False, allow_unicode=True, default_flow_style=False)
 
 
-def _edit(text: str, root: yaml.Node | None, industry: str, new: list[str]) -> str | None:
+def _edit(
+    text: str, root: yaml.Node | None, industry: str, new: list[str], notes: Mapping[str, str]
+) -> str | None:
     """Text-level insertion; None when the layout is one this does not handle."""
     lines = text.splitlines(keepends=False)
     trailing_newline = text.endswith("\n") or not text
-    items = [_scalar(u) for u in new]
+    items = [_scalar(u) + _note(notes.get(u)) for u in new]
     if root is None or not isinstance(root, yaml.MappingNode) or root.flow_style:
         if root is not None:
             return None
@@ -224,5 +230,11 @@ def _edit_industry(lines: list[str], key_node: yaml.Node, body: yaml.Node, items
     return False
 
 
+def _note(note: str | None) -> str:
+    """A trailing YAML comment, on one line."""
+    return f"  # {' '.join(note.split())}" if note and note.strip() else ""
+
+
 def _unscalar(items: list[str]) -> list[str]:
+    items = [s.split("  # ", 1)[0] for s in items]  # a flow list keeps no per-item comment
     return [json.loads(s) if s.startswith('"') else s for s in items]

@@ -146,6 +146,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("INNERCIRCLE_REPORTS_DIR", "reports_dir", _path, "`reports/` beside the warehouse",
             "where each night writes a self-contained HTML report per industry "
             "(`<industry>.html`)"),
+    Setting("INNERCIRCLE_SUGGEST_TOP", "suggest_top", _number(int), "`25`",
+            "candidate sites per industry whose feed `source_suggestions` checks (0: none)"),
+    Setting("INNERCIRCLE_SUGGEST_AUTO_ACCEPT", "suggest_auto_accept", _number(int), "`0` (off)",
+            "add this many top suggestions with a feed to each industry's sources every night "
+            "(at most 10); otherwise only `innercircle sources accept` adds them"),
 )
 
 
@@ -183,6 +188,8 @@ class Settings:
 
     def reports_path(self) -> Path:
         return self.reports_dir or self.warehouse_path.parent / "reports"
+    suggest_top: int = 25  # candidate sites per industry whose feed is checked
+    suggest_auto_accept: int = 0  # suggestions added to the sources file each night (opt-in)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -225,6 +232,9 @@ class Settings:
              "must be at least 1"),
             ("INNERCIRCLE_MAX_FAILED_FEED_SHARE", 0 < self.max_failed_feed_share <= 1,
              "must be above 0 and at most 1"),
+            ("INNERCIRCLE_SUGGEST_TOP", self.suggest_top >= 0, "must be 0 or more"),
+            ("INNERCIRCLE_SUGGEST_AUTO_ACCEPT", 0 <= self.suggest_auto_accept <= 10,  # the ceiling
+             "must be between 0 and 10 (a night adds at most 10 sources on its own)"),
         )
         for env, ok, rule in checks:
             if not ok:

@@ -10,6 +10,7 @@ from assets.extraction import documents, mentions
 from assets.profiles import voice_feeds, voice_profiles, voice_reports
 from assets.ranking import people, published_warehouse, recurring_voices, voice_history
 from assets.resources import resources_for
+from assets.suggestions import source_suggestions
 from innercircle.settings import Settings
 from pipelines.sensors import freshness_sensor, ranking_freshness_checks, run_failure_recorder
 
@@ -26,6 +27,7 @@ ALL_ASSETS = [
     voice_profiles,
     voice_feeds,
     voice_reports,
+    source_suggestions,
     published_warehouse,
 ]
 

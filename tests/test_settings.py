@@ -48,6 +48,8 @@ def test_every_setting_reaches_a_resource_the_assets_use(tmp_path):
         max_failed_feed_share=0.5,
         feeds_dir=tmp_path / "feeds-here",
         reports_dir=tmp_path / "reports-here",
+        suggest_top=13,
+        suggest_auto_accept=3,
     )
     defaults = Settings()
     for s in SETTINGS:  # every field above differs from its default

@@ -72,7 +72,7 @@ def blocks(text: str, names: list[str]) -> dict[str, str]:
 
 def test_the_asset_graph_shows_every_asset_materialised_with_its_checks(ui, browser, nightly_run):
     _, checks = nightly_run
-    browser.set_viewport(2900, 1100)  # wide enough for full nodes (status, checks)
+    browser.set_viewport(3400, 1100)  # wide enough for full nodes (status, checks)
     browser.goto(f"{ui}/asset-groups")
     browser.wait_for_text("Global asset lineage", "crawl", "extraction", "ranking")
     browser.click("Hide navigation")  # the menu on the left

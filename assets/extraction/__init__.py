@@ -20,6 +20,7 @@ from innercircle.stages.extraction import (
     extract_people,
     page_is_html,
 )
+from innercircle.stages.links import pop_link_rows
 
 GROUP = "extraction"
 MENTION_BATCH = 256
@@ -163,8 +164,12 @@ def documents(
                 context.log.warning(f"could not extract {url}: {type(exc).__name__}: {exc}")
             progress("documents", i, len(pages), failures)
         rows += entry_rows.rows
+        links = pop_link_rows(rows)  # document_links, rewritten with their documents
         con.execute("BEGIN")
         warehouse.insert(con, "documents", arrow(rows), replace=True)
+        warehouse.replace_where(
+            con, "document_links", "doc_id", arrow(links), [r["doc_id"] for r in rows]
+        )
         con.execute("DELETE FROM document_industries")
         con.execute(f"INSERT INTO document_industries {DOCUMENT_INDUSTRIES_SQL}")
         con.execute("COMMIT")

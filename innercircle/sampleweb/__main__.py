@@ -42,10 +42,19 @@ def main(argv: list[str] | None = None, stop: threading.Event | None = None) -> 
                         help="write a sources YAML file with the served URLs")
     parser.add_argument("--no-broken", action="store_true",
                         help="leave the deliberately broken sources out of the sources file")
+    parser.add_argument("--hidden", action="store_true",
+                        help="hide a few blogs per industry: reachable only through links "
+                        "from the listed ones, left out of the sources file "
+                        "(innercircle.sampleweb.hidden)")
     parser.add_argument("--dump", type=Path, metavar="DIR",
                         help="write the pages to DIR/<host>/<path> and exit")
     args = parser.parse_args(argv)
     web = build_sample_web(args.seed, args.scale)
+    plan = None
+    if args.hidden:
+        from .hidden import plant_hidden
+
+        web, plan = plant_hidden(web)
     if args.dump:
         n = dump(web, args.dump, args.port)
         print(f"wrote {n} pages for {len(web.hosts)} hosts to {args.dump}")
@@ -56,7 +65,12 @@ def main(argv: list[str] | None = None, stop: threading.Event | None = None) -> 
         for blog in web.blogs:
             print(f"  {server.url(blog.host)}  {blog.name} ({', '.join(blog.industries)})")
         if args.write_sources:
-            path = server.write_sources(args.write_sources, include_broken=not args.no_broken)
+            if plan is not None:
+                from .hidden import write_hidden_sources
+
+                path = write_hidden_sources(server, plan, args.write_sources, not args.no_broken)
+            else:
+                path = server.write_sources(args.write_sources, include_broken=not args.no_broken)
             print(f"sources file: {path}")
         print("Ctrl-C to stop.", flush=True)
         with contextlib.suppress(KeyboardInterrupt):

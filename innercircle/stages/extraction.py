@@ -11,6 +11,7 @@ from datetime import datetime
 from innercircle.extract.author_page import extract_author_page
 from innercircle.extract.bylines import entry_authors
 from innercircle.extract.language import detect_language
+from innercircle.extract.links import main_text_links
 from innercircle.extract.names import clean_person_name, name_key
 from innercircle.extract.page import extract_page
 from innercircle.extract.people import PersonFinder
@@ -77,6 +78,7 @@ def build_document(page: RawPage, feed: FeedContext | None) -> dict:
         "byline": byline,
         "byline_origin": origin,
         "extracted_at": now_utc(),
+        "links": main_text_links(html, page.url, text) if page.kind == "article" else [],
     }
 
 

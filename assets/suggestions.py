@@ -1,0 +1,98 @@
+"""Source suggestions (ranking group): sites an industry does not read yet, from its evidence.
+
+The logic lives in :mod:`innercircle.stages.suggestions`; this asset picks its resources,
+calls it, writes ``source_suggestions`` and previews the best candidates with their
+evidence. It runs after the ranking (it needs the voices) and before publishing.
+"""
+
+from pathlib import Path
+
+import dagster as dg
+
+from assets.common import WRITER_POOL, arrow, markdown_table, table_metadata
+from assets.ranking import recurring_voices
+from assets.resources import (
+    HttpFetcherResource,
+    RankingResource,
+    SourcesResource,
+    SuggestionsResource,
+    WarehouseResource,
+)
+from innercircle import warehouse
+from innercircle.accept import auto_accept
+from innercircle.stages.crawl import now_utc
+from innercircle.stages.suggestions import previous_checks, suggest_sources
+
+GROUP = "ranking"  # beside the voices it reads; keeps the asset graph one row high
+PREVIEW_PER_INDUSTRY = 5
+
+
+@dg.asset(group_name=GROUP, pool=WRITER_POOL, deps=[recurring_voices], kinds={"duckdb"})
+def source_suggestions(
+    context: dg.AssetExecutionContext,
+    warehouse_db: WarehouseResource,
+    http: HttpFetcherResource,
+    ranking: RankingResource,
+    suggestions: SuggestionsResource,
+    sources_file: SourcesResource,
+) -> dg.MaterializeResult:
+    """Sites to add to each industry's sources: linked from its articles' main text by
+    several of its sources, or where its ranked voices write, each with a feed found the
+    way the crawl finds one (robots.txt and the private-network guard included). Nothing
+    is added to the sources file unless INNERCIRCLE_SUGGEST_AUTO_ACCEPT says so."""
+    as_of = ranking.as_of_time() or now_utc()
+    with warehouse_db.connect() as con, http.open() as fetcher:
+        rows, checks, counts = suggest_sources(
+            con, fetcher, as_of, suggestions.top_per_industry, ranking.half_life_days,
+            previous_checks(con),
+        )
+        con.execute("BEGIN")
+        warehouse.replace_all(con, "source_suggestions", arrow(rows))
+        warehouse.insert(con, "suggestion_feed_checks", arrow(checks), replace=True)
+        con.execute("COMMIT")
+        added = accept_tonight(context, rows, suggestions.auto_accept, Path(sources_file.path))
+        return dg.MaterializeResult(
+            metadata=table_metadata(
+                con,
+                "source_suggestions",
+                **{k: dg.MetadataValue.int(v) for k, v in counts.items()},
+                auto_accepted=dg.MetadataValue.int(added),
+                top_suggestions=dg.MetadataValue.md(preview(rows)),
+            )
+        )
+
+
+def accept_tonight(context: dg.AssetExecutionContext, rows: list[dict], top: int, path: Path
+                   ) -> int:
+    """INNERCIRCLE_SUGGEST_AUTO_ACCEPT: add the best suggestions to the sources file."""
+    if top <= 0 or not path.is_file():
+        return 0
+    text, added = auto_accept(path.read_text("utf-8"), rows, top, now_utc().date())
+    for url in added:
+        context.log.info(f"auto-accepted {url} into {path}")
+    if added:
+        path.write_text(text, "utf-8")
+    return len(added)
+
+
+def preview(rows: list[dict]) -> str:
+    sections = []
+    for industry in sorted({r["industry"] for r in rows}):
+        top = [r for r in rows if r["industry"] == industry][:PREVIEW_PER_INDUSTRY]
+        sections.append(
+            f"### {industry}\n\n"
+            + markdown_table(
+                ["rank", "site", "feed", "linked by", "voices there"],
+                [
+                    (
+                        r["rank"],
+                        r["host"],
+                        r["feed_url"] or f"none: {r['feed_note'] or ''}"[:80],
+                        ", ".join(r["evidence_sources"]) or "-",
+                        ", ".join(r["evidence_voices"][:5]) or "-",
+                    )
+                    for r in top
+                ],
+            )
+        )
+    return "\n\n".join(sections) or "no suggestions: no links or voices outside the sources yet"

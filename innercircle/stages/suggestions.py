@@ -1,0 +1,419 @@
+"""Sources that find sources: sites an industry does not read yet, from evidence it has.
+
+A candidate is a host that is not one of the industry's own sites and that either
+(a) the industry's documents link to from their main text (``document_links``), or
+(b) one of the industry's ranked voices writes on (a byline on a crawled host) or names
+as their homepage or profile on an author page. It is scored by how many *distinct*
+sources of the industry link to it (breadth, as the ranking counts voices), how many
+voices write there, and how recently it was linked.
+
+What is never suggested, and why (the short rule list; everything else is evidence):
+
+* thin evidence: fewer than :data:`MIN_EVIDENCE` pieces (distinct linking sources plus
+  voices): one link from one blog, or one guest post by one voice, is an anecdote (on the
+  sample web, accepting such single-voice sites lowered the ranking's recall@50);
+* the industry's own sites: hosts in ``sources`` and hosts of its documents;
+* **ubiquitous hosts**: linked from every industry (with three or more industries): what
+  every industry links to is infrastructure (social networks, encyclopaedias, CDNs,
+  shorteners), not an industry's voice;
+* **profile hosts**: hosts that carry the profile links (``rel=me``, ``sameAs``) of two or
+  more different people on author pages: a social network, not a site;
+* **non-pages**: links to static files (images, scripts, archives, PDFs), hosts whose
+  first label says static content or an app store (``cdn``, ``static``, ``assets``,
+  ``img``, ``fonts``, ``apps``, ``play``; any label containing ``cdn``), and
+  shortener-shaped hosts (a short two-label host whose links are all one opaque token);
+* after the feed check: hosts whose robots.txt refuses innercircle or that resolve to a
+  non-public address (unless private networks are allowed): the crawl could not read
+  them either, so they are dropped, not suggested. Hosts without a feed stay in the
+  table, ranked after those with one, with the reason (no feed is itself evidence of a
+  non-blog), and ``accept --top`` skips them.
+
+The feed check is the crawl's own: :func:`innercircle.stages.crawl.crawl_feeds` with the
+candidate's homepage as a ``site`` source, through the same fetcher (robots.txt, rate
+limits, the private-network guard), so what is suggested is what the crawl can read.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+from innercircle.extract.links import link_host
+from innercircle.fetch import Fetcher
+from innercircle.model import Source
+from innercircle.stages.crawl import crawl_feeds, now_utc
+
+DEFAULT_TOP_PER_INDUSTRY = 25
+MIN_EVIDENCE = 2  # distinct linking sources + voices a candidate needs
+RECHECK_DAYS = 7  # a feed check is reused this long
+REFUSED_CLASSES = frozenset({"robots_disallowed", "blocked_address"})
+_STATIC_EXT = re.compile(
+    r"\.(?:png|jpe?g|gif|webp|svg|ico|css|js|mjs|woff2?|ttf|pdf|zip|gz|tgz|mp3|mp4|mov|"
+    r"webm|dmg|exe|apk|msi)$",
+    re.I,
+)
+_NON_PAGE_LABELS = frozenset({"cdn", "static", "assets", "img", "images", "fonts", "apps", "play"})
+_OPAQUE_TOKEN = re.compile(r"^/[A-Za-z0-9]{4,12}/?$")
+
+# --------------------------------------------------------------------------- SQL
+
+LINKS_SQL = """
+SELECT di.industry, d.host AS source_host, l.url, l.host, d.published_at
+FROM document_links l
+JOIN documents d USING (doc_id)
+JOIN (SELECT DISTINCT doc_id, industry FROM document_industries) di USING (doc_id)
+"""
+
+OWN_HOSTS_SQL = """
+SELECT industry, host FROM sources
+UNION SELECT di.industry, d.host FROM documents d JOIN document_industries di USING (doc_id)
+"""
+
+#: Where each ranked voice writes (bylines, any industry) or lives (author-page homepage
+#: and profile links of their own author pages).
+VOICE_SITES_SQL = """
+WITH voices AS (SELECT industry, person_id, name FROM recurring_voices),
+bylines AS (
+    SELECT v.industry, v.name, any_value(f.url) AS url, 'writes there' AS how
+    FROM voices v JOIN mention_facts f ON f.person_id = v.person_id AND f.role = 'author'
+    GROUP BY v.industry, v.name, f.host
+),
+pages AS (
+    SELECT v.industry, v.name, ap.homepage, ap.profiles
+    FROM voices v
+    JOIN mention_facts f ON f.person_id = v.person_id AND f.origin = 'author_page'
+    JOIN author_pages ap ON ap.url = f.url
+)
+SELECT industry, name, url, how FROM bylines
+UNION ALL SELECT industry, name, homepage, 'homepage' FROM pages WHERE homepage IS NOT NULL
+UNION ALL SELECT industry, name, unnest(profiles), 'profile' FROM pages
+"""
+
+PROFILE_LINKS_SQL = """
+SELECT coalesce(name, url) AS owner, unnest(profiles) AS link FROM author_pages
+"""
+
+
+# ------------------------------------------------------------------------ model
+
+
+@dataclass
+class Candidate:
+    """One host one industry might read, with the evidence for it."""
+
+    industry: str
+    host: str
+    url: str  # the site's homepage (origin of the links)
+    linking_sources: set[str] = field(default_factory=set)
+    links: int = 0
+    voices: dict[str, str] = field(default_factory=dict)  # name -> how (first reason seen)
+    last_linked_at: datetime | None = None
+    sample_links: list[str] = field(default_factory=list)
+    origins: Counter = field(default_factory=Counter)
+    score: float = 0.0
+    recency: float | None = None
+    feed_url: str | None = None
+    feed_status: str = "unchecked"  # 'found' | 'none' | 'refused' | 'unchecked'
+    feed_note: str | None = None
+    checked_at: datetime | None = None
+
+    def row(self, rank: int, now: datetime) -> dict:
+        return {
+            "industry": self.industry,
+            "rank": rank,
+            "host": self.host,
+            "url": self.feed_url or self.url,
+            "score": round(self.score, 4),
+            "linking_sources": len(self.linking_sources),
+            "links": self.links,
+            "voices": len(self.voices),
+            "last_linked_at": self.last_linked_at,
+            "recency": self.recency,
+            "feed_url": self.feed_url,
+            "feed_status": self.feed_status,
+            "feed_note": self.feed_note,
+            "evidence_sources": sorted(self.linking_sources),
+            "evidence_voices": [f"{n} ({how})" for n, how in sorted(self.voices.items())],
+            "sample_links": self.sample_links[:5],
+            "checked_at": self.checked_at,
+            "suggested_at": now,
+        }
+
+    def why(self) -> str:
+        """The evidence in words: what `sources accept` writes as the comment."""
+        parts = []
+        if self.linking_sources:
+            hosts = sorted(self.linking_sources)
+            more = f" +{len(hosts) - 3}" if len(hosts) > 3 else ""
+            parts.append(f"linked by {len(hosts)} sources ({', '.join(hosts[:3])}{more})")
+        if self.voices:
+            names = sorted(self.voices)
+            more = f" +{len(names) - 3}" if len(names) > 3 else ""
+            parts.append(f"{len(names)} voices there ({', '.join(names[:3])}{more})")
+        return "; ".join(parts) or "suggested"
+
+
+# ---------------------------------------------------------------------- rules
+
+
+def is_static_link(url: str) -> bool:
+    """A link to a file, not a page."""
+    return bool(_STATIC_EXT.search(urlsplit(url).path))
+
+
+def is_non_page_host(host: str) -> bool:
+    """Hosts named for static content or app stores (see the module docstring)."""
+    labels = host.split(".")
+    return labels[0] in _NON_PAGE_LABELS or any("cdn" in label for label in labels)
+
+
+def looks_like_shortener(host: str, urls: Iterable[str]) -> bool:
+    """A short two-label host whose every link is one opaque token (``/aZ3kQ9``)."""
+    labels = host.split(".")
+    if len(labels) != 2 or len(labels[0]) > 5 or labels[0].isdigit():
+        return False
+    urls = list(urls)
+    return bool(urls) and all(
+        _OPAQUE_TOKEN.match(urlsplit(u).path or "/") and not urlsplit(u).query for u in urls
+    )
+
+
+def profile_hosts(profile_links: Iterable[tuple[str, str]]) -> set[str]:
+    """Hosts carrying profile links of two or more different people: social networks."""
+    owners: dict[str, set[str]] = defaultdict(set)
+    for owner, link in profile_links:
+        if link:
+            owners[link_host(link)].add(owner)
+    return {h for h, who in owners.items() if h and len(who) >= 2}
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}/"
+
+
+def _naive(value: datetime | None) -> datetime | None:
+    return value.replace(tzinfo=None) if value is not None and value.tzinfo else value
+
+
+# --------------------------------------------------------------------- scoring
+
+
+def score_candidates(
+    links: Iterable[tuple[str, str, str, str, datetime | None]],
+    own_hosts: Iterable[tuple[str, str]],
+    voice_sites: Iterable[tuple[str, str, str, str]],
+    profile_links: Iterable[tuple[str, str]],
+    as_of: datetime,
+    half_life_days: float = 90.0,
+) -> dict[str, list[Candidate]]:
+    """Candidates per industry, best first, with the exclusion rules applied.
+
+    ``links``: (industry, source host, target url, target host, published_at);
+    ``own_hosts``: (industry, host); ``voice_sites``: (industry, voice name, url, how);
+    ``profile_links``: (author page owner, profile url), for the profile-host rule.
+    """
+    as_of = _naive(as_of)
+    own: dict[str, set[str]] = defaultdict(set)
+    for industry, host in own_hosts:
+        own[industry].add(link_host(f"//{host}") if "/" not in host else link_host(host))
+    links = [row for row in links if not is_static_link(row[2])]
+    industries = set(own) | {row[0] for row in links}
+    linked_from: dict[str, set[str]] = defaultdict(set)
+    urls_of: dict[str, list[str]] = defaultdict(list)
+    for industry, _src, url, host, _when in links:
+        linked_from[host].add(industry)
+        urls_of[host].append(url)
+    ubiquitous = (
+        {h for h, inds in linked_from.items() if inds >= industries} if len(industries) >= 3
+        else set()
+    )
+    social = profile_hosts(profile_links)
+
+    def excluded(industry: str, host: str) -> bool:
+        return (
+            not host
+            or host in own[industry]
+            or host in ubiquitous
+            or host in social
+            or is_non_page_host(host)
+            or looks_like_shortener(host, urls_of.get(host, ()))
+        )
+
+    found: dict[tuple[str, str], Candidate] = {}
+
+    def candidate(industry: str, host: str, url: str) -> Candidate:
+        key = (industry, host)
+        if key not in found:
+            found[key] = Candidate(industry, host, _origin(url))
+        found[key].origins[_origin(url)] += 1
+        return found[key]
+
+    for industry, source_host, url, host, when in links:
+        source = link_host(f"//{source_host}")
+        if excluded(industry, host) or host == source:
+            continue
+        c = candidate(industry, host, url)
+        c.linking_sources.add(source)
+        c.links += 1
+        when = _naive(when)
+        if when is not None and (c.last_linked_at is None or when > c.last_linked_at):
+            c.last_linked_at = when
+        if url not in c.sample_links and len(c.sample_links) < 5:
+            c.sample_links.append(url)
+    for industry, name, url, how in voice_sites:
+        host = link_host(url or "")
+        if not host or excluded(industry, host) or is_static_link(url):
+            continue
+        c = candidate(industry, host, url)
+        c.voices.setdefault(name, how)
+
+    out: dict[str, list[Candidate]] = defaultdict(list)
+    for c in found.values():
+        if len(c.linking_sources) + len(c.voices) < MIN_EVIDENCE:
+            continue
+        c.url = c.origins.most_common(1)[0][0]
+        if c.last_linked_at is not None:
+            days = max((as_of - c.last_linked_at).total_seconds() / 86400, 0.0)
+            c.recency = 0.5 ** (days / half_life_days)
+        c.score = (
+            len(c.linking_sources) + len(c.voices) + 0.5 * (c.recency or 0.0)
+            + 0.1 * math.log1p(c.links)
+        )
+        out[c.industry].append(c)
+    for cands in out.values():
+        cands.sort(key=lambda c: (-c.score, c.host))
+    return dict(out)
+
+
+# ------------------------------------------------------------------ feed check
+
+
+def check_feeds(
+    candidates: Sequence[Candidate],
+    fetcher: Fetcher,
+    previous: Mapping[str, Mapping] | None = None,
+    now: datetime | None = None,
+    recheck_days: float = RECHECK_DAYS,
+) -> None:
+    """Find each candidate's feed the way the crawl does, filling ``feed_*`` in place.
+
+    ``previous`` maps a host to its last check (``feed_url``, ``feed_status``,
+    ``feed_note``, ``checked_at``); checks younger than ``recheck_days`` are reused, so a
+    nightly run asks a candidate's homepage about once a week.
+    """
+    now = _naive(now) or now_utc()
+    previous = previous or {}
+    fresh_after = now - timedelta(days=recheck_days)
+    to_check: dict[str, str] = {}
+    for c in candidates:
+        old = previous.get(c.host)
+        if old and old.get("checked_at") and _naive(old["checked_at"]) >= fresh_after:
+            c.feed_url, c.feed_status = old.get("feed_url"), old["feed_status"]
+            c.feed_note, c.checked_at = old.get("feed_note"), _naive(old["checked_at"])
+        else:
+            to_check.setdefault(c.host, c.url)
+    verdicts = feed_verdicts(to_check, fetcher) if to_check else {}
+    for c in candidates:
+        if c.host in verdicts:
+            c.feed_url, c.feed_status, c.feed_note = verdicts[c.host]
+            c.checked_at = now
+
+
+def feed_verdicts(homepages: Mapping[str, str], fetcher: Fetcher
+                  ) -> dict[str, tuple[str | None, str, str | None]]:
+    """host -> (feed url, 'found' | 'none' | 'refused', note) for each homepage."""
+    sources = [Source("suggestions", "site", url) for url in homepages.values()]
+    out = crawl_feeds(sources, fetcher, {}, {}, run_id="suggestions")
+    refused: dict[str, str] = {}
+    for row in out.crawl_log:
+        if row.get("error_class") in REFUSED_CLASSES:
+            refused.setdefault(link_host(row["url"]), f"{row['error_class']}: "
+                               f"{(row.get('error_message') or '')[:200]}")
+    rows = {row["source_url"]: row for row in out.rows.get("feeds", [])}
+    verdicts: dict[str, tuple[str | None, str, str | None]] = {}
+    for host, url in homepages.items():
+        if host in refused:
+            verdicts[host] = (None, "refused", refused[host])
+            continue
+        row = rows.get(url) or {}
+        if row.get("feed_url") and row.get("status") in ("ok", "warning", "not_modified"):
+            verdicts[host] = (row["feed_url"], "found", None)
+        else:
+            verdicts[host] = (None, "none", (row.get("error") or "no feed found")[:300])
+    return verdicts
+
+
+def finalize(candidates: Sequence[Candidate], now: datetime) -> list[dict]:
+    """``source_suggestions`` rows of one industry: checked candidates, refused ones
+    dropped, those with a feed first."""
+    kept = [c for c in candidates if c.feed_status in ("found", "none")]
+    kept.sort(key=lambda c: (c.feed_status != "found", -c.score, c.host))
+    return [c.row(rank, now) for rank, c in enumerate(kept, 1)]
+
+
+def suggest_sources(
+    con,  # noqa: ANN001 - a DuckDB connection
+    fetcher: Fetcher,
+    as_of: datetime,
+    top_per_industry: int = DEFAULT_TOP_PER_INDUSTRY,
+    half_life_days: float = 90.0,
+    previous: Mapping[str, Mapping] | None = None,
+) -> tuple[list[dict], list[dict], dict[str, int]]:
+    """Score, check and rank the suggestions of every industry from the warehouse.
+
+    Returns the ``source_suggestions`` rows, the ``suggestion_feed_checks`` rows and
+    counts for the asset's metadata.
+    """
+    started = time.perf_counter()
+    by_industry = score_candidates(
+        con.execute(LINKS_SQL).fetchall(),
+        con.execute(OWN_HOSTS_SQL).fetchall(),
+        con.execute(VOICE_SITES_SQL).fetchall(),
+        con.execute(PROFILE_LINKS_SQL).fetchall(),
+        as_of,
+        half_life_days,
+    )
+    top = [c for cands in by_industry.values() for c in cands[:top_per_industry]]
+    scored = time.perf_counter()
+    now = now_utc()  # checks are dated by the clock, not by INNERCIRCLE_AS_OF
+    check_feeds(top, fetcher, previous, now=now)
+    checked = time.perf_counter()
+    rows: list[dict] = []
+    for industry in sorted(by_industry):
+        rows.extend(finalize(by_industry[industry][:top_per_industry], now))
+    counts = {
+        "candidates": sum(len(c) for c in by_industry.values()),
+        "checked": len(top),
+        "with_feed": sum(c.feed_status == "found" for c in top),
+        "refused": sum(c.feed_status == "refused" for c in top),
+        "score_ms": round((scored - started) * 1000),
+        "feed_check_ms": round((checked - scored) * 1000),
+    }
+    return rows, check_rows({c.host: c for c in top}), counts
+
+
+def previous_checks(con) -> dict[str, dict]:  # noqa: ANN001 - a DuckDB connection
+    """The last feed check per host (``suggestion_feed_checks``)."""
+    rows = con.execute(
+        "SELECT host, feed_url, feed_status, feed_note, checked_at FROM suggestion_feed_checks"
+    ).fetchall()
+    return {
+        h: {"feed_url": f, "feed_status": s, "feed_note": n, "checked_at": t}
+        for h, f, s, n, t in rows
+    }
+
+
+def check_rows(rows_by_host: Mapping[str, Candidate]) -> list[dict]:
+    """``suggestion_feed_checks`` rows for the candidates that were checked."""
+    return [
+        {"host": h, "feed_url": c.feed_url, "feed_status": c.feed_status,
+         "feed_note": c.feed_note, "checked_at": c.checked_at}
+        for h, c in rows_by_host.items() if c.checked_at is not None
+    ]
