@@ -113,11 +113,11 @@ def test_import_opml_prints_sources_keeping_what_is_there(tmp_path):
     assert urls == ["https://a.example/feed", "https://b.example/rss"]
 
 
-def test_demo_on_a_busy_port_says_how_to_pick_another(tmp_path):
+def test_demo_on_a_busy_port_says_how_to_pick_another(tmp_path, sample_web):
     import socket
 
     busy = socket.socket()
-    busy.bind(("127.0.0.2", 0))
+    busy.bind((sample_web.hosts[0], 0))  # one of the demo web's own addresses
     busy.listen()
     try:
         port = busy.getsockname()[1]

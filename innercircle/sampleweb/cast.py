@@ -1,5 +1,6 @@
 """The people of the sample web: who they are, how each blog writes their name.
 
+Who they are changes with the seed (``names.py``); what makes them hard does not.
 A persona's variants are handed out to blogs in rotation, so every variant of a
 name (nickname, honorific, ASCII spelling) is guaranteed to be written somewhere
 as soon as the person appears on as many blogs as they have variants.
@@ -9,10 +10,10 @@ from __future__ import annotations
 
 import random
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from . import vocab
+from .names import NameDraw, ascii_fold, nickname_pairs
 
 _HONORIFIC_RE = re.compile(r"^(?:{})\s+".format("|".join(re.escape(h) for h in vocab.HONORIFICS)))
 
@@ -21,7 +22,7 @@ ONE_SOURCE_DECOYS = 4
 
 
 def slugify(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    folded = ascii_fold(text)
     return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
 
 
@@ -71,30 +72,98 @@ class Persona:
 @dataclass
 class Cast:
     people: dict[str, Persona]  # canonical name -> persona
+    distinct: list[tuple[str, str]] = field(default_factory=list)  # same surname, 2 people
 
     def tier(self, industry: str, tier: str) -> list[Persona]:
         found = [p for p in self.people.values() if p.tier == tier and industry in p.industries]
         return sorted(found, key=lambda p: (p.strength, p.name))
 
 
-def _role(rng: random.Random, industry: str) -> str:
-    return rng.choice(vocab.ROLES).format(co=rng.choice(vocab.INDUSTRY_COMPANIES[industry]))
+def _role(rng: random.Random, companies: list[str]) -> str:
+    return rng.choice(vocab.ROLES).format(co=rng.choice(companies))
 
 
-def build_cast(rng: random.Random, industries: list[str], n_top: int = 20,
-               n_mid: int = 16) -> tuple[Cast, _NameDraw]:
+def _special(draw: NameDraw, rng: random.Random) -> list[tuple[str, tuple[str, ...], str,
+                                                               tuple[str, ...]]]:
+    """The hard cases, drawn fresh per seed: (canonical, industries, tier, variants).
+
+    Shared surnames (a top voice and a mid-tier person of the same industry, and two
+    people of different industries), middle initials and honorifics, accented names
+    written in ASCII elsewhere, nicknames from the ``nicknames`` dataset, and two people
+    who are voices of two industries each.
+    """
+    nicks = list(nickname_pairs())
+    rng.shuffle(nicks)
+    formal_used: set[str] = set()
+
+    def nick() -> tuple[str, str]:
+        for formal, short in nicks:
+            if formal not in formal_used and short not in formal_used:
+                formal_used.update((formal, short))
+                return formal, short
+        raise RuntimeError("nickname pairs exhausted")
+
+    def initial() -> str:
+        return rng.choice("ABCDEFGHJKLMNPRSTW") + "."
+
+    out = []
+    # fintech: two people sharing a surname; a doctor with a middle initial.
+    shared = draw.surname()
+    out.append((f"{draw.given()} {shared}", ("fintech",), "top", None))
+    out.append((f"{draw.given()} {shared}", ("fintech",), "mid", None))
+    g, s, m = draw.given(), draw.surname(), initial()
+    out.append((f"{g} {s}", ("fintech",), "top", (f"{g} {s}", f"Dr. {g} {m} {s}",
+                                                    f"{g} {m} {s}")))
+    # climate: accented names, written in ASCII on some blogs.
+    for region in ("german", "french"):
+        name = f"{draw.given(region, accented=True)} {draw.surname(region, accented=True)}"
+        out.append((name, ("climate",), "top", (name, ascii_fold(name))))
+    # biotech: a doctor, a nickname, an accented Nordic name.
+    g, s, m = draw.given(), draw.surname(), initial()
+    out.append((f"{g} {s}", ("biotech",), "top", (f"{g} {s}", f"Dr. {g} {m} {s}")))
+    formal, short = nick()
+    s = draw.surname("anglo")
+    out.append((f"{formal} {s}", ("biotech",), "top", (f"{formal} {s}", f"{short} {s}")))
+    name = f"{draw.given('nordic', accented=True)} {draw.surname('nordic')}"
+    out.append((name, ("biotech",), "top", (name, ascii_fold(name))))
+    # devtools: nicknames (one also written 'Robert "Bob" Kim'), and a surname shared
+    # with a mid-tier biotech person.
+    formal, short = nick()
+    s = draw.surname()
+    out.append((f"{formal} {s}", ("devtools",), "top",
+                (f"{formal} {s}", f"{short} {s}", f"{formal} \u201c{short}\u201d {s}")))
+    formal, short = nick()
+    s = draw.surname()
+    out.append((f"{formal} {s}", ("devtools",), "top", (f"{formal} {s}", f"{short} {s}")))
+    shared = draw.surname()
+    out.append((f"{draw.given()} {shared}", ("devtools",), "top", None))
+    out.append((f"{draw.given()} {shared}", ("biotech",), "mid", None))
+    # Voices of two industries: climate finance, and software for the lab.
+    out.append((draw.person(), ("fintech", "climate"), "top", None))
+    g, s = draw.given(), draw.surname()
+    out.append((f"{g} {s}", ("biotech", "devtools"), "top", (f"{g} {s}", f"Dr. {g} {s}")))
+    return [(n, inds, tier, variants or (n,)) for n, inds, tier, variants in out]
+
+
+def build_cast(rng: random.Random, industries: list[str], draw: NameDraw,
+               companies: dict[str, list[str]], n_top: int = 20,
+               n_mid: int = 16) -> Cast:
     """Top voices (special hard cases first), mid-tier names, and one-source decoys."""
     people: dict[str, Persona] = {}
-    draw = _NameDraw(rng)
-    draw.reserve_all()
-    for name, inds, tier, variants in vocab.SPECIAL_PEOPLE:
-        draw.reserve(name)
-        people[name] = Persona(name, inds, tier, variants, role=_role(rng, inds[0]))
+    special = _special(draw, rng)
+    distinct: list[tuple[str, str]] = []
+    by_surname: dict[str, str] = {}
+    for name, inds, tier, variants in special:
+        people[name] = Persona(name, inds, tier, variants, role=_role(rng, companies[inds[0]]))
+        other = by_surname.setdefault(name.split()[-1], name)
+        if other != name:
+            distinct.append((other, name))
     for industry in industries:
         tops = [p for p in people.values() if p.tier == "top" and industry in p.industries]
         while len(tops) < n_top:
-            name = draw.name()
-            person = Persona(name, (industry,), "top", (name,), role=_role(rng, industry))
+            name = draw.person()
+            person = Persona(name, (industry,), "top", (name,),
+                             role=_role(rng, companies[industry]))
             people[name] = person
             tops.append(person)
         # Strength: special cases spread through the list rather than all at the top.
@@ -103,44 +172,13 @@ def build_cast(rng: random.Random, industries: list[str], n_top: int = 20,
             person.strength = rank if len(person.industries) == 1 else min(rank, 6)
         mids = [p for p in people.values() if p.tier == "mid" and industry in p.industries]
         while len(mids) < n_mid:
-            name = draw.name()
-            person = Persona(name, (industry,), "mid", (name,), role=_role(rng, industry))
+            name = draw.person()
+            person = Persona(name, (industry,), "mid", (name,),
+                             role=_role(rng, companies[industry]))
             people[name] = person
             mids.append(person)
         for tier in ("repeated",) * ONE_SOURCE_DECOYS + ("syndicated",):
-            name = draw.name()
-            people[name] = Persona(name, (industry,), tier, (name,), role=_role(rng, industry))
-    return Cast(people), draw
-
-
-class _NameDraw:
-    """Unique invented names; surnames never repeat unless planted on purpose."""
-
-    def __init__(self, rng: random.Random) -> None:
-        self.rng = rng
-        self.surnames = list(vocab.SURNAMES)
-        rng.shuffle(self.surnames)
-        self.used: set[str] = set()
-
-    def reserve(self, name: str) -> None:
-        self.used.add(name.split()[-1])
-
-    def reserve_all(self) -> None:
-        """Keep surnames of organisations and page-furniture names out of the draw."""
-        for industry_orgs in vocab.INDUSTRY_NAME_LIKE_ORGS.values():
-            for org in industry_orgs:
-                self.reserve(org)
-        for name in [*vocab.COMMENTER_NAMES, vocab.SITE_DESIGNER]:
-            self.reserve(name)
-
-    def name(self, in_prose: bool = True) -> str:
-        """A fresh name; ``in_prose`` names avoid the ones NER is known to miss."""
-        firsts = [f for f in vocab.FIRST_NAMES if not (in_prose and f in vocab.NER_SHY)]
-        for i in range(len(self.surnames) - 1, -1, -1):
-            last = self.surnames[i]
-            if last in self.used or (in_prose and last in vocab.NER_SHY):
-                continue
-            del self.surnames[i]
-            self.used.add(last)
-            return f"{self.rng.choice(firsts)} {last}"
-        raise RuntimeError("name pool exhausted: add surnames to vocab.SURNAMES")
+            name = draw.person()
+            people[name] = Persona(name, (industry,), tier, (name,),
+                                   role=_role(rng, companies[industry]))
+    return Cast(people, distinct)

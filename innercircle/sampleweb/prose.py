@@ -33,8 +33,10 @@ def _fill(template: str, **kw: str) -> str:
 
 
 class _Writer:
-    def __init__(self, rng: random.Random, host: str, industry: str, topic: str) -> None:
+    def __init__(self, rng: random.Random, host: str, industry: str, topic: str,
+                 events: list[str]) -> None:
         self.rng = rng
+        self.events = events
         self.host = host
         self.industry = industry
         self.topic = topic
@@ -43,7 +45,7 @@ class _Writer:
     def _say(self, template: str, person: Persona | None = None, short: bool = False) -> str:
         kw = {
             "topic": self.topic,
-            "event": self.rng.choice(vocab.INDUSTRY_EVENTS[self.industry]),
+            "event": self.rng.choice(self.events),
             "q": _fill(self.rng.choice(vocab.QUOTES), topic=self.topic),
             "claim": _fill(self.rng.choice(vocab.CLAIMS), topic=self.topic),
         }
@@ -85,9 +87,14 @@ class _Writer:
 
 
 def compose(rng: random.Random, host: str, industry: str, topic: str,
-            featured: list[Featured], orgs: list[str]) -> Prose:
-    """Paragraphs for one article: an opening, one paragraph per person, org asides."""
-    writer = _Writer(rng, host, industry, topic)
+            featured: list[Featured], orgs: list[str], events: list[str],
+            asides: list[str] = ()) -> Prose:
+    """Paragraphs for one article: an opening, one paragraph per person, org asides.
+
+    ``asides`` are ready-made sentences (products, eponymous companies, fiction) placed
+    in random paragraphs, as organisations are.
+    """
+    writer = _Writer(rng, host, industry, topic, events)
     paragraphs = [[writer.filler(), writer.filler()]]
     for item in featured:
         sentences = writer.block(item)
@@ -98,6 +105,46 @@ def compose(rng: random.Random, host: str, industry: str, topic: str,
         sentence = _fill(rng.choice(vocab.ORG_SENTENCES), org=org, topic=topic,
                          n=str(rng.randint(2, 90)))
         paragraphs[rng.randrange(len(paragraphs))].append(sentence)
+    for sentence in asides:
+        paragraphs[rng.randrange(len(paragraphs))].append(sentence)
     paragraphs.append([writer.filler(), writer.filler()])
     writer.prose.paragraphs = [" ".join(s) for s in paragraphs]
     return writer.prose
+
+
+_FOREIGN = {
+    "de": (vocab.DE_FILLER, vocab.DE_INTRO, vocab.DE_QUOTE, vocab.DE_FOLLOW),
+    "fr": (vocab.FR_FILLER, vocab.FR_INTRO, vocab.FR_QUOTE, vocab.FR_FOLLOW),
+}
+
+
+def compose_foreign(rng: random.Random, host: str, language: str, topic: str,
+                    featured: list[Featured]) -> Prose:
+    """A German or French article: capitalised nouns, local people quoted with "sagte".
+
+    The same shape as ``compose`` (full name first, surname after), so that a pipeline
+    which sends these pages to an English model finds "people" in German nouns, and one
+    that detects the language finds the real people only with a model for it.
+    """
+    filler, intro, quote, follow = _FOREIGN[language]
+    prose = Prose([])
+
+    def say(template: str, person: Persona | None = None, short: bool = False) -> str:
+        kw = {"topic": topic}
+        if person is not None:
+            kw["full"], kw["short"] = person.form(host), person.short(host)
+            prose.surfaces.setdefault(person.name, []).append(kw["short" if short else "full"])
+            if template in quote and person.name not in prose.quoted:
+                prose.quoted.append(person.name)
+        return _fill(template, **kw)
+
+    paragraphs = [[say(rng.choice(filler)), say(rng.choice(filler))]]
+    for item in featured:
+        p = item.person
+        sentences = [say(rng.choice(intro if item.role == "subject" else quote), p)]
+        if rng.random() < 0.6:
+            sentences.append(say(rng.choice(follow), p, short=True))
+        paragraphs.append([say(rng.choice(filler)), *sentences])
+    paragraphs.append([say(rng.choice(filler)), say(rng.choice(filler))])
+    prose.paragraphs = [" ".join(s) for s in paragraphs]
+    return prose

@@ -65,7 +65,7 @@ def join_names(names: list[str]) -> str:
 
 def _head(blog: Blog, title: str, extra: list[str]) -> list[str]:
     return [
-        "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+        "<!DOCTYPE html>", f'<html lang="{blog.language}">', "<head>", '<meta charset="utf-8">',
         f"<title>{_t(title)} | {_t(blog.name)}</title>",
         f'<link rel="alternate" type="{FEED_TYPES[blog.feed_format]}" '
         f'title="{_a(blog.name)}" href="{blog.feed_path}">',
@@ -171,6 +171,7 @@ def article_page(blog: Blog, entry: Entry, paragraphs: list[str], related: list[
     if note:
         out.append(f'<p class="syndication-note"><em>{_t(note)}</em></p>')
     out.append("</article>")
+    out += _chrome(blog, entry.authors)
     if related:
         out.append('<aside class="sidebar related-posts"><h2>Related posts</h2><ul>')
         for r in related:
@@ -186,6 +187,29 @@ def article_page(blog: Blog, entry: Entry, paragraphs: list[str], related: list[
     out.append("</main>")
     out += _foot(blog, entry.published.year, designer)
     return "\n".join(out).encode("utf-8")
+
+
+UI_WORDS = {"de": ("Zum Download", "Teilen"), "fr": ("En savoir plus", "Partager")}
+
+
+def ui_glued(blog: Blog, author: str) -> list[str]:
+    """The strings a text extractor that drops tags without a space makes of the card."""
+    return [f"Meet {author}", f"{author}Follow", f"{author}Subscribe"]
+
+
+def _chrome(blog: Blog, authors: list[Author]) -> list[str]:
+    """Share buttons, and on some blogs an author card whose markup glues UI words to the
+    name ("Meet Jane Doe", "Jane DoeFollow" once the tags are gone)."""
+    words = UI_WORDS.get(blog.language, ("Share", "Tweet"))
+    out = ['<div class="share-bar">' + "".join(f"<button>{_t(w)}</button>" for w in words)
+           + "</div>"]
+    people = [a for a in authors if not a.organisation]
+    if blog.ui_chrome and people:
+        a = people[0]
+        out.append(f'<aside class="author-card"><p class="author-card-intro">Meet {_t(a.name)}'
+                   f'</p><p><span class="author-card-name">{_t(a.name)}</span><button>Follow'
+                   f'</button><button>Subscribe</button></p></aside>')
+    return out
 
 
 def _listing(entries: list[Entry], with_authors: bool = True) -> list[str]:

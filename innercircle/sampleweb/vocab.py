@@ -1,98 +1,12 @@
-"""Word lists the generator draws from: invented people, blogs, topics and sentences.
+"""Word lists the generator draws from: topics, name-building parts and sentences.
 
-Everything here is the project's own invented material. Names are common given names
-and surnames combined at random so that spaCy sees realistic PERSON spans; the
-organisations deliberately look like people ("Eli Lilly", "Hartley Mercer") because
-that is the mistake a ranking of people must not make.
+Everything here is the project's own invented material, and none of it is a person's
+name: people come from ``names.py`` (Faker's and the ``nicknames`` package's name data),
+and companies, products, fictional works, blogs and events are built per seed in
+``lexicon.py`` from the parts below, so that every seed's web has other names.
 """
 
 from __future__ import annotations
-
-FIRST_NAMES = [
-    "Aisha", "Alejandro", "Amir", "Ana", "Andrea", "Anil", "Anna", "Arjun", "Astrid",
-    "Beatriz", "Ben", "Bianca", "Camila", "Carlos", "Carmen", "Chidi", "Chloe", "Connor",
-    "Daniel", "Daria", "Deepa", "Diego", "Elena", "Elif", "Emeka", "Emily", "Erik",
-    "Esther", "Fatima", "Felix", "Fiona", "Gabriel", "Grace", "Hana", "Hannah", "Hugo",
-    "Ian", "Ines", "Irene", "Isaac", "Ivan", "Jacob", "Jamal", "James", "Jasmine",
-    "Javier", "Jonas", "Julia", "Kai", "Karin", "Keiko", "Kofi", "Laila", "Laura",
-    "Leah", "Leon", "Liam", "Lina", "Lucia", "Marco", "Mariam", "Mark", "Marta",
-    "Mateo", "Maya", "Mei", "Michael", "Mina", "Nadia", "Naomi", "Nathan", "Nia",
-    "Nikhil", "Nina", "Noah", "Olga", "Omar", "Oscar", "Paul", "Pedro", "Priya",
-    "Rachel", "Rafael", "Rahul", "Rebecca", "Rosa", "Ruth", "Samir", "Sara", "Sean",
-    "Simone", "Sofia", "Stefan", "Tanvi", "Teresa", "Thomas", "Tobias", "Uma", "Victor",
-    "Vikram", "Wei", "Yara", "Yusuf", "Zara",
-]
-
-SURNAMES = [
-    # Added with the larger decoy cast; each screened with the small model (PERSON found in
-    # "…", said <First> <Surname> for four first names).
-    "Harrington", "Sato", "Gallo", "Petrova", "Quinlan", "Hughes", "Whitfield", "Marchetti",
-    "Oyelaran", "Pearce", "Rosenthal", "Wainwright", "Zielinski", "Mendoza", "Kaplan",
-    "Lundqvist", "Sandberg", "Thornton", "Jensen", "Moreno",
-    "Abernathy", "Adeyemi", "Aguilar", "Alvarez", "Andersen", "Arora", "Bachmann",
-    "Banerjee", "Barros", "Becker", "Bergstrom", "Bianchi", "Blackwood", "Bose",
-    "Brennan", "Caldwell", "Castillo", "Chandra", "Choudhury", "Cohen", "Costa",
-    "Dalton", "Das", "Delgado", "Desai", "Dimitrov", "Donovan", "Duarte", "Eriksen",
-    "Esposito", "Farah", "Ferreira", "Fischer", "Fitzgerald", "Fonseca", "Foster",
-    "Friedman", "Fujita", "Gallagher", "Garrido", "Ghosh", "Gillespie", "Goldberg",
-    "Gonzaga", "Greco", "Gupta", "Haddad", "Halvorsen", "Hansen", "Hayashi", "Hendricks",
-    "Horvath", "Hussain", "Ibrahim", "Iyer", "Jablonski", "Jovanovic", "Kapoor",
-    "Karlsson", "Kaur", "Keller", "Kowalski", "Krishnan", "Kruger", "Lambert", "Larsen",
-    "Lehmann", "Levin", "Lindgren", "Lopes", "Lund", "Madsen", "Mahmoud", "Malik",
-    "Marino", "Mbeki", "McAllister", "Mehta", "Mendes", "Mensah", "Meyer", "Molina",
-    "Moretti", "Murphy", "Nakamura", "Navarro", "Nielsen", "Novak", "Nwosu", "Oduya",
-    "Olsen", "Ortega", "Osei", "Pacheco", "Patel", "Pereira", "Petrov", "Pham", "Quinn",
-    "Rahman", "Ramos", "Rao", "Reyes", "Ricci", "Rivera", "Romero", "Rossi", "Sadeghi",
-    "Salazar", "Santos", "Schneider", "Sharma", "Silva", "Sokolov", "Suzuki", "Takahashi",
-    "Tanaka", "Thakur", "Torres", "Tran", "Varga", "Verma", "Vogel", "Wagner", "Walsh",
-    "Weber", "Wojcik", "Yamamoto", "Yilmaz", "Zhou", "Ziegler", "Zimmermann", "Achebe",
-    "Bauer", "Carvalho", "Dubois", "Engel", "Falk", "Grant", "Holt", "Ivanova",
-    "Kimura", "Lachance", "Morales", "Nair", "Obi", "Park", "Qureshi", "Richter",
-    "Sandoval", "Thorne", "Ueda", "Vance", "Whitaker", "Xu", "Yoon", "Zapata",
-    "Acosta", "Baptiste", "Chowdhury", "Daley", "Eastman", "Ferrante", "Galloway",
-    "Hakimi", "Ingram", "Jaramillo", "Kozlov", "Lawson", "Mancini", "Nakashima",
-    "Okonkwo", "Pellegrini", "Quintero", "Rasmussen", "Sorensen", "Tiwari", "Urban",
-    "Valdez", "Wexler", "Yates", "Zeller", "Amadi", "Cardenas", "Dunmore",
-    "Eklund", "Fontaine", "Guerrero", "Hollis", "Iqbal", "Joshi", "Kessler", "Lindsay",
-    "Maddox", "Nowak", "Ochoa", "Prescott", "Riaz", "Stavros", "Tembo", "Upton", "Vidal",
-    "Winslow", "Yildiz", "Zubiri", "Asante", "Bertrand",
-]
-
-# Names the small English NER model often misses or tags ORG in our sentence templates
-# (screened once over every template). Used only for staff bylines, never in prose, so
-# that a planted voice is hard to rank for the reasons we chose, not by NER accident.
-NER_SHY = frozenset({
-    "Emeka", "Beatriz", "Alejandro", "Elif", "Ana", "Bianca", "Nadia", "Tanvi", "Camila",
-    "Jamal", "Leah", "Marta", "Teresa", "Ines", "Laila", "Karin",
-    "Holt", "Obi", "Rivera", "Urban", "Kozlov", "Richter", "Valdez", "Eklund", "Meyer",
-    "Ricci", "Hendricks", "Bauer", "Bianchi", "Mbeki", "Yildiz", "Garrido", "Nakashima",
-    "Pellegrini", "Ingram", "Choudhury", "Fontaine", "Park", "Salazar", "Costa", "Ueda",
-    "Iqbal", "Yates", "Fujita", "Fonseca", "Friedman", "Malik", "Varga", "McAllister",
-    "Molina", "Castillo", "Julia", "Uma", "Arjun", "Hugo", "Vikram", "Carmen",
-})
-
-# Hand-made people carrying the hard cases: (canonical, industry, kind, variants).
-# The first variant is the canonical display name; every variant is written somewhere.
-SPECIAL_PEOPLE: list[tuple[str, tuple[str, ...], str, tuple[str, ...]]] = [
-    ("Maria Chen", ("fintech",), "top", ("Maria Chen",)),
-    ("David Chen", ("fintech",), "mid", ("David Chen",)),
-    ("Sarah Vasquez", ("fintech",), "top",
-     ("Sarah Vasquez", "Dr. Sarah R. Vasquez", "Sarah R. Vasquez")),
-    ("José Müller", ("climate",), "top", ("José Müller", "Jose Muller")),
-    ("Renée Lefèvre", ("climate",), "top", ("Renée Lefèvre", "Renee Lefevre")),
-    ("Grace Okafor", ("biotech",), "top", ("Grace Okafor", "Dr. Grace N. Okafor")),
-    ("William Hargrove", ("biotech",), "top", ("William Hargrove", "Bill Hargrove")),
-    ("Søren Holm", ("biotech",), "top", ("Søren Holm", "Soren Holm")),
-    ("Robert Kim", ("devtools",), "top",
-     ("Robert Kim", "Bob Kim", "Robert \u201cBob\u201d Kim")),
-    ("Katherine Lindqvist", ("devtools",), "top",
-     ("Katherine Lindqvist", "Kate Lindqvist")),
-    ("Thomas Moreau", ("devtools",), "top", ("Thomas Moreau",)),
-    ("Claire Moreau", ("biotech",), "mid", ("Claire Moreau",)),
-    # Voices of two industries: climate finance, and software for the lab.
-    ("Ingrid Solberg", ("fintech", "climate"), "top", ("Ingrid Solberg",)),
-    ("Tariq Anwar", ("biotech", "devtools"), "top", ("Tariq Anwar", "Dr. Tariq Anwar")),
-]
 
 HONORIFICS = ("Dr.", "Prof.", "Mr.", "Ms.", "Mrs.")
 
@@ -123,58 +37,11 @@ INDUSTRY_TOPICS: dict[str, list[str]] = {
     ],
 }
 
-# Company names that read as brands, used in people's job titles.
-INDUSTRY_COMPANIES: dict[str, list[str]] = {
-    "fintech": ["Ledgerline", "Paystream", "Clearvault", "Brightfund", "Tallybank", "Coinmesh"],
-    "climate": ["Voltaic", "Carbonwell", "Gridnest", "Heliora", "Terralume", "Windrose"],
-    "biotech": ["Genovia", "Helixworks", "Cellcraft", "Proteon", "Biolumen", "Assaybridge"],
-    "devtools": ["Buildmoor", "Stackforge", "Tracewell", "Lintwise", "Shipyard", "Codemill"],
-}
-
-# Organisations whose names look like people: they must never enter a ranking of people.
-INDUSTRY_NAME_LIKE_ORGS: dict[str, list[str]] = {
-    "fintech": ["Morgan Stanley", "Goldman Sachs", "Wells Fargo", "Charles Schwab",
-                "Hartley Mercer"],
-    "climate": ["Ernst & Young", "Pruitt Calloway", "Whitmore Jansen", "Fenwick Hale"],
-    "biotech": ["Johnson & Johnson", "Eli Lilly", "Abbott Lindqvist", "Merck Sharpe"],
-    "devtools": ["Thornton Kemp", "Sullivan Ashby", "Ernst & Young", "Harlow Pierce"],
-}
-
-INDUSTRY_EVENTS: dict[str, list[str]] = {
-    "fintech": ["Money Summit", "PayCon", "the Open Finance Forum"],
-    "climate": ["Climate Week", "the Grid Futures Forum", "DecarbCon"],
-    "biotech": ["BioFrontiers", "the Translational Medicine Forum", "GeneCon"],
-    "devtools": ["BuildConf", "the Platform Summit", "DevEx Days"],
-}
-
 ROLES = [
     "founder of {co}", "chief executive of {co}", "head of product at {co}",
     "chief scientist at {co}", "a partner at {co}", "an engineer at {co}",
     "director of research at {co}", "an adviser to {co}",
 ]
-
-BLOG_NAMES: dict[str, list[str]] = {
-    "fintech": ["Basis Points", "The Settlement Layer", "Ledger Lines", "Float",
-                "Rails & Rates", "The Clearing House Notes", "Interchange", "Tiny Ledgers",
-                "Open Books"],
-    "climate": ["Gigaton", "The Heat Pump Post", "Grid Notes", "Carbon Count", "Kilowatt",
-                "Net Zero Dispatch", "Wind & Wire", "The Permit Queue", "Degrees"],
-    "biotech": ["The Bench", "Assay", "Helix Weekly", "Trial Notes", "Pipette",
-                "The Protein Fold", "Cell Lines", "Wet Lab", "Translational"],
-    "devtools": ["Green Build", "The Diff", "Yak Shave", "Blameless", "Merge Queue",
-                 "Stack Trace", "Dotfiles", "The Monorepo", "Flaky Tests"],
-}
-SHARED_BLOG = ("Carbon & Capital", ("fintech", "climate"))
-
-ORG_BYLINES = ["Staff", "Newsroom", "Editorial Team"]
-WIRE_BYLINE = "Wire Desk"
-
-# Names that only ever appear in page furniture (comments, footers): never main text.
-COMMENTER_NAMES = [
-    "Pat Grimsby", "Morgan Ellery", "Dana Whitfield", "Casey Brandt",
-    "Jordan Pell", "Robin Ashcombe", "Taylor Quill", "Jesse Marchetti",
-]
-SITE_DESIGNER = "Ingrid Tallow"
 
 QUOTES = [
     "The hard part of {topic} was never the technology, it was the incentives",
@@ -293,3 +160,181 @@ TITLES = [
     "Is {topic} overhyped?",
     "Inside the {topic} supply chain",
 ]
+
+# -- parts that lexicon.py combines per seed into companies, blogs and events ----------
+
+# Brand-name morphemes: "Ledger" + "line" -> "Ledgerline".
+BRAND_HEADS: dict[str, list[str]] = {
+    "fintech": ["Ledger", "Pay", "Clear", "Bright", "Tally", "Coin", "Fund", "Vault", "Mint",
+                "Cash", "Credit", "Bank", "Settle", "Float", "Yield", "Margin"],
+    "climate": ["Volt", "Carbon", "Grid", "Helio", "Terra", "Wind", "Solar", "Thermo",
+                "Hydro", "Watt", "Ember", "Kilo", "Tide", "Aero", "Storm", "Verdi"],
+    "biotech": ["Geno", "Helix", "Cell", "Prote", "Bio", "Assay", "Enzy", "Pept", "Myco",
+                "Cyto", "Neuro", "Immuno", "Vira", "Plasmi", "Syna", "Onco"],
+    "devtools": ["Build", "Stack", "Trace", "Lint", "Ship", "Code", "Merge", "Deploy",
+                 "Patch", "Cache", "Query", "Log", "Fork", "Commit", "Byte", "Pipe"],
+}
+BRAND_TAILS = ["line", "stream", "vault", "works", "craft", "mesh", "nest", "wise", "forge",
+               "well", "mill", "ora", "ium", "lumen", "bridge", "wave", "loop", "path",
+               "grid", "field", "point", "ly", "io", "hub", "base", "yard"]
+
+# Words blog and event names are made of, and the patterns that join them.
+BLOG_WORDS: dict[str, list[str]] = {
+    "fintech": ["Basis Points", "Settlement", "Ledger", "Float", "Rails", "Clearing House",
+                "Interchange", "Open Books", "Margin", "Tender", "Escrow", "Coupon",
+                "Treasury", "Remittance", "Card Rails", "Spread"],
+    "climate": ["Gigaton", "Heat Pump", "Grid", "Carbon", "Kilowatt", "Net Zero", "Wind",
+                "Permit", "Degrees", "Baseload", "Offset", "Peak Load", "Turbine",
+                "Feed-in", "Flywheel", "Watershed"],
+    "biotech": ["Bench", "Assay", "Helix", "Trial", "Pipette", "Protein", "Cell Line",
+                "Wet Lab", "Translational", "Plate Reader", "Centrifuge", "Cohort",
+                "Endpoint", "Reagent", "Sequencer", "Biopsy"],
+    "devtools": ["Green Build", "Diff", "Yak Shave", "Blameless", "Merge Queue",
+                 "Stack Trace", "Dotfiles", "Monorepo", "Flaky Test", "Hot Path",
+                 "Lockfile", "Rebase", "Cold Start", "Runbook", "Pager", "Changelog"],
+}
+BLOG_PATTERNS = ["{W}", "The {W}", "{W} Notes", "{W} Weekly", "The {W} Letter",
+                 "{W} Dispatch", "Notes on {W}", "{W} & {V}", "The {W} Post", "{W} Brief",
+                 "Tiny {W}", "{W} Review"]
+EVENT_PATTERNS = ["{H} Summit", "{H}Con", "the {H} Forum", "{H} Days", "{H} Week",
+                  "the {H} Conference"]
+
+ROLE_FIRM_PATTERNS = ["{A} {B}", "{A} & {B}", "{A} {B}"]
+
+# Decoys: companies named after a founder, and products with a given name first.
+EPONYM_SUFFIXES: dict[str, list[str]] = {
+    "fintech": ["Capital", "& Partners", "Analytics", "Payments", "Advisory"],
+    "climate": ["Energy", "& Partners", "Analytics", "Power", "Renewables"],
+    "biotech": ["Bio", "Therapeutics", "Labs", "& Partners", "Pharma"],
+    "devtools": ["Labs", "Systems", "& Partners", "Software", "Analytics"],
+}
+PRODUCT_WORDS: dict[str, list[str]] = {
+    "fintech": ["Pay", "Ledger", "Wallet", "Card", "Books"],
+    "climate": ["Grid", "Meter", "Charge", "Heat", "Power"],
+    "biotech": ["Assay", "Seq", "Lab", "Fold", "Screen"],
+    "devtools": ["CI", "Studio", "Deploy", "Lint", "Trace"],
+}
+PRODUCT_GENERIC = ["AI", "Assist", "Cloud", "Pro", "One"]
+
+FICTION_KINDS = ["film", "novel", "TV series", "graphic novel"]
+FICTION_TITLE_PATTERNS = ["The {A} {N}", "{N} of {P}", "The Last {N}", "{A} {N}",
+                          "A {N} in {P}"]
+FICTION_ADJ = ["Silent", "Glass", "Hollow", "Crimson", "Long", "Iron", "Quiet", "Northern",
+               "Broken", "Golden", "Distant", "Paper", "Winter", "Borrowed"]
+FICTION_NOUN = ["Harbour", "Orchard", "Engine", "Kingdom", "Archive", "Lantern", "Tide",
+                "Cartographer", "Garden", "Signal", "Meridian", "Foundry", "Voyage",
+                "Clockmaker"]
+FICTION_PLACE = ["Ashford", "the Marsh", "Calder Bay", "the Northern Line", "Elmridge",
+                 "the Salt Flats", "Port Avery", "the Quiet Valley"]
+
+# Bylines that are not people, and the wire desk's byline.
+ORG_BYLINE_POOL = ["Staff", "Newsroom", "Editorial Team", "News Desk", "Editors",
+                   "Staff Writers", "The Editors"]
+WIRE_BYLINE_POOL = ["Wire Desk", "Wire Service", "Agency Staff", "Wire Staff"]
+
+# Page chrome that glues a UI word to a byline ("Meet Jane Doe", "Jane DoeFollow").
+UI_PREFIXES = ["Meet", "About"]
+UI_SUFFIXES = ["Follow", "Subscribe", "Share"]
+
+PRODUCT_SENTENCES = [
+    "{co} launched {prod} last month, aimed squarely at {topic}.",
+    "Teams using {prod} reported fewer failures in {topic} work.",
+    "{prod} now handles most of the {topic} workload at several customers.",
+    "The latest release of {prod} adds better reporting for {topic}.",
+    "Early reviews of {prod} have been mixed.",
+    "{prod}'s pricing changed again this quarter.",
+    "Several readers asked whether {prod} is worth switching to.",
+]
+EPONYM_SENTENCES = [
+    "{firm} said it would expand its {topic} practice next year.",
+    "{bare} said it would open a second office for {topic} work.",
+    "{bare} declined to comment on its {topic} plans.",
+    "A spokesperson for {bare} said the company expects demand for {topic} to grow.",
+    "{bare}'s latest report on {topic} was widely shared.",
+    "Analysts at {bare} expect {topic} to consolidate.",
+    "{firm}, founded by {founder}, has grown quickly on the back of {topic}.",
+    "{bare} announced a new {topic} service on Tuesday.",
+]
+FICTION_SENTENCES = [
+    "It is a little like {char} in the {kind} {title}: everyone knows the ending but the "
+    "plot still surprises.",
+    "Fans of {title} will remember {char} insisting that the map is not the territory.",
+    "As {char}, the hero of the {kind} {title}, discovers, the hard part is the last mile.",
+    "Somebody on the team compared the launch to the final act of {title}.",
+    "The whole episode felt borrowed from {title}, with {char} as the reluctant engineer.",
+]
+
+# -- German and French blogs -------------------------------------------------------------
+
+DE_TOPICS: dict[str, list[str]] = {
+    "fintech": ["Echtzeitzahlungen", "Open Banking", "Kreditvergabe", "Betrugserkennung",
+                "Zahlungsverkehr", "Kryptoverwahrung"],
+    "climate": ["Wärmepumpen", "Netzausbau", "Speichertechnik", "grünen Wasserstoff",
+                "Windkraft auf See", "CO2-Preise"],
+    "biotech": ["Gentherapie", "Zelltherapie", "Laborautomatisierung", "klinische Studien",
+                "Wirkstoffforschung", "Proteindesign"],
+    "devtools": ["Build-Systeme", "Observability", "Plattform-Teams", "Code-Reviews",
+                 "Paketverwaltung", "statische Analyse"],
+}
+DE_FILLER = [
+    "Die Debatte über {topic} hat in den letzten Monaten deutlich an Fahrt gewonnen.",
+    "Auf die Art und Weise, wie Unternehmen mit {topic} umgehen, kommt es an.",
+    "Der Umgang mit der Regulierung bleibt die größte Hürde für den Markt.",
+    "Wenn Sie mit Anbietern sprechen, hören Sie oft dieselben Sorgen.",
+    "Doch die Zahlen sprechen eine andere Sprache als die Pressemitteilungen.",
+    "Die Kosten sind im vergangenen Jahr erneut gesunken, wenn auch nicht überall.",
+    "Viele Mittelständler warten ab, bis die Standards feststehen.",
+    "Die Nachfrage nach Fachkräften übersteigt das Angebot bei Weitem.",
+    "Ob sich die Investitionen lohnen, zeigt erst die nächste Bilanz.",
+    "In der Praxis entscheidet die Beschaffung, nicht die Technik, über das Tempo.",
+]
+DE_INTRO = [
+    "{full}, die seit Jahren über {topic} forscht, sieht das anders.",
+    "Wir haben mit {full} über die Zukunft von {topic} gesprochen.",
+    "{full} beschäftigt sich seit Langem mit {topic}.",
+]
+DE_QUOTE = [
+    "\u201eDie Technik ist nicht das Problem, sondern die Anreize\u201c, sagte {full}.",
+    "\u201eWir haben zwei Jahre gebraucht, um zu verstehen, was wir nicht bauen sollten\u201c, "
+    "sagt {full}.",
+    "\u201eOhne offene Standards wird das nichts\u201c, erklärte {full} auf einer Tagung.",
+]
+DE_FOLLOW = [
+    "{short} rechnet damit, dass sich der Markt bald konsolidiert.",
+    "Für {short} ist die Lehre einfach: Geduld zahlt sich aus.",
+    "{short} wollte keine Kunden nennen.",
+]
+DE_TITLES = ["Was {topic} in diesem Quartal gebracht hat", "Notizen zu {topic}",
+             "Warum {topic} schwieriger ist als gedacht", "Der Stand der Dinge bei {topic}"]
+DE_COMMENTS = ["Danke für den Überblick!", "Sehr hilfreicher Artikel.",
+               "Wir haben ähnliche Erfahrungen gemacht."]
+DE_BLOG_PATTERNS = ["{W}brief", "Das {W}-Journal", "{W} aktuell", "Der {W}-Blog"]
+DE_BLOG_WORDS = ["Zins", "Netz", "Strom", "Labor", "Wende", "Markt", "Energie", "Daten"]
+DE_UI = ["Zum Download", "Mehr erfahren", "Teilen", "Jetzt abonnieren"]
+
+FR_TOPICS: dict[str, list[str]] = {
+    "fintech": ["les paiements instantanés", "la banque ouverte", "la lutte contre la fraude"],
+    "climate": ["les pompes à chaleur", "le stockage d'énergie", "l'éolien en mer"],
+    "biotech": ["la thérapie génique", "les essais cliniques", "l'automatisation des laboratoires"],
+    "devtools": ["l'intégration continue", "l'observabilité", "l'analyse statique"],
+}
+FR_FILLER = [
+    "Le débat sur {topic} a pris de l'ampleur ces derniers mois.",
+    "Les coûts ont encore baissé cette année, mais pas partout.",
+    "La demande de spécialistes dépasse largement l'offre.",
+    "Les chiffres racontent une autre histoire que les communiqués.",
+    "Dans la pratique, ce sont les achats, et non la technique, qui fixent le rythme.",
+]
+FR_INTRO = ["{full}, qui travaille depuis des années sur {topic}, voit les choses autrement.",
+            "Nous avons parlé avec {full} de l'avenir de {topic}."]
+FR_QUOTE = ["\u00ab\u00a0Le problème n'est pas la technique, ce sont les incitations\u00a0\u00bb, "
+            "a déclaré {full}.",
+            "\u00ab\u00a0Sans normes ouvertes, cela ne marchera pas\u00a0\u00bb, estime {full}."]
+FR_FOLLOW = ["{short} s'attend à une consolidation rapide du marché.",
+             "Pour {short}, la leçon est simple : la patience paie."]
+FR_TITLES = ["Ce que {topic} a apporté ce trimestre", "Notes sur {topic}",
+             "Pourquoi {topic} est plus difficile qu'il n'y paraît"]
+FR_COMMENTS = ["Merci pour cette synthèse.", "Article très utile."]
+FR_BLOG_PATTERNS = ["La Lettre {W}", "Carnet {W}", "{W} Hebdo"]
+FR_BLOG_WORDS = ["du Labo", "de la Paillasse", "des Cellules", "du Génome"]
+FR_UI = ["En savoir plus", "Partager", "S'abonner"]

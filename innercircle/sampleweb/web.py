@@ -56,6 +56,8 @@ class Blog:
     feed_authors: bool  # whether the feed carries author fields at all
     listing: str  # how sources list it: "feed" | "site"
     staff: list[str] = field(default_factory=list)
+    language: str = "en"  # "en" | "de" | "fr": the language of its prose
+    ui_chrome: bool = False  # an author card that glues UI words to the byline
 
 
 @dataclass
@@ -74,6 +76,7 @@ class Article:
     surfaces: dict[str, list[str]] = field(default_factory=dict)  # canonical -> as written
     syndicated_from: str | None = None  # "host path" of the original story
     orgs: list[str] = field(default_factory=list)
+    decoys: list[str] = field(default_factory=list)  # products, companies, fiction in the text
 
 
 @dataclass
@@ -87,6 +90,40 @@ class IndustryTruth:
     organisations: list[str]  # organisations whose names look like people
     boilerplate_only: list[str]  # names only in comments/footers: never main text
     org_bylines: list[str]  # bylines that are not people ("Staff", "Newsroom")
+    # Decoys that are not people at all, each named in many articles on many blogs:
+    eponymous_companies: list[str] = field(default_factory=list)  # "Okafor Analytics", "Okafor"
+    founders: list[str] = field(default_factory=list)  # their founders: people, not top voices
+    products: list[str] = field(default_factory=list)  # "Clara AI": a given name first
+    fictional: list[str] = field(default_factory=list)  # characters, and their works' titles
+    ui_glued: list[str] = field(default_factory=list)  # "Meet Jane Doe", "Jane DoeFollow"
+    local_people: list[str] = field(default_factory=list)  # named on non-English blogs only
+    mid_voices: list[str] = field(default_factory=list)  # real people, named on 1-3 blogs
+
+    def kind_of(self, name: str) -> str:
+        """What a ranked name is, by the answer key: for reports of what went wrong."""
+        kinds = [("a top voice again (split)", self.top_voices), ("product", self.products),
+                 ("eponymous company", self.eponymous_companies),
+                 ("fiction", self.fictional), ("organisation", self.organisations),
+                 ("UI-glued", self.ui_glued), ("byline label", self.org_bylines),
+                 ("one-source repeated", self.one_source_repeated),
+                 ("syndicated only", self.syndicated_only),
+                 ("single-site prolific", self.single_site_prolific),
+                 ("boilerplate", self.boilerplate_only), ("founder", self.founders),
+                 ("local (de/fr)", self.local_people), ("mid-tier person", self.mid_voices)]
+        folded = name.casefold()
+        for kind, names in kinds:
+            if any(folded == n.casefold() for n in names):
+                return kind
+        for kind, names in kinds:  # a fragment or a longer form of a planted name
+            if any(folded in n.casefold() or n.casefold() in folded for n in names):
+                return kind + " (part)"
+        return "other"
+
+    @property
+    def not_people(self) -> list[str]:
+        """Every planted string that looks like a person's name and is not one."""
+        return [*self.organisations, *self.eponymous_companies, *self.products,
+                *self.fictional, *self.ui_glued, *self.org_bylines]
 
 
 @dataclass
@@ -184,9 +221,10 @@ class SampleWeb:
         for name, industries in sorted(self.truth.spanning.items()):
             if industry not in industries:
                 continue
+            forms = {name, *self.truth.aliases.get(name, ())}  # "Dr. Jane Doe" on some blogs
             own = [(b.host, path) for b in self.blogs if b.industries == (industry,)
                    for path, page in sorted(self.pages[b.host].items())
-                   if path.startswith("/author/") and _owner(page.body) == name]
+                   if path.startswith("/author/") and _owner(page.body) in forms]
             chosen.extend(p for p in own[:1] if p not in chosen)
         return chosen
 
