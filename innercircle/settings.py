@@ -71,6 +71,16 @@ def _number(kind: type) -> Callable[[str], Any]:
     return parse
 
 
+def _choice(*allowed: str) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        text = value.strip().lower()
+        if text not in allowed:
+            raise ValueError(f"is not one of {', '.join(allowed)}")
+        return text
+
+    return parse
+
+
 def _path(value: str) -> Path:
     return Path(value).expanduser()
 
@@ -127,6 +137,22 @@ SETTINGS: tuple[Setting, ...] = (
             "web's own date)"),
     Setting("INNERCIRCLE_CRAWL_SHARDS", "crawl_shards", _number(int), "`1`",
             "shards of hosts the crawl steps are split into, for the `nightly_parallel` job"),
+    Setting("INNERCIRCLE_NER_SHARDS", "ner_shards", _number(int), "`1`",
+            "shards of documents the people-finding (NER) step is split into; with the "
+            "`nightly_parallel` or Celery executor each shard is its own step"),
+    Setting("INNERCIRCLE_NER_PROCESSES", "ner_processes", _number(int), "`0` (every core)",
+            "processes NER uses inside one step (`0`: every core, shared among the shards)"),
+    Setting("INNERCIRCLE_NER_MAX_CHARS", "ner_max_chars", _number(int), "`100000`",
+            "characters of a document's text sent to NER (cut at a paragraph or sentence end; "
+            "bounds memory and time per document)"),
+    Setting("INNERCIRCLE_LAKE", "lake", str, "`lake/` beside the warehouse",
+            "where steps exchange their outputs (Parquet shards, Dagster step outputs): a "
+            "folder, or `s3://…` / `gs://…` shared by workers on several machines"),
+    Setting("INNERCIRCLE_EXECUTOR", "executor", _choice("in_process", "celery"), "`in_process`",
+            "how `innercircle run` executes the nightly job: in this process, or on Dagster's "
+            "Celery executor (needs Redis, PostgreSQL and workers, see deploy/celery)"),
+    Setting("INNERCIRCLE_CELERY_BROKER", "celery_broker", str, "`redis://127.0.0.1:6379/0`",
+            "the Celery broker (and result backend) URL for `INNERCIRCLE_EXECUTOR=celery`"),
 )
 
 
@@ -150,6 +176,12 @@ class Settings:
     half_life_days: float = 90.0  # recency half-life of the ranking
     as_of: datetime | None = None  # rank as of this moment instead of now
     crawl_shards: int = 1  # shards of hosts crawled in parallel (nightly_parallel job)
+    ner_shards: int = 1  # shards of documents sent to NER as separate steps
+    ner_processes: int = 0  # NER processes inside a step; 0 = every core
+    ner_max_chars: int = 100_000  # text sent to NER per document
+    lake: str = ""  # shared storage for step outputs; "" = warehouse_dir/lake
+    executor: str = "in_process"  # or "celery"
+    celery_broker: str = "redis://127.0.0.1:6379/0"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -167,6 +199,11 @@ class Settings:
                 except ValueError as exc:
                     raise SettingError(f"{s.env}={text!r} {exc}") from None
         return cls(**values)
+
+    @property
+    def lake_location(self) -> str:
+        """The lake: ``INNERCIRCLE_LAKE``, else a ``lake`` folder beside the warehouse."""
+        return self.lake or str(self.warehouse_path.parent / "lake")
 
     def replace(self, **changes: Any) -> Settings:
         return replace(self, **changes)
@@ -186,6 +223,9 @@ class Settings:
             ("INNERCIRCLE_FETCH_TIMEOUT", self.fetch_timeout_s > 0, "must be above 0"),
             ("INNERCIRCLE_MAX_BYTES", self.max_bytes >= 1, "must be at least 1"),
             ("INNERCIRCLE_RETRIES", self.retries >= 0, "must be 0 or more"),
+            ("INNERCIRCLE_NER_SHARDS", self.ner_shards >= 1, "must be at least 1"),
+            ("INNERCIRCLE_NER_PROCESSES", self.ner_processes >= 0, "must be 0 or more"),
+            ("INNERCIRCLE_NER_MAX_CHARS", self.ner_max_chars >= 1000, "must be at least 1000"),
         )
         for env, ok, rule in checks:
             if not ok:
