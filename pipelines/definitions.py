@@ -46,13 +46,14 @@ nightly_parallel_job = dg.define_asset_job(
 )
 
 def _celery_executor() -> dg.ExecutorDefinition:
-    """Dagster's Celery executor when dagster-celery is installed (the ``[celery]`` extra);
+    """Dagster's Celery executor (DuckDB-writing steps on the ``warehouse`` queue, see
+    pipelines/celery.py) when dagster-celery is installed (the ``[celery]`` extra);
     otherwise the multiprocess one, so the code location loads without it."""
     try:
-        from dagster_celery import celery_executor
+        from pipelines.celery import celery_routing_executor
     except ImportError:
         return dg.multiprocess_executor
-    return celery_executor
+    return celery_routing_executor
 
 
 #: The same graph on Dagster's Celery executor: every step is a task on a Redis broker,

@@ -22,12 +22,14 @@ from pathlib import Path
 
 
 def pg_bin() -> Path | None:
-    """The directory with initdb and pg_ctl (on PATH, or Debian's /usr/lib/postgresql/N/bin)."""
-    on_path = shutil.which("pg_ctl")
-    if on_path and shutil.which("initdb"):
-        return Path(on_path).parent
-    for found in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True):
-        if (Path(found) / "initdb").exists() and (Path(found) / "pg_ctl").exists():
+    """The directory holding initdb, postgres and createdb: Debian's
+    /usr/lib/postgresql/N/bin (newest N), else the one on PATH."""
+    needed = ("initdb", "pg_ctl", "postgres", "createdb")
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)
+    if shutil.which("initdb"):
+        candidates.append(str(Path(shutil.which("initdb")).parent))
+    for found in candidates:
+        if all((Path(found) / name).exists() for name in needed):
             return Path(found)
     return None
 

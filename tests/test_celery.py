@@ -43,9 +43,27 @@ def _start_worker(name: str, env: dict[str, str], log: Path) -> subprocess.Popen
     return subprocess.Popen(
         [str(exe), "worker", "start", "-A", "dagster_celery.app", "-n", name,
          "-y", str(ROOT / "deploy" / "celery" / "celery.yaml"), "-l", "WARNING",
+         # Both run on this machine, so both may open the warehouse (pipelines/celery.py).
+         "-q", "dagster,warehouse",  # one list: Celery keeps only the last of several -Q
          "--", "--concurrency=1"],
         env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True,
     )
+
+
+def _wait_until_ready(broker: str, workers: list[subprocess.Popen], logs: list[Path]) -> None:
+    """Until every worker answers a ping; fail with its log if one exits instead."""
+    from celery import Celery
+
+    app = Celery(broker=broker, backend=broker)
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        for worker, log in zip(workers, logs, strict=True):
+            if worker.poll() is not None:
+                pytest.fail(f"a Celery worker exited: {log.read_text()[-2000:]}")
+        if len(app.control.ping(timeout=1.0)) >= len(workers):
+            return
+        time.sleep(1)
+    pytest.fail("the Celery workers did not answer within 180 s")
 
 
 def _children(pid: int) -> list[int]:
@@ -94,12 +112,16 @@ def test_the_celery_executor_ranks_as_the_in_process_run_even_when_a_worker_dies
             "INNERCIRCLE_NER_SHARDS": "2",
         }
         # The workers build their resources from the environment, as on other machines.
-        worker_env = {**os.environ, **env, "PYTHONPATH": str(ROOT)}
+        bin_dir = str(Path(sys.executable).parent)  # dagster-celery starts `celery` from PATH
+        worker_env = {**os.environ, **env, "PYTHONPATH": str(ROOT),
+                      "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")}
         for key, value in env.items():
             monkeypatch.setenv(key, value)
         try:
-            for i in (1, 2):
-                workers.append(_start_worker(f"w{i}@%h", worker_env, tmp_path / f"w{i}.log"))
+            logs = [tmp_path / f"w{i}.log" for i in (1, 2)]
+            for i, log in enumerate(logs, 1):
+                workers.append(_start_worker(f"w{i}@%h", worker_env, log))
+            _wait_until_ready(broker, workers, logs)
             settings = Settings.from_env(env)
             killed: list[int] = []
             with dg.DagsterInstance.get() as instance:
