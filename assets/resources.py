@@ -94,12 +94,9 @@ class NerModelResource(dg.ConfigurableResource):
     def pooled_finder(self, shards: int) -> PooledPersonFinder:
         """A finder on this step's share of the cores (close it when the step ends)."""
         processes = processes_for(self.processes, shards)
-        if processes == 1:
-            pooled = PooledPersonFinder.__new__(PooledPersonFinder)
-            pooled.model, pooled.processes, pooled._pool = self.model, 1, None
-            pooled._local = self.finder()  # the model this process already loaded
-            return pooled
-        return PooledPersonFinder(self.model, processes)
+        # One process: the model this process loaded once, not a second copy.
+        local = self.finder() if processes == 1 else None
+        return PooledPersonFinder(self.model, processes, local=local)
 
 
 class LakeResource(dg.ConfigurableResource):

@@ -63,7 +63,9 @@ def test_readers_during_a_full_run_see_only_complete_rankings(sample_run, tmp_pa
     assert seen["queries"] > 10
     with duckdb.connect(str(public), read_only=True) as con:
         assert check_complete(con) == before  # nothing lost: same web, same ranking shape
-        extracted_after = con.sql("SELECT min(extracted_at) FROM mention_extractions").fetchone()
+        extracted_after = con.execute(
+            "SELECT min(extracted_at) FROM mention_extractions"
+        ).fetchone()
     # What a user sees from `innercircle run`: a summary, then the top voices.
     for line in ("sources ", "fetches ", "documents ", "warehouse ", "rank  name"):
         assert line in result.stdout, line

@@ -135,3 +135,16 @@ def test_the_pool_finds_exactly_what_one_process_finds():
     with PooledPersonFinder(model, 2) as pooled:
         assert pooled.find_people(texts) == single
     assert any(single)
+
+
+def test_a_step_on_one_process_reuses_the_model_it_loaded(tmp_path):
+    from innercircle.settings import Settings
+    from pipelines.definitions import build_resources
+
+    ner = build_resources(Settings(ner_processes=1, warehouse_path=tmp_path / "w.duckdb"))["ner"]
+    with ner.pooled_finder(shards=1) as finder:
+        assert finder.processes == 1
+        assert finder.find_people(["Jane Smith said so."]) == ner.finder().find_people(
+            ["Jane Smith said so."]
+        )
+        assert finder._local is ner.finder()

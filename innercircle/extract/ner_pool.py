@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 
 from innercircle.extract.people import PersonFinder, _truncate
@@ -76,13 +76,14 @@ class PooledPersonFinder:
     step pays the model load once per worker, not once per batch.
     """
 
-    def __init__(self, model: str, processes: int) -> None:
+    def __init__(self, model: str, processes: int, local: PersonFinder | None = None) -> None:
+        """``local``: a finder already loaded in this process, used when ``processes`` is 1."""
         self.model = model
         self.processes = max(1, processes)
         self._local: PersonFinder | None = None
         self._pool: ProcessPoolExecutor | None = None
         if self.processes == 1:
-            self._local = PersonFinder(model)
+            self._local = local or PersonFinder(model)
         else:
             self._pool = ProcessPoolExecutor(
                 max_workers=self.processes,
@@ -109,8 +110,3 @@ class PooledPersonFinder:
 
     def __exit__(self, *exc) -> None:
         self.close()
-
-
-def batches(items: Sequence, size: int) -> Iterator[Sequence]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
