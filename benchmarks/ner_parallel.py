@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import sys
 import time
 
@@ -38,6 +39,11 @@ def timed(fn, texts):
     start = time.perf_counter()
     out = fn(texts)
     return time.perf_counter() - start, out
+
+
+def cpu(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
 
 
 def load() -> str:
@@ -64,14 +70,18 @@ def main() -> int:
 
     single = PersonFinder(model)
     single.find_people(texts[:20])
+    cpu0 = cpu(resource.RUSAGE_SELF)
     t1, base = timed(single.find_people, texts)
+    cores_1 = (cpu(resource.RUSAGE_SELF) - cpu0) / t1
 
+    children0 = cpu(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     pool = PooledPersonFinder(model, args.processes)
     pool.find_people(texts[: 2 * args.processes])  # every worker loads its model
     startup = time.perf_counter() - start
     tn, pooled = timed(pool.find_people, texts)
-    pool.close()
+    pool.close()  # the workers' CPU time is counted once they are reaped
+    cores_n = (cpu(resource.RUSAGE_CHILDREN) - children0) / (time.perf_counter() - start)
     assert pooled == base, "the pool must find exactly what one process finds"
 
     def spacy_n_process(batch):
@@ -92,6 +102,8 @@ def main() -> int:
     ):
         print(f"{label:38} {len(texts) / t:8.1f} {chars / t / 1000:9.1f} {t1 / t:9.2f}")
     print(f"pool start-up (spawn + model load in {n} workers): {startup:.1f} s, once per step")
+    print(f"CPU the machine gave: 1 process {cores_1:.2f} cores, pool {cores_n:.2f} cores "
+          f"(start-up included); a ratio below {n} follows from cores not obtained")
     print(f"after: {load()}")
     return 0
 
