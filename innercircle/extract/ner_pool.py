@@ -1,8 +1,9 @@
 """People found on every core: :class:`PersonFinder` in a pool of worker processes.
 
 spaCy's NER holds the GIL, so threads do not help and one process uses one core. Two
-ways to use more were measured (benchmarks/ner_parallel.py): spaCy's own
-``nlp.pipe(n_process=N)`` and this pool. The pool wins and is the default because
+ways to use more are measured side by side (benchmarks/ner_parallel.py): spaCy's own
+``nlp.pipe(n_process=N)`` and this pool. On a busy shared machine the two were within a
+few percent of each other; the pool is the default because
 
 * each worker sends back a few :class:`~innercircle.model.PersonMention` per document,
   where ``n_process`` serialises every whole ``Doc`` (tokens, vectors) back to the
