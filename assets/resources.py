@@ -19,6 +19,7 @@ from dagster_duckdb import DuckDBResource
 from pydantic import PrivateAttr
 
 from innercircle import warehouse
+from innercircle.extract.ner_pool import PooledPersonFinder, processes_for
 from innercircle.extract.people import PersonFinder, language_models
 from innercircle.fetch import Fetcher, FetchPolicy
 from innercircle.fetch.robots import RobotsCache
@@ -75,10 +76,15 @@ class WarehouseResource(DuckDBResource):
 
 
 class NerModelResource(dg.ConfigurableResource):
-    """The spaCy model, loaded once per process and only when a step needs it."""
+    """The spaCy model, loaded once per process and only when a step needs it; how many
+    shards (``INNERCIRCLE_NER_SHARDS``) and processes (``INNERCIRCLE_NER_PROCESSES``) NER
+    uses, and how much of each text it reads (``INNERCIRCLE_NER_MAX_CHARS``)."""
 
     model: str = _DEFAULTS.spacy_model  # English
     models: str = _DEFAULTS.spacy_models  # other languages, "fr=fr_core_news_sm,..."
+    shards: int = _DEFAULTS.ner_shards
+    processes: int = _DEFAULTS.ner_processes
+    max_chars: int = _DEFAULTS.ner_max_chars
     _finder: PersonFinder | None = PrivateAttr(default=None)
 
     def language_models(self) -> dict[str, str]:
@@ -88,6 +94,19 @@ class NerModelResource(dg.ConfigurableResource):
         if self._finder is None:
             self._finder = PersonFinder(models=self.language_models())
         return self._finder
+
+    def pooled_finder(self, shards: int) -> PooledPersonFinder:
+        """A finder on this step's share of the cores (close it when the step ends)."""
+        processes = processes_for(self.processes, shards)
+        # One process: the model this process loaded once, not a second copy.
+        local = self.finder() if processes == 1 else None
+        return PooledPersonFinder(self.language_models(), processes, local=local)
+
+
+class LakeResource(dg.ConfigurableResource):
+    """Where steps exchange Parquet files (``INNERCIRCLE_LAKE``; see ``innercircle.lake``)."""
+
+    location: str = ""
 
 
 class SourcesResource(dg.ConfigurableResource):
@@ -143,7 +162,20 @@ def resources_for(settings: Settings) -> dict[str, dg.ConfigurableResource]:
             database=str(warehouse.working_path(settings.warehouse_path))
         ),
         "http": HttpFetcherResource.from_policy(FetchPolicy.from_env(settings)),
-        "ner": NerModelResource(model=settings.spacy_model, models=settings.spacy_models),
+        "ner": NerModelResource(
+            model=settings.spacy_model,
+            models=settings.spacy_models,
+            shards=settings.ner_shards,
+            processes=settings.ner_processes,
+            max_chars=settings.ner_max_chars,
+        ),
+        "lake_store": LakeResource(location=settings.lake_location),
+        # Dagster's own step outputs (shard plans, crawl outputs) go through the same lake,
+        # so a step may run on any machine that reaches it (FilesystemIOManager pickles
+        # through universal-pathlib: a folder or an s3:// / gs:// URL).
+        "io_manager": dg.FilesystemIOManager(
+            base_dir=settings.lake_location.rstrip("/") + "/dagster"
+        ),
         "sources_file": SourcesResource(
             path=str(settings.sources_path),
             crawl_shards=settings.crawl_shards,

@@ -71,6 +71,16 @@ def _number(kind: type) -> Callable[[str], Any]:
     return parse
 
 
+def _choice(*allowed: str) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        text = value.strip().lower()
+        if text not in allowed:
+            raise ValueError(f"is not one of {', '.join(allowed)}")
+        return text
+
+    return parse
+
+
 def _path(value: str) -> Path:
     return Path(value).expanduser()
 
@@ -151,6 +161,22 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("INNERCIRCLE_SUGGEST_AUTO_ACCEPT", "suggest_auto_accept", _number(int), "`0` (off)",
             "add this many top suggestions with a feed to each industry's sources every night "
             "(at most 10); otherwise only `innercircle sources accept` adds them"),
+    Setting("INNERCIRCLE_NER_SHARDS", "ner_shards", _number(int), "`1`",
+            "shards of documents the people-finding (NER) step is split into; with the "
+            "`nightly_parallel` or Celery executor each shard is its own step"),
+    Setting("INNERCIRCLE_NER_PROCESSES", "ner_processes", _number(int), "`0` (every core)",
+            "processes NER uses inside one step (`0`: every core, shared among the shards)"),
+    Setting("INNERCIRCLE_NER_MAX_CHARS", "ner_max_chars", _number(int), "`100000`",
+            "characters of a document's text sent to NER (cut at a paragraph or sentence end; "
+            "bounds memory and time per document)"),
+    Setting("INNERCIRCLE_LAKE", "lake", str, "`lake/` beside the warehouse",
+            "where steps exchange their outputs (Parquet shards, Dagster step outputs): a "
+            "folder, or `s3://…` / `gs://…` shared by workers on several machines"),
+    Setting("INNERCIRCLE_EXECUTOR", "executor", _choice("in_process", "celery"), "`in_process`",
+            "how `innercircle run` executes the nightly job: in this process, or on Dagster's "
+            "Celery executor (needs Redis, PostgreSQL and workers, see deploy/celery)"),
+    Setting("INNERCIRCLE_CELERY_BROKER", "celery_broker", str, "`redis://127.0.0.1:6379/0`",
+            "the Celery broker (and result backend) URL for `INNERCIRCLE_EXECUTOR=celery`"),
 )
 
 
@@ -190,6 +216,12 @@ class Settings:
         return self.reports_dir or self.warehouse_path.parent / "reports"
     suggest_top: int = 25  # candidate sites per industry whose feed is checked
     suggest_auto_accept: int = 0  # suggestions added to the sources file each night (opt-in)
+    ner_shards: int = 1  # shards of documents sent to NER as separate steps
+    ner_processes: int = 0  # NER processes inside a step; 0 = every core
+    ner_max_chars: int = 100_000  # text sent to NER per document
+    lake: str = ""  # shared storage for step outputs; "" = warehouse_dir/lake
+    executor: str = "in_process"  # or "celery"
+    celery_broker: str = "redis://127.0.0.1:6379/0"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -207,6 +239,11 @@ class Settings:
                 except ValueError as exc:
                     raise SettingError(f"{s.env}={text!r} {exc}") from None
         return cls(**values)
+
+    @property
+    def lake_location(self) -> str:
+        """The lake: ``INNERCIRCLE_LAKE``, else a ``lake`` folder beside the warehouse."""
+        return self.lake or str(self.warehouse_path.parent / "lake")
 
     def replace(self, **changes: Any) -> Settings:
         return replace(self, **changes)
@@ -235,6 +272,9 @@ class Settings:
             ("INNERCIRCLE_SUGGEST_TOP", self.suggest_top >= 0, "must be 0 or more"),
             ("INNERCIRCLE_SUGGEST_AUTO_ACCEPT", 0 <= self.suggest_auto_accept <= 10,  # the ceiling
              "must be between 0 and 10 (a night adds at most 10 sources on its own)"),
+            ("INNERCIRCLE_NER_SHARDS", self.ner_shards >= 1, "must be at least 1"),
+            ("INNERCIRCLE_NER_PROCESSES", self.ner_processes >= 0, "must be 0 or more"),
+            ("INNERCIRCLE_NER_MAX_CHARS", self.ner_max_chars >= 1000, "must be at least 1000"),
         )
         for env, ok, rule in checks:
             if not ok:

@@ -51,6 +51,30 @@ nightly_parallel_job = dg.define_asset_job(
     "(set INNERCIRCLE_CRAWL_SHARDS).",
 )
 
+def _celery_executor() -> dg.ExecutorDefinition:
+    """Dagster's Celery executor (DuckDB-writing steps on the ``warehouse`` queue, see
+    pipelines/celery.py) when dagster-celery is installed (the ``[celery]`` extra);
+    otherwise the multiprocess one, so the code location loads without it."""
+    try:
+        from pipelines.celery import celery_routing_executor
+    except ImportError:
+        return dg.multiprocess_executor
+    return celery_routing_executor
+
+
+#: The same graph on Dagster's Celery executor: every step is a task on a Redis broker,
+#: run by `dagster-celery` workers on any machine that shares the Dagster instance
+#: database (PostgreSQL), the lake (INNERCIRCLE_LAKE) and the settings; writing steps
+#: queue on the `duckdb_writer` pool. `INNERCIRCLE_EXECUTOR=celery innercircle run`
+#: submits it (see deploy/celery/).
+nightly_celery_job = dg.define_asset_job(
+    name="nightly_celery",
+    selection=dg.AssetSelection.assets(*ALL_ASSETS),
+    executor_def=_celery_executor(),
+    description="The nightly job on Dagster's Celery executor (Redis broker, PostgreSQL "
+    "instance, workers started with deploy/celery/worker).",
+)
+
 #: Every night at 02:00, for today's partition of voice_history (the rest of the graph is
 #: unpartitioned): a fresh ranking by morning, and the day's snapshot for trends.
 nightly_schedule = dg.build_schedule_from_partitioned_job(
@@ -71,7 +95,7 @@ def build_resources(settings: Settings | None = None) -> dict:
 defs = dg.Definitions(
     assets=ALL_ASSETS,
     asset_checks=[*ALL_CHECKS, *ranking_freshness_checks],
-    jobs=[nightly_job, nightly_parallel_job],
+    jobs=[nightly_job, nightly_parallel_job, nightly_celery_job],
     schedules=[nightly_schedule],
     sensors=[freshness_sensor, run_failure_recorder],
     resources=build_resources(),
@@ -81,6 +105,30 @@ defs = dg.Definitions(
 def parallel_job() -> dg.JobDefinition:
     """The parallel job, resolved, for ``dg.reconstructable`` (multiprocess runs re-import it)."""
     return defs.resolve_job_def("nightly_parallel")
+
+
+def celery_job() -> dg.JobDefinition:
+    """The Celery job, resolved, for ``dg.reconstructable`` (workers re-import it)."""
+    return defs.resolve_job_def("nightly_celery")
+
+
+def celery_run_config(settings: Settings) -> dict:
+    """The Celery executor's config: the broker, also the result backend; tasks are
+    acknowledged when they end, so a task whose worker dies goes back to the queue (the
+    workers read the same from deploy/celery/celery.yaml)."""
+    return {
+        "execution": {
+            "config": {
+                "broker": settings.celery_broker,
+                "backend": settings.celery_broker,
+                "config_source": {
+                    "task_acks_late": True,
+                    "task_reject_on_worker_lost": True,
+                    "worker_prefetch_multiplier": 1,
+                },
+            }
+        }
+    }
 
 
 def run_partition_key(settings: Settings | None = None) -> str:

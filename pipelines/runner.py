@@ -16,8 +16,14 @@ from typing import TextIO
 import dagster as dg
 
 from innercircle import progress
-from innercircle.settings import Settings
-from pipelines.definitions import build_resources, defs, run_partition_key
+from innercircle.settings import SettingError, Settings
+from pipelines.definitions import (
+    build_resources,
+    celery_job,
+    celery_run_config,
+    defs,
+    run_partition_key,
+)
 
 
 def run_nightly(
@@ -33,6 +39,8 @@ def run_nightly(
     printed unless ``report_failures`` is off (the caller reports them). Dagster's console
     log goes to ``log_stream`` when given (stderr otherwise).
     """
+    if settings.executor == "celery":
+        return run_on_celery(settings, instance)
     job = defs.resolve_job_def("nightly")
     progress.set_sink(progress.TerminalProgress())
     logging.getLogger("dagster").setLevel(logging.WARNING)
@@ -75,6 +83,36 @@ def record_in_process_failure(result: dg.ExecuteInProcessResult) -> None:
         if not e.passed and e.severity == dg.AssetCheckSeverity.ERROR
     ]
     record_run_failure(result.run_id, result.job_def.name, "run failed", steps, checks)
+
+
+def run_on_celery(
+    settings: Settings, instance: dg.DagsterInstance | None = None
+) -> dg.ExecutionResult:
+    """Submit the nightly job to the Celery workers and wait for it.
+
+    Needs a persistent instance (``$DAGSTER_HOME``, PostgreSQL-backed for workers on
+    other machines, see deploy/celery/dagster.yaml) and running workers; the workers build
+    their resources from their own ``INNERCIRCLE_*`` environment, which must match.
+    """
+    if instance is None and not os.environ.get("DAGSTER_HOME"):
+        raise SettingError(
+            "INNERCIRCLE_EXECUTOR=celery needs DAGSTER_HOME set to an instance the workers "
+            "share (see deploy/celery/dagster.yaml)"
+        )
+    with _instance(instance) as recorded_in:
+        result = dg.execute_job(
+            dg.reconstructable(celery_job),
+            instance=recorded_in,
+            run_config=celery_run_config(settings),
+            tags={"dagster/partition": run_partition_key(settings)},
+            raise_on_error=False,
+        )
+        for event in result.all_events:
+            if event.is_step_failure and event.event_specific_data is not None:
+                error = getattr(event.event_specific_data, "error", None)
+                if error is not None:
+                    print(f"step {event.step_key} failed: {error.message.strip()}", file=sys.stderr)
+        return result
 
 
 def _instance(instance: dg.DagsterInstance | None):

@@ -50,6 +50,12 @@ def test_every_setting_reaches_a_resource_the_assets_use(tmp_path):
         reports_dir=tmp_path / "reports-here",
         suggest_top=13,
         suggest_auto_accept=3,
+        ner_shards=3,
+        ner_processes=5,
+        ner_max_chars=5000,
+        lake="s3://bucket/lake",
+        executor="celery",
+        celery_broker="redis://broker.example:6379/1",
     )
     defaults = Settings()
     for s in SETTINGS:  # every field above differs from its default
@@ -61,13 +67,35 @@ def test_every_setting_reaches_a_resource_the_assets_use(tmp_path):
         for field, value in resource.model_dump().items()
     }
     values = set(map(str, seen.values()))
+    # How the job is executed is not a resource: it reaches the Celery executor's config.
+    from pipelines.definitions import celery_run_config
+
+    executor = celery_run_config(changed)["execution"]["config"]
+    values.add(executor["broker"])
     for s in SETTINGS:
+        if s.field == "executor":  # chooses the runner: see the test below
+            continue
         value = getattr(changed, s.field)
         shown = {
             "warehouse_path": str(tmp_path / "w.work.duckdb"),  # the run writes the working copy
             "as_of": "2025-05-06T00:00:00",
         }.get(s.field, str(value))
         assert shown in values, (s.env, shown)
+
+
+def test_the_executor_setting_chooses_the_celery_runner(tmp_path, monkeypatch):
+    import pipelines.runner as runner
+
+    chosen = []
+    monkeypatch.setattr(runner, "run_on_celery", lambda s, i=None: chosen.append(s.executor))
+    runner.run_nightly(Settings(executor="celery", warehouse_path=tmp_path / "w.duckdb"))
+    assert chosen == ["celery"]
+    monkeypatch.undo()
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    with pytest.raises(SettingError, match="DAGSTER_HOME"):
+        runner.run_on_celery(Settings(executor="celery"))
+    with pytest.raises(SettingError, match="^INNERCIRCLE_EXECUTOR="):
+        Settings.from_env({"INNERCIRCLE_EXECUTOR": "spark"})
 
 
 def test_values_are_parsed_and_a_bad_one_names_its_variable():

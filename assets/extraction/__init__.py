@@ -1,29 +1,34 @@
 """Extraction group: readable documents from stored pages, and the people named in them."""
 
 
-from collections import Counter
-
 import dagster as dg
 
-from assets.common import WRITER_POOL, arrow, log_progress, markdown_table, table_metadata
+from assets.common import (
+    WRITER_POOL,
+    arrow,
+    count_rows,
+    log_progress,
+    markdown_table,
+    table_metadata,
+)
 from assets.crawl import articles, author_pages
-from assets.resources import NerModelResource, WarehouseResource
+from assets.resources import LakeResource, NerModelResource, WarehouseResource
 from innercircle import warehouse
 from innercircle.extract.people import models_signature
-from innercircle.stages.crawl import now_utc
 from innercircle.stages.extraction import (
     FeedContext,
     RawPage,
     build_document,
     build_entry_document,
     entry_content_hash,
-    extract_people,
     page_is_html,
 )
 from innercircle.stages.links import pop_link_rows
+from innercircle.stages.ner_shards import NerShard, plan_shards, run_shard, store_shards
 
 GROUP = "extraction"
-MENTION_BATCH = 256
+#: Pages parsed between two writes: raw bodies are never all held at once.
+PAGE_BATCH = 128
 NO_MODEL_SQL = "SELECT count(*) FROM mention_extractions WHERE NOT ner"
 
 PAGES_TO_BUILD_SQL = """
@@ -129,6 +134,17 @@ def _entry_documents(con) -> tuple[_EntryDocuments, set[str]]:
     return out, with_page
 
 
+def _write_documents(con, rows: list[dict]) -> int:
+    """Documents and their ``document_links``, replacing earlier versions (inside the
+    caller's transaction)."""
+    links = pop_link_rows(rows)  # document_links, rewritten with their documents
+    warehouse.insert(con, "documents", arrow(rows), replace=True)
+    warehouse.replace_where(
+        con, "document_links", "doc_id", arrow(links), [r["doc_id"] for r in rows]
+    )
+    return len(rows)
+
+
 @dg.asset(group_name=GROUP, pool=WRITER_POOL, deps=[articles, author_pages], kinds={"duckdb"})
 def documents(
     context: dg.AssetExecutionContext, warehouse_db: WarehouseResource
@@ -138,38 +154,39 @@ def documents(
     the page is fetched and replaces it. Only what changed since the last extraction is
     built again."""
     with warehouse_db.connect() as con:
-        pages = con.execute(PAGES_TO_BUILD_SQL).fetchall()
+        total = count_rows(con, PAGES_TO_BUILD_SQL)
         entry_rows, with_page = _entry_documents(con)
         progress = log_progress(context)
-        rows, failures = [], 0
-        for i, (
-            url,
-            kind,
-            body,
-            digest,
-            fetched_at,
-            published,
-            title,
-            raw_authors,
-            feed_authors,
-        ) in enumerate(pages, 1):
-            if kind == "article" and url not in with_page and url in entry_rows.known:
-                continue  # not an HTML page: its feed entry is the document
-            page = RawPage(url, kind, body, digest, fetched_at)
-            feed = FeedContext(published, title or "", raw_authors or [], feed_authors or [])
-            try:
-                rows.append(build_document(page, feed if kind == "article" else None))
-            except Exception as exc:  # one unparseable page must not stop the others
-                failures += 1
-                context.log.warning(f"could not extract {url}: {type(exc).__name__}: {exc}")
-            progress("documents", i, len(pages), failures)
-        rows += entry_rows.rows
-        links = pop_link_rows(rows)  # document_links, rewritten with their documents
+        built, failures = 0, 0
+        # Pages stream from a second cursor PAGE_BATCH at a time while this one writes:
+        # raw bodies are never all held at once. The whole step is one transaction.
+        reader = con.cursor()
         con.execute("BEGIN")
-        warehouse.insert(con, "documents", arrow(rows), replace=True)
-        warehouse.replace_where(
-            con, "document_links", "doc_id", arrow(links), [r["doc_id"] for r in rows]
-        )
+        try:
+            pages = reader.execute(PAGES_TO_BUILD_SQL)
+            while batch := pages.fetchmany(PAGE_BATCH):
+                rows = []
+                for url, kind, body, digest, fetched_at, published, title, raw, feed_authors in (
+                    batch
+                ):
+                    if kind == "article" and url not in with_page and url in entry_rows.known:
+                        continue  # not an HTML page: its feed entry is the document
+                    page = RawPage(url, kind, body, digest, fetched_at)
+                    feed = FeedContext(published, title or "", raw or [], feed_authors or [])
+                    try:
+                        rows.append(build_document(page, feed if kind == "article" else None))
+                    except Exception as exc:  # one unparseable page must not stop the others
+                        failures += 1
+                        context.log.warning(f"could not extract {url}: {type(exc).__name__}: {exc}")
+                del batch
+                built += _write_documents(con, rows)
+                progress("documents", built + failures, total, failures)
+            built += _write_documents(con, entry_rows.rows)
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        finally:
+            reader.close()
         con.execute("DELETE FROM document_industries")
         con.execute(f"INSERT INTO document_industries {DOCUMENT_INDUSTRIES_SQL}")
         con.execute("COMMIT")
@@ -177,7 +194,7 @@ def documents(
             metadata=table_metadata(
                 con,
                 "documents",
-                extracted_this_run=dg.MetadataValue.int(len(rows)),
+                extracted_this_run=dg.MetadataValue.int(built),
                 feed_entry_documents_this_run=dg.MetadataValue.int(len(entry_rows.rows)),
                 by_kind=dg.MetadataValue.md(
                     markdown_table(
@@ -197,77 +214,82 @@ def documents(
         )
 
 
-@dg.asset(group_name=GROUP, pool=WRITER_POOL, deps=[documents], kinds={"duckdb", "spacy"})
-def mentions(
-    context: dg.AssetExecutionContext, warehouse_db: WarehouseResource, ner: NerModelResource
-) -> dg.MaterializeResult:
+@dg.op(pool=WRITER_POOL, out=dg.DynamicOut(), ins={"after": dg.In(dg.Nothing)})
+def plan_mentions(
+    context: dg.OpExecutionContext,
+    warehouse_db: WarehouseResource,
+    ner: NerModelResource,
+    lake_store: LakeResource,
+):
+    """The documents NER has not read in this version: their capped texts go into the
+    lake, one Parquet file per shard (``INNERCIRCLE_NER_SHARDS``)."""
+    signature = models_signature(ner.language_models())  # every language's model
+    with warehouse_db.connect() as con:
+        shards = plan_shards(con, signature, ner.shards, lake_store.location, ner.max_chars)
+    docs = sum(s.documents for s in shards)
+    context.log.info(
+        f"{docs} documents to extract people from with {signature}, in {len(shards)} "
+        f"shard(s); {sum(s.cut for s in shards)} cut at {ner.max_chars} characters"
+    )
+    for shard in shards:
+        yield dg.DynamicOutput(shard, mapping_key=f"shard_{shard.shard}")
+
+
+@dg.op(tags={"kind": "spacy"})
+def find_people(context: dg.OpExecutionContext, ner: NerModelResource, shard: NerShard):
+    """NER over one shard, on this machine's cores; reads and writes only the lake."""
+    if not shard.documents:
+        return run_shard(shard, _NoDocuments())
+    progress = log_progress(context)
+    if shard.shards > 1:
+        tag = f" [shard {shard.shard + 1}/{shard.shards}]"
+        progress = _tagged(progress, tag)
+    with ner.pooled_finder(shard.shards) as finder:
+        context.log.info(f"NER on {finder.processes} process(es)")
+        return run_shard(shard, finder, progress)
+
+
+class _NoDocuments:
+    def analyse(self, texts, languages=None):
+        raise AssertionError("an empty shard has no texts to read")
+
+
+def _tagged(progress, tag: str):
+    return lambda stage, done, total, errors: progress(stage + tag, done, total, errors)
+
+
+@dg.op(pool=WRITER_POOL)
+def store_mentions(
+    warehouse_db: WarehouseResource, ner: NerModelResource, shards: list
+) -> dg.Output:
+    with warehouse_db.connect() as con:
+        totals = store_shards(con, shards)
+        metadata = table_metadata(
+            con,
+            "mentions",
+            documents_extracted=dg.MetadataValue.int(totals.get("documents", 0)),
+            new_mentions=dg.MetadataValue.int(totals.get("mentions", 0)),
+            texts_cut_at_max_chars=dg.MetadataValue.int(totals.get("cut", 0)),
+            ner_max_chars=dg.MetadataValue.int(ner.max_chars),
+            shards=dg.MetadataValue.int(len(shards)),
+            model=dg.MetadataValue.text(models_signature(ner.language_models())),
+            documents_without_ner_model=dg.MetadataValue.int(
+                con.execute(NO_MODEL_SQL).fetchone()[0]
+            ),
+        )
+    return dg.Output(None, metadata=metadata)
+
+
+@dg.graph_asset(
+    group_name=GROUP,
+    kinds={"duckdb", "spacy", "parquet"},
+    ins={"documents": dg.AssetIn(dagster_type=dg.Nothing)},
+)
+def mentions(documents):
     """Authors and people named in each document's main text (spaCy NER, only with a model
     for the document's language), with the sentence as evidence, and how the model labelled
     every name-like entity (``entity_labels``). Documents whose content and models are
-    unchanged are not sent to NER again."""
-    signature = models_signature(ner.language_models())  # every language's model
-    with warehouse_db.connect() as con:
-        docs = (
-            con.sql(
-                """
-            SELECT d.doc_id, d.text, d.byline, d.byline_origin, d.content_hash, d.language
-            FROM documents d LEFT JOIN mention_extractions x USING (doc_id)
-            WHERE x.doc_id IS NULL OR x.content_hash <> d.content_hash OR x.model <> $model
-            ORDER BY d.doc_id""",
-                params={"model": signature},
-            )
-            .to_arrow_table()
-            .to_pylist()
-        )
-        context.log.info(f"{len(docs)} documents to extract people from with {signature}")
-        total_mentions = 0
-        if docs:
-            finder = ner.finder()
-            progress = log_progress(context)
-            for start in range(0, len(docs), MENTION_BATCH):
-                chunk = docs[start : start + MENTION_BATCH]
-                found = extract_people(chunk, finder)
-                rows = found.mentions
-                total_mentions += len(rows)
-                per_doc = Counter(r["doc_id"] for r in rows)
-                done = [
-                    {
-                        "doc_id": d["doc_id"],
-                        "content_hash": d["content_hash"],
-                        "mentions": per_doc[d["doc_id"]],
-                        "model": signature,
-                        "language": found.read_as[d["doc_id"]][0],
-                        "ner": found.read_as[d["doc_id"]][1],
-                        "extracted_at": now_utc(),
-                    }
-                    for d in chunk
-                ]
-                # Each batch is its own transaction: an interrupted run keeps finished work.
-                con.execute("BEGIN")
-                warehouse.replace_where(
-                    con, "mentions", "doc_id", arrow(rows), [d["doc_id"] for d in chunk]
-                )
-                warehouse.replace_where(
-                    con,
-                    "entity_labels",
-                    "doc_id",
-                    arrow(found.entity_labels),
-                    [d["doc_id"] for d in chunk],
-                )
-                warehouse.insert(con, "mention_extractions", arrow(done), replace=True)
-                con.execute("COMMIT")
-                progress("mentions", min(start + MENTION_BATCH, len(docs)), len(docs), 0)
-        return dg.MaterializeResult(
-            metadata=table_metadata(
-                con,
-                "mentions",
-                documents_extracted=dg.MetadataValue.int(len(docs)),
-                new_mentions=dg.MetadataValue.int(total_mentions),
-                model=dg.MetadataValue.text(signature),
-                documents_without_ner_model=dg.MetadataValue.int(
-                    con.execute(
-                        "SELECT count(*) FROM mention_extractions WHERE NOT ner"
-                    ).fetchone()[0]
-                ),
-            )
-        )
+    unchanged are not sent to NER again.
+    NER runs in shards (``INNERCIRCLE_NER_SHARDS``) that exchange Parquet files through
+    the lake, each on every core it is given (``INNERCIRCLE_NER_PROCESSES``)."""
+    return store_mentions(plan_mentions(documents).map(find_people).collect())

@@ -1,0 +1,112 @@
+"""NER throughput on one core and on two, on the same texts in the same run.
+
+The texts are the sample web's article texts (main text as the documents step extracts
+it), repeated ``--copies`` times. Printed, in documents and characters per second:
+
+* 1 process: :class:`PersonFinder` in this process (what one NER step did before);
+* the pool with N processes (:class:`PooledPersonFinder`, the default), its ratio to 1;
+* spaCy's own ``nlp.pipe(n_process=N)`` on the same model and texts, its ratio to 1.
+
+Worker start-up (spawn + model load) is timed apart from the throughput: a warm-up call
+runs first, as a long NER step amortises it.
+
+    .venv/bin/python benchmarks/ner_parallel.py [--processes 2] [--copies 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import time
+
+
+def sample_texts(copies: int) -> list[str]:
+    from innercircle.extract.page import extract_page
+    from innercircle.sampleweb import build_sample_web
+
+    web = build_sample_web()
+    pages = web.resolve(8080)
+    texts = []
+    for article in web.articles:
+        page = pages[article.host][article.path]
+        texts.append(extract_page(page.body, f"http://{article.host}{article.path}").text)
+    return [t for t in texts if t] * copies
+
+
+def timed(fn, texts):
+    start = time.perf_counter()
+    out = fn(texts)
+    return time.perf_counter() - start, out
+
+
+def cpu(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
+def load() -> str:
+    """The machine's load: a ratio under contention from other programs means little."""
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} CPUs"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--copies", type=int, default=2)
+    args = parser.parse_args()
+
+    from innercircle.extract.ner_pool import PooledPersonFinder, cores
+    from innercircle.extract.people import PersonFinder, _mentions, _truncate
+    from innercircle.settings import Settings
+
+    model = Settings.from_env().spacy_model
+    texts = sample_texts(args.copies)
+    chars = sum(len(t) for t in texts)
+    print(f"{len(texts)} texts, {chars:,} characters, model {model}, {cores()} cores here")
+    print(f"before: {load()}")
+
+    single = PersonFinder(model)
+    single.find_people(texts[:20])
+    cpu0 = cpu(resource.RUSAGE_SELF)
+    t1, base = timed(single.find_people, texts)
+    cores_1 = (cpu(resource.RUSAGE_SELF) - cpu0) / t1
+
+    children0 = cpu(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    pool = PooledPersonFinder(model, args.processes)
+    pool.find_people(texts[: 2 * args.processes])  # every worker loads its model
+    startup = time.perf_counter() - start
+    tn, pooled = timed(pool.find_people, texts)
+    pool.close()  # the workers' CPU time is counted once they are reaped
+    cores_n = (cpu(resource.RUSAGE_CHILDREN) - children0) / (time.perf_counter() - start)
+    assert pooled == base, "the pool must find exactly what one process finds"
+
+    def spacy_n_process(batch):
+        docs = single.nlp.pipe(
+            (_truncate(t) for t in batch), batch_size=64, n_process=args.processes
+        )
+        return [_mentions(d) for d in docs]
+
+    ts, by_spacy = timed(spacy_n_process, texts)
+    assert by_spacy == base, "n_process must find exactly what one process finds"
+
+    n = args.processes
+    print(f"{'how':38} {'docs/s':>8} {'kchars/s':>9} {'× 1 proc':>9}")
+    for label, t in (
+        ("1 process (PersonFinder)", t1),
+        (f"pool, {n} processes (default)", tn),
+        (f"spaCy nlp.pipe(n_process={n}) incl. start", ts),
+    ):
+        print(f"{label:38} {len(texts) / t:8.1f} {chars / t / 1000:9.1f} {t1 / t:9.2f}")
+    print(f"pool start-up (spawn + model load in {n} workers): {startup:.1f} s, once per step")
+    print(f"CPU the machine gave: 1 process {cores_1:.2f} cores, pool {cores_n:.2f} cores "
+          f"(start-up included); a ratio below {n} follows from cores not obtained")
+    print(f"after: {load()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,140 @@
+"""People found on every core: :class:`PersonFinder` in a pool of worker processes.
+
+spaCy's NER holds the GIL, so threads do not help and one process uses one core. Two
+ways to use more are measured side by side (benchmarks/ner_parallel.py): spaCy's own
+``nlp.pipe(n_process=N)`` and this pool. On a busy shared machine the two were within a
+few percent of each other; the pool is the default because
+
+* each worker sends back a few :class:`~innercircle.model.PersonMention` per document,
+  where ``n_process`` serialises every whole ``Doc`` (tokens, vectors) back to the
+  parent, which costs memory and time on long texts;
+* workers are *spawned*, not forked: the parent may run threads (Dagster's, httpx's)
+  and forking a threaded process can deadlock; the model loads once per worker;
+* texts travel in small chunks, so a long document never makes a batch wait for it
+  and at most ``processes × chunk`` texts are in flight.
+
+With one process (or inside a daemonic process, e.g. a Celery prefork worker, which may
+not start children) the finder runs in this process, with the same results.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+
+from innercircle.extract.people import DocPeople, PersonFinder, _truncate
+from innercircle.model import PersonMention
+
+#: Texts sent to a worker at once: small enough that the cores stay evenly busy.
+CHUNK = 16
+
+_WORKER_FINDER: PersonFinder | None = None
+
+
+def cores() -> int:
+    """CPUs this process may run on (the affinity mask, not the machine's count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def processes_for(requested: int, shards: int = 1) -> int:
+    """Processes one NER step uses: ``requested``, or (0) this machine's cores shared
+    among ``shards`` steps that may run at once; 1 inside a daemonic process."""
+    if multiprocessing.current_process().daemon:
+        return 1
+    if requested > 0:
+        return requested
+    return max(1, cores() // max(1, shards))
+
+
+def cap_text(text: str, max_chars: int) -> tuple[str, bool]:
+    """The text NER reads, cut at a paragraph or sentence end before ``max_chars``;
+    and whether it was cut."""
+    text = text or ""
+    if len(text) <= max_chars:
+        return text, False
+    return _truncate(text, max_chars), True
+
+
+def _init_worker(models: dict[str, str]) -> None:
+    global _WORKER_FINDER
+    _WORKER_FINDER = PersonFinder(models=models)
+
+
+def _find(texts: list[str]) -> list[list[PersonMention]]:
+    assert _WORKER_FINDER is not None
+    return _WORKER_FINDER.find_people(texts)
+
+
+def _analyse(chunk: tuple[list[str], list[str | None] | None]) -> list[DocPeople]:
+    assert _WORKER_FINDER is not None
+    return _WORKER_FINDER.analyse(*chunk)
+
+
+class PooledPersonFinder:
+    """``find_people`` over ``processes`` worker processes, results in input order.
+
+    Use as a context manager (or call :meth:`close`): the workers live until then, so a
+    step pays the model load once per worker, not once per batch.
+    """
+
+    def __init__(
+        self,
+        models: Mapping[str, str] | str,
+        processes: int,
+        local: PersonFinder | None = None,
+    ) -> None:
+        """``models``: language -> spaCy model (or one English model's name); ``local``: a
+        finder already loaded in this process, used when ``processes`` is 1."""
+        models = {"en": models} if isinstance(models, str) else dict(models)
+        self.models = models
+        self.processes = max(1, processes)
+        self._local: PersonFinder | None = None
+        self._pool: ProcessPoolExecutor | None = None
+        if self.processes == 1:
+            self._local = local or PersonFinder(models=models)
+        else:
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.processes,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_init_worker,
+                initargs=(models,),
+            )
+
+    def find_people(self, texts: Sequence[str]) -> list[list[PersonMention]]:
+        texts = list(texts)
+        if self._local is not None:
+            return self._local.find_people(texts)
+        assert self._pool is not None
+        chunks = [texts[i : i + CHUNK] for i in range(0, len(texts), CHUNK)]
+        return [found for chunk in self._pool.map(_find, chunks) for found in chunk]
+
+    def analyse(
+        self, texts: Sequence[str], languages: Sequence[str | None] | None = None
+    ) -> list[DocPeople]:
+        """:meth:`PersonFinder.analyse` (each text with its language's model), pooled."""
+        texts = list(texts)
+        if self._local is not None:
+            return self._local.analyse(texts, languages)
+        assert self._pool is not None
+        langs = list(languages) if languages is not None else None
+        chunks = [
+            (texts[i : i + CHUNK], langs[i : i + CHUNK] if langs is not None else None)
+            for i in range(0, len(texts), CHUNK)
+        ]
+        return [found for chunk in self._pool.map(_analyse, chunks) for found in chunk]
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> PooledPersonFinder:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

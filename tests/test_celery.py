@@ -1,0 +1,169 @@
+"""The nightly job on Dagster's Celery executor: a Redis broker, a PostgreSQL instance and
+two `dagster-celery` workers, all started here and stopped by PID. The ranking it
+publishes equals the in-process run's, row for row; a worker process killed (SIGKILL)
+while it runs an NER shard has its step run again, and no row is lost or duplicated."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests import services
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[1]
+RANKING_SQL = """
+SELECT industry, name, rank, round(score, 9) FROM recurring_voices ORDER BY industry, rank
+"""
+COUNTS_SQL = """
+SELECT (SELECT count(*) FROM mentions), (SELECT count(DISTINCT mention_id) FROM mentions),
+       (SELECT count(*) FROM mention_extractions), (SELECT count(*) FROM documents)
+"""
+
+
+def _why_not() -> str | None:
+    try:
+        import dagster_celery  # noqa: F401
+        import dagster_postgres  # noqa: F401
+    except ImportError:
+        return "dagster-celery / dagster-postgres are not installed (pip install -e '.[celery]')"
+    return services.missing()
+
+
+def _start_worker(name: str, env: dict[str, str], log: Path) -> subprocess.Popen:
+    exe = Path(sys.executable).with_name("dagster-celery")
+    return subprocess.Popen(
+        [str(exe), "worker", "start", "-A", "dagster_celery.app", "-n", name,
+         "-y", str(ROOT / "deploy" / "celery" / "celery.yaml"), "-l", "WARNING",
+         # Both run on this machine, so both may open the warehouse (pipelines/celery.py).
+         "-q", "dagster,warehouse",  # one list: Celery keeps only the last of several -Q
+         "--", "--concurrency=1"],
+        env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True,
+    )
+
+
+def _wait_until_ready(broker: str, workers: list[subprocess.Popen], logs: list[Path]) -> None:
+    """Until every worker answers a ping; fail with its log if one exits instead."""
+    from celery import Celery
+
+    app = Celery(broker=broker, backend=broker)
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        for worker, log in zip(workers, logs, strict=True):
+            if worker.poll() is not None:
+                pytest.fail(f"a Celery worker exited: {log.read_text()[-2000:]}")
+        if len(app.control.ping(timeout=1.0)) >= len(workers):
+            return
+        time.sleep(1)
+    pytest.fail("the Celery workers did not answer within 180 s")
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _pool_processes(worker: subprocess.Popen) -> list[int]:
+    """The Celery pool process(es) that run tasks: grandchildren of the CLI we started
+    (dagster-celery -> celery main -> pool child)."""
+    return [child for main in _children(worker.pid) for child in _children(main)]
+
+
+@pytest.mark.timeout(900)
+def test_the_celery_executor_ranks_as_the_in_process_run_even_when_a_worker_dies(
+    tmp_path, sample_env, sample_run, monkeypatch
+):
+    import dagster as dg
+
+    from innercircle import warehouse
+    from innercircle.settings import Settings
+    from pipelines.runner import run_on_celery
+
+    why = _why_not()
+    if why:
+        pytest.skip(why)
+    workers: list[subprocess.Popen] = []
+    with services.redis_server() as broker, services.postgres_cluster() as pg:
+        home = tmp_path / "dagster_home"
+        home.mkdir()
+        shutil.copy(ROOT / "deploy" / "celery" / "dagster.yaml", home / "dagster.yaml")
+        env = {
+            **sample_env(tmp_path),
+            **pg.env(),
+            "DAGSTER_HOME": str(home),
+            "INNERCIRCLE_EXECUTOR": "celery",
+            "INNERCIRCLE_CELERY_BROKER": broker,
+            "INNERCIRCLE_NER_SHARDS": "2",
+        }
+        # The workers build their resources from the environment, as on other machines.
+        bin_dir = str(Path(sys.executable).parent)  # dagster-celery starts `celery` from PATH
+        worker_env = {**os.environ, **env, "PYTHONPATH": str(ROOT),
+                      "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")}
+        for key, value in env.items():
+            monkeypatch.setenv(key, value)
+        try:
+            logs = [tmp_path / f"w{i}.log" for i in (1, 2)]
+            for i, log in enumerate(logs, 1):
+                workers.append(_start_worker(f"w{i}@%h", worker_env, log))
+            _wait_until_ready(broker, workers, logs)
+            settings = Settings.from_env(env)
+            killed: list[int] = []
+            with dg.DagsterInstance.get() as instance:
+                import threading
+
+                def kill_one_ner_step() -> None:
+                    # When NER starts, SIGKILL the pool process of every worker that runs it.
+                    deadline = time.monotonic() + 600
+                    while time.monotonic() < deadline and not killed:
+                        runs = instance.get_runs(limit=1)
+                        if runs:
+                            started = {
+                                e.step_key
+                                for e in instance.all_logs(
+                                    runs[0].run_id, of_type=dg.DagsterEventType.STEP_START
+                                )
+                            }
+                            if any(k and k.startswith("mentions.find_people") for k in started):
+                                for worker in workers:
+                                    for pid in _pool_processes(worker):
+                                        os.kill(pid, signal.SIGKILL)
+                                        killed.append(pid)
+                                return
+                        time.sleep(0.5)
+
+                killer = threading.Thread(target=kill_one_ner_step, daemon=True)
+                killer.start()
+                result = run_on_celery(settings, instance)
+                killer.join(5)
+                assert result.success, [
+                    (w, (tmp_path / f"w{w}.log").read_text()[-3000:]) for w in (1, 2)
+                ]
+        finally:
+            for worker in workers:
+                services.stop(worker)
+    assert killed, "no worker process was killed while NER ran"
+    with warehouse.connect(Path(env["INNERCIRCLE_WAREHOUSE"]), read_only=True) as con:
+        on_celery = con.execute(RANKING_SQL).fetchall()
+        counts = con.execute(COUNTS_SQL).fetchone()
+    with warehouse.connect(sample_run.warehouse, read_only=True) as con:
+        in_process = con.execute(RANKING_SQL).fetchall()
+        expected_counts = con.execute(COUNTS_SQL).fetchone()
+    assert on_celery and on_celery == in_process
+    assert counts[0] == counts[1]  # no mention twice
+    assert counts == expected_counts  # none lost
