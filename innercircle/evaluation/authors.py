@@ -15,7 +15,6 @@ Usage: ``python -m innercircle.evaluation.authors PATH/authors.jsonl [--errors N
 
 from __future__ import annotations
 
-import argparse
 import gzip
 import json
 import logging
@@ -26,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from innercircle.evaluation.cli import eval_parser
 from innercircle.evaluation.split import HALVES, half_of
 from innercircle.extract.names import name_key
 from innercircle.extract.page import extract_page
@@ -215,14 +215,8 @@ def format_table(result: dict[str, dict]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="innercircle eval authors",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("path", type=Path, help="articles/authors.jsonl of the eval data")
+    parser = eval_parser("authors", __doc__, "articles/authors.jsonl of the eval data")
     parser.add_argument("--no-trafilatura", action="store_true", help="only our extractor")
-    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument(
         "--errors",
         type=int,

@@ -16,13 +16,13 @@ Usage: ``innercircle eval language PATH/authors.jsonl [--json]``
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from collections import Counter
 from pathlib import Path
 
 from innercircle.evaluation.authors import load_pages
+from innercircle.evaluation.cli import eval_parser
 from innercircle.evaluation.split import HALVES, half_of
 from innercircle.extract.html import parse_html
 from innercircle.extract.language import declared_language
@@ -99,13 +99,7 @@ def format_table(result: dict[str, dict]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="innercircle eval language",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("path", type=Path, help="articles/authors.jsonl of the eval data")
-    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser = eval_parser("language", __doc__, "articles/authors.jsonl of the eval data")
     parser.add_argument("--errors", action="store_true", help="list tuning-half misses")
     args = parser.parse_args(argv)
     if not args.path.is_file():

@@ -19,7 +19,6 @@ Usage: ``innercircle eval maintext PATH/maintext.jsonl [--json] [--errors N]``
 
 from __future__ import annotations
 
-import argparse
 import json
 import logging
 import re
@@ -30,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from innercircle.evaluation.authors import load_pages
+from innercircle.evaluation.cli import eval_parser
 from innercircle.evaluation.split import HALVES, half_of
 from innercircle.extract.page import extract_page
 
@@ -171,14 +171,8 @@ def _print_errors(rows: list[dict], limit: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="innercircle eval maintext",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("path", type=Path, help="articles/maintext.jsonl of the eval data")
+    parser = eval_parser("maintext", __doc__, "articles/maintext.jsonl of the eval data")
     parser.add_argument("--no-trafilatura", action="store_true", help="only our extractor")
-    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument(
         "--errors",
         type=int,

@@ -24,13 +24,13 @@ Usage: ``python -m innercircle.evaluation.ner PATH/eng.testb [--model NAME]``
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from innercircle.evaluation.cli import eval_parser
 from innercircle.evaluation.split import HALVES, Half, half_of
 from innercircle.extract.people import PersonFinder
 
@@ -183,14 +183,8 @@ def errors(path: Path, half: Half, finder: PersonFinder | None = None) -> list[s
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="innercircle eval ner",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("path", type=Path, help="CoNLL-2003 file, e.g. eng.testb")
+    parser = eval_parser("ner", __doc__, "CoNLL-2003 file, e.g. eng.testb")
     parser.add_argument("--model", default=None, help="spaCy model (default: settings)")
-    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument(
         "--errors", choices=HALVES, help="list ours' errors on this half instead (tune only!)"
     )

@@ -24,3 +24,4 @@ HALVES: tuple[Half, Half] = ("tune", "test")
 def half_of(key: str) -> Half:
     """``"tune"`` or ``"test"`` for a page's ``local_file`` (or ``conll:<n>``)."""
     return "tune" if hashlib.sha256(key.encode("utf-8")).digest()[0] % 2 == 0 else "test"
+
