@@ -95,6 +95,7 @@ def beats(
     k: int = 8,
     min_units: int = 2,
     floor: float = 0.25,
+    never: frozenset[str] = frozenset(),
 ) -> dict[str, list[tuple[str, float]]]:
     """The ``k`` phrases that set each voice apart from ``background`` (the industry's
     phrase counts, each document once), by log-odds z-score against the rest of the
@@ -103,7 +104,9 @@ def beats(
     Phrases weighing under ``floor`` times the voice's best are not beats (a voice with
     little text gets fewer than ``k``). A phrase must occur in at least ``min_units`` of
     the voice's documents or sentences (so one long article cannot give a voice its whole
-    profile); one phrase is kept when another contains it (see :func:`_distinct`).
+    profile); one phrase is kept when another contains it (see :func:`_distinct`). A
+    phrase holding a name of ``never`` (people's names, lower case: a name NER missed in
+    some sentence must not become a beat) is not a beat.
     """
     total_words = sum(background.values())
     out: dict[str, list[tuple[str, float]]] = {}
@@ -115,10 +118,20 @@ def beats(
         scored = _scored(voice, background, total_words, max(1, min(min_units, voice.n_units)))
         if not scored:  # a voice named in a few unrelated sentences: take what there is
             scored = _scored(voice, background, total_words, 1)
+        scored = [s for s in scored if not _holds_name(s[1], never)]
         scored.sort(reverse=True)
         best = scored[0][0] if scored else 0.0
         out[voice.key] = _distinct([s for s in scored if s[0] >= floor * best], k, voice.counts)
     return out
+
+
+def _holds_name(phrase: str, names: frozenset[str]) -> bool:
+    words = phrase.split()
+    return any(
+        " ".join(words[i:j]) in names
+        for i in range(len(words))
+        for j in range(i + 2, len(words) + 1)
+    )
 
 
 def _scored(voice: VoiceText, background: Counter, total_words: int, need: int) -> list:

@@ -78,7 +78,10 @@ def test_the_asset_graph_shows_every_asset_materialised_with_its_checks(ui, brow
     browser.click("Hide navigation")  # the menu on the left
     browser.click("panel_show_right")  # the tree of groups beside the graph
     browser.press("KeyE", "e", alt=True)  # "Expand all groups"
-    text = browser.wait_for_text(*(f"\n{name}\n" for name in ASSET_NAMES), "Materialized", "Passed")
+    text = browser.wait_for_text(
+        *(f"\n{name}\n" for name in ASSET_NAMES), "Materialized", "Passed",
+        absent=("Loading...",), timeout_s=60,
+    )
     browser.screenshot(ARTIFACTS / "asset-graph.png")
 
     node = blocks(text, ASSET_NAMES)  # each asset's node, as text

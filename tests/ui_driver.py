@@ -270,12 +270,16 @@ class Browser:
         """What a reader sees: the page's rendered text."""
         return self.evaluate("document.body ? document.body.innerText : ''") or ""
 
-    def wait_for_text(self, *needles: str, timeout_s: float = 30.0) -> str:
-        """Poll the rendered text until every needle is in it; return that text."""
+    def wait_for_text(
+        self, *needles: str, timeout_s: float = 30.0, absent: tuple[str, ...] = ()
+    ) -> str:
+        """Poll the rendered text until every needle is in it (and none of ``absent``, e.g.
+        a "Loading..." placeholder); return that text."""
         deadline = time.monotonic() + timeout_s
         while True:
             text = self.text()
             missing = [n for n in needles if n not in text]
+            missing += [f"(absent) {a}" for a in absent if a in text]
             if not missing:
                 return text
             if time.monotonic() > deadline:

@@ -175,6 +175,13 @@ def profile_texts(con, focus: Mapping[str, str]) -> list[dict]:
                                  Counter())
             voice.add(_PHRASES[key][0], title)
     ranked = con.execute("SELECT industry, person_id FROM recurring_voices").fetchall()
+    names = frozenset(
+        n.lower()
+        for (n,) in con.execute(
+            "SELECT name FROM people UNION SELECT alias FROM person_aliases"
+        ).fetchall()
+        if n and " " in n
+    )
     for industry, person_id in ranked:
         voices[industry].setdefault(person_id, VoiceText(person_id))
     rows = []
@@ -185,7 +192,7 @@ def profile_texts(con, focus: Mapping[str, str]) -> list[dict]:
             background.update(doc_counts[doc_id])
             df.update(doc_counts[doc_id].keys())
         listed = list(members.values())
-        top = beats(listed, background, k=BEATS_PER_VOICE)
+        top = beats(listed, background, k=BEATS_PER_VOICE, never=names)
         text = focus.get(industry)
         near = relevance(text, listed, df, len(by_industry.get(industry, ()))) if text else {}
         for voice in listed:
