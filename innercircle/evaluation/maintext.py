@@ -30,6 +30,7 @@ from pathlib import Path
 
 from innercircle.evaluation.authors import load_pages
 from innercircle.evaluation.cli import eval_parser
+from innercircle.evaluation.scores import prf
 from innercircle.evaluation.split import HALVES, half_of
 from innercircle.extract.page import extract_page
 
@@ -62,13 +63,8 @@ class Score:
         return missed, leaked
 
     def figures(self) -> dict[str, float | int]:
-        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-        f = 2 * p * r / (p + r) if p + r else 0.0
         return {
-            "precision": round(p, 4),
-            "recall": round(r, 4),
-            "f1": round(f, 4),
+            **prf(self.tp, self.fp, self.fn),
             "tp": self.tp,
             "fn": self.fn,
             "leaks": self.fp,
