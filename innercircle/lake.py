@@ -11,7 +11,7 @@ replaces it: nothing is ever appended.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -62,12 +62,6 @@ class ParquetSink:
         self.close()
 
 
-def write_table(target: UPath, data: pa.Table) -> None:
-    """One Parquet file holding ``data``, replacing any file of that name."""
-    with ParquetSink(target, data.schema) as sink:
-        sink.write(data)
-
-
 def read_batches(source: UPath, batch_rows: int) -> Iterator[pa.RecordBatch]:
     """The file's rows, ``batch_rows`` at a time (memory bounded by the batch)."""
     with source.open("rb") as fh:
@@ -87,6 +81,3 @@ def schema_bytes(schema: pa.Schema) -> bytes:
 def schema_from(data: bytes) -> pa.Schema:
     return pa.ipc.read_schema(pa.py_buffer(data))
 
-
-def files(paths: Iterable[str]) -> list[UPath]:
-    return [UPath(p) for p in paths]

@@ -37,12 +37,6 @@ class SettingError(InnercircleError):
     """A setting has a value innercircle cannot use; the message names the variable."""
 
 
-def env_flag(name: str, default: bool = False) -> bool:
-    """An on/off variable read directly (for switches outside :data:`SETTINGS`)."""
-    value = os.environ.get(name, "")
-    return default if not value.strip() else value.strip().lower() in _TRUE
-
-
 def parse_flag(value: str) -> bool:
     text = value.strip().lower()
     if text in _TRUE | _FALSE:

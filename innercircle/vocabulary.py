@@ -115,14 +115,22 @@ def is_given_name(word: str) -> bool:
     return word.lower() in _given_names()
 
 
+# Languages whose wordfreq lists need extra tokenisers (MeCab, jieba): names there are
+# written without spaces, so word frequencies say nothing about them anyway.
+_NO_WORDLIST = frozenset({"ja", "zh", "ko", "th", "my", "km", "lo"})
+_WORDFREQ_CODE = {"no": "nb"}
+
+
 @lru_cache(maxsize=65536)
 def zipf(word: str, lang: str) -> float:
     """wordfreq's Zipf frequency of ``word`` in ``lang`` (0 for unknown languages)."""
+    if lang in _NO_WORDLIST:
+        return 0.0
     from wordfreq import zipf_frequency
 
     try:
-        return zipf_frequency(word.lower(), lang)
-    except (LookupError, ValueError):
+        return zipf_frequency(word.lower(), _WORDFREQ_CODE.get(lang, lang))
+    except Exception:  # noqa: BLE001 - an unsupported language is no evidence, not an error
         return 0.0
 
 

@@ -10,6 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from innercircle import lake, warehouse
+from innercircle.errors import ModelLoadError
 from innercircle.extract.ner_pool import PooledPersonFinder, cap_text, processes_for
 from innercircle.extract.people import DocPeople
 from innercircle.model import PersonMention
@@ -135,7 +136,7 @@ def test_the_pool_finds_exactly_what_one_process_finds():
     ] * 12
     try:
         single = PersonFinder(model).find_people(texts)
-    except Exception as exc:  # pragma: no cover - the model is installed by make
+    except ModelLoadError as exc:  # pragma: no cover - the model is installed by make
         pytest.skip(f"spaCy model unavailable: {exc}")
     with PooledPersonFinder(model, 2) as pooled:
         assert pooled.find_people(texts) == single

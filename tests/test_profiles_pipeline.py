@@ -154,7 +154,9 @@ def test_a_second_run_over_the_same_web_has_empty_feeds(sample_run, tmp_path):
 
     env = copy_warehouse(sample_run, tmp_path)
     assert run_nightly(Settings.from_env(env)).success
-    for feed in (tmp_path / "feeds").glob("*.atom"):
+    feeds = sorted((tmp_path / "feeds").glob("*.atom"))
+    assert feeds
+    for feed in feeds:
         parsed = feedparser.parse(feed.read_bytes())
         assert not parsed.bozo and parsed.entries == [], feed
     con = duckdb.connect(str(tmp_path / "innercircle.duckdb"), read_only=True)

@@ -14,7 +14,16 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from innercircle.extract.html import is_excluded, json_ld, meta_tags, parse_html, text_of, types_of
+from innercircle.extract.html import (
+    WS,
+    classes_of,
+    is_excluded,
+    json_ld,
+    meta_tags,
+    parse_html,
+    text_of,
+    types_of,
+)
 from innercircle.extract.names import clean_person_name
 from innercircle.model import AuthorProfile
 
@@ -55,7 +64,6 @@ _NOT_ARTICLE = re.compile(
     r"wp-login|login|search|about|contact|privacy|impressum)(?:/|$)|#",
     re.I,
 )
-_WS = re.compile(r"\s+")
 
 
 def is_profile_url(url: str) -> bool:
@@ -72,7 +80,7 @@ def _person_ld(objs: list[dict]) -> dict | None:
 
 
 def _name_from_title(title: str) -> str | None:
-    title = _WS.sub(" ", title).strip()
+    title = WS.sub(" ", title).strip()
     for pattern in _TITLE_PATTERNS:
         m = pattern.match(title)
         if m:
@@ -118,7 +126,7 @@ def extract_author_page(html: bytes | str, url: str) -> AuthorProfile:
     bio = person.get("description") if isinstance(person.get("description"), str) else ""
     if not bio:
         for el in root.xpath("//*[@class or @id]"):
-            cls = f"{el.get('class') or ''} {el.get('id') or ''}"
+            cls = classes_of(el)
             if re.search(
                 r"(?<![a-z])(?:bio|biography|author-description|author-bio|"
                 r"p-note|about-author)(?![a-z])",
@@ -143,7 +151,7 @@ def extract_author_page(html: bytes | str, url: str) -> AuthorProfile:
         )
     ]
     for block in root.xpath("//*[@class or @id]"):
-        cls = f"{block.get('class') or ''} {block.get('id') or ''}"
+        cls = classes_of(block)
         if _AUTHOR_BLOCK.search(cls) and not is_excluded(block):
             links += [urljoin(url, h) for h in block.xpath(".//a/@href")]
     if is_profile_url(url):
@@ -185,7 +193,7 @@ def _is_social_host(host: str) -> bool:
 
 
 def _short(text: str) -> str:
-    text = _WS.sub(" ", text or "").strip()
+    text = WS.sub(" ", text or "").strip()
     if len(text) <= BIO_CHARS:
         return text
     cut = text.rfind(". ", 0, BIO_CHARS)

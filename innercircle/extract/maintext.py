@@ -124,7 +124,5 @@ def _iter_text(el: etree._Element, skip: set[str]) -> Iterator[str]:
     for child in el:
         if isinstance(child.tag, str) and child.tag not in skip:
             yield from _iter_text(child, skip)
-        elif not isinstance(child.tag, str):
-            pass
         if child.tail:
             yield child.tail

@@ -19,7 +19,8 @@ Also refused: anything with digits or "@", and domain-like strings ("example.com
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+
+from innercircle.vocabulary import is_given_name, zipf
 
 # A word this frequent (Zipf scale: 6 = once per thousand words) opening a
 # "name" is a function word or a button label ("Zur", "See", "This"), never a surname.
@@ -32,40 +33,6 @@ COMMON_SINGLE_WORD_ZIPF = 4.0
 
 _DOMAIN = re.compile(r"\b[\w\-]+\.(?:[a-z]{2,6})(?:\b|$)|^www\.|\.[a-z]{2,}$", re.I)
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*", re.U)
-
-
-@lru_cache(maxsize=1)
-def _given_names() -> frozenset[str]:
-    """Lowercased given names and nicknames from the ``nicknames`` package."""
-    try:
-        from nicknames import NickNamer
-    except ImportError:  # pragma: no cover - the package is a runtime dependency
-        return frozenset()
-    namer = NickNamer()
-    names: set[str] = set()
-    for table in (getattr(namer, "_nickname_lookup", {}), getattr(namer, "_canonical_lookup", {})):
-        for key, values in table.items():
-            names.add(key.lower())
-            names.update(v.lower() for v in values)
-    return frozenset(names)
-
-
-# Languages whose wordfreq lists need extra tokenisers (MeCab, jieba): names there are
-# written without spaces, so word frequencies say nothing about them anyway.
-_NO_WORDLIST = frozenset({"ja", "zh", "ko", "th", "my", "km", "lo"})
-_WORDFREQ_CODE = {"no": "nb"}
-
-
-@lru_cache(maxsize=65536)
-def _zipf(word: str, lang: str) -> float:
-    if lang in _NO_WORDLIST:
-        return 0.0
-    from wordfreq import zipf_frequency
-
-    try:
-        return zipf_frequency(word, _WORDFREQ_CODE.get(lang, lang))
-    except Exception:  # noqa: BLE001 - an unsupported language is no evidence, not an error
-        return 0.0
 
 
 def is_domain_like(text: str) -> bool:
@@ -87,10 +54,10 @@ def looks_like_person_name(name: str, languages: tuple[str, ...] = ("en",)) -> b
     if not words:
         return False
     langs = tuple(dict.fromkeys((*languages, "en")))
-    freq = [max(_zipf(w, lang) for lang in langs) for w in words]
+    freq = [max(zipf(w, lang) for lang in langs) for w in words]
     if all(f >= FUNCTION_WORD_ZIPF for f in freq):
         return False  # "See more", "Read this": even given-name lookalikes are words here
-    if words[0] in _given_names():
+    if is_given_name(words[0]):
         return True
     if freq[0] >= FUNCTION_WORD_ZIPF:
         return False  # opens with a function word: "Zur Artikelübersicht", "This Week"

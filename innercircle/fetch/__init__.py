@@ -15,7 +15,7 @@ from innercircle.fetch.hoststate import (
 )
 from innercircle.fetch.netguard import AddressGuard, is_public_address, system_resolver
 from innercircle.fetch.policy import FetchPolicy, FetchRequest
-from innercircle.fetch.stats import outcome, summarize
+from innercircle.fetch.stats import summarize
 
 __all__ = [
     "AddressGuard",
@@ -28,7 +28,6 @@ __all__ = [
     "is_failure",
     "is_public_address",
     "next_attempt_after",
-    "outcome",
     "outcome_of",
     "parse_retry_after",
     "summarize",

@@ -147,7 +147,6 @@ class NameDraw:
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
         self.used_surnames: set[str] = set()
-        self.used_given: set[str] = set()
 
     def reserve(self, name: str) -> None:
         self.used_surnames.add(name.split()[-1])

@@ -169,7 +169,7 @@ def profile_texts(con, focus: Mapping[str, str]) -> list[dict]:
         if role == "author" and doc_id in doc_counts:
             voice.add(doc_counts[doc_id], title, title)
         elif role == "mentioned" and snippet:
-            key = (doc_id, snippet)
+            key = (doc_id, snippet, tuple(doc_names.get(doc_id, ())))
             if key not in _PHRASES:
                 _PHRASES[key] = (phrases(mask_names(snippet, doc_names.get(doc_id, ()))),
                                  Counter())
