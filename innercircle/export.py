@@ -56,8 +56,10 @@ def export_circle(con, fmt: str, out: Path, industry: str | None = None) -> int:
         "json": "FORMAT json, ARRAY true",
     }[fmt]
     sql = circle_query(fmt).replace("$industry", "$ind")
-    con.execute(f"COPY ({sql}) TO '{_quoted(out)}' ({options})", {"ind": industry})
-    return con.execute(f"SELECT count(*) FROM ({sql})", {"ind": industry}).fetchone()[0]
+    # COPY answers with the number of rows it wrote, so the query runs once.
+    return con.execute(
+        f"COPY ({sql}) TO '{_quoted(out)}' ({options})", {"ind": industry}
+    ).fetchone()[0]
 
 
 def export_tables(con, directory: Path) -> dict[str, int]:
@@ -72,11 +74,10 @@ def export_tables(con, directory: Path) -> dict[str, int]:
     ]
     written = {}
     for table in tables:
-        con.execute(
+        written[table] = con.execute(
             f"COPY (SELECT * FROM \"{table}\") TO '{_quoted(directory / (table + '.parquet'))}' "
             "(FORMAT parquet)"
-        )
-        written[table] = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+        ).fetchone()[0]
     return written
 
 

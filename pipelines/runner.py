@@ -61,9 +61,10 @@ def run_nightly(
     return result
 
 
-def print_step_failures(result: dg.ExecuteInProcessResult) -> None:
+def print_step_failures(result: dg.ExecuteInProcessResult | dg.ExecutionResult) -> None:
+    """One stderr line per failed step, with the step's own error message."""
     for event in result.all_events:
-        if event.is_failure and event.event_specific_data is not None:
+        if event.is_step_failure and event.event_specific_data is not None:
             error = getattr(event.event_specific_data, "error", None)
             if error is not None:
                 print(f"step {event.step_key} failed: {error.message.strip()}", file=sys.stderr)
@@ -107,11 +108,7 @@ def run_on_celery(
             tags={"dagster/partition": run_partition_key(settings)},
             raise_on_error=False,
         )
-        for event in result.all_events:
-            if event.is_step_failure and event.event_specific_data is not None:
-                error = getattr(event.event_specific_data, "error", None)
-                if error is not None:
-                    print(f"step {event.step_key} failed: {error.message.strip()}", file=sys.stderr)
+        print_step_failures(result)
         return result
 
 

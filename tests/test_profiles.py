@@ -3,7 +3,6 @@ small hand-made inputs (fast). The same on the sample web: tests/test_profiles_p
 
 from __future__ import annotations
 
-import io
 from collections import Counter
 from datetime import date, datetime
 
@@ -208,7 +207,6 @@ def test_csv_and_json_helpers_write_from_a_query(tmp_path):
     assert con.execute(f"SELECT * FROM '{tmp_path / 't.parquet'}'").fetchall() == [
         (1, ["x", "y"])
     ]
-    assert io  # (kept import for symmetry with the pipeline tests)
 
 
 def test_circle_changes_count_newcomers_and_departures_per_industry():
