@@ -30,7 +30,9 @@ REPEATS = 3
 
 GENERATE = [
     # documents: spread over 365 days
-    """INSERT INTO documents
+    # columns named: columns added to the table later (ALTER-safe schema) stay NULL
+    """INSERT INTO documents (doc_id, url, host, kind, title, published_at, content_hash,
+                             text_chars, text, byline, byline_origin, extracted_at)
        SELECT printf('d%09d', d) AS doc_id, printf('http://s%d.example/%d', d % $sites, d),
               printf('s%d.example', d % $sites), 'article', NULL,
               TIMESTAMP '2025-01-01' + to_seconds((hash(d, 1) % 31536000)::BIGINT),
