@@ -37,6 +37,7 @@ import numpy as np
 import pyarrow as pa
 
 from innercircle.person_evidence import PERSON_CUE, acts_as_person_sql
+from innercircle.personhood import NON_PERSON_LABELS
 
 # A voice carried by one site keeps only this share of its score.
 SINGLE_SOURCE_FACTOR = 0.5
@@ -175,8 +176,28 @@ LEFT JOIN mentions m ON m.mention_id = f.mention_id
 LEFT JOIN documents d ON d.doc_id = f.doc_id
 WHERE f.person_id IS NOT NULL
   AND (f.published_at IS NULL OR f.published_at <= $as_of)  -- rank as of a past day, too
+UNION ALL
+-- Mentions the NER model mislabelled: a full name the corpus knows as a person because it
+-- signs pieces (a byline) counts as mentioned where the model labelled that same string
+-- an organisation, product, work or place. The small English model tags many unfamiliar
+-- names ORG; a byline is stronger evidence than its guess. Nothing else is known of such
+-- a span (no sentence), so it neither shows nor denies acting as a person.
+SELECT di.industry, coalesce(ps.split_person_id, pa.person_id) AS person_id, e.doc_id,
+       coalesce(dc.cluster_id, e.doc_id) AS cluster_id, d.host, 'mentioned' AS role,
+       false AS quoted, d.published_at AS seen_at,
+       coalesce(dc.cluster_size, 1) > 1 AS in_cluster, NULL::BOOLEAN AS acts_as_person
+FROM (SELECT DISTINCT doc_id, name_key FROM entity_labels
+      WHERE refused = '' AND label IN ({labels}) AND contains(name_key, ' ')
+        AND name_key IN (SELECT name_key FROM mentions WHERE role = 'author')) e
+JOIN person_aliases pa ON pa.alias_key = e.name_key
+JOIN documents d ON d.doc_id = e.doc_id AND d.kind IN ('article', 'feed_entry')
+JOIN (SELECT DISTINCT doc_id, industry FROM document_industries) di ON di.doc_id = e.doc_id
+LEFT JOIN person_industry_splits ps ON ps.person_id = pa.person_id AND ps.industry = di.industry
+LEFT JOIN document_clusters dc ON dc.doc_id = e.doc_id
+WHERE d.published_at IS NULL OR d.published_at <= $as_of
 """.format(acts=acts_as_person_sql("f.role", "f.doc_kind", "f.quoted", "f.snippet", "m.surface",
-                                   "d.language"))
+                                   "d.language"),
+           labels=", ".join(f"'{label}'" for label in sorted(NON_PERSON_LABELS)))
 
 # One row per (industry, person, counted document). Of the copies of a story, only the
 # earliest within the industry counts; documents with no copies (most) skip that work.
