@@ -14,12 +14,18 @@ How a score is made (the README's "How the score works" says the same in prose):
 2. **Signals** per (industry, person): ``distinct_sources`` (sites), ``distinct_documents``,
    ``authored_docs``, ``mentioned_docs``, ``quoted_docs``, ``citing_authors`` (distinct other
    people who wrote a document naming them), ``distinct_weeks``, ``centrality`` (PageRank,
-   1 = the industry average) and ``recency`` (``0.5 ^ (days since last seen / half-life)``).
+   1 = the industry average), ``recency`` (``0.5 ^ (days since last seen / half-life)``) and
+   ``person_docs`` (documents in which the name acts as a person). A full name that signs
+   pieces counts as mentioned where the NER model labelled it ORG, PRODUCT, … instead.
 3. **Breadth is built in.** Authored and mentioned documents are counted per site with a
    logarithm and summed over sites, so fifty posts on one blog weigh about as much as
    four posts on four blogs; a voice carried by one site keeps
    :data:`SINGLE_SOURCE_FACTOR` of its score.
-4. **Score** = ``Σ weight × ln(1 + signal)`` × single-source factor × ``(0.5 + 0.5 × recency)``.
+4. **Score** = ``Σ weight × ln(1 + signal)`` × single-source factor × named-only factor
+   × ``(0.5 + 0.5 × recency)``. The named-only factor (:data:`NAMED_ONLY_FACTOR`) hits a
+   name that acts as a person in none of its documents (``person_docs`` = 0, see
+   :mod:`innercircle.person_evidence`): a product or a fictional character is named as
+   widely as a voice, but never writes, speaks or holds a job.
 """
 
 from __future__ import annotations
@@ -32,8 +38,15 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from innercircle.person_evidence import PERSON_CUE, acts_as_person_sql
+from innercircle.personhood import NON_PERSON_LABELS
+
 # A voice carried by one site keeps only this share of its score.
 SINGLE_SOURCE_FACTOR = 0.5
+# A name that acts as a person in none of the documents that could show it (no byline,
+# author page, quote, speech, job title or he/she: a product, a fictional character, a
+# caption) keeps only this share of its score. See :mod:`innercircle.person_evidence`.
+NAMED_ONLY_FACTOR = 0.5
 # PageRank: damping and convergence.
 DAMPING = 0.85
 MAX_ITERATIONS = 100
@@ -70,6 +83,12 @@ def _single_source(row: dict) -> str | None:
     return f"single source: score × {SINGLE_SOURCE_FACTOR:g}" if single else None
 
 
+def _named_only(row: dict) -> str | None:
+    if row.get("person_docs") == 0:
+        return f"never acts as a person (writes, speaks, a title): score × {NAMED_ONLY_FACTOR:g}"
+    return None
+
+
 def _quiet(row: dict) -> str | None:
     r = row.get("recency")
     return f"quiet lately: recency {r:.2f}" if r is not None and r < 0.5 else None
@@ -86,6 +105,8 @@ class Signal:
     ``sql`` is its expression in the ranking's ``signals`` step, over the CTEs ``t``
     (per-person totals over counted documents), ``b`` (per-site breadth), ``c`` (citing
     authors), ``pr`` (PageRank centrality) and ``cp`` (reposts not counted).
+    A signal with neither weight nor column still reaches the ``signals`` step (the score's
+    factors read it there).
     """
 
     name: str  # its column (and its key in WEIGHTS)
@@ -127,6 +148,11 @@ SIGNALS: tuple[Signal, ...] = (
            "distinct stories naming them", "distinct documents"),
     Signal("syndicated_copies", "coalesce(cp.copies, 0)", phrase=_reposts),
     Signal("max_source_share", "b.max_source_share", column=ROUNDED, phrase=_single_source),
+    # Documents in which the name acts as a person (writes, is quoted or speaks, has a
+    # job title, is he/she); NULL when no document could show it either way. At 0 the
+    # score is multiplied by NAMED_ONLY_FACTOR.
+    Signal("person_docs", "CASE WHEN t.judged_docs > 0 THEN t.person_docs END",
+           phrase=_named_only),
     Signal("recency",
            "pow(0.5, greatest(date_diff('day', t.last_seen, $as_of), 0) / $half_life)",
            column=ROUNDED, phrase=_quiet),
@@ -144,12 +170,36 @@ FACTS_SQL = """
 CREATE OR REPLACE TEMP TABLE _facts AS
 SELECT f.industry, f.person_id, f.doc_id, f.cluster_id, f.host, f.role, f.quoted,
        f.published_at AS seen_at,  -- NULL for undated documents (author pages)
-       coalesce(dc.cluster_size, 1) > 1 AS in_cluster
+       coalesce(dc.cluster_size, 1) > 1 AS in_cluster,
+       {acts} AS acts_as_person
 FROM mention_facts f
 LEFT JOIN document_clusters dc ON dc.doc_id = f.doc_id
+LEFT JOIN mentions m ON m.mention_id = f.mention_id
+LEFT JOIN documents d ON d.doc_id = f.doc_id
 WHERE f.person_id IS NOT NULL
   AND (f.published_at IS NULL OR f.published_at <= $as_of)  -- rank as of a past day, too
-"""
+UNION ALL
+-- Mentions the NER model mislabelled: a full name the corpus knows as a person because it
+-- signs pieces (a byline) counts as mentioned where the model labelled that same string
+-- an organisation, product, work or place. The small English model tags many unfamiliar
+-- names ORG; a byline is stronger evidence than its guess. Nothing else is known of such
+-- a span (no sentence), so it neither shows nor denies acting as a person.
+SELECT di.industry, coalesce(ps.split_person_id, pa.person_id) AS person_id, e.doc_id,
+       coalesce(dc.cluster_id, e.doc_id) AS cluster_id, d.host, 'mentioned' AS role,
+       false AS quoted, d.published_at AS seen_at,
+       coalesce(dc.cluster_size, 1) > 1 AS in_cluster, NULL::BOOLEAN AS acts_as_person
+FROM (SELECT DISTINCT doc_id, name_key FROM entity_labels
+      WHERE refused = '' AND label IN ({labels}) AND contains(name_key, ' ')
+        AND name_key IN (SELECT name_key FROM mentions WHERE role = 'author')) e
+JOIN person_aliases pa ON pa.alias_key = e.name_key
+JOIN documents d ON d.doc_id = e.doc_id AND d.kind IN ('article', 'feed_entry')
+JOIN (SELECT DISTINCT doc_id, industry FROM document_industries) di ON di.doc_id = e.doc_id
+LEFT JOIN person_industry_splits ps ON ps.person_id = pa.person_id AND ps.industry = di.industry
+LEFT JOIN document_clusters dc ON dc.doc_id = e.doc_id
+WHERE d.published_at IS NULL OR d.published_at <= $as_of
+""".format(acts=acts_as_person_sql("f.role", "f.doc_kind", "f.quoted", "f.snippet", "m.surface",
+                                   "d.language"),
+           labels=", ".join(f"'{label}'" for label in sorted(NON_PERSON_LABELS)))
 
 # One row per (industry, person, counted document). Of the copies of a story, only the
 # earliest within the industry counts; documents with no copies (most) skip that work.
@@ -165,7 +215,8 @@ canon AS (
 SELECT f.industry, f.person_id, f.doc_id, any_value(f.host) AS host, min(f.seen_at) AS seen_at,
        bool_or(f.role = 'author') AS authored,
        bool_or(f.role = 'mentioned') AS mentioned,
-       bool_or(f.quoted) AS quoted
+       bool_or(f.quoted) AS quoted,
+       bool_or(f.acts_as_person) AS acts_as_person  -- NULL when no mention could tell
 FROM _facts f
 LEFT JOIN canon c ON c.industry = f.industry AND c.doc_id = f.doc_id
 WHERE NOT f.in_cluster OR c.doc_id IS NOT NULL
@@ -230,6 +281,8 @@ totals AS (
            count(*) FILTER (WHERE authored) AS authored_docs,
            count(*) FILTER (WHERE mentioned AND NOT authored) AS mentioned_docs,
            count(*) FILTER (WHERE quoted) AS quoted_docs,
+           count(*) FILTER (WHERE acts_as_person) AS person_docs,
+           count(acts_as_person) AS judged_docs,
            count(DISTINCT date_trunc('week', seen_at)) AS distinct_weeks,
            min(seen_at) AS first_seen, max(seen_at) AS last_seen
     FROM _units GROUP BY ALL
@@ -247,6 +300,7 @@ scored AS (
     SELECT s.*,
            ( {weighted_sum} )
            * CASE WHEN distinct_sources = 1 THEN $single_source ELSE 1.0 END
+           * CASE WHEN person_docs = 0 THEN $named_only ELSE 1.0 END
            * (0.5 + 0.5 * coalesce(recency, 0.5))  -- no dated evidence at all: neutral
            AS score
     FROM signals s
@@ -350,9 +404,10 @@ def rank_voices(
         "top_n": config.top_n,
         "half_life": float(config.half_life_days),
         "single_source": SINGLE_SOURCE_FACTOR,
+        "named_only": NAMED_ONLY_FACTOR,
         **{f"w_{s.name}": s.weight for s in signals if s.weight is not None},
     }
-    con.execute(FACTS_SQL, {"as_of": as_of})
+    con.execute(FACTS_SQL, {"as_of": as_of, "person_cue": PERSON_CUE})
     for sql in (UNITS_SQL, COPIES_SQL, EDGES_SQL, NODES_SQL):
         con.execute(sql)
     con.register("_centrality", centrality_table(con))
@@ -379,6 +434,9 @@ def score_explanation(
         "A story reposted on several sites (near-duplicate text) counts once, on the site "
         "that published it first. "
         f"A voice carried by a single site keeps {SINGLE_SOURCE_FACTOR:g} of its score. "
+        "A name that acts as a person in none of its documents (never writes, is never "
+        "quoted or said to speak, has no job title, is never he or she) keeps "
+        f"{NAMED_ONLY_FACTOR:g} of its score. "
         "Recency multiplies the score by 0.5 + 0.5 × 0.5^(days since last seen / "
         f"{config.half_life_days:g}), so a voice that went quiet fades. "
         f"The top {config.top_n} per industry are kept."

@@ -64,6 +64,10 @@ ALTER TABLE recurring_voices ADD COLUMN IF NOT EXISTS recency DOUBLE;
                                        -- 0.5 ^ (days since last seen / half-life); NULL when never dated
 ALTER TABLE recurring_voices ADD COLUMN IF NOT EXISTS syndicated_copies INTEGER DEFAULT 0;
                                        -- reposts of the same story not counted again
+ALTER TABLE recurring_voices ADD COLUMN IF NOT EXISTS person_docs INTEGER;
+                                       -- documents in which the name acts as a person (writes,
+                                       -- is quoted or speaks, has a job title, is he/she);
+                                       -- NULL when none could tell; 0 halves the score
 
 -- Near-duplicate documents (the same story reposted on several sites), found by MinHash
 -- over word shingles. A cluster counts once in the ranking; its earliest copy is canonical
