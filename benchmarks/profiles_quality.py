@@ -8,7 +8,10 @@ answer key; beats and relevance are computed from the crawled text alone.
 
 * **beats precision@5**: for each planted top voice found in the ranking, the share of
   their first five beats that name one of their topics (a beat counts when it contains a
-  topic phrase or lies inside one: "payments" for "real-time payments").
+  topic phrase or lies inside one: "payments" for "real-time payments"). Beats are
+  distinct phrases, so a voice with two topics scores at most about 0.4 here.
+* **topics@5**: for the same voices, the share of their planted topics that one of their
+  first five beats names: do the beats contain the topics the generator gave them?
 * **relevance AUC**: per industry and planted topic, focus = the topic; planted voices
   (top and mid-tier) who were given the topic are on-topic, the other planted voices
   off-topic. AUC = chance a random on-topic voice gets a higher relevance than a random
@@ -83,10 +86,11 @@ def measure(con, web) -> dict:
         beats = dict(con.execute(
             "SELECT person_id, beats FROM voice_profiles WHERE industry = $i", {"i": industry}
         ).fetchall())
-        precisions = [
-            sum(_hit(b, by_id[p]) for b in beats[p][:5]) / len(beats[p][:5])
-            for p in top if p in by_id and beats.get(p)
-        ]
+        scored = [p for p in top if p in by_id and beats.get(p)]
+        precisions = [sum(_hit(b, by_id[p]) for b in beats[p][:5]) / len(beats[p][:5])
+                      for p in scored]
+        found = [sum(any(_hit(b, {t}) for b in beats[p][:5]) for t in by_id[p]) / len(by_id[p])
+                 for p in scored]
         aucs = []
         for topic in sorted({t for ts in by_id.values() for t in ts}):
             rel = {r["person_id"]: r["focus_similarity"]
@@ -98,6 +102,7 @@ def measure(con, web) -> dict:
         results[industry] = {
             "voices_scored": len(precisions),
             "beats_p@5": sum(precisions) / len(precisions) if precisions else None,
+            "topics@5": sum(found) / len(found) if found else None,
             "topics": len(aucs),
             "relevance_auc": sum(aucs) / len(aucs) if aucs else None,
         }
@@ -159,6 +164,10 @@ def run_nightly_over(web, root: Path) -> tuple[Path, dict]:
     }
 
 
+def _mean(values: list[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
 def main(argv: list[str] | None = None) -> int:
     import duckdb
 
@@ -184,11 +193,19 @@ def main(argv: list[str] | None = None) -> int:
         con.close()
     print(f"seed {args.seed}, scale {args.scale:g}: {docs} documents; "
           "topics planted by the generator")
-    print(f"{'industry':<10} {'voices':>6} {'beats p@5':>9} {'topics':>6} {'rel. AUC':>8}")
+    print(f"{'industry':<10} {'voices':>6} {'beats p@5':>9} {'topics@5':>8} {'topics':>6} "
+          f"{'rel. AUC':>8}")
+
+    def fmt(value: float | None) -> str:
+        return "n/a" if value is None else f"{value:.2f}"
+
     for ind, r in res.items():
-        p5 = "n/a" if r["beats_p@5"] is None else f"{r['beats_p@5']:.2f}"
-        a = "n/a" if r["relevance_auc"] is None else f"{r['relevance_auc']:.2f}"
-        print(f"{ind:<10} {r['voices_scored']:>6} {p5:>9} {r['topics']:>6} {a:>8}")
+        print(f"{ind:<10} {r['voices_scored']:>6} {fmt(r['beats_p@5']):>9} "
+              f"{fmt(r['topics@5']):>8} {r['topics']:>6} {fmt(r['relevance_auc']):>8}")
+    means = {k: [r[k] for r in res.values() if r[k] is not None]
+             for k in ("beats_p@5", "topics@5", "relevance_auc")}
+    print(f"{'mean':<10} {'':>6} {fmt(_mean(means['beats_p@5'])):>9} "
+          f"{fmt(_mean(means['topics@5'])):>8} {'':>6} {fmt(_mean(means['relevance_auc'])):>8}")
     if timings:
         steps = ", ".join(f"{k} {v:.1f} s" for k, v in sorted(timings["steps"].items()))
         print(f"nightly wall {timings['wall_s']:.1f} s (load average "
