@@ -22,9 +22,12 @@ HISTORY_SQL = """
 SELECT person_id, snapshot_date, rank FROM voice_history
 WHERE industry = $industry ORDER BY snapshot_date
 """
-NEWCOMERS_SQL = """SELECT name, rank, first_ranked FROM voice_newcomers
+# A voice's person_id can outlive its row in ``people`` (a name no longer seen, or merged
+# into another person): it is then shown by its id rather than left out.
+NEWCOMERS_SQL = """SELECT coalesce(name, person_id), rank, first_ranked FROM voice_newcomers
 WHERE industry = $industry ORDER BY rank"""
-DEPARTED_SQL = """SELECT name, last_rank, last_ranked FROM departed_voices
+DEPARTED_SQL = """SELECT coalesce(name, person_id || ' (no longer named)'), last_rank,
+       last_ranked FROM departed_voices
 WHERE industry = $industry ORDER BY last_rank"""
 FOCUS_SQL = "SELECT focus FROM industry_focus WHERE industry = $industry"
 

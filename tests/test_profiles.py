@@ -234,3 +234,20 @@ def test_the_ranking_preview_shows_beats_and_the_latest_piece():
     meta = industry_metadata({"fintech": {"voices": 1, "newcomers": 0, "departures": 2}},
                              {"fintech": 41.5})
     assert meta["fintech/departures"].value == 2 and meta["fintech/mean_relevance"].value == 41.5
+
+
+def test_the_report_names_a_departed_voice_no_longer_in_people(tmp_path):
+    """A voice ranked yesterday whose person_id has no ``people`` row any more (its name
+    merged into someone else's) is listed by its id, not a crash of the nightly report."""
+    from innercircle import warehouse
+    from innercircle.report import write_reports
+
+    with warehouse.connect(tmp_path / "w.duckdb") as con:
+        con.execute("""INSERT INTO voice_history VALUES
+            ('2025-01-01', 'fintech', 'p_gone', 1, 9.0),
+            ('2025-01-01', 'fintech', 'p_new', 2, 8.0),
+            ('2025-01-02', 'fintech', 'p_new', 1, 9.5)""")
+        written = write_reports(con, ["fintech"], tmp_path / "reports", datetime(2025, 1, 2))
+    assert written["fintech"] > 0
+    page = (tmp_path / "reports" / "fintech.html").read_text()
+    assert "p_gone (no longer named) (last #1 on 2025-01-01)" in page

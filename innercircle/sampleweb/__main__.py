@@ -10,9 +10,10 @@ import argparse
 import contextlib
 import sys
 import threading
+from datetime import timedelta
 from pathlib import Path
 
-from .generator import build_sample_web
+from .generator import build_sample_web, reference_date
 from .server import serve
 from .web import SampleWeb
 
@@ -46,10 +47,17 @@ def main(argv: list[str] | None = None, stop: threading.Event | None = None) -> 
                         help="hide a few blogs per industry: reachable only through links "
                         "from the listed ones, left out of the sources file "
                         "(innercircle.sampleweb.hidden)")
+    parser.add_argument("--days-earlier", type=float, default=0, metavar="DAYS",
+                        help="the web as it stood DAYS before its date: later pieces are not "
+                        "out yet; serve it, run, restart without this on the same port and "
+                        "run again to see a grown web")
     parser.add_argument("--dump", type=Path, metavar="DIR",
                         help="write the pages to DIR/<host>/<path> and exit")
     args = parser.parse_args(argv)
-    web = build_sample_web(args.seed, args.scale)
+    as_of = None
+    if args.days_earlier:
+        as_of = reference_date(args.seed) - timedelta(days=args.days_earlier)
+    web = build_sample_web(args.seed, args.scale, as_of=as_of)
     plan = None
     if args.hidden:
         from .hidden import plant_hidden

@@ -35,6 +35,9 @@ class Persona:
     role: str = ""
     strength: int = 0  # 0 = strongest planted evidence among top voices
     forms: dict[str, str] = field(default_factory=dict)  # host -> variant used there
+    # industry -> the topics this person covers there (planted voices only): what their
+    # own articles are about and what the passages naming them discuss.
+    topics: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def slug(self) -> str:
@@ -54,6 +57,11 @@ class Persona:
         if self.tier == "top":
             links.append(f"https://www.linkedin.com/in/{self.slug}")
         return links
+
+    def topics_for(self, industry: str) -> tuple[str, ...]:
+        """Their topics in ``industry``, else in their first industry (a voice of one
+        industry named on a blog shared with another still talks about their own)."""
+        return self.topics.get(industry) or next(iter(self.topics.values()), ())
 
     def form(self, host: str) -> str:
         """The full name as ``host`` writes it: fixed per blog, rotating across blogs."""
@@ -182,3 +190,34 @@ def build_cast(rng: random.Random, industries: list[str], draw: NameDraw,
             people[name] = Persona(name, (industry,), tier, (name,),
                                    role=_role(rng, companies[industry]))
     return Cast(people, distinct)
+
+
+#: Topics per planted voice: top voices cover two, mid-tier people one.
+TOPICS_PER_VOICE = {"top": 2, "mid": 1}
+
+
+def plant_topics(rng: random.Random, cast: Cast, industries: list[str],
+                 pool: dict[str, list[str]]) -> None:
+    """Give every top and mid-tier voice their topics in each of their industries.
+
+    Topics are dealt from a shuffled deck of the industry's topic phrases (``pool``),
+    refilled when empty, so each topic goes to about as many voices as any other and
+    every topic of a voice is a different one. ``rng`` is a stream of its own: planting
+    topics never changes who is planted where, or how often.
+    """
+    for industry in industries:
+        deck: list[str] = []
+        for tier, per_voice in TOPICS_PER_VOICE.items():
+            for person in cast.tier(industry, tier):
+                mine: list[str] = []
+                while len(mine) < per_voice:
+                    if not deck:
+                        deck = rng.sample(pool[industry], len(pool[industry]))
+                    topic = deck.pop()
+                    if topic in mine:
+                        deck.insert(0, topic)
+                        if len(set(deck)) == 1:  # only this topic left: start a new deck
+                            deck = []
+                        continue
+                    mine.append(topic)
+                person.topics[industry] = tuple(mine)

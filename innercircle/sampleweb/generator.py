@@ -21,7 +21,7 @@ import random
 from datetime import UTC, datetime, timedelta
 
 from . import render, vocab
-from .cast import Persona, build_cast, slugify
+from .cast import Persona, build_cast, plant_topics, slugify
 from .lexicon import build_lexicon
 from .names import NameDraw
 from .prose import Featured, _fill, compose, compose_foreign
@@ -48,14 +48,21 @@ def reference_date(seed: int) -> datetime:
 
 
 class _Builder:
-    def __init__(self, seed: int, scale: float) -> None:
+    def __init__(self, seed: int, scale: float, as_of: datetime | None = None,
+                 with_topics: bool = True) -> None:
         self.rng = random.Random(seed)
         self.seed = seed
         self.scale = scale
         self.ref = reference_date(seed)
+        self.as_of = as_of
         self.draw = NameDraw(self.rng)
         self.lex = build_lexicon(self.rng, self.draw, INDUSTRIES, _BLOGS_PER_INDUSTRY)
         self.cast = build_cast(self.rng, INDUSTRIES, self.draw, self.lex.companies)
+        # Topics have a random stream of their own, so planting them changes only what
+        # is said, never who is named where or how often.
+        self.topic_rng = random.Random(f"{seed}:topics") if with_topics else None
+        if self.topic_rng is not None:
+            plant_topics(self.topic_rng, self.cast, INDUSTRIES, vocab.INDUSTRY_TOPICS)
         self.blog_by_host: dict[str, Blog] = {}
         self.asides: dict[int, list[str]] = {}  # id(article) -> decoy sentences
         self.ui_glued: dict[str, set[str]] = {i: set() for i in INDUSTRIES}
@@ -329,6 +336,33 @@ class _Builder:
                     rng.choice(vocab.FICTION_SENTENCES), char=fic.character, title=fic.title,
                     kind=fic.kind), [fic.character]))
 
+    def steer_topics(self) -> None:
+        """Make the planted voices' topics what their articles and passages discuss.
+
+        A piece written by a voice with topics is about one of them (its title and
+        opening say so); else a piece whose subject has topics is about one of the
+        subject's. Everyone with topics named in a piece is discussed under one of their
+        own (the article's topic when it is one of theirs). English pieces only; the
+        wire story keeps its topic.
+        """
+        rng = self.topic_rng
+        if rng is None:
+            return
+        for art in self.articles:
+            if id(art) in self.fixed_prose or self.blog_by_host[art.host].language != "en":
+                continue
+            featured = self.featured[id(art)]
+            leads = [self.cast.people[n] for n in art.authors if n in self.cast.people]
+            leads += [f.person for f in featured if f.role == "subject"]
+            lead = next((p for p in leads if p.topics_for(art.industry)), None)
+            if lead is not None:
+                self.topics[id(art)] = rng.choice(lead.topics_for(art.industry))
+            for item in featured:
+                own = item.person.topics_for(art.industry)
+                if own:
+                    topic = self.topics[id(art)]
+                    item.topic = topic if topic in own else rng.choice(own)
+
     def local_people(self) -> None:
         """Each German or French blog quotes a few people of its own, named nowhere else."""
         for blog in self.blogs:
@@ -401,13 +435,21 @@ class _Builder:
         designer = self.lex.designer if int(blog.host.rsplit(".", 1)[1]) % 2 == 0 else None
         comment_texts = {"de": vocab.DE_COMMENTS, "fr": vocab.FR_COMMENTS}.get(
             blog.language, vocab.COMMENTS)
-        entries = [Entry(a.title, a.path, a.published,
-                         [self._author(blog.host, n) for n in a.authors],
-                         self.fixed_prose[id(a)][0].split(". ")[0].rstrip(".") + ".")
-                   for a in arts]
+        every = [Entry(a.title, a.path, a.published,
+                       [self._author(blog.host, n) for n in a.authors],
+                       self.fixed_prose[id(a)][0].split(". ")[0].rstrip(".") + ".")
+                 for a in arts]
+        # Before ``as_of``, later pieces are not out yet: no page, not listed anywhere.
+        # They still draw their random numbers, so the pieces that are out read the same
+        # as on the grown web.
+        entries = [e for e in every if self.as_of is None or e.published <= self.as_of]
+        position = {id(e): i for i, e in enumerate(entries)}
         pages: dict[str, Page] = {}
-        for i, (art, entry) in enumerate(zip(arts, entries, strict=True)):
-            related = [e for e in entries[i + 1:i + 4] if e.authors] or entries[max(0, i - 3):i]
+        for art, entry in zip(arts, every, strict=True):
+            i = position.get(id(entry))
+            if i is not None:
+                related = ([e for e in entries[i + 1:i + 4] if e.authors]
+                           or entries[max(0, i - 3):i])
             comments: list[tuple[str, str]] = []
             if rng.random() < 0.4:
                 for _ in range(rng.randint(1, 3)):
@@ -418,10 +460,12 @@ class _Builder:
                     if not a.organisation:
                         for ind in blog.industries:
                             self.ui_glued[ind].update(render.ui_glued(blog, a.name))
+            if i is None:
+                continue
             body = render.article_page(blog, entry, self.fixed_prose[id(art)], related,
                                        comments, designer, self.notes.get(id(art)))
             pages[art.path] = Page(render.HTML_TYPE, body, art.published)
-        newest = arts[0].published
+        newest = entries[0].published if entries else min(a.published for a in arts)
         pages["/"] = Page(render.HTML_TYPE, render.home_page(blog, entries, designer), newest)
         pages[blog.feed_path] = Page(render.SERVED_FEED_TYPES[blog.feed_format],
                                      render.feed(blog, entries, newest), newest)
@@ -462,6 +506,7 @@ class _Builder:
         self.mentions()
         self.syndication()
         self.local_people()
+        self.steer_topics()
         self.decoys()
         self.write_texts()
         pages: dict[str, dict[str, Page]] = {}
@@ -472,7 +517,7 @@ class _Builder:
         broken = self._broken(pages)
         return SampleWeb(seed=self.seed, reference_date=self.ref, blogs=self.blogs,
                          articles=self.articles, pages=pages, truth=self.truth(),
-                         broken=broken, refused_host=REFUSED_HOST)
+                         broken=broken, refused_host=REFUSED_HOST, as_of=self.as_of)
 
     def _broken(self, pages: dict[str, dict[str, Page]]) -> dict[str, dict[str, str]]:
         """A feed URL that 404s, a "feed" that is HTML, a host where nothing listens."""
@@ -523,6 +568,9 @@ class _Builder:
                 ui_glued=sorted(self.ui_glued[ind]),
                 local_people=[p.name for p in self.cast.tier(ind, "local")],
                 mid_voices=[p.name for p in self.cast.tier(ind, "mid")],
+                topics={p.name: list(p.topics[ind])
+                        for tier in ("top", "mid") for p in self.cast.tier(ind, tier)
+                        if ind in p.topics},
             )
         people = self.cast.people.values()
         return Truth(
@@ -536,9 +584,16 @@ class _Builder:
         )
 
 
-def build_sample_web(seed: int = 7, scale: float = 1.0) -> SampleWeb:
-    """The sample web for ``seed``: same seed, same bytes. ``scale`` sizes the blogs."""
-    return _Builder(seed, scale).build()
+def build_sample_web(seed: int = 7, scale: float = 1.0,
+                     as_of: datetime | None = None) -> SampleWeb:
+    """The sample web for ``seed``: same seed, same bytes. ``scale`` sizes the blogs.
+
+    ``as_of`` gives the same web as it stood earlier: the pieces published after it are
+    not out yet (no page, in no feed or listing), the others are byte for byte those of
+    the full web. Serving it, then the full web (``SampleWebServer.replace``), grows the
+    web between two runs. The answer key is the full web's.
+    """
+    return _Builder(seed, scale, as_of=as_of).build()
 
 
 __all__ = ["INDUSTRIES", "REFUSED_HOST", "build_sample_web", "reference_date"]

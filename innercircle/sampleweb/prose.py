@@ -18,6 +18,7 @@ from .cast import Persona
 class Featured:
     person: Persona
     role: str  # "subject" | "quoted" | "mentioned" | "heavy"
+    topic: str | None = None  # what the passage naming them discusses (else the article's)
 
 
 @dataclass
@@ -42,12 +43,14 @@ class _Writer:
         self.topic = topic
         self.prose = Prose([])
 
-    def _say(self, template: str, person: Persona | None = None, short: bool = False) -> str:
+    def _say(self, template: str, person: Persona | None = None, short: bool = False,
+             topic: str | None = None) -> str:
+        topic = topic or self.topic
         kw = {
-            "topic": self.topic,
+            "topic": topic,
             "event": self.rng.choice(self.events),
-            "q": _fill(self.rng.choice(vocab.QUOTES), topic=self.topic),
-            "claim": _fill(self.rng.choice(vocab.CLAIMS), topic=self.topic),
+            "q": _fill(self.rng.choice(vocab.QUOTES), topic=topic),
+            "claim": _fill(self.rng.choice(vocab.CLAIMS), topic=topic),
         }
         if person is not None:
             kw["full"] = person.form(self.host)
@@ -64,25 +67,30 @@ class _Writer:
         return self._say(self.rng.choice(vocab.FILLER))
 
     def block(self, item: Featured) -> list[str]:
-        """Sentences about one person: full name first, then surname references."""
-        p, rng = item.person, self.rng
+        """Sentences about one person: full name first, then surname references.
+
+        They discuss the person's own topic (``item.topic``) where they have one, so a
+        voice's passages are about what that voice covers, whatever the article is about.
+        """
+        p, rng, t = item.person, self.rng, item.topic
         if item.role == "subject":
-            out = [self._say(rng.choice(vocab.INTRO), p)]
-            out.append(self._say(rng.choice(vocab.QUOTE_SHORT), p, short=True))
-            out.append(self._say(rng.choice(vocab.FOLLOW), p, short=True))
+            out = [self._say(rng.choice(vocab.INTRO), p, topic=t)]
+            out.append(self._say(rng.choice(vocab.QUOTE_SHORT), p, short=True, topic=t))
+            out.append(self._say(rng.choice(vocab.FOLLOW), p, short=True, topic=t))
         elif item.role == "quoted":
-            out = [self._say(rng.choice(vocab.QUOTE_FULL), p)]
+            out = [self._say(rng.choice(vocab.QUOTE_FULL), p, topic=t)]
             if rng.random() < 0.6:
-                out.append(self._say(rng.choice(vocab.FOLLOW), p, short=True))
+                out.append(self._say(rng.choice(vocab.FOLLOW), p, short=True, topic=t))
         elif item.role == "heavy":
             # Seven references in one article: the stuff of a one-source obsession.
-            out = [self._say(rng.choice(vocab.INTRO), p), self._say(vocab.QUOTE_FULL[0], p)]
+            out = [self._say(rng.choice(vocab.INTRO), p, topic=t),
+                   self._say(vocab.QUOTE_FULL[0], p, topic=t)]
             for template in rng.sample(vocab.QUOTE_SHORT, 2) + rng.sample(vocab.FOLLOW, 3):
-                out.append(self._say(template, p, short=True))
+                out.append(self._say(template, p, short=True, topic=t))
         else:
-            out = [self._say(rng.choice(vocab.MENTION), p)]
+            out = [self._say(rng.choice(vocab.MENTION), p, topic=t)]
             if rng.random() < 0.4:
-                out.append(self._say(rng.choice(vocab.FOLLOW), p, short=True))
+                out.append(self._say(rng.choice(vocab.FOLLOW), p, short=True, topic=t))
         return out
 
 

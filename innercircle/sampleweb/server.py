@@ -260,6 +260,16 @@ class SampleWebServer:
                         srv.handle_error(request, addr)
                         srv.shutdown_request(request)
 
+    def replace(self, web: SampleWeb) -> None:
+        """Serve ``web`` from now on, on the same addresses and port: e.g. the full web
+        after ``build_sample_web(seed, as_of=...)``, to grow the web between two runs."""
+        if set(web.hosts) != set(self.web.hosts):
+            raise ValueError("the new web must have the same hosts")
+        pages = web.resolve(self.port)
+        for srv in self._servers:
+            srv.pages = pages[srv.host]
+        self.web = web
+
     def url(self, host: str, path: str = "/") -> str:
         """The real URL of ``path`` on ``host`` while this server runs."""
         return f"http://{host}:{self.port}{path}"

@@ -98,6 +98,9 @@ class IndustryTruth:
     ui_glued: list[str] = field(default_factory=list)  # "Meet Jane Doe", "Jane DoeFollow"
     local_people: list[str] = field(default_factory=list)  # named on non-English blogs only
     mid_voices: list[str] = field(default_factory=list)  # real people, named on 1-3 blogs
+    # name -> the topics the generator gave a top or mid-tier voice: their own pieces are
+    # about them and the passages naming them discuss them (for scoring beats/relevance).
+    topics: dict[str, list[str]] = field(default_factory=dict)
 
     def kind_of(self, name: str) -> str:
         """What a ranked name is, by the answer key: for reports of what went wrong."""
@@ -147,6 +150,11 @@ class SampleWeb:
     truth: Truth
     broken: dict[str, dict[str, str]]  # industry -> {"kind", "host", "path"}
     refused_host: str  # an address in 127.0.0.0/8 nothing listens on
+    as_of: datetime | None = None  # the web as it stood then: later pieces not out yet
+
+    def is_out(self, article: Article) -> bool:
+        """Whether ``article`` is published on this web (not held back by ``as_of``)."""
+        return self.as_of is None or article.published <= self.as_of
 
     @property
     def hosts(self) -> list[str]:
