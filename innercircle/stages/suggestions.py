@@ -44,8 +44,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
+from innercircle.errors import FetchError
 from innercircle.extract.links import link_host
 from innercircle.fetch import Fetcher
+from innercircle.fetch.robots import origin_of
 from innercircle.model import Source
 from innercircle.stages.crawl import crawl_feeds, now_utc
 
@@ -306,7 +308,9 @@ def check_feeds(
 
     ``previous`` maps a host to its last check (``feed_url``, ``feed_status``,
     ``feed_note``, ``checked_at``); checks younger than ``recheck_days`` are reused, so a
-    nightly run asks a candidate's homepage about once a week.
+    nightly run asks a candidate's homepage about once a week. A reused verdict still
+    answers to tonight's rules (:func:`still_allowed`): the private-network guard of
+    ``fetcher`` and any robots.txt rules it holds for the host.
     """
     now = _naive(now) or now_utc()
     previous = previous or {}
@@ -314,9 +318,15 @@ def check_feeds(
     to_check: dict[str, str] = {}
     for c in candidates:
         old = previous.get(c.host)
-        if old and old.get("checked_at") and _naive(old["checked_at"]) >= fresh_after:
+        if old and old.get("checked_at") and _naive(old["checked_at"]) >= fresh_after \
+                and _reusable(old, fetcher):
             c.feed_url, c.feed_status = old.get("feed_url"), old["feed_status"]
             c.feed_note, c.checked_at = old.get("feed_note"), _naive(old["checked_at"])
+            refusal = still_allowed(fetcher, c.url, c.feed_url) if c.feed_status != "refused" \
+                else None
+            if refusal:
+                c.feed_url, c.feed_status, c.feed_note, c.checked_at = (
+                    None, "refused", refusal, now)
         else:
             to_check.setdefault(c.host, c.url)
     verdicts = feed_verdicts(to_check, fetcher) if to_check else {}
@@ -324,6 +334,37 @@ def check_feeds(
         if c.host in verdicts:
             c.feed_url, c.feed_status, c.feed_note = verdicts[c.host]
             c.checked_at = now
+
+
+def _reusable(old: Mapping, fetcher: Fetcher) -> bool:
+    """A refusal for a private address is not kept once private networks are allowed."""
+    guard = getattr(fetcher, "guard", None)
+    return not (old["feed_status"] == "refused" and guard is not None and guard.allow_private
+                and (old.get("feed_note") or "").startswith("blocked_address"))
+
+
+def still_allowed(fetcher: Fetcher, homepage: str, feed_url: str | None) -> str | None:
+    """Why a reused verdict no longer stands tonight, or None.
+
+    Without network where it can: the address guard resolves the names (DNS, cached)
+    only when private networks are refused, and robots.txt is asked only when the
+    fetcher already holds the host's rules (the crawl's steps share them).
+    """
+    user_agent = fetcher.policy.user_agent
+    for url in dict.fromkeys(u for u in (homepage, feed_url) if u):
+        guard = getattr(fetcher, "guard", None)
+        if guard is not None and not guard.allow_private:
+            try:
+                guard.check(urlsplit(url).hostname or "")
+            except FetchError as exc:
+                if exc.error_class == "blocked_address":
+                    return f"blocked_address: {str(exc)[:200]}"
+        robots = getattr(fetcher, "robots", None)
+        rules = robots.get(origin_of(url)) if robots is not None else None
+        if rules is not None and fetcher.policy.respect_robots \
+                and not rules.allowed(url, user_agent):
+            return f"robots_disallowed: disallowed by robots.txt ({rules.reason})"
+    return None
 
 
 def feed_verdicts(homepages: Mapping[str, str], fetcher: Fetcher
@@ -399,15 +440,39 @@ def suggest_sources(
     return rows, check_rows({c.host: c for c in top}), counts
 
 
+#: Feeds the crawl read without error, newest first per site: a check already made.
+CRAWLED_FEEDS_SQL = """
+SELECT source_url, feed_url, checked_at FROM feeds
+WHERE feed_url <> '' AND status IN ('ok', 'warning', 'not_modified')
+ORDER BY checked_at DESC, via <> 'autodiscovered', source_url, feed_url
+"""
+
+
 def previous_checks(con) -> dict[str, dict]:  # noqa: ANN001 - a DuckDB connection
-    """The last feed check per host (``suggestion_feed_checks``)."""
+    """The last feed check per host: ``suggestion_feed_checks``, or the crawl's own
+    reading of the host's feed (``feeds``) when that is newer. A host one industry lists
+    is a candidate of the others; the crawl just read its feed through the same fetcher
+    rules, so asking its homepage again would only repeat it."""
     rows = con.execute(
         "SELECT host, feed_url, feed_status, feed_note, checked_at FROM suggestion_feed_checks"
     ).fetchall()
-    return {
+    out = {
         h: {"feed_url": f, "feed_status": s, "feed_note": n, "checked_at": t}
         for h, f, s, n, t in rows
     }
+    crawled: dict[str, dict] = {}
+    for source_url, feed_url, checked_at in con.execute(CRAWLED_FEEDS_SQL).fetchall():
+        host = link_host(source_url)
+        if host and host == link_host(feed_url) and host not in crawled:
+            crawled[host] = {"feed_url": feed_url, "feed_status": "found", "feed_note": None,
+                             "checked_at": checked_at}
+    for host, check in crawled.items():
+        old = out.get(host)
+        if old is None or old.get("checked_at") is None or (
+                check["checked_at"] is not None
+                and _naive(check["checked_at"]) > _naive(old["checked_at"])):
+            out[host] = check
+    return out
 
 
 def check_rows(rows_by_host: Mapping[str, Candidate]) -> list[dict]:
