@@ -58,8 +58,8 @@ def run(settings):  # noqa: ANN001, ANN201
     if mat is not None:
         meta = mat.asset_materialization.metadata
         steps["metadata"] = {k: meta[k].value for k in
-                             ("candidates", "checked", "with_feed", "refused", "score_ms",
-                              "feed_check_ms") if k in meta}
+                             ("candidates", "checked", "rechecked", "with_feed", "refused",
+                              "score_ms", "feed_check_ms") if k in meta}
     return wall, steps
 
 

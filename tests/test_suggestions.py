@@ -396,3 +396,49 @@ def test_the_hidden_blogs_carry_voices_no_listed_blog_names(hidden_server):
             assert len(docs) >= 5 and {a.host for a in docs} <= hidden
             assert not any(name.encode() in page.body for host, paths in web.pages.items()
                            if host not in hidden for page in paths.values())
+
+
+def _crawl_feeds_verdicts(homepages: dict[str, str], fetcher: Fetcher) -> dict:
+    """The verdicts as ``crawl_feeds`` gives them (the check before it had its own rounds)."""
+    from innercircle.extract.links import link_host
+    from innercircle.model import Source
+    from innercircle.stages.crawl import crawl_feeds
+    from innercircle.stages.suggestions import REFUSED_CLASSES
+
+    sources = [Source("suggestions", "site", url) for url in homepages.values()]
+    out = crawl_feeds(sources, fetcher, {}, {}, run_id="suggestions")
+    refused = {}
+    for row in out.crawl_log:
+        if row.get("error_class") in REFUSED_CLASSES:
+            refused.setdefault(link_host(row["url"]), "refused")
+    rows = {row["source_url"]: row for row in out.rows.get("feeds", [])}
+    verdicts = {}
+    for host, url in homepages.items():
+        row = rows.get(url) or {}
+        if host in refused:
+            verdicts[host] = (None, "refused")
+        elif row.get("feed_url") and row.get("status") in ("ok", "warning", "not_modified"):
+            verdicts[host] = (row["feed_url"], "found")
+        else:
+            verdicts[host] = (None, "none")
+    return verdicts
+
+
+@pytest.mark.parametrize("allow_private", [True, False])
+def test_the_feed_check_gives_the_crawls_verdicts(hidden_server, allow_private):
+    """Two concurrent rounds instead of crawl_feeds' sequential fallback: same answers."""
+    from innercircle.stages.suggestions import feed_verdicts
+
+    server, plan = hidden_server
+    web = server.web
+    hosts = [plan.hidden["fintech"][0], *plan.decoys, web.blogs[0].host, web.blogs[5].host,
+             web.refused_host]
+    homepages = {h: server.url(h, "/") for h in hosts}
+    policy = fetch_policy(allow_private_networks=allow_private, retries=0)
+    with Fetcher(policy) as fetcher:
+        ours = feed_verdicts(homepages, fetcher)
+    with Fetcher(policy) as fetcher:
+        theirs = _crawl_feeds_verdicts(homepages, fetcher)
+    assert {h: v[:2] for h, v in ours.items()} == theirs
+    statuses = {v[1] for v in ours.values()}
+    assert statuses == ({"found", "none", "refused"} if allow_private else {"refused"})

@@ -28,9 +28,11 @@ What is never suggested, and why (the short rule list; everything else is eviden
   table, ranked after those with one, with the reason (no feed is itself evidence of a
   non-blog), and ``accept --top`` skips them.
 
-The feed check is the crawl's own: :func:`innercircle.stages.crawl.crawl_feeds` with the
-candidate's homepage as a ``site`` source, through the same fetcher (robots.txt, rate
-limits, the private-network guard), so what is suggested is what the crawl can read.
+The feed check is the crawl's own discovery (:func:`feed_verdicts`: the same steps as
+:func:`innercircle.stages.crawl.crawl_feeds` for a ``site`` source, in two concurrent
+rounds), through the same fetcher (robots.txt, rate limits, the private-network guard),
+so what is suggested is what the crawl can read. It is made once a week per host
+(``suggestion_feed_checks``), and not at all for hosts the crawl itself read tonight.
 """
 
 from __future__ import annotations
@@ -46,10 +48,11 @@ from urllib.parse import urlsplit
 
 from innercircle.errors import FetchError
 from innercircle.extract.links import link_host
-from innercircle.fetch import Fetcher
+from innercircle.feeds import discover_feeds, fallback_feed_urls, parse_feed
+from innercircle.fetch import Fetcher, FetchRequest
 from innercircle.fetch.robots import origin_of
-from innercircle.model import Source
-from innercircle.stages.crawl import crawl_feeds, now_utc
+from innercircle.model import FetchResult
+from innercircle.stages.crawl import describe_error, now_utc
 
 DEFAULT_TOP_PER_INDUSTRY = 25
 MIN_EVIDENCE = 2  # distinct linking sources + voices a candidate needs
@@ -369,25 +372,58 @@ def still_allowed(fetcher: Fetcher, homepage: str, feed_url: str | None) -> str 
 
 def feed_verdicts(homepages: Mapping[str, str], fetcher: Fetcher
                   ) -> dict[str, tuple[str | None, str, str | None]]:
-    """host -> (feed url, 'found' | 'none' | 'refused', note) for each homepage."""
-    sources = [Source("suggestions", "site", url) for url in homepages.values()]
-    out = crawl_feeds(sources, fetcher, {}, {}, run_id="suggestions")
+    """host -> (feed url, 'found' | 'none' | 'refused', note) for each homepage.
+
+    The crawl's discovery (:func:`innercircle.stages.crawl.crawl_feeds`: the homepage's
+    advertised feeds, else the common feed paths, a feed counting when it parses) with
+    the same fetcher, so the same robots.txt, address guard and per-host pace, in two
+    rounds however many sites there are: every homepage at once, then every advertised
+    feed and every fallback path at once. (``crawl_feeds`` tries the fallback paths one
+    site after another and fetches a fallback feed twice; it also parses every entry.)
+    A host refused anywhere (robots.txt, a non-public address) is refused, as there.
+    """
+    hosts = list(homepages)
     refused: dict[str, str] = {}
-    for row in out.crawl_log:
-        if row.get("error_class") in REFUSED_CLASSES:
-            refused.setdefault(link_host(row["url"]), f"{row['error_class']}: "
-                               f"{(row.get('error_message') or '')[:200]}")
-    rows = {row["source_url"]: row for row in out.rows.get("feeds", [])}
+
+    def note_refusal(host: str, result: FetchResult) -> None:
+        if result.error_class in REFUSED_CLASSES:
+            refused.setdefault(host, f"{result.error_class}: "
+                               f"{(result.error_message or '')[:200]}")
+
     verdicts: dict[str, tuple[str | None, str, str | None]] = {}
-    for host, url in homepages.items():
-        if host in refused:
-            verdicts[host] = (None, "refused", refused[host])
-            continue
-        row = rows.get(url) or {}
-        if row.get("feed_url") and row.get("status") in ("ok", "warning", "not_modified"):
-            verdicts[host] = (row["feed_url"], "found", None)
+    advertised: dict[str, str] = {}
+    fallback: dict[str, list[str]] = {}
+    pages = fetcher.fetch_all([FetchRequest(homepages[h]) for h in hosts])
+    for host, result in zip(hosts, pages, strict=True):
+        note_refusal(host, result)
+        if result.ok and result.body:
+            found = discover_feeds(result.body, result.final_url or homepages[host])
+            if found:
+                advertised[host] = found[0]
+            else:
+                fallback[host] = fallback_feed_urls(homepages[host])
         else:
-            verdicts[host] = (None, "none", (row.get("error") or "no feed found")[:300])
+            verdicts[host] = (None, "none", describe_error(result)[:300])
+    asks = [(h, u) for h, u in advertised.items()] + [
+        (h, u) for h, urls in fallback.items() for u in urls]
+    results = fetcher.fetch_all([FetchRequest(u) for _, u in asks])
+    for (host, url), result in zip(asks, results, strict=True):
+        note_refusal(host, result)
+        if host in verdicts:
+            continue  # a fallback path before this one was the feed
+        if host in advertised:
+            if not result.ok or not result.body:
+                verdicts[host] = (None, "none", describe_error(result)[:300])
+                continue
+            parsed = parse_feed(result.body, result.final_url or url, result.content_type)
+            verdicts[host] = ((url, "found", None) if not parsed.error
+                              else (None, "none", parsed.error[:300]))
+        elif result.ok and result.body and not parse_feed(result.body, url).error:
+            verdicts[host] = (url, "found", None)
+    for host in fallback:
+        verdicts.setdefault(host, (None, "none", "no feed advertised and none at common paths"))
+    for host, why in refused.items():
+        verdicts[host] = (None, "refused", why)
     return verdicts
 
 
@@ -434,6 +470,7 @@ def suggest_sources(
         "checked": len(top),
         "with_feed": sum(c.feed_status == "found" for c in top),
         "refused": sum(c.feed_status == "refused" for c in top),
+        "rechecked": len({c.host for c in top if c.checked_at == now}),  # not reused
         "score_ms": round((scored - started) * 1000),
         "feed_check_ms": round((checked - scored) * 1000),
     }
