@@ -312,7 +312,7 @@ def check_feeds(
     ``previous`` maps a host to its last check (``feed_url``, ``feed_status``,
     ``feed_note``, ``checked_at``); checks younger than ``recheck_days`` are reused, so a
     nightly run asks a candidate's homepage about once a week. A reused verdict still
-    answers to tonight's rules (:func:`still_allowed`): the private-network guard of
+    answers to tonight's rules (:func:`refusal_tonight`): the private-network guard of
     ``fetcher`` and any robots.txt rules it holds for the host.
     """
     now = _naive(now) or now_utc()
@@ -325,7 +325,7 @@ def check_feeds(
                 and _reusable(old, fetcher):
             c.feed_url, c.feed_status = old.get("feed_url"), old["feed_status"]
             c.feed_note, c.checked_at = old.get("feed_note"), _naive(old["checked_at"])
-            refusal = still_allowed(fetcher, c.url, c.feed_url) if c.feed_status != "refused" \
+            refusal = refusal_tonight(fetcher, c.url, c.feed_url) if c.feed_status != "refused" \
                 else None
             if refusal:
                 c.feed_url, c.feed_status, c.feed_note, c.checked_at = (
@@ -346,7 +346,7 @@ def _reusable(old: Mapping, fetcher: Fetcher) -> bool:
                 and (old.get("feed_note") or "").startswith("blocked_address"))
 
 
-def still_allowed(fetcher: Fetcher, homepage: str, feed_url: str | None) -> str | None:
+def refusal_tonight(fetcher: Fetcher, homepage: str, feed_url: str | None) -> str | None:
     """Why a reused verdict no longer stands tonight, or None.
 
     Without network where it can: the address guard resolves the names (DNS, cached)
