@@ -1,17 +1,20 @@
 """Source suggestions on the sample web with hidden blogs: are they found, do they help?
 
 1. Plant hidden blogs (``innercircle.sampleweb.hidden``): per industry a few blogs left
-   out of the sources file, reachable only through main-text links of the listed ones.
+   out of the sources file, reachable only through main-text links of the listed ones,
+   with three of its planted top-20 voices written about only there (so unranked until
+   the hidden blogs are read).
 2. Run the nightly job. Report, per industry, precision@10 of the suggestions (share of
    the top 10 that are hidden blogs; with 2 hidden per industry it cannot exceed 0.2
    unless fewer than 10 are suggested), recall of the hidden blogs in the top 10 and in
    all suggestions, and recall@50 of the planted top-20 voices (as ranking_quality does).
 3. Accept the top N suggestions with a feed per industry, as ``innercircle sources accept
-   --top N`` does, run again, and report recall@50 of the planted voices after.
+   --top N`` does, run again, and report recall@50 of the planted voices after: of all
+   20, and of the confined ones (their rank before -> after).
 4. Wall time: the ``source_suggestions`` step, plus the time spent extracting main-text
    links (re-timed on the stored pages), as a share of the whole nightly run.
 
-    .venv/bin/python benchmarks/source_suggestions.py [--seed 7] [--accept-top 3]
+    .venv/bin/python benchmarks/source_suggestions.py [--seed 7] [--accept-top 3] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -55,8 +58,8 @@ def run(settings):  # noqa: ANN001, ANN201
     if mat is not None:
         meta = mat.asset_materialization.metadata
         steps["metadata"] = {k: meta[k].value for k in
-                             ("candidates", "checked", "with_feed", "refused", "score_ms",
-                              "feed_check_ms") if k in meta}
+                             ("candidates", "checked", "rechecked", "with_feed", "refused",
+                              "score_ms", "feed_check_ms") if k in meta}
     return wall, steps
 
 
@@ -87,6 +90,18 @@ def recall50(con, web) -> dict[str, tuple[float, float, float]]:
     return out
 
 
+def voice_ranks(con, web, names: dict[str, list[str]]) -> dict[str, dict[str, int]]:
+    """{industry: {planted name: rank in recurring_voices (151 = absent)}} for ``names``."""
+    out: dict[str, dict[str, int]] = {}
+    truths = truth_ids(con, web)
+    for industry, wanted in names.items():
+        ids = dict(zip(web.truth.industries[industry].top_voices[:20], truths[industry],
+                       strict=True))
+        pos = {p: i + 1 for i, p in enumerate(ranked_ids(con, industry, None))}
+        out[industry] = {n: pos.get(ids.get(n), 151) if ids.get(n) else 151 for n in wanted}
+    return out
+
+
 def suggestion_scores(con, plan) -> dict[str, tuple[float, float, float, int]]:
     """{industry: (precision@10, hidden recall@10, hidden recall in all, suggestions)}"""
     out = {}
@@ -105,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--accept-top", type=int, default=3)
+    parser.add_argument("--keep", type=Path, metavar="DIR",
+                        help="keep the warehouse and sources file in DIR (for profiling)")
     args = parser.parse_args(argv)
 
     from innercircle import warehouse as wh
@@ -116,6 +133,10 @@ def main(argv: list[str] | None = None) -> int:
     web, plan = plant_hidden(build_sample_web(args.seed))
     with tempfile.TemporaryDirectory() as tmp, serve(web) as server:
         tmp = Path(tmp)
+        if args.keep:
+            tmp = args.keep
+            tmp.mkdir(parents=True, exist_ok=True)
+            (tmp / "innercircle.duckdb").unlink(missing_ok=True)
         sources = write_hidden_sources(server, plan, tmp / "sources.yaml")
         settings = Settings(
             sources_path=sources, warehouse_path=tmp / "innercircle.duckdb",
@@ -132,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         with wh.connect(settings.warehouse_path, read_only=True) as con:
             scores = suggestion_scores(con, plan)
             before = recall50(con, web)
+            confined_before = voice_ranks(con, web, plan.confined)
             rows = [dict(zip([d[0] for d in con.description], r, strict=True)) for r in
                     con.execute("SELECT * FROM source_suggestions ORDER BY industry, rank")
                     .fetchall()]
@@ -166,6 +188,7 @@ def main(argv: list[str] | None = None) -> int:
         wall2, steps2 = run(settings)
         with wh.connect(settings.warehouse_path, read_only=True) as con:
             after = recall50(con, web)
+            confined_after = voice_ranks(con, web, plan.confined)
         print(f"run 2 (after accepting): {wall2:.1f} s wall; source_suggestions step "
               f"{steps2.get('source_suggestions', 0):.1f} s "
               f"({steps2.get('source_suggestions', 0) / wall2:.1%}); {steps2.get('metadata')}")
@@ -181,6 +204,18 @@ def main(argv: list[str] | None = None) -> int:
         for k, label in enumerate(("R@50", "P@20", "mean rank")):
             print(f"mean {label}: {sum(v[k] for v in before.values()) / n:.2f} -> "
                   f"{sum(v[k] for v in after.values()) / n:.2f}")
+        print("voices confined to the hidden blogs: rank before -> after (151 = unranked)")
+        hits = {"before": 0, "after": 0}
+        for industry, ranks in confined_before.items():
+            for name, rank in ranks.items():
+                now = confined_after[industry][name]
+                hits["before"] += rank <= 50
+                hits["after"] += now <= 50
+                print(f"  {industry:<10}{name:<28}{rank:>4} -> {now:>4}")
+        total = sum(len(r) for r in confined_before.values())
+        print(f"confined voices in the top 50: {hits['before']}/{total} -> {hits['after']}/{total}"
+              f" (recall@50 {hits['before'] / max(total, 1):.2f} -> "
+              f"{hits['after'] / max(total, 1):.2f})")
     return 0
 
 

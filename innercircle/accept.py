@@ -8,9 +8,11 @@ line carries a dated comment with the evidence: ``- url  # suggested 2026-11-30:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 
+from innercircle.errors import SourcesFileError
 from innercircle.opml import merge_feeds_into_sources
 from innercircle.sources import parse_sources
 
@@ -46,19 +48,43 @@ def choose(rows: Sequence[Mapping], top: int | None = None, urls: Sequence[str] 
 
 
 def accept_into_sources(yaml_text: str, industry: str, rows: Sequence[Mapping],
-                        today: date, verb: str = "suggested") -> tuple[str, list[str]]:
+                        today: date, verb: str = "suggested", where: str = "<sources>"
+                        ) -> tuple[str, list[str]]:
     """``yaml_text`` with the rows' URLs added under ``industry``, and the URLs added.
 
     The result is parsed before it is returned (a file we could not read is never
-    written); URLs already in the industry's feeds are left as they are.
+    written); URLs the industry already lists (feeds, sites or authors) are left as they
+    are, so accepting again returns ``yaml_text`` unchanged. Raises SourcesFileError
+    (naming ``where``) rather than return a rewrite that loses the file's comments.
     """
-    urls = [r["url"] for r in rows]
-    notes = {r["url"]: f"{verb} {today.isoformat()}: {evidence_note(r)}" for r in rows}
     before = {s.url for s in parse_sources(yaml_text) if s.industry == industry} \
         if yaml_text.strip() else set()
+    # Listed already in any form (a feed, a site, an author page): nothing to add.
+    urls = [u for u in dict.fromkeys(r["url"] for r in rows) if u not in before]
+    if not urls:
+        return yaml_text, []
+    notes = {r["url"]: f"{verb} {today.isoformat()}: {evidence_note(r)}" for r in rows}
     merged = merge_feeds_into_sources(yaml_text, industry, urls, notes)
     parse_sources(merged)
-    return merged, [u for u in dict.fromkeys(urls) if u not in before]
+    if not _kept(yaml_text, merged):
+        raise SourcesFileError(where, (
+            f"cannot add to {industry!r} without rewriting the file and losing its comments "
+            "(a flow-style {...} or [...] layout there); write that industry's lists as "
+            "block lists ('- url' lines) and accept again"))
+    return merged, urls
+
+
+def _kept(before: str, after: str) -> bool:
+    """Whether ``after`` holds every line of ``before``, in order (only lines were added),
+    or ``before`` had no comment to lose."""
+    old = [line.rstrip() for line in before.splitlines()]
+    if not any(_COMMENT.search(line) for line in old):
+        return True
+    lines = iter(line.rstrip() for line in after.splitlines())
+    return all(any(line == new for new in lines) for line in old)
+
+
+_COMMENT = re.compile(r"(?:^|\s)#")
 
 
 #: The most sources one night may add to an industry on its own (INNERCIRCLE_SUGGEST_AUTO_ACCEPT).
@@ -75,7 +101,10 @@ def auto_accept(yaml_text: str, rows: Sequence[Mapping], top: int, today: date
         return yaml_text, added
     for industry in sorted({r["industry"] for r in rows}):
         chosen = choose([r for r in rows if r["industry"] == industry], top=top)
-        yaml_text, new = accept_into_sources(yaml_text, industry, chosen, today,
-                                             verb="auto-accepted")
+        try:
+            yaml_text, new = accept_into_sources(yaml_text, industry, chosen, today,
+                                                 verb="auto-accepted")
+        except SourcesFileError:
+            continue  # never rewrite a user's file at night; `sources accept` says why
         added += new
     return yaml_text, added

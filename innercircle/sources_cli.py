@@ -80,7 +80,8 @@ def cmd_accept(args: argparse.Namespace) -> int:
             "(see `innercircle sources suggest`)") from None
     path = settings.sources_path
     text = path.read_text("utf-8") if path.exists() else ""
-    merged, added = accept_into_sources(text, args.industry, chosen, now_utc().date())
+    merged, added = accept_into_sources(text, args.industry, chosen, now_utc().date(),
+                                        where=str(path))
     if args.print_only:
         sys.stdout.write(merged)
         return 0

@@ -160,11 +160,7 @@ def test_a_recent_check_is_reused_not_repeated():
                                         "feed_status": "found", "feed_note": None,
                                         "checked_at": datetime(2024, 2, 28)}}
 
-    class NoFetcher:
-        def fetch_all(self, *a, **k):  # noqa: ANN002, ANN003, ANN202
-            raise AssertionError("a fresh check must not fetch")
-
-    check_feeds([cand], NoFetcher(), previous, now=AS_OF)
+    check_feeds([cand], _NoFetch(allow_private=True), previous, now=AS_OF)
     assert cand.feed_status == "found" and cand.feed_url == "http://unreachable.invalid/feed"
 
 
@@ -277,3 +273,172 @@ def test_auto_accept_is_off_by_default_and_capped():
     assert text.count("# auto-accepted 2026-11-30") == AUTO_ACCEPT_CEILING
     with pytest.raises(SettingError, match="INNERCIRCLE_SUGGEST_AUTO_ACCEPT"):
         Settings(suggest_auto_accept=11).validate()
+
+
+# -- a reused check answers to tonight's rules; the crawl's own reading is a check -------
+
+
+class _NoFetch:
+    """A fetcher that must not be asked: a reused check needs no network."""
+
+    def __init__(self, allow_private: bool) -> None:
+        from innercircle.fetch.netguard import AddressGuard
+
+        self.policy = fetch_policy(allow_private_networks=allow_private)
+        self.guard = AddressGuard(allow_private)
+        self.robots = None
+
+    def fetch_all(self, *a, **k):  # noqa: ANN002, ANN003, ANN202
+        raise AssertionError("fetched")
+
+
+def _found(host: str, when: datetime = datetime(2024, 2, 28)) -> dict:
+    return {host: {"feed_url": f"http://{host}/feed.xml", "feed_status": "found",
+                   "feed_note": None, "checked_at": when}}
+
+
+def test_a_check_made_with_private_networks_allowed_is_not_reused_when_they_are_not():
+    """A week-old "found" for a loopback host must not outlive the guard being switched on."""
+    cand = Candidate("fintech", "127.0.0.9", "http://127.0.0.9/")
+    check_feeds([cand], _NoFetch(allow_private=True), _found("127.0.0.9"), now=AS_OF)
+    assert cand.feed_status == "found"  # allowed: reused as it was, nothing fetched
+    cand = Candidate("fintech", "127.0.0.9", "http://127.0.0.9/")
+    check_feeds([cand], _NoFetch(allow_private=False), _found("127.0.0.9"), now=AS_OF)
+    assert cand.feed_status == "refused" and cand.feed_note.startswith("blocked_address")
+    assert finalize([cand], AS_OF) == []
+
+
+def test_a_private_address_refusal_is_checked_again_once_private_networks_are_allowed():
+    refused = {"127.0.0.9": {"feed_url": None, "feed_status": "refused",
+                             "feed_note": "blocked_address: 127.0.0.9 resolves to ...",
+                             "checked_at": datetime(2024, 2, 28)}}
+    cand = Candidate("fintech", "127.0.0.9", "http://127.0.0.9/")
+    check_feeds([cand], _NoFetch(allow_private=False), refused, now=AS_OF)  # still refused
+    assert cand.feed_status == "refused"
+    with pytest.raises(AssertionError, match="fetched"):
+        check_feeds([Candidate("fintech", "127.0.0.9", "http://127.0.0.9/")],
+                    _NoFetch(allow_private=True), refused, now=AS_OF)
+
+
+def test_a_reused_check_is_dropped_when_the_hosts_robots_txt_now_refuses():
+    from innercircle.fetch.robots import RobotsRules, origin_of
+
+    host = "127.0.0.9"
+    with Fetcher(fetch_policy(allow_private_networks=True)) as fetcher:
+        cand = Candidate("fintech", host, f"http://{host}/")
+        check_feeds([cand], fetcher, _found(host), now=AS_OF)
+        assert cand.feed_status == "found"
+        fetcher.robots.put(origin_of(f"http://{host}/"), RobotsRules("disallow_all", "test"))
+        cand = Candidate("fintech", host, f"http://{host}/")
+        check_feeds([cand], fetcher, _found(host), now=AS_OF)
+    assert cand.feed_status == "refused" and "robots" in cand.feed_note
+    assert finalize([cand], AS_OF) == []
+
+
+def test_previous_checks_take_the_crawls_reading_of_a_listed_host(tmp_path):
+    from innercircle import warehouse
+    from innercircle.stages.suggestions import previous_checks
+
+    with warehouse.connect(tmp_path / "w.duckdb") as con:
+        con.execute("""INSERT INTO feeds (source_url, feed_url, via, entries, status, error,
+                       checked_at) VALUES
+            ('https://www.listed.example/', 'https://listed.example/rss', 'autodiscovered',
+             3, 'ok', NULL, TIMESTAMP '2024-02-29 03:00'),
+            ('https://broken.example/feed', 'https://broken.example/feed', 'listed', 0,
+             'error', 'HTTP 404', TIMESTAMP '2024-02-29 03:00'),
+            ('https://elsewhere.example/', 'https://feeds.other.example/x', 'autodiscovered',
+             3, 'ok', NULL, TIMESTAMP '2024-02-29 03:00')""")
+        con.execute("""INSERT INTO suggestion_feed_checks VALUES
+            ('listed.example', NULL, 'none', 'no feed found', TIMESTAMP '2024-02-20 03:00'),
+            ('broken.example', NULL, 'none', 'no feed found', TIMESTAMP '2024-02-20 03:00')""")
+        checks = previous_checks(con)
+    assert checks["listed.example"]["feed_status"] == "found"  # the crawl's is newer
+    assert checks["listed.example"]["feed_url"] == "https://listed.example/rss"
+    assert checks["broken.example"]["feed_status"] == "none"  # an error is no reading
+    assert "elsewhere.example" not in checks  # a feed on another host: ask the site itself
+
+
+# -- accept: listed in any form, comments never lost --------------------------------------
+
+
+def test_accepting_a_url_the_industry_lists_as_a_site_changes_nothing():
+    rows = [_row("b.example", "https://b.example/")]
+    assert accept_into_sources(SOURCES, "fintech", rows, date(2026, 11, 30)) == (SOURCES, [])
+
+
+def test_accept_never_returns_a_rewrite_that_loses_the_files_comments():
+    from innercircle.accept import auto_accept
+    from innercircle.errors import SourcesFileError
+
+    flow = "# mine\nindustries:\n  fintech: {feeds: [https://a.example/feed.xml]}  # money\n"
+    rows = [_row("hidden.example", "https://hidden.example/feed.xml")]
+    with pytest.raises(SourcesFileError, match="losing its comments"):
+        accept_into_sources(flow, "fintech", rows, date(2026, 11, 30), where="s.yaml")
+    assert auto_accept(flow, rows, 3, date(2026, 11, 30)) == (flow, [])  # skipped at night
+    bare = "industries:\n  fintech: {feeds: [https://a.example/feed.xml]}\n"
+    text, added = accept_into_sources(bare, "fintech", rows, date(2026, 11, 30))
+    assert added == ["https://hidden.example/feed.xml"]  # no comment to lose: rewritten
+    assert [s.url for s in parse_sources(text)] == ["https://a.example/feed.xml",
+                                                    "https://hidden.example/feed.xml"]
+
+
+def test_the_hidden_blogs_carry_voices_no_listed_blog_names(hidden_server):
+    """The planted top voices confined to the hidden blogs are written about there, often,
+    and nowhere a listed source could show them: what accepting the suggestions can win."""
+    server, plan = hidden_server
+    web = server.web
+    hidden = {h for hosts in plan.hidden.values() for h in hosts}
+    for industry, names in plan.confined.items():
+        assert len(names) == 3
+        assert set(names) <= set(web.truth.industries[industry].top_voices[:20])
+        for name in names:
+            docs = [a for a in web.articles if name in a.mentioned or name in a.authors]
+            assert len(docs) >= 5 and {a.host for a in docs} <= hidden
+            assert not any(name.encode() in page.body for host, paths in web.pages.items()
+                           if host not in hidden for page in paths.values())
+
+
+def _crawl_feeds_verdicts(homepages: dict[str, str], fetcher: Fetcher) -> dict:
+    """The verdicts as ``crawl_feeds`` gives them (the check before it had its own rounds)."""
+    from innercircle.extract.links import link_host
+    from innercircle.model import Source
+    from innercircle.stages.crawl import crawl_feeds
+    from innercircle.stages.suggestions import REFUSED_CLASSES
+
+    sources = [Source("suggestions", "site", url) for url in homepages.values()]
+    out = crawl_feeds(sources, fetcher, {}, {}, run_id="suggestions")
+    refused = {}
+    for row in out.crawl_log:
+        if row.get("error_class") in REFUSED_CLASSES:
+            refused.setdefault(link_host(row["url"]), "refused")
+    rows = {row["source_url"]: row for row in out.rows.get("feeds", [])}
+    verdicts = {}
+    for host, url in homepages.items():
+        row = rows.get(url) or {}
+        if host in refused:
+            verdicts[host] = (None, "refused")
+        elif row.get("feed_url") and row.get("status") in ("ok", "warning", "not_modified"):
+            verdicts[host] = (row["feed_url"], "found")
+        else:
+            verdicts[host] = (None, "none")
+    return verdicts
+
+
+@pytest.mark.parametrize("allow_private", [True, False])
+def test_the_feed_check_gives_the_crawls_verdicts(hidden_server, allow_private):
+    """Two concurrent rounds instead of crawl_feeds' sequential fallback: same answers."""
+    from innercircle.stages.suggestions import feed_verdicts
+
+    server, plan = hidden_server
+    web = server.web
+    hosts = [plan.hidden["fintech"][0], *plan.decoys, web.blogs[0].host, web.blogs[5].host,
+             web.refused_host]
+    homepages = {h: server.url(h, "/") for h in hosts}
+    policy = fetch_policy(allow_private_networks=allow_private, retries=0)
+    with Fetcher(policy) as fetcher:
+        ours = feed_verdicts(homepages, fetcher)
+    with Fetcher(policy) as fetcher:
+        theirs = _crawl_feeds_verdicts(homepages, fetcher)
+    assert {h: v[:2] for h, v in ours.items()} == theirs
+    statuses = {v[1] for v in ours.values()}
+    assert statuses == ({"found", "none", "refused"} if allow_private else {"refused"})

@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None, stop: threading.Event | None = None) -> 
     if args.hidden:
         from .hidden import plant_hidden
 
-        web, plan = plant_hidden(web)
+        web, plan = plant_hidden(web, scale=args.scale)
     if args.dump:
         n = dump(web, args.dump, args.port)
         print(f"wrote {n} pages for {len(web.hosts)} hosts to {args.dump}")

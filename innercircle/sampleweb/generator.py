@@ -18,6 +18,7 @@ scanning the web.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from . import render, vocab
@@ -41,6 +42,12 @@ _FOREIGN_BLOGS = [("fintech", "de"), ("climate", "de"), ("biotech", "fr")]
 _LOCAL_PEOPLE = 4
 _REGION = {"de": "german", "fr": "french"}
 
+#: Where an industry's top voices are written about: ``(industry, its top voices, its
+#: English blogs) -> {voice name: the blogs that may carry them}``; a voice left out may
+#: be on any of them. None (the default) leaves the web as it always was. The hidden-blog
+#: web (``hidden.py``) uses it to keep a few voices mostly on blogs the user does not list.
+Coverage = Callable[[str, list[Persona], list[Blog]], dict[str, list[Blog]]]
+
 
 def reference_date(seed: int) -> datetime:
     """The web's "now": a fixed noon UTC that depends only on the seed."""
@@ -49,7 +56,8 @@ def reference_date(seed: int) -> datetime:
 
 class _Builder:
     def __init__(self, seed: int, scale: float, as_of: datetime | None = None,
-                 with_topics: bool = True) -> None:
+                 with_topics: bool = True, coverage: Coverage | None = None) -> None:
+        self.coverage = coverage
         self.rng = random.Random(seed)
         self.seed = seed
         self.scale = scale
@@ -144,12 +152,20 @@ class _Builder:
         """The blogs where the industry's English-language cast is written about."""
         return [b for b in self.blogs if industry in b.industries and b.language == "en"]
 
+    def voice_blogs(self, industry: str) -> dict[str, list[Blog]]:
+        """Top voices of ``industry`` confined to some of its blogs (see :data:`Coverage`)."""
+        if self.coverage is None:
+            return {}
+        return self.coverage(industry, self.cast.tier(industry, "top"),
+                             self.english_blogs(industry))
+
     # -- who writes, who is written about ----------------------------------------------
     def guest_posts(self) -> None:
         for industry in INDUSTRIES:
+            confined = self.voice_blogs(industry)
             for person in self.cast.tier(industry, "top"):
                 count = 2 if person.strength < 8 else 1
-                blogs = self.english_blogs(industry)
+                blogs = confined.get(person.name) or self.english_blogs(industry)
                 for blog in self.rng.sample(blogs, len(blogs)):
                     slots = [a for a in self.by_host[blog.host]
                              if a.byline_kind == "person" and not self._has_guest(a)]
@@ -243,11 +259,13 @@ class _Builder:
     def mentions(self) -> None:
         for industry in INDUSTRIES:
             n_blogs = len(self.english_blogs(industry))
+            confined = self.voice_blogs(industry)
             for person in self.cast.tier(industry, "top"):
                 r = person.strength
                 hosts = min(n_blogs, 9 - r // 5)
                 docs = max(hosts, round((18 - r * 0.5) * self.scale))
-                self.feature(person, hosts, docs, industry, quote_rate=0.55)
+                self.feature(person, hosts, docs, industry, quote_rate=0.55,
+                             blogs=confined.get(person.name))
             for person in self.cast.tier(industry, "mid"):
                 hosts = self.rng.randint(1, 3)
                 self.feature(person, hosts, hosts + self.rng.randint(0, 2), industry, 0.4)
@@ -584,16 +602,17 @@ class _Builder:
         )
 
 
-def build_sample_web(seed: int = 7, scale: float = 1.0,
-                     as_of: datetime | None = None) -> SampleWeb:
+def build_sample_web(seed: int = 7, scale: float = 1.0, as_of: datetime | None = None,
+                     coverage: Coverage | None = None) -> SampleWeb:
     """The sample web for ``seed``: same seed, same bytes. ``scale`` sizes the blogs.
 
     ``as_of`` gives the same web as it stood earlier: the pieces published after it are
     not out yet (no page, in no feed or listing), the others are byte for byte those of
     the full web. Serving it, then the full web (``SampleWebServer.replace``), grows the
-    web between two runs. The answer key is the full web's.
+    web between two runs. The answer key is the full web's. ``coverage`` confines a few
+    top voices to some blogs (:data:`Coverage`).
     """
-    return _Builder(seed, scale, as_of=as_of).build()
+    return _Builder(seed, scale, as_of=as_of, coverage=coverage).build()
 
 
 __all__ = ["INDUSTRIES", "REFUSED_HOST", "build_sample_web", "reference_date"]

@@ -4,8 +4,14 @@
 are *hidden*: still served, but only reachable through links in the main text of the
 listed blogs' articles. The demo's sources file written by :func:`hidden_sources` leaves
 them out, so source suggestions have something real to find, and accepting them should
-bring back the planted voices whose evidence lives there. Beside them stand the things a
-suggester must not fall for, each linked the way the web links them:
+bring back the planted voices whose evidence lives there. For that, a few of each
+industry's planted top voices (the :data:`CONFINED_PER_INDUSTRY` weakest, of that industry
+only) write and are written about *only* on the hidden blogs: the web is regenerated from
+the same seed with those voices confined to them (``build_sample_web(coverage=...)``), so
+the listed blogs never name them (unranked until the hidden blogs are read; with one
+listed blog as well, a single site put them at ranks 27-43, inside the top 50 anyway).
+Nothing of this reaches the pipeline but the pages themselves. Beside the hidden blogs
+stand the things a suggester must not fall for, each linked the way the web links them:
 
 * a static host (charts) linked from every industry: infrastructure, not a voice;
 * a company site with no feed, linked from two blogs of one industry;
@@ -19,11 +25,14 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
+from .cast import Persona
+from .generator import build_sample_web
 from .web import Article, Blog, Page, SampleWeb, origin
 
 HIDDEN_PER_INDUSTRY = 2
+CONFINED_PER_INDUSTRY = 3  # top voices written about only on the hidden blogs
 LINKING_BLOGS = 3  # listed blogs that link to each hidden blog
 LINKS_PER_BLOG = 2  # articles of each linking blog that carry a link
 _ANCHORS = ["this analysis", "a longer take", "as argued here", "a good write-up",
@@ -36,6 +45,32 @@ class HiddenPlan:
 
     hidden: dict[str, list[str]]  # industry -> hidden blog hosts
     decoys: dict[str, str]  # host -> what it is ('static', 'no_feed', 'robots')
+    confined: dict[str, list[str]] = field(default_factory=dict)  # industry -> voice names
+
+
+@dataclass
+class Confine:
+    """The ``coverage`` of the hidden-blog web: per industry, the ``per_industry`` weakest
+    top voices of that industry alone are carried only by its hidden blogs. ``picked``
+    records who was confined."""
+
+    hidden: dict[str, list[str]]
+    per_industry: int = CONFINED_PER_INDUSTRY
+    picked: dict[str, list[str]] = field(default_factory=dict)
+
+    def voices(self, tops: list[Persona]) -> list[Persona]:
+        own = [p for p in tops if len(p.industries) == 1]
+        return sorted(own, key=lambda p: (p.strength, p.name))[-self.per_industry:] \
+            if self.per_industry > 0 else []
+
+    def __call__(self, industry: str, tops: list[Persona], blogs: list[Blog]
+                 ) -> dict[str, list[Blog]]:
+        hidden = [b for b in blogs if b.host in self.hidden.get(industry, ())]
+        if not hidden:
+            return {}
+        out = {p.name: hidden for p in self.voices(tops)}
+        self.picked[industry] = list(out)
+        return out
 
 
 def hideable(web: SampleWeb, sources: dict, industry: str) -> list[Blog]:
@@ -52,11 +87,32 @@ def hideable(web: SampleWeb, sources: dict, industry: str) -> list[Blog]:
     ]
 
 
-def plant_hidden(web: SampleWeb, per_industry: int = HIDDEN_PER_INDUSTRY
-                 ) -> tuple[SampleWeb, HiddenPlan]:
-    """A copy of ``web`` with hidden blogs linked from listed ones, and the plan."""
-    rng = random.Random(web.seed * 7919 + 13)
+def choose_hidden(web: SampleWeb, per_industry: int = HIDDEN_PER_INDUSTRY
+                  ) -> dict[str, list[str]]:
+    """industry -> the hosts to hide: the last ``per_industry`` hideable blogs."""
     sources = web.sources(origin)
+    return {ind: [b.host for b in hideable(web, sources, ind)[-per_industry:]]
+            for ind in web.industries}
+
+
+def plant_hidden(web: SampleWeb, per_industry: int = HIDDEN_PER_INDUSTRY,
+                 confined: int = CONFINED_PER_INDUSTRY, scale: float = 1.0
+                 ) -> tuple[SampleWeb, HiddenPlan]:
+    """The hidden-blog web of ``web`` (the plain web of its seed at ``scale``), and the plan.
+
+    With ``confined`` > 0 the web is regenerated with that many top voices per industry
+    kept mostly on the hidden blogs (see :class:`Confine`); then, as without, the hidden
+    blogs are linked from the main text of listed ones and the decoys are planted.
+    """
+    chosen = choose_hidden(web, per_industry)
+    names: dict[str, list[str]] = {}
+    if confined > 0:
+        confine = Confine(chosen, confined)
+        # The same blogs (hosts, languages, broken sources) as the plain web; a guest
+        # author page may land elsewhere, and is left out of the sources with its blog.
+        web = build_sample_web(web.seed, scale, coverage=confine)
+        names = confine.picked
+    rng = random.Random(web.seed * 7919 + 13)
     pages = {host: dict(paths) for host, paths in web.pages.items()}
     by_host: dict[str, list[Article]] = {}
     for art in web.articles:
@@ -65,7 +121,7 @@ def plant_hidden(web: SampleWeb, per_industry: int = HIDDEN_PER_INDUSTRY
     hidden: dict[str, list[str]] = {}
     taken: set[tuple[str, str]] = set()  # (host, path) already carrying a planted link
     for industry in web.industries:
-        candidates = hideable(web, sources, industry)[-per_industry:]
+        candidates = [b for b in web.blogs if b.host in chosen[industry]]
         hidden[industry] = [b.host for b in candidates]
         listed = [b for b in web.blogs if industry in b.industries
                   and b.host not in hidden[industry] and b.host in by_host]
@@ -79,7 +135,7 @@ def plant_hidden(web: SampleWeb, per_industry: int = HIDDEN_PER_INDUSTRY
                                       f"{rng.choice(_ANCHORS)}</a>.")
                     taken.add((art.host, art.path))
     decoys = _plant_decoys(web, pages, by_host, hidden, taken, rng)
-    return replace(web, pages=pages), HiddenPlan(hidden, decoys)
+    return replace(web, pages=pages), HiddenPlan(hidden, decoys, names)
 
 
 def hidden_sources(web: SampleWeb, plan: HiddenPlan, base: Callable[[str], str],

@@ -28,9 +28,11 @@ What is never suggested, and why (the short rule list; everything else is eviden
   table, ranked after those with one, with the reason (no feed is itself evidence of a
   non-blog), and ``accept --top`` skips them.
 
-The feed check is the crawl's own: :func:`innercircle.stages.crawl.crawl_feeds` with the
-candidate's homepage as a ``site`` source, through the same fetcher (robots.txt, rate
-limits, the private-network guard), so what is suggested is what the crawl can read.
+The feed check is the crawl's own discovery (:func:`feed_verdicts`: the same steps as
+:func:`innercircle.stages.crawl.crawl_feeds` for a ``site`` source, in two concurrent
+rounds), through the same fetcher (robots.txt, rate limits, the private-network guard),
+so what is suggested is what the crawl can read. It is made once a week per host
+(``suggestion_feed_checks``), and not at all for hosts the crawl itself read tonight.
 """
 
 from __future__ import annotations
@@ -44,10 +46,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
+from innercircle.errors import FetchError
 from innercircle.extract.links import link_host
-from innercircle.fetch import Fetcher
-from innercircle.model import Source
-from innercircle.stages.crawl import crawl_feeds, now_utc
+from innercircle.feeds import discover_feeds, fallback_feed_urls, parse_feed
+from innercircle.fetch import Fetcher, FetchRequest
+from innercircle.fetch.robots import origin_of
+from innercircle.model import FetchResult
+from innercircle.stages.crawl import describe_error, now_utc
 
 DEFAULT_TOP_PER_INDUSTRY = 25
 MIN_EVIDENCE = 2  # distinct linking sources + voices a candidate needs
@@ -306,7 +311,9 @@ def check_feeds(
 
     ``previous`` maps a host to its last check (``feed_url``, ``feed_status``,
     ``feed_note``, ``checked_at``); checks younger than ``recheck_days`` are reused, so a
-    nightly run asks a candidate's homepage about once a week.
+    nightly run asks a candidate's homepage about once a week. A reused verdict still
+    answers to tonight's rules (:func:`refusal_tonight`): the private-network guard of
+    ``fetcher`` and any robots.txt rules it holds for the host.
     """
     now = _naive(now) or now_utc()
     previous = previous or {}
@@ -314,9 +321,15 @@ def check_feeds(
     to_check: dict[str, str] = {}
     for c in candidates:
         old = previous.get(c.host)
-        if old and old.get("checked_at") and _naive(old["checked_at"]) >= fresh_after:
+        if old and old.get("checked_at") and _naive(old["checked_at"]) >= fresh_after \
+                and _reusable(old, fetcher):
             c.feed_url, c.feed_status = old.get("feed_url"), old["feed_status"]
             c.feed_note, c.checked_at = old.get("feed_note"), _naive(old["checked_at"])
+            refusal = refusal_tonight(fetcher, c.url, c.feed_url) if c.feed_status != "refused" \
+                else None
+            if refusal:
+                c.feed_url, c.feed_status, c.feed_note, c.checked_at = (
+                    None, "refused", refusal, now)
         else:
             to_check.setdefault(c.host, c.url)
     verdicts = feed_verdicts(to_check, fetcher) if to_check else {}
@@ -326,27 +339,91 @@ def check_feeds(
             c.checked_at = now
 
 
+def _reusable(old: Mapping, fetcher: Fetcher) -> bool:
+    """A refusal for a private address is not kept once private networks are allowed."""
+    guard = getattr(fetcher, "guard", None)
+    return not (old["feed_status"] == "refused" and guard is not None and guard.allow_private
+                and (old.get("feed_note") or "").startswith("blocked_address"))
+
+
+def refusal_tonight(fetcher: Fetcher, homepage: str, feed_url: str | None) -> str | None:
+    """Why a reused verdict no longer stands tonight, or None.
+
+    Without network where it can: the address guard resolves the names (DNS, cached)
+    only when private networks are refused, and robots.txt is asked only when the
+    fetcher already holds the host's rules (the crawl's steps share them).
+    """
+    user_agent = fetcher.policy.user_agent
+    for url in dict.fromkeys(u for u in (homepage, feed_url) if u):
+        guard = getattr(fetcher, "guard", None)
+        if guard is not None and not guard.allow_private:
+            try:
+                guard.check(urlsplit(url).hostname or "")
+            except FetchError as exc:
+                if exc.error_class == "blocked_address":
+                    return f"blocked_address: {str(exc)[:200]}"
+        robots = getattr(fetcher, "robots", None)
+        rules = robots.get(origin_of(url)) if robots is not None else None
+        if rules is not None and fetcher.policy.respect_robots \
+                and not rules.allowed(url, user_agent):
+            return f"robots_disallowed: disallowed by robots.txt ({rules.reason})"
+    return None
+
+
 def feed_verdicts(homepages: Mapping[str, str], fetcher: Fetcher
                   ) -> dict[str, tuple[str | None, str, str | None]]:
-    """host -> (feed url, 'found' | 'none' | 'refused', note) for each homepage."""
-    sources = [Source("suggestions", "site", url) for url in homepages.values()]
-    out = crawl_feeds(sources, fetcher, {}, {}, run_id="suggestions")
+    """host -> (feed url, 'found' | 'none' | 'refused', note) for each homepage.
+
+    The crawl's discovery (:func:`innercircle.stages.crawl.crawl_feeds`: the homepage's
+    advertised feeds, else the common feed paths, a feed counting when it parses) with
+    the same fetcher, so the same robots.txt, address guard and per-host pace, in two
+    rounds however many sites there are: every homepage at once, then every advertised
+    feed and every fallback path at once. (``crawl_feeds`` tries the fallback paths one
+    site after another and fetches a fallback feed twice; it also parses every entry.)
+    A host refused anywhere (robots.txt, a non-public address) is refused, as there.
+    """
+    hosts = list(homepages)
     refused: dict[str, str] = {}
-    for row in out.crawl_log:
-        if row.get("error_class") in REFUSED_CLASSES:
-            refused.setdefault(link_host(row["url"]), f"{row['error_class']}: "
-                               f"{(row.get('error_message') or '')[:200]}")
-    rows = {row["source_url"]: row for row in out.rows.get("feeds", [])}
+
+    def note_refusal(host: str, result: FetchResult) -> None:
+        if result.error_class in REFUSED_CLASSES:
+            refused.setdefault(host, f"{result.error_class}: "
+                               f"{(result.error_message or '')[:200]}")
+
     verdicts: dict[str, tuple[str | None, str, str | None]] = {}
-    for host, url in homepages.items():
-        if host in refused:
-            verdicts[host] = (None, "refused", refused[host])
-            continue
-        row = rows.get(url) or {}
-        if row.get("feed_url") and row.get("status") in ("ok", "warning", "not_modified"):
-            verdicts[host] = (row["feed_url"], "found", None)
+    advertised: dict[str, str] = {}
+    fallback: dict[str, list[str]] = {}
+    pages = fetcher.fetch_all([FetchRequest(homepages[h]) for h in hosts])
+    for host, result in zip(hosts, pages, strict=True):
+        note_refusal(host, result)
+        if result.ok and result.body:
+            found = discover_feeds(result.body, result.final_url or homepages[host])
+            if found:
+                advertised[host] = found[0]
+            else:
+                fallback[host] = fallback_feed_urls(homepages[host])
         else:
-            verdicts[host] = (None, "none", (row.get("error") or "no feed found")[:300])
+            verdicts[host] = (None, "none", describe_error(result)[:300])
+    asks = [(h, u) for h, u in advertised.items()] + [
+        (h, u) for h, urls in fallback.items() for u in urls]
+    results = fetcher.fetch_all([FetchRequest(u) for _, u in asks])
+    for (host, url), result in zip(asks, results, strict=True):
+        note_refusal(host, result)
+        if host in verdicts:
+            continue  # a fallback path before this one was the feed
+        if host in advertised:
+            if not result.ok or not result.body:
+                verdicts[host] = (None, "none", describe_error(result)[:300])
+                continue
+            parsed = parse_feed(result.body, result.final_url or url, result.content_type)
+            verdicts[host] = ((url, "found", None) if not parsed.error
+                              else (None, "none", parsed.error[:300]))
+        elif result.ok and result.body and not parse_feed(result.body, url).error:
+            verdicts[host] = (url, "found", None)
+    for host in fallback:
+        verdicts.setdefault(host, (None, "none", "no feed advertised and none at common paths"))
+    for host, why in refused.items():
+        verdicts[host] = (None, "refused", why)
     return verdicts
 
 
@@ -393,21 +470,46 @@ def suggest_sources(
         "checked": len(top),
         "with_feed": sum(c.feed_status == "found" for c in top),
         "refused": sum(c.feed_status == "refused" for c in top),
+        "rechecked": len({c.host for c in top if c.checked_at == now}),  # not reused
         "score_ms": round((scored - started) * 1000),
         "feed_check_ms": round((checked - scored) * 1000),
     }
     return rows, check_rows({c.host: c for c in top}), counts
 
 
+#: Feeds the crawl read without error, newest first per site: a check already made.
+CRAWLED_FEEDS_SQL = """
+SELECT source_url, feed_url, checked_at FROM feeds
+WHERE feed_url <> '' AND status IN ('ok', 'warning', 'not_modified')
+ORDER BY checked_at DESC, via <> 'autodiscovered', source_url, feed_url
+"""
+
+
 def previous_checks(con) -> dict[str, dict]:  # noqa: ANN001 - a DuckDB connection
-    """The last feed check per host (``suggestion_feed_checks``)."""
+    """The last feed check per host: ``suggestion_feed_checks``, or the crawl's own
+    reading of the host's feed (``feeds``) when that is newer. A host one industry lists
+    is a candidate of the others; the crawl just read its feed through the same fetcher
+    rules, so asking its homepage again would only repeat it."""
     rows = con.execute(
         "SELECT host, feed_url, feed_status, feed_note, checked_at FROM suggestion_feed_checks"
     ).fetchall()
-    return {
+    out = {
         h: {"feed_url": f, "feed_status": s, "feed_note": n, "checked_at": t}
         for h, f, s, n, t in rows
     }
+    crawled: dict[str, dict] = {}
+    for source_url, feed_url, checked_at in con.execute(CRAWLED_FEEDS_SQL).fetchall():
+        host = link_host(source_url)
+        if host and host == link_host(feed_url) and host not in crawled:
+            crawled[host] = {"feed_url": feed_url, "feed_status": "found", "feed_note": None,
+                             "checked_at": checked_at}
+    for host, check in crawled.items():
+        old = out.get(host)
+        if old is None or old.get("checked_at") is None or (
+                check["checked_at"] is not None
+                and _naive(check["checked_at"]) > _naive(old["checked_at"])):
+            out[host] = check
+    return out
 
 
 def check_rows(rows_by_host: Mapping[str, Candidate]) -> list[dict]:
