@@ -10,7 +10,12 @@ second per core and milliseconds per document; then, per step, the peak resident
 of the run's process and of its children (sampled from /proc every 0.2 s while the
 step ran): that is where the memory goes.
 
-    .venv/bin/python benchmarks/scale.py [--scales 1 4 16] [--steps]
+    .venv/bin/python benchmarks/scale.py [--scales 1 4 16] [--steps] [--floor]
+
+``--floor`` also times the NER floor after each run: plain ``nlp.pipe(n_process=every
+core)`` (NER components only, worker start included) over the texts the run sent to
+NER, capped as the run caps them; printed with the mentions steps' time and the whole
+run's wall as multiples of it.
 """
 
 from __future__ import annotations
@@ -98,7 +103,38 @@ def step_times(instance, run_id: str) -> list[tuple[str, float, float]]:
     return out
 
 
-def one(sources: Path, as_of: str) -> dict:
+FLOOR_SQL = """
+SELECT x.language, d.text FROM documents d JOIN mention_extractions x USING (doc_id)
+WHERE x.ner ORDER BY d.doc_id
+"""
+
+
+def ner_floor(settings, processes: int) -> tuple[int, float]:
+    """The NER floor: plain ``nlp.pipe(n_process=processes)`` (NER components only, no
+    cleaning, start-up included) over the texts the run sent to NER, capped as the run
+    caps them, each with its language's model. Returns (texts, seconds)."""
+    import spacy
+
+    from innercircle import warehouse
+    from innercircle.extract.ner_pool import cap_text
+    from innercircle.extract.people import language_models
+
+    models = language_models(settings.spacy_model, settings.spacy_models)
+    with warehouse.connect(settings.warehouse_path, read_only=True) as con:
+        rows = con.execute(FLOOR_SQL).fetchall()
+    by_lang: dict[str, list[str]] = {}
+    for lang, text in rows:
+        by_lang.setdefault(lang, []).append(cap_text(text or "", settings.ner_max_chars)[0])
+    start = time.perf_counter()
+    for lang, texts in by_lang.items():
+        nlp = spacy.load(models[lang], exclude=["parser", "tagger", "lemmatizer",
+                                                "attribute_ruler", "senter", "morphologizer"])
+        for _ in nlp.pipe(texts, batch_size=64, n_process=processes):
+            pass
+    return len(rows), time.perf_counter() - start
+
+
+def one(sources: Path, as_of: str, floor: bool = False) -> dict:
     """Run the nightly job once on a served sample web; measure it (a child process)."""
     import dagster as dg
 
@@ -130,7 +166,10 @@ def one(sources: Path, as_of: str) -> dict:
     ner = sum(s for key, s, *_ in steps if key.startswith("mentions.find_people"))
     with warehouse.connect(settings.warehouse_path, read_only=True) as con:
         documents = con.execute("SELECT count(*) FROM documents").fetchone()[0]
+    ner_texts, floor_s = ner_floor(settings, cores()) if floor else (0, 0.0)
     return {
+        "ner_texts": ner_texts,
+        "floor_s": floor_s,
         "ok": result.success,
         "documents": documents,
         "wall_s": wall,
@@ -142,7 +181,7 @@ def one(sources: Path, as_of: str) -> dict:
     }
 
 
-def measure(scale: float) -> dict:
+def measure(scale: float, floor: bool = False) -> dict:
     """Serve the sample web at ``scale`` from its own process and run the job in another."""
     with tempfile.TemporaryDirectory() as tmp:
         sources = Path(tmp) / "sources.yaml"
@@ -160,7 +199,8 @@ def measure(scale: float) -> dict:
                 raise RuntimeError("the sample web server stopped before serving")
             as_of = _reference_date()
             done = subprocess.run(
-                [sys.executable, __file__, "--one", str(sources), as_of],
+                [sys.executable, __file__, "--one", str(sources), as_of,
+                 *(["--floor"] if floor else [])],
                 capture_output=True, text=True, check=False,
             )
         finally:
@@ -184,15 +224,18 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scales", type=float, nargs="+", default=[1, 4, 16])
     parser.add_argument("--steps", action="store_true", help="print peak RSS per step")
+    parser.add_argument("--floor", action="store_true",
+                        help="also time the NER floor: plain nlp.pipe on every core over "
+                        "the texts the run sent to NER")
     parser.add_argument("--one", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one is not None:
-        print(json.dumps(one(Path(args.one[0]), args.one[1])))
+        print(json.dumps(one(Path(args.one[0]), args.one[1], args.floor)))
         return 0
     rows = []
     for scale in args.scales:
         try:
-            rows.append(measure(scale))
+            rows.append(measure(scale, args.floor))
         except RuntimeError as exc:
             print(exc, file=sys.stderr)
             return 1
@@ -209,6 +252,15 @@ def main() -> int:
     if len(rows) > 1:
         print(f"peak RSS, largest scale / smallest: "
               f"{rows[-1]['peak_rss_mb'] / rows[0]['peak_rss_mb']:.2f}")
+    if args.floor:
+        print("\nNER floor: plain nlp.pipe(n_process=every core) over the texts sent to NER")
+        print(f"{'scale':>5} {'texts':>6} {'floor s':>8} {'NER steps s':>11} {'× floor':>8} "
+              f"{'run wall s':>10} {'× floor':>8}")
+        for r in rows:
+            steps = sum(s for key, s, *_ in r["steps"] if key.startswith("mentions."))
+            print(f"{r['scale']:>5g} {r['ner_texts']:>6} {r['floor_s']:>8.1f} {steps:>11.1f} "
+                  f"{steps / r['floor_s']:>8.2f} {r['wall_s']:>10.1f} "
+                  f"{r['wall_s'] / r['floor_s']:>8.2f}")
     if args.steps:
         print("\npeak RSS per step, MB: run's process / largest child (seconds)")
         keys = list(dict.fromkeys(k for r in rows for k, *_ in r["steps"]))
