@@ -166,6 +166,7 @@ def one(sources: Path, as_of: str, floor: bool = False) -> dict:
     ner = sum(s for key, s, *_ in steps if key.startswith("mentions.find_people"))
     with warehouse.connect(settings.warehouse_path, read_only=True) as con:
         documents = con.execute("SELECT count(*) FROM documents").fetchone()[0]
+    workers_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # before the floor's
     ner_texts, floor_s = ner_floor(settings, cores()) if floor else (0, 0.0)
     return {
         "ner_texts": ner_texts,
@@ -175,7 +176,7 @@ def one(sources: Path, as_of: str, floor: bool = False) -> dict:
         "wall_s": wall,
         "ner_s": ner,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "peak_worker_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+        "peak_worker_rss_mb": workers_mb,
         "cores": cores(),
         "steps": steps,
     }
