@@ -1,12 +1,21 @@
 """The nightly run at growing size: the sample web at ``--scale`` 1, 4 and 16.
 
-Each size runs in its own process (so peak RSS is that run's alone) with the sample web
-served on 127.0.0.x, politeness at 50 requests/s/host, and the default in-process job
-(NER on every core). Printed per size: documents, wall time, peak RSS of the run's
-process and of its largest NER worker, NER's share of the wall (the find_people steps),
-and documents per second per core.
+Three processes per size, so that each figure is the pipeline's alone: the sample web
+is served by its own process (``python -m innercircle.sampleweb``: its pages, which grow
+with the scale, are not the pipeline's memory), and the run is a fresh child process
+with politeness at 50 requests/s/host and the default in-process job (NER on every
+core). Printed per size: documents, wall time, peak RSS of the run's process and of its
+largest NER worker, NER's share of the wall (the find_people steps), documents per
+second per core and milliseconds per document; then, per step, the peak resident memory
+of the run's process and of its children (sampled from /proc every 0.2 s while the
+step ran): that is where the memory goes.
 
-    .venv/bin/python benchmarks/scale.py [--scales 1 4 16]
+    .venv/bin/python benchmarks/scale.py [--scales 1 4 16] [--steps] [--floor]
+
+``--floor`` also times the NER floor after each run: plain ``nlp.pipe(n_process=every
+core)`` (NER components only, worker start included) over the texts the run sent to
+NER, capped as the run caps them; printed with the mentions steps' time and the whole
+run's wall as multiples of it.
 """
 
 from __future__ import annotations
@@ -18,72 +27,219 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 
-def one(scale: float) -> dict:
-    """Run the nightly job once over the sample web at ``scale``; measure it."""
+def _rss_kb(pid: int | str) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def _descendants(pid: int) -> list[int]:
+    out, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            for task in Path(f"/proc/{current}/task").iterdir():
+                kids = [int(c) for c in (task / "children").read_text().split()]
+                out += kids
+                todo += kids
+        except (OSError, ValueError):
+            continue
+    return out
+
+
+class Sampler(threading.Thread):
+    """Resident memory of this process and of its largest child, every ``every`` s."""
+
+    def __init__(self, every: float = 0.2) -> None:
+        super().__init__(daemon=True)
+        self.every = every
+        self.samples: list[tuple[float, int, int]] = []  # (time, self kB, largest child kB)
+        self._halt = threading.Event()
+
+    def run(self) -> None:
+        me = os.getpid()
+        while not self._halt.is_set():
+            kids = [_rss_kb(p) for p in _descendants(me)]
+            self.samples.append((time.time(), _rss_kb(me), max(kids, default=0)))
+            self._halt.wait(self.every)
+
+    def stop(self) -> None:
+        self._halt.set()
+        self.join()
+
+    def peaks(self, start: float, end: float) -> tuple[float, float]:
+        inside = [(s, c) for t, s, c in self.samples if start <= t <= end]
+        if not inside:
+            return 0.0, 0.0
+        return max(s for s, _ in inside) / 1024, max(c for _, c in inside) / 1024
+
+
+def step_times(instance, run_id: str) -> list[tuple[str, float, float]]:
+    """(step key, start, end) of every step of a run, from its event log, in order."""
+    import dagster as dg
+
+    starts: dict[str, float] = {}
+    out = []
+    for record in instance.all_logs(run_id):
+        event = record.dagster_event
+        if event is None or not event.step_key:
+            continue
+        if event.event_type == dg.DagsterEventType.STEP_START:
+            starts[event.step_key] = record.timestamp
+        elif event.event_type in (
+            dg.DagsterEventType.STEP_SUCCESS,
+            dg.DagsterEventType.STEP_FAILURE,
+        ) and event.step_key in starts:
+            out.append((event.step_key, starts[event.step_key], record.timestamp))
+    return out
+
+
+FLOOR_SQL = """
+SELECT x.language, d.text FROM documents d JOIN mention_extractions x USING (doc_id)
+WHERE x.ner ORDER BY d.doc_id
+"""
+
+
+def ner_floor(settings, processes: int) -> tuple[int, float]:
+    """The NER floor: plain ``nlp.pipe(n_process=processes)`` (NER components only, no
+    cleaning, start-up included) over the texts the run sent to NER, capped as the run
+    caps them, each with its language's model. Returns (texts, seconds)."""
+    import spacy
+
+    from innercircle import warehouse
+    from innercircle.extract.ner_pool import cap_text
+    from innercircle.extract.people import language_models
+
+    models = language_models(settings.spacy_model, settings.spacy_models)
+    with warehouse.connect(settings.warehouse_path, read_only=True) as con:
+        rows = con.execute(FLOOR_SQL).fetchall()
+    by_lang: dict[str, list[str]] = {}
+    for lang, text in rows:
+        by_lang.setdefault(lang, []).append(cap_text(text or "", settings.ner_max_chars)[0])
+    start = time.perf_counter()
+    for lang, texts in by_lang.items():
+        nlp = spacy.load(models[lang], exclude=["parser", "tagger", "lemmatizer",
+                                                "attribute_ruler", "senter", "morphologizer"])
+        for _ in nlp.pipe(texts, batch_size=64, n_process=processes):
+            pass
+    return len(rows), time.perf_counter() - start
+
+
+def one(sources: Path, as_of: str, floor: bool = False) -> dict:
+    """Run the nightly job once on a served sample web; measure it (a child process)."""
     import dagster as dg
 
     from innercircle import warehouse
     from innercircle.extract.ner_pool import cores
-    from innercircle.sampleweb import build_sample_web
-    from innercircle.sampleweb.server import serve
     from innercircle.settings import Settings
     from pipelines.runner import run_nightly
 
-    web = build_sample_web(scale=scale)
-    with tempfile.TemporaryDirectory() as tmp, serve(web) as server:
-        env = {
-            "INNERCIRCLE_SOURCES": str(server.write_sources(Path(tmp) / "sources.yaml")),
-            "INNERCIRCLE_WAREHOUSE": str(Path(tmp) / "innercircle.duckdb"),
-            "INNERCIRCLE_ALLOW_PRIVATE_NETWORKS": "1",
-            "INNERCIRCLE_HOST_RATE": "50",
-            "INNERCIRCLE_AS_OF": web.reference_date.isoformat(),
-        }
-        settings = Settings.from_env({**os.environ, **env})
-        instance = dg.DagsterInstance.ephemeral()
-        start = time.perf_counter()
-        result = run_nightly(settings, instance)
-        wall = time.perf_counter() - start
-        ner = sum(
-            e.event_specific_data.duration_ms / 1000
-            for e in result.get_step_success_events()
-            if e.step_key.startswith("mentions.find_people")
-        )
-        with warehouse.connect(settings.warehouse_path, read_only=True) as con:
-            documents = con.execute("SELECT count(*) FROM documents").fetchone()[0]
+    tmp = sources.parent
+    env = {
+        "INNERCIRCLE_SOURCES": str(sources),
+        "INNERCIRCLE_WAREHOUSE": str(tmp / "innercircle.duckdb"),
+        "INNERCIRCLE_ALLOW_PRIVATE_NETWORKS": "1",
+        "INNERCIRCLE_HOST_RATE": "50",
+        "INNERCIRCLE_AS_OF": as_of,
+    }
+    settings = Settings.from_env({**os.environ, **env})
+    instance = dg.DagsterInstance.ephemeral()
+    sampler = Sampler()
+    sampler.start()
+    start = time.perf_counter()
+    result = run_nightly(settings, instance)
+    wall = time.perf_counter() - start
+    sampler.stop()
+    steps = [
+        (key, end - begin, *sampler.peaks(begin, end))
+        for key, begin, end in step_times(instance, result.run_id)
+    ]
+    ner = sum(s for key, s, *_ in steps if key.startswith("mentions.find_people"))
+    with warehouse.connect(settings.warehouse_path, read_only=True) as con:
+        documents = con.execute("SELECT count(*) FROM documents").fetchone()[0]
+    workers_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # before the floor's
+    ner_texts, floor_s = ner_floor(settings, cores()) if floor else (0, 0.0)
     return {
-        "scale": scale,
+        "ner_texts": ner_texts,
+        "floor_s": floor_s,
         "ok": result.success,
         "documents": documents,
         "wall_s": wall,
         "ner_s": ner,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "peak_worker_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+        "peak_worker_rss_mb": workers_mb,
         "cores": cores(),
+        "steps": steps,
     }
+
+
+def measure(scale: float, floor: bool = False) -> dict:
+    """Serve the sample web at ``scale`` from its own process and run the job in another."""
+    with tempfile.TemporaryDirectory() as tmp:
+        sources = Path(tmp) / "sources.yaml"
+        server = subprocess.Popen(
+            [sys.executable, "-m", "innercircle.sampleweb", "--port", "0", "--scale",
+             str(scale), "--write-sources", str(sources)],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        )
+        try:
+            assert server.stdout is not None
+            for line in server.stdout:
+                if line.startswith("sources file:"):
+                    break
+            else:
+                raise RuntimeError("the sample web server stopped before serving")
+            as_of = _reference_date()
+            done = subprocess.run(
+                [sys.executable, __file__, "--one", str(sources), as_of,
+                 *(["--floor"] if floor else [])],
+                capture_output=True, text=True, check=False,
+            )
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr[-3000:])
+    row = json.loads(done.stdout.strip().splitlines()[-1])
+    row["scale"] = scale
+    return row
+
+
+def _reference_date(seed: int = 7) -> str:
+    """The sample web's own date (depends only on the seed the server uses, 7)."""
+    from innercircle.sampleweb import reference_date
+
+    return reference_date(seed).isoformat()
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scales", type=float, nargs="+", default=[1, 4, 16])
-    parser.add_argument("--one", type=float, help=argparse.SUPPRESS)
+    parser.add_argument("--steps", action="store_true", help="print peak RSS per step")
+    parser.add_argument("--floor", action="store_true",
+                        help="also time the NER floor: plain nlp.pipe on every core over "
+                        "the texts the run sent to NER")
+    parser.add_argument("--one", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one is not None:
-        print(json.dumps(one(args.one)))
+        print(json.dumps(one(Path(args.one[0]), args.one[1], args.floor)))
         return 0
     rows = []
     for scale in args.scales:
-        done = subprocess.run(
-            [sys.executable, __file__, "--one", str(scale)],
-            capture_output=True, text=True, check=False,
-        )
-        if done.returncode != 0:
-            print(done.stderr[-3000:], file=sys.stderr)
+        try:
+            rows.append(measure(scale, args.floor))
+        except RuntimeError as exc:
+            print(exc, file=sys.stderr)
             return 1
-        rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
     print(f"load average now: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print(f"{'scale':>5} {'docs':>6} {'wall s':>7} {'peak RSS MB':>11} {'NER worker MB':>13} "
           f"{'NER share':>9} {'docs/s/core':>11} {'ms/doc':>7}")
@@ -97,6 +253,25 @@ def main() -> int:
     if len(rows) > 1:
         print(f"peak RSS, largest scale / smallest: "
               f"{rows[-1]['peak_rss_mb'] / rows[0]['peak_rss_mb']:.2f}")
+    if args.floor:
+        print("\nNER floor: plain nlp.pipe(n_process=every core) over the texts sent to NER")
+        print(f"{'scale':>5} {'texts':>6} {'floor s':>8} {'NER steps s':>11} {'× floor':>8} "
+              f"{'run wall s':>10} {'× floor':>8}")
+        for r in rows:
+            steps = sum(s for key, s, *_ in r["steps"] if key.startswith("mentions."))
+            print(f"{r['scale']:>5g} {r['ner_texts']:>6} {r['floor_s']:>8.1f} {steps:>11.1f} "
+                  f"{steps / r['floor_s']:>8.2f} {r['wall_s']:>10.1f} "
+                  f"{r['wall_s'] / r['floor_s']:>8.2f}")
+    if args.steps:
+        print("\npeak RSS per step, MB: run's process / largest child (seconds)")
+        keys = list(dict.fromkeys(k for r in rows for k, *_ in r["steps"]))
+        print(f"{'step':<44}" + "".join(f"{'scale ' + format(r['scale'], 'g'):>22}" for r in rows))
+        for key in keys:
+            cells = []
+            for r in rows:
+                hit = next((s for s in r["steps"] if s[0] == key), None)
+                cells.append(f"{hit[2]:>7.0f} /{hit[3]:>5.0f} ({hit[1]:>5.1f})" if hit else "")
+            print(f"{key[:44]:<44}" + "".join(f"{c:>22}" for c in cells))
     return 0 if all(r["ok"] for r in rows) else 1
 
 

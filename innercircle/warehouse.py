@@ -75,6 +75,18 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
 #: How long a writer waits for another process to release the file before giving up.
 LOCK_WAIT_S = 60.0
 
+#: DuckDB's own memory per connection. Its default is 80 % of the machine's RAM, and its
+#: buffer pool keeps every block a step has read or written until then: a step that reads
+#: every stored page (or every document's text) would hold the whole corpus. Bounded, the
+#: cached blocks are evicted (they are in the file) and large sorts and joins spill to
+#: ``<warehouse>.tmp``, so the run's memory follows the batch, not the corpus.
+MEMORY_LIMIT = "512MB"
+
+
+def duckdb_config() -> dict[str, str]:
+    """The settings every warehouse connection opens with (see :data:`MEMORY_LIMIT`)."""
+    return {"memory_limit": MEMORY_LIMIT}
+
 
 @contextlib.contextmanager
 def connect(
@@ -107,7 +119,7 @@ def _open(path: Path, read_only: bool, lock_wait_s: float) -> duckdb.DuckDBPyCon
     delay = 0.1
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            return duckdb.connect(str(path), read_only=read_only, config=duckdb_config())
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower():
                 raise
@@ -136,7 +148,7 @@ def prepare_working_copy(public_path: Path) -> Path:
 
 def publish(work: Path, public_path: Path) -> Path:
     """Checkpoint the working file and atomically replace the public file with a copy."""
-    con = duckdb.connect(str(work))
+    con = duckdb.connect(str(work), config=duckdb_config())
     try:
         ensure_schema(con)
         con.execute("CHECKPOINT")

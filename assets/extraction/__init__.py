@@ -41,7 +41,8 @@ latest_entry AS (
     SELECT url, arg_max(published_at, last_seen_at) AS published_at,
            arg_max(title, last_seen_at) AS title,
            arg_max(raw_authors, last_seen_at) AS raw_authors,
-           arg_max(feed_authors, last_seen_at) AS feed_authors
+           arg_max(feed_authors, last_seen_at) AS feed_authors,
+           bool_or(coalesce(content_text, '') <> '') AS has_text
     FROM feed_entries GROUP BY url
 )
 SELECT p.url, p.kind, r.body_gzip, r.content_hash, r.fetched_at,
@@ -50,7 +51,14 @@ FROM pages p
 JOIN raw_pages r USING (url)
 LEFT JOIN documents d USING (url)
 LEFT JOIN latest_entry e USING (url)
-WHERE d.doc_id IS NULL OR d.content_hash <> r.content_hash
+WHERE (d.doc_id IS NULL OR d.content_hash <> r.content_hash)
+  -- an article whose body is plainly not HTML (a PDF, an image) and whose feed entry
+  -- carries text: the entry is its document (ENTRIES_TO_BUILD_SQL), so its page is not
+  -- read at all; a generic type (octet-stream, text/plain, none) is sniffed in Python
+  AND NOT (p.kind = 'article' AND coalesce(e.has_text, false)
+           AND lower(trim(split_part(coalesce(r.content_type, ''), ';', 1))) NOT IN
+               ('text/html', 'application/xhtml+xml', 'application/octet-stream',
+                'text/plain', ''))
 ORDER BY p.url
 """
 
@@ -99,39 +107,47 @@ SELECT DISTINCT doc_id, industry, source_url FROM (
 
 
 class _EntryDocuments:
-    """Feed-entry documents to (re)write, and which entries carry text at all."""
+    """Which feed entries carry text, which of them have an HTML page stored (those are
+    built from the page instead), and how many feed-entry documents were written."""
 
     def __init__(self) -> None:
-        self.rows: list[dict] = []
+        self.written = 0
         self.known: set[str] = set()
+        self.with_page: set[str] = set()
 
 
-def _entry_documents(con) -> tuple[_EntryDocuments, set[str]]:
-    """Documents for feed entries whose page is not stored or is not HTML, and the URLs
-    whose stored page is an HTML page (those are built from the page instead)."""
-    out, with_page = _EntryDocuments(), set()
-    for (
-        url,
-        published,
-        title,
-        raw_authors,
-        feed_authors,
-        text,
-        first_seen,
-        has_page,
-        content_type,
-        body_to_sniff,
-        document_hash,
-    ) in con.execute(ENTRIES_TO_BUILD_SQL).fetchall():
-        out.known.add(url)
-        html_type = body_to_sniff is None
-        if has_page and (html_type or page_is_html(content_type, body_to_sniff)):
-            with_page.add(url)
-            continue
-        feed = FeedContext(published, title or "", raw_authors or [], feed_authors or [])
-        if document_hash != entry_content_hash(text, feed):
-            out.rows.append(build_entry_document(url, text, feed, first_seen))
-    return out, with_page
+def _entry_documents(reader, con) -> _EntryDocuments:
+    """Write the documents of feed entries whose page is not stored or is not HTML,
+    PAGE_BATCH at a time as they stream from ``reader`` (inside ``con``'s transaction):
+    neither the entries' texts nor their documents are ever all held at once."""
+    out = _EntryDocuments()
+    entries = reader.execute(ENTRIES_TO_BUILD_SQL)
+    while batch := entries.fetchmany(PAGE_BATCH):
+        rows = []
+        for (
+            url,
+            published,
+            title,
+            raw_authors,
+            feed_authors,
+            text,
+            first_seen,
+            has_page,
+            content_type,
+            body_to_sniff,
+            document_hash,
+        ) in batch:
+            out.known.add(url)
+            html_type = body_to_sniff is None
+            if has_page and (html_type or page_is_html(content_type, body_to_sniff)):
+                out.with_page.add(url)
+                continue
+            feed = FeedContext(published, title or "", raw_authors or [], feed_authors or [])
+            if document_hash != entry_content_hash(text, feed):
+                rows.append(build_entry_document(url, text, feed, first_seen))
+        del batch
+        out.written += _write_documents(con, rows)
+    return out
 
 
 def _write_documents(con, rows: list[dict]) -> int:
@@ -155,14 +171,16 @@ def documents(
     built again."""
     with warehouse_db.connect() as con:
         total = count_rows(con, PAGES_TO_BUILD_SQL)
-        entry_rows, with_page = _entry_documents(con)
         progress = log_progress(context)
         built, failures = 0, 0
-        # Pages stream from a second cursor PAGE_BATCH at a time while this one writes:
-        # raw bodies are never all held at once. The whole step is one transaction.
+        # Entries, then pages, stream from a second cursor PAGE_BATCH at a time while this
+        # one writes: raw bodies and texts are never all held at once. The whole step is
+        # one transaction.
         reader = con.cursor()
         con.execute("BEGIN")
         try:
+            entry_rows = _entry_documents(reader, con)
+            with_page = entry_rows.with_page
             pages = reader.execute(PAGES_TO_BUILD_SQL)
             while batch := pages.fetchmany(PAGE_BATCH):
                 rows = []
@@ -181,7 +199,7 @@ def documents(
                 del batch
                 built += _write_documents(con, rows)
                 progress("documents", built + failures, total, failures)
-            built += _write_documents(con, entry_rows.rows)
+            built += entry_rows.written
         except Exception:
             con.execute("ROLLBACK")
             raise
@@ -195,7 +213,7 @@ def documents(
                 con,
                 "documents",
                 extracted_this_run=dg.MetadataValue.int(built),
-                feed_entry_documents_this_run=dg.MetadataValue.int(len(entry_rows.rows)),
+                feed_entry_documents_this_run=dg.MetadataValue.int(entry_rows.written),
                 by_kind=dg.MetadataValue.md(
                     markdown_table(
                         ["kind", "documents"],

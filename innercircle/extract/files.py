@@ -83,23 +83,25 @@ def extract_files(paths: list[Path], finder: PersonFinder | None) -> Iterator[di
     "entries": [{"url", "title", "authors"}]}``; failures: ``{"file", "kind":
     "error", "error"}``.
     """
-    pending: list[tuple[dict, str]] = []  # page records waiting for NER, with their text
+    # page records waiting for NER, with their text and the language extract_page read
+    pending: list[tuple[dict, str, str | None]] = []
 
     def flush() -> Iterator[dict]:
         if not pending:
             return
         if finder is not None:
-            texts = [text for _, text in pending]
+            texts = [text for _, text, _ in pending]
             try:
-                # language unknown: detected per text, never assumed English
-                people = finder.find_people(texts, [None] * len(texts))
+                # the language the page was read in, as the pipeline stores it; where that
+                # is unsure (None) the finder detects it, never assuming English
+                people = finder.find_people(texts, [lang for _, _, lang in pending])
             except Exception as exc:  # noqa: BLE001 - report, keep going
                 people = [[] for _ in texts]
-                for record, _ in pending:
+                for record, _, _ in pending:
                     record["people_error"] = f"{type(exc).__name__}: {exc}"
-            for (record, _), mentions in zip(pending, people, strict=True):
+            for (record, _, _), mentions in zip(pending, people, strict=True):
                 record["people"] = list(dict.fromkeys(m.name for m in mentions))
-        yield from (record for record, _ in pending)
+        yield from (record for record, _, _ in pending)
         pending.clear()
 
     for path in paths:
@@ -118,6 +120,7 @@ def extract_files(paths: list[Path], finder: PersonFinder | None) -> Iterator[di
                             "people": [],
                         },
                         page.text,
+                        page.language,
                     )
                 )
                 if len(pending) >= BATCH_FILES:

@@ -53,16 +53,24 @@ def link_host(url: str) -> str:
     return host.removeprefix("www.")
 
 
-def main_text_links(html: bytes | str, url: str, text: str | None = None) -> list[Link]:
+def main_text_links(
+    html: bytes | str,
+    url: str,
+    text: str | None = None,
+    root: etree._Element | None = None,
+) -> list[Link]:
     """The http(s) links of the page's main text, in page order, each URL once.
 
     ``text`` is the main text already extracted for the page (``documents.text``);
-    without it, it is extracted here. Links back into the page itself (fragments, its
-    own URL) are dropped; links to other pages of the same site are kept (the scoring
-    leaves out a source's own host). Never raises.
+    without it, it is extracted here. ``root`` is the page already parsed by
+    :func:`~innercircle.extract.html.parse_html` (so it is parsed once), else it is
+    parsed here. Links back into the page itself (fragments, its own URL) are dropped;
+    links to other pages of the same site are kept (the scoring leaves out a source's
+    own host). Never raises.
     """
     try:
-        root = parse_html(html)
+        if root is None:
+            root = parse_html(html)
         if text is None:
             text = main_text(root, html, url)
         pairs = _links_in_text(root, text)

@@ -44,9 +44,17 @@ def page_title(root: etree._Element, meta: dict[str, list[str]], ld: list[dict])
     return text_of(t) if t is not None else ""
 
 
-def extract_page(html: bytes | str, url: str) -> PageExtract:
-    """Authors, title, published date, language and main text of one article page."""
-    root = parse_html(html)
+def extract_page(
+    html: bytes | str, url: str, root: etree._Element | None = None
+) -> PageExtract:
+    """Authors, title, published date, language and main text of one article page.
+
+    ``root`` is the page already parsed by :func:`parse_html`, when the caller reads the
+    same tree again (its links): the page is then parsed once. It is only read, never
+    changed.
+    """
+    if root is None:
+        root = parse_html(html)
     meta = meta_tags(root)
     ld = json_ld(root)
     authors = extract_authors(root, url, meta, ld)

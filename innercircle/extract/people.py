@@ -146,9 +146,9 @@ class PersonFinder:
             return lang
         if not text.strip():
             return DEFAULT_LANGUAGE
-        import py3langid
+        from innercircle.extract.language import most_likely_language
 
-        return _norm_lang(py3langid.classify(text[:_DETECT_CHARS])[0])
+        return _norm_lang(most_likely_language(text[:_DETECT_CHARS]))
 
     def raw_entities(self, texts: Iterable[str]) -> list[list[tuple[int, int]]]:
         """Plain PERSON spans as the default model gives them (the benchmark's baseline)."""

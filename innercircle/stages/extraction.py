@@ -10,6 +10,7 @@ from datetime import datetime
 
 from innercircle.extract.author_page import extract_author_page
 from innercircle.extract.bylines import entry_authors
+from innercircle.extract.html import parse_html
 from innercircle.extract.language import detect_language
 from innercircle.extract.links import main_text_links
 from innercircle.extract.names import clean_person_name, name_key
@@ -51,8 +52,10 @@ def build_document(page: RawPage, feed: FeedContext | None) -> dict:
         byline, origin = ([name], "author_page") if name else ([], None)
         title, published, text = profile.name or "", None, profile.bio or ""
         language = detect_language(text)
+        links = []
     else:
-        extract = extract_page(html, page.url)
+        root = parse_html(html)  # read twice (the page, then its links), parsed once
+        extract = extract_page(html, page.url, root)
         byline = _person_names(b.name for b in extract.authors if b.kind == "person")
         origin = "page" if byline else None
         if not byline and feed is not None:
@@ -63,6 +66,7 @@ def build_document(page: RawPage, feed: FeedContext | None) -> dict:
         published = _naive(extract.published) or (feed.published if feed else None)
         text = extract.text
         language = extract.language
+        links = main_text_links(html, page.url, text, root)
     return {
         "doc_id": doc_id_for(page.url),
         "url": page.url,
@@ -78,7 +82,7 @@ def build_document(page: RawPage, feed: FeedContext | None) -> dict:
         "byline": byline,
         "byline_origin": origin,
         "extracted_at": now_utc(),
-        "links": main_text_links(html, page.url, text) if page.kind == "article" else [],
+        "links": links,
     }
 
 

@@ -6,9 +6,9 @@
 * :func:`run_shard` (no DuckDB: any process on any machine with the lake) reads its file
   a batch at a time, finds the people, and writes the mentions and the extraction
   records of the shard as two Parquet files, replacing those of an earlier attempt.
-* :func:`store_shards` (opens DuckDB) writes every shard's rows in one transaction,
-  replacing each document's earlier mentions: a shard re-run after a crash, or a whole
-  run repeated, neither loses nor duplicates a row.
+* :func:`store_shards` (opens DuckDB) writes every shard's rows in one transaction, a
+  batch at a time, replacing each document's earlier mentions: a shard re-run after a
+  crash, or a whole run repeated, neither loses nor duplicates a row.
 
 A document's shard is a hash of its id, so the split is the same on every machine.
 """
@@ -171,21 +171,30 @@ def run_shard(shard: NerShard, finder, progress: Progress = no_progress) -> NerS
     return shard
 
 
+#: Rows per insert when a shard's files are stored.
+STORE_BATCH = 8192
+_EMPTY = pa.table({})
+
+
 def store_shards(con: duckdb.DuckDBPyConnection, shards: list[NerShard]) -> dict:
     """Every shard's rows into the warehouse in one transaction (idempotent)."""
     totals = Counter()
     con.execute("BEGIN")
     try:
         for shard in shards:
-            done = lake.read_table(lake.path(shard.extractions))
-            found = lake.read_table(lake.path(shard.mentions))
-            labels = lake.read_table(lake.path(shard.labels))
-            doc_ids = done.column("doc_id").to_pylist()
-            warehouse.replace_where(con, "mentions", "doc_id", found, doc_ids)
-            warehouse.replace_where(con, "entity_labels", "doc_id", labels, doc_ids)
-            warehouse.insert(con, "mention_extractions", done, replace=True)
-            totals["documents"] += done.num_rows
-            totals["mentions"] += found.num_rows
+            # a shard's earlier rows go first; its files then stream in a batch at a time
+            doc_ids = lake.read_column(lake.path(shard.extractions), "doc_id")
+            for table in ("mentions", "entity_labels"):
+                warehouse.replace_where(con, table, "doc_id", _EMPTY, doc_ids)
+            for table, source, total in (
+                ("mentions", shard.mentions, "mentions"),
+                ("entity_labels", shard.labels, "entity_labels"),
+                ("mention_extractions", shard.extractions, "documents"),
+            ):
+                for batch in lake.read_batches(lake.path(source), STORE_BATCH):
+                    rows = pa.Table.from_batches([batch])
+                    warehouse.insert(con, table, rows, replace=table == "mention_extractions")
+                    totals[total] += rows.num_rows
             totals["cut"] += shard.cut
         con.execute("COMMIT")
     except Exception:

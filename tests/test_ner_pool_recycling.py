@@ -1,0 +1,40 @@
+"""The NER pool replaces its workers after TEXTS_PER_POOL texts (their memory grows with
+what they read), between two calls, and finds the same people before and after."""
+
+from __future__ import annotations
+
+import pytest
+
+from innercircle.errors import ModelLoadError
+from innercircle.extract import ner_pool
+from innercircle.extract.ner_pool import PooledPersonFinder
+
+
+def _worker_pids(pool: PooledPersonFinder) -> set[int]:
+    assert pool._pool is not None
+    return set(pool._pool._processes)
+
+
+def test_workers_are_replaced_after_their_share_of_texts_with_the_same_results(monkeypatch):
+    from innercircle.extract.people import PersonFinder
+    from innercircle.settings import Settings
+
+    model = Settings().spacy_model
+    texts = [
+        "Jane Smith, the chief executive, said the results were strong. Smith added more.",
+        "Analysts including Rahul Mehta and Maria Garcia disagreed, Garcia told reporters.",
+    ] * 4
+    try:
+        single = PersonFinder(model).find_people(texts)
+    except ModelLoadError as exc:  # pragma: no cover - the model is installed by make
+        pytest.skip(f"spaCy model unavailable: {exc}")
+    monkeypatch.setattr(ner_pool, "TEXTS_PER_POOL", len(texts) + 1)
+    with PooledPersonFinder(model, 2) as pooled:
+        assert pooled.find_people(texts) == single
+        first = _worker_pids(pooled)
+        assert pooled.analyse(texts, ["en"] * len(texts))[0].mentions == single[0]
+        assert _worker_pids(pooled) == first  # 8 texts read: under the limit, kept
+        assert pooled.find_people(texts) == single  # 16 read before this call: replaced
+        second = _worker_pids(pooled)
+    assert first and second and not first & second
+    assert any(single)
