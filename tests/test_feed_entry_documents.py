@@ -16,10 +16,9 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from assets.checks import ALL_CHECKS
 from innercircle import warehouse
 from innercircle.settings import Settings
-from pipelines.definitions import ALL_ASSETS, build_resources, run_partition_key
+from pipelines.definitions import ALL_ASSETS, ALL_CHECKS, build_resources, run_partition_key
 from tests.hostile_server import Handler, serve
 
 # Three stories per feed; each names people who recur across the three feeds, so the

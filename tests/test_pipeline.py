@@ -12,10 +12,16 @@ import dagster as dg
 import duckdb
 import pytest
 
-from assets.checks import ALL_CHECKS
 from innercircle import warehouse
 from innercircle.settings import Settings
-from pipelines.definitions import ALL_ASSETS, build_resources, defs, run_partition_key
+from pipelines.definitions import (
+    ALL_ASSETS,
+    ALL_CHECKS,
+    ASSET_KEYS,
+    build_resources,
+    defs,
+    run_partition_key,
+)
 from tests.conftest import copy_warehouse
 
 KEYS = {
@@ -59,7 +65,7 @@ def two_runs(sample_run, tmp_path_factory):
 
 
 def test_definitions_load():
-    assert {a.key.to_user_string() for a in ALL_ASSETS} <= {
+    assert {k.to_user_string() for k in ASSET_KEYS} <= {
         k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys()
     }
     assert defs.get_schedule_def("nightly_schedule").cron_schedule == "0 2 * * *"

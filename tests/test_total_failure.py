@@ -12,12 +12,11 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from assets.checks import ALL_CHECKS
 from assets.crawl import feeds, sources
 from innercircle import cli
 from innercircle.settings import Settings
 from innercircle.stages.crawl import total_failure_message
-from pipelines.definitions import build_resources
+from pipelines.definitions import ALL_CHECKS, build_resources
 from pipelines.sensors import run_failure_recorder
 from tests.hostile_server import refused_port, serve, static
 
