@@ -101,5 +101,5 @@ def test_the_nightly_run_reports_every_table_with_its_row_count(sample_run):
     # (The sample web's articles link nowhere, so document_links may be empty.)
     for table in ("people", "person_aliases", "excluded_names", "document_clusters",
                   "document_industries", "entity_labels", "mention_extractions",
-                  "industry_focus", "document_arrivals", "arrival_runs"):
+                  "document_arrivals", "arrival_runs"):
         assert reported[table]["dagster/row_count"].value > 0, table
