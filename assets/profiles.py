@@ -35,7 +35,7 @@ PROFILE_SPECS = [
         deps=[recurring_voices, "industry_focus", "document_links", "author_pages"],
         group=GROUP,
         note="Beats (phrases that set them apart), outlets, latest pieces, profile links, "
-        "circle, and relevance (0-100) to the industry's focus: from the sources file "
+        "circle, and relevance (0-100) to the industry's focus in the sources file "
         "(NULL without one).",
     ),
     table_spec("industry_focus", deps=["sources"], group=GROUP, kinds=("duckdb", "yaml")),
