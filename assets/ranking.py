@@ -1,7 +1,9 @@
 """Ranking group: resolve names to people, rank the recurring voices, publish the warehouse.
 
 The logic lives in :mod:`innercircle.stages.ranking`; these assets pick their resources,
-call it and report metadata. The checks that guard ``recurring_voices`` stand below it.
+call it and report metadata. The ``people`` step writes five tables in one transaction,
+each an asset of its own (a ``multi_asset``). The checks that guard ``recurring_voices``
+stand below it.
 """
 
 from pathlib import Path
@@ -15,10 +17,11 @@ from assets.common import (
     references_check,
     table_metadata,
 )
-from assets.extraction import mentions
 from assets.resources import RankingResource, SourcesResource, WarehouseResource
+from assets.tables import table_definition_metadata, table_result, table_spec
 from innercircle import warehouse
 from innercircle.ranking import RankingConfig, score_explanation
+from innercircle.schema_docs import warehouse_tables
 from innercircle.sources import load_focus
 from innercircle.stages.crawl import now_utc
 from innercircle.stages.profiles import circle_changes, preview_extras, ranked_members
@@ -33,14 +36,47 @@ GROUP = "ranking"
 PREVIEW_PER_INDUSTRY = 10
 
 
-@dg.asset(group_name=GROUP, pool=WRITER_POOL, deps=[mentions], kinds={"duckdb"})
-def people(
-    context: dg.AssetExecutionContext, warehouse_db: WarehouseResource
-) -> dg.MaterializeResult:
-    """One row per person, with every alias that resolves to them. A person keeps their
-    ``person_id`` from run to run. Also writes ``document_clusters`` (near-duplicate
-    articles, counted once by the ranking) and ``excluded_names`` (organisations and
-    the like that extraction took for people)."""
+PEOPLE_SPECS = [
+    table_spec(
+        "document_clusters",
+        deps=["documents"],
+        group=GROUP,
+        note="Rebuilt by the people step, in its transaction.",
+    ),
+    table_spec(
+        "excluded_names",
+        deps=["mentions", "entity_labels"],
+        group=GROUP,
+        note="Decided per name over the whole corpus (entity_labels and how sentences use it).",
+    ),
+    table_spec(
+        "person_aliases",
+        deps=["mentions", "documents", "author_pages", "excluded_names"],
+        group=GROUP,
+        note="Last run's ids are inherited from the aliases that had them.",
+    ),
+    table_spec(
+        "people",
+        deps=["person_aliases", "mentions", "documents", "author_pages"],
+        group=GROUP,
+        note="Written in one transaction with document_clusters, excluded_names, "
+        "person_aliases and person_industry_splits.",
+    ),
+    table_spec(
+        "person_industry_splits",
+        deps=["people", "person_aliases", "document_industries", "author_pages"],
+        group=GROUP,
+    ),
+]
+#: What the ranking reads (through the mention_facts view), all written by ``people``.
+RESOLVED = ["people", "person_aliases", "person_industry_splits", "document_clusters",
+            "document_industries"]
+
+
+@dg.multi_asset(name="people", specs=PEOPLE_SPECS, pool=WRITER_POOL)
+def people(context: dg.AssetExecutionContext, warehouse_db: WarehouseResource):
+    """Cluster reposted stories, keep non-people out, resolve name forms to people and
+    split names that are different people in unlinked industries: one transaction."""
     with warehouse_db.connect() as con:
         counts = build_people(con)
         context.log.info(
@@ -51,18 +87,33 @@ def people(
             f"{counts['clusters_with_copies']} stories reposted across "
             f"{counts['documents_in_those_clusters']} documents"
         )
-        return dg.MaterializeResult(
-            metadata=table_metadata(
-                con,
-                "people",
-                **{
-                    k: dg.MetadataValue.int(v)
-                    for k, v in counts.items()
-                    if k not in ("people", "name_forms")
-                },
-            )
+        figures = {k: dg.MetadataValue.int(v) for k, v in counts.items()}
+        yield table_result(
+            con,
+            "document_clusters",
+            **{k: figures[k] for k in ("clusters_with_copies", "documents_in_those_clusters")},
         )
-
+        yield table_result(con, "excluded_names")
+        yield table_result(
+            con,
+            "person_aliases",
+            **{k: figures[k] for k in ("name_forms", "unresolved_name_forms")},
+        )
+        yield table_result(
+            con,
+            "people",
+            **{
+                k: v
+                for k, v in figures.items()
+                if k not in ("people", "name_forms", "clusters_with_copies",
+                             "documents_in_those_clusters")
+            },
+        )
+        yield table_result(
+            con,
+            "person_industry_splits",
+            people_split_by_industry=figures["people_split_by_industry"],
+        )
 
 
 #: One snapshot of the ranking per day. ``end_offset=1`` makes today a partition, so the
@@ -70,7 +121,14 @@ def people(
 daily = dg.DailyPartitionsDefinition(start_date="2024-01-01", end_offset=1)
 
 
-@dg.asset(group_name=GROUP, pool=WRITER_POOL, deps=[people], partitions_def=daily, kinds={"duckdb"})
+@dg.asset(
+    group_name=GROUP,
+    pool=WRITER_POOL,
+    deps=RESOLVED,
+    partitions_def=daily,
+    kinds={"duckdb"},
+    metadata=table_definition_metadata("voice_history"),
+)
 def voice_history(
     context: dg.AssetExecutionContext, warehouse_db: WarehouseResource, ranking: RankingResource
 ) -> dg.MaterializeResult:
@@ -93,7 +151,13 @@ def voice_history(
         )
 
 
-@dg.asset(group_name=GROUP, pool=WRITER_POOL, deps=[people], kinds={"duckdb"})
+@dg.asset(
+    group_name=GROUP,
+    pool=WRITER_POOL,
+    deps=RESOLVED,
+    kinds={"duckdb"},
+    metadata=table_definition_metadata("recurring_voices"),
+)
 def recurring_voices(
     context: dg.AssetExecutionContext,
     warehouse_db: WarehouseResource,
@@ -192,13 +256,17 @@ def published_warehouse(
 ) -> dg.MaterializeResult:
     """The warehouse analysts read (``INNERCIRCLE_WAREHOUSE``): a checkpointed copy of the
     working file, swapped in atomically so open readers are never blocked nor see a
-    half-written ranking."""
+    half-written ranking. Its row count is every table's rows together."""
     work = Path(warehouse_db.database)
     public = warehouse.published_path(work)
     warehouse.publish(work, public)
     context.log.info(f"published {work} -> {public}")
+    with warehouse.connect(public, read_only=True) as con:
+        rows = [(t, warehouse.row_count(con, t)) for t in warehouse_tables()]
     return dg.MaterializeResult(
         metadata={
+            "dagster/row_count": dg.MetadataValue.int(sum(n for _, n in rows)),
+            "rows_by_table": dg.MetadataValue.md(markdown_table(["table", "rows"], rows)),
             "path": dg.MetadataValue.path(str(public)),
             "bytes": dg.MetadataValue.int(public.stat().st_size),
         }
@@ -248,4 +316,5 @@ voices_reference_people = references_check(
     "Every ranked person exists in people.",
 )
 
+RANKING_ASSETS = [people, recurring_voices, voice_history, published_warehouse]
 RANKING_CHECKS = [voices_unique_per_industry, every_industry_ranked, voices_reference_people]

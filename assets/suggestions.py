@@ -9,7 +9,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from assets.common import WRITER_POOL, arrow, markdown_table, table_metadata
+from assets.common import WRITER_POOL, arrow, markdown_table
 from assets.ranking import recurring_voices
 from assets.resources import (
     HttpFetcherResource,
@@ -18,6 +18,7 @@ from assets.resources import (
     SuggestionsResource,
     WarehouseResource,
 )
+from assets.tables import table_result, table_spec
 from innercircle import warehouse
 from innercircle.accept import auto_accept
 from innercircle.stages.crawl import now_utc
@@ -27,7 +28,28 @@ GROUP = "ranking"  # beside the voices it reads; keeps the asset graph one row h
 PREVIEW_PER_INDUSTRY = 5
 
 
-@dg.asset(group_name=GROUP, pool=WRITER_POOL, deps=[recurring_voices], kinds={"duckdb"})
+#: What suggestions are made from: links in the industry's documents, its sources, and
+#: where its ranked voices write.
+EVIDENCE = [recurring_voices, "document_links", "document_industries", "sources", "author_pages"]
+SUGGESTION_SPECS = [
+    table_spec(
+        "source_suggestions",
+        deps=[*EVIDENCE, "suggestion_feed_checks"],
+        group=GROUP,
+        note="Each with a feed found the way the crawl finds one (robots.txt and the "
+        "private-network guard included). Nothing is added to the sources file unless "
+        "INNERCIRCLE_SUGGEST_AUTO_ACCEPT says so.",
+    ),
+    table_spec(
+        "suggestion_feed_checks",
+        deps=EVIDENCE,
+        group=GROUP,
+        note="Written with source_suggestions, in the same transaction.",
+    ),
+]
+
+
+@dg.multi_asset(name="source_suggestions", specs=SUGGESTION_SPECS, pool=WRITER_POOL)
 def source_suggestions(
     context: dg.AssetExecutionContext,
     warehouse_db: WarehouseResource,
@@ -35,11 +57,9 @@ def source_suggestions(
     ranking: RankingResource,
     suggestions: SuggestionsResource,
     sources_file: SourcesResource,
-) -> dg.MaterializeResult:
-    """Sites to add to each industry's sources: linked from its articles' main text by
-    several of its sources, or where its ranked voices write, each with a feed found the
-    way the crawl finds one (robots.txt and the private-network guard included). Nothing
-    is added to the sources file unless INNERCIRCLE_SUGGEST_AUTO_ACCEPT says so."""
+):
+    """Sites to add to each industry's sources, from its links and where its voices write,
+    with their feeds checked: one transaction for both tables."""
     as_of = ranking.as_of_time() or now_utc()
     with warehouse_db.connect() as con, http.open() as fetcher:
         rows, checks, counts = suggest_sources(
@@ -51,14 +71,14 @@ def source_suggestions(
         warehouse.insert(con, "suggestion_feed_checks", arrow(checks), replace=True)
         con.execute("COMMIT")
         added = accept_tonight(context, rows, suggestions.auto_accept, Path(sources_file.path))
-        return dg.MaterializeResult(
-            metadata=table_metadata(
-                con,
-                "source_suggestions",
-                **{k: dg.MetadataValue.int(v) for k, v in counts.items()},
-                auto_accepted=dg.MetadataValue.int(added),
-                top_suggestions=dg.MetadataValue.md(preview(rows)),
-            )
+        # Dagster wants a multi-asset's tables in the order of their lineage.
+        yield table_result(con, "suggestion_feed_checks")
+        yield table_result(
+            con,
+            "source_suggestions",
+            **{k: dg.MetadataValue.int(v) for k, v in counts.items()},
+            auto_accepted=dg.MetadataValue.int(added),
+            top_suggestions=dg.MetadataValue.md(preview(rows)),
         )
 
 

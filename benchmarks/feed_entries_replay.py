@@ -120,8 +120,7 @@ class ReplayFetcherResource(HttpFetcherResource):
 
 
 def run(eval_dir: Path) -> dict:
-    from assets.checks import ALL_CHECKS
-    from pipelines.definitions import ALL_ASSETS, build_resources, run_partition_key
+    from pipelines.definitions import ALL_ASSETS, ALL_CHECKS, build_resources, run_partition_key
 
     feeds_dir = eval_dir / "feeds"
     files = feed_files(feeds_dir)

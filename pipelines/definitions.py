@@ -4,17 +4,28 @@ from __future__ import annotations
 
 import dagster as dg
 
-from assets.checks import ALL_CHECKS
+from assets.checks import CRAWL_CHECKS
 from assets.crawl import articles, author_pages, feeds, sources
-from assets.extraction import documents, mentions
+from assets.extraction import EXTRACTION_CHECKS, documents, mentions
 from assets.profiles import voice_feeds, voice_profiles, voice_reports
-from assets.ranking import people, published_warehouse, recurring_voices, voice_history
+from assets.ranking import (
+    RANKING_CHECKS,
+    people,
+    published_warehouse,
+    recurring_voices,
+    voice_history,
+)
 from assets.resources import resources_for
 from assets.suggestions import source_suggestions
+from assets.tables import with_table_schemas
 from innercircle.settings import Settings
 from pipelines.sensors import freshness_sensor, ranking_freshness_checks, run_failure_recorder
 
-ALL_ASSETS = [
+#: The asset definitions, one per step; a step that writes several tables (``documents``,
+#: ``mentions``, ``people``, ``voice_profiles``, ``voice_feeds``, ``source_suggestions``)
+#: is a multi-asset with one asset key per table (``ASSET_KEYS``). Every table asset
+#: carries its columns from the DDL.
+ALL_ASSETS = with_table_schemas([
     sources,
     feeds,
     author_pages,
@@ -29,7 +40,9 @@ ALL_ASSETS = [
     voice_reports,
     source_suggestions,
     published_warehouse,
-]
+])
+ASSET_KEYS = [key for definition in ALL_ASSETS for key in definition.keys]
+ALL_CHECKS = [*CRAWL_CHECKS, *EXTRACTION_CHECKS, *RANKING_CHECKS]
 
 #: Steps are few and each is busy in its own right (the crawler is concurrent inside),
 #: and every one of them writes DuckDB, so one process runs them one after another.

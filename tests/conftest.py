@@ -1,6 +1,7 @@
 """Shared fixtures: the sample web served on 127.0.0.x, the one way tests configure a run
 (:func:`sample_env`), the one nightly run over the sample web that read-only tests share
-(:func:`sample_run`). Builders for fetch policies and warehouse rows: tests/builders.py.
+(:func:`sample_run`) and the one re-run over it (:func:`second_run`). Builders for fetch
+policies and warehouse rows: tests/builders.py.
 
 Tests that run the whole pipeline or start Dagster or Chromium are marked ``slow``
 (those using ``sample_run`` are marked here); ``make test-fast`` leaves them out.
@@ -25,6 +26,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "sample_run" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def spacy_models_loaded_once():
+    """Each spaCy model is loaded once per test session. A run loads its models once per
+    process; the session holds a dozen runs and NER tests, and a pipeline is only read
+    (``nlp.pipe``), so they can share it. Processes NER spawns still load their own."""
+    import functools
+
+    from innercircle.extract import people
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(people, "_load", functools.cache(people._load))
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -99,6 +114,21 @@ def sample_run(tmp_path_factory, sample_env) -> SampleRun:
         result = run_nightly(settings, instance)
     assert result.success
     return SampleRun(env=env, settings=settings, result=result, dagster_home=home)
+
+
+@pytest.fixture(scope="session")
+def second_run(tmp_path_factory, sample_run) -> SampleRun:
+    """The nightly job run once more over the same sample web, into a copy of the shared
+    run's warehouse: the cheap re-run (conditional GETs, no NER for unchanged documents)
+    that several tests inspect. Read it; don't write it (``copy_warehouse`` it first)."""
+    from innercircle.settings import Settings
+    from pipelines.runner import run_nightly
+
+    root = tmp_path_factory.mktemp("second_run")
+    env = copy_warehouse(sample_run, root)
+    settings = Settings.from_env(env)
+    result = run_nightly(settings, report_failures=False)
+    return SampleRun(env=env, settings=settings, result=result, dagster_home=root)
 
 
 def copy_warehouse(run: SampleRun, root: Path, **overrides: str) -> dict[str, str]:

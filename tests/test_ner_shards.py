@@ -124,6 +124,7 @@ def test_every_core_by_default_and_one_each_when_shards_share_them():
     assert processes_for(0, shards=64) == 1
 
 
+@pytest.mark.slow  # two spawned processes, each loading the model
 def test_the_pool_finds_exactly_what_one_process_finds():
     from innercircle.extract.people import PersonFinder
     from innercircle.settings import Settings

@@ -1,8 +1,9 @@
 """The whole graph, materialised against the sample web on loopback into a temporary
 warehouse: every stage real, broken sources recorded, re-runs idempotent.
 
-The first run is the session's shared ``sample_run``; the second run and the backfill
-write into a copy of its warehouse."""
+The first run is the session's shared ``sample_run``, the second the session's shared
+``second_run`` (into a copy of the first's warehouse); the backfill writes into a copy of
+the second's."""
 
 from __future__ import annotations
 
@@ -12,10 +13,9 @@ import dagster as dg
 import duckdb
 import pytest
 
-from assets.checks import ALL_CHECKS
 from innercircle import warehouse
 from innercircle.settings import Settings
-from pipelines.definitions import ALL_ASSETS, build_resources, defs, run_partition_key
+from pipelines.definitions import ASSET_KEYS, build_resources, defs
 from tests.conftest import copy_warehouse
 
 KEYS = {
@@ -33,33 +33,21 @@ KEYS = {
 }
 
 
-def materialize_all(settings: Settings) -> dg.ExecuteInProcessResult:
-    return dg.materialize(
-        [*ALL_ASSETS, *ALL_CHECKS],
-        resources=build_resources(settings),
-        instance=dg.DagsterInstance.ephemeral(),
-        partition_key=run_partition_key(settings),
-        raise_on_error=False,
-    )
-
-
 def counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return {t: warehouse.row_count(con, t) for t in KEYS}
 
 
 @pytest.fixture(scope="module")
-def two_runs(sample_run, tmp_path_factory):
-    """The shared first run, then a second run over the same web into a copy of its
-    warehouse: (first result, second result, row counts after the first, the copy)."""
+def two_runs(sample_run, second_run):
+    """The shared first run, then the shared second run over the same web into a copy of
+    its warehouse: (first result, second result, row counts after the first, the copy)."""
     with warehouse.connect(sample_run.warehouse, read_only=True) as con:
         after_first = counts(con)
-    env = copy_warehouse(sample_run, tmp_path_factory.mktemp("second_run"))
-    second = materialize_all(Settings.from_env(env))
-    return sample_run.result, second, after_first, Path(env["INNERCIRCLE_WAREHOUSE"])
+    return sample_run.result, second_run.result, after_first, second_run.warehouse
 
 
 def test_definitions_load():
-    assert {a.key.to_user_string() for a in ALL_ASSETS} <= {
+    assert {k.to_user_string() for k in ASSET_KEYS} <= {
         k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys()
     }
     assert defs.get_schedule_def("nightly_schedule").cron_schedule == "0 2 * * *"
@@ -176,15 +164,16 @@ def test_a_host_that_refused_connections_is_backed_off_on_the_next_run(two_runs,
 
 
 def test_a_missed_day_can_be_backfilled_and_rerunning_it_replaces_it(
-    two_runs, sample_run, sample_web
+    second_run, sample_web, tmp_path
 ):
     from datetime import timedelta
 
     from assets.ranking import voice_history
 
-    *_, public = two_runs
+    env = copy_warehouse(second_run, tmp_path)  # the backfill writes: into a copy
+    public = Path(env["INNERCIRCLE_WAREHOUSE"])
     day = (sample_web.reference_date - timedelta(days=45)).date()
-    settings = Settings.from_env({**sample_run.env, "INNERCIRCLE_WAREHOUSE": str(public)})
+    settings = Settings.from_env(env)
     for _ in range(2):
         result = dg.materialize(
             [voice_history],

@@ -17,7 +17,7 @@ from innercircle.export import circle_query
 from innercircle.feeds import parse_feed
 from innercircle.sampleweb import build_sample_web, serve
 from innercircle.stages.profiles import write_profiles
-from tests.conftest import copy_warehouse, innercircle
+from tests.conftest import innercircle
 
 
 @pytest.fixture(scope="module")
@@ -179,21 +179,18 @@ def test_a_run_over_a_grown_web_feeds_exactly_the_new_pieces(tmp_path):
     assert listed_any >= 10
 
 
-def test_a_second_run_over_the_same_web_has_empty_feeds(sample_run, tmp_path):
-    from innercircle.settings import Settings
-    from pipelines.runner import run_nightly
-
-    env = copy_warehouse(sample_run, tmp_path)
-    assert run_nightly(Settings.from_env(env)).success
-    feeds = sorted((tmp_path / "feeds").glob("*.atom"))
+def test_a_second_run_over_the_same_web_has_empty_feeds(second_run):
+    assert second_run.result.success
+    root = second_run.warehouse.parent
+    feeds = sorted((root / "feeds").glob("*.atom"))
     assert feeds
     for feed in feeds:
         parsed = feedparser.parse(feed.read_bytes())
         assert not parsed.bozo and parsed.entries == [], feed
-    con = duckdb.connect(str(tmp_path / "innercircle.duckdb"), read_only=True)
+    con = duckdb.connect(str(second_run.warehouse), read_only=True)
     assert con.execute("SELECT count(*) FROM voice_activity WHERE is_new").fetchone()[0] == 0
     assert con.execute("SELECT count(*) FROM voice_activity").fetchone()[0] > 0
-    assert (tmp_path / "reports" / "fintech.html").exists()
+    assert (root / "reports" / "fintech.html").exists()
 
 
 def test_who_lists_matching_voices_with_evidence(sample_run, published):

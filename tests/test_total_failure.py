@@ -12,12 +12,11 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from assets.checks import ALL_CHECKS
 from assets.crawl import feeds, sources
 from innercircle import cli
 from innercircle.settings import Settings
 from innercircle.stages.crawl import total_failure_message
-from pipelines.definitions import build_resources
+from pipelines.definitions import ALL_CHECKS, build_resources
 from pipelines.sensors import run_failure_recorder
 from tests.hostile_server import refused_port, serve, static
 
@@ -75,6 +74,7 @@ def test_an_offline_run_exits_non_zero_with_one_line(env, monkeypatch, capsys):
     assert record["failed_checks"][0].startswith("feeds_fetch_failures_under_threshold: 5 of 5")
 
 
+@pytest.mark.slow  # every step of the graph runs (one source works)
 def test_a_partial_failure_stays_a_warning(env, monkeypatch, capsys):
     with serve({"/feed.xml": static(EMPTY_RSS, "application/rss+xml")}, "127.0.0.79") as srv:
         urls = [srv.url("/feed.xml"), *closed_feeds(3)]

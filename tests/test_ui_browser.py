@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 
 from innercircle import warehouse
-from pipelines.definitions import ALL_ASSETS
+from pipelines.definitions import ALL_ASSETS, ASSET_KEYS
 from tests.ui_driver import Browser, dagster_dev, find_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts" / "ui"
 CHROMIUM = find_chromium()
-ASSET_NAMES = [a.key.to_user_string() for a in ALL_ASSETS]
+ASSET_NAMES = [k.to_user_string() for k in ASSET_KEYS]
 
 pytestmark = [
     pytest.mark.browser,
@@ -71,31 +71,39 @@ def blocks(text: str, names: list[str]) -> dict[str, str]:
 
 
 def test_the_asset_graph_shows_every_asset_materialised_with_its_checks(ui, browser, nightly_run):
+    """The global lineage shows the four groups; each group's graph shows every asset in it
+    (a table written beside others, too) materialised, with its checks."""
     _, checks = nightly_run
-    browser.set_viewport(3400, 1100)  # wide enough for full nodes (status, checks)
+    browser.set_viewport(3400, 1100)
     browser.goto(f"{ui}/asset-groups")
-    browser.wait_for_text("Global asset lineage", "crawl", "extraction", "ranking")
-    browser.click("Hide navigation")  # the menu on the left
-    browser.click("panel_show_right")  # the tree of groups beside the graph
-    browser.press("KeyE", "e", alt=True)  # "Expand all groups"
-    text = browser.wait_for_text(
-        *(f"\n{name}\n" for name in ASSET_NAMES), "Materialized", "Passed",
-        absent=("Loading...",), timeout_s=60,
-    )
+    browser.wait_for_text("Global asset lineage", "crawl", "extraction", "ranking", "profiles")
     browser.screenshot(ARTIFACTS / "asset-graph.png")
 
-    node = blocks(text, ASSET_NAMES)  # each asset's node, as text
-    for asset in ALL_ASSETS:
-        name = asset.key.to_user_string()
-        assert re.search(r"\nLatest event\n[^\n–]+ ago\n", node[name]), node[name]
-        if asset.partitions_def is None:
-            assert "\nMaterialized\n" in node[name], node[name]
-        else:
-            assert re.search(r"\nPartitions\n[^\n]*filled\n", node[name]), node[name]
-        if name in checks:
-            passed, total = map(int, re.search(r"(\d+) / (\d+) Passed", node[name]).groups())
-            assert passed >= sum(checks[name].values()), node[name]
-            assert total >= len(checks[name]), node[name]
+    members = defaultdict(list)  # group -> [(definition, key)]
+    for definition in ALL_ASSETS:
+        for spec in definition.specs:
+            members[spec.group_name].append((definition, spec.key.to_user_string()))
+    assert set(members) == {"crawl", "extraction", "ranking", "profiles"}
+    for group, assets in members.items():
+        browser.set_viewport(3400, 3400)  # big enough for every node of a group, in full
+        browser.goto(f"{ui}/locations/innercircle/asset-groups/{group}")
+        text = browser.wait_for_text(
+            *(f"\n{name}\n" for _, name in assets), "Materialized",
+            absent=("Loading...",), timeout_s=60,
+        )
+        browser.screenshot(ARTIFACTS / f"asset-graph-{group}.png")
+        shown = [n for n in [*ASSET_NAMES, "raw_pages", "feed_entries"] if f"\n{n}\n" in text]
+        node = blocks(text, shown)  # each asset's node, as text
+        for definition, name in assets:
+            assert re.search(r"\nLatest event\n[^\n–]+ ago\n", node[name]), node[name]
+            if definition.partitions_def is None:
+                assert "\nMaterialized\n" in node[name], node[name]
+            else:
+                assert re.search(r"\nPartitions\n[^\n]*filled\n", node[name]), node[name]
+            if name in checks:
+                passed, total = map(int, re.search(r"(\d+) / (\d+) Passed", node[name]).groups())
+                assert passed >= sum(checks[name].values()), node[name]
+                assert total >= len(checks[name]), node[name]
 
 
 def test_recurring_voices_shows_its_row_count_and_the_top_voices_preview(ui, browser, nightly_run):
@@ -124,6 +132,24 @@ def test_recurring_voices_shows_its_row_count_and_the_top_voices_preview(ui, bro
             name,
         )
     assert "carried by" in preview  # the score explained in words
+
+
+def test_a_table_written_beside_others_is_an_asset_with_its_columns_and_row_count(
+    ui, browser, nightly_run
+):
+    """``person_aliases`` is written by the ``people`` step with four other tables; it has
+    its own page: the DDL's description and columns, and its own row count."""
+    env, _ = nightly_run
+    with warehouse.connect(Path(env["INNERCIRCLE_WAREHOUSE"]), read_only=True) as con:
+        rows = warehouse.row_count(con, "person_aliases")
+    assert rows > 0
+    browser.set_viewport(1600, 2400)
+    browser.goto(f"{ui}/assets/person_aliases")
+    text = browser.wait_for_text(
+        "Latest materialization", "Row count", "Every surface form", "alias_key", "rule"
+    )
+    browser.screenshot(ARTIFACTS / "person-aliases.png")
+    assert re.search(rf"\nRow count\n{rows:,}\n", text), text
 
 
 def test_each_asset_lists_its_checks_with_the_result_of_the_run(ui, browser, nightly_run):

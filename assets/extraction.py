@@ -1,4 +1,10 @@
-"""Extraction group: readable documents from stored pages, and the people named in them."""
+"""Extraction group: readable documents from stored pages, and the people named in them.
+
+Each step writes several tables in one transaction, and each table is an asset of its
+own (a ``multi_asset``): ``documents`` with ``document_links`` and
+``document_industries``; ``mentions`` with ``entity_labels`` and ``mention_extractions``.
+The check that guards mentions stands at the end.
+"""
 
 
 import dagster as dg
@@ -9,10 +15,12 @@ from assets.common import (
     count_rows,
     log_progress,
     markdown_table,
+    references_check,
     table_metadata,
 )
 from assets.crawl import articles, author_pages
 from assets.resources import LakeResource, NerModelResource, WarehouseResource
+from assets.tables import table_result, table_spec
 from innercircle import warehouse
 from innercircle.extract.people import models_signature
 from innercircle.stages.extraction import (
@@ -161,14 +169,35 @@ def _write_documents(con, rows: list[dict]) -> int:
     return len(rows)
 
 
-@dg.asset(group_name=GROUP, pool=WRITER_POOL, deps=[articles, author_pages], kinds={"duckdb"})
-def documents(
-    context: dg.AssetExecutionContext, warehouse_db: WarehouseResource
-) -> dg.MaterializeResult:
-    """Main text, title, date and byline of every stored page, and of every feed entry
-    whose page could not be had (kind ``feed_entry``: the entry's text and authors), until
-    the page is fetched and replaces it. Only what changed since the last extraction is
-    built again."""
+DOCUMENT_SPECS = [
+    table_spec(
+        "documents",
+        # raw_pages and feed_entries are the crawl's tables the pages and entries come from.
+        deps=[articles, author_pages, "raw_pages", "feed_entries"],
+        group=GROUP,
+        note="Main text, title, date, language and byline of every stored page, and of every "
+        "feed entry whose page could not be had, until the page replaces it. Only what "
+        "changed since the last extraction is built again.",
+    ),
+    table_spec(
+        "document_links",
+        deps=["documents"],
+        group=GROUP,
+        note="Written with its document, in the same transaction.",
+    ),
+    table_spec(
+        "document_industries",
+        deps=["documents", "sources", "feeds", "feed_entries", "author_pages"],
+        group=GROUP,
+        note="Rebuilt from the sources that led to each document, with the documents.",
+    ),
+]
+
+
+@dg.multi_asset(name="documents", specs=DOCUMENT_SPECS, pool=WRITER_POOL)
+def documents(context: dg.AssetExecutionContext, warehouse_db: WarehouseResource):
+    """Build documents from stored pages and feed entries, with their links and industries,
+    in one transaction."""
     with warehouse_db.connect() as con:
         total = count_rows(con, PAGES_TO_BUILD_SQL)
         progress = log_progress(context)
@@ -200,35 +229,41 @@ def documents(
                 built += _write_documents(con, rows)
                 progress("documents", built + failures, total, failures)
             built += entry_rows.written
+            con.execute("DELETE FROM document_industries")
+            con.execute(f"INSERT INTO document_industries {DOCUMENT_INDUSTRIES_SQL}")
+            con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")
             raise
         finally:
             reader.close()
-        con.execute("DELETE FROM document_industries")
-        con.execute(f"INSERT INTO document_industries {DOCUMENT_INDUSTRIES_SQL}")
-        con.execute("COMMIT")
-        return dg.MaterializeResult(
-            metadata=table_metadata(
-                con,
-                "documents",
-                extracted_this_run=dg.MetadataValue.int(built),
-                feed_entry_documents_this_run=dg.MetadataValue.int(entry_rows.written),
-                by_kind=dg.MetadataValue.md(
-                    markdown_table(
-                        ["kind", "documents"],
-                        con.execute(
-                            "SELECT kind, count(*) FROM documents GROUP BY 1 ORDER BY 1"
-                        ).fetchall(),
-                    )
-                ),
-                extraction_failures=dg.MetadataValue.int(failures),
-                documents_with_byline=dg.MetadataValue.int(
-                    con.execute("SELECT count(*) FROM documents WHERE len(byline) > 0").fetchone()[
-                        0
-                    ]
-                ),
-            )
+        yield table_result(
+            con,
+            "documents",
+            extracted_this_run=dg.MetadataValue.int(built),
+            feed_entry_documents_this_run=dg.MetadataValue.int(entry_rows.written),
+            by_kind=dg.MetadataValue.md(
+                markdown_table(
+                    ["kind", "documents"],
+                    con.execute(
+                        "SELECT kind, count(*) FROM documents GROUP BY 1 ORDER BY 1"
+                    ).fetchall(),
+                )
+            ),
+            extraction_failures=dg.MetadataValue.int(failures),
+            documents_with_byline=dg.MetadataValue.int(
+                con.execute("SELECT count(*) FROM documents WHERE len(byline) > 0").fetchone()[0]
+            ),
+        )
+        yield table_result(con, "document_links")
+        yield table_result(
+            con,
+            "document_industries",
+            industries=dg.MetadataValue.int(
+                con.execute(
+                    "SELECT count(DISTINCT industry) FROM document_industries"
+                ).fetchone()[0]
+            ),
         )
 
 
@@ -276,38 +311,85 @@ def _tagged(progress, tag: str):
     return lambda stage, done, total, errors: progress(stage + tag, done, total, errors)
 
 
-@dg.op(pool=WRITER_POOL)
-def store_mentions(
-    warehouse_db: WarehouseResource, ner: NerModelResource, shards: list
-) -> dg.Output:
+MENTION_SPECS = {
+    "mentions": table_spec(
+        "mentions",
+        group=GROUP,
+        kinds=("duckdb", "spacy"),
+        note="Authors and people named in each document's main text (spaCy NER, only with a "
+        "model for the document's language), with the sentence as evidence. Documents whose "
+        "content and models are unchanged are not sent to NER again. NER runs in shards "
+        "(INNERCIRCLE_NER_SHARDS) that exchange Parquet files through the lake, each on "
+        "every core it is given (INNERCIRCLE_NER_PROCESSES).",
+    ),
+    "entity_labels": table_spec(
+        "entity_labels",
+        group=GROUP,
+        kinds=("duckdb", "spacy"),
+        note="Replaced with the mentions of the documents NER read again.",
+    ),
+    "mention_extractions": table_spec(
+        "mention_extractions",
+        group=GROUP,
+        kinds=("duckdb", "spacy"),
+        note="Written with the mentions, in the same transaction.",
+    ),
+}
+
+
+@dg.op(pool=WRITER_POOL, out={name: dg.Out() for name in MENTION_SPECS})
+def store_mentions(warehouse_db: WarehouseResource, ner: NerModelResource, shards: list):
+    """Every shard's mentions, labels and extraction records, in one transaction."""
     with warehouse_db.connect() as con:
         totals = store_shards(con, shards)
-        metadata = table_metadata(
-            con,
+        yield dg.Output(
+            None,
             "mentions",
-            documents_extracted=dg.MetadataValue.int(totals.get("documents", 0)),
-            new_mentions=dg.MetadataValue.int(totals.get("mentions", 0)),
-            texts_cut_at_max_chars=dg.MetadataValue.int(totals.get("cut", 0)),
-            ner_max_chars=dg.MetadataValue.int(ner.max_chars),
-            shards=dg.MetadataValue.int(len(shards)),
-            model=dg.MetadataValue.text(models_signature(ner.language_models())),
-            documents_without_ner_model=dg.MetadataValue.int(
-                con.execute(NO_MODEL_SQL).fetchone()[0]
+            metadata=table_metadata(
+                con,
+                "mentions",
+                documents_extracted=dg.MetadataValue.int(totals.get("documents", 0)),
+                new_mentions=dg.MetadataValue.int(totals.get("mentions", 0)),
+                texts_cut_at_max_chars=dg.MetadataValue.int(totals.get("cut", 0)),
+                ner_max_chars=dg.MetadataValue.int(ner.max_chars),
+                shards=dg.MetadataValue.int(len(shards)),
+                model=dg.MetadataValue.text(models_signature(ner.language_models())),
             ),
         )
-    return dg.Output(None, metadata=metadata)
+        yield dg.Output(None, "entity_labels", metadata=table_metadata(con, "entity_labels"))
+        yield dg.Output(
+            None,
+            "mention_extractions",
+            metadata=table_metadata(
+                con,
+                "mention_extractions",
+                documents_without_ner_model=dg.MetadataValue.int(
+                    con.execute(NO_MODEL_SQL).fetchone()[0]
+                ),
+            ),
+        )
 
 
-@dg.graph_asset(
+@dg.graph_multi_asset(
+    name="mentions",
     group_name=GROUP,
-    kinds={"duckdb", "spacy", "parquet"},
+    outs={name: dg.AssetOut.from_spec(spec) for name, spec in MENTION_SPECS.items()},
     ins={"documents": dg.AssetIn(dagster_type=dg.Nothing)},
 )
 def mentions(documents):
-    """Authors and people named in each document's main text (spaCy NER, only with a model
-    for the document's language), with the sentence as evidence, and how the model labelled
-    every name-like entity (``entity_labels``). Documents whose content and models are
-    unchanged are not sent to NER again.
-    NER runs in shards (``INNERCIRCLE_NER_SHARDS``) that exchange Parquet files through
-    the lake, each on every core it is given (``INNERCIRCLE_NER_PROCESSES``)."""
+    """Plan the documents NER has not read in this version, find people in each shard,
+    store them: plan -> find_people[shard] -> store."""
     return store_mentions(plan_mentions(documents).map(find_people).collect())
+
+
+mentions_reference_documents = references_check(
+    "mentions",
+    "mentions_reference_documents",
+    "mentions",
+    "doc_id",
+    "documents",
+    "Every mention points at an existing document.",
+)
+
+EXTRACTION_ASSETS = [documents, mentions]
+EXTRACTION_CHECKS = [mentions_reference_documents]

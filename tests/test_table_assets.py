@@ -1,0 +1,105 @@
+"""Every warehouse table is a Dagster asset of its own, with its description, its columns
+from the DDL, its lineage and, once run, its row count; a step that writes several tables
+is a multi-asset that reports each of them."""
+
+from __future__ import annotations
+
+import dagster as dg
+import pytest
+
+from innercircle import warehouse
+from innercircle.schema_docs import warehouse_tables
+from pipelines.definitions import ALL_ASSETS, ASSET_KEYS, defs
+
+#: The crawl's own tables that are not assets yet: the crawl group (assets/crawl/) is
+#: being reorganised on its own. Each must really be missing, so this list shrinks as
+#: they arrive (the test fails when one becomes an asset and is still listed).
+CRAWL_TABLES_NOT_YET_ASSETS = {"crawl_log", "http_cache", "raw_pages", "host_health",
+                               "feed_health", "feed_entries"}
+
+
+def spec_of(key: str) -> dg.AssetSpec:
+    return next(s for a in ALL_ASSETS for s in a.specs if s.key.to_user_string() == key)
+
+
+def test_every_warehouse_table_is_an_asset():
+    keys = {k.to_user_string() for k in ASSET_KEYS}
+    tables = set(warehouse_tables())
+    assert tables - keys == CRAWL_TABLES_NOT_YET_ASSETS
+    assert not CRAWL_TABLES_NOT_YET_ASSETS & keys
+
+
+def test_the_ddl_is_read_whole_types_keys_comments_and_added_columns(tmp_path):
+    tables = warehouse_tables()
+    with warehouse.connect(tmp_path / "w.duckdb") as con:  # the real schema, as runs apply it
+        for name, table in tables.items():
+            described = con.execute(f"DESCRIBE {name}").fetchall()
+            assert [(c.name, c.type) for c in table.columns] == [(r[0], r[1]) for r in described]
+    people = {c.name: c for c in tables["people"].columns}
+    assert people["person_id"].key and not people["person_id"].nullable
+    assert people["name"].description == "display name (the fullest common form)"
+    assert tables["people"].description.startswith("One row per resolved person.")
+    voices = {c.name: c for c in tables["recurring_voices"].columns}
+    # Added by ALTER, its comment on the indented line below it.
+    assert voices["centrality"].description.startswith("PageRank on the author")
+    # A comment above an ALTER with none of its own describes that column.
+    entries = {c.name: c for c in tables["feed_entries"].columns}
+    assert entries["content_text"].description.startswith("The entry's own text")
+    # A comment over several ALTERs is not any one column's description.
+    documents = {c.name: c for c in tables["documents"].columns}
+    assert documents["language"].description.startswith("ISO 639-1 detected")
+    # A struct type spanning a comment on the next line keeps both.
+    profiles = {c.name: c for c in tables["voice_profiles"].columns}
+    assert profiles["latest"].type.startswith("STRUCT(")
+    assert profiles["latest"].description.startswith("their 5 latest pieces")
+
+
+def test_each_table_asset_has_a_description_and_the_ddl_columns():
+    tables = warehouse_tables()
+    for key in ASSET_KEYS:
+        spec = spec_of(key.to_user_string())
+        assert spec.description and len(spec.description) > 20, key
+        if key.to_user_string() in tables:
+            schema = spec.metadata["dagster/column_schema"]
+            assert [c.name for c in schema.columns] == [
+                c.name for c in tables[key.to_user_string()].columns
+            ]
+
+
+def test_lineage_follows_what_each_step_reads_and_writes():
+    graph = defs.resolve_asset_graph()
+
+    def parents(key: str) -> set[str]:
+        return {k.to_user_string() for k in graph.get(dg.AssetKey(key)).parent_keys}
+
+    # The people step writes five tables; the ranking reads them through mention_facts.
+    assert {"people", "person_industry_splits", "document_clusters"} <= parents(
+        "recurring_voices"
+    )
+    assert "person_aliases" in parents("people")
+    assert {"mentions", "entity_labels"} <= parents("excluded_names")
+    assert "documents" in parents("document_links")
+    assert parents("entity_labels") == parents("mentions") == {"documents"}
+    # One step, one op: the tables of a multi-asset share it.
+    people_step = next(a for a in ALL_ASSETS if dg.AssetKey("people") in a.keys)
+    assert people_step.op.name == "people" and len(people_step.keys) == 5
+
+
+@pytest.mark.slow
+def test_the_nightly_run_reports_every_table_with_its_row_count(sample_run):
+    reported = {}
+    for event in sample_run.result.get_asset_materialization_events():
+        materialization = event.event_specific_data.materialization
+        reported[materialization.asset_key.to_user_string()] = materialization.metadata
+    assert set(reported) == {k.to_user_string() for k in ASSET_KEYS}
+    for key, metadata in reported.items():
+        assert "dagster/row_count" in metadata, key
+    with warehouse.connect(sample_run.warehouse, read_only=True) as con:
+        for table in set(warehouse_tables()) & set(reported):
+            rows = reported[table]["dagster/row_count"].value
+            assert rows == warehouse.row_count(con, table), table
+    # (The sample web's articles link nowhere, so document_links may be empty.)
+    for table in ("people", "person_aliases", "excluded_names", "document_clusters",
+                  "document_industries", "entity_labels", "mention_extractions",
+                  "document_arrivals", "arrival_runs"):
+        assert reported[table]["dagster/row_count"].value > 0, table
