@@ -93,7 +93,7 @@ def product_reason(ctx: NameContext) -> str | None:
         if not sentence or not surface:
             person += bool(quoted)
             continue
-        marked = _mark(sentence, surface)
+        marked = _marked(ctx, surface, sentence)
         is_person = quoted or any(p.search(marked) for p in _PERSON_CUES)
         is_product = any(p.search(marked) for p in _PRODUCT_CUES)
         product += is_product and not is_person
@@ -101,6 +101,14 @@ def product_reason(ctx: NameContext) -> str | None:
     if product >= 2 and product >= 2 * person + 1:
         return "product context"
     return None
+
+
+def _marked(ctx: NameContext, surface: str, sentence: str) -> str:
+    """The sentence with the name marked: its full form first ("Harry" was joined to "Harry
+    Potter", and "Harry Potter is a brand" is about the full name), then the surface."""
+    if ctx.display and ctx.display != surface:
+        sentence = _mark(sentence, ctx.display)
+    return _mark(sentence, surface)
 
 
 def label_reason(ctx: NameContext, labels: Mapping[str, int], quoted: int = 0) -> str | None:
@@ -164,7 +172,11 @@ def _person_sentences(ctx: NameContext) -> int:
         1
         for surface, sentence, quoted in ctx.sentences
         if quoted
-        or (sentence and surface and any(p.search(_mark(sentence, surface)) for p in _PERSON_CUES))
+        or (
+            sentence
+            and surface
+            and any(p.search(_marked(ctx, surface, sentence)) for p in _PERSON_CUES)
+        )
     )
 
 

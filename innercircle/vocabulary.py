@@ -78,7 +78,11 @@ _REFERENCE_CONTEXT = re.compile(
     # volume: pages ("Brain Res Rev 27: 89–118"), a volume(issue): page
     r"\b\d+\s*(?:\(\d+\)\s*)?:\s+\d+\s*[–-]\s*\d+|"
     # the back-reference arrow wikis put before each reference ("↑ 10.1 Title, Chapter 11")
-    r"↑",
+    r"↑|"
+    # figure panels ("Panels IX and X:", "panel b,")
+    r"\bpanels?\s+(?:[ivx]{1,4}|[a-h])\s*(?:and\b|[,:;)–-])|"
+    # a supplier's address in a methods section ("Sigma (St Louis, MO, USA)")
+    r",\s*[A-Z]{2},\s*[A-Z][\w. ]{1,20}\)",
     re.I,
 )
 #: Reference lists written without dots: "Romanovsky AA, Ivanov AI, ..." (two authors in a

@@ -354,6 +354,9 @@ def _trim_title(text: str, start: int, end: int, lang: str | None) -> tuple[int,
 #: sentence's first word; only with enough such words to tell.
 LIST_CAPS_SHARE = 0.6
 LIST_MIN_WORDS = 8
+#: A place written in capitals and followed by a dash opens a news story ("PLACE, REGION —
+#: The …"): a dateline, not a person.
+_DATELINE = re.compile(r"(?:\s*,\s*[^\W\d_][^\W\d_ .]*(?:\s[^\W\d_.]+)?)?\s*[—–-]\s")
 _POSSESSIVE_INSIDE = re.compile(r"[^\W\d_]['’]s\s")
 
 
@@ -460,6 +463,8 @@ def _take(
     line_end = text.find("\n", end, sent.end_char)
     line = text[line_start : line_end if line_end >= 0 else sent.end_char]
     reason = refusal(surface, line, lang, initial, cache[sent.start])
+    if not reason and surface.isupper() and _DATELINE.match(text, end):
+        reason = "dateline"
     name = None if reason else clean_person_name(surface)
     if record:
         _count(out, surface, "PERSON", "" if name else reason or "not a name shape")
