@@ -55,6 +55,7 @@ from innercircle.vocabulary import (
     is_citation_style,
     is_common_word,
     is_given_name,
+    is_given_name_anywhere,
     zipf,
 )
 
@@ -351,13 +352,22 @@ def _trim_title(text: str, start: int, end: int, lang: str | None) -> tuple[int,
 #: Templating Single Stores 13:30 - Using Pre-Save hooks to make Unique Slugs"), not prose:
 #: a capitalised span in it is no evidence of a name. Counted over words of four letters
 #: or more (function words are short) outside every entity the model found, without the
-#: sentence's first word; only with enough such words to tell.
-LIST_CAPS_SHARE = 0.6
+#: sentence's first word; only with enough such words to tell. A given name (in any
+#: locale) does not count as capitalised: a team sheet the model only half read is a list
+#: of people, not of titles.
+LIST_CAPS_SHARE = 0.7
 LIST_MIN_WORDS = 8
-#: A place written in capitals and followed by a dash opens a news story ("PLACE, REGION —
-#: The …"): a dateline, not a person.
+#: A place written in capitals at the start of a line and followed by a dash opens a news
+#: story ("PLACE, REGION — The …"): a dateline, not a person.
 _DATELINE = re.compile(r"(?:\s*,\s*[^\W\d_][^\W\d_ .]*(?:\s[^\W\d_.]+)?)?\s*[—–-]\s")
 _POSSESSIVE_INSIDE = re.compile(r"[^\W\d_]['’]s\s")
+
+
+def is_dateline(text: str, start: int, end: int) -> bool:
+    """True when ``text[start:end]`` is written in capitals, opens its line and is followed
+    by a dash, maybe after ", REGION" (see :data:`_DATELINE`)."""
+    opens_line = not text[text.rfind("\n", 0, start) + 1 : start].strip()
+    return opens_line and text[start:end].isupper() and bool(_DATELINE.match(text, end))
 
 
 def title_case_share(sent, in_entity: set[int]) -> tuple[float, int]:
@@ -368,7 +378,7 @@ def title_case_share(sent, in_entity: set[int]) -> tuple[float, int]:
         if tok.i in in_entity or len(tok.text) < 4 or not tok.text.isalpha():
             continue
         n += 1
-        caps += tok.text[0].isupper()
+        caps += tok.text[0].isupper() and not is_given_name_anywhere(tok.text)
     return (caps / n if n else 0.0), n
 
 
@@ -463,7 +473,7 @@ def _take(
     line_end = text.find("\n", end, sent.end_char)
     line = text[line_start : line_end if line_end >= 0 else sent.end_char]
     reason = refusal(surface, line, lang, initial, cache[sent.start])
-    if not reason and surface.isupper() and _DATELINE.match(text, end):
+    if not reason and is_dateline(text, start, end):
         reason = "dateline"
     name = None if reason else clean_person_name(surface)
     if record:
