@@ -16,7 +16,10 @@ On top of the raw entities, per document:
 * spans that are not a mention at all are refused, with a reason recorded in the
   entity labels: organisation and place words (``Acme Inc``, ``Main Street``), digits,
   all-lowercase text, citation-style names ("Lee H", "Roger A."), names in a reference
-  list or figure caption ("et al.", "Fig. 2"), button text made of interface words
+  list or figure caption ("et al.", "Fig. 2", a wiki's "↑", "27: 89–118", "Lee AB, Kim
+  CD", a supplier's "(City, ST, USA)"; judged on the span's own line), a heading or a list
+  of titles (:data:`LIST_CAPS_SHARE`), a dateline ("PLACE, REGION — …"), a possessive
+  inside the span ("Lantern's Night"), button text made of interface words
   ("Camera Zoom"), and a one-word name that is a common word of the document's language
   where its capital letter is no evidence ("Doch", "Wenn");
 * a one-word mention ("Smith", "Jane") takes the full name used earlier in the same
