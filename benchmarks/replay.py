@@ -87,6 +87,10 @@ def score(eval_dir: Path, out: Path) -> dict:
                    "SELECT industry, rank, name, score, distinct_sources, distinct_documents, "
                    "authored_docs FROM recurring_voices WHERE rank <= ? "
                    "ORDER BY industry, rank", [TOP]).fetchall()]
+        voice_urls = con.execute(
+            "SELECT v.industry, v.rank, list(DISTINCT f.url) FROM recurring_voices v "
+            "JOIN mention_facts f ON f.person_id = v.person_id AND f.industry = v.industry "
+            "WHERE v.rank <= ? GROUP BY ALL", [TOP]).fetchall()
         evidence = con.execute(
             "SELECT industry, rank, name, role, source, mentioned_as, snippet "
             "FROM voice_evidence WHERE rank <= ? ORDER BY industry, rank, source",
@@ -99,6 +103,11 @@ def score(eval_dir: Path, out: Path) -> dict:
     _write_evidence(out / "evidence.tsv", evidence)
     groups = {g: replay.non_person_share([v for v in top if v["group"] == g], labels)
               for g in replay.GROUPS}
+    halves = _voice_halves(web, voice_urls)
+    by_half = {f"{g}/{h}": replay.non_person_share(
+                   [v for v in top if v["group"] == g and halves.get((g, v["rank"])) == h],
+                   labels)
+               for g in replay.GROUPS for h in ("tune", "test")}
     return {
         "pages": len(pages),
         "sites": len(web.sites),
@@ -107,8 +116,22 @@ def score(eval_dir: Path, out: Path) -> dict:
         "documents": len(docs),
         "bylines": replay.byline_scores(web, {u: b for u, b, _ in docs}),
         "top50_non_person": groups,
+        "top50_non_person_by_half": by_half,
         "text_chars": replay.quantiles([int(c or 0) for _, _, c in docs]),
     }
+
+
+def _voice_halves(web, voice_urls: list[tuple]) -> dict[tuple[str, int], str]:
+    """(group, rank) -> the half (``tune``/``test``, innercircle/evaluation/split.py) that
+    holds most of the voice's documents; a tie counts as ``test``."""
+    from innercircle.evaluation.split import half_of
+
+    out = {}
+    for group, rank, urls in voice_urls:
+        pages = [p for p in (web.page_for(u) for u in urls or []) if p is not None]
+        tune = sum(half_of(p.local_file) == "tune" for p in pages)
+        out[(group, rank)] = "tune" if tune * 2 > len(pages) else "test"
+    return out
 
 
 def _clean(value: object) -> str:
@@ -151,6 +174,10 @@ def _print(report: dict) -> None:
         print(f"  {group:<6} {s['non_person_share']:.0%} ({s['not_person']} not_person, "
               f"{s['fragment']} fragment of {s['labelled']} labelled; "
               f"{s['unlabelled']} unlabelled; {s['top']} ranked)")
+    print("  the same per half (a voice in the half holding most of its documents):")
+    for key, s in report.get("top50_non_person_by_half", {}).items():
+        print(f"    {key:<11} {s['non_person_share']:.0%} ({s['not_person'] + s['fragment']} of "
+              f"{s['labelled']} labelled; {s['unlabelled']} unlabelled)")
 
 
 def main() -> int:

@@ -16,6 +16,14 @@ written to ``excluded_names``, when:
 * ``product context``: the sentences treat it as a product or company ("launched X",
   "X's app", "using X", "X, the AI tool") at least twice and clearly more often than
   as a person ("X said", a quote, he/she, a job title), and it never writes;
+* ``common words``: every word is a common word and the first is no given name in any
+  locale ("Bottom Line", "Error Handling", "Twitter Thread";
+  :func:`innercircle.vocabulary.is_common_phrase`), and nothing says it is a person: no
+  byline, and at most one sentence in four quotes it or uses it as a person;
+* ``acronym``: a word of three or more capitals without a vowel ("WBF", "NDR"): an
+  organisation's initials, never part of a person's name, even in a byline;
+* ``brand word``: a word joined from two common words ("OneWeb", "PayPal"), and it never
+  writes;
 * ``labelled <LABEL>``: across all documents the NER model labels the same string as an
   organisation, product, work or place (``entity_labels``) more often than as a person,
   at least twice, and nothing else (a byline, a quote) says it is a person.
@@ -32,7 +40,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 
 from innercircle.resolve import _PERSON_CUES, NameContext, _mark, non_person_reason
-from innercircle.vocabulary import UI_WORDS, is_citation_style
+from innercircle.vocabulary import UI_WORDS, is_brand_word, is_citation_style, is_common_phrase
 
 #: Labels that say "not a person"; NORP (nationalities) and MISC are too vague to count.
 NON_PERSON_LABELS = frozenset(["ORG", "PRODUCT", "WORK_OF_ART", "GPE", "LOC", "FAC", "EVENT"])
@@ -50,6 +58,9 @@ _PRODUCT_NOUNS = (
     r"service|chatbot|assistant|feature|features|users|customers|subscribers|pricing|plan|"
     r"plans|website|headquarters|ceo|shares|stock|valuation|revenue|version"
 )
+#: Works and brands: "every X movie", "the X franchise" (never after a possessive: "Jane
+#: Doe's books" are a person's).
+_WORK_NOUNS = r"movies?|films?|franchise|series|novels?|albums?|games?|trailer|sequel|brand"
 _PRODUCT_CUES = [
     re.compile(rf"\b(?:{_PRODUCT_VERBS})\s+(?:the\s+|a\s+|an\s+|its\s+|new\s+)*{_N}\b", re.I),
     re.compile(rf"\b{_N}(?:['’]s)?\s+(?:new\s+|latest\s+)?(?:{_PRODUCT_NOUNS})\b", re.I),
@@ -61,6 +72,15 @@ _PRODUCT_CUES = [
     re.compile(
         rf"\b{_N}\s+(?:launched|released|unveiled|rolled out|shipped)\s+(?:its|a|an)\b", re.I
     ),
+    re.compile(rf"\b{_N}\s+(?:{_WORK_NOUNS})\b", re.I),
+    # "X is not a terrible brand", "X was a hit series"
+    re.compile(
+        rf"\b{_N}\s+(?:is|was|has been)\s+(?:not\s+)?(?:a|an|the)\s+(?:\w+\s+){{0,2}}"
+        rf"(?:{_PRODUCT_NOUNS}|{_WORK_NOUNS})\b",
+        re.I,
+    ),
+    # a title: "X and the Deathly Hallows"
+    re.compile(rf"\b{_N}\s+and\s+the\s+[A-Z]"),
 ]
 
 
@@ -73,7 +93,7 @@ def product_reason(ctx: NameContext) -> str | None:
         if not sentence or not surface:
             person += bool(quoted)
             continue
-        marked = _mark(sentence, surface)
+        marked = _marked(ctx, surface, sentence)
         is_person = quoted or any(p.search(marked) for p in _PERSON_CUES)
         is_product = any(p.search(marked) for p in _PRODUCT_CUES)
         product += is_product and not is_person
@@ -81,6 +101,14 @@ def product_reason(ctx: NameContext) -> str | None:
     if product >= 2 and product >= 2 * person + 1:
         return "product context"
     return None
+
+
+def _marked(ctx: NameContext, surface: str, sentence: str) -> str:
+    """The sentence with the name marked: its full form first ("Harry" was joined to "Harry
+    Potter", and "Harry Potter is a brand" is about the full name), then the surface."""
+    if ctx.display and ctx.display != surface:
+        sentence = _mark(sentence, ctx.display)
+    return _mark(sentence, surface)
 
 
 def label_reason(ctx: NameContext, labels: Mapping[str, int], quoted: int = 0) -> str | None:
@@ -112,10 +140,30 @@ def exclusion_reason(ctx: NameContext, labels: Mapping[str, int] | None = None) 
     reason = non_person_reason(ctx)
     if reason:
         return reason
+    reason = shape_reason(ctx)
+    if reason:
+        return reason
     reason = product_reason(ctx)
     if reason:
         return reason
     return label_reason(ctx, labels or {}, _person_sentences(ctx))
+
+
+_ACRONYM = re.compile(r"^[B-DF-HJ-NP-TV-XZ]{3,}$")
+
+
+def shape_reason(ctx: NameContext) -> str | None:
+    """``"acronym"``, ``"brand word"`` or ``"common words"`` for a name shaped like an
+    organisation's initials, a brand or ordinary language (see the module doc)."""
+    if any(_ACRONYM.match(w) for w in ctx.display.split()):
+        return "acronym"
+    if ctx.authored:
+        return None
+    if any(is_brand_word(w) for w in ctx.display.split()):
+        return "brand word"
+    if is_common_phrase(ctx.display) and 4 * _person_sentences(ctx) <= len(ctx.sentences):
+        return "common words"
+    return None
 
 
 def _person_sentences(ctx: NameContext) -> int:
@@ -124,7 +172,11 @@ def _person_sentences(ctx: NameContext) -> int:
         1
         for surface, sentence, quoted in ctx.sentences
         if quoted
-        or (sentence and surface and any(p.search(_mark(sentence, surface)) for p in _PERSON_CUES))
+        or (
+            sentence
+            and surface
+            and any(p.search(_marked(ctx, surface, sentence)) for p in _PERSON_CUES)
+        )
     )
 
 

@@ -45,6 +45,7 @@ ORGANISATION_WORDS = frozenset(
     summit forum conference expo awards award prize festival league championship olympics
     app apps ios android windows linux online
     street square bridge state cup games tour series mini plus
+    united fc telecom telekom communications api sdk pro
     """.split()  # noqa: SIM905 (a word list reads better as text)
 )
 
@@ -73,8 +74,23 @@ UI_TRAILING = frozenset("follow following share profile bio posts email contact"
 #: person named in the text ("Supplementary Fig", "et al.", "doi:").
 _REFERENCE_CONTEXT = re.compile(
     r"\bet\s+al\b|\bdoi\s*[:.]|\bfig(?:ure)?s?\.?\s*\d|\bsupplementa(?:ry|l)\b|"
-    r"\bpp\.\s*\d|\bvol\.\s*\d|\b(?:19|20)\d\d\s*;\s*\d+\s*[(:]",
+    r"\bpp\.\s*\d|\bvol\.\s*\d|\b(?:19|20)\d\d\s*;\s*\d+\s*[(:]|"
+    # volume: pages ("Brain Res Rev 27: 89–118"), a volume(issue): page
+    r"\b\d+\s*(?:\(\d+\)\s*)?:\s+\d+\s*[–-]\s*\d+|"
+    # the back-reference arrow wikis put before each reference ("↑ 10.1 Title, Chapter 11")
+    r"↑|"
+    # figure panels ("Panels IX and X:", "panel b,")
+    r"\bpanels?\s+(?:[ivx]{1,4}|[a-h])\s*(?:and\b|[,:;)–-])|"
+    # a supplier's address in a methods section ("Sigma (St Louis, MO, USA)")
+    r",\s*[A-Z]{2},\s*[A-Z][\w. ]{1,20}\)",
     re.I,
+)
+#: Reference lists written without dots: "Romanovsky AA, Ivanov AI, ..." (two authors in a
+#: row, surname then capital initials) or "Craig AD (2003) Title" (initials, then the year
+#: in parentheses). Case-sensitive: the initials are what makes it a reference.
+_REFERENCE_AUTHORS = re.compile(
+    r"\b[A-ZÀ-Þ][^\W\d_'’\-]+\s[A-Z]{1,3},\s+[A-ZÀ-Þ][^\W\d_'’\-]+\s[A-Z]{1,3}\b|"
+    r"\b[A-Z]{1,3}\s+\((?:1[89]|20)\d\d[a-z]?\)"
 )
 #: "Lee H", "Roger A.", "Smith J.A." and "Lee, H.": a surname followed by initials only is
 #: how reference lists write authors; running text writes "H. Lee" or "Hannah Lee".
@@ -96,7 +112,7 @@ def is_citation_style(surface: str) -> bool:
 
 def in_reference_context(sentence: str) -> bool:
     """True when a sentence reads as a reference list entry or a figure caption."""
-    return bool(_REFERENCE_CONTEXT.search(sentence))
+    return bool(_REFERENCE_CONTEXT.search(sentence) or _REFERENCE_AUTHORS.search(sentence))
 
 
 @lru_cache(maxsize=1)
@@ -162,3 +178,68 @@ def formal_names(first: str) -> frozenset[str]:
 def is_nickname_of(nickname: str, formal: str) -> bool:
     """True when ``nickname`` is a listed nickname of ``formal`` ("bob", "robert")."""
     return formal.lower() in _nicknamer().canonicals_of(nickname)
+
+
+@lru_cache(maxsize=1)
+def _given_names_anywhere() -> frozenset[str]:
+    """Given names of every locale in Faker's person data (MIT; ~31,000 names from census
+    and registry lists of 80+ locales), with the ``nicknames`` ones."""
+    import importlib
+    import pkgutil
+
+    import faker.providers.person as person
+
+    names: set[str] = set(_given_names())
+    for module in pkgutil.iter_modules(person.__path__):
+        provider = importlib.import_module(f"{person.__name__}.{module.name}").Provider
+        for attr in ("first_names", "first_names_male", "first_names_female"):
+            value = provider.__dict__.get(attr)
+            if isinstance(value, (dict, list, tuple)):
+                names.update(str(n).lower() for n in value)
+    return frozenset(names)
+
+
+def is_given_name_anywhere(word: str) -> bool:
+    """True when ``word`` is a given name in any locale Faker knows, or in ``nicknames``.
+
+    Broader than :func:`is_given_name` (which stays the narrow English list that byline and
+    title trimming rely on): "Sean", "Taylor", "Todd", "Jürgen" are here. Used where a
+    missing given name would wrongly make a person's name look like ordinary words.
+    """
+    return word.lower() in _given_names_anywhere()
+
+
+#: Zipf frequency from which every word of a multi-word "name" being this common makes it
+#: ordinary language ("Bottom Line", "Error Handling", "Twitter Thread") rather than a
+#: name, when its first word is no given name anywhere. Surnames are common words too
+#: ("Jobs", "Gates"), which is why the first word must also fail the given-name test.
+PHRASE_ZIPF = 4.0
+
+
+def is_common_phrase(display: str, languages: tuple[str, ...] = ("en",)) -> bool:
+    """True for two or more words, every one common in ``languages`` (:data:`PHRASE_ZIPF`),
+    the first not a given name in any locale: "Bottom Line", "Quick Note", not "Steve Jobs"
+    or "Todd Orlando". Initials make it a name shape ("C. Jones"): never a phrase."""
+    words = re.findall(r"[^\W\d_]+", display)
+    if len(words) < 2 or any(len(w) < 2 for w in words) or is_given_name_anywhere(words[0]):
+        return False
+    return all(max(zipf(w, lang) for lang in languages) >= PHRASE_ZIPF for w in words)
+
+
+_CAMEL = re.compile(r"^([A-Z][a-z]+)([A-Z][a-z]+)$")
+_NAME_PREFIXES = frozenset(["mc", "mac", "o", "de", "di", "da", "du", "la", "le", "van", "von"])
+#: Both halves of a joined brand word ("OneWeb", "PayPal", "RedMonk") are this common.
+BRAND_PART_ZIPF = 3.5
+
+
+def is_brand_word(token: str) -> bool:
+    """A word joined from two common words, each capitalised ("OneWeb", "YouTube",
+    "DeepMind"): how brands are written, never a person's name. Surname prefixes ("Mc",
+    "Mac", "De", "Van") and a given name as the second half ("MacDonald") are names."""
+    m = _CAMEL.match(token)
+    if not m:
+        return False
+    first, second = m.group(1).lower(), m.group(2).lower()
+    if first in _NAME_PREFIXES or is_given_name_anywhere(second):
+        return False
+    return zipf(first, "en") >= BRAND_PART_ZIPF and zipf(second, "en") >= BRAND_PART_ZIPF

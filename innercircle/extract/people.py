@@ -16,7 +16,10 @@ On top of the raw entities, per document:
 * spans that are not a mention at all are refused, with a reason recorded in the
   entity labels: organisation and place words (``Acme Inc``, ``Main Street``), digits,
   all-lowercase text, citation-style names ("Lee H", "Roger A."), names in a reference
-  list or figure caption ("et al.", "Fig. 2"), button text made of interface words
+  list or figure caption ("et al.", "Fig. 2", a wiki's "↑", "27: 89–118", "Lee AB, Kim
+  CD", a supplier's "(City, ST, USA)"; judged on the span's own line), a heading or a list
+  of titles (:data:`LIST_CAPS_SHARE`), a dateline ("PLACE, REGION — …"), a possessive
+  inside the span ("Lantern's Night"), button text made of interface words
   ("Camera Zoom"), and a one-word name that is a common word of the document's language
   where its capital letter is no evidence ("Doch", "Wenn");
 * a one-word mention ("Smith", "Jane") takes the full name used earlier in the same
@@ -55,6 +58,7 @@ from innercircle.vocabulary import (
     is_citation_style,
     is_common_word,
     is_given_name,
+    is_given_name_anywhere,
     zipf,
 )
 
@@ -346,12 +350,54 @@ def _trim_title(text: str, start: int, end: int, lang: str | None) -> tuple[int,
     return start, end
 
 
-def refusal(surface: str, sentence: str, lang: str | None, sentence_initial: bool) -> str | None:
+#: A sentence whose other words are mostly capitalised is a heading, a menu, a list of
+#: titles ("One year ago: Swirled Berry Yogurt Popsicles and Pasta Salad …", "Routing and
+#: Templating Single Stores 13:30 - Using Pre-Save hooks to make Unique Slugs"), not prose:
+#: a capitalised span in it is no evidence of a name. Counted over words of four letters
+#: or more (function words are short) outside every entity the model found, without the
+#: sentence's first word; only with enough such words to tell. A given name (in any
+#: locale) does not count as capitalised: a team sheet the model only half read is a list
+#: of people, not of titles.
+LIST_CAPS_SHARE = 0.7
+LIST_MIN_WORDS = 8
+#: A place written in capitals at the start of a line and followed by a dash opens a news
+#: story ("PLACE, REGION — The …"): a dateline, not a person.
+_DATELINE = re.compile(r"(?:\s*,\s*[^\W\d_][^\W\d_ .]*(?:\s[^\W\d_.]+)?)?\s*[—–-]\s")
+_POSSESSIVE_INSIDE = re.compile(r"[^\W\d_]['’]s\s")
+
+
+def is_dateline(text: str, start: int, end: int) -> bool:
+    """True when ``text[start:end]`` is written in capitals, opens its line and is followed
+    by a dash, maybe after ", REGION" (see :data:`_DATELINE`)."""
+    opens_line = not text[text.rfind("\n", 0, start) + 1 : start].strip()
+    return opens_line and text[start:end].isupper() and bool(_DATELINE.match(text, end))
+
+
+def title_case_share(sent, in_entity: set[int]) -> tuple[float, int]:
+    """(share of capitalised words, words counted) of a spaCy sentence (see
+    :data:`LIST_CAPS_SHARE`)."""
+    caps = n = 0
+    for tok in sent[1:]:
+        if tok.i in in_entity or len(tok.text) < 4 or not tok.text.isalpha():
+            continue
+        n += 1
+        caps += tok.text[0].isupper() and not is_given_name_anywhere(tok.text)
+    return (caps / n if n else 0.0), n
+
+
+def refusal(
+    surface: str,
+    sentence: str,
+    lang: str | None,
+    sentence_initial: bool,
+    caps_share: tuple[float, int] = (0.0, 0),
+) -> str | None:
     """Why a PERSON span is not a mention of a person at all, or None.
 
     Shape and context only, nothing about particular names: see the module doc.
+    ``caps_share`` is :func:`title_case_share` of the span's sentence.
     """
-    if not looks_like_person(surface):
+    if not looks_like_person(surface) or _POSSESSIVE_INSIDE.search(surface):
         return "not a name shape"
     words = re.findall(r"[^\W\d_]+", surface)
     if all(w.lower() in UI_WORDS for w in words):
@@ -361,6 +407,9 @@ def refusal(surface: str, sentence: str, lang: str | None, sentence_initial: boo
     if in_reference_context(sentence):
         return "reference or caption"
     capital_is_evidence = not sentence_initial and lang not in _NOUN_CAPITALISING
+    share, counted = caps_share
+    if lang not in _NOUN_CAPITALISING and counted >= LIST_MIN_WORDS and share >= LIST_CAPS_SHARE:
+        return "heading or list"
     if len(words) == 1 and not capital_is_evidence and is_common_word(words[0], lang):
         return "common word"
     return None
@@ -370,6 +419,8 @@ def _analyse(doc, lang: str | None = DEFAULT_LANGUAGE) -> DocPeople:
     text = doc.text
     out = DocPeople(language=lang)
     others = []
+    in_entity = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+    shares: dict[int, tuple[float, int]] = {}
     for ent in doc.ents:
         label = "PERSON" if ent.label_ in _PERSON_LABELS else ent.label_
         if label not in RECORDED_LABELS:
@@ -379,7 +430,7 @@ def _analyse(doc, lang: str | None = DEFAULT_LANGUAGE) -> DocPeople:
             _count(out, text[start:end], label, "")
             others.append((ent, start, end))
             continue
-        _take(out, ent, start, end, lang, record=True)
+        _take(out, ent, start, end, lang, record=True, shares=(shares, in_entity))
     # The model labels a person's short form ORG or GPE in one sentence and PERSON in
     # another ("Brian Lara" ... "Lara"): inside the document, the same name is the same
     # person. Only a span that is exactly a person's name or surname here is taken.
@@ -387,7 +438,7 @@ def _analyse(doc, lang: str | None = DEFAULT_LANGUAGE) -> DocPeople:
     known |= {name_key(m.name).split()[-1] for m in out.mentions if " " in m.name}
     for ent, start, end in others:
         if ent.label_ in _RELABEL and name_key(text[start:end]) in known:
-            _take(out, ent, start, end, lang, record=False)
+            _take(out, ent, start, end, lang, record=False, shares=(shares, in_entity))
     out.mentions.sort(key=lambda m: m.start)
     _join_partial_names(out.mentions)
     return out
@@ -397,15 +448,36 @@ def _analyse(doc, lang: str | None = DEFAULT_LANGUAGE) -> DocPeople:
 _RELABEL = frozenset(["ORG", "GPE", "PRODUCT", "NORP", "FAC", "WORK_OF_ART", "LOC", "MISC"])
 
 
-def _take(out: DocPeople, ent, start: int, end: int, lang: str | None, record: bool) -> None:
-    """Add the span as a mention unless it is refused (and count it when ``record``)."""
+def _take(
+    out: DocPeople,
+    ent,
+    start: int,
+    end: int,
+    lang: str | None,
+    record: bool,
+    shares: tuple[dict[int, tuple[float, int]], set[int]] | None = None,
+) -> None:
+    """Add the span as a mention unless it is refused (and count it when ``record``).
+    ``shares`` caches :func:`title_case_share` per sentence, with the entity tokens."""
     text = ent.doc.text
     start, end = _trim_ui(text, start, end)
     start, end = _trim_title(text, start, end, lang)
     surface = text[start:end]
     sent = ent.sent
     initial = not text[sent.start_char : start].strip(" \t\n\"'“”‘’„«»([-–—•*")
-    reason = refusal(surface, sent.text, lang, initial)
+    if shares is None:
+        shares = ({}, {i for e in ent.doc.ents for i in range(e.start, e.end)})
+    cache, in_entity = shares
+    if sent.start not in cache:
+        cache[sent.start] = title_case_share(sent, in_entity)
+    # A sentence the sentencizer ran across line breaks: only the span's own line is its
+    # context (a reference line must not refuse the prose paragraph after it).
+    line_start = max(sent.start_char, text.rfind("\n", 0, start) + 1)
+    line_end = text.find("\n", end, sent.end_char)
+    line = text[line_start : line_end if line_end >= 0 else sent.end_char]
+    reason = refusal(surface, line, lang, initial, cache[sent.start])
+    if not reason and is_dateline(text, start, end):
+        reason = "dateline"
     name = None if reason else clean_person_name(surface)
     if record:
         _count(out, surface, "PERSON", "" if name else reason or "not a name shape")
