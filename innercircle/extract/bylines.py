@@ -13,7 +13,7 @@ import html
 import re
 from collections.abc import Iterable
 
-from innercircle.extract.names import PLACEHOLDERS, clean_person_name
+from innercircle.extract.names import COMMA_DEGREES, PLACEHOLDERS, clean_person_name
 from innercircle.model import Byline
 
 _WS = re.compile(r"\s+")
@@ -185,6 +185,11 @@ def _is_initials(part: str) -> bool:
     return bool(_INITIALS.match(part.strip())) and any(c.isupper() for c in part)
 
 
+def is_degree(piece: str) -> bool:
+    """ "MA", "Ph.D.", "RN": a credential after a comma, never initials or a person."""
+    return piece.strip().lower().rstrip(".") in COMMA_DEGREES
+
+
 def _surname_initial_list(field: str) -> list[str] | None:
     """Read "Ray, L. B., Vinson, V." as ["L. B. Ray", "V. Vinson"]; None if not that shape."""
     parts = [p.strip() for p in field.split(",")]
@@ -192,7 +197,9 @@ def _surname_initial_list(field: str) -> list[str] | None:
         return None
     out = []
     for surname, initials in zip(parts[0::2], parts[1::2], strict=True):
-        if not _is_initials(initials) or _is_initials(surname) or not surname:
+        if is_degree(initials) or not _is_initials(initials):
+            return None
+        if _is_initials(surname) or not surname:
             return None
         out.append(f"{initials} {surname}")
     return out
@@ -267,7 +274,7 @@ def parse_author_field(raw: str) -> list[Byline]:
     out: list[Byline] = []
     for part in parts:
         part = _IN_PLACE.sub("", part)
-        pieces = [p for p in part.split(",") if p.strip()]
+        pieces = [p for p in part.split(",") if p.strip() and not is_degree(p)]
         # "Doe, J." but not "Jane Doe, CNN": only a one-word surname precedes initials.
         if len(pieces) == 2 and _is_initials(pieces[1]) and len(pieces[0].split()) == 1:
             pieces = [f"{pieces[1].strip()} {pieces[0].strip()}"]
