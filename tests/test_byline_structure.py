@@ -174,3 +174,19 @@ def test_a_site_name_that_is_not_a_persons_stays_out_even_when_repeated():
 )
 def test_degrees_after_a_comma_are_not_initials(raw, expected):
     assert [b.name for b in parse_author_field(raw)] == expected
+
+
+INSTITUTION = "organisation"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Bundesamt für Wasser und Boden", [("Bundesamt für Wasser und Boden", INSTITUTION)]),
+        ("Office of Roads, Rivers and Rails", [("Office of Roads, Rivers and Rails", INSTITUTION)]),
+        ("Ana de la Cruz and John Roe", [("Ana de la Cruz", "person"), ("John Roe", "person")]),
+        ("Jane Doe in London and John Roe", [("Jane Doe", "person"), ("John Roe", "person")]),
+    ],
+)
+def test_an_institutions_name_is_not_split_into_people(raw, expected):
+    assert [(b.name, b.kind) for b in parse_author_field(raw)] == expected

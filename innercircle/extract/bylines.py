@@ -241,6 +241,19 @@ def _one(part: str, email: str | None = None, url: str | None = None) -> Byline 
     return None
 
 
+_CONNECTOR = re.compile(r"\s(?:für|fur|of|for|in|de|des|du|del|della|di)\s")
+
+
+def _institution_head(part: str) -> bool:
+    """An organisation's name joined by a lowercase connector ("Departement für X"),
+    never a person's: its first word is capitalised and it does not read as a name."""
+    first = part.split(",")[0].strip()
+    if not _CONNECTOR.search(f" {first} ") or len(first.split()) < 3:
+        return False
+    b = _one(first)
+    return b is not None and b.kind == "organisation"
+
+
 def parse_author_field(raw: str) -> list[Byline]:
     """Every byline in one raw author field, persons, organisations and handles apart.
 
@@ -270,6 +283,10 @@ def parse_author_field(raw: str) -> list[Byline]:
         return [b for b in (_one(p, email) for p in listed) if b]
     parts = [p for p in _SPLIT.split(field) if p and p.strip()]
     if len(parts) > 1 and all(p.strip().lower() in _GENERIC_ORG for p in parts):
+        return [Byline(name=field, kind="organisation", email=email)]
+    if len(parts) > 1 and _institution_head(parts[0]):
+        # "Ministerium für Wirtschaft und Klimaschutz": one institution's name, whose
+        # "und"/"and"/"," continue it rather than start a person's name.
         return [Byline(name=field, kind="organisation", email=email)]
     out: list[Byline] = []
     for part in parts:

@@ -356,12 +356,14 @@ def _authors_from_bylines(
     base: str,
     accept: Callable[[Byline], bool] = lambda b: True,
     zone: set[etree._Element] | frozenset = frozenset(),
+    origin: list[etree._Element] | None = None,
 ) -> list[Byline]:
-    """The first byline block that names someone.
+    """The first byline block that names someone, blocks under the headline first.
 
     A block whose only persons fail ``accept`` (interface text such as "Zur
     Artikelübersicht" in a block classed ``author``) does not end the search: the
-    next block is read.
+    next block is read. Image credits and licence notes are not bylines. The block
+    read is appended to ``origin``.
     """
     candidates: list[etree._Element] = []
     for el in root.iter():
@@ -369,7 +371,10 @@ def _authors_from_bylines(
             continue
         if not _is_byline_element(el) or (is_excluded(el) and el not in zone):
             continue
+        if _in_credit(el):
+            continue
         candidates.append(el)
+    candidates.sort(key=lambda el: el not in zone)  # stable: document order within each
     for el in candidates:
         # Prefer the innermost name-like element: a link, or a child classed as a name.
         inner = el.xpath('.//*[contains(@class, "name") or contains(@class, "fn")]|.//a[@href]')
@@ -393,8 +398,25 @@ def _authors_from_bylines(
         if found and all(b.kind == "person" and not accept(b) for b in found):
             continue
         if found:
+            if origin is not None:
+                origin.append(el)
             return _dedupe(found)
     return []
+
+
+_CREDIT_CLASS = re.compile(r"licen[cs]e|credit|copyright|caption|\bcc\b", re.I)
+
+
+def _in_credit(el: etree._Element) -> bool:
+    """Inside an image credit or licence note (a figure, "image-credit", "cc-by")."""
+    node: etree._Element | None = el
+    for _ in range(4):
+        if node is None:
+            return False
+        if node.tag in ("figure", "figcaption") or _CREDIT_CLASS.search(classes_of(node)):
+            return True
+        node = node.getparent()
+    return False
 
 
 def _link(el: etree._Element, base: str) -> str | None:
@@ -516,7 +538,10 @@ _PREFIX_TAGS = (
 
 
 def _authors_from_prefix_lines(
-    root: etree._Element, base: str, zone: set[etree._Element] | frozenset = frozenset()
+    root: etree._Element,
+    base: str,
+    zone: set[etree._Element] | frozenset = frozenset(),
+    origin: list[etree._Element] | None = None,
 ) -> list[Byline]:
     """A short line reading "By Jane Doe", "Von Jane Doe am …" or "Autor: Jane Doe".
 
@@ -549,6 +574,8 @@ def _authors_from_prefix_lines(
             return []
         found = [b for b in _byline_text(text) if b.kind == "person" and " " in b.name]
         if found:
+            if origin is not None:
+                origin.append(el)
             return found
     return []
 
@@ -589,15 +616,21 @@ def extract_authors(
         _authors_from_markup(root, url, zone),
     ]
     named = {name_key(b.name) for found in sources for b in found}
-    sources += [
+    block: list[etree._Element] = []
+    line: list[etree._Element] = []
+    visible = [
         _authors_from_bylines(
             root,
             url,
             lambda b: name_key(b.name) in named or looks_like_person_name(b.name, langs),
             zone,
+            block,
         ),
-        _authors_from_prefix_lines(root, url, zone),
+        _authors_from_prefix_lines(root, url, zone, line),
     ]
+    if block and line and block[0] not in zone and line[0] in zone:
+        visible.reverse()  # a "By" line under the headline beats a byline block elsewhere
+    sources += visible
     sources = [_dedupe(_clean(found)) for found in sources]
     support: dict[str, int] = {}
     for found in sources:
