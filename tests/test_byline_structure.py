@@ -137,17 +137,29 @@ def test_a_name_read_twice_is_one_name():
     assert authors(page("<h1>A story</h1>" + TEXT, head)) == ["Orla Penhallow"]
 
 
-def test_a_personal_site_named_after_its_author():
-    """Named by JSON-LD and the byline, opening with a given name: the site's owner."""
-    NAME = "Margaret Penhallow"  # noqa: N806
+def personal_site(publisher: dict) -> str:
+    post = {
+        "@type": "BlogPosting",
+        "author": {"@type": "Person", "name": "Margaret Penhallow"},
+        "publisher": publisher,
+    }
     head = (
         '<meta property="og:site_name" content="Margaret Penhallow">'
-        '<script type="application/ld+json">'
-        + json.dumps({"@type": "BlogPosting", "author": {"@type": "Person", "name": NAME}})
-        + "</script>"
+        f'<script type="application/ld+json">{json.dumps(post)}</script>'
     )
     body = "<h1>A post</h1><p class='byline'>By Margaret Penhallow</p>" + TEXT
-    assert authors(page(body, head), "https://penhallow.example/post/") == [NAME]
+    return page(body, head)
+
+
+def test_a_personal_site_named_after_its_author():
+    """Its schema says a person publishes it; JSON-LD and the byline name its owner."""
+    html = personal_site({"@id": "https://penhallow.example/#/schema/person/1"})
+    assert authors(html, "https://penhallow.example/post/") == ["Margaret Penhallow"]
+
+
+def test_a_site_published_by_an_organisation_is_not_its_author():
+    html = personal_site({"@type": "Organization", "name": "Margaret Penhallow"})
+    assert authors(html, "https://penhallow.example/post/") == []
 
 
 def test_a_site_name_that_is_not_a_persons_stays_out_even_when_repeated():

@@ -41,7 +41,6 @@ from innercircle.extract.language import declared_language
 from innercircle.extract.name_shape import is_domain_like, looks_like_person_name
 from innercircle.extract.names import name_key
 from innercircle.model import Byline
-from innercircle.vocabulary import is_given_name
 
 _META_AUTHOR_NAMES = (
     "author",
@@ -636,7 +635,10 @@ def extract_authors(
     for found in sources:
         for key in {name_key(b.name) for b in found if b.kind == "person"}:
             support[key] = support.get(key, 0) + 1
-    accepted = [[b for b in found if _acceptable(b, site, langs, support)] for found in sources]
+    personal = publisher_is_person(ld)
+    accepted = [
+        [b for b in found if _acceptable(b, site, langs, support, personal)] for found in sources
+    ]
     persons = [[b for b in found if b.kind == "person"] for found in accepted]
     agreed = [b for found in persons for b in found if support[name_key(b.name)] >= 2]
     for found in persons:
@@ -649,6 +651,27 @@ def extract_authors(
         if found:
             return found  # handles alone: a blog's account name
     return []
+
+
+def publisher_is_person(ld: list[dict]) -> bool:
+    """Whether the page's JSON-LD names a person, and no organisation, as its publisher.
+
+    A personal site says so in its schema (a ``Person`` publisher, or a publisher
+    ``@id`` under ``/person/`` as site plugins write it); its name is then its owner's.
+    """
+    index = {o["@id"]: o for o in ld if isinstance(o.get("@id"), str)}
+    person = False
+    for obj in ld:
+        pub = obj.get("publisher")
+        for item in pub if isinstance(pub, list) else [pub]:
+            if not isinstance(item, dict):
+                continue
+            ref = item.get("@id") if isinstance(item.get("@id"), str) else ""
+            types = types_of({**index.get(ref, {}), **item})
+            if types & {"Organization", "NewsMediaOrganization", "Corporation"}:
+                return False
+            person = person or "Person" in types or "/person/" in ref
+    return person
 
 
 def _with_coauthors(
@@ -687,7 +710,13 @@ def _undouble(name: str) -> str:
     return name
 
 
-def _acceptable(b: Byline, site: set[str], langs: tuple[str, ...], support: dict[str, int]) -> bool:
+def _acceptable(
+    b: Byline,
+    site: set[str],
+    langs: tuple[str, ...],
+    support: dict[str, int],
+    personal_site: bool = False,
+) -> bool:
     """Persons shaped like a name, and handles; never organisations or the site itself.
 
     An organisation named as author (JSON-LD ``Organization``, "Staff", an agency) is
@@ -697,13 +726,12 @@ def _acceptable(b: Byline, site: set[str], langs: tuple[str, ...], support: dict
         return False
     if _squash(b.name) in site or name_key(b.name) in site:
         # A personal site is named after its author: the site's name is a person's
-        # only when two sources name them as the author and it reads as a full name
-        # that opens with a given name ("Wolfgang Schmale", never "Presse Augsburg").
-        words = b.name.split()
+        # only when the site says its publisher is a person (JSON-LD), two sources
+        # name them as the author, and it reads as a full name.
         return (
-            b.kind == "person"
-            and len(words) >= 2
-            and is_given_name(words[0])
+            personal_site
+            and b.kind == "person"
+            and len(b.name.split()) >= 2
             and support.get(name_key(b.name), 0) >= 2
             and looks_like_person_name(b.name, langs)
         )
