@@ -202,3 +202,20 @@ INSTITUTION = "organisation"
 )
 def test_an_institutions_name_is_not_split_into_people(raw, expected):
     assert [(b.name, b.kind) for b in parse_author_field(raw)] == expected
+
+
+def test_dotted_initials_and_a_surname_are_a_names_shape():
+    from innercircle.extract.name_shape import looks_like_person_name
+
+    assert looks_like_person_name("J.R. Stone")
+    assert looks_like_person_name("A. B. Miller")
+    assert not looks_like_person_name("J. The")
+    assert not looks_like_person_name("Read More")
+
+
+def test_an_initials_byline_in_a_byline_block_after_a_by_label():
+    body = (
+        "<h1>A story</h1><div data-testid='prism-byline'><span>By</span><span>"
+        "<a href='/about/newsteam/x'>K.L. Table</a></span></div>" + TEXT
+    )
+    assert authors(page(body)) == ["K.L. Table"]

@@ -555,9 +555,10 @@ def _authors_from_prefix_lines(
         raw = el.text_content()
         if len(raw) > 160:
             continue
+        text = WS.sub(" ", raw).strip().lstrip("-–—|•·» ")
+        if not text or not (_LABEL_ONLY.match(text) or _PREFIX_LINE.match(text)):
+            continue  # cheap test first: most short elements are no byline
         text = _first_line(el).lstrip("-–—|•·» ")
-        if not text:
-            continue
         if _LABEL_ONLY.match(text):
             # "Autor:" or "By" as its own element, the name in the text that follows
             following = _after_label(el)
@@ -614,9 +615,10 @@ def extract_authors(
         _authors_from_meta(meta),
         _authors_from_markup(root, url, zone),
     ]
-    named = {name_key(b.name) for found in sources for b in found}
     block: list[etree._Element] = []
     line: list[etree._Element] = []
+    prefixed = _authors_from_prefix_lines(root, url, zone, line)
+    named = {name_key(b.name) for found in (*sources, prefixed) for b in found}
     visible = [
         _authors_from_bylines(
             root,
@@ -625,7 +627,7 @@ def extract_authors(
             zone,
             block,
         ),
-        _authors_from_prefix_lines(root, url, zone, line),
+        prefixed,
     ]
     if block and line and block[0] not in zone and line[0] in zone:
         visible.reverse()  # a "By" line under the headline beats a byline block elsewhere
