@@ -219,3 +219,12 @@ def test_an_initials_byline_in_a_byline_block_after_a_by_label():
         "<a href='/about/newsteam/x'>K.L. Table</a></span></div>" + TEXT
     )
     assert authors(page(body)) == ["K.L. Table"]
+
+
+def test_the_site_is_known_by_its_declared_address_when_served_from_another():
+    head = (
+        '<meta property="og:url" content="https://www.nordstadtkurier.example/a/1">'
+        '<meta name="author" content="Nordstadt Kurier">'
+    )
+    html = page("<h1>A story</h1>" + TEXT, head)
+    assert authors(html, "http://127.0.0.9:8000/a/1") == []

@@ -446,7 +446,7 @@ def _squash(name: str) -> str:
 
 
 def _site_names(root: etree._Element, meta: dict[str, list[str]], url: str) -> set[str]:
-    """The site's own names: og:site_name, the title's last segment, the host name.
+    """The site's own names: og:site_name, the title's last segment, the host names.
 
     Each is kept as a ``name_key`` and squashed (no spaces or punctuation), so that
     "Lebensmittel Praxis" matches lebensmittelpraxis.de.
@@ -457,10 +457,14 @@ def _site_names(root: etree._Element, meta: dict[str, list[str]], url: str) -> s
         parts = _TITLE_SEP.split(title.text.strip())
         if len(parts) > 1:
             raw += [parts[-1], parts[0]] if len(parts[0]) < len(parts[-1]) else [parts[-1]]
-    host = urlsplit(url).hostname or ""
-    labels = [p for p in host.split(".") if p not in ("www", "blog", "m", "news")]
-    if labels:
-        raw += [labels[0], ".".join(labels), labels[0].replace("-", " ")]
+    # The page's own address as it declares it (og:url, canonical link) besides the one
+    # it was fetched from: a mirror, a proxy or an archive serves it under another host.
+    canonical = root.xpath('//link[@rel="canonical"]/@href')[:1]
+    for address in {url, *meta.get("og:url", [])[:1], *canonical}:
+        host = urlsplit(address).hostname or ""
+        labels = [p for p in host.split(".") if p not in ("www", "blog", "m", "news")]
+        if labels:
+            raw += [labels[0], ".".join(labels), labels[0].replace("-", " ")]
     names = {name_key(v) for v in raw} | {_squash(v) for v in raw}
     return {n for n in names if n}
 
