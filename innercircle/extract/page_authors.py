@@ -304,7 +304,13 @@ def _is_byline_element(el: etree._Element) -> bool:
     """A block classed (or ``id``/``data-testid``-named) as a byline, or a ``<byline>``."""
     if el.tag == "byline":
         return True
-    for token in f"{classes_of(el)} {el.get('data-testid') or ''}".split():
+    names = classes_of(el)
+    testid = el.get("data-testid")
+    if testid:
+        names = f"{names} {testid}"
+    if not _BYLINE_CLASS.search(names):
+        return False  # no token can match: one search instead of one per token
+    for token in names.split():
         if _BYLINE_CLASS.search(token) and not _BYLINE_CLASS_NOT.search(token):
             return True
     return False
