@@ -13,7 +13,7 @@ import html
 import re
 from collections.abc import Iterable
 
-from innercircle.extract.names import PLACEHOLDERS, clean_person_name
+from innercircle.extract.names import COMMA_DEGREES, PLACEHOLDERS, clean_person_name
 from innercircle.model import Byline
 
 _WS = re.compile(r"\s+")
@@ -185,6 +185,11 @@ def _is_initials(part: str) -> bool:
     return bool(_INITIALS.match(part.strip())) and any(c.isupper() for c in part)
 
 
+def is_degree(piece: str) -> bool:
+    """ "MA", "Ph.D.", "RN": a credential after a comma, never initials or a person."""
+    return piece.strip().lower().rstrip(".") in COMMA_DEGREES
+
+
 def _surname_initial_list(field: str) -> list[str] | None:
     """Read "Ray, L. B., Vinson, V." as ["L. B. Ray", "V. Vinson"]; None if not that shape."""
     parts = [p.strip() for p in field.split(",")]
@@ -192,7 +197,9 @@ def _surname_initial_list(field: str) -> list[str] | None:
         return None
     out = []
     for surname, initials in zip(parts[0::2], parts[1::2], strict=True):
-        if not _is_initials(initials) or _is_initials(surname) or not surname:
+        if is_degree(initials) or not _is_initials(initials):
+            return None
+        if _is_initials(surname) or not surname:
             return None
         out.append(f"{initials} {surname}")
     return out
@@ -234,6 +241,19 @@ def _one(part: str, email: str | None = None, url: str | None = None) -> Byline 
     return None
 
 
+_CONNECTOR = re.compile(r"\s(?:für|fur|of|for|in|de|des|du|del|della|di)\s")
+
+
+def _institution_head(part: str) -> bool:
+    """An organisation's name joined by a lowercase connector ("Departement für X"),
+    never a person's: its first word is capitalised and it does not read as a name."""
+    first = part.split(",")[0].strip()
+    if not _CONNECTOR.search(f" {first} ") or len(first.split()) < 3:
+        return False
+    b = _one(first)
+    return b is not None and b.kind == "organisation"
+
+
 def parse_author_field(raw: str) -> list[Byline]:
     """Every byline in one raw author field, persons, organisations and handles apart.
 
@@ -264,10 +284,14 @@ def parse_author_field(raw: str) -> list[Byline]:
     parts = [p for p in _SPLIT.split(field) if p and p.strip()]
     if len(parts) > 1 and all(p.strip().lower() in _GENERIC_ORG for p in parts):
         return [Byline(name=field, kind="organisation", email=email)]
+    if len(parts) > 1 and _institution_head(parts[0]):
+        # "Ministerium für Wirtschaft und Klimaschutz": one institution's name, whose
+        # "und"/"and"/"," continue it rather than start a person's name.
+        return [Byline(name=field, kind="organisation", email=email)]
     out: list[Byline] = []
     for part in parts:
         part = _IN_PLACE.sub("", part)
-        pieces = [p for p in part.split(",") if p.strip()]
+        pieces = [p for p in part.split(",") if p.strip() and not is_degree(p)]
         # "Doe, J." but not "Jane Doe, CNN": only a one-word surname precedes initials.
         if len(pieces) == 2 and _is_initials(pieces[1]) and len(pieces[0].split()) == 1:
             pieces = [f"{pieces[1].strip()} {pieces[0].strip()}"]

@@ -32,6 +32,7 @@ COMMON_WORD_ZIPF = 4.5
 COMMON_SINGLE_WORD_ZIPF = 4.0
 
 _DOMAIN = re.compile(r"\b[\w\-]+\.(?:[a-z]{2,6})(?:\b|$)|^www\.|\.[a-z]{2,}$", re.I)
+_INITIALS_THEN_SURNAME = re.compile(r"^(?:[A-Z]\.\s?(?:-\s?)?){1,3}[A-Z][a-zà-ÿ'’\-]+$")
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*", re.U)
 
 
@@ -59,6 +60,8 @@ def looks_like_person_name(name: str, languages: tuple[str, ...] = ("en",)) -> b
         return False  # "See more", "Read this": even given-name lookalikes are words here
     if is_given_name(words[0]):
         return True
+    if _INITIALS_THEN_SURNAME.match(text) and freq[-1] < FUNCTION_WORD_ZIPF:
+        return True  # "J.R. Stone", "A. B. Miller": dotted initials are a name's shape
     if freq[0] >= FUNCTION_WORD_ZIPF:
         return False  # opens with a function word: "Zur Artikelübersicht", "This Week"
     # Lowercase particles ("de la", "von") and initials are part of names: not evidence.

@@ -46,6 +46,11 @@ HONORIFICS = frozenset(
 SUFFIXES = frozenset(
     ["jr", "sr", "ii", "iii", "iv", "phd", "ph.d", "md", "mba", "esq", "dphil", "msc", "bsc", "frs"]
 )
+# Degrees and credentials that follow a name only after a comma ("Jane Doe, MA"): as
+# bare tokens several are also surnames or honorifics ("Ma", "Ms"), so only this form.
+COMMA_DEGREES = SUFFIXES | frozenset(
+    ["ma", "ms", "mph", "rn", "dds", "dvm", "mfa", "cpa", "cfa", "rd", "lcsw", "facs", "ba", "bs"]
+)
 # Lowercase words allowed inside a person name (nobiliary particles and the like).
 PARTICLES = frozenset(
     [
@@ -160,7 +165,7 @@ _KEY_DROP = re.compile(r"['’`´]")
 _KEY_SPACE = re.compile(r"[^\w]+|_")
 _NAME_TOKEN = re.compile(r"^[^\W\d_][^\W\d_'’.\-]*(?:[.'’\-][^\W\d_]*)*\.?$")
 _COMMA_SUFFIX = re.compile(
-    r",\s*(?:" + "|".join(re.escape(s) for s in sorted(SUFFIXES)) + r")\.?$", re.I
+    r"(?:,\s*(?:" + "|".join(re.escape(s) for s in sorted(COMMA_DEGREES)) + r")\.?)+$", re.I
 )
 _MC = re.compile(r"^(Mc|Mac|O['’])([a-z])")
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
@@ -73,7 +73,7 @@ _BYLINE_CLASS_NOT = re.compile(
 )
 _BY_WORD = re.compile(
     r"(?:^|\b)(?:written\s+by|posted\s+by|published\s+by|reported\s+by|words(?:\s+by)?\s*:|"
-    r"text\s*:|story\s+by|article\s+by|by|von|par|por|door|di|av|af|autor(?:in)?\s*:|"
+    r"text\s*:|story\s+by|article\s+by|redaktion\s*:|by|von|par|por|door|di|av|af|autor(?:in)?\s*:|"
     r"author\s*:|auteur\s*:)\s+",
     re.I,
 )
@@ -111,6 +111,8 @@ _SPACED_TAIL = re.compile(
     r"veröffentlicht|aktualisiert)\b.*$",
     re.I | re.S,
 )
+# "Peter Maahn/SP-X", "Jane Doe/dpa": an agency or desk code after a slash, no space.
+_AGENCY_SUFFIX = re.compile(r"(?<=[^\W\d_])\s?/\s?[^\W\d_][\w\-]{0,11}$")
 _CONTRIBUTORS = re.compile(r"\s*(?:,|\band\b|&)?\s*(?:other\s+)?contributors?\b.*$", re.I)
 
 
@@ -210,20 +212,21 @@ def _authors_from_meta(meta: dict[str, list[str]]) -> list[Byline]:
 # ---------------------------------------------------------------------------- markup
 
 
-def _authors_from_markup(root: etree._Element, base: str) -> list[Byline]:
+def _authors_from_markup(
+    root: etree._Element, base: str, zone: set[etree._Element] | frozenset = frozenset()
+) -> list[Byline]:
     """Microdata ``itemprop=author``, hCard ``.author .fn`` / ``.vcard``, ``rel=author``."""
     found: list[Byline] = []
     for el in root.xpath('//*[@itemprop="author" or @itemprop="creator"]'):
         if is_excluded(el):
             continue
         names = el.xpath('.//*[@itemprop="name"]')
-        raw = (
-            names[0].get("content") or text_of(names[0])
-            if names
-            else el.get("content") or text_of(el)
-        )
+        # One author element may list every co-author as its own itemprop="name".
+        raws = [n.get("content") or text_of(n) for n in names] or [el.get("content") or text_of(el)]
         link = el.get("href") or next(iter(el.xpath(".//a/@href")), None)
-        found.extend(_byline_text(raw, urljoin(base, link) if link else None))
+        url = urljoin(base, link) if link and len(raws) == 1 else None
+        for raw in raws:
+            found.extend(_byline_text(raw, url))
     if not found:
         xp = (
             '//*[contains(concat(" ", normalize-space(@class), " "), " vcard ") or '
@@ -236,9 +239,14 @@ def _authors_from_markup(root: etree._Element, base: str) -> list[Byline]:
                 link = el.get("href")
                 found.extend(_byline_text(text_of(el), urljoin(base, link) if link else None))
     if not found:
-        for el in root.xpath('//a[contains(concat(" ", normalize-space(@rel), " "), " author ")]'):
-            if not is_excluded(el):
-                found.extend(_byline_text(text_of(el), urljoin(base, el.get("href") or "")))
+        rel_author = '//a[contains(concat(" ", normalize-space(@rel), " "), " author ")]'
+        links = [el for el in root.xpath(rel_author) if not is_excluded(el)]
+        if len({text_of(el) for el in links}) > 2:
+            # Many writers linked as rel=author: a listing of other articles, each with its
+            # own byline. The article's own is the one under its headline, else the first.
+            links = [el for el in links if el in zone] or links[:1]
+        for el in links:
+            found.extend(_byline_text(text_of(el), urljoin(base, el.get("href") or "")))
     return _dedupe(found)
 
 
@@ -269,6 +277,7 @@ def _byline_text(raw: str | None, url: str | None = None) -> list[Byline]:
     if m and m.start() < 40:
         text = text[m.end() :]
     text = _CONTRIBUTORS.sub("", text)
+    text = _AGENCY_SUFFIX.sub("", text)
     text = _DATE_TAIL.sub("", text)
     text = _TAIL_NOISE.sub("", text)
     text = text.strip(" ,.:;|-–—")
@@ -292,39 +301,127 @@ def unglue_labels(text: str) -> str:
 
 
 def _is_byline_element(el: etree._Element) -> bool:
-    for token in classes_of(el).split():
+    """A block classed (or ``id``/``data-testid``-named) as a byline, or a ``<byline>``."""
+    if el.tag == "byline":
+        return True
+    names = classes_of(el)
+    testid = el.get("data-testid")
+    if testid:
+        names = f"{names} {testid}"
+    if not _BYLINE_CLASS.search(names):
+        return False  # no token can match: one search instead of one per token
+    for token in names.split():
         if _BYLINE_CLASS.search(token) and not _BYLINE_CLASS_NOT.search(token):
             return True
     return False
 
 
-def _authors_from_bylines(root: etree._Element, base: str) -> list[Byline]:
+# A credit link, not a byline: it points at an image file or a media page.
+_MEDIA_LINK = re.compile(r"\.(?:jpe?g|png|gif|webp|svg|tiff?)(?:[?#]|$)|/File:|/photos?/", re.I)
+
+
+# How much text may stand between the headline and its byline.
+_HEADER_CHARS = 300
+
+
+def headline_zone(root: etree._Element) -> set[etree._Element]:
+    """The elements that follow the page's first headline within a few lines of text.
+
+    A byline there belongs to the article even when its block is classed like a
+    side block ("teaser__metadata", "ShareByline": the share buttons sit beside it).
+    """
+    body = root.find("body")
+    if body is None:
+        return set()
+    h1 = next((h for h in body.iter("h1") if not is_excluded(h)), None)
+    if h1 is None:
+        return set()
+    inside = set(h1.iter())
+    zone: set[etree._Element] = set()
+    chars, started = 0, False
+    for el in body.iter():
+        if el is h1:
+            started = True
+            chars += len((el.tail or "").strip())
+            continue
+        if not started or el in inside or not isinstance(el.tag, str):
+            continue
+        if el.tag in ("script", "style"):
+            chars += len((el.tail or "").strip())
+            continue
+        zone.add(el)
+        chars += len((el.text or "").strip()) + len((el.tail or "").strip())
+        if chars > _HEADER_CHARS:
+            break
+    return zone
+
+
+def _authors_from_bylines(
+    root: etree._Element,
+    base: str,
+    accept: Callable[[Byline], bool] = lambda b: True,
+    zone: set[etree._Element] | frozenset = frozenset(),
+    origin: list[etree._Element] | None = None,
+) -> list[Byline]:
+    """The first byline block that names someone, blocks under the headline first.
+
+    A block whose only persons fail ``accept`` (interface text such as "Zur
+    Artikelübersicht" in a block classed ``author``) does not end the search: the
+    next block is read. Image credits and licence notes are not bylines. The block
+    read is appended to ``origin``.
+    """
     candidates: list[etree._Element] = []
     for el in root.iter():
         if not isinstance(el.tag, str) or el.tag in ("script", "style", "meta", "link", "body"):
             continue
-        if not _is_byline_element(el) or is_excluded(el):
+        if not _is_byline_element(el) or (is_excluded(el) and el not in zone):
+            continue
+        if _in_credit(el):
             continue
         candidates.append(el)
+    candidates.sort(key=lambda el: el not in zone)  # stable: document order within each
     for el in candidates:
         # Prefer the innermost name-like element: a link, or a child classed as a name.
         inner = el.xpath('.//*[contains(@class, "name") or contains(@class, "fn")]|.//a[@href]')
         found: list[Byline] = []
         for child in inner:
-            if child.tag == "a" and re.search(
-                r"/(?:tags?|category|categories|topics?|thema|"
-                r"themen|section|rubrik)/|#comment|^mailto:",
-                child.get("href") or "",
-                re.I,
+            href = child.get("href") or ""
+            if child.tag == "a" and (
+                re.search(
+                    r"/(?:tags?|category|categories|topics?|thema|"
+                    r"themen|section|rubrik)/|#comment|^mailto:",
+                    href,
+                    re.I,
+                )
+                or _MEDIA_LINK.search(href)
             ):
                 continue
             found.extend(_byline_text(text_of(child), _link(child, base)))
         if not found:
             found = _byline_text(text_of(el))
         found = [b for b in found if b.kind != "organisation" or len(b.name.split()) <= 4]
+        if found and all(b.kind == "person" and not accept(b) for b in found):
+            continue
         if found:
+            if origin is not None:
+                origin.append(el)
             return _dedupe(found)
     return []
+
+
+_CREDIT_CLASS = re.compile(r"licen[cs]e|credit|copyright|caption|\bcc\b", re.I)
+
+
+def _in_credit(el: etree._Element) -> bool:
+    """Inside an image credit or licence note (a figure, "image-credit", "cc-by")."""
+    node: etree._Element | None = el
+    for _ in range(4):
+        if node is None:
+            return False
+        if node.tag in ("figure", "figcaption") or _CREDIT_CLASS.search(classes_of(node)):
+            return True
+        node = node.getparent()
+    return False
 
 
 def _link(el: etree._Element, base: str) -> str | None:
@@ -355,7 +452,7 @@ def _squash(name: str) -> str:
 
 
 def _site_names(root: etree._Element, meta: dict[str, list[str]], url: str) -> set[str]:
-    """The site's own names: og:site_name, the title's last segment, the host name.
+    """The site's own names: og:site_name, the title's last segment, the host names.
 
     Each is kept as a ``name_key`` and squashed (no spaces or punctuation), so that
     "Lebensmittel Praxis" matches lebensmittelpraxis.de.
@@ -366,19 +463,72 @@ def _site_names(root: etree._Element, meta: dict[str, list[str]], url: str) -> s
         parts = _TITLE_SEP.split(title.text.strip())
         if len(parts) > 1:
             raw += [parts[-1], parts[0]] if len(parts[0]) < len(parts[-1]) else [parts[-1]]
-    host = urlsplit(url).hostname or ""
-    labels = [p for p in host.split(".") if p not in ("www", "blog", "m", "news")]
-    if labels:
-        raw += [labels[0], ".".join(labels), labels[0].replace("-", " ")]
+    # The page's own address as it declares it (og:url, canonical link) besides the one
+    # it was fetched from: a mirror, a proxy or an archive serves it under another host.
+    canonical = root.xpath('//link[@rel="canonical"]/@href')[:1]
+    for address in {url, *meta.get("og:url", [])[:1], *canonical}:
+        host = urlsplit(address).hostname or ""
+        labels = [p for p in host.split(".") if p not in ("www", "blog", "m", "news")]
+        if labels:
+            raw += [labels[0], ".".join(labels), labels[0].replace("-", " ")]
     names = {name_key(v) for v in raw} | {_squash(v) for v in raw}
     return {n for n in names if n}
 
 
 _PREFIX_LINE = re.compile(
-    r"^(?:by|von|par|por|door|written by|posted by|text|words|autor(?:in)?|author|"
-    r"auteur|verfasser(?:in)?)\s*:?\s+\S",
+    r"^(?:(?:ein\s+)?(?:artikel|beitrag|bericht)\s+von|(?:an?\s+)?(?:article|story)\s+by|"
+    r"by|von|par|por|door|written by|posted by|text|words|autor(?:in)?|author|"
+    r"auteur|verfasser(?:in)?|redaktion\s*:)\s*:?\s+\S",
     re.I,
 )
+# An element that holds only the label; the name is in the text that follows it.
+_LABEL_ONLY = re.compile(
+    r"^(?:by|von|par|por|door|autor(?:in)?|author|auteur|verfasser(?:in)?)\s*:?$", re.I
+)
+
+
+def _first_line(el: etree._Element) -> str:
+    """The element's text up to its first ``<br>``: "Von A und B<br>Kakuma" -> "Von A und B"."""
+    parts: list[str] = []
+
+    def walk(node: etree._Element) -> bool:
+        """Append the text of ``node``; False once a ``<br>`` ends the line."""
+        parts.append(node.text or "")
+        for child in node:
+            if child.tag == "br":
+                return False
+            text_node = isinstance(child.tag, str) and child.tag not in ("script", "style")
+            if text_node and not walk(child):
+                return False
+            parts.append(child.tail or "")
+        return True
+
+    walk(el)
+    return WS.sub(" ", "".join(parts)).strip()
+
+
+def _after_label(el: etree._Element) -> str:
+    """The text that follows a label-only element: its tail, else the next element's text.
+
+    Climbs at most three levels ("<p class=label><b>By</b></p>" then a sibling block
+    with the name), and takes only the first text found.
+    """
+    node: etree._Element | None = el
+    for _ in range(3):
+        if node is None:
+            return ""
+        tail = WS.sub(" ", node.tail or "").strip()
+        if tail:
+            return tail
+        sib = node.getnext()
+        while sib is not None and not isinstance(sib.tag, str):
+            sib = sib.getnext()
+        if sib is not None:
+            return _first_line(sib)
+        node = node.getparent()
+    return ""
+
+
 _PREFIX_TAGS = (
     "p",
     "span",
@@ -396,7 +546,12 @@ _PREFIX_TAGS = (
 )
 
 
-def _authors_from_prefix_lines(root: etree._Element, base: str) -> list[Byline]:
+def _authors_from_prefix_lines(
+    root: etree._Element,
+    base: str,
+    zone: set[etree._Element] | frozenset = frozenset(),
+    origin: list[etree._Element] | None = None,
+) -> list[Byline]:
     """A short line reading "By Jane Doe", "Von Jane Doe am …" or "Autor: Jane Doe".
 
     Only the first such line in document order counts, and only when it names a
@@ -410,21 +565,27 @@ def _authors_from_prefix_lines(root: etree._Element, base: str) -> list[Byline]:
         raw = el.text_content()
         if len(raw) > 160:
             continue
-        text = WS.sub(" ", raw).strip()
-        if not text or not _PREFIX_LINE.match(text):
-            # "Autor:" as its own label, the name in the following text
-            label = (el.text or "").strip().rstrip(":").lower()
-            tail = (el.tail or "").strip()
-            if not (label in ("autor", "author", "autorin", "auteur", "von", "by") and tail):
+        text = WS.sub(" ", raw).strip().lstrip("-–—|•·» ")
+        if not text or not (_LABEL_ONLY.match(text) or _PREFIX_LINE.match(text)):
+            continue  # cheap test first: most short elements are no byline
+        text = _first_line(el).lstrip("-–—|•·» ")
+        if _LABEL_ONLY.match(text):
+            # "Autor:" or "By" as its own element, the name in the text that follows
+            following = _after_label(el)
+            if not following or len(following) > 120:
                 continue
-            text = f"{label}: {tail}"
-        if is_excluded(el):
+            text = f"{text.rstrip(':')}: {following}"
+        elif not _PREFIX_LINE.match(text):
+            continue
+        if is_excluded(el) and el not in zone:
             continue
         seen += 1
         if seen > 3:
             return []
         found = [b for b in _byline_text(text) if b.kind == "person" and " " in b.name]
         if found:
+            if origin is not None:
+                origin.append(el)
             return found
     return []
 
@@ -458,19 +619,38 @@ def extract_authors(
     citation = _authors_from_citation_meta(meta)
     if citation:
         return [b for b in _dedupe(_clean(citation)) if b.kind == "person"]
+    zone = headline_zone(root)
     sources = [
         _authors_from_json_ld(ld),
         _authors_from_meta(meta),
-        _authors_from_markup(root, url),
-        _authors_from_bylines(root, url),
-        _authors_from_prefix_lines(root, url),
+        _authors_from_markup(root, url, zone),
     ]
+    block: list[etree._Element] = []
+    line: list[etree._Element] = []
+    prefixed = _authors_from_prefix_lines(root, url, zone, line)
+    named = {name_key(b.name) for found in (*sources, prefixed) for b in found}
+    visible = [
+        _authors_from_bylines(
+            root,
+            url,
+            lambda b: name_key(b.name) in named or looks_like_person_name(b.name, langs),
+            zone,
+            block,
+        ),
+        prefixed,
+    ]
+    if block and line and block[0] not in zone and line[0] in zone:
+        visible.reverse()  # a "By" line under the headline beats a byline block elsewhere
+    sources += visible
     sources = [_dedupe(_clean(found)) for found in sources]
     support: dict[str, int] = {}
     for found in sources:
         for key in {name_key(b.name) for b in found if b.kind == "person"}:
             support[key] = support.get(key, 0) + 1
-    accepted = [[b for b in found if _acceptable(b, site, langs, support)] for found in sources]
+    personal = publisher_is_person(ld)
+    accepted = [
+        [b for b in found if _acceptable(b, site, langs, support, personal)] for found in sources
+    ]
     persons = [[b for b in found if b.kind == "person"] for found in accepted]
     agreed = [b for found in persons for b in found if support[name_key(b.name)] >= 2]
     for found in persons:
@@ -483,6 +663,27 @@ def extract_authors(
         if found:
             return found  # handles alone: a blog's account name
     return []
+
+
+def publisher_is_person(ld: list[dict]) -> bool:
+    """Whether the page's JSON-LD names a person, and no organisation, as its publisher.
+
+    A personal site says so in its schema (a ``Person`` publisher, or a publisher
+    ``@id`` under ``/person/`` as site plugins write it); its name is then its owner's.
+    """
+    index = {o["@id"]: o for o in ld if isinstance(o.get("@id"), str)}
+    person = False
+    for obj in ld:
+        pub = obj.get("publisher")
+        for item in pub if isinstance(pub, list) else [pub]:
+            if not isinstance(item, dict):
+                continue
+            ref = item.get("@id") if isinstance(item.get("@id"), str) else ""
+            types = types_of({**index.get(ref, {}), **item})
+            if types & {"Organization", "NewsMediaOrganization", "Corporation"}:
+                return False
+            person = person or "Person" in types or "/person/" in ref
+    return person
 
 
 def _with_coauthors(
@@ -508,18 +709,44 @@ def _clean(bylines: list[Byline]) -> list[Byline]:
     """Glued labels off every name, whichever source it came from."""
     for b in bylines:
         if b.kind == "person":
-            b.name = unglue_labels(b.name) or b.name
+            b.name = _undouble(unglue_labels(b.name) or b.name)
     return bylines
 
 
-def _acceptable(b: Byline, site: set[str], langs: tuple[str, ...], support: dict[str, int]) -> bool:
+def _undouble(name: str) -> str:
+    """ "Jane Doe Jane Doe" -> "Jane Doe": a name read twice (a visible and a hidden copy)."""
+    words = name.split()
+    half = len(words) // 2
+    if len(words) >= 4 and len(words) % 2 == 0 and words[:half] == words[half:]:
+        return " ".join(words[:half])
+    return name
+
+
+def _acceptable(
+    b: Byline,
+    site: set[str],
+    langs: tuple[str, ...],
+    support: dict[str, int],
+    personal_site: bool = False,
+) -> bool:
     """Persons shaped like a name, and handles; never organisations or the site itself.
 
     An organisation named as author (JSON-LD ``Organization``, "Staff", an agency) is
     the publisher speaking, not a voice; precision comes first.
     """
-    if b.kind == "organisation" or _squash(b.name) in site or name_key(b.name) in site:
+    if b.kind == "organisation":
         return False
+    if _squash(b.name) in site or name_key(b.name) in site:
+        # A personal site is named after its author: the site's name is a person's
+        # only when the site says its publisher is a person (JSON-LD), two sources
+        # name them as the author, and it reads as a full name.
+        return (
+            personal_site
+            and b.kind == "person"
+            and len(b.name.split()) >= 2
+            and support.get(name_key(b.name), 0) >= 2
+            and looks_like_person_name(b.name, langs)
+        )
     if b.kind == "handle" or is_domain_like(b.name):
         return b.kind == "handle" and not is_domain_like(b.name)
     return support.get(name_key(b.name), 0) >= 2 or looks_like_person_name(b.name, langs)

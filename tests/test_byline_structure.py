@@ -1,0 +1,230 @@
+"""Bylines read from page structure: label elements, headline blocks, listings, credits.
+
+Each page is small and hand-written, shaped like a kind of markup seen on real sites
+(never copied from them); the names are invented.
+"""
+
+import json
+
+import pytest
+
+from innercircle.extract.bylines import parse_author_field
+from innercircle.extract.page import extract_page
+
+URL = "https://news.example.com/2024/05/01/story.html"
+TEXT = "<p>" + "Some real article text about things that happened. " * 6 + "</p>"
+
+
+def page(body: str, head: str = "", lang: str = "en") -> str:
+    return (
+        f"<!doctype html><html lang='{lang}'><head><title>A story | Example News</title>"
+        f"{head}</head><body>{body}</body></html>"
+    )
+
+
+def authors(html: str, url: str = URL) -> list[str]:
+    return [b.name for b in extract_page(html, url).authors if b.kind == "person"]
+
+
+def test_label_element_then_the_name_in_the_next_element():
+    body = (
+        "<h1>A story</h1><div><span class='x1'>By</span><span>"
+        "<a href='/staff/orla-penhallow'>Orla Penhallow</a></span></div>" + TEXT
+    )
+    assert authors(page(body)) == ["Orla Penhallow"]
+
+
+def test_label_element_climbs_to_the_next_block():
+    body = (
+        "<h1>A story</h1><div class='names'><div class='field'><p class='label'><strong>By"
+        "</strong></p></div><!-- x --><div class='field'><p>Orla Penhallow</p></div></div>"
+        + TEXT
+    )
+    assert authors(page(body)) == ["Orla Penhallow"]
+
+
+def test_label_with_colon_and_the_name_in_its_tail_with_an_agency_code():
+    body = "<h1>Ein Bericht</h1><div><h5>Autor: </h5>Tamsin Quellbrunn/SP-X</div>" + TEXT
+    assert authors(page(body, lang="de")) == ["Tamsin Quellbrunn"]
+
+
+def test_a_byline_block_under_the_headline_counts_even_when_classed_like_a_teaser():
+    body = (
+        "<h1>A story</h1><div class='teaser-small__metadata'><p class='byline__author'>"
+        "VON <a href='/autoren/x'>ORLA PENHALLOW</a> am 21. April 2020</p></div>" + TEXT
+    )
+    assert authors(page(body)) == ["Orla Penhallow"]
+
+
+def test_the_same_teaser_far_from_the_headline_stays_out():
+    teaser = (
+        "<div class='teaser-small__metadata'><p class='byline__author'>"
+        "VON <a href='/autoren/x'>ORLA PENHALLOW</a> am 21. April 2020</p></div>"
+    )
+    assert authors(page("<h1>A story</h1>" + TEXT * 3 + teaser)) == []
+
+
+def test_byline_block_named_by_data_testid():
+    body = (
+        "<h1>A story</h1>" + TEXT + "<div data-testid='prism-byline'><span>"
+        "<a href='/about/newsteam/ossian-brandt'>Ossian Brandt</a></span></div>"
+    )
+    assert authors(page(body)) == ["Ossian Brandt"]
+
+
+def test_byline_element_named_byline():
+    body = "<div><byline>Von Ossian Brandt, dpa</byline>" + TEXT + "</div>"
+    assert authors(page(body, lang="de")) == ["Ossian Brandt"]
+
+
+def test_interface_text_in_an_author_block_does_not_end_the_search():
+    body = (
+        "<div class='author-nav'>Zur Artikelübersicht</div><h1>Ein Bericht</h1>"
+        "<p class='byline'>Von Tamsin Quellbrunn am 3. Mai 2021</p>" + TEXT
+    )
+    assert authors(page(body, lang="de")) == ["Tamsin Quellbrunn"]
+
+
+def test_co_authors_before_a_line_break_and_not_the_place_after_it():
+    body = (
+        "<h1>Ein Bericht</h1><p>Von <strong><a href='https://a.example'>Orla Penhallow</a>"
+        "</strong> und <strong><a href='https://b.example'>Ossian Brandt</a></strong>"
+        "<br/>Nairobi / Kenia</p>" + TEXT
+    )
+    assert authors(page(body, lang="de")) == ["Orla Penhallow", "Ossian Brandt"]
+
+
+def test_every_itemprop_name_of_one_author_element():
+    body = (
+        "<div itemprop='author' itemscope itemtype='http://schema.org/Person'>"
+        "<span itemprop='name'>Orla Penhallow</span><span itemprop='name'>Ossian Brandt"
+        "</span></div><h1>A story</h1>" + TEXT
+    )
+    assert authors(page(body)) == ["Orla Penhallow", "Ossian Brandt"]
+
+
+def test_many_rel_author_links_in_a_listing_keep_only_the_articles_own():
+    teaser = (
+        "<div><h3><a href='/other-{i}'>Other story {i}</a></h3><div>May 3 by "
+        "<a rel='author' href='/author/{slug}/'>{name}</a></div></div>"
+    )
+    others = "".join(
+        teaser.format(i=i, slug=n.lower().replace(" ", "-"), name=n)
+        for i, n in enumerate(["Ossian Brandt", "Tamsin Quellbrunn", "Edda Vormwald"])
+    )
+    body = (
+        "<h1>A story</h1><div>Monday by <a rel='author' href='/author/orla-penhallow/'>"
+        "Orla Penhallow</a></div>" + TEXT * 3 + others
+    )
+    assert authors(page(body)) == ["Orla Penhallow"]
+
+
+def test_a_photo_credit_link_in_a_byline_block_is_not_the_author():
+    body = (
+        "<h1>A story</h1><p class='byline'>Story by Orla Penhallow</p>" + TEXT + "<div class"
+        "='image-author'><a href='https://commons.example.org/wiki/File:Mouse.jpg'>Ossian "
+        "Brandt</a></div>"
+    )
+    assert authors(page(body)) == ["Orla Penhallow"]
+
+
+def test_a_name_read_twice_is_one_name():
+    head = (
+        '<script type="application/ld+json">'
+        + json.dumps({"@type": "NewsArticle", "author": "Orla Penhallow Orla Penhallow"})
+        + "</script>"
+    )
+    assert authors(page("<h1>A story</h1>" + TEXT, head)) == ["Orla Penhallow"]
+
+
+def personal_site(publisher: dict) -> str:
+    post = {
+        "@type": "BlogPosting",
+        "author": {"@type": "Person", "name": "Margaret Penhallow"},
+        "publisher": publisher,
+    }
+    head = (
+        '<meta property="og:site_name" content="Margaret Penhallow">'
+        f'<script type="application/ld+json">{json.dumps(post)}</script>'
+    )
+    body = "<h1>A post</h1><p class='byline'>By Margaret Penhallow</p>" + TEXT
+    return page(body, head)
+
+
+def test_a_personal_site_named_after_its_author():
+    """Its schema says a person publishes it; JSON-LD and the byline name its owner."""
+    html = personal_site({"@id": "https://penhallow.example/#/schema/person/1"})
+    assert authors(html, "https://penhallow.example/post/") == ["Margaret Penhallow"]
+
+
+def test_a_site_published_by_an_organisation_is_not_its_author():
+    html = personal_site({"@type": "Organization", "name": "Margaret Penhallow"})
+    assert authors(html, "https://penhallow.example/post/") == []
+
+
+def test_a_site_name_that_is_not_a_persons_stays_out_even_when_repeated():
+    ORG = "Presse Nordstadt"  # noqa: N806
+    head = (
+        '<meta property="og:site_name" content="Presse Nordstadt">'
+        '<meta name="author" content="Presse Nordstadt">'
+        '<script type="application/ld+json">'
+        + json.dumps({"@type": "NewsArticle", "author": {"@type": "Person", "name": ORG}})
+        + "</script>"
+    )
+    assert authors(page("<h1>Ein Bericht</h1>" + TEXT, head, "de"),
+                   "https://presse-nordstadt.example/a/") == []
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Orla Penhallow, MA", ["Orla Penhallow"]),
+        ("Orla Penhallow, PhD, MPH", ["Orla Penhallow"]),
+        ("Penhallow, O., Brandt, O. B.", ["O. Penhallow", "O. B. Brandt"]),
+        ("Jack Ma", ["Jack Ma"]),
+    ],
+)
+def test_degrees_after_a_comma_are_not_initials(raw, expected):
+    assert [b.name for b in parse_author_field(raw)] == expected
+
+
+INSTITUTION = "organisation"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Bundesamt für Wasser und Boden", [("Bundesamt für Wasser und Boden", INSTITUTION)]),
+        ("Office of Roads, Rivers and Rails", [("Office of Roads, Rivers and Rails", INSTITUTION)]),
+        ("Ana de la Cruz and John Roe", [("Ana de la Cruz", "person"), ("John Roe", "person")]),
+        ("Jane Doe in London and John Roe", [("Jane Doe", "person"), ("John Roe", "person")]),
+    ],
+)
+def test_an_institutions_name_is_not_split_into_people(raw, expected):
+    assert [(b.name, b.kind) for b in parse_author_field(raw)] == expected
+
+
+def test_dotted_initials_and_a_surname_are_a_names_shape():
+    from innercircle.extract.name_shape import looks_like_person_name
+
+    assert looks_like_person_name("J.R. Stone")
+    assert looks_like_person_name("A. B. Miller")
+    assert not looks_like_person_name("J. The")
+    assert not looks_like_person_name("Read More")
+
+
+def test_an_initials_byline_in_a_byline_block_after_a_by_label():
+    body = (
+        "<h1>A story</h1><div data-testid='prism-byline'><span>By</span><span>"
+        "<a href='/about/newsteam/x'>K.L. Table</a></span></div>" + TEXT
+    )
+    assert authors(page(body)) == ["K.L. Table"]
+
+
+def test_the_site_is_known_by_its_declared_address_when_served_from_another():
+    head = (
+        '<meta property="og:url" content="https://www.nordstadtkurier.example/a/1">'
+        '<meta name="author" content="Nordstadt Kurier">'
+    )
+    html = page("<h1>A story</h1>" + TEXT, head)
+    assert authors(html, "http://127.0.0.9:8000/a/1") == []
