@@ -5,7 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from assets.checks import ALL_CHECKS
-from assets.crawl import articles, author_pages, feeds, sources
+from assets.crawl import CRAWL_ASSETS, CRAWL_RECORD_SPECS, sources
 from assets.extraction import documents, mentions
 from assets.profiles import voice_feeds, voice_profiles, voice_reports
 from assets.ranking import people, published_warehouse, recurring_voices, voice_history
@@ -16,9 +16,7 @@ from pipelines.sensors import freshness_sensor, ranking_freshness_checks, run_fa
 
 ALL_ASSETS = [
     sources,
-    feeds,
-    author_pages,
-    articles,
+    *CRAWL_ASSETS,  # one per registered source kind: feeds, author_pages, articles
     documents,
     mentions,
     people,
@@ -93,7 +91,7 @@ def build_resources(settings: Settings | None = None) -> dict:
 
 
 defs = dg.Definitions(
-    assets=ALL_ASSETS,
+    assets=[*ALL_ASSETS, *CRAWL_RECORD_SPECS],
     asset_checks=[*ALL_CHECKS, *ranking_freshness_checks],
     jobs=[nightly_job, nightly_parallel_job, nightly_celery_job],
     schedules=[nightly_schedule],

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
@@ -139,6 +139,17 @@ def _request(url: str, cache: Mapping[str, CacheEntry]) -> FetchRequest:
     return FetchRequest(target, etag=entry.etag, last_modified=entry.last_modified)
 
 
+def _skipped_for_backoff(url: str, backoff: Mapping[str, datetime]) -> FetchResult:
+    return FetchResult(
+        url=url,
+        final_url=url,
+        attempts=0,
+        error_class="host_backoff",
+        error_message=f"host failing on earlier runs; next attempt after "
+        f"{backoff[host_of(url)]:%Y-%m-%d %H:%M}",
+    )
+
+
 def _fetch(
     fetcher: Fetcher,
     urls: Sequence[str],
@@ -149,18 +160,7 @@ def _fetch(
 ) -> dict[str, FetchResult]:
     """Fetch ``urls``; those on hosts in ``backoff`` are skipped, not requested."""
     backoff = backoff or {}
-    skipped = {
-        u: FetchResult(
-            url=u,
-            final_url=u,
-            attempts=0,
-            error_class="host_backoff",
-            error_message=f"host failing on earlier runs; next attempt after "
-            f"{backoff[host_of(u)]:%Y-%m-%d %H:%M}",
-        )
-        for u in urls
-        if host_of(u) in backoff
-    }
+    skipped = {u: _skipped_for_backoff(u, backoff) for u in urls if host_of(u) in backoff}
     urls = [u for u in urls if u not in skipped]
     done = errors = 0
     total = len(urls)
@@ -190,14 +190,16 @@ def crawl_feeds(
     previous_feeds: Mapping[tuple[str, str], Mapping] | None = None,
     backoff: Mapping[str, datetime] | None = None,
     dead_feeds: Iterable[str] = (),
+    out: CrawlOutput | None = None,
 ) -> CrawlOutput:
     """Fetch every listed feed, and each site's feed found by autodiscovery.
 
     ``known_feeds`` maps a site URL to the feed found for it last time and read without
     error: such sites are not rediscovered (pass only healthy feeds). Hosts in
     ``backoff`` are not contacted, and feeds in ``dead_feeds`` are reported, not fetched.
+    Rows go to ``out`` when given (a ``crawl_lake.ShardWriter`` streams them to disk).
     """
-    out = CrawlOutput()
+    out = CrawlOutput() if out is None else out
     previous_feeds = previous_feeds or {}
     listed = sorted({s.url for s in sources if s.kind == "feed"})
     sites = sorted({s.url for s in sources if s.kind == "site"})
@@ -381,6 +383,47 @@ def crawl_pages(
     for url, result in results.items():
         out.record(run_id, stage, url, result)
     return out, results
+
+
+def stream_pages(
+    urls: Sequence[str],
+    fetcher: Fetcher,
+    out: CrawlOutput,
+    cache: Mapping[str, CacheEntry],
+    run_id: str,
+    stage: str,
+    on_page: Callable[[str, FetchResult], None],
+    progress: Progress = no_progress,
+    backoff: Mapping[str, datetime] | None = None,
+) -> None:
+    """Fetch pages like :func:`crawl_pages`, but hand each result to ``out`` and
+    ``on_page`` as it arrives and then drop its body: bodies are never all held at once
+    (``out`` may stream them to disk, see ``crawl_lake.ShardWriter``)."""
+    backoff = backoff or {}
+    skipped = [u for u in urls if host_of(u) in backoff]
+    wanted = [u for u in urls if host_of(u) not in backoff]
+    requests = [_request(u, cache) for u in wanted]
+    url_for = {id(req): url for req, url in zip(requests, wanted, strict=True)}
+    done = errors = 0
+    total = len(wanted)
+    progress(stage, 0, total, 0)
+
+    def arrived(req: FetchRequest, result: FetchResult) -> None:
+        nonlocal done, errors
+        url = url_for[id(req)]
+        out.record(run_id, stage, url, result)
+        on_page(url, result)
+        result.body = None  # recorded and read: let it go
+        done += 1
+        if not (result.ok or result.not_modified):
+            errors += 1
+        progress(stage, done, total, errors)
+
+    fetcher.fetch_all(requests, on_result=arrived)
+    for url in skipped:
+        result = _skipped_for_backoff(url, backoff)
+        out.record(run_id, stage, url, result)
+        on_page(url, result)
 
 
 def page_state_row(url: str, result: FetchResult, previous_hash: str | None) -> dict:
