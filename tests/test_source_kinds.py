@@ -141,6 +141,16 @@ def test_the_builtin_kinds_are_feeds_author_pages_and_articles():
     assert upstream_of(articles) == ["feeds", "author_pages"]
 
 
+def test_the_crawl_records_are_in_the_asset_graph_downstream_of_every_crawl_asset():
+    from pipelines.definitions import defs
+
+    graph = defs.resolve_asset_graph()
+    crawl = {dg.AssetKey(k) for k in ("feeds", "author_pages", "articles")}
+    for table in ("crawl_log", "http_cache", "raw_pages", "host_health", "feed_health"):
+        node = graph.get(dg.AssetKey(table))
+        assert node.parent_keys == crawl and node.description, table
+
+
 def test_a_registered_sitemap_kind_crawls_and_its_pages_become_documents(
     sitemap_web, sitemaps_registered, tmp_path
 ):
@@ -177,3 +187,10 @@ def test_a_registered_sitemap_kind_crawls_and_its_pages_become_documents(
     ]
     assert stored.materialization.metadata["sitemaps_read"].value == 1
     assert stored.materialization.metadata["dagster/row_count"].value == 2
+    # The crawl's records are assets too, materialized by each step that writes them.
+    logged = [
+        e.materialization.metadata["dagster/row_count"].value
+        for e in result.get_asset_materialization_events()
+        if e.asset_key == dg.AssetKey("crawl_log")
+    ]
+    assert logged[-1] == 3 and len(logged) == 4  # after each crawl step: 3 requests in all
