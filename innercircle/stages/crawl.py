@@ -352,8 +352,8 @@ def _add_entries(out: CrawlOutput, feed_url: str, parsed: ParsedFeed, seen_at: d
                 "feed_url": feed_url,
                 "url": entry.url,
                 "title": entry.title,
-                "published_at": _naive(entry.published),
-                "updated_at": _naive(entry.updated),
+                "published_at": naive_utc(entry.published),
+                "updated_at": naive_utc(entry.updated),
                 "raw_authors": list(entry.raw_authors),
                 "feed_authors": list(parsed.feed_authors),
                 "first_seen_at": seen_at,
@@ -390,7 +390,7 @@ def _feed_row(
     }
 
 
-def _naive(value: datetime | None) -> datetime | None:
+def naive_utc(value: datetime | None) -> datetime | None:
     if value is None:
         return None
     if value.tzinfo is not None:

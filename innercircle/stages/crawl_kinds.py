@@ -32,9 +32,9 @@ from innercircle.stages import arrow
 from innercircle.stages.crawl import (
     ArticleCandidate,
     CrawlOutput,
-    _naive,
     budget_articles,
     crawl_feeds,
+    naive_utc,
     page_state_row,
     stream_pages,
 )
@@ -374,7 +374,7 @@ def article_content(html: bytes, url: str, feed) -> PageContent:
         origin = "feed" if byline else None
     return PageContent(
         title=extract.title or (feed.title if feed else ""),
-        published=_naive(extract.published) or (feed.published if feed else None),
+        published=naive_utc(extract.published) or (feed.published if feed else None),
         text=extract.text,
         language=extract.language,
         byline=byline,

@@ -24,7 +24,7 @@ import pyarrow.parquet as pq
 from innercircle import lake, warehouse
 from innercircle.fetch import Fetcher
 from innercircle.stages import Progress, no_progress
-from innercircle.stages.crawl import CrawlOutput, now_utc, shard_of
+from innercircle.stages.crawl import CacheEntry, CrawlOutput, now_utc, shard_of
 from innercircle.stages.health import hosts_in_backoff, next_feed_health, next_host_health
 from innercircle.stages.kinds import (
     FetchContext,
@@ -68,8 +68,6 @@ class ShardFiles:
 
 def load_cache(con: duckdb.DuckDBPyConnection) -> dict:
     """Conditional-GET validators and permanent redirects of every URL fetched before."""
-    from innercircle.stages.crawl import CacheEntry
-
     rows = con.execute("SELECT url, etag, last_modified, redirect_to FROM http_cache").fetchall()
     return {url: CacheEntry(etag, lm, redirect) for url, etag, lm, redirect in rows}
 
