@@ -37,10 +37,12 @@ from innercircle.stages.kinds import (
 
 #: The crawl's own records, written by every crawl step.
 RECORD_TABLES = ("crawl_log", "http_cache", "raw_pages")
-#: Rows buffered per table before they go to Parquet; raw bodies (gzip) are flushed
-#: sooner, so a shard holds at most this many compressed bodies.
+#: Rows buffered per table before they go to Parquet. Raw bodies (gzip) are flushed
+#: sooner, at this many rows or bytes, whichever comes first: a shard holds at most one
+#: such batch of compressed bodies, and each is one row group the store reads alone.
 BATCH_ROWS = 512
 BODY_BATCH_ROWS = 32
+BODY_BATCH_BYTES = 4 * 2**20
 
 
 @dataclass
@@ -146,7 +148,10 @@ class ShardWriter(CrawlOutput):
             if rows:
                 self._pending.setdefault(table, []).extend(rows)
                 rows.clear()
-        if len(self._pending.get("raw_pages", ())) >= BODY_BATCH_ROWS:
+        bodies = self._pending.get("raw_pages", ())
+        if len(bodies) >= BODY_BATCH_ROWS or (
+            bodies and sum(len(r["body_gzip"]) for r in bodies) >= BODY_BATCH_BYTES
+        ):
             self._flush("raw_pages")
         for table in ("crawl_log", "http_cache"):
             if len(self._pending.get(table, ())) >= BATCH_ROWS:
@@ -211,11 +216,14 @@ def _store_raw_pages(con: duckdb.DuckDBPyConnection, shards: list[ShardFiles]) -
             urls = pq.read_table(fh, columns=["url"]).column("url").to_pylist()
         last = {url: i for i, url in enumerate(urls)}
         offset = 0
-        for batch in lake.read_batches(path, BODY_BATCH_ROWS):
-            keep = [last[u] == offset + i for i, u in enumerate(batch.column("url").to_pylist())]
-            offset += batch.num_rows
-            table = pa.Table.from_batches([batch]).filter(pa.array(keep))
-            written += warehouse.insert(con, "raw_pages", table, replace=True)
+        with path.open("rb") as fh:
+            stored = pq.ParquetFile(fh)
+            for group in range(stored.num_row_groups):  # one batch of bodies at a time
+                batch = stored.read_row_group(group)
+                urls = batch.column("url").to_pylist()
+                keep = [last[u] == offset + i for i, u in enumerate(urls)]
+                offset += batch.num_rows
+                written += warehouse.insert(con, "raw_pages", batch.filter(pa.array(keep)), True)
     return written
 
 
