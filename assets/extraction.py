@@ -31,6 +31,7 @@ from innercircle.stages.extraction import (
     entry_content_hash,
     page_is_html,
 )
+from innercircle.stages.kinds import document_industries_sql, pages_to_build_sql
 from innercircle.stages.links import pop_link_rows
 from innercircle.stages.ner_shards import NerShard, plan_shards, run_shard, store_shards
 
@@ -38,37 +39,6 @@ GROUP = "extraction"
 #: Pages parsed between two writes: raw bodies are never all held at once.
 PAGE_BATCH = 128
 NO_MODEL_SQL = "SELECT count(*) FROM mention_extractions WHERE NOT ner"
-
-PAGES_TO_BUILD_SQL = """
-WITH pages AS (
-    SELECT url, 'article' AS kind FROM articles
-    UNION ALL
-    SELECT url, 'author_page' AS kind FROM author_pages
-),
-latest_entry AS (
-    SELECT url, arg_max(published_at, last_seen_at) AS published_at,
-           arg_max(title, last_seen_at) AS title,
-           arg_max(raw_authors, last_seen_at) AS raw_authors,
-           arg_max(feed_authors, last_seen_at) AS feed_authors,
-           bool_or(coalesce(content_text, '') <> '') AS has_text
-    FROM feed_entries GROUP BY url
-)
-SELECT p.url, p.kind, r.body_gzip, r.content_hash, r.fetched_at,
-       e.published_at, e.title, e.raw_authors, e.feed_authors
-FROM pages p
-JOIN raw_pages r USING (url)
-LEFT JOIN documents d USING (url)
-LEFT JOIN latest_entry e USING (url)
-WHERE (d.doc_id IS NULL OR d.content_hash <> r.content_hash)
-  -- an article whose body is plainly not HTML (a PDF, an image) and whose feed entry
-  -- carries text: the entry is its document (ENTRIES_TO_BUILD_SQL), so its page is not
-  -- read at all; a generic type (octet-stream, text/plain, none) is sniffed in Python
-  AND NOT (p.kind = 'article' AND coalesce(e.has_text, false)
-           AND lower(trim(split_part(coalesce(r.content_type, ''), ';', 1))) NOT IN
-               ('text/html', 'application/xhtml+xml', 'application/octet-stream',
-                'text/plain', ''))
-ORDER BY p.url
-"""
 
 #: Feed entries that carry text, with whether their page is stored (and, when its type
 #: is not plainly HTML, the body to sniff) and the version of their document, if any.
@@ -93,26 +63,6 @@ LEFT JOIN raw_pages r USING (url)
 LEFT JOIN documents d USING (url)
 ORDER BY e.url
 """
-
-DOCUMENT_INDUSTRIES_SQL = """
-SELECT DISTINCT doc_id, industry, source_url FROM (
-    SELECT d.doc_id, s.industry, s.url AS source_url
-    FROM documents d
-    JOIN feed_entries e ON e.url = d.url
-    JOIN feeds f ON f.feed_url = e.feed_url
-    JOIN sources s ON s.url = f.source_url
-    UNION ALL
-    SELECT d.doc_id, s.industry, s.url
-    FROM documents d
-    JOIN (SELECT url AS author_url, unnest(article_urls) AS article_url FROM author_pages) ap
-      ON ap.article_url = d.url
-    JOIN sources s ON s.url = ap.author_url AND s.kind = 'author'
-    UNION ALL
-    SELECT d.doc_id, s.industry, s.url
-    FROM documents d JOIN sources s ON s.url = d.url AND s.kind = 'author'
-)
-"""
-
 
 class _EntryDocuments:
     """Which feed entries carry text, which of them have an HTML page stored (those are
@@ -199,7 +149,8 @@ def documents(context: dg.AssetExecutionContext, warehouse_db: WarehouseResource
     """Build documents from stored pages and feed entries, with their links and industries,
     in one transaction."""
     with warehouse_db.connect() as con:
-        total = count_rows(con, PAGES_TO_BUILD_SQL)
+        pages_sql = pages_to_build_sql()  # over every source kind whose pages are documents
+        total = count_rows(con, pages_sql)
         progress = log_progress(context)
         built, failures = 0, 0
         # Entries, then pages, stream from a second cursor PAGE_BATCH at a time while this
@@ -210,7 +161,7 @@ def documents(context: dg.AssetExecutionContext, warehouse_db: WarehouseResource
         try:
             entry_rows = _entry_documents(reader, con)
             with_page = entry_rows.with_page
-            pages = reader.execute(PAGES_TO_BUILD_SQL)
+            pages = reader.execute(pages_sql)
             while batch := pages.fetchmany(PAGE_BATCH):
                 rows = []
                 for url, kind, body, digest, fetched_at, published, title, raw, feed_authors in (
@@ -221,7 +172,7 @@ def documents(context: dg.AssetExecutionContext, warehouse_db: WarehouseResource
                     page = RawPage(url, kind, body, digest, fetched_at)
                     feed = FeedContext(published, title or "", raw or [], feed_authors or [])
                     try:
-                        rows.append(build_document(page, feed if kind == "article" else None))
+                        rows.append(build_document(page, feed))
                     except Exception as exc:  # one unparseable page must not stop the others
                         failures += 1
                         context.log.warning(f"could not extract {url}: {type(exc).__name__}: {exc}")
@@ -230,7 +181,7 @@ def documents(context: dg.AssetExecutionContext, warehouse_db: WarehouseResource
                 progress("documents", built + failures, total, failures)
             built += entry_rows.written
             con.execute("DELETE FROM document_industries")
-            con.execute(f"INSERT INTO document_industries {DOCUMENT_INDUSTRIES_SQL}")
+            con.execute(f"INSERT INTO document_industries {document_industries_sql()}")
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")

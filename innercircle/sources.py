@@ -14,7 +14,15 @@ import yaml
 from innercircle.errors import SourcesFileError
 from innercircle.model import Source
 
-SOURCE_KINDS = {"feeds": "feed", "sites": "site", "authors": "author"}
+
+def source_kinds() -> dict[str, str]:
+    """The file's keys and the ``sources.kind`` each is stored as (``feeds`` -> ``feed``),
+    from every registered source kind (``innercircle.stages.kinds``)."""
+    from innercircle.stages.kinds import source_keys
+
+    return source_keys()
+
+
 FOCUS_KEY = "focus"  # optional: a few phrases or a paragraph about the user's own solution
 
 
@@ -53,6 +61,8 @@ def parse_sources(text: str, name: str = "<sources>") -> list[Source]:
         )
     sources: list[Source] = []
     seen: set[Source] = set()
+    kinds = source_kinds()
+    expected = _either(list(kinds))
     for key_node, value_node in industries.value:
         industry = str(key_node.value).strip()
         if not isinstance(key_node, yaml.ScalarNode) or not industry:
@@ -62,13 +72,13 @@ def parse_sources(text: str, name: str = "<sources>") -> list[Source]:
         if isinstance(value_node, yaml.ScalarNode) and value_node.value in ("", "~", "null"):
             raise SourcesFileError(
                 name,
-                f"industry {industry!r} lists no sources (give feeds, sites or authors)",
+                f"industry {industry!r} lists no sources (give {expected})",
                 _line(key_node),
             )
         if not isinstance(value_node, yaml.MappingNode):
             raise SourcesFileError(
                 name,
-                f"industry {industry!r} must map 'feeds', 'sites' or 'authors' to lists",
+                f"industry {industry!r} must map {_either([repr(k) for k in kinds])} to lists",
                 _line(value_node),
             )
         for kind_node, urls_node in value_node.value:
@@ -76,11 +86,11 @@ def parse_sources(text: str, name: str = "<sources>") -> list[Source]:
             if kind_key == FOCUS_KEY:
                 _focus_text(urls_node, industry, name)  # validated here, read by parse_focus
                 continue
-            if kind_key not in SOURCE_KINDS:
+            if kind_key not in kinds:
                 raise SourcesFileError(
                     name,
                     f"unknown key {kind_key!r} under industry {industry!r} "
-                    "(expected feeds, sites or authors)",
+                    f"(expected {expected})",
                     _line(kind_node),
                 )
             if isinstance(urls_node, yaml.ScalarNode) and urls_node.value in ("", "~", "null"):
@@ -91,7 +101,7 @@ def parse_sources(text: str, name: str = "<sources>") -> list[Source]:
                 )
             for url_node in urls_node.value:
                 url = _url(url_node, name)
-                source = Source(industry=industry, kind=SOURCE_KINDS[kind_key], url=url)
+                source = Source(industry=industry, kind=kinds[kind_key], url=url)
                 if source not in seen:
                     seen.add(source)
                     sources.append(source)
@@ -153,6 +163,11 @@ def _mapping_value(node: yaml.Node, key: str, name: str, where: str) -> yaml.Nod
     return None
 
 
+def _either(words: list[str]) -> str:
+    """``a, b or c``."""
+    return " or ".join([", ".join(words[:-1]), words[-1]]) if len(words) > 1 else "".join(words)
+
+
 def _line(node: yaml.Node) -> int:
     return node.start_mark.line + 1
 
@@ -160,7 +175,7 @@ def _line(node: yaml.Node) -> int:
 def sources_to_yaml(sources: list[Source]) -> str:
     """The inverse of :func:`parse_sources`, for writing generated sources files."""
     doc: dict[str, dict[str, list[str]]] = {}
-    plural = {v: k for k, v in SOURCE_KINDS.items()}
+    plural = {v: k for k, v in source_kinds().items()}
     for source in sources:
         doc.setdefault(source.industry, {}).setdefault(plural[source.kind], []).append(source.url)
     return yaml.safe_dump({"industries": doc}, sort_keys=False)

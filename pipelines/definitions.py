@@ -5,7 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from assets.checks import CRAWL_CHECKS
-from assets.crawl import articles, author_pages, feeds, sources
+from assets.crawl import CRAWL_ASSETS, CRAWL_RECORD_SPECS, sources
 from assets.extraction import EXTRACTION_CHECKS, documents, mentions
 from assets.profiles import voice_feeds, voice_profiles, voice_reports
 from assets.ranking import (
@@ -27,9 +27,7 @@ from pipelines.sensors import freshness_sensor, ranking_freshness_checks, run_fa
 #: carries its columns from the DDL.
 ALL_ASSETS = with_table_schemas([
     sources,
-    feeds,
-    author_pages,
-    articles,
+    *CRAWL_ASSETS,  # one per registered source kind: feeds, author_pages, articles
     documents,
     mentions,
     people,
@@ -41,7 +39,14 @@ ALL_ASSETS = with_table_schemas([
     source_suggestions,
     published_warehouse,
 ])
-ASSET_KEYS = [key for definition in ALL_ASSETS for key in definition.keys]
+#: The crawl's bookkeeping tables (``crawl_log``, ``http_cache``, ``raw_pages`` …): every
+#: crawl step writes them, so they are specs downstream of the crawl assets, materialised
+#: by each store step.
+RECORD_SPECS = with_table_schemas(CRAWL_RECORD_SPECS)
+ASSET_KEYS = [
+    *(key for definition in ALL_ASSETS for key in definition.keys),
+    *(spec.key for spec in RECORD_SPECS),
+]
 ALL_CHECKS = [*CRAWL_CHECKS, *EXTRACTION_CHECKS, *RANKING_CHECKS]
 
 #: Steps are few and each is busy in its own right (the crawler is concurrent inside),
@@ -106,7 +111,7 @@ def build_resources(settings: Settings | None = None) -> dict:
 
 
 defs = dg.Definitions(
-    assets=ALL_ASSETS,
+    assets=[*ALL_ASSETS, *RECORD_SPECS],
     asset_checks=[*ALL_CHECKS, *ranking_freshness_checks],
     jobs=[nightly_job, nightly_parallel_job, nightly_celery_job],
     schedules=[nightly_schedule],

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
@@ -17,7 +17,7 @@ from innercircle.feeds import discover_feeds, entry_text, fallback_feed_urls, pa
 from innercircle.fetch import Fetcher, FetchRequest
 from innercircle.fetch.outcome import SKIPPED_CLASSES
 from innercircle.fetch.outcome import crawl_outcome as outcome_of
-from innercircle.model import FetchResult, Source
+from innercircle.model import FetchResult, ParsedFeed, Source
 from innercircle.stages import Progress, no_progress
 from innercircle.stages.health import feed_outcome
 
@@ -139,6 +139,17 @@ def _request(url: str, cache: Mapping[str, CacheEntry]) -> FetchRequest:
     return FetchRequest(target, etag=entry.etag, last_modified=entry.last_modified)
 
 
+def _skipped_for_backoff(url: str, backoff: Mapping[str, datetime]) -> FetchResult:
+    return FetchResult(
+        url=url,
+        final_url=url,
+        attempts=0,
+        error_class="host_backoff",
+        error_message=f"host failing on earlier runs; next attempt after "
+        f"{backoff[host_of(url)]:%Y-%m-%d %H:%M}",
+    )
+
+
 def _fetch(
     fetcher: Fetcher,
     urls: Sequence[str],
@@ -146,34 +157,36 @@ def _fetch(
     stage: str,
     progress: Progress,
     backoff: Mapping[str, datetime] | None = None,
+    on_result: Callable[[str, FetchResult], None] | None = None,
 ) -> dict[str, FetchResult]:
-    """Fetch ``urls``; those on hosts in ``backoff`` are skipped, not requested."""
+    """Fetch ``urls``; those on hosts in ``backoff`` are skipped, not requested.
+
+    With ``on_result``, each result is handed to it as it arrives (the skipped ones
+    last) and its body is then dropped: the returned results carry no bodies, so a step
+    never holds all of them at once."""
     backoff = backoff or {}
-    skipped = {
-        u: FetchResult(
-            url=u,
-            final_url=u,
-            attempts=0,
-            error_class="host_backoff",
-            error_message=f"host failing on earlier runs; next attempt after "
-            f"{backoff[host_of(u)]:%Y-%m-%d %H:%M}",
-        )
-        for u in urls
-        if host_of(u) in backoff
-    }
+    skipped = {u: _skipped_for_backoff(u, backoff) for u in urls if host_of(u) in backoff}
     urls = [u for u in urls if u not in skipped]
+    requests = [_request(u, cache) for u in urls]
+    url_for = {id(req): url for req, url in zip(requests, urls, strict=True)}
     done = errors = 0
     total = len(urls)
     progress(stage, 0, total, 0)
 
-    def tick(_req: FetchRequest, result: FetchResult) -> None:
+    def arrived(req: FetchRequest, result: FetchResult) -> None:
         nonlocal done, errors
+        if on_result is not None:
+            on_result(url_for[id(req)], result)
+            result.body = None  # read: let it go
         done += 1
         if not (result.ok or result.not_modified):
             errors += 1
         progress(stage, done, total, errors)
 
-    results = fetcher.fetch_all([_request(u, cache) for u in urls], on_result=tick)
+    results = fetcher.fetch_all(requests, on_result=arrived)
+    if on_result is not None:
+        for url, result in skipped.items():
+            on_result(url, result)
     return {**dict(zip(urls, results, strict=True)), **skipped}
 
 
@@ -190,14 +203,16 @@ def crawl_feeds(
     previous_feeds: Mapping[tuple[str, str], Mapping] | None = None,
     backoff: Mapping[str, datetime] | None = None,
     dead_feeds: Iterable[str] = (),
+    out: CrawlOutput | None = None,
 ) -> CrawlOutput:
     """Fetch every listed feed, and each site's feed found by autodiscovery.
 
     ``known_feeds`` maps a site URL to the feed found for it last time and read without
     error: such sites are not rediscovered (pass only healthy feeds). Hosts in
     ``backoff`` are not contacted, and feeds in ``dead_feeds`` are reported, not fetched.
+    Rows go to ``out`` when given (a ``crawl_lake.ShardWriter`` streams them to disk).
     """
-    out = CrawlOutput()
+    out = CrawlOutput() if out is None else out
     previous_feeds = previous_feeds or {}
     listed = sorted({s.url for s in sources if s.kind == "feed"})
     sites = sorted({s.url for s in sources if s.kind == "site"})
@@ -210,9 +225,9 @@ def crawl_feeds(
         if site in known_feeds:
             feed_for_source[site] = (known_feeds[site], "autodiscovered")
     to_discover = [s for s in sites if s not in known_feeds]
-    homepage_results = _fetch(fetcher, to_discover, cache, "discover", progress, backoff)
     fallback_needed: list[str] = []
-    for site, result in homepage_results.items():
+
+    def homepage(site: str, result: FetchResult) -> None:  # as each homepage arrives
         out.record(run_id, "feeds", site, result)
         if result.ok and result.body:
             found = discover_feeds(result.body, result.final_url or site)
@@ -226,6 +241,9 @@ def crawl_feeds(
                 site, "", "autodiscovered", checked_at, status=status, error=describe_error(result)
             )
             out.add("feeds", row)
+
+    _fetch(fetcher, to_discover, cache, "discover", progress, backoff, on_result=homepage)
+    fallback_needed.sort()
 
     # 2. Common feed paths for homepages that advertise none.
     for site in fallback_needed:
@@ -252,8 +270,22 @@ def crawl_feeds(
     # 3. The feeds themselves.
     dead = set(dead_feeds)
     feed_urls = sorted({f for f, _ in feed_for_source.values()} - dead)
-    feed_results = _fetch(fetcher, feed_urls, cache, "feeds", progress, backoff)
-    for url in dead & {f for f, _ in feed_for_source.values()}:
+    # Each feed is parsed as it arrives and its entries written; only a summary (title,
+    # format, entry count, verdict) waits for the feed rows, never the body.
+    parsed_feeds: dict[str, ParsedFeed] = {}
+    entry_counts: dict[str, int] = {}
+
+    def feed(url: str, result: FetchResult) -> None:
+        out.record(run_id, "feeds", url, result)
+        if result.ok and result.body:
+            parsed = parse_feed(result.body, result.final_url or url, result.content_type)
+            _add_entries(out, url, parsed, checked_at)
+            entry_counts[url] = len(parsed.entries)
+            parsed.entries = []
+            parsed_feeds[url] = parsed
+
+    feed_results = _fetch(fetcher, feed_urls, cache, "feeds", progress, backoff, on_result=feed)
+    for url in sorted(dead & {f for f, _ in feed_for_source.values()}):
         feed_results[url] = FetchResult(
             url=url,
             final_url=url,
@@ -262,9 +294,7 @@ def crawl_feeds(
             error_message="gone (410, or 404 twice) or failing for many nights: not retried; "
             "see feed_health",
         )
-    for url, result in feed_results.items():
-        out.record(run_id, "feeds", url, result)
-    entries_seen: set[tuple[str, str]] = set()
+        out.record(run_id, "feeds", url, feed_results[url])
     for source_url, (feed_url, via) in sorted(feed_for_source.items()):
         result = feed_results[feed_url]
         row = _feed_row(source_url, feed_url, via, checked_at, status="error")
@@ -278,7 +308,8 @@ def crawl_feeds(
             out.add("feeds", row)
             out.feed_outcomes[feed_url] = feed_outcome(result)
             continue
-        if not result.ok or not result.body:
+        parsed = parsed_feeds.get(feed_url)
+        if parsed is None:  # failed, skipped, or answered with an empty body
             skipped = result.error_class in SKIPPED_CLASSES
             row["status"] = (
                 ("dead" if result.error_class == "dead_feed" else "skipped") if skipped else "error"
@@ -288,7 +319,6 @@ def crawl_feeds(
             if not skipped:
                 out.feed_outcomes[feed_url] = feed_outcome(result)
             continue
-        parsed = parse_feed(result.body, result.final_url or feed_url, result.content_type)
         out.feed_outcomes[feed_url] = feed_outcome(result, parsed.error)
         status = "error" if parsed.error else ("warning" if parsed.warning else "ok")
         out.add(
@@ -303,29 +333,34 @@ def crawl_feeds(
                 title=parsed.title,
                 site_link=parsed.link,
                 format=parsed.format,
-                entries=len(parsed.entries),
+                entries=entry_counts[feed_url],
             ),
         )
-        for entry in parsed.entries:
-            if not entry.url or (feed_url, entry.url) in entries_seen:
-                continue
-            entries_seen.add((feed_url, entry.url))
-            out.add(
-                "feed_entries",
-                {
-                    "feed_url": feed_url,
-                    "url": entry.url,
-                    "title": entry.title,
-                    "published_at": _naive(entry.published),
-                    "updated_at": _naive(entry.updated),
-                    "raw_authors": list(entry.raw_authors),
-                    "feed_authors": list(parsed.feed_authors),
-                    "first_seen_at": checked_at,
-                    "last_seen_at": checked_at,
-                    "content_text": entry_text(entry) or None,
-                },
-            )
     return out
+
+
+def _add_entries(out: CrawlOutput, feed_url: str, parsed: ParsedFeed, seen_at: datetime) -> None:
+    """A feed's ``feed_entries`` rows (each URL once)."""
+    seen: set[str] = set()
+    for entry in parsed.entries:
+        if not entry.url or entry.url in seen:
+            continue
+        seen.add(entry.url)
+        out.add(
+            "feed_entries",
+            {
+                "feed_url": feed_url,
+                "url": entry.url,
+                "title": entry.title,
+                "published_at": naive_utc(entry.published),
+                "updated_at": naive_utc(entry.updated),
+                "raw_authors": list(entry.raw_authors),
+                "feed_authors": list(parsed.feed_authors),
+                "first_seen_at": seen_at,
+                "last_seen_at": seen_at,
+                "content_text": entry_text(entry) or None,
+            },
+        )
 
 
 def _feed_row(
@@ -355,7 +390,7 @@ def _feed_row(
     }
 
 
-def _naive(value: datetime | None) -> datetime | None:
+def naive_utc(value: datetime | None) -> datetime | None:
     if value is None:
         return None
     if value.tzinfo is not None:
@@ -366,21 +401,27 @@ def _naive(value: datetime | None) -> datetime | None:
 # --------------------------------------------------------------- pages (articles, authors)
 
 
-def crawl_pages(
+def stream_pages(
     urls: Sequence[str],
     fetcher: Fetcher,
+    out: CrawlOutput,
     cache: Mapping[str, CacheEntry],
     run_id: str,
     stage: str,
+    on_page: Callable[[str, FetchResult], None],
     progress: Progress = no_progress,
     backoff: Mapping[str, datetime] | None = None,
-) -> tuple[CrawlOutput, dict[str, FetchResult]]:
-    """Fetch pages (conditionally, where validators are known) and log every outcome."""
-    out = CrawlOutput()
-    results = _fetch(fetcher, list(urls), cache, stage, progress, backoff)
-    for url, result in results.items():
+) -> None:
+    """Fetch pages (conditionally, where validators are known); log each outcome in
+    ``out`` and hand it to ``on_page`` as it arrives, then drop its body: bodies are
+    never all held at once (``out`` may stream them to disk, see
+    ``crawl_lake.ShardWriter``)."""
+
+    def arrived(url: str, result: FetchResult) -> None:
         out.record(run_id, stage, url, result)
-    return out, results
+        on_page(url, result)
+
+    _fetch(fetcher, list(urls), cache, stage, progress, backoff, on_result=arrived)
 
 
 def page_state_row(url: str, result: FetchResult, previous_hash: str | None) -> dict:

@@ -8,16 +8,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from innercircle.extract.author_page import extract_author_page
 from innercircle.extract.bylines import entry_authors
-from innercircle.extract.html import parse_html
-from innercircle.extract.language import detect_language
-from innercircle.extract.links import main_text_links
 from innercircle.extract.names import clean_person_name, name_key
-from innercircle.extract.page import extract_page
 from innercircle.extract.people import PersonFinder
 from innercircle.stages import Progress, no_progress
-from innercircle.stages.crawl import _naive, host_of, now_utc
+from innercircle.stages.crawl import host_of, now_utc
+from innercircle.stages.kinds import by_document_kind
 
 
 def doc_id_for(url: str) -> str:
@@ -27,7 +23,8 @@ def doc_id_for(url: str) -> str:
 @dataclass
 class RawPage:
     url: str
-    kind: str  # 'article' | 'author_page' (feed entries: build_entry_document)
+    kind: str  # a source kind's document_kind: 'article' | 'author_page' (feed entries:
+    # build_entry_document)
     body_gzip: bytes
     content_hash: str
     fetched_at: datetime
@@ -44,45 +41,29 @@ class FeedContext:
 
 
 def build_document(page: RawPage, feed: FeedContext | None) -> dict:
-    """One ``documents`` row from a stored page; never raises on bad HTML."""
+    """One ``documents`` row from a stored page; never raises on bad HTML. What the page
+    says is read by the source kind that builds documents of ``page.kind`` (see
+    ``innercircle.stages.kinds``); its feed entry is used only by kinds that take one."""
     html = gzip.decompress(page.body_gzip)
-    if page.kind == "author_page":
-        profile = extract_author_page(html, page.url)
-        name = clean_person_name(profile.name) if profile.name else None
-        byline, origin = ([name], "author_page") if name else ([], None)
-        title, published, text = profile.name or "", None, profile.bio or ""
-        language = detect_language(text)
-        links = []
-    else:
-        root = parse_html(html)  # read twice (the page, then its links), parsed once
-        extract = extract_page(html, page.url, root)
-        byline = _person_names(b.name for b in extract.authors if b.kind == "person")
-        origin = "page" if byline else None
-        if not byline and feed is not None:
-            feed_bylines = entry_authors(feed.raw_authors, feed.feed_authors)
-            byline = _person_names(b.name for b in feed_bylines if b.kind == "person")
-            origin = "feed" if byline else None
-        title = extract.title or (feed.title if feed else "")
-        published = _naive(extract.published) or (feed.published if feed else None)
-        text = extract.text
-        language = extract.language
-        links = main_text_links(html, page.url, text, root)
+    kind = by_document_kind(page.kind)
+    content = kind.content(html, page.url, feed if kind.feed_context else None)
     return {
         "doc_id": doc_id_for(page.url),
         "url": page.url,
         "host": host_of(page.url),
         "kind": page.kind,
-        "title": title,
+        "title": content.title,
         # Undated articles fall back to their first fetch; author pages stay undated.
-        "published_at": published or (page.fetched_at if page.kind == "article" else None),
+        "published_at": content.published
+        or (page.fetched_at if content.undated_is_fetched else None),
         "content_hash": page.content_hash,
-        "text_chars": len(text),
-        "text": text,
-        "language": language,
-        "byline": byline,
-        "byline_origin": origin,
+        "text_chars": len(content.text),
+        "text": content.text,
+        "language": content.language,
+        "byline": content.byline,
+        "byline_origin": content.byline_origin,
         "extracted_at": now_utc(),
-        "links": links,
+        "links": content.links,
     }
 
 
@@ -126,7 +107,7 @@ def build_entry_document(url: str, text: str, feed: FeedContext, seen_at: dateti
     The doc_id is the page's, so the page fetched on a later night replaces this row.
     """
     bylines = entry_authors(feed.raw_authors, feed.feed_authors)
-    byline = _person_names(b.name for b in bylines if b.kind == "person")
+    byline = person_names(b.name for b in bylines if b.kind == "person")
     return {
         "doc_id": doc_id_for(url),
         "url": url,
@@ -143,7 +124,8 @@ def build_entry_document(url: str, text: str, feed: FeedContext, seen_at: dateti
     }
 
 
-def _person_names(names: Iterable[str]) -> list[str]:
+def person_names(names: Iterable[str]) -> list[str]:
+    """Cleaned person names, each once (by name key), in order."""
     out: list[str] = []
     seen: set[str] = set()
     for raw in names:

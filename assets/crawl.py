@@ -1,0 +1,231 @@
+"""Crawl group: the sources file, then one crawl asset per registered source kind.
+
+Every source kind (``innercircle.stages.kinds``; built-ins: feeds, author_pages,
+articles) becomes the same small graph: *plan* reads what to fetch from DuckDB,
+*fetch* crawls one shard of hosts (network only, no DuckDB: its rows go to Parquet in
+the lake, so shards run in parallel processes or on other machines), and *store*
+writes every shard's rows in one transaction. With ``INNERCIRCLE_CRAWL_SHARDS=1`` (the
+default) there is one shard and the graph behaves like a single step.
+
+The crawl's own records (``crawl_log``, ``http_cache``, ``raw_pages``, ``host_health``,
+``feed_health``) are written by every crawl step: they are asset specs downstream of
+the crawl assets, materialized (with their row counts) by each step that writes them.
+"""
+
+import inspect
+from collections import Counter
+from pathlib import Path
+
+import dagster as dg
+
+from assets.common import WRITER_POOL, arrow, log_progress, markdown_table, table_metadata
+from assets.resources import (
+    HttpFetcherResource,
+    LakeResource,
+    SourcesResource,
+    WarehouseResource,
+)
+from innercircle import warehouse
+from innercircle.sources import load_sources
+from innercircle.stages.crawl import CrawlOutput, host_of
+from innercircle.stages.crawl_lake import ShardFiles, fetch_shard, plan_crawl, store_crawl
+from innercircle.stages.kinds import PlanContext, SourceKind, registered, upstream_of
+
+GROUP = "crawl"
+
+#: The crawl's bookkeeping tables, written by every crawl step.
+CRAWL_RECORDS = {
+    "crawl_log": "Every request of every crawl step: URL, host, HTTP status, outcome "
+    "(ok, not_modified, http_error, error, skipped), bytes, time and error class.",
+    "http_cache": "Conditional-GET validators (ETag, Last-Modified) and permanent "
+    "redirects per URL, sent back on the next fetch.",
+    "raw_pages": "The last good body of every fetched page, gzip-compressed, so "
+    "extraction can run again without crawling (innercircle run --reextract).",
+    "host_health": "Hosts where every request failed, night after night, and when they "
+    "are tried next (1, 2, 4 ... nights).",
+    "feed_health": "Each feed's outcome over the last nights; a feed gone (410, 404 "
+    "twice) or failing for 14 nights is dead and no longer fetched.",
+    "feed_entries": "Every entry of every feed read: its URL, title, date, authors and "
+    "text, kept so that an entry whose page cannot be had becomes the document.",
+}
+
+
+def crawl_metadata(out: CrawlOutput) -> dict:
+    outcomes = Counter(r["outcome"] for r in out.crawl_log)
+    errors = Counter(
+        r["error_class"] or f"HTTP {r['status']}"
+        for r in out.crawl_log
+        if r["outcome"] in ("error", "http_error")
+    )
+    return {
+        "requests": dg.MetadataValue.int(len(out.crawl_log)),
+        "ok": dg.MetadataValue.int(outcomes["ok"]),
+        "not_modified_304": dg.MetadataValue.int(outcomes["not_modified"]),
+        "http_errors": dg.MetadataValue.int(outcomes["http_error"]),
+        "client_4xx": dg.MetadataValue.int(
+            sum(1 for r in out.crawl_log if r["status"] and 400 <= r["status"] < 500)
+        ),
+        "server_5xx": dg.MetadataValue.int(
+            sum(1 for r in out.crawl_log if r["status"] and r["status"] >= 500)
+        ),
+        "errors": dg.MetadataValue.int(outcomes["error"]),
+        "skipped_backoff_dead_or_budget": dg.MetadataValue.int(outcomes["skipped"]),
+        "bytes": dg.MetadataValue.int(sum(r["bytes"] for r in out.crawl_log)),
+        "hosts": dg.MetadataValue.int(len({r["host"] for r in out.crawl_log})),
+        "errors_by_class": dg.MetadataValue.md(
+            markdown_table(["error", "count"], errors.most_common()) if errors else "none"
+        ),
+    }
+
+
+def _metadata_value(value) -> dg.MetadataValue:
+    if isinstance(value, int):
+        return dg.MetadataValue.int(value)
+    if isinstance(value, tuple):  # (headers, rows)
+        return dg.MetadataValue.md(markdown_table(*value))
+    return dg.MetadataValue.md(str(value))
+
+
+@dg.asset(group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb", "yaml"})
+def sources(
+    context: dg.AssetExecutionContext,
+    warehouse_db: WarehouseResource,
+    sources_file: SourcesResource,
+) -> dg.MaterializeResult:
+    """Feeds, sites and author pages listed per industry in the sources file
+    (``INNERCIRCLE_SOURCES``). A malformed file fails here, naming the line."""
+    path = Path(sources_file.path)
+    listed = load_sources(path)
+    rows = [
+        {"industry": s.industry, "kind": s.kind, "url": s.url, "host": host_of(s.url)}
+        for s in listed
+    ]
+    with warehouse_db.connect() as con:
+        con.execute("BEGIN")
+        warehouse.replace_all(con, "sources", arrow(rows))
+        con.execute("COMMIT")
+        by_industry = Counter(s.industry for s in listed)
+        context.log.info(
+            f"{len(listed)} sources in {len(by_industry)} industries from {path}"
+        )
+        return dg.MaterializeResult(
+            metadata=table_metadata(
+                con,
+                "sources",
+                path=dg.MetadataValue.path(str(path)),
+                by_industry=dg.MetadataValue.md(
+                    markdown_table(["industry", "sources"], sorted(by_industry.items()))
+                ),
+            )
+        )
+
+
+def _shard_progress(context, shard: ShardFiles):
+    progress = log_progress(context)
+    if shard.shards == 1:
+        return progress
+    tag = f" [shard {shard.shard + 1}/{shard.shards}]"
+    return lambda stage, done, total, errors: progress(stage + tag, done, total, errors)
+
+
+def crawl_asset(kind: SourceKind) -> dg.AssetsDefinition:
+    """The plan -> fetch[shard] -> store graph of one source kind, as one asset."""
+
+    upstream = upstream_of(kind)
+
+    @dg.op(
+        name=f"plan_{kind.name}",
+        pool=WRITER_POOL,
+        out=dg.DynamicOut(),
+        ins={f"after_{name}": dg.In(dg.Nothing) for name in upstream},
+    )
+    def plan(
+        context: dg.OpExecutionContext,
+        warehouse_db: WarehouseResource,
+        sources_file: SourcesResource,
+        lake_store: LakeResource,
+    ):
+        ctx = PlanContext(
+            run_id=context.run_id,
+            per_feed=sources_file.feed_articles_per_night,
+            per_host=sources_file.host_requests_per_night,
+        )
+        with warehouse_db.connect() as con:
+            shards, log = plan_crawl(
+                con, kind, ctx, sources_file.crawl_shards, lake_store.location
+            )
+        if log:
+            context.log.info(log)
+        for shard in shards:
+            yield dg.DynamicOutput(shard, mapping_key=f"shard_{shard.shard}")
+
+    @dg.op(name=f"fetch_{kind.name}")
+    def fetch(
+        context: dg.OpExecutionContext, http: HttpFetcherResource, shard: ShardFiles
+    ) -> ShardFiles:
+        """One shard of hosts: network and lake only, no DuckDB."""
+        with http.open() as fetcher:
+            return fetch_shard(
+                kind, shard, fetcher, context.run_id, _shard_progress(context, shard)
+            )
+
+    @dg.op(name=f"store_{kind.name}", pool=WRITER_POOL)
+    def store(context: dg.OpExecutionContext, warehouse_db: WarehouseResource, shards: list):
+        with warehouse_db.connect() as con:
+            stored, records = store_crawl(con, kind, shards, context.run_id)
+            for warning in stored.warnings:
+                context.log.warning(warning)
+            for table, description in CRAWL_RECORDS.items():
+                yield dg.AssetMaterialization(
+                    asset_key=table,
+                    description=description,
+                    metadata=table_metadata(con, table, written_by=dg.MetadataValue.text(
+                        kind.name
+                    )),
+                )
+            metadata = table_metadata(
+                con,
+                kind.name,
+                **crawl_metadata(records),
+                shards=dg.MetadataValue.int(len(shards)),
+                **{k: _metadata_value(v) for k, v in stored.metadata.items()},
+            )
+        yield dg.Output(None, metadata=metadata)
+
+    def graph(**after):
+        shards = plan(**{f"after_{name}": value for name, value in after.items()})
+        return store(shards.map(fetch).collect())
+
+    graph.__signature__ = inspect.Signature(
+        [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY) for name in upstream]
+    )
+    graph.__name__ = kind.name
+    return dg.graph_asset(
+        name=kind.name,
+        description=kind.description,
+        group_name=GROUP,
+        kinds={"duckdb", *kind.formats},
+        ins={name: dg.AssetIn(dagster_type=dg.Nothing) for name in upstream},
+    )(graph)
+
+
+def crawl_assets(kinds: list[SourceKind] | None = None) -> list[dg.AssetsDefinition]:
+    """One crawl asset per kind (default: every registered kind)."""
+    return [crawl_asset(kind) for kind in (kinds or registered())]
+
+
+def crawl_records(kinds: list[SourceKind] | None = None) -> list[dg.AssetSpec]:
+    """The bookkeeping tables, downstream of every crawl asset that writes them."""
+    writers = [kind.name for kind in (kinds or registered())]
+    return [
+        dg.AssetSpec(table, deps=writers, description=text, group_name=GROUP, kinds={"duckdb"})
+        for table, text in CRAWL_RECORDS.items()
+    ]
+
+
+CRAWL_ASSETS = crawl_assets()
+CRAWL_RECORD_SPECS = crawl_records()
+_BY_NAME = {a.key.to_user_string(): a for a in CRAWL_ASSETS}
+feeds = _BY_NAME["feeds"]
+author_pages = _BY_NAME["author_pages"]
+articles = _BY_NAME["articles"]

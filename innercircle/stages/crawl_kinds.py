@@ -1,0 +1,404 @@
+"""The three built-in source kinds: feeds (with sites), author pages, and articles.
+
+* ``feeds`` reads the sources file's ``feeds:`` and ``sites:`` (a site is read through
+  the feed its homepage advertises, so both go through one feed crawl), stores
+  ``feeds`` and ``feed_entries``, and announces the entries' pages.
+* ``author_pages`` reads ``authors:``; each page is a document (kind ``author_page``:
+  the name is its byline, the bio its text) and announces the articles it lists.
+* ``articles`` follows what the others announce, within the night's budgets; each page
+  is a document (kind ``article``).
+
+Each is one :class:`~innercircle.stages.kinds.SourceKind`; see that module for the
+contract and ``tests/test_source_kinds.py`` for a sitemap kind added in one place.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+import duckdb
+
+from innercircle import warehouse
+from innercircle.extract.author_page import extract_author_page
+from innercircle.extract.bylines import entry_authors
+from innercircle.extract.html import parse_html
+from innercircle.extract.language import detect_language
+from innercircle.extract.links import main_text_links
+from innercircle.extract.names import clean_person_name
+from innercircle.extract.page import extract_page
+from innercircle.fetch import Fetcher
+from innercircle.model import FetchResult, Source
+from innercircle.stages import arrow
+from innercircle.stages.crawl import (
+    ArticleCandidate,
+    CrawlOutput,
+    budget_articles,
+    crawl_feeds,
+    naive_utc,
+    page_state_row,
+    stream_pages,
+)
+from innercircle.stages.crawl_lake import backoff, load_cache
+from innercircle.stages.extraction import person_names
+from innercircle.stages.kinds import (
+    CrawlPlan,
+    FetchContext,
+    PageContent,
+    PlanContext,
+    SourceKind,
+    StoreContext,
+    Stored,
+    announced_pages_sql,
+    register,
+)
+
+MAX_ARTICLES_PER_AUTHOR_PAGE = 50
+
+
+# --------------------------------------------------------------------------------- feeds
+
+
+def plan_feeds(con: duckdb.DuckDBPyConnection, ctx: PlanContext) -> CrawlPlan:
+    """Which feeds and sites to read, with their conditional-GET and health state."""
+    listed = [
+        Source(industry=i, kind=k, url=u)
+        for i, k, u in con.execute(
+            "SELECT industry, kind, url FROM sources WHERE kind IN ('feed', 'site')"
+        ).fetchall()
+    ]
+    state = {
+        "cache": load_cache(con),
+        "known": dict(
+            con.execute(
+                "SELECT source_url, feed_url FROM feeds WHERE feed_url <> '' "
+                "AND via <> 'listed' AND status IN ('ok', 'warning', 'not_modified')"
+            ).fetchall()
+        ),
+        "previous": {
+            (r["source_url"], r["feed_url"]): r
+            for r in con.sql("SELECT * FROM feeds").to_arrow_table().to_pylist()
+        },
+        "dead": [
+            r[0] for r in con.execute("SELECT feed_url FROM feed_health WHERE dead").fetchall()
+        ],
+        "backoff": backoff(con),
+    }
+    return CrawlPlan(listed, state)
+
+
+def fetch_feeds(items: Sequence, fetcher: Fetcher, out: CrawlOutput, ctx: FetchContext) -> None:
+    crawl_feeds(
+        items,
+        fetcher,
+        ctx.state["cache"],
+        ctx.state["known"],
+        ctx.run_id,
+        ctx.progress,
+        previous_feeds=ctx.state["previous"],
+        backoff=ctx.state["backoff"],
+        dead_feeds=ctx.state["dead"],
+        out=out,
+    )
+
+
+def store_feeds(con: duckdb.DuckDBPyConnection, ctx: StoreContext) -> Stored:
+    feed_rows = ctx.rows("feeds")
+    entry_rows = ctx.rows("feed_entries")
+    warehouse.replace_all(con, "feeds", arrow(feed_rows))
+    if entry_rows:
+        # Keep first_seen_at for entries seen before: upsert, then restore it.
+        con.register("_new", arrow(entry_rows))
+        con.execute("""
+            INSERT OR REPLACE INTO feed_entries BY NAME
+            SELECT n.* REPLACE (coalesce(o.first_seen_at, n.first_seen_at) AS first_seen_at)
+            FROM _new n LEFT JOIN feed_entries o USING (feed_url, url)""")
+        con.unregister("_new")
+    failed = [r for r in feed_rows if r["status"] == "error"]
+    dead = sorted(r["feed_url"] for r in feed_rows if r["status"] == "dead")
+    return Stored(
+        metadata={
+            "feeds_failed": len(failed),
+            "dead_feeds": "\n".join(f"- {u}" for u in dead) or "none",
+            "entries": con.execute("SELECT count(*) FROM feed_entries").fetchall()[0][0],
+        },
+        warnings=[f"feed source {r['source_url']} failed: {r['error']}" for r in failed],
+    )
+
+
+FEEDS = SourceKind(
+    name="feeds",
+    description="Listed feeds and the feeds autodiscovered from site homepages, with their "
+    "entries. A feed that fails is recorded with its reason; the others go on.",
+    keys={"feeds": "feed", "sites": "site"},
+    plan=plan_feeds,
+    fetch=fetch_feeds,
+    store=store_feeds,
+    tables=("feeds", "feed_entries"),
+    announces="""
+    SELECT e.url, e.feed_url,
+           coalesce(e.updated_at, e.published_at) AS changed_at,
+           coalesce(e.published_at, e.updated_at, e.first_seen_at) AS dated
+    FROM feed_entries e
+    JOIN feeds f ON f.feed_url = e.feed_url""",
+    industries="""
+    SELECT d.doc_id, s.industry, s.url AS source_url
+    FROM documents d
+    JOIN feed_entries e ON e.url = d.url
+    JOIN feeds f ON f.feed_url = e.feed_url
+    JOIN sources s ON s.url = f.source_url""",
+    formats=("rss",),
+)
+
+
+# -------------------------------------------------------------------------- author pages
+
+
+def plan_author_pages(con: duckdb.DuckDBPyConnection, ctx: PlanContext) -> CrawlPlan:
+    urls = [
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT url FROM sources WHERE kind = 'author' ORDER BY url"
+        ).fetchall()
+    ]
+    state = {
+        "cache": load_cache(con),
+        "previous": {
+            r["url"]: r for r in con.sql("SELECT * FROM author_pages").to_arrow_table().to_pylist()
+        },
+        "backoff": backoff(con),
+    }
+    return CrawlPlan(urls, state)
+
+
+def author_page_row(url: str, result: FetchResult, prev: dict | None) -> dict:
+    """The page's state and profile; on a 304 or a failure, what we knew stays."""
+    row = page_state_row(url, result, prev["content_hash"] if prev else None)
+    row.pop("final_url")
+    profile_columns = ("name", "bio", "homepage", "profiles", "article_urls")
+    if result.ok and result.body:
+        profile = extract_author_page(result.body, result.final_url or url)
+        row.update(
+            name=profile.name,
+            bio=profile.bio,
+            homepage=profile.homepage,
+            profiles=profile.profiles,
+            article_urls=profile.article_urls[:MAX_ARTICLES_PER_AUTHOR_PAGE],
+        )
+    elif prev:
+        row.update({c: prev[c] for c in profile_columns})
+    else:
+        row.update(name=None, bio=None, homepage=None, profiles=[], article_urls=[])
+    return row
+
+
+def fetch_author_pages(
+    items: Sequence, fetcher: Fetcher, out: CrawlOutput, ctx: FetchContext
+) -> None:
+    previous = ctx.state["previous"]
+
+    def read(url: str, result: FetchResult) -> None:  # as each page arrives
+        out.add("author_pages", author_page_row(url, result, previous.get(url)))
+
+    stream_pages(
+        items,
+        fetcher,
+        out,
+        ctx.state["cache"],
+        ctx.run_id,
+        "author_pages",
+        read,
+        ctx.progress,
+        ctx.state["backoff"],
+    )
+
+
+def store_author_pages(con: duckdb.DuckDBPyConnection, ctx: StoreContext) -> Stored:
+    page_rows = ctx.rows("author_pages")
+    warehouse.replace_all(con, "author_pages", arrow(page_rows))
+    return Stored(
+        warnings=[f"author page {r['url']} failed: {r['error']}" for r in page_rows if r["error"]]
+    )
+
+
+def author_page_content(html: bytes, url: str, feed) -> PageContent:
+    """An author page as a document: its name is the byline, its bio the text."""
+    profile = extract_author_page(html, url)
+    name = clean_person_name(profile.name) if profile.name else None
+    text = profile.bio or ""
+    return PageContent(
+        title=profile.name or "",
+        published=None,
+        text=text,
+        language=detect_language(text),
+        byline=[name] if name else [],
+        byline_origin="author_page" if name else None,
+    )
+
+
+AUTHOR_PAGES = SourceKind(
+    name="author_pages",
+    description="Author and profile pages from the sources file: name, bio, profile links "
+    "and the articles they list (identity evidence for resolution).",
+    keys={"authors": "author"},
+    plan=plan_author_pages,
+    fetch=fetch_author_pages,
+    store=store_author_pages,
+    tables=("author_pages",),
+    announces="SELECT unnest(article_urls) AS url, NULL, NULL, NULL FROM author_pages",
+    document_kind="author_page",
+    content=author_page_content,
+    industries="""
+    SELECT d.doc_id, s.industry, s.url
+    FROM documents d
+    JOIN (SELECT url AS author_url, unnest(article_urls) AS article_url FROM author_pages) ap
+      ON ap.article_url = d.url
+    JOIN sources s ON s.url = ap.author_url AND s.kind = 'author'
+    UNION ALL
+    SELECT d.doc_id, s.industry, s.url
+    FROM documents d JOIN sources s ON s.url = d.url AND s.kind = 'author'""",
+)
+
+
+# ------------------------------------------------------------------------------ articles
+
+
+def articles_to_fetch_sql() -> str:
+    """Every announced page with what decides whether it is fetched tonight."""
+    return f"""
+WITH wanted AS (
+{announced_pages_sql()}
+),
+per_url AS (
+    SELECT url, max(changed_at) AS changed_at, max(dated) AS dated,
+           arg_max(feed_url, dated) FILTER (WHERE feed_url IS NOT NULL) AS feed_url
+    FROM wanted GROUP BY url
+)
+SELECT w.url, a.content_hash,
+       a.url IS NULL OR a.outcome NOT IN ('ok', 'not_modified')
+         OR (w.changed_at IS NOT NULL AND w.changed_at > a.fetched_at) AS needs_fetch,
+       w.feed_url, w.dated, a.url IS NOT NULL AS fetched_before
+FROM per_url w
+LEFT JOIN articles a USING (url)
+ORDER BY w.url
+"""
+
+
+#: Requests already made to each host in this run (feeds, author pages): they count
+#: against the night's per-host budget.
+HOST_REQUESTS_THIS_RUN_SQL = """
+SELECT host, count(*) FROM crawl_log
+WHERE run_id = $run_id AND outcome <> 'skipped' AND host IS NOT NULL
+GROUP BY host
+"""
+
+
+def plan_articles(con: duckdb.DuckDBPyConnection, ctx: PlanContext) -> CrawlPlan:
+    """Articles never fetched, or whose feed entry changed since they were fetched, within
+    the night's budgets (per feed, newest first; per host). The rest stay queued."""
+    todo = con.execute(articles_to_fetch_sql()).fetchall()
+    host_used = dict(con.execute(HOST_REQUESTS_THIS_RUN_SQL, {"run_id": ctx.run_id}).fetchall())
+    fetch_urls, skipped = budget_articles(
+        [
+            ArticleCandidate(url, feed_url, dated, bool(before))
+            for url, _, needs, feed_url, dated, before in todo
+            if needs
+        ],
+        per_feed=ctx.per_feed,
+        per_host=ctx.per_host,
+        host_used=host_used,
+    )
+    feed_of = {url: feed_url for url, _, _, feed_url, _, _ in todo}
+    unchanged = sum(1 for _, _, needs, *_ in todo if not needs)
+    note = {
+        "unchanged": unchanged,
+        "skipped": skipped,
+        "backlog_by_feed": Counter(
+            feed_of.get(r.url) or "(author pages)" for r in skipped
+        ).most_common(),
+    }
+    state = {
+        "cache": load_cache(con),
+        "hashes": {u: h for u, h, *_ in todo},
+        "backoff": backoff(con),
+    }
+    log = (
+        f"{len(todo)} articles known, {len(fetch_urls)} to fetch tonight, "
+        f"{len(skipped)} queued for later nights (budgets), {unchanged} unchanged since "
+        "last fetch"
+    )
+    return CrawlPlan(fetch_urls, state, note, log)
+
+
+def fetch_articles(items: Sequence, fetcher: Fetcher, out: CrawlOutput, ctx: FetchContext) -> None:
+    hashes = ctx.state["hashes"]
+    stream_pages(
+        items,
+        fetcher,
+        out,
+        ctx.state["cache"],
+        ctx.run_id,
+        "articles",
+        lambda url, result: out.add("articles", page_state_row(url, result, hashes.get(url))),
+        ctx.progress,
+        ctx.state["backoff"],
+    )
+
+
+def store_articles(con: duckdb.DuckDBPyConnection, ctx: StoreContext) -> Stored:
+    # The plan's note: articles left alone as unchanged, and those the night's budgets
+    # left queued, which are logged as skipped (with the reason), never dropped.
+    article_rows = ctx.rows("articles")
+    skipped = ctx.note.get("skipped", [])
+    for result in skipped:
+        ctx.records.record(ctx.run_id, "articles", result.url, result)
+    warehouse.insert(con, "articles", arrow(article_rows), replace=True)
+    backlog = ctx.note.get("backlog_by_feed", [])
+    return Stored(
+        metadata={
+            "fetched": len(article_rows),
+            "skipped_unchanged": ctx.note.get("unchanged", 0),
+            "backlog": len(skipped),
+            "backlog_by_feed": (["feed", "queued"], backlog[:20]) if backlog else "none",
+        }
+    )
+
+
+def article_content(html: bytes, url: str, feed) -> PageContent:
+    """An article page as a document; where the page is silent, its feed entry speaks."""
+    root = parse_html(html)  # read twice (the page, then its links), parsed once
+    extract = extract_page(html, url, root)
+    byline = person_names(b.name for b in extract.authors if b.kind == "person")
+    origin = "page" if byline else None
+    if not byline and feed is not None:
+        feed_bylines = entry_authors(feed.raw_authors, feed.feed_authors)
+        byline = person_names(b.name for b in feed_bylines if b.kind == "person")
+        origin = "feed" if byline else None
+    return PageContent(
+        title=extract.title or (feed.title if feed else ""),
+        published=naive_utc(extract.published) or (feed.published if feed else None),
+        text=extract.text,
+        language=extract.language,
+        byline=byline,
+        byline_origin=origin,
+        links=main_text_links(html, url, extract.text, root),
+        undated_is_fetched=True,
+    )
+
+
+ARTICLES = SourceKind(
+    name="articles",
+    description="Article pages announced by feeds or listed on author pages. An article "
+    "fetched before is fetched again only when its feed entry says it changed.",
+    follows_announced=True,
+    plan=plan_articles,
+    fetch=fetch_articles,
+    store=store_articles,
+    tables=("articles",),
+    document_kind="article",
+    content=article_content,
+    feed_context=True,
+)
+
+for _kind in (FEEDS, AUTHOR_PAGES, ARTICLES):
+    register(_kind)
