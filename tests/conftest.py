@@ -43,6 +43,18 @@ def spacy_models_loaded_once():
 
 
 @pytest.fixture(scope="session")
+def finder():
+    """The people finder with the default models; skips where the English model is absent."""
+    from innercircle.errors import ModelLoadError
+    from innercircle.extract.people import PersonFinder
+
+    try:
+        return PersonFinder()
+    except ModelLoadError as exc:
+        pytest.skip(f"spaCy model not installed: {exc}")
+
+
+@pytest.fixture(scope="session")
 def sample_web():
     from innercircle.sampleweb import build_sample_web
 

@@ -2,20 +2,10 @@
 brands, works and acronyms (issue 9). Made-up examples of each shape, and the people of
 the same shapes that must stay."""
 
-import pytest
 
 from innercircle import personhood, vocabulary
-from innercircle.errors import ModelLoadError
-from innercircle.extract.people import PersonFinder, refusal
+from innercircle.extract.people import refusal
 from innercircle.resolve import NameContext
-
-
-@pytest.fixture(scope="module")
-def finder():
-    try:
-        return PersonFinder()
-    except ModelLoadError as exc:
-        pytest.skip(f"spaCy model not installed: {exc}")
 
 
 def _refused(result) -> dict[str, str]:

@@ -5,15 +5,6 @@ import pytest
 from innercircle.errors import ModelLoadError
 from innercircle.extract.people import MAX_CHARS, PersonFinder, _truncate, looks_like_person
 
-
-@pytest.fixture(scope="module")
-def finder():
-    try:
-        return PersonFinder()
-    except ModelLoadError as exc:
-        pytest.skip(f"spaCy model not installed: {exc}")
-
-
 TEXT = (
     "Angela Merkel met Barack Obama in Berlin on Monday. "
     '"We agree on the main points," Obama told reporters. '

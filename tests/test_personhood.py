@@ -18,15 +18,6 @@ from innercircle.extract.people import (
 from innercircle.resolve import AliasStats, NameContext, resolve_names
 from innercircle.settings import Settings
 
-
-@pytest.fixture(scope="module")
-def finder():
-    try:
-        return PersonFinder()
-    except ModelLoadError as exc:
-        pytest.skip(f"spaCy model not installed: {exc}")
-
-
 GERMAN = (
     "Doch wenn Sie den Umgang mit der Art und Weise betrachten, wird es schwierig. "
     "Der Umgang mit Daten ist wichtig, sagte Jane Doch am Montag in Berlin. "
