@@ -1,9 +1,8 @@
-"""innercircle's Dagster asset graph: one module per group (``crawl/``, ``extraction.py``,
+"""innercircle's Dagster asset graph: one module per group (``crawl.py``, ``extraction.py``,
 ``ranking.py`` with ``suggestions.py``, ``profiles.py``), plus the resources
 (``resources.py``), the warehouse tables as asset specs (``tables.py``) and the helpers they
 share (``common.py``). Assets only declare inputs, resources, partitions and metadata and
-call a stage in ``innercircle.stages``; checks stand beside the assets they guard (the
-crawl group's, for now, in ``checks.py``).
+call a stage in ``innercircle.stages``; checks stand beside the assets they guard.
 
 Every warehouse table is an asset: a step that writes several tables in one transaction is
 a ``multi_asset`` with one spec per table (description and columns from the DDL).

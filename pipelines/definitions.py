@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from assets.checks import CRAWL_CHECKS
-from assets.crawl import CRAWL_ASSETS, CRAWL_RECORD_SPECS, sources
+from assets.crawl import CRAWL_ASSETS, CRAWL_CHECKS, CRAWL_RECORD_SPECS, sources
 from assets.extraction import EXTRACTION_CHECKS, documents, mentions
 from assets.profiles import voice_feeds, voice_profiles, voice_reports
 from assets.ranking import (
