@@ -300,6 +300,17 @@ def unglue_labels(text: str) -> str:
     return _SPACED_TAIL.sub("", _GLUED_TAIL.sub("", text)).strip()
 
 
+# A class token that is plain lowerCamelCase words ("documentByLine", "postAuthor"):
+# letters only, each hump a capital then lowercase letters. Generated class
+# names ("sc-bdVaJa", "css-1x2y3z", "aBcD") have digits, hyphens or bare capitals.
+_CAMEL_CLASS = re.compile(r"(?<!\S)[a-z]{2,}(?:[A-Z][a-z]+)+(?!\S)")
+
+
+def _decamel(m: re.Match[str]) -> str:
+    """ "documentByLine" -> "document-by-line", matched like any hyphenated class."""
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", "-", m.group(0)).lower()
+
+
 def _is_byline_element(el: etree._Element) -> bool:
     """A block classed (or ``id``/``data-testid``-named) as a byline, or a ``<byline>``."""
     if el.tag == "byline":
@@ -308,6 +319,7 @@ def _is_byline_element(el: etree._Element) -> bool:
     testid = el.get("data-testid")
     if testid:
         names = f"{names} {testid}"
+    names = _CAMEL_CLASS.sub(_decamel, names)
     if not _BYLINE_CLASS.search(names):
         return False  # no token can match: one search instead of one per token
     for token in names.split():
@@ -476,11 +488,26 @@ def _site_names(root: etree._Element, meta: dict[str, list[str]], url: str) -> s
 
 
 _PREFIX_LINE = re.compile(
-    r"^(?:(?:ein\s+)?(?:artikel|beitrag|bericht)\s+von|(?:an?\s+)?(?:article|story)\s+by|"
-    r"by|von|par|por|door|written by|posted by|text|words|autor(?:in)?|author|"
+    r"^(?:(?:ein(?:en?)?\s+)?(?:[^\W\d_]+[\s-])?[^\W\d_]*(?:artikel|beitrag|bericht)\s+von|"
+    r"(?:an?\s+)?(?:[^\W\d_]+[\s-])?(?:article|story|post)\s+by|"
+    r"by|von|par|por|door|written by|posted by|(?:erstellt|verfasst|geschrieben)\s+von|"
+    r"text|words|autor(?:in)?|author|"
     r"auteur|verfasser(?:in)?|redaktion\s*:)\s*:?\s+\S",
     re.I,
 )
+_EXPLICIT_LABEL = re.compile(
+    r"^(?:written|posted|published)\s+by\s|^(?:erstellt|verfasst|geschrieben)\s+von\s", re.I
+)
+
+
+def _alone(word: str, rest: str) -> bool:
+    """The one capitalised word is all the name the line gives: the line ends there or a
+    date, a time or punctuation follows ("Konstantin @ 12:00"), not another word that the
+    byline reader dropped ("Miami Today on May 3": "Today" read as a date)."""
+    follows = r"\s*(?:$|[^\w\s]|\d|(?:on|am|at|um|le|el|il)\b)"
+    return word[:1].isupper() and bool(re.match(re.escape(word) + follows, rest.strip()))
+
+
 # An element that holds only the label; the name is in the text that follows it.
 _LABEL_ONLY = re.compile(
     r"^(?:by|von|par|por|door|autor(?:in)?|author|auteur|verfasser(?:in)?)\s*:?$", re.I
@@ -582,7 +609,15 @@ def _authors_from_prefix_lines(
         seen += 1
         if seen > 3:
             return []
-        found = [b for b in _byline_text(text) if b.kind == "person" and " " in b.name]
+        # One word is a name only after an unambiguous label ("Posted by Konstantin"):
+        # after a bare "by"/"von" it is as often a place or a thing.
+        label = _EXPLICIT_LABEL.match(text)
+        found = [
+            b
+            for b in _byline_text(text)
+            if b.kind == "person"
+            and (" " in b.name or (label and _alone(b.name, text[label.end() :])))
+        ]
         if found:
             if origin is not None:
                 origin.append(el)
