@@ -41,6 +41,7 @@ from innercircle.extract.language import declared_language
 from innercircle.extract.name_shape import is_domain_like, looks_like_person_name
 from innercircle.extract.names import name_key
 from innercircle.model import Byline
+from innercircle.vocabulary import is_given_name_anywhere
 
 _META_AUTHOR_NAMES = (
     "author",
@@ -697,7 +698,64 @@ def extract_authors(
     for found in accepted:
         if found:
             return found  # handles alone: a blog's account name
+    return signature(root, site, langs)
+
+
+# A signature is short: a given name and a surname or two.
+_SIGNATURE_WORDS = (2, 3)
+# The body it closes: several paragraphs of running text.
+_SIGNATURE_BODY_PARAGRAPHS = 2
+_SIGNATURE_BODY_CHARS = 600
+_EMPHASIS = ("b", "strong", "i", "em")
+
+
+def signature(root: etree._Element, site: set[str], langs: tuple[str, ...]) -> list[Byline]:
+    """The writer signing off under the text: a last paragraph that is only an
+    emphasised name ("<p><b><i>Jane Doe</i></b></p>"), closing a body of several
+    paragraphs. The last resort, when the page names no author anywhere else; the
+    name must open with a known given name and read as a name, since one source
+    alone vouches for it.
+    """
+    body = root.find("body")
+    if body is None:
+        return []
+    for el in body.iter("p"):
+        text = text_of(el)
+        words = text.split()
+        if not _SIGNATURE_WORDS[0] <= len(words) <= _SIGNATURE_WORDS[1]:
+            continue
+        emphasised = "".join(text_of(e) for e in el.iterchildren(*_EMPHASIS))
+        if (el.text or "").strip() or WS.sub(" ", emphasised).strip() != text:
+            continue
+        parent = el.getparent()
+        if parent is None or is_excluded(el) or _has_later_text(el):
+            continue
+        paragraphs = [t for p in parent.iterchildren("p") if p is not el and (t := text_of(p))]
+        if (
+            len(paragraphs) < _SIGNATURE_BODY_PARAGRAPHS
+            or sum(map(len, paragraphs)) < _SIGNATURE_BODY_CHARS
+        ):
+            continue
+        found = [
+            b
+            for b in parse_author_field(text)
+            if b.kind == "person"
+            and is_given_name_anywhere(b.name.split()[0])
+            and _acceptable(b, site, langs, {})
+        ]
+        if found:
+            return found
     return []
+
+
+def _has_later_text(el: etree._Element) -> bool:
+    """Any text after ``el`` within its parent: a signature closes its block."""
+    if (el.tail or "").strip():
+        return True
+    return any(
+        isinstance(sib.tag, str) and text_of(sib) or (sib.tail or "").strip()
+        for sib in el.itersiblings()
+    )
 
 
 def publisher_is_person(ld: list[dict]) -> bool:
