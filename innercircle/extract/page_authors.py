@@ -320,9 +320,12 @@ def _is_byline_element(el: etree._Element) -> bool:
     testid = el.get("data-testid")
     if testid:
         names = f"{names} {testid}"
-    names = _CAMEL_CLASS.sub(_decamel, names)
     if not _BYLINE_CLASS.search(names):
-        return False  # no token can match: one search instead of one per token
+        if names.islower() or names.isspace():
+            return False  # no token can match: one search instead of one per token
+        names = _CAMEL_CLASS.sub(_decamel, names)  # mixed case: maybe camelCase words
+        if not _BYLINE_CLASS.search(names):
+            return False
     for token in names.split():
         if _BYLINE_CLASS.search(token) and not _BYLINE_CLASS_NOT.search(token):
             return True
@@ -489,8 +492,8 @@ def _site_names(root: etree._Element, meta: dict[str, list[str]], url: str) -> s
 
 
 _PREFIX_LINE = re.compile(
-    r"^(?:(?:ein(?:en?)?\s+)?(?:[^\W\d_]+[\s-])?[^\W\d_]*(?:artikel|beitrag|bericht)\s+von|"
-    r"(?:an?\s+)?(?:[^\W\d_]+[\s-])?(?:article|story|post)\s+by|"
+    r"^(?:(?:ein(?:en?)?\s+)?(?:[^\W\d_]{1,20}[\s-])?[^\W\d_]{0,12}(?:artikel|beitrag|bericht)\s+von|"
+    r"(?:an?\s+)?(?:[^\W\d_]{1,20}[\s-])?(?:article|story|post)\s+by|"
     r"by|von|par|por|door|written by|posted by|(?:erstellt|verfasst|geschrieben)\s+von|"
     r"text|words|autor(?:in)?|author|"
     r"auteur|verfasser(?:in)?|redaktion\s*:)\s*:?\s+\S",
@@ -720,6 +723,8 @@ def signature(root: etree._Element, site: set[str], langs: tuple[str, ...]) -> l
     if body is None:
         return []
     for el in body.iter("p"):
+        if len(el) == 0 or len(el.text_content()) > 80:
+            continue  # cheap test first: no emphasised child, or too long for a name
         text = text_of(el)
         words = text.split()
         if not _SIGNATURE_WORDS[0] <= len(words) <= _SIGNATURE_WORDS[1]:
