@@ -147,8 +147,11 @@ _JOB_WORDS = frozenset(
         "autorin",
     ]
 )
+# Interview credits name both people: "A im Gespräch mit B", "A in conversation with B".
 _SPLIT = re.compile(
-    r"\s*(?:;|\||\s&\s|\s&amp;\s|\band\b|\bund\b|\bet\b|\by\b|\bog\b|\boch\b)\s*", re.I
+    r"\s*(?:;|\||\s&\s|\s&amp;\s|\band\b|\bund\b|\bet\b|\by\b|\bog\b|\boch\b|"
+    r"\bim\s+gespräch\s+mit\b|\bin\s+conversation\s+with\b|\ben\s+conversation\s+avec\b)\s*",
+    re.I,
 )
 # "L. B.", "H.-X.", "JR", "J": initials carry a dot or are short uppercase runs, so that
 # two-letter surnames ("Li", "Ma", "Wu") are not mistaken for them.

@@ -114,7 +114,12 @@ def is_excluded(el: etree._Element, stop: etree._Element | None = None) -> bool:
         if tag in EXCLUDED_TAGS:
             # An article's own <footer> is where HTML5 puts its byline.
             return not (tag == "footer" and any(a.tag == "article" for a in node.iterancestors()))
-        if tag not in ("html", "body") and boilerplate_class(node) and node.find(".//h1") is None:
+        if (
+            tag not in ("html", "body")
+            and boilerplate_class(node)
+            and node.find(".//h1") is None
+            and not _article_footer(node)
+        ):
             return True
         node = node.getparent()
     return False
@@ -124,6 +129,21 @@ _MODIFIER_TOKEN = re.compile(r"^(?:has|with|is|no)[-_]|[-_](?:included|parent|wr
 _OWN_FOOTER = re.compile(
     r"(?:post|entry|article|story|headline|content|single|blog-post)(?:__|[-_])footer", re.I
 )
+
+
+def _article_footer(el: etree._Element) -> bool:
+    """A block classed only as a footer ("footerRow") inside an ``<article>``: that
+    article's own footer, where its byline sits, like an ``<article>``'s ``<footer>``."""
+    tokens = [
+        t
+        for t in classes_of(el).split()
+        if EXCLUDED_CLASS.search(t) and not (_MODIFIER_TOKEN.search(t) or _OWN_FOOTER.search(t))
+    ]
+    only_footer = all(
+        "footer" in t.lower() and not EXCLUDED_CLASS.search(re.sub("footer", "", t, flags=re.I))
+        for t in tokens
+    )
+    return only_footer and any(a.tag == "article" for a in el.iterancestors())
 
 
 def boilerplate_class(el: etree._Element) -> bool:

@@ -41,6 +41,7 @@ from innercircle.extract.language import declared_language
 from innercircle.extract.name_shape import is_domain_like, looks_like_person_name
 from innercircle.extract.names import name_key
 from innercircle.model import Byline
+from innercircle.vocabulary import is_given_name_anywhere
 
 _META_AUTHOR_NAMES = (
     "author",
@@ -300,6 +301,17 @@ def unglue_labels(text: str) -> str:
     return _SPACED_TAIL.sub("", _GLUED_TAIL.sub("", text)).strip()
 
 
+# A class token that is plain lowerCamelCase words ("documentByLine", "postAuthor"):
+# letters only, each hump a capital then lowercase letters. Generated class
+# names ("sc-bdVaJa", "css-1x2y3z", "aBcD") have digits, hyphens or bare capitals.
+_CAMEL_CLASS = re.compile(r"(?<!\S)[a-z]{2,}(?:[A-Z][a-z]+)+(?!\S)")
+
+
+def _decamel(m: re.Match[str]) -> str:
+    """ "documentByLine" -> "document-by-line", matched like any hyphenated class."""
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", "-", m.group(0)).lower()
+
+
 def _is_byline_element(el: etree._Element) -> bool:
     """A block classed (or ``id``/``data-testid``-named) as a byline, or a ``<byline>``."""
     if el.tag == "byline":
@@ -309,7 +321,11 @@ def _is_byline_element(el: etree._Element) -> bool:
     if testid:
         names = f"{names} {testid}"
     if not _BYLINE_CLASS.search(names):
-        return False  # no token can match: one search instead of one per token
+        if names.islower() or names.isspace():
+            return False  # no token can match: one search instead of one per token
+        names = _CAMEL_CLASS.sub(_decamel, names)  # mixed case: maybe camelCase words
+        if not _BYLINE_CLASS.search(names):
+            return False
     for token in names.split():
         if _BYLINE_CLASS.search(token) and not _BYLINE_CLASS_NOT.search(token):
             return True
@@ -476,11 +492,26 @@ def _site_names(root: etree._Element, meta: dict[str, list[str]], url: str) -> s
 
 
 _PREFIX_LINE = re.compile(
-    r"^(?:(?:ein\s+)?(?:artikel|beitrag|bericht)\s+von|(?:an?\s+)?(?:article|story)\s+by|"
-    r"by|von|par|por|door|written by|posted by|text|words|autor(?:in)?|author|"
+    r"^(?:(?:ein(?:en?)?\s+)?(?:[^\W\d_]{1,20}[\s-])?[^\W\d_]{0,12}(?:artikel|beitrag|bericht)\s+von|"
+    r"(?:an?\s+)?(?:[^\W\d_]{1,20}[\s-])?(?:article|story|post)\s+by|"
+    r"by|von|par|por|door|written by|posted by|(?:erstellt|verfasst|geschrieben)\s+von|"
+    r"text|words|autor(?:in)?|author|"
     r"auteur|verfasser(?:in)?|redaktion\s*:)\s*:?\s+\S",
     re.I,
 )
+_EXPLICIT_LABEL = re.compile(
+    r"^(?:written|posted|published)\s+by\s|^(?:erstellt|verfasst|geschrieben)\s+von\s", re.I
+)
+
+
+def _alone(word: str, rest: str) -> bool:
+    """The one capitalised word is all the name the line gives: the line ends there or a
+    date, a time or punctuation follows ("Konstantin @ 12:00"), not another word that the
+    byline reader dropped ("Miami Today on May 3": "Today" read as a date)."""
+    follows = r"\s*(?:$|[^\w\s]|\d|(?:on|am|at|um|le|el|il)\b)"
+    return word[:1].isupper() and bool(re.match(re.escape(word) + follows, rest.strip()))
+
+
 # An element that holds only the label; the name is in the text that follows it.
 _LABEL_ONLY = re.compile(
     r"^(?:by|von|par|por|door|autor(?:in)?|author|auteur|verfasser(?:in)?)\s*:?$", re.I
@@ -582,7 +613,15 @@ def _authors_from_prefix_lines(
         seen += 1
         if seen > 3:
             return []
-        found = [b for b in _byline_text(text) if b.kind == "person" and " " in b.name]
+        # One word is a name only after an unambiguous label ("Posted by Konstantin"):
+        # after a bare "by"/"von" it is as often a place or a thing.
+        label = _EXPLICIT_LABEL.match(text)
+        found = [
+            b
+            for b in _byline_text(text)
+            if b.kind == "person"
+            and (" " in b.name or (label and _alone(b.name, text[label.end() :])))
+        ]
         if found:
             if origin is not None:
                 origin.append(el)
@@ -662,7 +701,66 @@ def extract_authors(
     for found in accepted:
         if found:
             return found  # handles alone: a blog's account name
+    return signature(root, site, langs)
+
+
+# A signature is short: a given name and a surname or two.
+_SIGNATURE_WORDS = (2, 3)
+# The body it closes: several paragraphs of running text.
+_SIGNATURE_BODY_PARAGRAPHS = 2
+_SIGNATURE_BODY_CHARS = 600
+_EMPHASIS = ("b", "strong", "i", "em")
+
+
+def signature(root: etree._Element, site: set[str], langs: tuple[str, ...]) -> list[Byline]:
+    """The writer signing off under the text: a last paragraph that is only an
+    emphasised name ("<p><b><i>Jane Doe</i></b></p>"), closing a body of several
+    paragraphs. The last resort, when the page names no author anywhere else; the
+    name must open with a known given name and read as a name, since one source
+    alone vouches for it.
+    """
+    body = root.find("body")
+    if body is None:
+        return []
+    for el in body.iter("p"):
+        if len(el) == 0 or len(el.text_content()) > 80:
+            continue  # cheap test first: no emphasised child, or too long for a name
+        text = text_of(el)
+        words = text.split()
+        if not _SIGNATURE_WORDS[0] <= len(words) <= _SIGNATURE_WORDS[1]:
+            continue
+        emphasised = "".join(text_of(e) for e in el.iterchildren(*_EMPHASIS))
+        if (el.text or "").strip() or WS.sub(" ", emphasised).strip() != text:
+            continue
+        parent = el.getparent()
+        if parent is None or is_excluded(el) or _has_later_text(el):
+            continue
+        paragraphs = [t for p in parent.iterchildren("p") if p is not el and (t := text_of(p))]
+        if (
+            len(paragraphs) < _SIGNATURE_BODY_PARAGRAPHS
+            or sum(map(len, paragraphs)) < _SIGNATURE_BODY_CHARS
+        ):
+            continue
+        found = [
+            b
+            for b in parse_author_field(text)
+            if b.kind == "person"
+            and is_given_name_anywhere(b.name.split()[0])
+            and _acceptable(b, site, langs, {})
+        ]
+        if found:
+            return found
     return []
+
+
+def _has_later_text(el: etree._Element) -> bool:
+    """Any text after ``el`` within its parent: a signature closes its block."""
+    if (el.tail or "").strip():
+        return True
+    return any(
+        isinstance(sib.tag, str) and text_of(sib) or (sib.tail or "").strip()
+        for sib in el.itersiblings()
+    )
 
 
 def publisher_is_person(ld: list[dict]) -> bool:

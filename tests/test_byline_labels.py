@@ -1,0 +1,135 @@
+"""Byline shapes read from labels and class names: interview credits, compound labels,
+one-word names after explicit labels, camelCase byline classes, an article's footer row.
+
+Each page is small and hand-written, shaped like a kind of markup seen on real sites
+(never copied from them); the names are invented.
+"""
+
+import pytest
+
+from innercircle.extract.bylines import parse_author_field
+from innercircle.extract.page import extract_page
+
+URL = "https://news.example.com/2024/05/01/story.html"
+TEXT = "<p>" + "Some real article text about things that happened. " * 6 + "</p>"
+
+
+def page(body: str, lang: str = "en") -> str:
+    return (
+        f"<!doctype html><html lang='{lang}'><head><title>A story | Example News</title>"
+        f"</head><body>{body}</body></html>"
+    )
+
+
+def authors(html: str) -> list[str]:
+    return [b.name for b in extract_page(html, URL).authors if b.kind == "person"]
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        "Orla Penhallow im Gespräch mit Tamsin Quillfeather",
+        "Orla Penhallow in conversation with Tamsin Quillfeather",
+    ],
+)
+def test_interview_credit_names_both_people(field):
+    assert [b.name for b in parse_author_field(field)] == ["Orla Penhallow", "Tamsin Quillfeather"]
+
+
+def test_interview_credit_in_an_author_block():
+    body = (
+        "<h1>Ein Gespräch</h1><p class='author'>Orla Penhallow im Gespräch mit "
+        "Tamsin Quillfeather</p>" + TEXT
+    )
+    assert authors(page(body, "de")) == ["Orla Penhallow", "Tamsin Quillfeather"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Blog Beitrag von Orla Penhallow",
+        "Ein Gastbeitrag von Orla Penhallow",
+        "A guest post by Orla Penhallow",
+    ],
+)
+def test_compound_label_opens_a_byline_line(line):
+    body = f"<h1>A story</h1><div><p>{line}</p></div>" + TEXT
+    assert authors(page(body)) == ["Orla Penhallow"]
+
+
+def test_one_word_name_after_an_explicit_label():
+    body = (
+        "<h2>A story</h2><div class='postdata'><span class='category'>Posted by Tamsinor"
+        "</span><span class='date'>21.10.2019</span></div>" + TEXT
+    )
+    assert authors(page(body)) == ["Tamsinor"]
+
+
+def test_one_word_after_a_bare_by_is_not_a_name():
+    body = "<h2>A story</h2><div><p>By Tamsinor</p></div>" + TEXT
+    assert authors(page(body)) == []
+
+
+def test_one_word_left_of_a_word_read_as_a_date_is_not_a_name():
+    # "Harbour Today" is the site; "Today" is read as a date and dropped.
+    body = "<h2>A story</h2><div class='head'>Written by Harbour Today on May 3, 2023</div>" + TEXT
+    assert authors(page(body)) == []
+
+
+def test_camel_case_byline_class():
+    body = (
+        "<h1>A story</h1>" + TEXT + "<div class='documentByLine'><span class='documentAuthor'>"
+        "erstellt von <a href='/author/tamsinor'>Tamsinor</a> — </span></div>"
+    )
+    assert authors(page(body, "de")) == ["Tamsinor"]
+
+
+def test_generated_class_names_are_not_read_as_camel_case():
+    body = "<h1>A story</h1><div class='sc-byLine aBy'>Some Words Here</div>" + TEXT
+    assert authors(page(body)) == []
+
+
+def test_footer_row_inside_the_article_holds_its_byline():
+    body = (
+        "<article><h1>A story</h1>" + TEXT + "<div class='row footerRow'>"
+        "<div class='byline'>von <a href='/author/tamsinor'>Tamsin Quillfeather</a></div>"
+        "</div></article><div class='footerRow'><div class='byline'>von Orla Penhallow</div></div>"
+    )
+    assert authors(page(body, "de")) == ["Tamsin Quillfeather"]
+
+
+def test_site_footer_outside_the_article_stays_excluded():
+    body = (
+        "<article><h1>A story</h1>" + TEXT + "</article>"
+        "<div class='footerRow'><div class='byline'>von Orla Penhallow</div></div>"
+    )
+    assert authors(page(body, "de")) == []
+
+
+BODY = "".join(
+    "<p>" + f"Paragraph {i} of running text about the match and its story. " * 5 + "</p>"
+    for i in range(3)
+)
+
+
+def test_signature_closing_the_article_text():
+    body = f"<h1>A story</h1><div class='text'>{BODY}<p><b><i>Stefan Quillfeather</i></b></p></div>"
+    assert authors(page(body, "de")) == ["Stefan Quillfeather"]
+
+
+@pytest.mark.parametrize(
+    "last",
+    [
+        "<p><b>Further Reading</b></p>",  # no given name: a heading, not a signature
+        "<p>Stefan Quillfeather</p>",  # not set apart by emphasis
+        "<p><b>Stefan Quillfeather</b></p><p>More text follows here.</p>",  # not the end
+    ],
+)
+def test_no_signature(last):
+    body = f"<h1>A story</h1><div class='text'>{BODY}{last}</div>"
+    assert authors(page(body, "de")) == []
+
+
+def test_signature_needs_a_body_of_text_above_it():
+    body = "<h1>A story</h1><div><p>Short.</p><p><b>Stefan Quillfeather</b></p></div>"
+    assert authors(page(body, "de")) == []
