@@ -63,6 +63,7 @@ def measure(eval_dir: Path, out: Path, limit: int | None = None) -> dict:
         "wall_s": round(run.wall_s, 1),
         "peak_rss_mb": round(run.peak_rss_mb, 1) if run.peak_rss_mb else None,
         "rss_by_stage_mb": {k: round(v) for k, v in run.rss_by_stage.items()},
+        "largest_process_by_stage_mb": {k: round(v) for k, v in run.largest_by_stage.items()},
     }
     (out / "run.json").write_text(json.dumps(facts, indent=2), encoding="utf-8")
     return score(eval_dir, out)
@@ -158,7 +159,9 @@ def _print(report: dict) -> None:
           f"{report['pages_per_group']}; served 200: {report['pages_served_200']}; "
           f"documents: {report['documents']}; exit {report['returncode']}")
     print(f"wall {report['wall_s']} s, peak RSS {report['peak_rss_mb']} MB; peak while "
-          f"each stage ran (MB, sampled): {report.get('rss_by_stage_mb')}")
+          f"each stage ran (MB, sampled, summed over the process tree): "
+          f"{report.get('rss_by_stage_mb')}; of the largest process: "
+          f"{report.get('largest_process_by_stage_mb')}")
     t = report["text_chars"]
     print(f"text chars: median {t['median']}, p99 {t['p99']}, max {t['max']} (n={t['n']})")
     print("bylines through the pipeline   pages   P      R      F1     false authors on "

@@ -424,6 +424,8 @@ class PipelineRun:
     warehouse: Path
     stderr: str
     rss_by_stage: dict[str, float] = field(default_factory=dict)  # peak MB while each ran
+    # the largest single process (the main one or a NER worker) while each stage ran, MB
+    largest_by_stage: dict[str, float] = field(default_factory=dict)
 
 
 def run_pipeline(server: ReplayServer, workdir: Path, timeout: float = 3600,
@@ -433,9 +435,11 @@ def run_pipeline(server: ReplayServer, workdir: Path, timeout: float = 3600,
 
     The child's peak RSS comes from ``/usr/bin/time -f %M`` (kilobytes), which measures
     that one command; ``getrusage(RUSAGE_CHILDREN)`` would mix in every earlier child.
-    Every ``sample_every`` seconds the child's resident memory is read from /proc and
-    kept as the peak per pipeline stage (the stage its progress lines last named), which
-    shows where memory goes.
+    Every ``sample_every`` seconds the resident memory of the child and its processes is
+    read from /proc and kept as the peak per pipeline stage (the stage its progress lines
+    last named; ``after <stage>`` once that stage's last line is read, which covers the
+    steps that print no progress, e.g. ranking and profiles after ``mentions``): summed
+    over the process tree, and of its largest single process, the figure ``%M`` measures.
     """
     import os
     import shutil
@@ -467,12 +471,15 @@ def run_pipeline(server: ReplayServer, workdir: Path, timeout: float = 3600,
     reader = threading.Thread(target=_read_progress, args=(proc, lines, stage), daemon=True)
     reader.start()
     by_stage: dict[str, float] = {}
+    largest: dict[str, float] = {}
     while proc.poll() is None:
         if time.perf_counter() - start > timeout:
             proc.kill()
             break
-        rss = _tree_rss_mb(proc.pid)
-        by_stage[stage[0]] = max(by_stage.get(stage[0], 0.0), rss)
+        rss = _process_rss_mb(proc.pid)
+        now = stage[0]
+        by_stage[now] = max(by_stage.get(now, 0.0), sum(rss.values()))
+        largest[now] = max(largest.get(now, 0.0), max(rss.values(), default=0.0))
         time.sleep(sample_every)
     proc.wait()
     reader.join(timeout=5)
@@ -482,31 +489,44 @@ def run_pipeline(server: ReplayServer, workdir: Path, timeout: float = 3600,
         with contextlib.suppress(ValueError, IndexError):
             peak = int(rss_file.read_text().split()[-1]) / 1024
     return PipelineRun(proc.returncode, wall, peak, workdir / "innercircle.duckdb",
-                       "".join(lines), by_stage)
+                       "".join(lines), by_stage, largest)
 
 
 def _read_progress(proc: subprocess.Popen, lines: list[str], stage: list[str]) -> None:
-    """Keep the child's stderr, and the stage its progress lines name (``stage n/total``)."""
+    """Keep the child's stderr, and the stage its progress lines name."""
     assert proc.stderr is not None
     for line in proc.stderr:
         lines.append(line)
-        words = line.split()
-        if len(words) >= 2 and "/" in words[1] and words[1].split("/")[0].isdigit():
-            stage[0] = words[0]
+        stage[0] = stage_of(line, stage[0])
 
 
-def _tree_rss_mb(pid: int) -> float:
-    """Resident memory of a process and its descendants now, from /proc (0 if gone)."""
-    total, todo = 0, [pid]
+def stage_of(line: str, current: str) -> str:
+    """The stage running after ``line`` of ``innercircle run``'s stderr: the one a progress
+    line (``stage [tag] done/total errors…``) names, ``after <stage>`` once it is done;
+    ``current`` for any other line."""
+    words = line.split()
+    for word in words[1:]:
+        done, slash, total = word.partition("/")
+        if slash and done.isdigit() and total.isdigit():
+            finished = int(total) > 0 and int(done) >= int(total)
+            return f"after {words[0]}" if finished else words[0]
+    return current
+
+
+def _process_rss_mb(pid: int) -> dict[int, float]:
+    """Resident memory (MB) of a process and of each of its descendants now, from /proc
+    (empty once it is gone)."""
+    found: dict[int, float] = {}
+    todo = [pid]
     while todo:
         current = todo.pop()
         with contextlib.suppress(OSError, ValueError):
             for line in Path(f"/proc/{current}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
+                    found[current] = int(line.split()[1]) / 1024
             for task in Path(f"/proc/{current}/task").iterdir():
                 todo += [int(c) for c in (task / "children").read_text().split()]
-    return total / 1024
+    return found
 
 
 def byline_scores(web: ReplayWeb, bylines: dict[str, list[str]]) -> dict[str, dict]:

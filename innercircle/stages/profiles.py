@@ -26,13 +26,21 @@ CIRCLE_PER_VOICE = 5
 _PHRASES: dict[tuple, tuple[Counter, Counter]] = {}
 MAX_CACHED_DOCUMENTS = 50_000
 
+#: Each article's text with the names to mask in it. The names are grouped by ``doc_id``
+#: alone and the texts joined afterwards: grouping by the text itself made DuckDB hash
+#: every text (about 200 MB more resident memory on 900 real pages, against 45 MB).
 TEXTS_SQL = """
-SELECT d.doc_id, d.content_hash, d.text, d.title,
-       list(DISTINCT m.surface) || list(DISTINCT m.name) || d.byline AS names
-FROM documents d LEFT JOIN mentions m USING (doc_id)
-WHERE d.kind = 'article' AND d.text IS NOT NULL
-GROUP BY d.doc_id, d.content_hash, d.text, d.title, d.byline
+WITH doc_names AS (
+    SELECT d.doc_id, list(DISTINCT m.surface) AS surfaces, list(DISTINCT m.name) AS names
+    FROM documents d LEFT JOIN mentions m USING (doc_id)
+    WHERE d.kind = 'article' AND d.text IS NOT NULL
+    GROUP BY d.doc_id
+)
+SELECT d.doc_id, d.content_hash, d.text, d.title, n.surfaces || n.names || d.byline AS names
+FROM documents d JOIN doc_names n USING (doc_id)
 """
+#: Texts fetched at once by :func:`profile_texts`.
+TEXT_BATCH = 256
 
 INDUSTRY_DOCS_SQL = """
 SELECT DISTINCT di.industry, di.doc_id FROM document_industries di
@@ -146,16 +154,18 @@ def profile_texts(con, focus: Mapping[str, str]) -> list[dict]:
     doc_titles: dict[str, Counter] = {}
     if len(_PHRASES) > MAX_CACHED_DOCUMENTS:
         _PHRASES.clear()
-    for doc_id, content_hash, text, title, names in con.execute(TEXTS_SQL).fetchall():
-        names = [n for n in (names or []) if n]
-        doc_names[doc_id] = names
-        key = (doc_id, content_hash, title, tuple(names))
-        if key not in _PHRASES:
-            _PHRASES[key] = (
-                phrases(mask_names(text or "", names)),
-                phrases(mask_names(title or "", names)),
-            )
-        doc_counts[doc_id], doc_titles[doc_id] = _PHRASES[key]
+    texts = con.execute(TEXTS_SQL)  # a batch of texts at a time, never all
+    while batch := texts.fetchmany(TEXT_BATCH):
+        for doc_id, content_hash, text, title, names in batch:
+            names = [n for n in (names or []) if n]
+            doc_names[doc_id] = names
+            key = (doc_id, content_hash, title, tuple(names))
+            if key not in _PHRASES:
+                _PHRASES[key] = (
+                    phrases(mask_names(text or "", names)),
+                    phrases(mask_names(title or "", names)),
+                )
+            doc_counts[doc_id], doc_titles[doc_id] = _PHRASES[key]
     by_industry: dict[str, list[str]] = defaultdict(list)
     for industry, doc_id in con.execute(INDUSTRY_DOCS_SQL).fetchall():
         if doc_id in doc_counts:
