@@ -223,7 +223,7 @@ GROUP BY ALL
 """
 
 REFUSED_SQL = """
-SELECT name_key, mode(name), refused, sum(n)::INTEGER, count(DISTINCT doc_id)::INTEGER
+SELECT name_key, mode(name ORDER BY name), refused, sum(n)::INTEGER, count(DISTINCT doc_id)::INTEGER
 FROM entity_labels
 WHERE refused <> '' AND label = 'PERSON'
 GROUP BY name_key, refused

@@ -20,7 +20,7 @@ from innercircle.stages import arrow
 MAX_SENTENCES_PER_NAME = 40  # sentences per name read to tell organisations from people
 
 ALIAS_STATS_SQL = """
-SELECT m.name_key, mode(m.name) AS display, count(*) AS mentions,
+SELECT m.name_key, mode(m.name ORDER BY m.name) AS display, count(*) AS mentions,
        count(DISTINCT m.doc_id) AS documents, list(DISTINCT d.host ORDER BY d.host) AS hosts
 FROM mentions m JOIN documents d USING (doc_id)
 GROUP BY m.name_key
@@ -49,7 +49,7 @@ GROUP BY p.person_id, p.name, p.name_key
 
 
 NAME_CONTEXT_SQL = """
-SELECT name_key, mode(name) AS display,
+SELECT name_key, mode(name ORDER BY name) AS display,
        count(*) FILTER (WHERE role = 'author') AS authored,
        list(struct_pack(surface := surface, snippet := snippet, quoted := quoted))
            FILTER (WHERE role = 'mentioned')[1:$max_sentences] AS sentences
