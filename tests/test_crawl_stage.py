@@ -1,7 +1,8 @@
 """The crawl stage's own decisions: what to ask for, and what a result becomes."""
 
+from innercircle.fetch.outcome import crawl_outcome
 from innercircle.model import FetchResult
-from innercircle.stages.crawl import CacheEntry, CrawlOutput, _request, outcome_of, shard_of
+from innercircle.stages.crawl import CacheEntry, CrawlOutput, _request, shard_of
 
 
 def test_validators_from_last_time_are_sent_back():
@@ -27,7 +28,7 @@ def test_outcomes_name_what_happened():
     gone = FetchResult(url="u", final_url="u", status=404, error_class="http_error")
     refused = FetchResult(url="u", final_url="u", error_class="connect_error")
     skipped = FetchResult(url="u", final_url="u", error_class="host_backoff")
-    assert [outcome_of(r) for r in (ok, cached, gone, refused, skipped)] == [
+    assert [crawl_outcome(r) for r in (ok, cached, gone, refused, skipped)] == [
         "ok",
         "not_modified",
         "http_error",

@@ -18,7 +18,7 @@ from innercircle.fetch import (
     FetchRequest,
     is_dead,
     next_attempt_after,
-    outcome_of,
+    night_outcome,
     parse_retry_after,
     summarize,
 )
@@ -351,7 +351,7 @@ def test_summarize_and_crawl_log():
     assert (s["requests"], s["ok_2xx"], s["not_modified_304"], s["client_4xx"],
             s["server_5xx"], s["errors"], s["hosts"]) == (5, 1, 1, 1, 1, 1, 3)
     assert s["bytes_received"] == 3 and s["errors_by_class"] == {"http_error": 2, "timeout": 1}
-    assert outcome_of(results[4]) == "timeout" and outcome_of(results[2]) == 404
+    assert night_outcome(results[4]) == "timeout" and night_outcome(results[2]) == 404
 
 
 def test_next_attempt_after_backs_off_by_nights():

@@ -11,8 +11,9 @@ import pytest
 
 from assets.crawl import articles, author_pages, feeds, sources
 from innercircle import warehouse
+from innercircle.fetch.outcome import crawl_outcome
 from innercircle.settings import Settings
-from innercircle.stages.crawl import ArticleCandidate, budget_articles, outcome_of
+from innercircle.stages.crawl import ArticleCandidate, budget_articles
 from pipelines.definitions import build_resources
 from tests.hostile_server import Handler, serve
 
@@ -33,7 +34,7 @@ def test_a_feed_gets_its_newest_entries_up_to_the_cap_and_the_rest_wait():
     assert fetch == [f"https://a.example/f/{i}" for i in (9, 8, 7)]
     assert len(skipped) == 7
     assert {r.error_class for r in skipped} == {"feed_budget"}
-    assert {outcome_of(r) for r in skipped} == {"skipped"}
+    assert {crawl_outcome(r) for r in skipped} == {"skipped"}
     assert all("queued for a later night" in r.error_message for r in skipped)
 
 

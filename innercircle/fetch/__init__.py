@@ -11,13 +11,14 @@ from innercircle.fetch.hoststate import (
     is_dead,
     is_failure,
     next_attempt_after,
-    outcome_of,
 )
 from innercircle.fetch.netguard import AddressGuard, is_public_address, system_resolver
+from innercircle.fetch.outcome import crawl_outcome, night_outcome
 from innercircle.fetch.policy import FetchPolicy, FetchRequest
 from innercircle.fetch.stats import summarize
 
 __all__ = [
+    "crawl_outcome",
     "AddressGuard",
     "FetchPolicy",
     "FetchRequest",
@@ -28,7 +29,7 @@ __all__ = [
     "is_failure",
     "is_public_address",
     "next_attempt_after",
-    "outcome_of",
+    "night_outcome",
     "parse_retry_after",
     "summarize",
     "system_resolver",

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from innercircle.fetch.outcome import Outcome, night_outcome
+from innercircle.fetch.outcome import Outcome
 
 NIGHT = timedelta(days=1)
 SLACK = timedelta(hours=4)
@@ -20,8 +20,6 @@ MAX_BACKOFF = timedelta(days=30)
 DEAD_AFTER_FAILED_NIGHTS = 14
 GONE_STATUSES = (404, 410)
 
-#: What to store per night for :func:`is_dead`: the status, or the error class.
-outcome_of = night_outcome
 
 
 def next_attempt_after(failures: int, now: datetime) -> datetime:

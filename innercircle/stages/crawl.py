@@ -15,8 +15,7 @@ from urllib.parse import urlsplit
 
 from innercircle.feeds import discover_feeds, entry_text, fallback_feed_urls, parse_feed
 from innercircle.fetch import Fetcher, FetchRequest
-from innercircle.fetch.outcome import SKIPPED_CLASSES
-from innercircle.fetch.outcome import crawl_outcome as outcome_of
+from innercircle.fetch.outcome import SKIPPED_CLASSES, crawl_outcome
 from innercircle.model import FetchResult, ParsedFeed, Source
 from innercircle.stages import Progress, no_progress
 from innercircle.stages.health import feed_outcome
@@ -87,7 +86,7 @@ class CrawlOutput:
                 "final_url": result.final_url,
                 "host": host_of(result.final_url or request_url),
                 "status": result.status,
-                "outcome": outcome_of(result),
+                "outcome": crawl_outcome(result),
                 "bytes": int(result.bytes_received),
                 "elapsed_ms": round(result.elapsed_s * 1000, 3),
                 "from_cache": bool(result.not_modified),
@@ -432,7 +431,7 @@ def page_state_row(url: str, result: FetchResult, previous_hash: str | None) -> 
         "final_url": result.final_url,
         "host": host_of(url),
         "status": result.status,
-        "outcome": outcome_of(result),
+        "outcome": crawl_outcome(result),
         "content_hash": content_hash(result.body) if ok_body else previous_hash,
         "error": None if (result.ok or result.not_modified) else describe_error(result)[:500],
         "fetched_at": now_utc(),

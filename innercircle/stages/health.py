@@ -15,8 +15,8 @@ from innercircle.fetch.hoststate import (
     consecutive_failures,
     is_dead,
     next_attempt_after,
-    outcome_of,
 )
+from innercircle.fetch.outcome import night_outcome
 from innercircle.model import FetchResult
 
 HISTORY_LENGTH = 30
@@ -68,7 +68,7 @@ def feed_outcome(result: FetchResult, parse_error: str | None = None) -> str:
     for a feed that was fetched but could not be read (history is stored as text)."""
     if parse_error and result.ok:
         return "parse_error"
-    return str(outcome_of(result))
+    return str(night_outcome(result))
 
 
 def next_feed_health(
