@@ -342,5 +342,4 @@ mentions_reference_documents = references_check(
     "Every mention points at an existing document.",
 )
 
-EXTRACTION_ASSETS = [documents, mentions]
 EXTRACTION_CHECKS = [mentions_reference_documents]

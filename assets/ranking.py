@@ -18,7 +18,7 @@ from assets.common import (
     table_metadata,
 )
 from assets.resources import RankingResource, SourcesResource, WarehouseResource
-from assets.tables import table_definition_metadata, table_result, table_spec
+from assets.tables import table_result, table_spec
 from innercircle import warehouse
 from innercircle.ranking import RankingConfig, score_explanation
 from innercircle.schema_docs import warehouse_tables
@@ -127,7 +127,6 @@ daily = dg.DailyPartitionsDefinition(start_date="2024-01-01", end_offset=1)
     deps=RESOLVED,
     partitions_def=daily,
     kinds={"duckdb"},
-    metadata=table_definition_metadata("voice_history"),
 )
 def voice_history(
     context: dg.AssetExecutionContext, warehouse_db: WarehouseResource, ranking: RankingResource
@@ -156,7 +155,6 @@ def voice_history(
     pool=WRITER_POOL,
     deps=RESOLVED,
     kinds={"duckdb"},
-    metadata=table_definition_metadata("recurring_voices"),
 )
 def recurring_voices(
     context: dg.AssetExecutionContext,
@@ -316,5 +314,4 @@ voices_reference_people = references_check(
     "Every ranked person exists in people.",
 )
 
-RANKING_ASSETS = [people, recurring_voices, voice_history, published_warehouse]
 RANKING_CHECKS = [voices_unique_per_industry, every_industry_ranked, voices_reference_people]

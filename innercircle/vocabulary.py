@@ -76,13 +76,15 @@ _REFERENCE_CONTEXT = re.compile(
     r"\bet\s+al\b|\bdoi\s*[:.]|\bfig(?:ure)?s?\.?\s*\d|\bsupplementa(?:ry|l)\b|"
     r"\bpp\.\s*\d|\bvol\.\s*\d|\b(?:19|20)\d\d\s*;\s*\d+\s*[(:]|"
     # volume: pages ("Brain Res Rev 27: 89–118"), a volume(issue): page
-    r"\b\d+\s*(?:\(\d+\)\s*)?:\s+\d+\s*[–-]\s*\d+|"
+    # (a page range ends in two digits or more, so a score "2: 3-1" is not one)
+    r"\b\d+\s*(?:\(\d+\)\s*)?:\s+\d+\s*[–-]\s*\d{2,}|"
     # the back-reference arrow wikis put before each reference ("↑ 10.1 Title, Chapter 11")
     r"↑|"
     # figure panels ("Panels IX and X:", "panel b,")
     r"\bpanels?\s+(?:[ivx]{1,4}|[a-h])\s*(?:and\b|[,:;)–-])|"
-    # a supplier's address in a methods section ("Sigma (St Louis, MO, USA)")
-    r",\s*[A-Z]{2},\s*[A-Z][\w. ]{1,20}\)",
+    # a supplier's address in a methods section ("Sigma (St Louis, MO, USA)"); the state
+    # code is matched case-sensitively, or "(Paris, in, France)" would be one
+    r"(?-i:,\s*[A-Z]{2},\s*[A-Z][\w. ]{1,20}\))",
     re.I,
 )
 #: Reference lists written without dots: "Romanovsky AA, Ivanov AI, ..." (two authors in a

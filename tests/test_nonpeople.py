@@ -159,3 +159,11 @@ def test_a_dateline_opens_a_line_and_is_not_a_person():
     assert not is_dateline(headline, at, at + len("NORDQVIST"))  # not at the line's start
     prose = "Kestrel Hollow - the poet - spoke."
     assert not is_dateline(prose, 0, len("Kestrel Hollow"))  # not in capitals
+
+
+def test_prose_that_only_looks_like_a_reference_is_not_one():
+    # a supplier's address needs a capital state code; a page range two digits or more
+    assert vocabulary.in_reference_context("Sigma (St Louis, MO, USA)")
+    assert not vocabulary.in_reference_context("Jane Doe met him (Paris, in, France).")
+    assert vocabulary.in_reference_context("Brain Res Rev 27: 89–118")
+    assert not vocabulary.in_reference_context("The match ended 2: 3-1 for Jane Doe")

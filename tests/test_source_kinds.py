@@ -21,6 +21,7 @@ from innercircle.stages import arrow
 from innercircle.stages.crawl import stream_pages
 from innercircle.stages.crawl_lake import load_cache
 from innercircle.stages.kinds import (
+    BUILTIN_KEYS,
     CrawlPlan,
     SourceKind,
     Stored,
@@ -139,6 +140,8 @@ def test_the_builtin_kinds_are_feeds_author_pages_and_articles():
     assert [k.name for k in registered()] == ["feeds", "author_pages", "articles"]
     articles = registered()[-1]
     assert upstream_of(articles) == ["feeds", "author_pages"]
+    # the sources file is checked against BUILTIN_KEYS without loading the built-ins
+    assert {key: v for k in registered() for key, v in k.keys.items()} == BUILTIN_KEYS
 
 
 def test_the_crawl_records_are_in_the_asset_graph_downstream_of_every_crawl_asset():

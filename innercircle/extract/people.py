@@ -455,7 +455,7 @@ def _take(
     end: int,
     lang: str | None,
     record: bool,
-    shares: tuple[dict[int, tuple[float, int]], set[int]] | None = None,
+    shares: tuple[dict[int, tuple[float, int]], set[int]],
 ) -> None:
     """Add the span as a mention unless it is refused (and count it when ``record``).
     ``shares`` caches :func:`title_case_share` per sentence, with the entity tokens."""
@@ -465,8 +465,6 @@ def _take(
     surface = text[start:end]
     sent = ent.sent
     initial = not text[sent.start_char : start].strip(" \t\n\"'“”‘’„«»([-–—•*")
-    if shares is None:
-        shares = ({}, {i for e in ent.doc.ents for i in range(e.start, e.end)})
     cache, in_entity = shares
     if sent.start not in cache:
         cache[sent.start] = title_case_share(sent, in_entity)

@@ -110,7 +110,7 @@ def plant_hidden(web: SampleWeb, per_industry: int = HIDDEN_PER_INDUSTRY,
         confine = Confine(chosen, confined)
         # The same blogs (hosts, languages, broken sources) as the plain web; a guest
         # author page may land elsewhere, and is left out of the sources with its blog.
-        web = build_sample_web(web.seed, scale, coverage=confine)
+        web = build_sample_web(web.seed, scale, as_of=web.as_of, coverage=confine)
         names = confine.picked
     rng = random.Random(web.seed * 7919 + 13)
     pages = {host: dict(paths) for host, paths in web.pages.items()}

@@ -159,9 +159,16 @@ def _builtins() -> None:
         import innercircle.stages.crawl_kinds  # noqa: F401  (registers feeds, authors, articles)
 
 
+#: The built-in kinds' sources-file keys (``crawl_kinds.py`` declares them; a test checks
+#: they agree), so checking a sources file needs no crawl or extraction code loaded.
+BUILTIN_KEYS = {"feeds": "feed", "sites": "site", "authors": "author"}
+
+
 def source_keys() -> dict[str, str]:
-    """Sources-file key -> ``sources.kind`` value, over every kind (``feeds`` -> ``feed``)."""
-    return {key: value for k in registered() for key, value in k.keys.items()}
+    """Sources-file key -> ``sources.kind`` value, over every kind (``feeds`` -> ``feed``):
+    the built-ins' plus those of any kind registered since."""
+    extra = {key: value for k in _KINDS.values() for key, value in k.keys.items()}
+    return {**BUILTIN_KEYS, **extra}
 
 
 def upstream_of(kind: SourceKind) -> list[str]:
