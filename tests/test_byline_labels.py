@@ -8,21 +8,7 @@ Each page is small and hand-written, shaped like a kind of markup seen on real s
 import pytest
 
 from innercircle.extract.bylines import parse_author_field
-from innercircle.extract.page import extract_page
-
-URL = "https://news.example.com/2024/05/01/story.html"
-TEXT = "<p>" + "Some real article text about things that happened. " * 6 + "</p>"
-
-
-def page(body: str, lang: str = "en") -> str:
-    return (
-        f"<!doctype html><html lang='{lang}'><head><title>A story | Example News</title>"
-        f"</head><body>{body}</body></html>"
-    )
-
-
-def authors(html: str) -> list[str]:
-    return [b.name for b in extract_page(html, URL).authors if b.kind == "person"]
+from tests.test_byline_structure import TEXT, authors, page
 
 
 @pytest.mark.parametrize(
@@ -41,7 +27,7 @@ def test_interview_credit_in_an_author_block():
         "<h1>Ein Gespräch</h1><p class='author'>Orla Penhallow im Gespräch mit "
         "Tamsin Quillfeather</p>" + TEXT
     )
-    assert authors(page(body, "de")) == ["Orla Penhallow", "Tamsin Quillfeather"]
+    assert authors(page(body, lang="de")) == ["Orla Penhallow", "Tamsin Quillfeather"]
 
 
 @pytest.mark.parametrize(
@@ -81,7 +67,7 @@ def test_camel_case_byline_class():
         "<h1>A story</h1>" + TEXT + "<div class='documentByLine'><span class='documentAuthor'>"
         "erstellt von <a href='/author/tamsinor'>Tamsinor</a> — </span></div>"
     )
-    assert authors(page(body, "de")) == ["Tamsinor"]
+    assert authors(page(body, lang="de")) == ["Tamsinor"]
 
 
 def test_generated_class_names_are_not_read_as_camel_case():
@@ -95,7 +81,7 @@ def test_footer_row_inside_the_article_holds_its_byline():
         "<div class='byline'>von <a href='/author/tamsinor'>Tamsin Quillfeather</a></div>"
         "</div></article><div class='footerRow'><div class='byline'>von Orla Penhallow</div></div>"
     )
-    assert authors(page(body, "de")) == ["Tamsin Quillfeather"]
+    assert authors(page(body, lang="de")) == ["Tamsin Quillfeather"]
 
 
 def test_site_footer_outside_the_article_stays_excluded():
@@ -103,7 +89,7 @@ def test_site_footer_outside_the_article_stays_excluded():
         "<article><h1>A story</h1>" + TEXT + "</article>"
         "<div class='footerRow'><div class='byline'>von Orla Penhallow</div></div>"
     )
-    assert authors(page(body, "de")) == []
+    assert authors(page(body, lang="de")) == []
 
 
 BODY = "".join(
@@ -114,7 +100,7 @@ BODY = "".join(
 
 def test_signature_closing_the_article_text():
     body = f"<h1>A story</h1><div class='text'>{BODY}<p><b><i>Stefan Quillfeather</i></b></p></div>"
-    assert authors(page(body, "de")) == ["Stefan Quillfeather"]
+    assert authors(page(body, lang="de")) == ["Stefan Quillfeather"]
 
 
 @pytest.mark.parametrize(
@@ -127,9 +113,9 @@ def test_signature_closing_the_article_text():
 )
 def test_no_signature(last):
     body = f"<h1>A story</h1><div class='text'>{BODY}{last}</div>"
-    assert authors(page(body, "de")) == []
+    assert authors(page(body, lang="de")) == []
 
 
 def test_signature_needs_a_body_of_text_above_it():
     body = "<h1>A story</h1><div><p>Short.</p><p><b>Stefan Quillfeather</b></p></div>"
-    assert authors(page(body, "de")) == []
+    assert authors(page(body, lang="de")) == []

@@ -109,3 +109,16 @@ def test_the_store_keeps_the_last_body_of_a_url_recorded_twice(con, tmp_path):
     }
     assert con.execute("SELECT count(*) FROM crawl_log").fetchall() == [(3,)]
     assert con.execute("SELECT count(*) FROM host_health").fetchall() == [(2,)]
+
+
+def test_a_plan_carries_the_validators_of_the_urls_it_fetches_only(tmp_path):
+    one, two = "http://a.example/1", "http://a.example/2"
+    with warehouse.connect(tmp_path / "w.duckdb") as con:
+        con.execute(
+            "INSERT INTO http_cache (url, etag, status, fetched_at) VALUES "
+            "(?, 'e1', 200, now()), (?, 'e2', 200, now())",
+            [one, two],
+        )
+        assert set(crawl_lake.load_cache(con)) == {one, two}
+        planned = crawl_lake.load_cache(con, [two, "http://a.example/new"])
+        assert list(planned) == [two] and planned[two].etag == "e2"

@@ -39,7 +39,7 @@ from innercircle.stages.crawl import (
     page_state_row,
     stream_pages,
 )
-from innercircle.stages.crawl_lake import backoff, load_cache
+from innercircle.stages.crawl_lake import backoff, load_cache, url_of
 from innercircle.stages.extraction import person_names
 from innercircle.stages.kinds import (
     CrawlPlan,
@@ -162,7 +162,7 @@ def plan_author_pages(con: duckdb.DuckDBPyConnection, ctx: PlanContext) -> Crawl
         ).fetchall()
     ]
     state = {
-        "cache": load_cache(con),
+        "cache": load_cache(con, urls),
         "previous": {
             r["url"]: r for r in con.sql("SELECT * FROM author_pages").to_arrow_table().to_pylist()
         },
@@ -318,7 +318,7 @@ def plan_articles(con: duckdb.DuckDBPyConnection, ctx: PlanContext) -> CrawlPlan
         ).most_common(),
     }
     state = {
-        "cache": load_cache(con),
+        "cache": load_cache(con, [url_of(item) for item in fetch_urls]),
         "hashes": {u: h for u, h, *_ in todo},
         "backoff": backoff(con),
     }

@@ -15,6 +15,7 @@ Only small handles (:class:`ShardFiles`) travel through Dagster's IO manager.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import duckdb
@@ -68,9 +69,19 @@ class ShardFiles:
 # --------------------------------------------------------------------------------- plan
 
 
-def load_cache(con: duckdb.DuckDBPyConnection) -> dict:
-    """Conditional-GET validators and permanent redirects of every URL fetched before."""
-    rows = con.execute("SELECT url, etag, last_modified, redirect_to FROM http_cache").fetchall()
+def load_cache(con: duckdb.DuckDBPyConnection, urls: Sequence[str] | None = None) -> dict:
+    """Conditional-GET validators and permanent redirects of every URL fetched before, or
+    of ``urls`` only: the plan's state goes to every shard, so it carries what they will
+    ask for, not every URL ever fetched."""
+    sql = "SELECT url, etag, last_modified, redirect_to FROM http_cache"
+    if urls is None:
+        rows = con.execute(sql).fetchall()
+    else:
+        con.register("_planned", pa.table({"url": pa.array(list(urls), pa.string())}))
+        try:
+            rows = con.execute(f"{sql} WHERE url IN (SELECT url FROM _planned)").fetchall()
+        finally:
+            con.unregister("_planned")
     return {url: CacheEntry(etag, lm, redirect) for url, etag, lm, redirect in rows}
 
 
