@@ -58,16 +58,14 @@ def _parser() -> argparse.ArgumentParser:
     demo.set_defaults(handler=cmd_demo)
 
     top = sub.add_parser("top", help="print the ranking from the warehouse")
-    top.add_argument("--industry", help="only this industry")
-    top.add_argument("--limit", type=int, default=20, help="voices per industry (default 20)")
+    add_industry_and_limit(top, "voices per industry", 20)
     top.set_defaults(handler=cmd_top)
 
     who = sub.add_parser(
         "who", help="which ranked voices cover a topic, with their best evidence sentence"
     )
     who.add_argument("query", help='a topic, e.g. "real-time payments"')
-    who.add_argument("--industry", help="only this industry")
-    who.add_argument("--limit", type=int, default=15, help="voices listed (default 15)")
+    add_industry_and_limit(who, "voices listed", 15)
     who.set_defaults(handler=cmd_who)
 
     export = sub.add_parser(
@@ -108,6 +106,12 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("rest", nargs=argparse.REMAINDER)
     ev.set_defaults(handler=cmd_eval)
     return parser
+
+
+def add_industry_and_limit(parser: argparse.ArgumentParser, limit_help: str, limit: int) -> None:
+    """``--industry`` and ``--limit``, worded alike on every command that lists per industry."""
+    parser.add_argument("--industry", help="only this industry")
+    parser.add_argument("--limit", type=int, default=limit, help=f"{limit_help} (default {limit})")
 
 
 # ------------------------------------------------------------------------------ run
@@ -351,8 +355,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         out = args.out or Path(f"innercircle-{args.industry or 'all'}.{args.format}")
         rows = export_circle(con, args.format, out, args.industry)
     if rows == 0:
-        print(f"no ranked voices{' for industry ' + repr(args.industry) if args.industry else ''}",
-              file=sys.stderr)
+        print(
+            f"no ranked voices{' for industry ' + repr(args.industry) if args.industry else ''}",
+            file=sys.stderr,
+        )
         return 1
     print(f"{rows} voices -> {out}")
     return 0
