@@ -288,12 +288,14 @@ class NameContext:
 
 
 #: The name under test is replaced by this token, so the cue patterns compile once
-#: instead of once per name (compiling them per name cost most of the people step).
-_NAME = "qqnameqq"
+#: instead of once per name (compiling them per name cost most of the people step). Every
+#: rule that reads a sentence with its name marked (here, :mod:`innercircle.personhood`,
+#: :mod:`innercircle.person_evidence` and its SQL twin) uses this one token.
+NAME_MARK = "qqnameqq"
 
 
 def _compile_cues() -> tuple[list[re.Pattern[str]], list[re.Pattern[str]]]:
-    n = _NAME
+    n = NAME_MARK
     org = [
         re.compile(rf"\b(?:{_ORG_NOUNS})\s+(?:at|from|by|of)\s+(?:the\s+)?{n}\b", re.I),
         re.compile(rf"\b{n}(?:'s)?\b[^.;]*\bits\b", re.I),
@@ -319,10 +321,10 @@ def _mark(sentence: str, surface: str) -> str:
     if not target:
         return sentence
     if len(low) != len(sentence):  # lower() changed lengths (rare scripts): slow path
-        return re.sub(re.escape(target), _NAME, sentence, flags=re.I)
+        return re.sub(re.escape(target), NAME_MARK, sentence, flags=re.I)
     out, i = [], 0
     while (j := low.find(target, i)) >= 0:
-        out += [sentence[i:j], _NAME]
+        out += [sentence[i:j], NAME_MARK]
         i = j + len(target)
     out.append(sentence[i:])
     return "".join(out)
