@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
+import duckdb
+
 from innercircle.feeds import discover_feeds, entry_text, fallback_feed_urls, parse_feed
 from innercircle.fetch import Fetcher, FetchRequest
 from innercircle.fetch.outcome import SKIPPED_CLASSES, crawl_outcome
@@ -510,6 +512,43 @@ def _skip(url: str, reason: str, message: str) -> FetchResult:
 
 
 # --------------------------------------------------------------------- total failure
+
+
+def last_run_total_failure(con: duckdb.DuckDBPyConnection) -> str | None:
+    """:func:`total_failure_message` for the warehouse's latest crawl: each listed source
+    failed or read, from its own request (author pages) or its feeds' statuses."""
+    run = con.execute("SELECT arg_max(run_id, fetched_at) FROM crawl_log").fetchone()[0]
+    if run is None:
+        return None
+    # Why each request of the run failed (NULL when it worked), last attempt per URL.
+    requests = dict(
+        con.execute(
+            """SELECT url, arg_max(CASE WHEN outcome IN ('ok', 'not_modified') THEN NULL
+                                   ELSE coalesce(error_class, 'http_error') END, fetched_at)
+               FROM crawl_log WHERE run_id = $run AND stage IN ('feeds', 'author_pages')
+               GROUP BY url""",
+            {"run": run},
+        ).fetchall()
+    )
+    sources = con.execute("SELECT DISTINCT kind, url FROM sources").fetchall()
+    feeds: dict[str, list[tuple[str, str]]] = {}
+    for source_url, feed_url, status in con.execute(
+        "SELECT source_url, feed_url, status FROM feeds"
+    ).fetchall():
+        feeds.setdefault(source_url, []).append((feed_url, status))
+    errors: dict[str, str | None] = {}
+    for kind, url in sources:
+        if kind == "author":
+            if url in requests:
+                errors[url] = requests[url]
+            continue
+        rows = feeds.get(url, [])
+        if any(status in ("ok", "warning", "not_modified") for _, status in rows):
+            errors[url] = None
+        elif rows:
+            found = [requests.get(f) for f, _ in rows if requests.get(f)]
+            errors[url] = (found or [requests.get(url)])[0] or "not_a_feed"
+    return total_failure_message(errors)
 
 
 def total_failure_message(source_errors: Mapping[str, str | None]) -> str | None:
