@@ -194,6 +194,20 @@ def _fetch(
 # --------------------------------------------------------------------------- feeds
 
 
+def advertised_feed(site: str, homepage: FetchResult) -> str | None:
+    """The feed a fetched homepage advertises (its first ``<link rel="alternate">``), or
+    None: then the site's feed is looked for at the common paths (:func:`is_fallback_feed`).
+    The crawl and the check of suggested sites discover feeds by these two rules."""
+    found = discover_feeds(homepage.body, homepage.final_url or site) if homepage.body else []
+    return found[0] if found else None
+
+
+def is_fallback_feed(url: str, result: FetchResult) -> bool:
+    """Whether a common feed path (:func:`~innercircle.feeds.fallback_feed_urls`) answered
+    with a feed: it must parse, since many sites answer every path with a page."""
+    return bool(result.ok and result.body and not parse_feed(result.body, url).error)
+
+
 def crawl_feeds(
     sources: Iterable[Source],
     fetcher: Fetcher,
@@ -231,9 +245,9 @@ def crawl_feeds(
     def homepage(site: str, result: FetchResult) -> None:  # as each homepage arrives
         out.record(run_id, "feeds", site, result)
         if result.ok and result.body:
-            found = discover_feeds(result.body, result.final_url or site)
+            found = advertised_feed(site, result)
             if found:
-                feed_for_source[site] = (found[0], "autodiscovered")
+                feed_for_source[site] = (found, "autodiscovered")
             else:
                 fallback_needed.append(site)
         else:
@@ -252,7 +266,7 @@ def crawl_feeds(
         results = fetcher.fetch_all([FetchRequest(u) for u in candidates])
         for url, result in zip(candidates, results, strict=True):
             out.record(run_id, "feeds", url, result)
-            if result.ok and result.body and not parse_feed(result.body, url).error:
+            if is_fallback_feed(url, result):
                 feed_for_source[site] = (url, "fallback_path")
                 break
         else:
