@@ -20,6 +20,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from innercircle.disjoint import DisjointSets
 from innercircle.vocabulary import ORGANISATION_WORDS, is_nickname_of
 
 
@@ -193,14 +194,7 @@ def _merge_on_profiles(
     """Join name groups that share a profile link (union-find over the groups)."""
     if not profiles:
         return clusters
-    parent = list(range(len(clusters)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    sets = DisjointSets(range(len(clusters)))
     owner: dict[str, int] = {}
     for i, (keys, _) in enumerate(clusters):
         for key in keys:
@@ -209,19 +203,15 @@ def _merge_on_profiles(
                 if not link:
                     continue
                 if link in owner:
-                    a, b = find(owner[link]), find(i)
-                    if a != b:
-                        parent[max(a, b)] = min(a, b)
+                    sets.union(owner[link], i)
                 else:
                     owner[link] = i
-    merged: dict[int, tuple[list[str], str]] = {}
-    for i, (keys, rule) in enumerate(clusters):
-        root = find(i)
-        if root in merged:
-            merged[root] = (merged[root][0] + keys, "profile")
-        else:
-            merged[root] = (list(keys), rule)
-    return list(merged.values())
+    # A group of one keeps its own rule; joined groups were joined by a profile.
+    return [
+        (list(clusters[group[0]][0]), clusters[group[0]][1]) if len(group) == 1
+        else ([key for i in group for key in clusters[i][0]], "profile")
+        for group in sets.groups()
+    ]
 
 
 def _rule_for(key: str, canonical: str, group_rule: str = "variant") -> str:
