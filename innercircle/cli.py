@@ -325,10 +325,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         out = args.out or Path(f"innercircle-{args.industry or 'all'}.{args.format}")
         rows = export_circle(con, args.format, out, args.industry)
     if rows == 0:
-        print(
-            f"no ranked voices{' for industry ' + repr(args.industry) if args.industry else ''}",
-            file=sys.stderr,
-        )
+        print(f"no ranked voices{' for industry ' + repr(args.industry) if args.industry else ''}",
+              file=sys.stderr)
         return 1
     print(f"{rows} voices -> {out}")
     return 0
