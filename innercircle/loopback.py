@@ -89,7 +89,6 @@ class MultiHostServer(Generic[S]):
                  listen: Callable[[str, int], S], name: str) -> None:
         self._servers: list[S] = self._bind_all(addresses, port, listen, name)
         self.port: int = self._servers[0].server_address[1]
-        self._name = name
         self._stop = threading.Event()
         self._wake_r, self._wake_w = socket.socketpair()
         self._thread = threading.Thread(target=self._loop, daemon=True, name=f"{name}-accept")
