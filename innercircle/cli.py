@@ -58,16 +58,14 @@ def _parser() -> argparse.ArgumentParser:
     demo.set_defaults(handler=cmd_demo)
 
     top = sub.add_parser("top", help="print the ranking from the warehouse")
-    top.add_argument("--industry", help="only this industry")
-    top.add_argument("--limit", type=int, default=20, help="voices per industry (default 20)")
+    add_industry_and_limit(top, "voices per industry", 20)
     top.set_defaults(handler=cmd_top)
 
     who = sub.add_parser(
         "who", help="which ranked voices cover a topic, with their best evidence sentence"
     )
     who.add_argument("query", help='a topic, e.g. "real-time payments"')
-    who.add_argument("--industry", help="only this industry")
-    who.add_argument("--limit", type=int, default=15, help="voices listed (default 15)")
+    add_industry_and_limit(who, "voices listed", 15)
     who.set_defaults(handler=cmd_who)
 
     export = sub.add_parser(
@@ -110,6 +108,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def add_industry_and_limit(parser: argparse.ArgumentParser, limit_help: str, limit: int) -> None:
+    """``--industry`` and ``--limit``, worded alike on every command that lists per industry."""
+    parser.add_argument("--industry", help="only this industry")
+    parser.add_argument("--limit", type=int, default=limit, help=f"{limit_help} (default {limit})")
+
+
 # ------------------------------------------------------------------------------ run
 
 
@@ -128,7 +132,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not result.success:
         from pipelines.runner import record_in_process_failure
 
-        record_in_process_failure(result)
+        record_in_process_failure(result, settings)
     if total_failure:
         print(total_failure, file=sys.stderr)
         return 1
@@ -142,46 +146,16 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def all_sources_failed(settings: Settings) -> str | None:
-    """The one-line verdict when every source of the latest run failed, else None."""
+    """The one-line verdict when every source of the latest run failed, else None (the
+    rule is the crawl's: :func:`innercircle.stages.crawl.last_run_total_failure`)."""
     from innercircle import warehouse
-    from innercircle.stages.crawl import total_failure_message
+    from innercircle.stages.crawl import last_run_total_failure
 
     work = warehouse.working_path(settings.warehouse_path)
     if not work.exists():
         return None
     with warehouse.connect(work) as con:
-        run = con.execute("SELECT arg_max(run_id, fetched_at) FROM crawl_log").fetchone()[0]
-        if run is None:
-            return None
-        # Why each request of the run failed (NULL when it worked), last attempt per URL.
-        requests = dict(
-            con.execute(
-                """SELECT url, arg_max(CASE WHEN outcome IN ('ok', 'not_modified') THEN NULL
-                                       ELSE coalesce(error_class, 'http_error') END, fetched_at)
-                   FROM crawl_log WHERE run_id = $run AND stage IN ('feeds', 'author_pages')
-                   GROUP BY url""",
-                {"run": run},
-            ).fetchall()
-        )
-        sources = con.execute("SELECT DISTINCT kind, url FROM sources").fetchall()
-        feeds: dict[str, list[tuple[str, str]]] = {}
-        for source_url, feed_url, status in con.execute(
-            "SELECT source_url, feed_url, status FROM feeds"
-        ).fetchall():
-            feeds.setdefault(source_url, []).append((feed_url, status))
-    errors: dict[str, str | None] = {}
-    for kind, url in sources:
-        if kind == "author":
-            if url in requests:
-                errors[url] = requests[url]
-            continue
-        rows = feeds.get(url, [])
-        if any(status in ("ok", "warning", "not_modified") for _, status in rows):
-            errors[url] = None
-        elif rows:
-            found = [requests.get(f) for f, _ in rows if requests.get(f)]
-            errors[url] = (found or [requests.get(url)])[0] or "not_a_feed"
-    return total_failure_message(errors)
+        return last_run_total_failure(con)
 
 
 def reset_extraction(settings: Settings) -> None:

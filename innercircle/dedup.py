@@ -23,6 +23,8 @@ from datetime import datetime
 
 import numpy as np
 
+from innercircle.disjoint import DisjointSets
+
 SHINGLE_WORDS = 5
 NUM_PERM = 64
 BANDS = 16  # 16 bands of 4 rows: pairs at Jaccard 0.8 are candidates with p > 0.999
@@ -78,13 +80,7 @@ def cluster_documents(docs: Iterable[Doc], threshold: float = THRESHOLD) -> dict
         h = shingles(d.text or "")
         if h.size >= MIN_SHINGLES:
             sigs[d.doc_id] = signature(h)
-    parent = {d.doc_id: d.doc_id for d in docs}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
+    sets = DisjointSets(d.doc_id for d in docs)
 
     rows = NUM_PERM // BANDS
     for band in range(BANDS):
@@ -96,14 +92,13 @@ def cluster_documents(docs: Iterable[Doc], threshold: float = THRESHOLD) -> dict
                 continue
             first = members[0]
             for other in members[1:]:
-                if find(first) != find(other) and similarity(sigs[first], sigs[other]) >= threshold:
-                    parent[find(other)] = find(first)
+                if sets.joined(first, other):
+                    continue
+                if similarity(sigs[first], sigs[other]) >= threshold:
+                    sets.union(first, other)
     order = {d.doc_id: (_date_key(d.published_at), d.doc_id) for d in docs}
-    groups: dict[str, list[str]] = defaultdict(list)
-    for d in docs:
-        groups[find(d.doc_id)].append(d.doc_id)
     out: dict[str, str] = {}
-    for members in groups.values():
+    for members in sets.groups():
         canonical = min(members, key=order.__getitem__)
         for m in members:
             out[m] = canonical

@@ -14,6 +14,8 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from innercircle.disjoint import DisjointSets
+
 
 @dataclass(frozen=True)
 class IndustryEvidence:
@@ -65,19 +67,9 @@ def split_unlinked_industries(evidence: Iterable[IndustryEvidence]) -> list[Spli
 
 def _linked_groups(evs: list[IndustryEvidence]) -> list[list[IndustryEvidence]]:
     """Connected components of industries, linked by any shared evidence."""
-    parent = list(range(len(evs)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    sets = DisjointSets(range(len(evs)))
     for i in range(len(evs)):
         for j in range(i + 1, len(evs)):
             if evs[i].shares_with(evs[j]):
-                parent[find(i)] = find(j)
-    groups: dict[int, list[IndustryEvidence]] = {}
-    for i, ev in enumerate(evs):
-        groups.setdefault(find(i), []).append(ev)
-    return list(groups.values())
+                sets.union(i, j)
+    return [[evs[i] for i in group] for group in sets.groups()]

@@ -68,12 +68,6 @@ def read_batches(source: UPath, batch_rows: int) -> Iterator[pa.RecordBatch]:
         yield from pq.ParquetFile(fh).iter_batches(batch_size=batch_rows)
 
 
-def read_column(source: UPath, column: str) -> list:
-    """One column of the file, as Python values (e.g. a shard's document ids)."""
-    with source.open("rb") as fh:
-        return pq.read_table(fh, columns=[column]).column(column).to_pylist()
-
-
 def read_table(source: UPath) -> pa.Table:
     with source.open("rb") as fh:
         return pq.read_table(fh)

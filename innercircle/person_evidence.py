@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import re
 
-from innercircle.resolve import _PERSON_APPOSITION
+from innercircle.resolve import _PERSON_APPOSITION, NAME_MARK
 
 #: The name under test is replaced by this token in the lower-cased sentence.
-NAME = "qqnameqq"
+NAME = NAME_MARK
 #: Verbs only a person (or a speaking organisation) does, next to the name.
 SPEECH_VERBS = (
     r"said|says|told|tells|explained|explains|argued|argues|recalled|recalls|warned|warns|"

@@ -45,7 +45,7 @@ from innercircle.vocabulary import UI_WORDS, is_brand_word, is_citation_style, i
 #: Labels that say "not a person"; NORP (nationalities) and MISC are too vague to count.
 NON_PERSON_LABELS = frozenset(["ORG", "PRODUCT", "WORK_OF_ART", "GPE", "LOC", "FAC", "EVENT"])
 
-_N = "qqnameqq"  # the marker :func:`innercircle.resolve._mark` puts in place of the name
+_N = _mark("name", "name")  # the marker _mark puts in place of a name (resolve.NAME_MARK)
 _PRODUCT_VERBS = (
     r"launch(?:ed|es|ing)?|releas(?:ed|es|ing)|unveil(?:ed|s|ing)?|introduc(?:ed|es|ing)|"
     r"ship(?:ped|s)?|roll(?:ed|s)? out|built (?:with|on)|powered by|using|uses|used|"

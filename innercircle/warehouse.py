@@ -166,6 +166,12 @@ def to_arrow(rows: Sequence[dict], schema: pa.Schema) -> pa.Table:
     return pa.Table.from_pylist(list(rows), schema=schema)
 
 
+def arrow_schema(con: duckdb.DuckDBPyConnection, table: str) -> pa.Schema:
+    """A table's columns as an Arrow schema, read from the warehouse itself: files written
+    to the lake with it load back into the table column for column."""
+    return con.sql(f"SELECT * FROM {table} LIMIT 0").to_arrow_table().schema
+
+
 def insert(
     con: duckdb.DuckDBPyConnection, table: str, data: pa.Table, replace: bool = False
 ) -> int:
@@ -186,13 +192,18 @@ def replace_where(
     con: duckdb.DuckDBPyConnection, table: str, key: str, data: pa.Table, keys: Sequence
 ) -> int:
     """Delete the rows whose ``key`` is in ``keys``, then insert ``data``: idempotent upserts."""
+    delete_where(con, table, key, keys)
+    return insert(con, table, data)
+
+
+def delete_where(con: duckdb.DuckDBPyConnection, table: str, key: str, keys: Sequence) -> None:
+    """Delete the rows whose ``key`` is in ``keys`` (any number of them, bound as a table)."""
     if keys:
         con.register("_keys", pa.table({"k": pa.array(list(keys))}))
         try:
             con.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT k FROM _keys)")
         finally:
             con.unregister("_keys")
-    return insert(con, table, data)
 
 
 def replace_all(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table) -> int:

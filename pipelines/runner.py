@@ -70,7 +70,7 @@ def print_step_failures(result: dg.ExecuteInProcessResult | dg.ExecutionResult) 
                 print(f"step {event.step_key} failed: {error.message.strip()}", file=sys.stderr)
 
 
-def record_in_process_failure(result: dg.ExecuteInProcessResult) -> None:
+def record_in_process_failure(result: dg.ExecuteInProcessResult, settings: Settings) -> None:
     """Record a failed run as the run-failure sensor would: an in-process run on an
     ephemeral instance is seen by no daemon, so no sensor ever records it."""
     if os.environ.get("DAGSTER_HOME"):
@@ -83,7 +83,9 @@ def record_in_process_failure(result: dg.ExecuteInProcessResult) -> None:
         for e in result.get_asset_check_evaluations()
         if not e.passed and e.severity == dg.AssetCheckSeverity.ERROR
     ]
-    record_run_failure(result.run_id, result.job_def.name, "run failed", steps, checks)
+    record_run_failure(
+        settings.warehouse_path, result.run_id, result.job_def.name, "run failed", steps, checks
+    )
 
 
 def run_on_celery(

@@ -10,7 +10,7 @@ from pathlib import Path
 import dagster as dg
 
 from assets.ranking import recurring_voices
-from innercircle.settings import Settings
+from assets.resources import WarehouseResource
 
 #: A ranking older than this is stale: the nightly run has missed more than a night.
 RANKING_MAX_AGE = timedelta(hours=36)
@@ -28,21 +28,24 @@ with warnings.catch_warnings():
     )
 
 
-def run_failures_path() -> Path:
-    """Where failed runs are recorded: ``run_failures.jsonl`` beside the warehouse."""
-    return Settings.from_env().warehouse_path.parent / "run_failures.jsonl"
+def run_failures_path(warehouse: Path) -> Path:
+    """Where failed runs are recorded: ``run_failures.jsonl`` beside the warehouse (the
+    published file and its working copy share the folder, so either may be given)."""
+    return Path(warehouse).parent / "run_failures.jsonl"
 
 
 def record_run_failure(
+    warehouse: Path,
     run_id: str,
     job_name: str,
     message: str,
     steps: list[str],
     failed_checks: list[str] | None = None,
 ) -> Path:
-    """Append one JSON line for a failed run; ``failed_checks`` names the blocking checks
-    that stopped it (e.g. nearly every feed failed), each with its description."""
-    path = run_failures_path()
+    """Append one JSON line for a failed run beside ``warehouse``; ``failed_checks`` names
+    the blocking checks that stopped it (e.g. nearly every feed failed), each with its
+    description."""
+    path = run_failures_path(warehouse)
     path.parent.mkdir(parents=True, exist_ok=True)
     line = {
         "failed_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -76,9 +79,12 @@ def failed_blocking_checks(instance: dg.DagsterInstance, run_id: str) -> list[st
     description="Appends every failed run to run_failures.jsonl beside "
     "the warehouse (see README: Where failures show up).",
 )
-def run_failure_recorder(context: dg.RunFailureSensorContext) -> None:
+def run_failure_recorder(
+    context: dg.RunFailureSensorContext, warehouse_db: WarehouseResource
+) -> None:
     steps = [e.step_key for e in context.get_step_failure_events() if e.step_key]
     path = record_run_failure(
+        Path(warehouse_db.database),
         context.dagster_run.run_id,
         context.dagster_run.job_name,
         context.failure_event.message or "",

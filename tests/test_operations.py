@@ -4,7 +4,8 @@ import json
 
 import dagster as dg
 
-from pipelines.definitions import defs
+from innercircle.settings import Settings
+from pipelines.definitions import build_resources, defs
 from pipelines.sensors import RANKING_MAX_AGE, run_failure_recorder
 
 
@@ -39,6 +40,7 @@ def test_a_failed_run_is_recorded_beside_the_warehouse(tmp_path, monkeypatch):
         context = dg.build_run_status_sensor_context(
             sensor_name="run_failure_recorder", dagster_instance=instance,
             dagster_run=result.dagster_run, dagster_event=failure,
+            resources=build_resources(Settings.from_env()),
         ).for_run_failure()
         run_failure_recorder(context)
 

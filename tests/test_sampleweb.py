@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import random
 import re
 import socket
 import threading
@@ -25,7 +26,7 @@ from bs4 import BeautifulSoup
 
 from innercircle.sampleweb import build_sample_web, serve
 from innercircle.sampleweb.__main__ import main
-from innercircle.sampleweb.cast import ONE_SOURCE_DECOYS
+from innercircle.sampleweb.cast import ONE_SOURCE_DECOYS, Cast, Persona, plant_topics
 from innercircle.sampleweb.names import region_pool
 from innercircle.sampleweb.web import SampleWeb
 
@@ -566,3 +567,24 @@ def test_name_pools_are_large_and_clean() -> None:
     pairs = set(nickname_pairs())
     assert {("Robert", "Bob"), ("William", "Bill")} <= pairs and len(pairs) >= 100
     assert ascii_fold("Søren Müller-Lefèvre") == "Soren Muller-Lefevre"
+
+
+def _voices(tier: str, n: int) -> Cast:
+    return Cast({f"Voice {tier} {i}": Persona(f"Voice {tier} {i}", ("fintech",), tier,
+                                              (f"Voice {tier} {i}",)) for i in range(n)})
+
+
+def test_topics_are_dealt_even_when_the_deck_holds_just_enough() -> None:
+    cast = _voices("top", 5)  # each top voice needs two different topics, the pool has two
+    plant_topics(random.Random(1), cast, ["fintech"], {"fintech": ["payments", "lending"]})
+    for person in cast.people.values():
+        assert sorted(person.topics["fintech"]) == ["lending", "payments"]
+
+
+def test_too_few_topics_for_a_voice_is_an_error_not_an_endless_deal() -> None:
+    with pytest.raises(ValueError, match="fintech: 1 distinct topics, but each top voice needs 2"):
+        plant_topics(random.Random(1), _voices("top", 1), ["fintech"],
+                     {"fintech": ["payments", "payments"]})
+    cast = _voices("mid", 3)  # a mid-tier voice needs one topic: one is enough
+    plant_topics(random.Random(1), cast, ["fintech"], {"fintech": ["payments"]})
+    assert {p.topics["fintech"] for p in cast.people.values()} == {("payments",)}

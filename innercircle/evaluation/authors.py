@@ -15,17 +15,13 @@ Usage: ``python -m innercircle.evaluation.authors PATH/authors.jsonl [--errors N
 
 from __future__ import annotations
 
-import gzip
-import json
-import logging
 import re
-import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from innercircle.evaluation.cli import eval_parser
+from innercircle.evaluation import harness
+from innercircle.evaluation.cli import comparing_parser
 from innercircle.evaluation.scores import prf
 from innercircle.evaluation.split import HALVES, half_of
 from innercircle.extract.names import name_key
@@ -74,8 +70,7 @@ class Run:
     halves: dict[str, Score] = field(
         default_factory=lambda: {f"{h}/{s}": Score() for h in HALVES for s in ("gold", "all")}
     )
-    seconds: float = 0.0
-    errors: list[dict] = field(default_factory=list)
+    timed: harness.Pass = field(default_factory=harness.Pass)
 
 
 def ours(html: bytes, url: str) -> list[str]:
@@ -112,32 +107,9 @@ def _keys(names: list[str]) -> set[str]:
     return keys
 
 
-def load_pages(path: Path) -> list[dict]:
-    """The benchmark rows with their HTML bytes loaded (gzip read once, outside timing)."""
-    base = path.resolve().parent.parent  # local_file is relative to the eval root
-    rows = []
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            if not line.strip():
-                continue
-            row = json.loads(line)
-            row["html"] = gzip.decompress((base / row["local_file"]).read_bytes())
-            rows.append(row)
-    return rows
-
-
 def run_extractor(name: str, fn: Callable[[bytes, str], list[str]], rows: list[dict]) -> Run:
-    run = Run(name)
-    start = time.perf_counter()
-    outputs = []
-    for row in rows:
-        try:
-            outputs.append(fn(row["html"], row["url"]))
-        except Exception as exc:  # noqa: BLE001 - a crash on one page is a miss, not an abort
-            outputs.append([])
-            run.errors.append({"file": row["local_file"], "error": repr(exc)})
-    run.seconds = time.perf_counter() - start
-    for row, predicted in zip(rows, outputs, strict=True):
+    run = Run(name, timed=harness.timed_pass(fn, rows, list))  # a crash on one page is a miss
+    for row, predicted in zip(rows, run.timed.outputs, strict=True):
         expected = _keys(row["expected_authors"])
         pred = _keys(predicted)
         row.setdefault("predictions", {})[name] = predicted
@@ -155,22 +127,16 @@ def evaluate(
 ) -> dict[str, dict]:
     """Figures per extractor: ``{"ours": {"gold": {...}, "all": {...}, "tune/gold": {...},
     "tune/all": ..., "test/gold": ..., "test/all": ..., "pages_per_s": ...}}``."""
-    rows = load_pages(path) if rows is None else rows
-    extractors: list[tuple[str, Callable[[bytes, str], list[str]]]] = [("ours", ours)]
-    if with_trafilatura:
-        logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
-        extractors.append(("trafilatura", trafilatura_authors))
+    rows = harness.load_pages(path) if rows is None else rows
     result: dict[str, dict] = {}
-    for name, fn in extractors:
+    for name, fn in harness.extractors(ours, trafilatura_authors, with_trafilatura):
         run = run_extractor(name, fn, rows)
         result[name] = {
             "gold": run.gold.figures(),
             "all": run.all.figures(),
             **{key: score.figures() for key, score in run.halves.items()},
             "pages": len(rows),
-            "seconds": round(run.seconds, 2),
-            "pages_per_s": round(len(rows) / run.seconds, 1) if run.seconds else 0.0,
-            "crashes": len(run.errors),
+            **harness.speed(len(rows), run.timed),
         }
     return result
 
@@ -195,42 +161,34 @@ def _print_errors(rows: list[dict], limit: int, gold_only: bool) -> None:
 
 
 def format_table(result: dict[str, dict]) -> str:
-    lines = [
+    return harness.table(
         f"{'extractor':<12} {'subset':<10} {'P':>6} {'R':>6} {'F1':>6} "
-        f"{'false@no-author':>16} {'pages/s':>8}"
-    ]
-    for name, r in result.items():
-        for subset in ("tune/gold", "test/gold", "gold", "tune/all", "test/all", "all"):
-            f = r[subset]
-            lines.append(
-                f"{name:<12} {subset:<10} {f['precision']:>6.3f} {f['recall']:>6.3f} "
-                f"{f['f1']:>6.3f} {f['false_authors_on_no_author_pages']:>7}/"
-                f"{f['no_author_pages']:<8} {r['pages_per_s']:>8.1f}"
-            )
-    return "\n".join(lines)
+        f"{'false@no-author':>16} {'pages/s':>8}",
+        result,
+        ("tune/gold", "test/gold", "gold", "tune/all", "test/all", "all"),
+        lambda name, subset, f, r: (
+            f"{name:<12} {subset:<10} {f['precision']:>6.3f} {f['recall']:>6.3f} "
+            f"{f['f1']:>6.3f} {f['false_authors_on_no_author_pages']:>7}/"
+            f"{f['no_author_pages']:<8} {r['pages_per_s']:>8.1f}"
+        ),
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = eval_parser("authors", __doc__, "articles/authors.jsonl of the eval data")
-    parser.add_argument("--no-trafilatura", action="store_true", help="only our extractor")
-    parser.add_argument(
-        "--errors",
-        type=int,
-        default=0,
-        metavar="N",
-        help="list N tuning-half pages where our answer differs from the expected one",
+    parser = comparing_parser(
+        "authors",
+        __doc__,
+        "articles/authors.jsonl of the eval data",
+        "list N tuning-half pages where our answer differs from the expected one",
     )
     parser.add_argument("--gold-errors", action="store_true", help="--errors on gold only")
     args = parser.parse_args(argv)
-    if not args.path.is_file():
-        print(f"not a file: {args.path}", file=sys.stderr)
-        return 2
-    rows = load_pages(args.path)
-    result = evaluate(args.path, not args.no_trafilatura, rows=rows)
-    print(json.dumps(result, indent=2) if args.json else format_table(result))
-    if args.errors:
-        _print_errors(rows, args.errors, args.gold_errors)
-    return 0
+    return harness.run_page_benchmark(
+        args,
+        lambda rows: evaluate(args.path, not args.no_trafilatura, rows=rows),
+        format_table,
+        (lambda rows: _print_errors(rows, args.errors, args.gold_errors)) if args.errors else None,
+    )
 
 
 if __name__ == "__main__":

@@ -16,13 +16,11 @@ Usage: ``innercircle eval language PATH/authors.jsonl [--json]``
 
 from __future__ import annotations
 
-import json
-import sys
 from collections import Counter
 from pathlib import Path
 
-from innercircle.evaluation.authors import load_pages
 from innercircle.evaluation.cli import eval_parser
+from innercircle.evaluation.harness import load_pages, run_page_benchmark
 from innercircle.evaluation.split import HALVES, half_of
 from innercircle.extract.html import parse_html
 from innercircle.extract.language import declared_language
@@ -102,17 +100,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = eval_parser("language", __doc__, "articles/authors.jsonl of the eval data")
     parser.add_argument("--errors", action="store_true", help="list tuning-half misses")
     args = parser.parse_args(argv)
-    if not args.path.is_file():
-        print(f"not a file: {args.path}", file=sys.stderr)
-        return 2
-    rows = load_pages(args.path)
-    result = evaluate(args.path, rows=rows)
-    print(json.dumps(result, indent=2) if args.json else format_table(result))
-    if args.errors:
-        for row in rows:
-            if "language_error" in row and half_of(row["local_file"]) == "tune":
-                print(f"- {row['local_file']} expected/ours={row['language_error']}")
-    return 0
+    return run_page_benchmark(
+        args,
+        lambda rows: evaluate(args.path, rows=rows),
+        format_table,
+        _print_errors if args.errors else None,
+    )
+
+
+def _print_errors(rows: list[dict]) -> None:
+    """Tuning-half pages whose language we got wrong (never the test half)."""
+    for row in rows:
+        if "language_error" in row and half_of(row["local_file"]) == "tune":
+            print(f"- {row['local_file']} expected/ours={row['language_error']}")
 
 
 if __name__ == "__main__":

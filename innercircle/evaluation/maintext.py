@@ -19,17 +19,13 @@ Usage: ``innercircle eval maintext PATH/maintext.jsonl [--json] [--errors N]``
 
 from __future__ import annotations
 
-import json
-import logging
 import re
-import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from innercircle.evaluation.authors import load_pages
-from innercircle.evaluation.cli import eval_parser
+from innercircle.evaluation import harness
+from innercircle.evaluation.cli import comparing_parser
 from innercircle.evaluation.scores import prf
 from innercircle.evaluation.split import HALVES, half_of
 from innercircle.extract.page import extract_page
@@ -78,8 +74,7 @@ class Run:
     name: str
     halves: dict[str, Score] = field(default_factory=lambda: {h: Score() for h in HALVES})
     all: Score = field(default_factory=Score)
-    seconds: float = 0.0
-    crashes: int = 0
+    timed: harness.Pass = field(default_factory=harness.Pass)
 
 
 def ours(html: bytes, url: str) -> str:
@@ -95,17 +90,8 @@ def trafilatura_text(html: bytes, url: str) -> str:
 
 
 def run_extractor(name: str, fn: Callable[[bytes, str], str], rows: list[dict]) -> Run:
-    run = Run(name)
-    texts: list[str] = []
-    start = time.perf_counter()
-    for row in rows:
-        try:
-            texts.append(fn(row["html"], row["url"]))
-        except Exception:  # noqa: BLE001 - a crash on one page is an empty text, not an abort
-            texts.append("")
-            run.crashes += 1
-    run.seconds = time.perf_counter() - start
-    for row, text in zip(rows, texts, strict=True):
+    run = Run(name, timed=harness.timed_pass(fn, rows, str))  # a crash on one page is an empty text
+    for row, text in zip(rows, run.timed.outputs, strict=True):
         missed, leaked = run.halves[half_of(row["local_file"])].add(
             text, row["with"], row["without"]
         )
@@ -118,38 +104,30 @@ def evaluate(
     path: Path, with_trafilatura: bool = True, rows: list[dict] | None = None
 ) -> dict[str, dict]:
     """Figures per extractor: ``{"ours": {"tune": {...}, "test": {...}, "all": {...}, ...}}``."""
-    rows = load_pages(path) if rows is None else rows
-    extractors: list[tuple[str, Callable[[bytes, str], str]]] = [("ours", ours)]
-    if with_trafilatura:
-        logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
-        extractors.append(("trafilatura", trafilatura_text))
+    rows = harness.load_pages(path) if rows is None else rows
     result: dict[str, dict] = {}
-    for name, fn in extractors:
+    for name, fn in harness.extractors(ours, trafilatura_text, with_trafilatura):
         run = run_extractor(name, fn, rows)
         result[name] = {
             **{h: run.halves[h].figures() for h in HALVES},
             "all": run.all.figures(),
-            "seconds": round(run.seconds, 2),
-            "pages_per_s": round(len(rows) / run.seconds, 1) if run.seconds else 0.0,
-            "crashes": run.crashes,
+            **harness.speed(len(rows), run.timed),
         }
     return result
 
 
 def format_table(result: dict[str, dict]) -> str:
-    lines = [
+    return harness.table(
         f"{'extractor':<12} {'half':<5} {'P':>6} {'R':>6} {'F1':>6} {'leaks':>6} "
-        f"{'empty':>6} {'pages':>6} {'pages/s':>8}"
-    ]
-    for name, r in result.items():
-        for half in (*HALVES, "all"):
-            f = r[half]
-            lines.append(
-                f"{name:<12} {half:<5} {f['precision']:>6.3f} {f['recall']:>6.3f} "
-                f"{f['f1']:>6.3f} {f['leaks']:>6} {f['empty']:>6} {f['pages']:>6} "
-                f"{r['pages_per_s']:>8.1f}"
-            )
-    return "\n".join(lines)
+        f"{'empty':>6} {'pages':>6} {'pages/s':>8}",
+        result,
+        (*HALVES, "all"),
+        lambda name, half, f, r: (
+            f"{name:<12} {half:<5} {f['precision']:>6.3f} {f['recall']:>6.3f} "
+            f"{f['f1']:>6.3f} {f['leaks']:>6} {f['empty']:>6} {f['pages']:>6} "
+            f"{r['pages_per_s']:>8.1f}"
+        ),
+    )
 
 
 def _print_errors(rows: list[dict], limit: int) -> None:
@@ -167,25 +145,19 @@ def _print_errors(rows: list[dict], limit: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = eval_parser("maintext", __doc__, "articles/maintext.jsonl of the eval data")
-    parser.add_argument("--no-trafilatura", action="store_true", help="only our extractor")
-    parser.add_argument(
-        "--errors",
-        type=int,
-        default=0,
-        metavar="N",
-        help="list N tuning-half pages where our text misses or leaks snippets",
+    parser = comparing_parser(
+        "maintext",
+        __doc__,
+        "articles/maintext.jsonl of the eval data",
+        "list N tuning-half pages where our text misses or leaks snippets",
     )
     args = parser.parse_args(argv)
-    if not args.path.is_file():
-        print(f"not a file: {args.path}", file=sys.stderr)
-        return 2
-    rows = load_pages(args.path)
-    result = evaluate(args.path, not args.no_trafilatura, rows=rows)
-    print(json.dumps(result, indent=2) if args.json else format_table(result))
-    if args.errors:
-        _print_errors(rows, args.errors)
-    return 0
+    return harness.run_page_benchmark(
+        args,
+        lambda rows: evaluate(args.path, not args.no_trafilatura, rows=rows),
+        format_table,
+        (lambda rows: _print_errors(rows, args.errors)) if args.errors else None,
+    )
 
 
 if __name__ == "__main__":

@@ -25,12 +25,12 @@ Usage: ``python -m innercircle.evaluation.ner PATH/eng.testb [--model NAME]``
 from __future__ import annotations
 
 import json
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from innercircle.evaluation.cli import eval_parser
+from innercircle.evaluation.harness import not_a_file
 from innercircle.evaluation.split import HALVES, Half, half_of
 from innercircle.extract.people import PersonFinder
 
@@ -189,8 +189,7 @@ def main(argv: list[str] | None = None) -> int:
         "--errors", choices=HALVES, help="list ours' errors on this half instead (tune only!)"
     )
     args = parser.parse_args(argv)
-    if not args.path.is_file():
-        print(f"not a file: {args.path}", file=sys.stderr)
+    if not_a_file(args.path):
         return 2
     if args.errors:
         print("\n".join(errors(args.path, args.errors, PersonFinder(args.model))))

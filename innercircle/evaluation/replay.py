@@ -25,26 +25,23 @@ never copied):
 from __future__ import annotations
 
 import contextlib
-import errno
 import gzip
 import hashlib
 import json
 import re
-import selectors
-import socket
-import socketserver
 import subprocess
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
-from types import TracebackType
 from urllib.parse import unquote, urlsplit
 from xml.sax.saxutils import escape
 
 import yaml
+
+from innercircle.loopback import AddressServer, MultiHostServer
 
 FEED_PATH = "/__replay__/feed.xml"  # a path no captured page uses
 GROUPS = ("en", "de", "other")
@@ -279,40 +276,15 @@ class _Handler(BaseHTTPRequestHandler):
         self.server.counter.add(self.server.server_address[0], key, status)
 
 
-class _SiteServer(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
-    allow_reuse_address = True
+class _SiteServer(AddressServer):
+    """One site's address, its resources and the shared request counter."""
+
+    thread_prefix = "replay"
 
     def __init__(self, address: str, port: int, counter: _Counter) -> None:
         self.resources: dict[str, _Resource] = {}
         self.counter = counter
-        self.live: set[socket.socket] = set()
-        self.live_lock = threading.Lock()
-        super().__init__((address, port), _Handler)
-
-    def server_bind(self) -> None:
-        socketserver.TCPServer.server_bind(self)  # no reverse-DNS lookup per address
-        self.server_name, self.server_port = self.server_address[:2]
-
-    def process_request(self, request: socket.socket, client_address: tuple) -> None:  # type: ignore[override]
-        with self.live_lock:
-            self.live.add(request)
-        threading.Thread(target=self._run, args=(request, client_address), daemon=True).start()
-
-    def _run(self, request: socket.socket, client_address: tuple) -> None:
-        try:
-            self.process_request_thread(request, client_address)
-        finally:
-            with self.live_lock:
-                self.live.discard(request)
-
-    def drop_connections(self) -> None:
-        with self.live_lock:
-            live = list(self.live)
-        for sock in live:
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
+        super().__init__(address, port, _Handler)
 
 
 class _Counter:
@@ -327,51 +299,19 @@ class _Counter:
             self.hits[(address, key, status)] = self.hits.get((address, key, status), 0) + 1
 
 
-class ReplayServer:
+class ReplayServer(MultiHostServer[_SiteServer]):
     """The replay web, listening; a context manager. One accept thread for every address."""
 
     def __init__(self, web: ReplayWeb, port: int = 0) -> None:
         self.web = web
         self.counter = _Counter()
-        self._servers = self._bind_all(port)
-        self.port: int = self._servers[0].server_address[1]
+        super().__init__(sorted(set(web.address.values())), port,
+                         lambda address, chosen: _SiteServer(address, chosen, self.counter),
+                         "replay")
         resources = web.resources(self.port)
         for srv in self._servers:
             srv.resources = resources[srv.server_address[0]]
-        self._stop = threading.Event()
-        self._wake_r, self._wake_w = socket.socketpair()
-        self._thread = threading.Thread(target=self._loop, daemon=True, name="replay-accept")
-        self._thread.start()
-
-    def _bind_all(self, port: int) -> list[_SiteServer]:
-        addresses = sorted(set(self.web.address.values()))
-        for _ in range(1 if port else 20):
-            servers: list[_SiteServer] = []
-            try:
-                chosen = port
-                for address in addresses:
-                    servers.append(_SiteServer(address, chosen, self.counter))
-                    chosen = servers[-1].server_address[1]
-                return servers
-            except OSError as exc:
-                for srv in servers:
-                    srv.server_close()
-                if exc.errno != errno.EADDRINUSE:
-                    raise
-        raise OSError(errno.EADDRINUSE, "no port free on every replay address")
-
-    def _loop(self) -> None:
-        with selectors.DefaultSelector() as sel:
-            for srv in self._servers:
-                sel.register(srv.socket, selectors.EVENT_READ, srv)
-            sel.register(self._wake_r, selectors.EVENT_READ, None)
-            while not self._stop.is_set():
-                for key, _ in sel.select(timeout=1.0):
-                    if key.data is None:
-                        continue
-                    with contextlib.suppress(OSError):
-                        request, addr = key.data.get_request()
-                        key.data.process_request(request, addr)
+        self.start()
 
     def write_sources(self, path: Path) -> Path:
         path = Path(path)
@@ -390,25 +330,6 @@ class ReplayServer:
         """Requests answered 404, as ``address path``: links the crawler made up or mangled."""
         with self.counter.lock:
             return sorted(f"{a} {k}" for (a, k, status) in self.counter.hits if status == 404)
-
-    def close(self) -> None:
-        if self._stop.is_set():
-            return
-        self._stop.set()
-        self._wake_w.send(b"x")
-        self._thread.join(timeout=5)
-        for srv in self._servers:
-            srv.server_close()
-            srv.drop_connections()
-        self._wake_r.close()
-        self._wake_w.close()
-
-    def __enter__(self) -> ReplayServer:
-        return self
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        self.close()
 
 
 # ------------------------------------------------------------------ running and scoring

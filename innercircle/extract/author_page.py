@@ -28,31 +28,30 @@ from innercircle.extract.names import clean_person_name
 from innercircle.model import AuthorProfile
 
 BIO_CHARS = 400
-_SOCIAL = (
-    re.compile(r"^https?://(?:www\.)?linkedin\.com/in/[^/?#]+", re.I),
-    re.compile(
-        r"^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/(?!intent|share|home|hashtag|"
-        r"search|i/)[A-Za-z0-9_]{1,15}/?$",
-        re.I,
-    ),
-    re.compile(r"^https?://bsky\.app/profile/[^/?#]+/?$", re.I),
-    re.compile(
-        r"^https?://(?:www\.)?github\.com/(?!orgs|topics|about|features)[A-Za-z0-9-]+/?$", re.I
-    ),
+
+
+def _case_blind(*patterns: str) -> tuple[re.Pattern[str], ...]:
+    """Each pattern compiled case-insensitively, in order (first match wins)."""
+    return tuple(re.compile(p, re.I) for p in patterns)
+
+
+_SOCIAL = _case_blind(
+    r"^https?://(?:www\.)?linkedin\.com/in/[^/?#]+",
+    r"^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/(?!intent|share|home|hashtag|"
+    r"search|i/)[A-Za-z0-9_]{1,15}/?$",
+    r"^https?://bsky\.app/profile/[^/?#]+/?$",
+    r"^https?://(?:www\.)?github\.com/(?!orgs|topics|about|features)[A-Za-z0-9-]+/?$",
     # Mastodon and other fediverse servers: https://server/@user
-    re.compile(r"^https?://[a-z0-9.-]+\.[a-z]{2,}/@[A-Za-z0-9_.]+/?$", re.I),
+    r"^https?://[a-z0-9.-]+\.[a-z]{2,}/@[A-Za-z0-9_.]+/?$",
 )
 _AUTHOR_BLOCK = re.compile(r"author|profile|bio|about|vcard|h-card|person|byline", re.I)
-_TITLE_PATTERNS = (
-    re.compile(r"^(.+?),\s*(?:Author|Autor|Auteur) (?:at|bei|chez|en)\b", re.I),
-    re.compile(
-        r"^(?:Posts|Articles|Stories|Beiträge|Artikel|Articles) (?:by|von|de|par)\s+(.+?)"
-        r"(?:\s+[-|–—:·].*)?$",
-        re.I,
-    ),
-    re.compile(r"^(?:Author|Autor|Auteur|About)\s*[:\-–—]\s*(.+?)(?:\s+[-|–—·].*)?$", re.I),
-    re.compile(r"^(.+?)\s*\((?:@[\w.]+)\)"),
-    re.compile(r"^(.+?)\s+[-|–—·:]\s+.*$"),
+_TITLE_PATTERNS = _case_blind(
+    r"^(.+?),\s*(?:Author|Autor|Auteur) (?:at|bei|chez|en)\b",
+    r"^(?:Posts|Articles|Stories|Beiträge|Artikel|Articles) (?:by|von|de|par)\s+(.+?)"
+    r"(?:\s+[-|–—:·].*)?$",
+    r"^(?:Author|Autor|Auteur|About)\s*[:\-–—]\s*(.+?)(?:\s+[-|–—·].*)?$",
+    r"^(.+?)\s*\((?:@[\w.]+)\)",  # no letters to fold: re.I changes nothing here
+    r"^(.+?)\s+[-|–—·:]\s+.*$",
 )
 _ARTICLE_PATH = re.compile(
     r"/\d{4}/\d{2}/|\.html?$|/(?:p|post|posts|article|articles|blog|"

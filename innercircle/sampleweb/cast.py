@@ -166,29 +166,29 @@ def build_cast(rng: random.Random, industries: list[str], draw: NameDraw,
         other = by_surname.setdefault(name.split()[-1], name)
         if other != name:
             distinct.append((other, name))
+    def newcomer(industry: str, tier: str) -> Persona:
+        """A freshly drawn person of one industry and tier, added to the cast."""
+        name = draw.person()
+        people[name] = Persona(name, (industry,), tier, (name,),
+                               role=_role(rng, companies[industry]))
+        return people[name]
+
+    def filled(industry: str, tier: str, n: int) -> list[Persona]:
+        """The tier's people in ``industry``, newcomers drawn until there are ``n``."""
+        found = [p for p in people.values() if p.tier == tier and industry in p.industries]
+        while len(found) < n:
+            found.append(newcomer(industry, tier))
+        return found
+
     for industry in industries:
-        tops = [p for p in people.values() if p.tier == "top" and industry in p.industries]
-        while len(tops) < n_top:
-            name = draw.person()
-            person = Persona(name, (industry,), "top", (name,),
-                             role=_role(rng, companies[industry]))
-            people[name] = person
-            tops.append(person)
+        tops = filled(industry, "top", n_top)
         # Strength: special cases spread through the list rather than all at the top.
         rng.shuffle(tops)
         for rank, person in enumerate(tops):
             person.strength = rank if len(person.industries) == 1 else min(rank, 6)
-        mids = [p for p in people.values() if p.tier == "mid" and industry in p.industries]
-        while len(mids) < n_mid:
-            name = draw.person()
-            person = Persona(name, (industry,), "mid", (name,),
-                             role=_role(rng, companies[industry]))
-            people[name] = person
-            mids.append(person)
+        filled(industry, "mid", n_mid)
         for tier in ("repeated",) * ONE_SOURCE_DECOYS + ("syndicated",):
-            name = draw.person()
-            people[name] = Persona(name, (industry,), tier, (name,),
-                                   role=_role(rng, companies[industry]))
+            newcomer(industry, tier)
     return Cast(people, distinct)
 
 
@@ -204,8 +204,18 @@ def plant_topics(rng: random.Random, cast: Cast, industries: list[str],
     refilled when empty, so each topic goes to about as many voices as any other and
     every topic of a voice is a different one. ``rng`` is a stream of its own: planting
     topics never changes who is planted where, or how often.
+
+    Raises ValueError when an industry has fewer distinct topics than one of its voices
+    needs: every topic of a voice must differ, so no deal could ever finish.
     """
     for industry in industries:
+        distinct = len(set(pool.get(industry, ())))
+        for tier, per_voice in TOPICS_PER_VOICE.items():
+            if per_voice > distinct and cast.tier(industry, tier):
+                raise ValueError(
+                    f"{industry}: {distinct} distinct topics, but each {tier} voice needs "
+                    f"{per_voice} different ones"
+                )
         deck: list[str] = []
         for tier, per_voice in TOPICS_PER_VOICE.items():
             for person in cast.tier(industry, tier):

@@ -1,28 +1,20 @@
-"""Serve a SampleWeb on loopback: one listening socket per blog address, one port for all.
-
-Each blog gets its own 127.0.0.x address so per-host politeness and "distinct
-sources" behave as on the real web. One selector thread accepts on every socket
-(starting and stopping 40 ``serve_forever`` loops would cost seconds); each
-connection is handled on its own daemon thread, and ``close()`` shuts those
-connections down and joins the threads so nothing leaks into the next test.
+"""Serve a SampleWeb on loopback: one listening socket per blog address, one port for all
+(:mod:`innercircle.loopback`), answering as a careful real server does: ETag and
+Last-Modified, conditional GETs, gzip when asked.
 """
 
 from __future__ import annotations
 
-import contextlib
-import errno
-import selectors
-import socket
-import socketserver
 import threading
 from datetime import UTC
 from email.utils import format_datetime, parsedate_to_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
-from types import TracebackType
 from urllib.parse import urlsplit
 
 import yaml
+
+from innercircle.loopback import AddressServer, MultiHostServer
 
 from .web import Page, SampleWeb
 
@@ -156,119 +148,42 @@ class _Handler(BaseHTTPRequestHandler):
         return page.last_modified.replace(microsecond=0) <= since
 
 
-class _HostServer(ThreadingHTTPServer):
-    """One blog's address. Tracks live connections so close() can end them."""
+class _HostServer(AddressServer):
+    """One blog's address, its pages and the shared request counts."""
 
-    daemon_threads = True
-    block_on_close = False
-    # SO_REUSEADDR: a restart may reuse a port whose old connections are in TIME_WAIT;
-    # on Linux two live listeners still cannot share an address, so collisions fail.
-    allow_reuse_address = True
+    thread_prefix = "sampleweb"
 
     def __init__(self, host: str, port: int, pages: dict[str, Page], stats: _Stats) -> None:
         self.host = host
         self.pages = pages
         self.stats = stats
-        self.live: dict[socket.socket, threading.Thread] = {}
-        self.live_lock = threading.Lock()
-        super().__init__((host, port), _Handler)
-
-    def server_bind(self) -> None:
-        # HTTPServer.server_bind resolves getfqdn(host): a reverse-DNS lookup per address
-        # that can stall for seconds. The name is only used in CGI variables.
-        socketserver.TCPServer.server_bind(self)
-        self.server_name, self.server_port = self.server_address[:2]
-
-    def process_request(self, request: socket.socket, client_address: tuple) -> None:  # type: ignore[override]
-        thread = threading.Thread(target=self._run, args=(request, client_address),
-                                  daemon=True, name=f"sampleweb-{self.host}")
-        with self.live_lock:
-            self.live[request] = thread
-        thread.start()
-
-    def _run(self, request: socket.socket, client_address: tuple) -> None:
-        try:
-            self.process_request_thread(request, client_address)
-        finally:
-            with self.live_lock:
-                self.live.pop(request, None)
-
-    def drop_connections(self) -> list[threading.Thread]:
-        with self.live_lock:
-            items = list(self.live.items())
-        for sock, _ in items:
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
-        return [t for _, t in items]
+        super().__init__(host, port, _Handler)
 
 
-class SampleWebServer:
+class SampleWebServer(MultiHostServer[_HostServer]):
     """A running sample web. Use as a context manager, or call ``close()``."""
 
     def __init__(self, web: SampleWeb, port: int = 0) -> None:
         self.web = web
         self._stats = _Stats(web.hosts)
-        self._servers = self._bind_all(port)
-        self.port: int = self._servers[0].server_address[1]
+        super().__init__(web.hosts, port,
+                         lambda host, chosen: _HostServer(host, chosen, {}, self._stats),
+                         "sampleweb")
+        self._serve(web)
+        self.start()
+
+    def _serve(self, web: SampleWeb) -> None:
         pages = web.resolve(self.port)
         for srv in self._servers:
             srv.pages = pages[srv.host]
-        self._stop = threading.Event()
-        self._wake_r, self._wake_w = socket.socketpair()
-        self._thread = threading.Thread(target=self._loop, daemon=True, name="sampleweb-accept")
-        self._thread.start()
-        self._closed = False
-
-    def _bind_all(self, port: int) -> list[_HostServer]:
-        """Bind every host on one port; with port 0, retry when another process holds it."""
-        attempts = 1 if port else 20
-        last_error: OSError | None = None
-        for _ in range(attempts):
-            servers: list[_HostServer] = []
-            try:
-                chosen = port
-                for host in self.web.hosts:
-                    srv = _HostServer(host, chosen, {}, self._stats)
-                    servers.append(srv)
-                    chosen = srv.server_address[1]
-                return servers
-            except OSError as exc:
-                for srv in servers:
-                    srv.server_close()
-                if exc.errno != errno.EADDRINUSE:
-                    raise
-                last_error = exc
-        raise OSError(errno.EADDRINUSE, f"no free port for all sample hosts: {last_error}")
-
-    def _loop(self) -> None:
-        with selectors.DefaultSelector() as sel:
-            for srv in self._servers:
-                sel.register(srv.socket, selectors.EVENT_READ, srv)
-            sel.register(self._wake_r, selectors.EVENT_READ, None)
-            while not self._stop.is_set():
-                for key, _ in sel.select(timeout=1.0):
-                    srv = key.data
-                    if srv is None:
-                        continue
-                    try:
-                        request, addr = srv.get_request()
-                    except OSError:
-                        continue
-                    try:
-                        srv.process_request(request, addr)
-                    except Exception:  # pragma: no cover - logged by the stdlib
-                        srv.handle_error(request, addr)
-                        srv.shutdown_request(request)
+        self.web = web
 
     def replace(self, web: SampleWeb) -> None:
         """Serve ``web`` from now on, on the same addresses and port: e.g. the full web
         after ``build_sample_web(seed, as_of=...)``, to grow the web between two runs."""
         if set(web.hosts) != set(self.web.hosts):
             raise ValueError("the new web must have the same hosts")
-        pages = web.resolve(self.port)
-        for srv in self._servers:
-            srv.pages = pages[srv.host]
-        self.web = web
+        self._serve(web)
 
     def url(self, host: str, path: str = "/") -> str:
         """The real URL of ``path`` on ``host`` while this server runs."""
@@ -294,29 +209,6 @@ class SampleWebServer:
 
     def reset_stats(self) -> None:
         self._stats.reset()
-
-    def close(self) -> None:
-        if self._closed:
-            return
-        self._closed = True
-        self._stop.set()
-        self._wake_w.send(b"x")
-        self._thread.join(timeout=5)
-        threads = []
-        for srv in self._servers:
-            srv.server_close()
-            threads += srv.drop_connections()
-        for thread in threads:
-            thread.join(timeout=2)
-        self._wake_r.close()
-        self._wake_w.close()
-
-    def __enter__(self) -> SampleWebServer:
-        return self
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        self.close()
 
 
 def serve(web: SampleWeb, port: int = 0) -> SampleWebServer:

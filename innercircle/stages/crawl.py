@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
+import duckdb
+
 from innercircle.feeds import discover_feeds, entry_text, fallback_feed_urls, parse_feed
 from innercircle.fetch import Fetcher, FetchRequest
 from innercircle.fetch.outcome import SKIPPED_CLASSES, crawl_outcome
@@ -192,6 +194,20 @@ def _fetch(
 # --------------------------------------------------------------------------- feeds
 
 
+def advertised_feed(site: str, homepage: FetchResult) -> str | None:
+    """The feed a fetched homepage advertises (its first ``<link rel="alternate">``), or
+    None: then the site's feed is looked for at the common paths (:func:`is_fallback_feed`).
+    The crawl and the check of suggested sites discover feeds by these two rules."""
+    found = discover_feeds(homepage.body, homepage.final_url or site) if homepage.body else []
+    return found[0] if found else None
+
+
+def is_fallback_feed(url: str, result: FetchResult) -> bool:
+    """Whether a common feed path (:func:`~innercircle.feeds.fallback_feed_urls`) answered
+    with a feed: it must parse, since many sites answer every path with a page."""
+    return bool(result.ok and result.body and not parse_feed(result.body, url).error)
+
+
 def crawl_feeds(
     sources: Iterable[Source],
     fetcher: Fetcher,
@@ -229,9 +245,9 @@ def crawl_feeds(
     def homepage(site: str, result: FetchResult) -> None:  # as each homepage arrives
         out.record(run_id, "feeds", site, result)
         if result.ok and result.body:
-            found = discover_feeds(result.body, result.final_url or site)
+            found = advertised_feed(site, result)
             if found:
-                feed_for_source[site] = (found[0], "autodiscovered")
+                feed_for_source[site] = (found, "autodiscovered")
             else:
                 fallback_needed.append(site)
         else:
@@ -250,7 +266,7 @@ def crawl_feeds(
         results = fetcher.fetch_all([FetchRequest(u) for u in candidates])
         for url, result in zip(candidates, results, strict=True):
             out.record(run_id, "feeds", url, result)
-            if result.ok and result.body and not parse_feed(result.body, url).error:
+            if is_fallback_feed(url, result):
                 feed_for_source[site] = (url, "fallback_path")
                 break
         else:
@@ -510,6 +526,43 @@ def _skip(url: str, reason: str, message: str) -> FetchResult:
 
 
 # --------------------------------------------------------------------- total failure
+
+
+def last_run_total_failure(con: duckdb.DuckDBPyConnection) -> str | None:
+    """:func:`total_failure_message` for the warehouse's latest crawl: each listed source
+    failed or read, from its own request (author pages) or its feeds' statuses."""
+    run = con.execute("SELECT arg_max(run_id, fetched_at) FROM crawl_log").fetchone()[0]
+    if run is None:
+        return None
+    # Why each request of the run failed (NULL when it worked), last attempt per URL.
+    requests = dict(
+        con.execute(
+            """SELECT url, arg_max(CASE WHEN outcome IN ('ok', 'not_modified') THEN NULL
+                                   ELSE coalesce(error_class, 'http_error') END, fetched_at)
+               FROM crawl_log WHERE run_id = $run AND stage IN ('feeds', 'author_pages')
+               GROUP BY url""",
+            {"run": run},
+        ).fetchall()
+    )
+    sources = con.execute("SELECT DISTINCT kind, url FROM sources").fetchall()
+    feeds: dict[str, list[tuple[str, str]]] = {}
+    for source_url, feed_url, status in con.execute(
+        "SELECT source_url, feed_url, status FROM feeds"
+    ).fetchall():
+        feeds.setdefault(source_url, []).append((feed_url, status))
+    errors: dict[str, str | None] = {}
+    for kind, url in sources:
+        if kind == "author":
+            if url in requests:
+                errors[url] = requests[url]
+            continue
+        rows = feeds.get(url, [])
+        if any(status in ("ok", "warning", "not_modified") for _, status in rows):
+            errors[url] = None
+        elif rows:
+            found = [requests.get(f) for f, _ in rows if requests.get(f)]
+            errors[url] = (found or [requests.get(url)])[0] or "not_a_feed"
+    return total_failure_message(errors)
 
 
 def total_failure_message(source_errors: Mapping[str, str | None]) -> str | None:

@@ -110,8 +110,7 @@ def plan_crawl(
     root = lake.path(location, "crawl", kind.name)
     lake.clear(root)
     schemas = {
-        t: lake.schema_bytes(con.sql(f"SELECT * FROM {t} LIMIT 0").to_arrow_table().schema)
-        for t in (*RECORD_TABLES, *kind.tables)
+        t: lake.schema_bytes(warehouse.arrow_schema(con, t)) for t in (*RECORD_TABLES, *kind.tables)
     }
     buckets: list[list] = [[] for _ in range(max(shards, 1))]
     for item in plan.items:
@@ -282,5 +281,4 @@ def store_crawl(
 
 
 def _arrow(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> pa.Table:
-    schema = con.sql(f"SELECT * FROM {table} LIMIT 0").to_arrow_table().schema
-    return pa.Table.from_pylist(rows, schema=schema)
+    return warehouse.to_arrow(rows, warehouse.arrow_schema(con, table))

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import duckdb
@@ -96,9 +97,11 @@ def plan_shards(
             mentions=str(root / "mentions" / f"shard-{i}.parquet"),
             extractions=str(root / "extractions" / f"shard-{i}.parquet"),
             labels=str(root / "entity_labels" / f"shard-{i}.parquet"),
-            mention_schema=lake.schema_bytes(_table_schema(con, "mentions")),
-            extraction_schema=lake.schema_bytes(_table_schema(con, "mention_extractions")),
-            label_schema=lake.schema_bytes(_table_schema(con, "entity_labels")),
+            mention_schema=lake.schema_bytes(warehouse.arrow_schema(con, "mentions")),
+            extraction_schema=lake.schema_bytes(
+                warehouse.arrow_schema(con, "mention_extractions")
+            ),
+            label_schema=lake.schema_bytes(warehouse.arrow_schema(con, "entity_labels")),
         )
         for i in range(shards)
     ]
@@ -122,10 +125,6 @@ def plan_shards(
     for i, p in enumerate(kept):
         p.shard, p.shards = i, len(kept)
     return kept
-
-
-def _table_schema(con: duckdb.DuckDBPyConnection, table: str) -> pa.Schema:
-    return con.sql(f"SELECT * FROM {table} LIMIT 0").to_arrow_table().schema
 
 
 def run_shard(shard: NerShard, finder, progress: Progress = no_progress) -> NerShard:
@@ -173,7 +172,6 @@ def run_shard(shard: NerShard, finder, progress: Progress = no_progress) -> NerS
 
 #: Rows per insert when a shard's files are stored.
 STORE_BATCH = 8192
-_EMPTY = pa.table({})
 
 
 def store_shards(con: duckdb.DuckDBPyConnection, shards: list[NerShard]) -> dict:
@@ -182,22 +180,27 @@ def store_shards(con: duckdb.DuckDBPyConnection, shards: list[NerShard]) -> dict
     con.execute("BEGIN")
     try:
         for shard in shards:
-            # a shard's earlier rows go first; its files then stream in a batch at a time
-            doc_ids = lake.read_column(lake.path(shard.extractions), "doc_id")
-            for table in ("mentions", "entity_labels"):
-                warehouse.replace_where(con, table, "doc_id", _EMPTY, doc_ids)
-            for table, source, total in (
-                ("mentions", shard.mentions, "mentions"),
-                ("entity_labels", shard.labels, "entity_labels"),
-                ("mention_extractions", shard.extractions, "documents"),
-            ):
-                for batch in lake.read_batches(lake.path(source), STORE_BATCH):
-                    rows = pa.Table.from_batches([batch])
-                    warehouse.insert(con, table, rows, replace=table == "mention_extractions")
-                    totals[total] += rows.num_rows
+            # Every file streams in a batch at a time. The extraction records go first (read
+            # once): they name the shard's documents, whose earlier mentions and labels are
+            # deleted before the new ones go in.
+            doc_ids: list = []
+            for rows in _batches(shard.extractions):
+                doc_ids += rows.column("doc_id").to_pylist()
+                warehouse.insert(con, "mention_extractions", rows, replace=True)
+                totals["documents"] += rows.num_rows
+            for table, source in (("mentions", shard.mentions), ("entity_labels", shard.labels)):
+                warehouse.delete_where(con, table, "doc_id", doc_ids)
+                for rows in _batches(source):
+                    warehouse.insert(con, table, rows)
+                    totals[table] += rows.num_rows
             totals["cut"] += shard.cut
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
     return dict(totals)
+
+
+def _batches(source: str) -> Iterator[pa.Table]:
+    for batch in lake.read_batches(lake.path(source), STORE_BATCH):
+        yield pa.Table.from_batches([batch])

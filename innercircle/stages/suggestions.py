@@ -48,11 +48,11 @@ from urllib.parse import urlsplit
 
 from innercircle.errors import FetchError
 from innercircle.extract.links import link_host
-from innercircle.feeds import discover_feeds, fallback_feed_urls, parse_feed
+from innercircle.feeds import fallback_feed_urls, parse_feed
 from innercircle.fetch import Fetcher, FetchRequest
 from innercircle.fetch.robots import origin_of
 from innercircle.model import FetchResult
-from innercircle.stages.crawl import describe_error, now_utc
+from innercircle.stages.crawl import advertised_feed, describe_error, is_fallback_feed, now_utc
 
 DEFAULT_TOP_PER_INDUSTRY = 25
 MIN_EVIDENCE = 2  # distinct linking sources + voices a candidate needs
@@ -397,9 +397,9 @@ def feed_verdicts(homepages: Mapping[str, str], fetcher: Fetcher
     for host, result in zip(hosts, pages, strict=True):
         note_refusal(host, result)
         if result.ok and result.body:
-            found = discover_feeds(result.body, result.final_url or homepages[host])
+            found = advertised_feed(homepages[host], result)
             if found:
-                advertised[host] = found[0]
+                advertised[host] = found
             else:
                 fallback[host] = fallback_feed_urls(homepages[host])
         else:
@@ -418,7 +418,7 @@ def feed_verdicts(homepages: Mapping[str, str], fetcher: Fetcher
             parsed = parse_feed(result.body, result.final_url or url, result.content_type)
             verdicts[host] = ((url, "found", None) if not parsed.error
                               else (None, "none", parsed.error[:300]))
-        elif result.ok and result.body and not parse_feed(result.body, url).error:
+        elif is_fallback_feed(url, result):
             verdicts[host] = (url, "found", None)
     for host in fallback:
         verdicts.setdefault(host, (None, "none", "no feed advertised and none at common paths"))
