@@ -2,7 +2,9 @@
 
 * ``feeds`` reads the sources file's ``feeds:`` and ``sites:`` (a site is read through
   the feed its homepage advertises, so both go through one feed crawl), stores
-  ``feeds`` and ``feed_entries``, and announces the entries' pages.
+  ``feeds`` and ``feed_entries``, and announces the entries' pages; an entry that
+  carries text and whose page could not be had (or is not HTML) is a document of its
+  own (kind ``feed_entry``, its extra documents).
 * ``author_pages`` reads ``authors:``; each page is a document (kind ``author_page``:
   the name is its byline, the bio its text) and announces the articles it lists.
 * ``articles`` follows what the others announce, within the night's budgets; each page
@@ -40,9 +42,10 @@ from innercircle.stages.crawl import (
     stream_pages,
 )
 from innercircle.stages.crawl_lake import backoff, load_cache, url_of
-from innercircle.stages.extraction import person_names
+from innercircle.stages.extraction import feed_entry_documents, person_names
 from innercircle.stages.kinds import (
     CrawlPlan,
+    ExtraDocuments,
     FetchContext,
     PageContent,
     PlanContext,
@@ -54,6 +57,24 @@ from innercircle.stages.kinds import (
 )
 
 MAX_ARTICLES_PER_AUTHOR_PAGE = 50
+
+
+def stream_kind_pages(
+    items: Sequence, fetcher: Fetcher, out: CrawlOutput, ctx: FetchContext, stage: str, read
+) -> None:
+    """:func:`~innercircle.stages.crawl.stream_pages` with what a page kind's plan put in
+    its state: the validators (``cache``) and the hosts backing off (``backoff``)."""
+    stream_pages(
+        items,
+        fetcher,
+        out,
+        ctx.state["cache"],
+        ctx.run_id,
+        stage,
+        read,
+        ctx.progress,
+        ctx.state["backoff"],
+    )
 
 
 # --------------------------------------------------------------------------------- feeds
@@ -147,6 +168,7 @@ FEEDS = SourceKind(
     JOIN feed_entries e ON e.url = d.url
     JOIN feeds f ON f.feed_url = e.feed_url
     JOIN sources s ON s.url = f.source_url""",
+    extra_documents=ExtraDocuments("feed_entry", feed_entry_documents),
     formats=("rss",),
 )
 
@@ -200,17 +222,7 @@ def fetch_author_pages(
     def read(url: str, result: FetchResult) -> None:  # as each page arrives
         out.add("author_pages", author_page_row(url, result, previous.get(url)))
 
-    stream_pages(
-        items,
-        fetcher,
-        out,
-        ctx.state["cache"],
-        ctx.run_id,
-        "author_pages",
-        read,
-        ctx.progress,
-        ctx.state["backoff"],
-    )
+    stream_kind_pages(items, fetcher, out, ctx, "author_pages", read)
 
 
 def store_author_pages(con: duckdb.DuckDBPyConnection, ctx: StoreContext) -> Stored:
@@ -332,17 +344,10 @@ def plan_articles(con: duckdb.DuckDBPyConnection, ctx: PlanContext) -> CrawlPlan
 
 def fetch_articles(items: Sequence, fetcher: Fetcher, out: CrawlOutput, ctx: FetchContext) -> None:
     hashes = ctx.state["hashes"]
-    stream_pages(
-        items,
-        fetcher,
-        out,
-        ctx.state["cache"],
-        ctx.run_id,
-        "articles",
-        lambda url, result: out.add("articles", page_state_row(url, result, hashes.get(url))),
-        ctx.progress,
-        ctx.state["backoff"],
-    )
+    def read(url: str, result: FetchResult) -> None:
+        out.add("articles", page_state_row(url, result, hashes.get(url)))
+
+    stream_kind_pages(items, fetcher, out, ctx, "articles", read)
 
 
 def store_articles(con: duckdb.DuckDBPyConnection, ctx: StoreContext) -> Stored:

@@ -3,12 +3,14 @@
 A :class:`SourceKind` says, in one place, how its sources are planned (what to fetch,
 read from the warehouse), fetched (network only, one shard of hosts at a time, rows
 streamed into the lake), stored (its own tables, inside the step's one transaction),
-which article pages it announces, how its own pages become documents, and which
-industry those documents belong to. The crawl assets, the sources file's keys, the
-articles to fetch, the pages to build documents from and ``document_industries`` are
-all derived from the registered kinds (:func:`registered`), so adding a kind is one
-``register(SourceKind(...))`` call; the three built-in kinds (feeds with sites, author
-pages, articles) are declared in :mod:`innercircle.stages.crawl_kinds`.
+which article pages it announces, how its own pages become documents, which
+documents it yields besides its pages (a feed's entries whose page could not be had),
+and which industry those documents belong to. The crawl assets, the sources file's
+keys, the articles to fetch, the documents step (:mod:`innercircle.stages.documents`)
+and ``document_industries`` are all derived from the registered kinds
+(:func:`registered`), so adding a kind is one ``register(SourceKind(...))`` call and
+never a branch elsewhere; the three built-in kinds (feeds with sites, author pages,
+articles) are declared in :mod:`innercircle.stages.crawl_kinds`.
 """
 
 from __future__ import annotations
@@ -92,6 +94,38 @@ class PageContent:
     undated_is_fetched: bool = False  # an undated page is dated by its first fetch
 
 
+@dataclass
+class DocumentsContext:
+    """What a kind's :class:`ExtraDocuments` builder gets in the documents step:
+    ``reader``, a cursor to stream its rows from (never written through); ``write``,
+    which writes a batch of ``documents`` rows (with their ``"links"``) inside the step's
+    one transaction and returns how many; ``batch``, how many rows to hold at once."""
+
+    reader: duckdb.DuckDBPyConnection
+    write: Callable[[list[dict]], int]
+    batch: int
+
+
+@dataclass
+class ExtraBuilt:
+    """What a kind's extra documents came to: how many rows were written this run, and
+    the stored pages its documents stand for (the documents step builds none of them:
+    a feed entry whose page is a PDF is the document, not the PDF)."""
+
+    written: int = 0
+    stands_for: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class ExtraDocuments:
+    """Documents a kind yields besides its own stored pages, of ``documents.kind``
+    ``document_kind``. ``build`` runs in the documents step before any page is built,
+    writes only what changed, and says which stored pages it stands for."""
+
+    document_kind: str
+    build: Callable[[DocumentsContext], ExtraBuilt]
+
+
 #: plan(con, ctx) -> CrawlPlan; reads DuckDB, never writes.
 Plan = Callable[["duckdb.DuckDBPyConnection", PlanContext], CrawlPlan]
 #: fetch(items, fetcher, out, ctx): network only; rows go to ``out`` (``add``/``record``).
@@ -129,6 +163,7 @@ class SourceKind:
     document_kind: str = ""  # documents.kind of its own pages; "" when they are none
     content: Content | None = None
     feed_context: bool = False  # its documents fall back on their feed entry's fields
+    extra_documents: ExtraDocuments | None = None
     industries: str = ""
     ddl: str = ""
     formats: tuple[str, ...] = ("html",)  # what it reads, shown as kinds in the UI
@@ -221,7 +256,9 @@ def document_industries_sql() -> str:
 
 def pages_to_build_sql() -> str:
     """Stored pages whose document is missing or older than the page, with what their
-    latest feed entry says (used where the page is silent)."""
+    latest feed entry says (used where the page is silent). ``$stood_for`` lists the
+    pages some kind's extra documents stand for (:class:`ExtraBuilt`): they are left out
+    before their bodies are read."""
     return f"""
 WITH pages AS (
 {pages_sql()}
@@ -230,8 +267,7 @@ latest_entry AS (
     SELECT url, arg_max(published_at, last_seen_at) AS published_at,
            arg_max(title, last_seen_at) AS title,
            arg_max(raw_authors, last_seen_at) AS raw_authors,
-           arg_max(feed_authors, last_seen_at) AS feed_authors,
-           bool_or(coalesce(content_text, '') <> '') AS has_text
+           arg_max(feed_authors, last_seen_at) AS feed_authors
     FROM feed_entries GROUP BY url
 )
 SELECT p.url, p.kind, r.body_gzip, r.content_hash, r.fetched_at,
@@ -241,13 +277,17 @@ JOIN raw_pages r USING (url)
 LEFT JOIN documents d USING (url)
 LEFT JOIN latest_entry e USING (url)
 WHERE (d.doc_id IS NULL OR d.content_hash <> r.content_hash)
-  -- an article whose body is plainly not HTML (a PDF, an image) and whose feed entry
-  -- carries text: the entry is its document (ENTRIES_TO_BUILD_SQL in assets/extraction),
-  -- so its page is not read at all; a generic type (octet-stream, text/plain, none) is
-  -- sniffed in Python
-  AND NOT (p.kind = 'article' AND coalesce(e.has_text, false)
-           AND lower(trim(split_part(coalesce(r.content_type, ''), ';', 1))) NOT IN
-               ('text/html', 'application/xhtml+xml', 'application/octet-stream',
-                'text/plain', ''))
+  AND p.url NOT IN (SELECT unnest($stood_for::VARCHAR[]))
 ORDER BY p.url
 """
+
+
+def document_sources() -> list[str]:
+    """The crawl assets whose rows become documents: kinds with pages that are
+    documents or with extra documents (the ``documents`` step's upstream)."""
+    return [k.name for k in registered() if k.document_kind or k.extra_documents]
+
+
+def industry_tables() -> list[str]:
+    """The tables ``document_industries`` is read from, besides ``sources``."""
+    return [table for k in registered() if k.industries for table in k.tables]
