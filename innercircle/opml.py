@@ -19,7 +19,7 @@ import yaml
 from lxml import etree
 
 from innercircle.errors import ParseError, SourcesFileError
-from innercircle.feeds import xml_entity_problem
+from innercircle.xml_safety import xml_entity_problem
 
 _PLAIN_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^\s#,\[\]{}'\"&*!|>%@`]+$")
 _PLAIN_KEY = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_ .-]*$")
