@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
@@ -23,6 +24,7 @@ from innercircle.stages.kinds import (
     Stored,
     ensure_tables,
     register,
+    registered,
     unregister,
 )
 
@@ -105,3 +107,13 @@ def test_extra_documents_are_built_and_the_pages_they_stand_for_are_not(
     assert "harbour survey" in docs[1][2]
     assert (first.built, first.extra_by_kind) == (2, {"feed_entry": 0, "note": 1})
     assert (again.built, again.extra_by_kind) == (0, {"feed_entry": 0, "note": 0})
+
+
+def test_one_kind_describes_other_kinds_pages():
+    """The feeds kind's entries date and credit the articles whose page is silent
+    (``page_context``); a second kind saying the same of pages is refused."""
+    (feeds,) = [k for k in registered() if k.page_context]
+    assert feeds.name == "feeds" and "feed_entries" in feeds.page_context
+    with pytest.raises(ValueError, match="page_context is declared by feeds"):
+        register(replace(NOTES, page_context="SELECT url, NULL, NULL, NULL, NULL FROM notes"))
+    assert NOTES.name not in [k.name for k in registered()]

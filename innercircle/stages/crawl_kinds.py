@@ -162,6 +162,12 @@ FEEDS = SourceKind(
            coalesce(e.published_at, e.updated_at, e.first_seen_at) AS dated
     FROM feed_entries e
     JOIN feeds f ON f.feed_url = e.feed_url""",
+    page_context="""
+    SELECT url, arg_max(published_at, last_seen_at) AS published_at,
+           arg_max(title, last_seen_at) AS title,
+           arg_max(raw_authors, last_seen_at) AS raw_authors,
+           arg_max(feed_authors, last_seen_at) AS feed_authors
+    FROM feed_entries GROUP BY url""",
     industries="""
     SELECT d.doc_id, s.industry, s.url AS source_url
     FROM documents d

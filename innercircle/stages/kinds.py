@@ -145,7 +145,10 @@ class SourceKind:
     follows links, like articles, has none and ``follows_announced`` instead: it runs
     after every kind that ``announces`` pages). SQL fragments read the warehouse:
     ``announces`` selects ``url, feed_url, changed_at, dated`` of article pages it
-    lists (``feed_url`` NULL: no per-feed budget); ``industries`` selects ``doc_id,
+    lists (``feed_url`` NULL: no per-feed budget); ``page_context`` selects ``url,
+    published_at, title, raw_authors, feed_authors``, one row per page it describes (a
+    feed entry's fields, which kinds with ``feed_context`` fall back on; at most one kind
+    declares it); ``industries`` selects ``doc_id,
     industry, source_url`` of the documents it brought. ``ddl`` creates a plug-in's
     own tables (``CREATE TABLE IF NOT EXISTS``); the built-in ones live in
     ``warehouse/schema``.
@@ -163,6 +166,7 @@ class SourceKind:
     document_kind: str = ""  # documents.kind of its own pages; "" when they are none
     content: Content | None = None
     feed_context: bool = False  # its documents fall back on their feed entry's fields
+    page_context: str = ""
     extra_documents: ExtraDocuments | None = None
     industries: str = ""
     ddl: str = ""
@@ -175,6 +179,9 @@ _KINDS: dict[str, SourceKind] = {}
 def register(kind: SourceKind) -> SourceKind:
     """Add (or replace, by name) a kind; the crawl assets built afterwards include it."""
     _builtins()
+    described = [k.name for k in _KINDS.values() if k.page_context and k.name != kind.name]
+    if kind.page_context and described:
+        raise ValueError(f"{kind.name}: page_context is declared by {described[0]} already")
     _KINDS[kind.name] = kind
     return kind
 
@@ -255,31 +262,38 @@ def document_industries_sql() -> str:
 
 
 def pages_to_build_sql() -> str:
-    """Stored pages whose document is missing or older than the page, with what their
-    latest feed entry says (used where the page is silent). ``$stood_for`` lists the
+    """Stored pages whose document is missing or older than the page, with what the
+    kind with a ``page_context`` says of them (their latest feed entry: used where the
+    page is silent, by kinds with ``feed_context``). ``$stood_for`` lists the
     pages some kind's extra documents stand for (:class:`ExtraBuilt`): they are left out
     before their bodies are read."""
     return f"""
 WITH pages AS (
 {pages_sql()}
 ),
-latest_entry AS (
-    SELECT url, arg_max(published_at, last_seen_at) AS published_at,
-           arg_max(title, last_seen_at) AS title,
-           arg_max(raw_authors, last_seen_at) AS raw_authors,
-           arg_max(feed_authors, last_seen_at) AS feed_authors
-    FROM feed_entries GROUP BY url
+context AS (
+{page_context_sql()}
 )
 SELECT p.url, p.kind, r.body_gzip, r.content_hash, r.fetched_at,
        e.published_at, e.title, e.raw_authors, e.feed_authors
 FROM pages p
 JOIN raw_pages r USING (url)
 LEFT JOIN documents d USING (url)
-LEFT JOIN latest_entry e USING (url)
+LEFT JOIN context e USING (url)
 WHERE (d.doc_id IS NULL OR d.content_hash <> r.content_hash)
   AND p.url NOT IN (SELECT unnest($stood_for::VARCHAR[]))
 ORDER BY p.url
 """
+
+
+def page_context_sql() -> str:
+    """``url, published_at, title, raw_authors, feed_authors``: what the one kind that
+    describes other kinds' pages (the feeds' entries) says about each."""
+    parts = [k.page_context.strip() for k in registered() if k.page_context]
+    return parts[0] if parts else (
+        "SELECT NULL::VARCHAR AS url, NULL::TIMESTAMP AS published_at, NULL::VARCHAR AS "
+        "title, NULL::VARCHAR[] AS raw_authors, NULL::VARCHAR[] AS feed_authors WHERE false"
+    )
 
 
 def document_sources() -> list[str]:
