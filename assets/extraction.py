@@ -11,119 +11,27 @@ import dagster as dg
 
 from assets.common import (
     WRITER_POOL,
-    arrow,
-    count_rows,
     log_progress,
     markdown_table,
     references_check,
     table_metadata,
 )
-from assets.crawl import articles, author_pages
 from assets.resources import LakeResource, NerModelResource, WarehouseResource
 from assets.tables import table_result, table_spec
-from innercircle import warehouse
 from innercircle.extract.people import models_signature
-from innercircle.stages.extraction import (
-    FeedContext,
-    RawPage,
-    build_document,
-    build_entry_document,
-    entry_content_hash,
-    page_is_html,
-)
-from innercircle.stages.kinds import document_industries_sql, pages_to_build_sql
-from innercircle.stages.links import pop_link_rows
+from innercircle.stages.documents import build_documents
+from innercircle.stages.kinds import document_sources, industry_tables
 from innercircle.stages.ner_shards import NerShard, plan_shards, run_shard, store_shards
 
 GROUP = "extraction"
-#: Pages parsed between two writes: raw bodies are never all held at once.
-PAGE_BATCH = 128
 NO_MODEL_SQL = "SELECT count(*) FROM mention_extractions WHERE NOT ner"
-
-#: Feed entries that carry text, with whether their page is stored (and, when its type
-#: is not plainly HTML, the body to sniff) and the version of their document, if any.
-ENTRIES_TO_BUILD_SQL = """
-WITH latest_entry AS (
-    SELECT url, arg_max(published_at, last_seen_at) AS published_at,
-           arg_max(title, last_seen_at) AS title,
-           arg_max(raw_authors, last_seen_at) AS raw_authors,
-           arg_max(feed_authors, last_seen_at) AS feed_authors,
-           arg_max(content_text, last_seen_at) AS content_text,
-           min(first_seen_at) AS first_seen_at
-    FROM feed_entries WHERE content_text IS NOT NULL AND content_text <> '' GROUP BY url
-)
-SELECT e.url, e.published_at, e.title, e.raw_authors, e.feed_authors, e.content_text,
-       e.first_seen_at, r.url IS NOT NULL AS has_page, r.content_type,
-       CASE WHEN lower(trim(split_part(coalesce(r.content_type, ''), ';', 1)))
-                 IN ('text/html', 'application/xhtml+xml') THEN NULL
-            ELSE r.body_gzip END AS body_to_sniff,
-       d.content_hash AS document_hash
-FROM latest_entry e
-LEFT JOIN raw_pages r USING (url)
-LEFT JOIN documents d USING (url)
-ORDER BY e.url
-"""
-
-class _EntryDocuments:
-    """Which feed entries carry text, which of them have an HTML page stored (those are
-    built from the page instead), and how many feed-entry documents were written."""
-
-    def __init__(self) -> None:
-        self.written = 0
-        self.known: set[str] = set()
-        self.with_page: set[str] = set()
-
-
-def _entry_documents(reader, con) -> _EntryDocuments:
-    """Write the documents of feed entries whose page is not stored or is not HTML,
-    PAGE_BATCH at a time as they stream from ``reader`` (inside ``con``'s transaction):
-    neither the entries' texts nor their documents are ever all held at once."""
-    out = _EntryDocuments()
-    entries = reader.execute(ENTRIES_TO_BUILD_SQL)
-    while batch := entries.fetchmany(PAGE_BATCH):
-        rows = []
-        for (
-            url,
-            published,
-            title,
-            raw_authors,
-            feed_authors,
-            text,
-            first_seen,
-            has_page,
-            content_type,
-            body_to_sniff,
-            document_hash,
-        ) in batch:
-            out.known.add(url)
-            html_type = body_to_sniff is None
-            if has_page and (html_type or page_is_html(content_type, body_to_sniff)):
-                out.with_page.add(url)
-                continue
-            feed = FeedContext(published, title or "", raw_authors or [], feed_authors or [])
-            if document_hash != entry_content_hash(text, feed):
-                rows.append(build_entry_document(url, text, feed, first_seen))
-        del batch
-        out.written += _write_documents(con, rows)
-    return out
-
-
-def _write_documents(con, rows: list[dict]) -> int:
-    """Documents and their ``document_links``, replacing earlier versions (inside the
-    caller's transaction)."""
-    links = pop_link_rows(rows)  # document_links, rewritten with their documents
-    warehouse.insert(con, "documents", arrow(rows), replace=True)
-    warehouse.replace_where(
-        con, "document_links", "doc_id", arrow(links), [r["doc_id"] for r in rows]
-    )
-    return len(rows)
-
 
 DOCUMENT_SPECS = [
     table_spec(
         "documents",
-        # raw_pages and feed_entries are the crawl's tables the pages and entries come from.
-        deps=[articles, author_pages, "raw_pages", "feed_entries"],
+        # The kinds whose pages or entries are documents, and the crawl's tables they
+        # come from (feed_entries also dates and credits articles whose page is silent).
+        deps=[*document_sources(), "raw_pages", "feed_entries"],
         group=GROUP,
         note="Main text, title, date, language and byline of every stored page, and of every "
         "feed entry whose page could not be had, until the page replaces it. Only what "
@@ -137,7 +45,7 @@ DOCUMENT_SPECS = [
     ),
     table_spec(
         "document_industries",
-        deps=["documents", "sources", "feeds", "feed_entries", "author_pages"],
+        deps=["documents", "sources", *industry_tables()],
         group=GROUP,
         note="Rebuilt from the sources that led to each document, with the documents.",
     ),
@@ -147,52 +55,17 @@ DOCUMENT_SPECS = [
 @dg.multi_asset(name="documents", specs=DOCUMENT_SPECS, pool=WRITER_POOL)
 def documents(context: dg.AssetExecutionContext, warehouse_db: WarehouseResource):
     """Build documents from stored pages and feed entries, with their links and industries,
-    in one transaction."""
+    in one transaction (every source kind's, see ``innercircle.stages.documents``)."""
     with warehouse_db.connect() as con:
-        pages_sql = pages_to_build_sql()  # over every source kind whose pages are documents
-        total = count_rows(con, pages_sql)
-        progress = log_progress(context)
-        built, failures = 0, 0
-        # Entries, then pages, stream from a second cursor PAGE_BATCH at a time while this
-        # one writes: raw bodies and texts are never all held at once. The whole step is
-        # one transaction.
-        reader = con.cursor()
-        con.execute("BEGIN")
-        try:
-            entry_rows = _entry_documents(reader, con)
-            with_page = entry_rows.with_page
-            pages = reader.execute(pages_sql)
-            while batch := pages.fetchmany(PAGE_BATCH):
-                rows = []
-                for url, kind, body, digest, fetched_at, published, title, raw, feed_authors in (
-                    batch
-                ):
-                    if kind == "article" and url not in with_page and url in entry_rows.known:
-                        continue  # not an HTML page: its feed entry is the document
-                    page = RawPage(url, kind, body, digest, fetched_at)
-                    feed = FeedContext(published, title or "", raw or [], feed_authors or [])
-                    try:
-                        rows.append(build_document(page, feed))
-                    except Exception as exc:  # one unparseable page must not stop the others
-                        failures += 1
-                        context.log.warning(f"could not extract {url}: {type(exc).__name__}: {exc}")
-                del batch
-                built += _write_documents(con, rows)
-                progress("documents", built + failures, total, failures)
-            built += entry_rows.written
-            con.execute("DELETE FROM document_industries")
-            con.execute(f"INSERT INTO document_industries {document_industries_sql()}")
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
-        finally:
-            reader.close()
+        done = build_documents(con, log_progress(context), context.log.warning)
         yield table_result(
             con,
             "documents",
-            extracted_this_run=dg.MetadataValue.int(built),
-            feed_entry_documents_this_run=dg.MetadataValue.int(entry_rows.written),
+            extracted_this_run=dg.MetadataValue.int(done.built),
+            **{
+                f"{kind}_documents_this_run": dg.MetadataValue.int(n)
+                for kind, n in done.extra_by_kind.items()
+            },
             by_kind=dg.MetadataValue.md(
                 markdown_table(
                     ["kind", "documents"],
@@ -201,7 +74,7 @@ def documents(context: dg.AssetExecutionContext, warehouse_db: WarehouseResource
                     ).fetchall(),
                 )
             ),
-            extraction_failures=dg.MetadataValue.int(failures),
+            extraction_failures=dg.MetadataValue.int(done.failures),
             documents_with_byline=dg.MetadataValue.int(
                 con.execute("SELECT count(*) FROM documents WHERE len(byline) > 0").fetchone()[0]
             ),

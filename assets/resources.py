@@ -49,7 +49,9 @@ class HttpFetcherResource(dg.ConfigurableResource):
         return cls(**{name: getattr(policy, name) for name in cls.model_fields})
 
     def policy(self) -> FetchPolicy:
-        return FetchPolicy(**{name: getattr(self, name) for name in type(self).model_fields})
+        # This class's fields, not a subclass's (a benchmark's adds its loopback port).
+        fields = HttpFetcherResource.model_fields
+        return FetchPolicy(**{name: getattr(self, name) for name in fields})
 
     @contextlib.contextmanager
     def open(self) -> Iterator[Fetcher]:

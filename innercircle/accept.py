@@ -8,7 +8,6 @@ line carries a dated comment with the evidence: ``- url  # suggested 2026-11-30:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 
@@ -64,27 +63,9 @@ def accept_into_sources(yaml_text: str, industry: str, rows: Sequence[Mapping],
     if not urls:
         return yaml_text, []
     notes = {r["url"]: f"{verb} {today.isoformat()}: {evidence_note(r)}" for r in rows}
-    merged = merge_feeds_into_sources(yaml_text, industry, urls, notes)
+    merged = merge_feeds_into_sources(yaml_text, industry, urls, notes, where=where)
     parse_sources(merged)
-    if not _kept(yaml_text, merged):
-        raise SourcesFileError(where, (
-            f"cannot add to {industry!r} without rewriting the file and losing its comments "
-            "(a flow-style {...} or [...] layout there); write that industry's lists as "
-            "block lists ('- url' lines) and accept again"))
     return merged, urls
-
-
-def _kept(before: str, after: str) -> bool:
-    """Whether ``after`` holds every line of ``before``, in order (only lines were added),
-    or ``before`` had no comment to lose."""
-    old = [line.rstrip() for line in before.splitlines()]
-    if not any(_COMMENT.search(line) for line in old):
-        return True
-    lines = iter(line.rstrip() for line in after.splitlines())
-    return all(any(line == new for new in lines) for line in old)
-
-
-_COMMENT = re.compile(r"(?:^|\s)#")
 
 
 #: The most sources one night may add to an industry on its own (INNERCIRCLE_SUGGEST_AUTO_ACCEPT).

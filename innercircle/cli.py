@@ -359,7 +359,9 @@ def cmd_import_opml(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     feeds = feeds_from_opml(args.file.read_bytes())
     existing = settings.sources_path.read_text("utf-8") if settings.sources_path.exists() else ""
-    merged = merge_feeds_into_sources(existing, args.industry, [url for _title, url in feeds])
+    merged = merge_feeds_into_sources(
+        existing, args.industry, [url for _title, url in feeds], where=str(settings.sources_path)
+    )
     if args.print_only:
         sys.stdout.write(merged)
     else:

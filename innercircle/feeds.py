@@ -9,8 +9,9 @@ merges ``author``/``dc:creator``/``itunes:author`` into one list, which loses wh
 feed said. A second, shallow pass with lxml (entities off, no network) reads the fields
 as written; byline parsing is a later stage's job.
 
-Entity-expansion bombs are refused by :func:`xml_entity_problem` before any XML parser
-sees the document, so memory stays flat whatever the DOCTYPE declares.
+Entity-expansion bombs are refused by :func:`~innercircle.xml_safety.xml_entity_problem`
+before any XML parser sees the document, so memory stays flat whatever the DOCTYPE
+declares.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from feedparser.datetimes import _parse_date as _fp_parse_date  # RFC 822 and ki
 from lxml import etree
 
 from innercircle.model import FeedEntry, ParsedFeed
+from innercircle.xml_safety import sniff_text, xml_entity_problem
 
 FALLBACK_FEED_PATHS = ("/feed", "/rss.xml", "/atom.xml", "/index.xml")
 
@@ -46,84 +48,9 @@ FEED_LINK_TYPES = frozenset(
 )
 
 MAX_DECOMPRESSED_BYTES = 32 * 2**20  # a gzipped feed file may inflate to at most this
-MAX_ENTITY_DECLARATIONS = 64
-MAX_ENTITY_EXPANSION = 1 * 2**20  # bytes all internal entity references may expand to
-_DOCTYPE_SCAN_BYTES = 256 * 1024
 
 _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html[\s>])", re.I | re.S)
 _XML_DECL = re.compile(rb"^\s+(?=<\?xml)")
-_ENTITY_DECL = re.compile(
-    r"<!ENTITY\s+(%\s*)?([^\s>]+)\s+(?:(SYSTEM|PUBLIC)\b[^>]*|(\"[^\"]*\"|'[^']*'))\s*>",
-    re.S,
-)
-_ENTITY_REF = re.compile(r"&(?!#)[^;\s&]+;")
-
-
-def _sniff_text(head: bytes) -> str:
-    """Decode the first bytes well enough to look for markup (BOM / NUL aware)."""
-    if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
-        codec = "utf-32"
-    elif head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        codec = "utf-16"
-    elif head[:4] == b"<\x00?\x00" or head[:2] == b"<\x00":
-        codec = "utf-16-le"
-    elif head[:4] == b"\x00<\x00?" or head[:2] == b"\x00<":
-        codec = "utf-16-be"
-    else:
-        codec = "latin-1"
-    return head.decode(codec, errors="replace")
-
-
-def xml_entity_problem(data: bytes) -> str | None:
-    """Why this document's DTD is refused (entity bomb, external entity), or None.
-
-    Only the prolog is scanned, without expanding anything. Refused: parameter entities,
-    external (SYSTEM/PUBLIC) entities, entities whose value refers to other entities
-    (billion laughs), too many declarations, and declarations whose references in the
-    document would expand past MAX_ENTITY_EXPANSION bytes (quadratic blow-up).
-    Simple entities such as ``<!ENTITY nbsp "&#160;">`` pass.
-    """
-    head = _sniff_text(data[:_DOCTYPE_SCAN_BYTES])
-    start = head.find("<!DOCTYPE")
-    if start < 0:
-        return None
-    root = re.search(r"<[A-Za-z_]", head[:start])
-    if root is not None:  # a DOCTYPE after the root element is not a DTD
-        return None
-    bracket = head.find("[", start)
-    close = head.find(">", start)
-    if bracket < 0 or (0 <= close < bracket):
-        return None  # no internal subset
-    end = head.find("]", bracket)
-    if end < 0:
-        return "DOCTYPE internal subset is unterminated or too large"
-    subset = head[bracket + 1 : end]
-    declared = subset.count("<!ENTITY")
-    if declared == 0:
-        return None
-    if declared > MAX_ENTITY_DECLARATIONS:
-        return f"DOCTYPE declares {declared} entities (entity expansion refused)"
-    matches = list(_ENTITY_DECL.finditer(subset))
-    if len(matches) != declared:
-        return "DOCTYPE has entity declarations that cannot be checked (refused)"
-    sizes: dict[str, int] = {}
-    for m in matches:
-        parameter, name, external, value = m.groups()
-        if parameter:
-            return f"parameter entity %{name} refused"
-        if external:
-            return f"external entity {name} refused"
-        body = (value or "")[1:-1]
-        if _ENTITY_REF.search(body):
-            return f"entity {name} refers to other entities (entity expansion refused)"
-        sizes[name] = len(body)
-    total = 0
-    for name, size in sizes.items():
-        if size > 8:
-            total += size * data.count(f"&{name};".encode())
-    if total > MAX_ENTITY_EXPANSION:
-        return f"internal entities would expand to {total} bytes (entity expansion refused)"
-    return None
 
 
 def _gunzip(data: bytes) -> bytes:
@@ -362,7 +289,7 @@ def _parse_feed(body: bytes, url: str, content_type: str) -> ParsedFeed:
             body = _gunzip(body)
         except (zlib.error, ValueError) as exc:
             return ParsedFeed(url=url, error=f"gzip-compressed body could not be read: {exc}")
-    head = _sniff_text(body[:4096]).lstrip("\ufeff \t\r\n")
+    head = sniff_text(body[:4096]).lstrip("\ufeff \t\r\n")
     ctype = content_type.split(";", 1)[0].strip().lower()
     if head.startswith(("{", "[")) or ctype.endswith("json"):
         return _parse_json_feed(body, url)

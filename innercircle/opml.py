@@ -3,7 +3,8 @@
 The sources file is edited as text, not re-dumped, so the user's comments, order and
 layout survive. Positions come from PyYAML's node marks; the edited text is parsed again
 and compared with the intended result, and only if a layout defeats the text edit is the
-file re-serialised (comments then lost, content still right).
+file re-serialised: a file without comments is rewritten (content still right), one with
+comments is refused with a one-line reason, since the rewrite would silently drop them.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ import yaml
 from lxml import etree
 
 from innercircle.errors import ParseError, SourcesFileError
-from innercircle.feeds import xml_entity_problem
+from innercircle.xml_safety import xml_entity_problem
 
 _PLAIN_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^\s#,\[\]{}'\"&*!|>%@`]+$")
 _PLAIN_KEY = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_ .-]*$")
+_COMMENT = re.compile(r"(?:^|\s)#")
 
 
 def feeds_from_opml(data: bytes) -> list[tuple[str, str]]:
@@ -113,14 +115,19 @@ def _expected(data: Any, industry: str, urls: list[str]) -> tuple[Any, list[str]
 
 
 def merge_feeds_into_sources(
-    yaml_text: str, industry: str, urls: list[str], notes: Mapping[str, str] | None = None
+    yaml_text: str,
+    industry: str,
+    urls: list[str],
+    notes: Mapping[str, str] | None = None,
+    where: str = "<sources>",
 ) -> str:
     """``yaml_text`` with ``urls`` added to ``industries.<industry>.feeds``.
 
-    Everything already there is kept (comments included where the layout allows); URLs
-    already listed for that industry are not added twice. ``notes`` gives a one-line
-    comment written after a new URL (``- url  # note``; block lists only). Raises
-    SourcesFileError when ``yaml_text`` is not valid YAML.
+    Everything already there is kept, comments included; URLs already listed for that
+    industry are not added twice. ``notes`` gives a one-line comment written after a new
+    URL (``- url  # note``; block lists only). Raises SourcesFileError (naming ``where``)
+    when ``yaml_text`` is not valid YAML, or when its layout there (flow style, ``{...}``)
+    could only be rewritten and it has comments the rewrite would lose.
     """
     industry = industry.strip()
     if not industry:
@@ -134,9 +141,9 @@ def merge_feeds_into_sources(
         original = yaml.safe_load(yaml_text) if yaml_text.strip() else None
         root = yaml.compose(yaml_text, Loader=yaml.SafeLoader) if yaml_text.strip() else None
     except yaml.YAMLError as exc:
-        raise SourcesFileError("<sources>", f"not valid YAML: {exc}") from exc
+        raise SourcesFileError(where, f"not valid YAML: {exc}") from exc
     if original is not None and not isinstance(original, dict):
-        raise SourcesFileError("<sources>", "the top level must be a mapping with 'industries:'")
+        raise SourcesFileError(where, "the top level must be a mapping with 'industries:'")
     expected, new = _expected(json.loads(json.dumps(original or {}, default=str)), industry, clean)
     if not new:
         return yaml_text
@@ -146,6 +153,11 @@ def merge_feeds_into_sources(
             return text
     except (yaml.YAMLError, IndexError, AttributeError):
         pass
+    if any(_COMMENT.search(line) for line in yaml_text.splitlines()):
+        raise SourcesFileError(where, (
+            f"cannot add to {industry!r} without rewriting the file and losing its comments "
+            "(a flow-style {...} or [...] layout there); write that industry's lists as "
+            "block lists ('- url' lines) and try again"))
     return yaml.safe_dump(expected, sort_keys=False, allow_unicode=True, default_flow_style=False)
 
 

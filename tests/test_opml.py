@@ -8,6 +8,7 @@ import yaml
 from innercircle.errors import ParseError, SourcesFileError
 from innercircle.opml import feeds_from_opml, merge_feeds_into_sources
 from innercircle.sources import parse_sources
+from tests.conftest import innercircle
 
 OPML = b"""<?xml version="1.0" encoding="UTF-8"?>
 <opml version="2.0"><head><title>My subscriptions</title></head><body>
@@ -125,3 +126,33 @@ def test_merge_layouts(text):
 def test_merge_rejects_invalid_yaml():
     with pytest.raises(SourcesFileError):
         merge_feeds_into_sources("industries: [unclosed\n", "x", ["https://a.example/"])
+
+
+FLOW = "# mine\nindustries:\n  fintech: {feeds: [https://a.example/feed.xml]}  # money\n"
+
+
+def test_merge_refuses_a_rewrite_that_would_lose_comments_and_rewrites_when_none():
+    with pytest.raises(SourcesFileError, match=r"^s\.yaml: cannot add to 'fintech' .*comments"):
+        merge_feeds_into_sources(FLOW, "fintech", ["https://n.example/feed"], where="s.yaml")
+    bare = FLOW.replace("# mine\n", "").replace("  # money", "")
+    out = merge_feeds_into_sources(bare, "fintech", ["https://n.example/feed"])
+    assert yaml.safe_load(out)["industries"]["fintech"]["feeds"][-1] == "https://n.example/feed"
+    # a flow list on one line is edited in place, its comment kept
+    inline = "industries:\n  fintech:\n    feeds: [https://a.example/]  # keep\n"
+    out = merge_feeds_into_sources(inline, "fintech", ["https://n.example/feed"])
+    assert out.endswith("  # keep\n") and "n.example" in out
+
+
+def test_import_opml_refuses_a_flow_style_industry_and_keeps_the_file(tmp_path):
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(FLOW)
+    opml = tmp_path / "subs.opml"
+    opml.write_bytes(OPML)
+    result = innercircle(
+        "import-opml", str(opml), "--industry", "fintech",
+        env={"INNERCIRCLE_SOURCES": str(sources)},
+    )
+    assert result.returncode != 0
+    (message,) = result.stderr.strip().splitlines()  # one line, naming the file
+    assert str(sources) in message and "losing its comments" in message
+    assert sources.read_text() == FLOW  # untouched, comments and all

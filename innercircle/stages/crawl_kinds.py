@@ -2,7 +2,9 @@
 
 * ``feeds`` reads the sources file's ``feeds:`` and ``sites:`` (a site is read through
   the feed its homepage advertises, so both go through one feed crawl), stores
-  ``feeds`` and ``feed_entries``, and announces the entries' pages.
+  ``feeds`` and ``feed_entries``, and announces the entries' pages; an entry that
+  carries text and whose page could not be had (or is not HTML) is a document of its
+  own (kind ``feed_entry``, its extra documents).
 * ``author_pages`` reads ``authors:``; each page is a document (kind ``author_page``:
   the name is its byline, the bio its text) and announces the articles it lists.
 * ``articles`` follows what the others announce, within the night's budgets; each page
@@ -40,9 +42,10 @@ from innercircle.stages.crawl import (
     stream_pages,
 )
 from innercircle.stages.crawl_lake import backoff, load_cache, url_of
-from innercircle.stages.extraction import person_names
+from innercircle.stages.extraction import feed_entry_documents, person_names
 from innercircle.stages.kinds import (
     CrawlPlan,
+    ExtraDocuments,
     FetchContext,
     PageContent,
     PlanContext,
@@ -54,6 +57,24 @@ from innercircle.stages.kinds import (
 )
 
 MAX_ARTICLES_PER_AUTHOR_PAGE = 50
+
+
+def stream_kind_pages(
+    items: Sequence, fetcher: Fetcher, out: CrawlOutput, ctx: FetchContext, stage: str, read
+) -> None:
+    """:func:`~innercircle.stages.crawl.stream_pages` with what a page kind's plan put in
+    its state: the validators (``cache``) and the hosts backing off (``backoff``)."""
+    stream_pages(
+        items,
+        fetcher,
+        out,
+        ctx.state["cache"],
+        ctx.run_id,
+        stage,
+        read,
+        ctx.progress,
+        ctx.state["backoff"],
+    )
 
 
 # --------------------------------------------------------------------------------- feeds
@@ -141,12 +162,19 @@ FEEDS = SourceKind(
            coalesce(e.published_at, e.updated_at, e.first_seen_at) AS dated
     FROM feed_entries e
     JOIN feeds f ON f.feed_url = e.feed_url""",
+    page_context="""
+    SELECT url, arg_max(published_at, last_seen_at) AS published_at,
+           arg_max(title, last_seen_at) AS title,
+           arg_max(raw_authors, last_seen_at) AS raw_authors,
+           arg_max(feed_authors, last_seen_at) AS feed_authors
+    FROM feed_entries GROUP BY url""",
     industries="""
     SELECT d.doc_id, s.industry, s.url AS source_url
     FROM documents d
     JOIN feed_entries e ON e.url = d.url
     JOIN feeds f ON f.feed_url = e.feed_url
     JOIN sources s ON s.url = f.source_url""",
+    extra_documents=ExtraDocuments("feed_entry", feed_entry_documents),
     formats=("rss",),
 )
 
@@ -200,17 +228,7 @@ def fetch_author_pages(
     def read(url: str, result: FetchResult) -> None:  # as each page arrives
         out.add("author_pages", author_page_row(url, result, previous.get(url)))
 
-    stream_pages(
-        items,
-        fetcher,
-        out,
-        ctx.state["cache"],
-        ctx.run_id,
-        "author_pages",
-        read,
-        ctx.progress,
-        ctx.state["backoff"],
-    )
+    stream_kind_pages(items, fetcher, out, ctx, "author_pages", read)
 
 
 def store_author_pages(con: duckdb.DuckDBPyConnection, ctx: StoreContext) -> Stored:
@@ -332,17 +350,10 @@ def plan_articles(con: duckdb.DuckDBPyConnection, ctx: PlanContext) -> CrawlPlan
 
 def fetch_articles(items: Sequence, fetcher: Fetcher, out: CrawlOutput, ctx: FetchContext) -> None:
     hashes = ctx.state["hashes"]
-    stream_pages(
-        items,
-        fetcher,
-        out,
-        ctx.state["cache"],
-        ctx.run_id,
-        "articles",
-        lambda url, result: out.add("articles", page_state_row(url, result, hashes.get(url))),
-        ctx.progress,
-        ctx.state["backoff"],
-    )
+    def read(url: str, result: FetchResult) -> None:
+        out.add("articles", page_state_row(url, result, hashes.get(url)))
+
+    stream_kind_pages(items, fetcher, out, ctx, "articles", read)
 
 
 def store_articles(con: duckdb.DuckDBPyConnection, ctx: StoreContext) -> Stored:

@@ -13,7 +13,7 @@ from innercircle.extract.names import clean_person_name, name_key
 from innercircle.extract.people import PersonFinder
 from innercircle.stages import Progress, no_progress
 from innercircle.stages.crawl import host_of, now_utc
-from innercircle.stages.kinds import by_document_kind
+from innercircle.stages.kinds import DocumentsContext, ExtraBuilt, by_document_kind
 
 
 def doc_id_for(url: str) -> str:
@@ -23,8 +23,7 @@ def doc_id_for(url: str) -> str:
 @dataclass
 class RawPage:
     url: str
-    kind: str  # a source kind's document_kind: 'article' | 'author_page' (feed entries:
-    # build_entry_document)
+    kind: str  # a source kind's document_kind: 'article' | 'author_page'
     body_gzip: bytes
     content_hash: str
     fetched_at: datetime
@@ -122,6 +121,65 @@ def build_entry_document(url: str, text: str, feed: FeedContext, seen_at: dateti
         "byline_origin": "feed" if byline else None,
         "extracted_at": now_utc(),
     }
+
+
+#: Feed entries that carry text, with whether their page is stored (and, when its type
+#: is not plainly HTML, the body to sniff) and the version of their document, if any.
+ENTRIES_TO_BUILD_SQL = """
+WITH latest_entry AS (
+    SELECT url, arg_max(published_at, last_seen_at) AS published_at,
+           arg_max(title, last_seen_at) AS title,
+           arg_max(raw_authors, last_seen_at) AS raw_authors,
+           arg_max(feed_authors, last_seen_at) AS feed_authors,
+           arg_max(content_text, last_seen_at) AS content_text,
+           min(first_seen_at) AS first_seen_at
+    FROM feed_entries WHERE content_text IS NOT NULL AND content_text <> '' GROUP BY url
+)
+SELECT e.url, e.published_at, e.title, e.raw_authors, e.feed_authors, e.content_text,
+       e.first_seen_at, r.url IS NOT NULL AS has_page, r.content_type,
+       CASE WHEN lower(trim(split_part(coalesce(r.content_type, ''), ';', 1)))
+                 IN ('text/html', 'application/xhtml+xml') THEN NULL
+            ELSE r.body_gzip END AS body_to_sniff,
+       d.content_hash AS document_hash
+FROM latest_entry e
+LEFT JOIN raw_pages r USING (url)
+LEFT JOIN documents d USING (url)
+ORDER BY e.url
+"""
+
+
+def feed_entry_documents(ctx: DocumentsContext) -> ExtraBuilt:
+    """The feeds kind's extra documents: every feed entry that carries text and whose
+    page is not stored or is not HTML becomes its own document (only when it changed),
+    and stands for that page. Entries stream from ``ctx.reader`` ``ctx.batch`` at a
+    time: neither their texts nor their documents are ever all held at once."""
+    out = ExtraBuilt()
+    entries = ctx.reader.execute(ENTRIES_TO_BUILD_SQL)
+    while batch := entries.fetchmany(ctx.batch):
+        rows = []
+        for (
+            url,
+            published,
+            title,
+            raw_authors,
+            feed_authors,
+            text,
+            first_seen,
+            has_page,
+            content_type,
+            body_to_sniff,
+            document_hash,
+        ) in batch:
+            if has_page:
+                if body_to_sniff is None or page_is_html(content_type, body_to_sniff):
+                    continue  # an HTML page: the page is the document
+                out.stands_for.add(url)
+            feed = FeedContext(published, title or "", raw_authors or [], feed_authors or [])
+            if document_hash != entry_content_hash(text, feed):
+                rows.append(build_entry_document(url, text, feed, first_seen))
+        del batch
+        out.written += ctx.write(rows)
+    return out
 
 
 def person_names(names: Iterable[str]) -> list[str]:

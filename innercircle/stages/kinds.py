@@ -3,12 +3,14 @@
 A :class:`SourceKind` says, in one place, how its sources are planned (what to fetch,
 read from the warehouse), fetched (network only, one shard of hosts at a time, rows
 streamed into the lake), stored (its own tables, inside the step's one transaction),
-which article pages it announces, how its own pages become documents, and which
-industry those documents belong to. The crawl assets, the sources file's keys, the
-articles to fetch, the pages to build documents from and ``document_industries`` are
-all derived from the registered kinds (:func:`registered`), so adding a kind is one
-``register(SourceKind(...))`` call; the three built-in kinds (feeds with sites, author
-pages, articles) are declared in :mod:`innercircle.stages.crawl_kinds`.
+which article pages it announces, how its own pages become documents, which
+documents it yields besides its pages (a feed's entries whose page could not be had),
+and which industry those documents belong to. The crawl assets, the sources file's
+keys, the articles to fetch, the documents step (:mod:`innercircle.stages.documents`)
+and ``document_industries`` are all derived from the registered kinds
+(:func:`registered`), so adding a kind is one ``register(SourceKind(...))`` call and
+never a branch elsewhere; the three built-in kinds (feeds with sites, author pages,
+articles) are declared in :mod:`innercircle.stages.crawl_kinds`.
 """
 
 from __future__ import annotations
@@ -92,6 +94,38 @@ class PageContent:
     undated_is_fetched: bool = False  # an undated page is dated by its first fetch
 
 
+@dataclass
+class DocumentsContext:
+    """What a kind's :class:`ExtraDocuments` builder gets in the documents step:
+    ``reader``, a cursor to stream its rows from (never written through); ``write``,
+    which writes a batch of ``documents`` rows (with their ``"links"``) inside the step's
+    one transaction and returns how many; ``batch``, how many rows to hold at once."""
+
+    reader: duckdb.DuckDBPyConnection
+    write: Callable[[list[dict]], int]
+    batch: int
+
+
+@dataclass
+class ExtraBuilt:
+    """What a kind's extra documents came to: how many rows were written this run, and
+    the stored pages its documents stand for (the documents step builds none of them:
+    a feed entry whose page is a PDF is the document, not the PDF)."""
+
+    written: int = 0
+    stands_for: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class ExtraDocuments:
+    """Documents a kind yields besides its own stored pages, of ``documents.kind``
+    ``document_kind``. ``build`` runs in the documents step before any page is built,
+    writes only what changed, and says which stored pages it stands for."""
+
+    document_kind: str
+    build: Callable[[DocumentsContext], ExtraBuilt]
+
+
 #: plan(con, ctx) -> CrawlPlan; reads DuckDB, never writes.
 Plan = Callable[["duckdb.DuckDBPyConnection", PlanContext], CrawlPlan]
 #: fetch(items, fetcher, out, ctx): network only; rows go to ``out`` (``add``/``record``).
@@ -111,7 +145,10 @@ class SourceKind:
     follows links, like articles, has none and ``follows_announced`` instead: it runs
     after every kind that ``announces`` pages). SQL fragments read the warehouse:
     ``announces`` selects ``url, feed_url, changed_at, dated`` of article pages it
-    lists (``feed_url`` NULL: no per-feed budget); ``industries`` selects ``doc_id,
+    lists (``feed_url`` NULL: no per-feed budget); ``page_context`` selects ``url,
+    published_at, title, raw_authors, feed_authors``, one row per page it describes (a
+    feed entry's fields, which kinds with ``feed_context`` fall back on; at most one kind
+    declares it); ``industries`` selects ``doc_id,
     industry, source_url`` of the documents it brought. ``ddl`` creates a plug-in's
     own tables (``CREATE TABLE IF NOT EXISTS``); the built-in ones live in
     ``warehouse/schema``.
@@ -129,6 +166,8 @@ class SourceKind:
     document_kind: str = ""  # documents.kind of its own pages; "" when they are none
     content: Content | None = None
     feed_context: bool = False  # its documents fall back on their feed entry's fields
+    page_context: str = ""
+    extra_documents: ExtraDocuments | None = None
     industries: str = ""
     ddl: str = ""
     formats: tuple[str, ...] = ("html",)  # what it reads, shown as kinds in the UI
@@ -140,6 +179,9 @@ _KINDS: dict[str, SourceKind] = {}
 def register(kind: SourceKind) -> SourceKind:
     """Add (or replace, by name) a kind; the crawl assets built afterwards include it."""
     _builtins()
+    described = [k.name for k in _KINDS.values() if k.page_context and k.name != kind.name]
+    if kind.page_context and described:
+        raise ValueError(f"{kind.name}: page_context is declared by {described[0]} already")
     _KINDS[kind.name] = kind
     return kind
 
@@ -220,34 +262,46 @@ def document_industries_sql() -> str:
 
 
 def pages_to_build_sql() -> str:
-    """Stored pages whose document is missing or older than the page, with what their
-    latest feed entry says (used where the page is silent)."""
+    """Stored pages whose document is missing or older than the page, with what the
+    kind with a ``page_context`` says of them (their latest feed entry: used where the
+    page is silent, by kinds with ``feed_context``). ``$stood_for`` lists the
+    pages some kind's extra documents stand for (:class:`ExtraBuilt`): they are left out
+    before their bodies are read."""
     return f"""
 WITH pages AS (
 {pages_sql()}
 ),
-latest_entry AS (
-    SELECT url, arg_max(published_at, last_seen_at) AS published_at,
-           arg_max(title, last_seen_at) AS title,
-           arg_max(raw_authors, last_seen_at) AS raw_authors,
-           arg_max(feed_authors, last_seen_at) AS feed_authors,
-           bool_or(coalesce(content_text, '') <> '') AS has_text
-    FROM feed_entries GROUP BY url
+context AS (
+{page_context_sql()}
 )
 SELECT p.url, p.kind, r.body_gzip, r.content_hash, r.fetched_at,
        e.published_at, e.title, e.raw_authors, e.feed_authors
 FROM pages p
 JOIN raw_pages r USING (url)
 LEFT JOIN documents d USING (url)
-LEFT JOIN latest_entry e USING (url)
+LEFT JOIN context e USING (url)
 WHERE (d.doc_id IS NULL OR d.content_hash <> r.content_hash)
-  -- an article whose body is plainly not HTML (a PDF, an image) and whose feed entry
-  -- carries text: the entry is its document (ENTRIES_TO_BUILD_SQL in assets/extraction),
-  -- so its page is not read at all; a generic type (octet-stream, text/plain, none) is
-  -- sniffed in Python
-  AND NOT (p.kind = 'article' AND coalesce(e.has_text, false)
-           AND lower(trim(split_part(coalesce(r.content_type, ''), ';', 1))) NOT IN
-               ('text/html', 'application/xhtml+xml', 'application/octet-stream',
-                'text/plain', ''))
+  AND p.url NOT IN (SELECT unnest($stood_for::VARCHAR[]))
 ORDER BY p.url
 """
+
+
+def page_context_sql() -> str:
+    """``url, published_at, title, raw_authors, feed_authors``: what the one kind that
+    describes other kinds' pages (the feeds' entries) says about each."""
+    parts = [k.page_context.strip() for k in registered() if k.page_context]
+    return parts[0] if parts else (
+        "SELECT NULL::VARCHAR AS url, NULL::TIMESTAMP AS published_at, NULL::VARCHAR AS "
+        "title, NULL::VARCHAR[] AS raw_authors, NULL::VARCHAR[] AS feed_authors WHERE false"
+    )
+
+
+def document_sources() -> list[str]:
+    """The crawl assets whose rows become documents: kinds with pages that are
+    documents or with extra documents (the ``documents`` step's upstream)."""
+    return [k.name for k in registered() if k.document_kind or k.extra_documents]
+
+
+def industry_tables() -> list[str]:
+    """The tables ``document_industries`` is read from, besides ``sources``."""
+    return [table for k in registered() if k.industries for table in k.tables]

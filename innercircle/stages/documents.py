@@ -1,0 +1,110 @@
+"""The documents step: every registered source kind's documents, in one transaction.
+
+The step only iterates kinds (:mod:`innercircle.stages.kinds`): first each kind's extra
+documents (the feeds kind's entries whose page could not be had), then every stored
+page of a kind whose pages are documents, except those an extra document stands for,
+then ``document_industries`` from every kind's ``industries``. A new kind takes part by
+its declaration alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import duckdb
+
+from innercircle import warehouse
+from innercircle.stages import Progress, arrow, no_progress
+from innercircle.stages.extraction import FeedContext, RawPage, build_document
+from innercircle.stages.kinds import (
+    DocumentsContext,
+    document_industries_sql,
+    pages_to_build_sql,
+    registered,
+)
+from innercircle.stages.links import pop_link_rows
+
+#: Pages parsed (entries read) between two writes: raw bodies are never all held at once.
+PAGE_BATCH = 128
+
+
+@dataclass
+class DocumentsBuilt:
+    """What one documents step wrote: documents built (pages and extra documents), the
+    extra documents per ``documents.kind``, and the pages that could not be read."""
+
+    built: int = 0
+    extra_by_kind: dict[str, int] = field(default_factory=dict)
+    failures: int = 0
+
+
+def write_documents(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> int:
+    """Documents and their ``document_links``, replacing earlier versions (inside the
+    caller's transaction)."""
+    links = pop_link_rows(rows)  # document_links, rewritten with their documents
+    warehouse.insert(con, "documents", arrow(rows), replace=True)
+    warehouse.replace_where(
+        con, "document_links", "doc_id", arrow(links), [r["doc_id"] for r in rows]
+    )
+    return len(rows)
+
+
+def build_documents(
+    con: duckdb.DuckDBPyConnection,
+    progress: Progress = no_progress,
+    warn: Callable[[str], None] = lambda message: None,
+    batch: int = PAGE_BATCH,
+) -> DocumentsBuilt:
+    """Build what changed since the last step, and ``document_industries`` again, in one
+    transaction (rolled back whole on an error). Rows stream from a second cursor
+    ``batch`` at a time while ``con`` writes; a page that cannot be read is counted,
+    passed to ``warn`` and skipped, never stopping the others."""
+    out = DocumentsBuilt()
+    reader = con.cursor()
+    con.execute("BEGIN")
+    try:
+        ctx = DocumentsContext(reader, lambda rows: write_documents(con, rows), batch)
+        stood_for: set[str] = set()
+        for kind in registered():
+            if kind.extra_documents:
+                extra = kind.extra_documents.build(ctx)
+                out.extra_by_kind[kind.extra_documents.document_kind] = extra.written
+                out.built += extra.written
+                stood_for |= extra.stands_for
+        _build_pages(ctx, stood_for, out, progress, warn)
+        con.execute("DELETE FROM document_industries")
+        con.execute(f"INSERT INTO document_industries {document_industries_sql()}")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        reader.close()
+    return out
+
+
+def _build_pages(
+    ctx: DocumentsContext, stood_for: set[str], out: DocumentsBuilt, progress, warn
+) -> None:
+    """Every stored page (of a kind whose pages are documents) that changed, but those
+    an extra document stands for."""
+    sql, params = pages_to_build_sql(), {"stood_for": list(stood_for)}
+    total = ctx.reader.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+    built = failures = 0
+    pages = ctx.reader.execute(sql, params)
+    while batch := pages.fetchmany(ctx.batch):
+        rows = []
+        for url, kind, body, digest, fetched_at, published, title, raw, feed_authors in batch:
+            page = RawPage(url, kind, body, digest, fetched_at)
+            feed = FeedContext(published, title or "", raw or [], feed_authors or [])
+            try:
+                rows.append(build_document(page, feed))
+            except Exception as exc:  # one unparseable page must not stop the others
+                failures += 1
+                warn(f"could not extract {url}: {type(exc).__name__}: {exc}")
+        del batch
+        built += ctx.write(rows)
+        progress("documents", built + failures, total, failures)
+    out.built += built
+    out.failures += failures
