@@ -46,7 +46,7 @@ class HttpFetcherResource(dg.ConfigurableResource):
     @classmethod
     def from_policy(cls, policy: FetchPolicy) -> "HttpFetcherResource":
         """The resource for a policy read from the environment (``FetchPolicy.from_env``)."""
-        return cls(**{name: getattr(policy, name) for name in cls.model_fields})
+        return cls(**{name: getattr(policy, name) for name in HttpFetcherResource.model_fields})
 
     def policy(self) -> FetchPolicy:
         # This class's fields, not a subclass's (a benchmark's adds its loopback port).

@@ -51,9 +51,9 @@ class AddressServer(ThreadingHTTPServer):
             daemon=True,
             name=f"{self.thread_prefix}-{self.server_address[0]}",
         )
+        thread.start()  # listed once started: close() joins only threads that run
         with self.live_lock:
             self.live[request] = thread
-        thread.start()
 
     def _run(self, request: socket.socket, client_address: tuple) -> None:
         try:

@@ -227,13 +227,22 @@ def _edit_industry(lines: list[str], key_node: yaml.Node, body: yaml.Node, items
         _insert_lines(lines, feeds, [" " * dash_col + f"- {s}" for s in items])
         return True
     if isinstance(feeds, yaml.SequenceNode) and feeds.flow_style:
-        existing = [json.dumps(str(n.value)) for n in feeds.value]
-        flow = "[" + ", ".join(existing + [json.dumps(u) for u in _unscalar(items)]) + "]"
         line_no = feeds.start_mark.line
-        if feeds.end_mark.line != line_no:
+        if feeds.end_mark.line != line_no or feeds_key.start_mark.line != line_no:
             return False
         line = lines[line_no]
-        lines[line_no] = line[: feeds.start_mark.column] + flow + line[feeds.end_mark.column :]
+        head, tail = line[: feeds.start_mark.column], line[feeds.end_mark.column :]
+        if any(_note_of(s) for s in items):
+            # A flow list keeps no per-item comment, and an accepted source's dated note
+            # is the only record of why it was added: the list becomes a block list.
+            dash = " " * (feeds_key.start_mark.column + 2)
+            kept = [dash + "- " + _scalar(str(n.value)) for n in feeds.value]
+            lines[line_no : line_no + 1] = [head.rstrip() + tail, *kept,
+                                            *(dash + "- " + s for s in items)]
+            return True
+        existing = [json.dumps(str(n.value)) for n in feeds.value]
+        flow = "[" + ", ".join(existing + [json.dumps(u) for u in _unscalar(items)]) + "]"
+        lines[line_no] = head + flow + tail
         return True
     if isinstance(feeds, yaml.ScalarNode) and feeds.value == "" and not feeds.tag.endswith("str"):
         block = [" " * (inner + 2) + f"- {s}" for s in items]
@@ -245,6 +254,11 @@ def _edit_industry(lines: list[str], key_node: yaml.Node, body: yaml.Node, items
 def _note(note: str | None) -> str:
     """A trailing YAML comment, on one line."""
     return f"  # {' '.join(note.split())}" if note and note.strip() else ""
+
+
+def _note_of(item: str) -> str:
+    """The trailing note :func:`_note` put on a list item, "" when none."""
+    return item.split("  # ", 1)[1] if "  # " in item else ""
 
 
 def _unscalar(items: list[str]) -> list[str]:

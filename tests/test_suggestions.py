@@ -382,6 +382,18 @@ def test_accept_never_returns_a_rewrite_that_loses_the_files_comments():
                                                     "https://hidden.example/feed.xml"]
 
 
+def test_accepting_into_a_one_line_flow_list_keeps_each_dated_note():
+    inline = "# mine\nindustries:\n  fintech:\n    feeds: [https://a.example/feed.xml]  # keep\n"
+    rows = [_row("hidden.example", "https://hidden.example/feed.xml")]
+    text, added = accept_into_sources(inline, "fintech", rows, date(2026, 11, 30))
+    assert added == ["https://hidden.example/feed.xml"]
+    assert text.startswith("# mine\n") and "    feeds:  # keep\n" in text
+    (line,) = [ln for ln in text.splitlines() if "hidden.example" in ln]
+    assert line.startswith("      - https://hidden.example/feed.xml  # ") and "2026-11-30" in line
+    assert [s.url for s in parse_sources(text)] == ["https://a.example/feed.xml",
+                                                    "https://hidden.example/feed.xml"]
+
+
 def test_the_hidden_blogs_carry_voices_no_listed_blog_names(hidden_server):
     """The planted top voices confined to the hidden blogs are written about there, often,
     and nowhere a listed source could show them: what accepting the suggestions can win."""

@@ -69,7 +69,8 @@ def build_documents(
         for kind in registered():
             if kind.extra_documents:
                 extra = kind.extra_documents.build(ctx)
-                out.extra_by_kind[kind.extra_documents.document_kind] = extra.written
+                dk = kind.extra_documents.document_kind
+                out.extra_by_kind[dk] = out.extra_by_kind.get(dk, 0) + extra.written
                 out.built += extra.written
                 stood_for |= extra.stands_for
         _build_pages(ctx, stood_for, out, progress, warn)
