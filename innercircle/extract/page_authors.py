@@ -25,6 +25,13 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
+from innercircle.extract.byline_labels import (
+    EXPLICIT_LABEL,
+    GLUED_LEAD,
+    LABEL_IN_TEXT,
+    LABEL_ONLY,
+    LABEL_THEN_TEXT,
+)
 from innercircle.extract.bylines import parse_author_field
 from innercircle.extract.html import (
     ARTICLE_TYPES,
@@ -72,12 +79,6 @@ _BYLINE_CLASS_NOT = re.compile(
     r"more|title-author|author-?box|author-?info|comment|related|social|job|role|position",
     re.I,
 )
-_BY_WORD = re.compile(
-    r"(?:^|\b)(?:written\s+by|posted\s+by|published\s+by|reported\s+by|words(?:\s+by)?\s*:|"
-    r"text\s*:|story\s+by|article\s+by|redaktion\s*:|by|von|par|por|door|di|av|af|autor(?:in)?\s*:|"
-    r"author\s*:|auteur\s*:)\s+",
-    re.I,
-)
 _DATE_TAIL = re.compile(
     r"\s*(?:[|•·,–—\-]|\bon\b|\bam\b|\ble\b|\bel\b|\bil\b|\bvom\b|\bupdated\b|"
     r"\bpublished\b|\bposted\b)?\s*"
@@ -98,7 +99,6 @@ _TAIL_NOISE = re.compile(
 # Labels that sites glue onto the name with no space ("ByJane Doe", "Jane DoePublished",
 # "Jane DoeStaff"): a lowercase letter followed by one of these capitalised words, or
 # "By"/"Von" directly followed by a capital, is a seam between two texts, not a name.
-_GLUED_LEAD = re.compile(r"^(?:By|Von|Par|Por|Door|Di|Av)(?=[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ])")
 _GLUED_TAIL = re.compile(
     r"(?<=[a-zà-öø-ÿ.])(?:Published|Updated|Posted|Staff|Follow|Shares?|Edit|Email|E-Mail|"
     r"Twitter|Contributor|Correspondent|Reporter|Writer|Editor|Columnist|Photographer|CEO|"
@@ -274,7 +274,7 @@ def _byline_text(raw: str | None, url: str | None = None) -> list[Byline]:
     if not text or len(text) > 200:
         return []
     text = unglue_labels(text)
-    m = _BY_WORD.search(text)
+    m = LABEL_IN_TEXT.search(text)
     if m and m.start() < 40:
         text = text[m.end() :]
     text = _CONTRIBUTORS.sub("", text)
@@ -297,7 +297,7 @@ def _byline_text(raw: str | None, url: str | None = None) -> list[Byline]:
 
 def unglue_labels(text: str) -> str:
     """ "ByJane Doe" -> "By Jane Doe"; "Jane DoePublished May 3" -> "Jane Doe"."""
-    text = _GLUED_LEAD.sub(lambda m: m.group(0) + " ", text.strip())
+    text = GLUED_LEAD.sub(lambda m: m.group(0) + " ", text.strip())
     return _SPACED_TAIL.sub("", _GLUED_TAIL.sub("", text)).strip()
 
 
@@ -491,17 +491,6 @@ def _site_names(root: etree._Element, meta: dict[str, list[str]], url: str) -> s
     return {n for n in names if n}
 
 
-_PREFIX_LINE = re.compile(
-    r"^(?:(?:ein(?:en?)?\s+)?(?:[^\W\d_]{1,20}[\s-])?[^\W\d_]{0,12}(?:artikel|beitrag|bericht)\s+von|"
-    r"(?:an?\s+)?(?:[^\W\d_]{1,20}[\s-])?(?:article|story|post)\s+by|"
-    r"by|von|par|por|door|written by|posted by|(?:erstellt|verfasst|geschrieben)\s+von|"
-    r"text|words|autor(?:in)?|author|"
-    r"auteur|verfasser(?:in)?|redaktion\s*:)\s*:?\s+\S",
-    re.I,
-)
-_EXPLICIT_LABEL = re.compile(
-    r"^(?:written|posted|published)\s+by\s|^(?:erstellt|verfasst|geschrieben)\s+von\s", re.I
-)
 
 
 def _alone(word: str, rest: str) -> bool:
@@ -512,10 +501,6 @@ def _alone(word: str, rest: str) -> bool:
     return word[:1].isupper() and bool(re.match(re.escape(word) + follows, rest.strip()))
 
 
-# An element that holds only the label; the name is in the text that follows it.
-_LABEL_ONLY = re.compile(
-    r"^(?:by|von|par|por|door|autor(?:in)?|author|auteur|verfasser(?:in)?)\s*:?$", re.I
-)
 
 
 def _first_line(el: etree._Element) -> str:
@@ -597,16 +582,16 @@ def _authors_from_prefix_lines(
         if len(raw) > 160:
             continue
         text = WS.sub(" ", raw).strip().lstrip("-–—|•·» ")
-        if not text or not (_LABEL_ONLY.match(text) or _PREFIX_LINE.match(text)):
+        if not text or not (LABEL_ONLY.match(text) or LABEL_THEN_TEXT.match(text)):
             continue  # cheap test first: most short elements are no byline
         text = _first_line(el).lstrip("-–—|•·» ")
-        if _LABEL_ONLY.match(text):
+        if LABEL_ONLY.match(text):
             # "Autor:" or "By" as its own element, the name in the text that follows
             following = _after_label(el)
             if not following or len(following) > 120:
                 continue
             text = f"{text.rstrip(':')}: {following}"
-        elif not _PREFIX_LINE.match(text):
+        elif not LABEL_THEN_TEXT.match(text):
             continue
         if is_excluded(el) and el not in zone:
             continue
@@ -615,7 +600,7 @@ def _authors_from_prefix_lines(
             return []
         # One word is a name only after an unambiguous label ("Posted by Konstantin"):
         # after a bare "by"/"von" it is as often a place or a thing.
-        label = _EXPLICIT_LABEL.match(text)
+        label = EXPLICIT_LABEL.match(text)
         found = [
             b
             for b in _byline_text(text)
