@@ -497,7 +497,7 @@ def _alone(word: str, rest: str) -> bool:
     """The one capitalised word is all the name the line gives: the line ends there or a
     date, a time or punctuation follows ("Konstantin @ 12:00"), not another word that the
     byline reader dropped ("Miami Today on May 3": "Today" read as a date)."""
-    follows = r"\s*(?:$|[^\w\s]|\d|(?:on|am|at|um|le|el|il)\b)"
+    follows = r"\s*(?:$|[^\w\s]|\d)"
     return word[:1].isupper() and bool(re.match(re.escape(word) + follows, rest.strip()))
 
 
