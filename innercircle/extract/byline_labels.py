@@ -40,6 +40,52 @@ PIECES: dict[str, tuple[str, ...]] = {
     "en": ("article", "story", "post"),
     "de": ("artikel", "beitrag", "bericht"),
 }
+#: Words before the preposition that credit someone other than the writer ("Edited by",
+#: "Photos by", "Übersetzt von"): what follows them is not the article's author.
+CREDITS: dict[str, tuple[str, ...]] = {
+    "en": (
+        "edited",
+        "photographed",
+        "photos?",
+        "photography",
+        "pictures?",
+        "images?",
+        "illustrated",
+        "illustrations?",
+        "translated",
+        "translation",
+        "reviewed",
+        "checked",
+        "produced",
+        "narrated",
+        "designed",
+        "compiled",
+        "curated",
+        "hosted",
+        "sponsored",
+        "presented",
+        "powered",
+        "video",
+        "graphics?",
+        "animation",
+    ),
+    "de": (
+        "bearbeitet",
+        "redigiert",
+        "übersetzt",
+        "übersetzung",
+        "fotos?",
+        "fotografiert",
+        "bilder",
+        "illustriert",
+        "illustrationen?",
+        "präsentiert",
+        "gesponsert",
+        "grafiken?",
+    ),
+    "fr": ("édité", "photos?", "traduit", "illustré", "présenté"),
+    "es": ("editado", "fotos?", "traducido", "ilustrado", "presentado"),
+}
 #: Role nouns that label the author's name ("Autor: Jane Doe").
 NOUNS: dict[str, tuple[str, ...]] = {
     "en": ("author", "words", "text"),
@@ -49,9 +95,9 @@ NOUNS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _alternation(table: dict[str, tuple[str, ...]]) -> str:
+def _alternation(table: dict[str, tuple[str, ...]], escape: bool = True) -> str:
     words = sorted({w for ws in table.values() for w in ws}, key=len, reverse=True)
-    return "|".join(map(re.escape, words))
+    return "|".join(map(re.escape, words) if escape else words)
 
 
 _BY = _alternation(BY)
@@ -71,9 +117,9 @@ LABEL_THEN_TEXT = re.compile(rf"^{_LABEL}\s*:?\s+\S", re.I)
 #: An element holding only the label; the name follows in the next text.
 LABEL_ONLY = re.compile(rf"^{_LABEL}\s*:?$", re.I)
 #: A label inside a byline block ("Blog | By Jane Doe"); a role noun needs its colon there.
-LABEL_IN_TEXT = re.compile(
-    rf"(?:^|\b)(?:{_EXPLICIT}|{_PIECE}|{_BY}|(?:{_NOUN})\s*:)\s+", re.I
-)
+LABEL_IN_TEXT = re.compile(rf"(?:^|\b)(?:{_EXPLICIT}|{_PIECE}|{_BY}|(?:{_NOUN})\s*:)\s+", re.I)
+#: A credit to someone other than the writer: "Edited by", "Fotos von".
+CREDIT_LABEL = re.compile(rf"\b(?:{_alternation(CREDITS, escape=False)})\s*(?:{_BY})\b", re.I)
 #: A label stating authorship outright, after which one word may be a name.
 EXPLICIT_LABEL = re.compile(rf"^(?:{_EXPLICIT}|{_PIECE})\s", re.I)
 #: The preposition glued to a capitalised name, no space: "ByJane Doe".

@@ -26,6 +26,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 
 from innercircle.extract.byline_labels import (
+    CREDIT_LABEL,
     EXPLICIT_LABEL,
     GLUED_LEAD,
     LABEL_IN_TEXT,
@@ -274,6 +275,12 @@ def _byline_text(raw: str | None, url: str | None = None) -> list[Byline]:
     if not text or len(text) > 200:
         return []
     text = unglue_labels(text)
+    credit = CREDIT_LABEL.search(text)
+    if credit:
+        # "Jane Doe; photos by John Roe": a second clause credits someone else. With no
+        # separator before it the whole line is the credit ("Revised edition edited by").
+        before = text[: credit.start()].rstrip()
+        text = before if re.search(r"[,;|•·–—/(]$", before) else ""
     m = LABEL_IN_TEXT.search(text)
     if m and m.start() < 40:
         text = text[m.end() :]
