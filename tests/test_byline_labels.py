@@ -123,7 +123,8 @@ def test_signature_needs_a_body_of_text_above_it():
 
 def test_an_editors_credit_is_not_the_author():
     body = (
-        "<h1>A term</h1><div><em>---- by Orla Penhallow</em></div>" + TEXT
+        "<h1>A term</h1><div><em>---- by Orla Penhallow</em></div>"
+        + TEXT
         + "<p><span itemprop='author'>Second edition edited by Tamsin Quillfeather</span></p>"
     )
     assert authors(page(body)) == ["Orla Penhallow"]

@@ -498,16 +498,12 @@ def _site_names(root: etree._Element, meta: dict[str, list[str]], url: str) -> s
     return {n for n in names if n}
 
 
-
-
 def _alone(word: str, rest: str) -> bool:
     """The one capitalised word is all the name the line gives: the line ends there or a
     date, a time or punctuation follows ("Konstantin @ 12:00"), not another word that the
     byline reader dropped ("Miami Today on May 3": "Today" read as a date)."""
     follows = r"\s*(?:$|[^\w\s]|\d)"
     return word[:1].isupper() and bool(re.match(re.escape(word) + follows, rest.strip()))
-
-
 
 
 def _first_line(el: etree._Element) -> str:
