@@ -228,3 +228,14 @@ def test_the_site_is_known_by_its_declared_address_when_served_from_another():
     )
     html = page("<h1>A story</h1>" + TEXT, head)
     assert authors(html, "http://127.0.0.9:8000/a/1") == []
+
+
+def test_a_byline_inside_a_teaser_card_link_is_the_other_articles():
+    teaser = (
+        "<ul><li><a href='/2024/05/02/other.html'><h3>Another story entirely</h3>"
+        "<p>What happened elsewhere, in a sentence or two of summary.</p>"
+        "<h6>By Orla Penhallow</h6></a></li></ul>"
+    )
+    assert authors(page("<h1>A story</h1>" + TEXT + teaser)) == []
+    byline = "<p class='byline'>By <a href='/people/tamsin'>Tamsin Quillfeather</a></p>"
+    assert authors(page("<h1>A story</h1>" + byline + TEXT + teaser)) == ["Tamsin Quillfeather"]

@@ -399,7 +399,7 @@ def _authors_from_bylines(
             continue
         if not _is_byline_element(el) or (is_excluded(el) and el not in zone):
             continue
-        if _in_credit(el):
+        if _in_credit(el) or _in_teaser_link(el):
             continue
         candidates.append(el)
     candidates.sort(key=lambda el: el not in zone)  # stable: document order within each
@@ -445,6 +445,20 @@ def _in_credit(el: etree._Element) -> bool:
             return True
         node = node.getparent()
     return False
+
+
+# More text than this besides the byline makes a link a teaser card, not a name link.
+_TEASER_EXTRA_CHARS = 40
+
+
+def _in_teaser_link(el: etree._Element) -> bool:
+    """Inside a link that also holds another article's headline or summary: a teaser
+    card for that article ("<a><h3>…</h3><p>…</p><h6>By A</h6></a>"), whose byline is
+    that article's. A link that is only the name ("By <a>A</a>") is no teaser."""
+    link = next(el.iterancestors("a"), None)
+    return (
+        link is not None and len(link.text_content()) > len(el.text_content()) + _TEASER_EXTRA_CHARS
+    )
 
 
 def _link(el: etree._Element, base: str) -> str | None:
@@ -596,7 +610,7 @@ def _authors_from_prefix_lines(
             text = f"{text.rstrip(':')}: {following}"
         elif not LABEL_THEN_TEXT.match(text):
             continue
-        if is_excluded(el) and el not in zone:
+        if is_excluded(el) and el not in zone or _in_teaser_link(el):
             continue
         seen += 1
         if seen > 3:
