@@ -239,3 +239,22 @@ def test_a_byline_inside_a_teaser_card_link_is_the_other_articles():
     assert authors(page("<h1>A story</h1>" + TEXT + teaser)) == []
     byline = "<p class='byline'>By <a href='/people/tamsin'>Tamsin Quillfeather</a></p>"
     assert authors(page("<h1>A story</h1>" + byline + TEXT + teaser)) == ["Tamsin Quillfeather"]
+
+
+def _blog_post(title: str, author: str) -> str:
+    return (
+        f"<div class='post hentry'><h3 class='entry-title'>{title}</h3>{TEXT}"
+        f"<div class='post-footer'><span class='post-author vcard'>Posted by "
+        f"<span class='fn'>{author}</span></span></div></div>"
+    )
+
+
+def test_the_pages_one_entry_is_the_article_inside_a_block_classed_widget():
+    # A blog platform names every section a widget, the main column too.
+    body = "<div class='widget Blog'>" + _blog_post("A story", "Orla Penhallow") + "</div>"
+    assert authors(page(body)) == ["Orla Penhallow"]
+
+
+def test_entries_in_a_widget_of_a_listing_stay_out():
+    posts = _blog_post("A story", "Orla Penhallow") + _blog_post("Another", "Tamsin Quillfeather")
+    assert authors(page("<h1>Recent posts</h1><div class='widget'>" + posts + "</div>")) == []

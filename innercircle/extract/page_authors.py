@@ -215,12 +215,15 @@ def _authors_from_meta(meta: dict[str, list[str]]) -> list[Byline]:
 
 
 def _authors_from_markup(
-    root: etree._Element, base: str, zone: set[etree._Element] | frozenset = frozenset()
+    root: etree._Element,
+    base: str,
+    zone: set[etree._Element] | frozenset = frozenset(),
+    entry: etree._Element | None = None,
 ) -> list[Byline]:
     """Microdata ``itemprop=author``, hCard ``.author .fn`` / ``.vcard``, ``rel=author``."""
     found: list[Byline] = []
     for el in root.xpath('//*[@itemprop="author" or @itemprop="creator"]'):
-        if is_excluded(el):
+        if _boilerplate(el, entry):
             continue
         names = el.xpath('.//*[@itemprop="name"]')
         # One author element may list every co-author as its own itemprop="name".
@@ -237,12 +240,12 @@ def _authors_from_markup(
             'contains(concat(" ", normalize-space(@class), " "), " p-name ")]'
         )
         for el in root.xpath(xp):
-            if not is_excluded(el) and _in_byline_context(el):
+            if not _boilerplate(el, entry) and _in_byline_context(el):
                 link = el.get("href")
                 found.extend(_byline_text(text_of(el), urljoin(base, link) if link else None))
     if not found:
         rel_author = '//a[contains(concat(" ", normalize-space(@rel), " "), " author ")]'
-        links = [el for el in root.xpath(rel_author) if not is_excluded(el)]
+        links = [el for el in root.xpath(rel_author) if not _boilerplate(el, entry)]
         if len({text_of(el) for el in links}) > 2:
             # Many writers linked as rel=author: a listing of other articles, each with its
             # own byline. The article's own is the one under its headline, else the first.
@@ -250,6 +253,37 @@ def _authors_from_markup(
         for el in links:
             found.extend(_byline_text(text_of(el), urljoin(base, el.get("href") or "")))
     return _dedupe(found)
+
+
+_ENTRY = (
+    '//article|//*[contains(concat(" ", normalize-space(@class), " "), " hentry ") or '
+    'contains(concat(" ", normalize-space(@class), " "), " h-entry ")]'
+)
+
+
+def article_entry(root: etree._Element) -> etree._Element | None:
+    """The page's one article element: an ``<article>`` or an hAtom/h-entry ``hentry``.
+
+    Only when the page has exactly one (nested ones aside) and no ``<h1>`` outside it:
+    then the page is that article, and the blocks around it are layout, whatever their
+    classes say (a blog platform names every section a "widget"). A listing with many
+    entries has none.
+    """
+    entries = root.xpath(_ENTRY)
+    found = set(entries)
+    outer = [e for e in entries if not any(a in found for a in e.iterancestors())]
+    if len(outer) != 1:
+        return None
+    entry = outer[0]
+    inside = set(entry.iter("h1"))
+    return None if any(h not in inside for h in root.iter("h1")) else entry
+
+
+def _boilerplate(el: etree._Element, entry: etree._Element | None) -> bool:
+    """In a comment, sidebar, teaser or navigation block; inside the page's one article
+    only the blocks within that article count (see :func:`article_entry`)."""
+    inside = entry is not None and any(a is entry for a in el.iterancestors())
+    return is_excluded(el, stop=entry if inside else None)
 
 
 def _in_byline_context(el: etree._Element) -> bool:
@@ -385,6 +419,7 @@ def _authors_from_bylines(
     accept: Callable[[Byline], bool] = lambda b: True,
     zone: set[etree._Element] | frozenset = frozenset(),
     origin: list[etree._Element] | None = None,
+    entry: etree._Element | None = None,
 ) -> list[Byline]:
     """The first byline block that names someone, blocks under the headline first.
 
@@ -397,7 +432,7 @@ def _authors_from_bylines(
     for el in root.iter():
         if not isinstance(el.tag, str) or el.tag in ("script", "style", "meta", "link", "body"):
             continue
-        if not _is_byline_element(el) or (is_excluded(el) and el not in zone):
+        if not _is_byline_element(el) or (_boilerplate(el, entry) and el not in zone):
             continue
         if _in_credit(el) or _in_teaser_link(el):
             continue
@@ -584,6 +619,7 @@ def _authors_from_prefix_lines(
     base: str,
     zone: set[etree._Element] | frozenset = frozenset(),
     origin: list[etree._Element] | None = None,
+    entry: etree._Element | None = None,
 ) -> list[Byline]:
     """A short line reading "By Jane Doe", "Von Jane Doe am …" or "Autor: Jane Doe".
 
@@ -610,7 +646,7 @@ def _authors_from_prefix_lines(
             text = f"{text.rstrip(':')}: {following}"
         elif not LABEL_THEN_TEXT.match(text):
             continue
-        if is_excluded(el) and el not in zone or _in_teaser_link(el):
+        if _boilerplate(el, entry) and el not in zone or _in_teaser_link(el):
             continue
         seen += 1
         if seen > 3:
@@ -661,14 +697,15 @@ def extract_authors(
     if citation:
         return [b for b in _dedupe(_clean(citation)) if b.kind == "person"]
     zone = headline_zone(root)
+    entry = article_entry(root)
     sources = [
         _authors_from_json_ld(ld),
         _authors_from_meta(meta),
-        _authors_from_markup(root, url, zone),
+        _authors_from_markup(root, url, zone, entry),
     ]
     block: list[etree._Element] = []
     line: list[etree._Element] = []
-    prefixed = _authors_from_prefix_lines(root, url, zone, line)
+    prefixed = _authors_from_prefix_lines(root, url, zone, line, entry)
     named = {name_key(b.name) for found in (*sources, prefixed) for b in found}
     visible = [
         _authors_from_bylines(
@@ -677,6 +714,7 @@ def extract_authors(
             lambda b: name_key(b.name) in named or looks_like_person_name(b.name, langs),
             zone,
             block,
+            entry,
         ),
         prefixed,
     ]
