@@ -258,3 +258,24 @@ def test_the_pages_one_entry_is_the_article_inside_a_block_classed_widget():
 def test_entries_in_a_widget_of_a_listing_stay_out():
     posts = _blog_post("A story", "Orla Penhallow") + _blog_post("Another", "Tamsin Quillfeather")
     assert authors(page("<h1>Recent posts</h1><div class='widget'>" + posts + "</div>")) == []
+
+
+def test_a_link_to_the_authors_page_whose_address_spells_the_name():
+    link = (
+        "<a href='/autoren/tamsin-quellbruenn-6841'><span class='img-credit'>© Tamsin Quellbrünn"
+        "</span><span>Tamsin Quellbrünn</span></a>"
+    )
+    assert authors(page("<h1>Ein Bericht</h1><div>" + link + "</div>" + TEXT, lang="de")) == [
+        "Tamsin Quellbrünn"
+    ]
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "<a href='/autoren/redaktion-12'>Tamsin Quellbrünn</a>",  # the address names another
+        "<a href='/thema/tamsin-quellbruenn'>Tamsin Quellbrünn</a>",  # a topic, not an author
+    ],
+)
+def test_a_link_is_an_author_only_under_an_author_path_that_spells_the_name(link):
+    assert authors(page("<h1>Ein Bericht</h1><div>" + link + "</div>" + TEXT, lang="de")) == []

@@ -21,11 +21,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import etree
 
 from innercircle.extract.byline_labels import (
+    AUTHOR_PATH,
     CREDIT_LABEL,
     EXPLICIT_LABEL,
     GLUED_LEAD,
@@ -284,6 +285,58 @@ def _boilerplate(el: etree._Element, entry: etree._Element | None) -> bool:
     only the blocks within that article count (see :func:`article_entry`)."""
     inside = entry is not None and any(a is entry for a in el.iterancestors())
     return is_excluded(el, stop=entry if inside else None)
+
+
+# Umlauts as slugs write them ("Führes" -> "fuehres"), besides the plain fold ("fuhres").
+_UMLAUT_SLUG = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"[^a-z]", "", name_key(text))
+
+
+def _slug_spells(slug: str, name: str) -> bool:
+    """The author page's slug spells the linked name ("kathrin-fuehres-684124" for
+    "Kathrin Führes"): the address and the text say the same thing about who it is."""
+    spelled = _letters(unquote(slug))
+    if len(name.split()) < 2 or not spelled:
+        return False
+    return any(v and v in spelled for v in (_letters(name), _letters(name.translate(_UMLAUT_SLUG))))
+
+
+def _authors_from_author_links(
+    root: etree._Element,
+    base: str,
+    zone: set[etree._Element] | frozenset = frozenset(),
+    entry: etree._Element | None = None,
+) -> list[Byline]:
+    """Links to an author's page ("/author/jane-doe/", "/autoren/jane-doe-123") whose
+    address spells the linked name: a byline without byline markup.
+
+    Like ``rel=author``: on a listing with many such links, the article's own is the
+    one under its headline, else the first.
+    """
+    links: list[tuple[etree._Element, str]] = []
+    for el in root.iter("a"):
+        m = AUTHOR_PATH.search(urlsplit(el.get("href") or "").path)
+        if not m or _boilerplate(el, entry) and el not in zone or _in_teaser_link(el):
+            continue
+        # The link's text, or the shortest part of it the slug spells: the name, not a
+        # photo credit or a role beside it.
+        named = [
+            text
+            for node in el.iter()
+            if isinstance(node.tag, str)
+            and not _in_credit(node)
+            and _slug_spells(m.group("slug"), text := text_of(node))
+        ]
+        name = min(named, key=len, default=None)
+        if name:
+            links.append((el, name))
+    if len({name for _, name in links}) > 2:
+        links = [(el, name) for el, name in links if el in zone] or links[:1]
+    found = [b for el, name in links for b in _byline_text(name, _link(el, base))]
+    return _dedupe(b for b in found if b.kind == "person")
 
 
 def _in_byline_context(el: etree._Element) -> bool:
@@ -741,7 +794,12 @@ def extract_authors(
     for found in accepted:
         if found:
             return found  # handles alone: a blog's account name
-    return signature(root, site, langs)
+    linked = [
+        b
+        for b in _clean(_authors_from_author_links(root, url, zone, entry))
+        if _acceptable(b, site, langs, {})
+    ]
+    return linked or signature(root, site, langs)
 
 
 # A signature is short: a given name and a surname or two.
