@@ -279,3 +279,9 @@ def test_a_link_to_the_authors_page_whose_address_spells_the_name():
 )
 def test_a_link_is_an_author_only_under_an_author_path_that_spells_the_name(link):
     assert authors(page("<h1>Ein Bericht</h1><div>" + link + "</div>" + TEXT, lang="de")) == []
+
+
+@pytest.mark.parametrize("code, expected", [("TQ", []), ("T. Q.", []), ("Li Wu", ["Li Wu"])])
+def test_an_editors_initials_alone_are_no_author(code, expected):
+    body = f"<h1>A story</h1><p class='byline'>By <a href='/author/tq/'>{code}</a></p>" + TEXT
+    assert authors(page(body)) == expected

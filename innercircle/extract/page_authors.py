@@ -918,6 +918,12 @@ def _undouble(name: str) -> str:
     return name
 
 
+def _initials_only(name: str) -> bool:
+    """ "DT", "J. D.", "mvs": a desk's or an editor's short code, no name to rank."""
+    words = [w.strip(".") for w in re.split(r"[\s.]+", name) if w.strip(".")]
+    return all(len(w) <= 3 and (w.isupper() or w.islower()) for w in words)
+
+
 def _acceptable(
     b: Byline,
     site: set[str],
@@ -930,7 +936,7 @@ def _acceptable(
     An organisation named as author (JSON-LD ``Organization``, "Staff", an agency) is
     the publisher speaking, not a voice; precision comes first.
     """
-    if b.kind == "organisation":
+    if b.kind == "organisation" or b.kind == "person" and _initials_only(b.name):
         return False
     if _squash(b.name) in site or name_key(b.name) in site:
         # A personal site is named after its author: the site's name is a person's
