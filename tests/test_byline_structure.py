@@ -134,7 +134,8 @@ def test_a_name_read_twice_is_one_name():
         + json.dumps({"@type": "NewsArticle", "author": "Orla Penhallow Orla Penhallow"})
         + "</script>"
     )
-    assert authors(page("<h1>A story</h1>" + TEXT, head)) == ["Orla Penhallow"]
+    body = "<h1>A story</h1>" + TEXT + "<aside>About Orla Penhallow</aside>"
+    assert authors(page(body, head)) == ["Orla Penhallow"]
 
 
 def personal_site(publisher: dict) -> str:

@@ -93,6 +93,19 @@ def text_of(el: etree._Element) -> str:
     return WS.sub(" ", el.text_content()).strip()
 
 
+_VISIBLE_TEXT = etree.XPath(
+    ".//text()[not(ancestor::script or ancestor::style or ancestor::noscript"
+    " or ancestor::template)]"
+)
+
+
+def visible_text(root: etree._Element) -> str:
+    """The text a reader of the page sees: the body without scripts, styles, ``noscript``
+    and ``template`` contents (the text after them is seen), whitespace collapsed."""
+    body = root.find("body")
+    return WS.sub(" ", " ".join(_VISIBLE_TEXT(body))).strip() if body is not None else ""
+
+
 def classes_of(el: etree._Element) -> str:
     """``class`` and ``id`` together: sites name their blocks in either."""
     return f"{el.get('class') or ''} {el.get('id') or ''}"

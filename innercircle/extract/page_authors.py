@@ -45,6 +45,7 @@ from innercircle.extract.html import (
     meta_tags,
     text_of,
     types_of,
+    visible_text,
 )
 from innercircle.extract.language import declared_language
 from innercircle.extract.name_shape import is_domain_like, looks_like_person_name
@@ -751,9 +752,10 @@ def extract_authors(
         return [b for b in _dedupe(_clean(citation)) if b.kind == "person"]
     zone = headline_zone(root)
     entry = article_entry(root)
+    shown = _shown(root)
     sources = [
-        _authors_from_json_ld(ld),
-        _authors_from_meta(meta),
+        [b for b in _authors_from_json_ld(ld) if b.kind != "person" or shown(b.name)],
+        [b for b in _authors_from_meta(meta) if b.kind != "person" or shown(b.name)],
         _authors_from_markup(root, url, zone, entry),
     ]
     block: list[etree._Element] = []
@@ -916,6 +918,29 @@ def _undouble(name: str) -> str:
     if len(words) >= 4 and len(words) % 2 == 0 and words[:half] == words[half:]:
         return " ".join(words[:half])
     return name
+
+
+def _shown(root: etree._Element) -> Callable[[str], bool]:
+    """Whether a name is written where the reader sees it (not only in scripts or meta).
+
+    A name that only the page's metadata gives is often the account that published it
+    (a CMS user, the site's owner), not a byline a reader would call the author. Its
+    first and last words must appear in the visible text; names in scripts without
+    spaces (CJK) must appear as written.
+    """
+    text = visible_text(root)
+    words = set(name_key(text).split())
+    folded = name_key(text)
+
+    def shown(name: str) -> bool:
+        key = name_key(name).split()
+        if not key:
+            return False
+        if not any("a" <= ch <= "z" for ch in "".join(key)):
+            return "".join(key) in folded.replace(" ", "")
+        return key[0] in words and key[-1] in words
+
+    return shown
 
 
 def _initials_only(name: str) -> bool:
