@@ -93,17 +93,27 @@ def text_of(el: etree._Element) -> str:
     return WS.sub(" ", el.text_content()).strip()
 
 
-_VISIBLE_TEXT = etree.XPath(
-    ".//text()[not(ancestor::script or ancestor::style or ancestor::noscript"
-    " or ancestor::template)]"
-)
+_UNSEEN = ("script", "style", "noscript", "template")
 
 
 def visible_text(root: etree._Element) -> str:
     """The text a reader of the page sees: the body without scripts, styles, ``noscript``
-    and ``template`` contents (the text after them is seen), whitespace collapsed."""
+    and ``template`` contents (the text after them is seen), whitespace collapsed.
+
+    Read in one pass over the tree, not in reading order when hidden blocks hold
+    elements (a ``noscript`` image): what it is for is which words the page shows.
+    """
     body = root.find("body")
-    return WS.sub(" ", " ".join(_VISIBLE_TEXT(body))).strip() if body is not None else ""
+    if body is None:
+        return ""
+    hidden = {d for el in body.iter("noscript", "template") for d in el.iterdescendants()}
+    parts: list[str] = []
+    for el in body.iter():
+        if el is not body:
+            parts.append(el.tail or "")
+        if isinstance(el.tag, str) and el.tag not in _UNSEEN and el not in hidden:
+            parts.append(el.text or "")
+    return WS.sub(" ", " ".join(parts)).strip()
 
 
 def classes_of(el: etree._Element) -> str:

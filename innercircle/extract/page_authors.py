@@ -925,22 +925,27 @@ def _shown(root: etree._Element) -> Callable[[str], bool]:
 
     A name that only the page's metadata gives is often the account that published it
     (a CMS user, the site's owner), not a byline a reader would call the author. Its
-    first and last words must appear in the visible text; names in scripts without
-    spaces (CJK) must appear as written.
+    first and last words must appear in the visible text; a name written without spaces
+    (CJK) must appear as written. The text is read once, on the first question.
     """
-    text = visible_text(root)
-    words = set(name_key(text).split())
-    folded = name_key(text)
+    seen: list[tuple[set[str], str]] = []
 
     def shown(name: str) -> bool:
-        key = name_key(name).split()
+        key = _WORD.findall(name.lower())
         if not key:
             return False
-        if not any("a" <= ch <= "z" for ch in "".join(key)):
-            return "".join(key) in folded.replace(" ", "")
+        if not seen:
+            text = visible_text(root).lower()
+            seen.append((set(_WORD.findall(text)), text))
+        words, text = seen[0]
+        if len(key) == 1 and not key[0].isascii():
+            return key[0] in text  # "严玉洁": no spaces between words to split on
         return key[0] in words and key[-1] in words
 
     return shown
+
+
+_WORD = re.compile(r"[^\W_]+")
 
 
 def _initials_only(name: str) -> bool:
