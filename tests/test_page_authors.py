@@ -246,3 +246,13 @@ def test_main_text_leaves_out_navigation_comments_and_share_widgets():
 def test_main_text_falls_back_to_the_walker_when_trafilatura_finds_nothing():
     html = page("", "<div class='entry-content'><p>Short note.</p></div>")
     assert "Short note." in extract_page(html, URL).text
+
+
+def test_visible_text_leaves_out_scripts_styles_and_noscript_but_not_what_follows_them():
+    from innercircle.extract.html import parse_html, visible_text
+
+    root = parse_html(
+        "<html><body><p>Seen <script>var hidden = 1;</script>after</p><style>p{}</style>"
+        "<noscript><p>Enable scripts</p></noscript><p>end</p></body></html>"
+    )
+    assert visible_text(root).split() == ["Seen", "after", "end"]
