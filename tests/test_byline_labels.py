@@ -119,3 +119,25 @@ def test_no_signature(last):
 def test_signature_needs_a_body_of_text_above_it():
     body = "<h1>A story</h1><div><p>Short.</p><p><b>Stefan Quillfeather</b></p></div>"
     assert authors(page(body, lang="de")) == []
+
+
+def test_an_editors_credit_is_not_the_author():
+    body = (
+        "<h1>A term</h1><div><em>---- by Orla Penhallow</em></div>"
+        + TEXT
+        + "<p><span itemprop='author'>Second edition edited by Tamsin Quillfeather</span></p>"
+    )
+    assert authors(page(body)) == ["Orla Penhallow"]
+
+
+@pytest.mark.parametrize(
+    "byline, expected",
+    [
+        ("By Orla Penhallow; photos by Tamsin Quillfeather", ["Orla Penhallow"]),
+        ("Von Orla Penhallow, Fotos von Tamsin Quillfeather", ["Orla Penhallow"]),
+        ("Photography by Tamsin Quillfeather", []),
+    ],
+)
+def test_a_credit_after_the_byline_is_cut_off(byline, expected):
+    body = f"<h1>A story</h1><p class='byline'>{byline}</p>" + TEXT
+    assert authors(page(body, lang="de")) == expected

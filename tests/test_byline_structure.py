@@ -134,7 +134,8 @@ def test_a_name_read_twice_is_one_name():
         + json.dumps({"@type": "NewsArticle", "author": "Orla Penhallow Orla Penhallow"})
         + "</script>"
     )
-    assert authors(page("<h1>A story</h1>" + TEXT, head)) == ["Orla Penhallow"]
+    body = "<h1>A story</h1>" + TEXT + "<aside>About Orla Penhallow</aside>"
+    assert authors(page(body, head)) == ["Orla Penhallow"]
 
 
 def personal_site(publisher: dict) -> str:
@@ -228,3 +229,60 @@ def test_the_site_is_known_by_its_declared_address_when_served_from_another():
     )
     html = page("<h1>A story</h1>" + TEXT, head)
     assert authors(html, "http://127.0.0.9:8000/a/1") == []
+
+
+def test_a_byline_inside_a_teaser_card_link_is_the_other_articles():
+    teaser = (
+        "<ul><li><a href='/2024/05/02/other.html'><h3>Another story entirely</h3>"
+        "<p>What happened elsewhere, in a sentence or two of summary.</p>"
+        "<h6>By Orla Penhallow</h6></a></li></ul>"
+    )
+    assert authors(page("<h1>A story</h1>" + TEXT + teaser)) == []
+    byline = "<p class='byline'>By <a href='/people/tamsin'>Tamsin Quillfeather</a></p>"
+    assert authors(page("<h1>A story</h1>" + byline + TEXT + teaser)) == ["Tamsin Quillfeather"]
+
+
+def _blog_post(title: str, author: str) -> str:
+    return (
+        f"<div class='post hentry'><h3 class='entry-title'>{title}</h3>{TEXT}"
+        f"<div class='post-footer'><span class='post-author vcard'>Posted by "
+        f"<span class='fn'>{author}</span></span></div></div>"
+    )
+
+
+def test_the_pages_one_entry_is_the_article_inside_a_block_classed_widget():
+    # A blog platform names every section a widget, the main column too.
+    body = "<div class='widget Blog'>" + _blog_post("A story", "Orla Penhallow") + "</div>"
+    assert authors(page(body)) == ["Orla Penhallow"]
+
+
+def test_entries_in_a_widget_of_a_listing_stay_out():
+    posts = _blog_post("A story", "Orla Penhallow") + _blog_post("Another", "Tamsin Quillfeather")
+    assert authors(page("<h1>Recent posts</h1><div class='widget'>" + posts + "</div>")) == []
+
+
+def test_a_link_to_the_authors_page_whose_address_spells_the_name():
+    link = (
+        "<a href='/autoren/tamsin-quellbruenn-6841'><span class='img-credit'>© Tamsin Quellbrünn"
+        "</span><span>Tamsin Quellbrünn</span></a>"
+    )
+    assert authors(page("<h1>Ein Bericht</h1><div>" + link + "</div>" + TEXT, lang="de")) == [
+        "Tamsin Quellbrünn"
+    ]
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "<a href='/autoren/redaktion-12'>Tamsin Quellbrünn</a>",  # the address names another
+        "<a href='/thema/tamsin-quellbruenn'>Tamsin Quellbrünn</a>",  # a topic, not an author
+    ],
+)
+def test_a_link_is_an_author_only_under_an_author_path_that_spells_the_name(link):
+    assert authors(page("<h1>Ein Bericht</h1><div>" + link + "</div>" + TEXT, lang="de")) == []
+
+
+@pytest.mark.parametrize("code, expected", [("TQ", []), ("T. Q.", []), ("Li Wu", ["Li Wu"])])
+def test_an_editors_initials_alone_are_no_author(code, expected):
+    body = f"<h1>A story</h1><p class='byline'>By <a href='/author/tq/'>{code}</a></p>" + TEXT
+    assert authors(page(body)) == expected

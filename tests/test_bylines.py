@@ -32,6 +32,7 @@ def names(raw):
         ("Ann Lee, Senior Reporter", [("Ann Lee", "person")]),
         ("Klaas Berg, Tom Weg und Jan Lund",
          [("Klaas Berg", "person"), ("Tom Weg", "person"), ("Jan Lund", "person")]),
+        ('Ann "Annie Mae" Lee', [("Ann Annie Mae Lee", "person")]),
     ],
 )
 def test_parse_author_field(raw, expected):

@@ -71,7 +71,8 @@ def test_extract_prints_one_json_object_per_file(tmp_path):
     page = tmp_path / "page.html"
     page.write_text(
         "<html><head><meta name='author' content='Jane Doe'><title>T</title></head><body>"
-        "<article><p>Robert Kim met investors in Boston on Monday.</p></article></body></html>"
+        "<article><p>Robert Kim met investors in Boston on Monday.</p></article>"
+        "<footer>© Jane Doe</footer></body></html>"
     )
     feed = tmp_path / "feed.xml"
     feed.write_text(

@@ -22,6 +22,8 @@ def authors(html):
 
 
 ARTICLE = "<article><p>" + "Some real article text about things. " * 5 + "</p></article>"
+# Where a reader sees the writers' names besides the metadata: an about box.
+ABOUT = "<aside><p>Our writers: Jane Doe, Ann Lee, Bob Ray and José Müller.</p></aside>"
 
 
 @pytest.mark.parametrize(
@@ -51,12 +53,25 @@ ARTICLE = "<article><p>" + "Some real article text about things. " * 5 + "</p></
     ],
 )
 def test_structured_authors(head, expected):
-    assert authors(page(head, ARTICLE)) == expected
+    assert authors(page(head, ARTICLE + ABOUT)) == expected
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        ld({"@type": "NewsArticle", "author": {"@type": "Person", "name": "Jane Doe"}}),
+        '<meta name="author" content="Jane Doe">',
+    ],
+)
+def test_a_name_only_the_metadata_gives_is_not_the_author(head):
+    # Nowhere on the page: the account that published it (a CMS user), not a byline.
+    assert authors(page(head, ARTICLE + "<script>var author = 'Jane Doe';</script>")) == []
 
 
 def test_json_ld_author_keeps_profile_url():
     html = page(ld({"@type": "Article", "author": {"@type": "Person", "name": "Jane Doe",
-                                                    "sameAs": "https://mastodon.social/@jane"}}))
+                                                    "sameAs": "https://mastodon.social/@jane"}}),
+                ABOUT)
     [b] = extract_page(html, URL).authors
     assert b.url == "https://mastodon.social/@jane"
 
@@ -137,7 +152,7 @@ def test_bad_input_does_not_raise():
 
 def test_declared_charset_is_used():
     html = page('<meta charset="iso-8859-1"><meta name="author" content="Jos\xe9 M\xfcller">',
-                ARTICLE).encode("latin-1")
+                ARTICLE + ABOUT).encode("latin-1")
     assert authors(html) == [("José Müller", "person")]
 
 
@@ -231,3 +246,13 @@ def test_main_text_leaves_out_navigation_comments_and_share_widgets():
 def test_main_text_falls_back_to_the_walker_when_trafilatura_finds_nothing():
     html = page("", "<div class='entry-content'><p>Short note.</p></div>")
     assert "Short note." in extract_page(html, URL).text
+
+
+def test_visible_text_leaves_out_scripts_styles_and_noscript_but_not_what_follows_them():
+    from innercircle.extract.html import parse_html, visible_text
+
+    root = parse_html(
+        "<html><body><p>Seen <script>var hidden = 1;</script>after</p><style>p{}</style>"
+        "<noscript><p>Enable scripts</p></noscript><p>end</p></body></html>"
+    )
+    assert visible_text(root).split() == ["Seen", "after", "end"]

@@ -95,7 +95,8 @@ def article(title: str, author: str) -> bytes:
     return (
         f'<!doctype html><html><head><title>{title}</title>'
         f'<meta name="author" content="{author}"></head>'
-        f"<body><article><h1>{title}</h1>{prose}</article></body></html>"
+        f"<body><article><h1>{title}</h1>{prose}</article><footer>© {author}</footer>"
+        "</body></html>"
     ).encode()
 
 

@@ -157,6 +157,8 @@ _SPLIT = re.compile(
 # two-letter surnames ("Li", "Ma", "Wu") are not mistaken for them.
 _INITIALS = re.compile(r"^(?:(?:[^\W\d_]\.|[A-Z]{1,3}(?![a-z]))[\s\-]*)+$")
 _TRAILING_PAREN = re.compile(r"\s*\([^()]*\)\s*$")
+# A nickname in quotes between given name and surname: 'Amanda "Tania Mae" Tan'.
+_QUOTED_NICKNAME = re.compile(r"(?<=\s)[\"“„]([^\"“”„]{2,30})[\"”“](?=\s)")
 _IN_PLACE = re.compile(r"\s+in\s+[A-Z][\w.'\-]*(?:[\s,]+[A-Z][\w.'\-]*)*\s*$")
 
 
@@ -231,7 +233,7 @@ def _one(part: str, email: str | None = None, url: str | None = None) -> Byline 
         return Byline(name=part.lstrip("/"), kind="handle", email=email, url=url)
     if part.lower() in PLACEHOLDERS:
         return None
-    part = _strip_role(part)
+    part = _QUOTED_NICKNAME.sub(r"\1", _strip_role(part))
     if is_organisation(part) and part.lower() not in PLACEHOLDERS:
         return Byline(name=part, kind="organisation", email=email, url=url)
     name = clean_person_name(part)

@@ -93,6 +93,29 @@ def text_of(el: etree._Element) -> str:
     return WS.sub(" ", el.text_content()).strip()
 
 
+_UNSEEN = ("script", "style", "noscript", "template")
+
+
+def visible_text(root: etree._Element) -> str:
+    """The text a reader of the page sees: the body without scripts, styles, ``noscript``
+    and ``template`` contents (the text after them is seen), whitespace collapsed.
+
+    Read in one pass over the tree, not in reading order when hidden blocks hold
+    elements (a ``noscript`` image): what it is for is which words the page shows.
+    """
+    body = root.find("body")
+    if body is None:
+        return ""
+    hidden = {d for el in body.iter("noscript", "template") for d in el.iterdescendants()}
+    parts: list[str] = []
+    for el in body.iter():
+        if el is not body:
+            parts.append(el.tail or "")
+        if isinstance(el.tag, str) and el.tag not in _UNSEEN and el not in hidden:
+            parts.append(el.text or "")
+    return WS.sub(" ", " ".join(parts)).strip()
+
+
 def classes_of(el: etree._Element) -> str:
     """``class`` and ``id`` together: sites name their blocks in either."""
     return f"{el.get('class') or ''} {el.get('id') or ''}"

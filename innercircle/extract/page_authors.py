@@ -21,10 +21,19 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import etree
 
+from innercircle.extract.byline_labels import (
+    AUTHOR_PATH,
+    CREDIT_LABEL,
+    EXPLICIT_LABEL,
+    GLUED_LEAD,
+    LABEL_IN_TEXT,
+    LABEL_ONLY,
+    LABEL_THEN_TEXT,
+)
 from innercircle.extract.bylines import parse_author_field
 from innercircle.extract.html import (
     ARTICLE_TYPES,
@@ -36,6 +45,7 @@ from innercircle.extract.html import (
     meta_tags,
     text_of,
     types_of,
+    visible_text,
 )
 from innercircle.extract.language import declared_language
 from innercircle.extract.name_shape import is_domain_like, looks_like_person_name
@@ -72,12 +82,6 @@ _BYLINE_CLASS_NOT = re.compile(
     r"more|title-author|author-?box|author-?info|comment|related|social|job|role|position",
     re.I,
 )
-_BY_WORD = re.compile(
-    r"(?:^|\b)(?:written\s+by|posted\s+by|published\s+by|reported\s+by|words(?:\s+by)?\s*:|"
-    r"text\s*:|story\s+by|article\s+by|redaktion\s*:|by|von|par|por|door|di|av|af|autor(?:in)?\s*:|"
-    r"author\s*:|auteur\s*:)\s+",
-    re.I,
-)
 _DATE_TAIL = re.compile(
     r"\s*(?:[|•·,–—\-]|\bon\b|\bam\b|\ble\b|\bel\b|\bil\b|\bvom\b|\bupdated\b|"
     r"\bpublished\b|\bposted\b)?\s*"
@@ -98,7 +102,6 @@ _TAIL_NOISE = re.compile(
 # Labels that sites glue onto the name with no space ("ByJane Doe", "Jane DoePublished",
 # "Jane DoeStaff"): a lowercase letter followed by one of these capitalised words, or
 # "By"/"Von" directly followed by a capital, is a seam between two texts, not a name.
-_GLUED_LEAD = re.compile(r"^(?:By|Von|Par|Por|Door|Di|Av)(?=[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ])")
 _GLUED_TAIL = re.compile(
     r"(?<=[a-zà-öø-ÿ.])(?:Published|Updated|Posted|Staff|Follow|Shares?|Edit|Email|E-Mail|"
     r"Twitter|Contributor|Correspondent|Reporter|Writer|Editor|Columnist|Photographer|CEO|"
@@ -214,12 +217,15 @@ def _authors_from_meta(meta: dict[str, list[str]]) -> list[Byline]:
 
 
 def _authors_from_markup(
-    root: etree._Element, base: str, zone: set[etree._Element] | frozenset = frozenset()
+    root: etree._Element,
+    base: str,
+    zone: set[etree._Element] | frozenset = frozenset(),
+    entry: etree._Element | None = None,
 ) -> list[Byline]:
     """Microdata ``itemprop=author``, hCard ``.author .fn`` / ``.vcard``, ``rel=author``."""
     found: list[Byline] = []
     for el in root.xpath('//*[@itemprop="author" or @itemprop="creator"]'):
-        if is_excluded(el):
+        if _boilerplate(el, entry):
             continue
         names = el.xpath('.//*[@itemprop="name"]')
         # One author element may list every co-author as its own itemprop="name".
@@ -236,12 +242,12 @@ def _authors_from_markup(
             'contains(concat(" ", normalize-space(@class), " "), " p-name ")]'
         )
         for el in root.xpath(xp):
-            if not is_excluded(el) and _in_byline_context(el):
+            if not _boilerplate(el, entry) and _in_byline_context(el):
                 link = el.get("href")
                 found.extend(_byline_text(text_of(el), urljoin(base, link) if link else None))
     if not found:
         rel_author = '//a[contains(concat(" ", normalize-space(@rel), " "), " author ")]'
-        links = [el for el in root.xpath(rel_author) if not is_excluded(el)]
+        links = [el for el in root.xpath(rel_author) if not _boilerplate(el, entry)]
         if len({text_of(el) for el in links}) > 2:
             # Many writers linked as rel=author: a listing of other articles, each with its
             # own byline. The article's own is the one under its headline, else the first.
@@ -249,6 +255,89 @@ def _authors_from_markup(
         for el in links:
             found.extend(_byline_text(text_of(el), urljoin(base, el.get("href") or "")))
     return _dedupe(found)
+
+
+_ENTRY = (
+    '//article|//*[contains(concat(" ", normalize-space(@class), " "), " hentry ") or '
+    'contains(concat(" ", normalize-space(@class), " "), " h-entry ")]'
+)
+
+
+def article_entry(root: etree._Element) -> etree._Element | None:
+    """The page's one article element: an ``<article>`` or an hAtom/h-entry ``hentry``.
+
+    Only when the page has exactly one (nested ones aside) and no ``<h1>`` outside it:
+    then the page is that article, and the blocks around it are layout, whatever their
+    classes say (a blog platform names every section a "widget"). A listing with many
+    entries has none.
+    """
+    entries = root.xpath(_ENTRY)
+    found = set(entries)
+    outer = [e for e in entries if not any(a in found for a in e.iterancestors())]
+    if len(outer) != 1:
+        return None
+    entry = outer[0]
+    inside = set(entry.iter("h1"))
+    return None if any(h not in inside for h in root.iter("h1")) else entry
+
+
+def _boilerplate(el: etree._Element, entry: etree._Element | None) -> bool:
+    """In a comment, sidebar, teaser or navigation block; inside the page's one article
+    only the blocks within that article count (see :func:`article_entry`)."""
+    inside = entry is not None and any(a is entry for a in el.iterancestors())
+    return is_excluded(el, stop=entry if inside else None)
+
+
+# Umlauts as slugs write them ("Führes" -> "fuehres"), besides the plain fold ("fuhres").
+_UMLAUT_SLUG = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"[^a-z]", "", name_key(text))
+
+
+def _slug_spells(slug: str, name: str) -> bool:
+    """The author page's slug spells the linked name ("kathrin-fuehres-684124" for
+    "Kathrin Führes"): the address and the text say the same thing about who it is."""
+    spelled = _letters(unquote(slug))
+    if len(name.split()) < 2 or not spelled:
+        return False
+    return any(v and v in spelled for v in (_letters(name), _letters(name.translate(_UMLAUT_SLUG))))
+
+
+def _authors_from_author_links(
+    root: etree._Element,
+    base: str,
+    zone: set[etree._Element] | frozenset = frozenset(),
+    entry: etree._Element | None = None,
+) -> list[Byline]:
+    """Links to an author's page ("/author/jane-doe/", "/autoren/jane-doe-123") whose
+    address spells the linked name: a byline without byline markup.
+
+    Like ``rel=author``: on a listing with many such links, the article's own is the
+    one under its headline, else the first.
+    """
+    links: list[tuple[etree._Element, str]] = []
+    for el in root.iter("a"):
+        m = AUTHOR_PATH.search(urlsplit(el.get("href") or "").path)
+        if not m or _boilerplate(el, entry) and el not in zone or _in_teaser_link(el):
+            continue
+        # The link's text, or the shortest part of it the slug spells: the name, not a
+        # photo credit or a role beside it.
+        named = [
+            text
+            for node in el.iter()
+            if isinstance(node.tag, str)
+            and not _in_credit(node)
+            and _slug_spells(m.group("slug"), text := text_of(node))
+        ]
+        name = min(named, key=len, default=None)
+        if name:
+            links.append((el, name))
+    if len({name for _, name in links}) > 2:
+        links = [(el, name) for el, name in links if el in zone] or links[:1]
+    found = [b for el, name in links for b in _byline_text(name, _link(el, base))]
+    return _dedupe(b for b in found if b.kind == "person")
 
 
 def _in_byline_context(el: etree._Element) -> bool:
@@ -274,7 +363,13 @@ def _byline_text(raw: str | None, url: str | None = None) -> list[Byline]:
     if not text or len(text) > 200:
         return []
     text = unglue_labels(text)
-    m = _BY_WORD.search(text)
+    credit = CREDIT_LABEL.search(text)
+    if credit:
+        # "Jane Doe; photos by John Roe": a second clause credits someone else. With no
+        # separator before it the whole line is the credit ("Revised edition edited by").
+        before = text[: credit.start()].rstrip()
+        text = before if re.search(r"[,;|•·–—/(]$", before) else ""
+    m = LABEL_IN_TEXT.search(text)
     if m and m.start() < 40:
         text = text[m.end() :]
     text = _CONTRIBUTORS.sub("", text)
@@ -297,7 +392,7 @@ def _byline_text(raw: str | None, url: str | None = None) -> list[Byline]:
 
 def unglue_labels(text: str) -> str:
     """ "ByJane Doe" -> "By Jane Doe"; "Jane DoePublished May 3" -> "Jane Doe"."""
-    text = _GLUED_LEAD.sub(lambda m: m.group(0) + " ", text.strip())
+    text = GLUED_LEAD.sub(lambda m: m.group(0) + " ", text.strip())
     return _SPACED_TAIL.sub("", _GLUED_TAIL.sub("", text)).strip()
 
 
@@ -378,6 +473,7 @@ def _authors_from_bylines(
     accept: Callable[[Byline], bool] = lambda b: True,
     zone: set[etree._Element] | frozenset = frozenset(),
     origin: list[etree._Element] | None = None,
+    entry: etree._Element | None = None,
 ) -> list[Byline]:
     """The first byline block that names someone, blocks under the headline first.
 
@@ -390,9 +486,9 @@ def _authors_from_bylines(
     for el in root.iter():
         if not isinstance(el.tag, str) or el.tag in ("script", "style", "meta", "link", "body"):
             continue
-        if not _is_byline_element(el) or (is_excluded(el) and el not in zone):
+        if not _is_byline_element(el) or (_boilerplate(el, entry) and el not in zone):
             continue
-        if _in_credit(el):
+        if _in_credit(el) or _in_teaser_link(el):
             continue
         candidates.append(el)
     candidates.sort(key=lambda el: el not in zone)  # stable: document order within each
@@ -438,6 +534,20 @@ def _in_credit(el: etree._Element) -> bool:
             return True
         node = node.getparent()
     return False
+
+
+# More text than this besides the byline makes a link a teaser card, not a name link.
+_TEASER_EXTRA_CHARS = 40
+
+
+def _in_teaser_link(el: etree._Element) -> bool:
+    """Inside a link that also holds another article's headline or summary: a teaser
+    card for that article ("<a><h3>…</h3><p>…</p><h6>By A</h6></a>"), whose byline is
+    that article's. A link that is only the name ("By <a>A</a>") is no teaser."""
+    link = next(el.iterancestors("a"), None)
+    return (
+        link is not None and len(link.text_content()) > len(el.text_content()) + _TEASER_EXTRA_CHARS
+    )
 
 
 def _link(el: etree._Element, base: str) -> str | None:
@@ -491,31 +601,12 @@ def _site_names(root: etree._Element, meta: dict[str, list[str]], url: str) -> s
     return {n for n in names if n}
 
 
-_PREFIX_LINE = re.compile(
-    r"^(?:(?:ein(?:en?)?\s+)?(?:[^\W\d_]{1,20}[\s-])?[^\W\d_]{0,12}(?:artikel|beitrag|bericht)\s+von|"
-    r"(?:an?\s+)?(?:[^\W\d_]{1,20}[\s-])?(?:article|story|post)\s+by|"
-    r"by|von|par|por|door|written by|posted by|(?:erstellt|verfasst|geschrieben)\s+von|"
-    r"text|words|autor(?:in)?|author|"
-    r"auteur|verfasser(?:in)?|redaktion\s*:)\s*:?\s+\S",
-    re.I,
-)
-_EXPLICIT_LABEL = re.compile(
-    r"^(?:written|posted|published)\s+by\s|^(?:erstellt|verfasst|geschrieben)\s+von\s", re.I
-)
-
-
 def _alone(word: str, rest: str) -> bool:
     """The one capitalised word is all the name the line gives: the line ends there or a
     date, a time or punctuation follows ("Konstantin @ 12:00"), not another word that the
     byline reader dropped ("Miami Today on May 3": "Today" read as a date)."""
-    follows = r"\s*(?:$|[^\w\s]|\d|(?:on|am|at|um|le|el|il)\b)"
+    follows = r"\s*(?:$|[^\w\s]|\d)"
     return word[:1].isupper() and bool(re.match(re.escape(word) + follows, rest.strip()))
-
-
-# An element that holds only the label; the name is in the text that follows it.
-_LABEL_ONLY = re.compile(
-    r"^(?:by|von|par|por|door|autor(?:in)?|author|auteur|verfasser(?:in)?)\s*:?$", re.I
-)
 
 
 def _first_line(el: etree._Element) -> str:
@@ -582,6 +673,7 @@ def _authors_from_prefix_lines(
     base: str,
     zone: set[etree._Element] | frozenset = frozenset(),
     origin: list[etree._Element] | None = None,
+    entry: etree._Element | None = None,
 ) -> list[Byline]:
     """A short line reading "By Jane Doe", "Von Jane Doe am …" or "Autor: Jane Doe".
 
@@ -597,25 +689,25 @@ def _authors_from_prefix_lines(
         if len(raw) > 160:
             continue
         text = WS.sub(" ", raw).strip().lstrip("-–—|•·» ")
-        if not text or not (_LABEL_ONLY.match(text) or _PREFIX_LINE.match(text)):
+        if not text or not (LABEL_ONLY.match(text) or LABEL_THEN_TEXT.match(text)):
             continue  # cheap test first: most short elements are no byline
         text = _first_line(el).lstrip("-–—|•·» ")
-        if _LABEL_ONLY.match(text):
+        if LABEL_ONLY.match(text):
             # "Autor:" or "By" as its own element, the name in the text that follows
             following = _after_label(el)
             if not following or len(following) > 120:
                 continue
             text = f"{text.rstrip(':')}: {following}"
-        elif not _PREFIX_LINE.match(text):
+        elif not LABEL_THEN_TEXT.match(text):
             continue
-        if is_excluded(el) and el not in zone:
+        if _boilerplate(el, entry) and el not in zone or _in_teaser_link(el):
             continue
         seen += 1
         if seen > 3:
             return []
         # One word is a name only after an unambiguous label ("Posted by Konstantin"):
         # after a bare "by"/"von" it is as often a place or a thing.
-        label = _EXPLICIT_LABEL.match(text)
+        label = EXPLICIT_LABEL.match(text)
         found = [
             b
             for b in _byline_text(text)
@@ -659,14 +751,16 @@ def extract_authors(
     if citation:
         return [b for b in _dedupe(_clean(citation)) if b.kind == "person"]
     zone = headline_zone(root)
+    entry = article_entry(root)
+    shown = _shown(root)
     sources = [
-        _authors_from_json_ld(ld),
-        _authors_from_meta(meta),
-        _authors_from_markup(root, url, zone),
+        [b for b in _authors_from_json_ld(ld) if b.kind != "person" or shown(b.name)],
+        [b for b in _authors_from_meta(meta) if b.kind != "person" or shown(b.name)],
+        _authors_from_markup(root, url, zone, entry),
     ]
     block: list[etree._Element] = []
     line: list[etree._Element] = []
-    prefixed = _authors_from_prefix_lines(root, url, zone, line)
+    prefixed = _authors_from_prefix_lines(root, url, zone, line, entry)
     named = {name_key(b.name) for found in (*sources, prefixed) for b in found}
     visible = [
         _authors_from_bylines(
@@ -675,6 +769,7 @@ def extract_authors(
             lambda b: name_key(b.name) in named or looks_like_person_name(b.name, langs),
             zone,
             block,
+            entry,
         ),
         prefixed,
     ]
@@ -701,7 +796,12 @@ def extract_authors(
     for found in accepted:
         if found:
             return found  # handles alone: a blog's account name
-    return signature(root, site, langs)
+    linked = [
+        b
+        for b in _clean(_authors_from_author_links(root, url, zone, entry))
+        if _acceptable(b, site, langs, {})
+    ]
+    return linked or signature(root, site, langs)
 
 
 # A signature is short: a given name and a surname or two.
@@ -820,6 +920,40 @@ def _undouble(name: str) -> str:
     return name
 
 
+def _shown(root: etree._Element) -> Callable[[str], bool]:
+    """Whether a name is written where the reader sees it (not only in scripts or meta).
+
+    A name that only the page's metadata gives is often the account that published it
+    (a CMS user, the site's owner), not a byline a reader would call the author. Its
+    first and last words must appear in the visible text; a name written without spaces
+    (CJK) must appear as written. The text is read once, on the first question.
+    """
+    seen: list[tuple[set[str], str]] = []
+
+    def shown(name: str) -> bool:
+        key = _WORD.findall(name.lower())
+        if not key:
+            return False
+        if not seen:
+            text = visible_text(root).lower()
+            seen.append((set(_WORD.findall(text)), text))
+        words, text = seen[0]
+        if len(key) == 1 and not key[0].isascii():
+            return key[0] in text  # "严玉洁": no spaces between words to split on
+        return key[0] in words and key[-1] in words
+
+    return shown
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _initials_only(name: str) -> bool:
+    """ "DT", "J. D.", "mvs": a desk's or an editor's short code, no name to rank."""
+    words = [w.strip(".") for w in re.split(r"[\s.]+", name) if w.strip(".")]
+    return all(len(w) <= 3 and (w.isupper() or w.islower()) for w in words)
+
+
 def _acceptable(
     b: Byline,
     site: set[str],
@@ -832,7 +966,7 @@ def _acceptable(
     An organisation named as author (JSON-LD ``Organization``, "Staff", an agency) is
     the publisher speaking, not a voice; precision comes first.
     """
-    if b.kind == "organisation":
+    if b.kind == "organisation" or b.kind == "person" and _initials_only(b.name):
         return False
     if _squash(b.name) in site or name_key(b.name) in site:
         # A personal site is named after its author: the site's name is a person's
