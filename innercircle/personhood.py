@@ -39,8 +39,16 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
+from innercircle.name_words import NameWords
+from innercircle.name_words import name_words as _name_words
 from innercircle.resolve import _PERSON_CUES, NameContext, _mark, non_person_reason
-from innercircle.vocabulary import UI_WORDS, is_brand_word, is_citation_style, is_common_phrase
+from innercircle.vocabulary import (
+    UI_WORDS,
+    is_brand_word,
+    is_citation_style,
+    is_common_phrase,
+    is_given_name_anywhere,
+)
 
 #: Labels that say "not a person"; NORP (nationalities) and MISC are too vague to count.
 NON_PERSON_LABELS = frozenset(["ORG", "PRODUCT", "WORK_OF_ART", "GPE", "LOC", "FAC", "EVENT"])
@@ -61,26 +69,39 @@ _PRODUCT_NOUNS = (
 #: Works and brands: "every X movie", "the X franchise" (never after a possessive: "Jane
 #: Doe's books" are a person's).
 _WORK_NOUNS = r"movies?|films?|franchise|series|novels?|albums?|games?|trailer|sequel|brand"
+#: What a name can be said to *be* only when it is no person ("X is a chatbot", "X was a
+#: hit series"): no job a person holds ("the CEO", "a model", "an assistant").
+_THING_NOUNS = (
+    r"apps?|platforms?|tools?|software|products?|plugins?|services?|chatbots?|features?|"
+    rf"websites?|company|firm|startup|{_WORK_NOUNS}"
+)
+#: The noun ends its noun phrase (punctuation, a preposition, a verb or an article follows):
+#: "a hit series." and "every X movie is" are works, "a typical games designer" is a person
+#: (the noun there only describes the head noun that follows it).
+_PHRASE_END = (
+    r"(?=\s*(?:[.,;:!?)\"”’]|$)|\s+(?:that|which|who|with|for|from|in|on|at|of|and|or|to|by|"
+    r"as|like|is|was|are|were|has|had|have|will|would|can|could|became|made|makes|gets|got|"
+    r"the|a|an)\b)"
+)
 _PRODUCT_CUES = [
     re.compile(rf"\b(?:{_PRODUCT_VERBS})\s+(?:the\s+|a\s+|an\s+|its\s+|new\s+)*{_N}\b", re.I),
     re.compile(rf"\b{_N}(?:['’]s)?\s+(?:new\s+|latest\s+)?(?:{_PRODUCT_NOUNS})\b", re.I),
     re.compile(
-        rf"\b{_N}\s*,\s*(?:the|a|an)\s+(?:\w+\s+){{0,2}}(?:{_PRODUCT_NOUNS}|company|firm|startup)"
-        r"\b(?!['’])",
+        rf"\b{_N}\s*,\s*(?:the|a|an)\s+(?:\w+\s+){{0,2}}(?:{_THING_NOUNS}|api|models?)"
+        rf"{_PHRASE_END}",
         re.I,
     ),
     re.compile(
         rf"\b{_N}\s+(?:launched|released|unveiled|rolled out|shipped)\s+(?:its|a|an)\b", re.I
     ),
-    re.compile(rf"\b{_N}\s+(?:{_WORK_NOUNS})\b", re.I),
-    # "X is not a terrible brand", "X was a hit series"
+    re.compile(rf"\b{_N}\s+(?:{_WORK_NOUNS}){_PHRASE_END}", re.I),
+    # "X is a popular chatbot", "X was a hit series"; a negation says what it is not, so
+    # "X is not a brand" is no evidence either way
     re.compile(
-        rf"\b{_N}\s+(?:is|was|has been)\s+(?:not\s+)?(?:a|an|the)\s+(?:\w+\s+){{0,2}}"
-        rf"(?:{_PRODUCT_NOUNS}|{_WORK_NOUNS})\b",
+        rf"\b{_N}\s+(?:is|was|has been)\s+(?:a|an|the)\s+(?:\w+\s+){{0,2}}"
+        rf"(?:{_THING_NOUNS}){_PHRASE_END}",
         re.I,
     ),
-    # a title: "X and the Deathly Hallows"
-    re.compile(rf"\b{_N}\s+and\s+the\s+[A-Z]"),
 ]
 
 
@@ -123,11 +144,14 @@ def label_reason(ctx: NameContext, labels: Mapping[str, int], quoted: int = 0) -
     return None
 
 
-def exclusion_reason(ctx: NameContext, labels: Mapping[str, int] | None = None) -> str | None:
+def exclusion_reason(
+    ctx: NameContext, labels: Mapping[str, int] | None = None, corpus: NameWords | None = None
+) -> str | None:
     """Why the name key of ``ctx`` is not a person, or None to keep it (see the module doc).
 
     ``labels`` counts how often the NER model labelled this key with each label across
-    the corpus (kept PERSON spans and every non-person label).
+    the corpus (kept PERSON spans and every non-person label); ``corpus`` is how it
+    labels the names that share its words (:mod:`innercircle.name_words`).
     """
     tokens = ctx.key.split()
     if len(tokens) == 1:
@@ -140,28 +164,39 @@ def exclusion_reason(ctx: NameContext, labels: Mapping[str, int] | None = None) 
     reason = non_person_reason(ctx)
     if reason:
         return reason
-    reason = shape_reason(ctx)
+    person = _person_sentences(ctx)
+    if not (ctx.authored or person) and corpus and corpus.organisation_word(ctx.key, ctx.display):
+        return "organisation word"
+    reason = shape_reason(ctx, corpus.is_given_name_here(ctx.key) if corpus else None, person)
     if reason:
         return reason
     reason = product_reason(ctx)
     if reason:
         return reason
-    return label_reason(ctx, labels or {}, _person_sentences(ctx))
+    return label_reason(ctx, labels or {}, person)
 
 
 _ACRONYM = re.compile(r"^[B-DF-HJ-NP-TV-XZ]{3,}$")
 
 
-def shape_reason(ctx: NameContext) -> str | None:
+def shape_reason(
+    ctx: NameContext, first_is_given: bool | None = None, person: int | None = None
+) -> str | None:
     """``"acronym"``, ``"brand word"`` or ``"common words"`` for a name shaped like an
-    organisation's initials, a brand or ordinary language (see the module doc)."""
+    organisation's initials, a brand or ordinary language (see the module doc).
+    ``first_is_given``: see :func:`innercircle.vocabulary.is_common_phrase`; ``person``:
+    :func:`_person_sentences`, when already counted."""
     if any(_ACRONYM.match(w) for w in ctx.display.split()):
         return "acronym"
     if ctx.authored:
         return None
     if any(is_brand_word(w) for w in ctx.display.split()):
         return "brand word"
-    if is_common_phrase(ctx.display) and 4 * _person_sentences(ctx) <= len(ctx.sentences):
+    if person is None:
+        person = _person_sentences(ctx)
+    if is_common_phrase(ctx.display, first_is_given=first_is_given) and 4 * person <= len(
+        ctx.sentences
+    ):
         return "common words"
     return None
 
@@ -181,11 +216,15 @@ def _person_sentences(ctx: NameContext) -> int:
 
 
 def exclusions(
-    contexts: Iterable[NameContext], labels: Mapping[str, Mapping[str, int]] | None = None
+    contexts: Iterable[NameContext],
+    labels: Mapping[str, Mapping[str, int]] | None = None,
+    words: NameWords | None = None,
 ) -> dict[str, str]:
     """``{name_key: reason}`` for every key that is not a person."""
     labels = labels or {}
-    return {c.key: r for c in contexts if (r := exclusion_reason(c, labels.get(c.key, {})))}
+    return {
+        c.key: r for c in contexts if (r := exclusion_reason(c, labels.get(c.key, {}), words))
+    }
 
 
 def extraction_refusals(
@@ -236,6 +275,14 @@ def label_counts(con) -> dict[str, dict[str, int]]:
     for key, label, n in con.execute(LABELS_SQL).fetchall():
         out.setdefault(key, {})[label] = n
     return out
+
+
+def name_words(con, contexts: Iterable[NameContext] = ()) -> NameWords:
+    """How the corpus labels the names that hold each word, with how its texts write the
+    first words of ``contexts`` that are given names of the lists
+    (:mod:`innercircle.name_words`)."""
+    firsts = {c.key.split()[0] for c in contexts if len(c.key.split()) > 1}
+    return _name_words(con, NON_PERSON_LABELS, [w for w in firsts if is_given_name_anywhere(w)])
 
 
 def refused_rows(con, taken: Iterable[str]) -> list[dict]:

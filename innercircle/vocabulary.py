@@ -45,7 +45,6 @@ ORGANISATION_WORDS = frozenset(
     summit forum conference expo awards award prize festival league championship olympics
     app apps ios android windows linux online
     street square bridge state cup games tour series mini plus
-    united fc telecom telekom communications api sdk pro
     """.split()  # noqa: SIM905 (a word list reads better as text)
 )
 
@@ -228,12 +227,22 @@ def is_given_name_anywhere(word: str) -> bool:
 PHRASE_ZIPF = 4.0
 
 
-def is_common_phrase(display: str, languages: tuple[str, ...] = ("en",)) -> bool:
+def is_common_phrase(
+    display: str, languages: tuple[str, ...] = ("en",), first_is_given: bool | None = None
+) -> bool:
     """True for two or more words, every one common in ``languages`` (:data:`PHRASE_ZIPF`),
-    the first not a given name in any locale: "Bottom Line", "Quick Note", not "Steve Jobs"
-    or "Todd Orlando". Initials make it a name shape ("C. Jones"): never a phrase."""
+    the first not a given name: "Bottom Line", "Quick Note", not "Steve Jobs" or "Todd
+    Orlando". Initials make it a name shape ("C. Jones"): never a phrase.
+
+    Name lists hold words that are given names only now and then ("Page", "May", "Will",
+    "Mark", "Hope"), and word frequencies cannot tell them from "David" (as frequent, being
+    a name); where the corpus is at hand, ``first_is_given`` says whether it uses the first
+    word as a given name (:meth:`innercircle.name_words.NameWords.is_given_name_here`).
+    ``None`` trusts the lists alone (:func:`is_given_name_anywhere`)."""
     words = re.findall(r"[^\W\d_]+", display)
-    if len(words) < 2 or any(len(w) < 2 for w in words) or is_given_name_anywhere(words[0]):
+    if len(words) < 2 or any(len(w) < 2 for w in words):
+        return False
+    if is_given_name_anywhere(words[0]) if first_is_given is None else first_is_given:
         return False
     return all(max(zipf(w, lang) for lang in languages) >= PHRASE_ZIPF for w in words)
 
