@@ -279,9 +279,14 @@ def label_counts(con) -> dict[str, dict[str, int]]:
 
 def name_words(con, contexts: Iterable[NameContext] = ()) -> NameWords:
     """How the corpus labels the names that hold each word, with how its texts write the
-    first words of ``contexts`` that are given names of the lists
-    (:mod:`innercircle.name_words`)."""
-    firsts = {c.key.split()[0] for c in contexts if len(c.key.split()) > 1}
+    first words that decide whether a name of ``contexts`` is a phrase of common words: a
+    given name of the lists, every other word common (:mod:`innercircle.name_words`).
+    Only those few words are looked for in the texts."""
+    firsts = {
+        re.findall(r"[^\W\d_]+", c.display)[0]
+        for c in contexts
+        if is_common_phrase(c.display, first_is_given=False)
+    }
     return _name_words(con, NON_PERSON_LABELS, [w for w in firsts if is_given_name_anywhere(w)])
 
 

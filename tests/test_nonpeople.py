@@ -224,3 +224,38 @@ def test_a_given_name_that_is_a_common_word_counts_where_the_corpus_uses_it_as_o
     assert corpus.is_given_name_here("jane morgan") and not corpus.is_given_name_here("hope street")
     assert vocabulary.is_common_phrase("Will Power", first_is_given=False)
     assert not vocabulary.is_common_phrase("Will Power", first_is_given=True)
+
+
+def test_the_corpus_evidence_is_read_from_the_warehouse():
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE entity_labels (doc_id VARCHAR, name_key VARCHAR, name VARCHAR,"
+        " label VARCHAR, refused VARCHAR, n INTEGER)"
+    )
+    con.execute("CREATE TABLE documents (text VARCHAR)")
+    rows = [
+        ("d1", "leeds united", "ORG", ""),
+        ("d2", "united airlines", "ORG", ""),
+        ("d3", "ashby united", "ORG", ""),
+        ("d3", "ashby united", "ORG", ""),  # a second document: still one name
+        ("d4", "kestrel united", "PERSON", ""),
+        ("d5", "united", "GPE", ""),  # one word: says nothing about names
+        ("d6", "united way", "NORP", ""),  # too vague a label to count
+        ("d7", "page views", "PERSON", ""),
+        ("d7", "page holt", "PERSON", "citation style"),  # refused spans do not count
+    ]
+    for doc, key, label, refused in rows:
+        con.execute(
+            "INSERT INTO entity_labels VALUES (?, ?, ?, ?, ?, 1)", [doc, key, key, label, refused]
+        )
+    con.execute("INSERT INTO documents VALUES ('Page Views fell; the page is slow.')")
+    names = [NameContext(k, k.title()) for k in ("page views", "kestrel united")]
+    corpus = personhood.name_words(con, names)
+    assert (corpus.other["united"], corpus.person["united"]) == (3, 1)
+    assert corpus.given_name_uses("page views") == 0 and corpus.lower_share == {"page": 0.5}
+    assert personhood.exclusions(names, {}, corpus) == {
+        "page views": "common words",
+        "kestrel united": "organisation word",
+    }
