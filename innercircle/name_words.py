@@ -29,7 +29,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from innercircle.vocabulary import is_given_name_anywhere
+from innercircle.vocabulary import is_given_name_anywhere, is_name_word_anywhere
 
 #: A word is an organisation word when at least this many distinct multi-word names that
 #: hold it are labelled as something other than a person ...
@@ -87,11 +87,13 @@ class NameWords:
 
     def organisation_word(self, key: str, display: str) -> str | None:
         """The first word of ``key`` that the corpus uses as organisations' names use it
-        (see :data:`ORG_WORD_MIN_NAMES`), or None. A word written in lower case in the name
-        ("de", "van", "bin") is a particle of a person's name, never counted."""
+        (see :data:`ORG_WORD_MIN_NAMES`), or None. Never counted: an initial ("J. P.
+        Morgan"), a word written in lower case in the name ("de", "van", "bin": a particle
+        of a person's name), and a word of the given-name and surname lists ("Hill",
+        "Washington", "Victoria": places and firms are named after people, too)."""
         lower = {w.lower() for w in re.findall(r"[^\W\d_]+", display) if w.islower()}
         for token in key.split():
-            if token in lower:
+            if len(token) < 2 or token in lower or is_name_word_anywhere(token):
                 continue
             other = self.other[token]
             if other >= ORG_WORD_MIN_NAMES and other >= ORG_WORD_RATIO * self.person[token]:

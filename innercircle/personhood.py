@@ -165,14 +165,14 @@ def exclusion_reason(
     if reason:
         return reason
     person = _person_sentences(ctx)
-    if not (ctx.authored or person) and corpus and corpus.organisation_word(ctx.key, ctx.display):
-        return "organisation word"
     reason = shape_reason(ctx, corpus.is_given_name_here(ctx.key) if corpus else None, person)
     if reason:
         return reason
     reason = product_reason(ctx)
     if reason:
         return reason
+    if not (ctx.authored or person) and corpus and corpus.organisation_word(ctx.key, ctx.display):
+        return "organisation word"
     return label_reason(ctx, labels or {}, person)
 
 

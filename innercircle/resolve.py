@@ -272,7 +272,7 @@ _PERSON_APPOSITION = (
     r"who|the (?:head|chief|founder|co-?founder|author|director|lead|partner)|"
     r"a (?:former |senior )?(?:partner|professor|analyst|researcher|founder|co-?founder|"
     r"investor|engineer|economist|scientist|director|fellow|writer|reporter|veteran)|head|chief|founder|co-?founder|ceo|cto|"
-    r"cfo|coo|director|professor|vp|vice president|lead|principal|partner at"
+    r"cfo|coo|director|professor|vp|vice president|lead|principal|partner at|author of"
 )
 
 

@@ -220,6 +220,30 @@ def is_given_name_anywhere(word: str) -> bool:
     return word.lower() in _given_names_anywhere()
 
 
+@lru_cache(maxsize=1)
+def _surnames_anywhere() -> frozenset[str]:
+    """Surnames of every locale in Faker's person data (~28,000)."""
+    import importlib
+    import pkgutil
+
+    import faker.providers.person as person
+
+    names: set[str] = set()
+    for module in pkgutil.iter_modules(person.__path__):
+        provider = importlib.import_module(f"{person.__name__}.{module.name}").Provider
+        for attr in ("last_names", "last_names_male", "last_names_female"):
+            value = provider.__dict__.get(attr)
+            if isinstance(value, (dict, list, tuple)):
+                names.update(str(n).lower() for n in value)
+    return frozenset(names)
+
+
+def is_name_word_anywhere(word: str) -> bool:
+    """True when ``word`` is a given name or a surname in any locale Faker knows ("Hill",
+    "Washington", "Victoria"): a word a person's name may hold, whatever else holds it."""
+    return is_given_name_anywhere(word) or word.lower() in _surnames_anywhere()
+
+
 #: Zipf frequency from which every word of a multi-word "name" being this common makes it
 #: ordinary language ("Bottom Line", "Error Handling", "Twitter Thread") rather than a
 #: name, when its first word is no given name anywhere. Surnames are common words too

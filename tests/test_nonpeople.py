@@ -191,6 +191,12 @@ def test_a_word_the_corpus_uses_in_organisations_names_makes_an_organisation():
         sentences=[("Harbor United", "\u201cNo,\u201d said Harbor United, the drummer.", True)],
     )
     assert personhood.exclusion_reason(said, {}, corpus) is None
+    writer = NameContext(
+        "kestrel united",
+        "Kestrel United",
+        sentences=[("Kestrel United", "Kestrel United, author of The Long Field.", False)],
+    )
+    assert personhood.exclusion_reason(writer, {}, corpus) is None
 
 
 def test_a_given_name_that_is_a_common_word_counts_where_the_corpus_uses_it_as_one():
