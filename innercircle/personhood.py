@@ -10,16 +10,22 @@ written to ``excluded_names``, when:
   name to stand for, and joining it across documents is how the German word "Doch"
   became the top voice of an industry;
 * ``organisation word`` / ``organisation context``: see
-  :func:`innercircle.resolve.non_person_reason`;
+  :func:`innercircle.resolve.non_person_reason`; also ``organisation word`` when, with
+  nothing saying person, one of its words is one the corpus uses in organisations' names
+  (the model labels several other names holding it ORG, PRODUCT, GPE … and few PERSON:
+  "United", "Pro"; :mod:`innercircle.name_words`);
 * ``interface text``: made only of button and caption words ("Share", "Camera Zoom");
 * ``citation style``: written as reference lists write authors ("Lee H", "Roger A.");
 * ``product context``: the sentences treat it as a product or company ("launched X",
   "X's app", "using X", "X, the AI tool") at least twice and clearly more often than
   as a person ("X said", a quote, he/she, a job title), and it never writes;
-* ``common words``: every word is a common word and the first is no given name in any
-  locale ("Bottom Line", "Error Handling", "Twitter Thread";
+* ``common words``: every word is a common word and the first is no given name
+  ("Bottom Line", "Error Handling", "Twitter Thread";
   :func:`innercircle.vocabulary.is_common_phrase`), and nothing says it is a person: no
-  byline, and at most one sentence in four quotes it or uses it as a person;
+  byline, and at most one sentence in four quotes it or uses it as a person. A first word
+  of the name lists that is also a common word ("Page Views", "Will Power") counts as a
+  given name only where the corpus uses it as one (its texts seldom write it in lower
+  case, or other PERSON names start with it);
 * ``acronym``: a word of three or more capitals without a vowel ("WBF", "NDR"): an
   organisation's initials, never part of a person's name, even in a byline;
 * ``brand word``: a word joined from two common words ("OneWeb", "PayPal"), and it never
