@@ -191,23 +191,28 @@ def is_nickname_of(nickname: str, formal: str) -> bool:
     return formal.lower() in _nicknamer().canonicals_of(nickname)
 
 
-@lru_cache(maxsize=1)
-def _given_names_anywhere() -> frozenset[str]:
-    """Given names of every locale in Faker's person data (MIT; ~31,000 names from census
-    and registry lists of 80+ locales), with the ``nicknames`` ones."""
+def _faker_names(kind: str) -> set[str]:
+    """Every ``first`` or ``last`` name of every locale in Faker's person data (MIT; census
+    and registry lists of 80+ locales), lower-cased."""
     import importlib
     import pkgutil
 
     import faker.providers.person as person
 
-    names: set[str] = set(_given_names())
+    names: set[str] = set()
     for module in pkgutil.iter_modules(person.__path__):
         provider = importlib.import_module(f"{person.__name__}.{module.name}").Provider
-        for attr in ("first_names", "first_names_male", "first_names_female"):
+        for attr in (f"{kind}_names", f"{kind}_names_male", f"{kind}_names_female"):
             value = provider.__dict__.get(attr)
             if isinstance(value, (dict, list, tuple)):
                 names.update(str(n).lower() for n in value)
-    return frozenset(names)
+    return names
+
+
+@lru_cache(maxsize=1)
+def _given_names_anywhere() -> frozenset[str]:
+    """Given names of every locale in Faker (~31,000), with the ``nicknames`` ones."""
+    return frozenset(_faker_names("first") | _given_names())
 
 
 def is_given_name_anywhere(word: str) -> bool:
@@ -222,20 +227,8 @@ def is_given_name_anywhere(word: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _surnames_anywhere() -> frozenset[str]:
-    """Surnames of every locale in Faker's person data (~28,000)."""
-    import importlib
-    import pkgutil
-
-    import faker.providers.person as person
-
-    names: set[str] = set()
-    for module in pkgutil.iter_modules(person.__path__):
-        provider = importlib.import_module(f"{person.__name__}.{module.name}").Provider
-        for attr in ("last_names", "last_names_male", "last_names_female"):
-            value = provider.__dict__.get(attr)
-            if isinstance(value, (dict, list, tuple)):
-                names.update(str(n).lower() for n in value)
-    return frozenset(names)
+    """Surnames of every locale in Faker (~28,000)."""
+    return frozenset(_faker_names("last"))
 
 
 def is_name_word_anywhere(word: str) -> bool:
