@@ -304,7 +304,9 @@ def _compile_cues() -> tuple[list[re.Pattern[str]], list[re.Pattern[str]]]:
         re.compile(rf"\b(?:{_PERSON_VERBS})\s*,?\s+(?:\w+\.\s+)?{n}\b", re.I),
         re.compile(rf"\b{n}\s+(?:{_PERSON_VERBS})\b", re.I),
         re.compile(rf"\b{n}\s*,\s*(?:{_PERSON_APPOSITION})\b", re.I),
-        re.compile(rf"\b{n}\b[^.;]*\b(?:he|she|his|her|him)\b", re.I),
+        # he/she later in the sentence, with no other capitalised word between: in "X felt
+        # compelled, as if Rowling knew she was ..." the pronoun is Rowling's
+        re.compile(rf"\b{n}\b(?:(?!(?-i:[A-Z][a-z]))[^.;])*\b(?:he|she|his|her|him)\b", re.I),
     ]
     return org, person
 

@@ -142,6 +142,20 @@ def test_a_work_or_franchise_named_like_a_person():
     assert personhood.exclusion_reason(author) is None
 
 
+def test_a_pronoun_after_another_name_is_that_names():
+    films = [
+        ("Tessa Wren", "The eight Tessa Wren films had a fine cast.", False),
+        ("Tessa Wren", "I saw every Tessa Wren movie twice.", False),
+        ("Wren", "The Wren franchise made billions.", False),
+    ]
+    author = ("Tessa Wren", "Tessa Wren felt real, as if Orla Finch knew she had one.", False)
+    work = NameContext("tessa wren", "Tessa Wren", sentences=[*films, author])
+    assert personhood.exclusion_reason(work) == "product context"
+    person = ("Tessa Wren", "Tessa Wren said she had seen them all.", False)
+    kept = NameContext("tessa wren", "Tessa Wren", sentences=[*films, person])
+    assert personhood.exclusion_reason(kept) is None
+
+
 def test_a_person_described_with_a_work_noun_stays_a_person():
     # The noun only describes the head noun after it ("games designer"), a negation says
     # what the name is not, and "X and the Board" is no title.
