@@ -10,16 +10,22 @@ written to ``excluded_names``, when:
   name to stand for, and joining it across documents is how the German word "Doch"
   became the top voice of an industry;
 * ``organisation word`` / ``organisation context``: see
-  :func:`innercircle.resolve.non_person_reason`;
+  :func:`innercircle.resolve.non_person_reason`; also ``organisation word`` when, with
+  nothing saying person, one of its words is one the corpus uses in organisations' names
+  (the model labels several other names holding it ORG, PRODUCT, GPE … and few PERSON:
+  "United", "Pro"; :mod:`innercircle.name_words`);
 * ``interface text``: made only of button and caption words ("Share", "Camera Zoom");
 * ``citation style``: written as reference lists write authors ("Lee H", "Roger A.");
 * ``product context``: the sentences treat it as a product or company ("launched X",
   "X's app", "using X", "X, the AI tool") at least twice and clearly more often than
   as a person ("X said", a quote, he/she, a job title), and it never writes;
-* ``common words``: every word is a common word and the first is no given name in any
-  locale ("Bottom Line", "Error Handling", "Twitter Thread";
+* ``common words``: every word is a common word and the first is no given name
+  ("Bottom Line", "Error Handling", "Twitter Thread";
   :func:`innercircle.vocabulary.is_common_phrase`), and nothing says it is a person: no
-  byline, and at most one sentence in four quotes it or uses it as a person;
+  byline, and at most one sentence in four quotes it or uses it as a person. A first word
+  of the name lists that is also a common word ("Page Views", "Will Power") counts as a
+  given name only where the corpus uses it as one (its texts seldom write it in lower
+  case, or other PERSON names start with it);
 * ``acronym``: a word of three or more capitals without a vowel ("WBF", "NDR"): an
   organisation's initials, never part of a person's name, even in a byline;
 * ``brand word``: a word joined from two common words ("OneWeb", "PayPal"), and it never
@@ -39,8 +45,16 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
+from innercircle.name_words import NameWords
+from innercircle.name_words import name_words as _name_words
 from innercircle.resolve import _PERSON_CUES, NameContext, _mark, non_person_reason
-from innercircle.vocabulary import UI_WORDS, is_brand_word, is_citation_style, is_common_phrase
+from innercircle.vocabulary import (
+    UI_WORDS,
+    is_brand_word,
+    is_citation_style,
+    is_common_phrase,
+    is_given_name_anywhere,
+)
 
 #: Labels that say "not a person"; NORP (nationalities) and MISC are too vague to count.
 NON_PERSON_LABELS = frozenset(["ORG", "PRODUCT", "WORK_OF_ART", "GPE", "LOC", "FAC", "EVENT"])
@@ -61,26 +75,39 @@ _PRODUCT_NOUNS = (
 #: Works and brands: "every X movie", "the X franchise" (never after a possessive: "Jane
 #: Doe's books" are a person's).
 _WORK_NOUNS = r"movies?|films?|franchise|series|novels?|albums?|games?|trailer|sequel|brand"
+#: What a name can be said to *be* only when it is no person ("X is a chatbot", "X was a
+#: hit series"): no job a person holds ("the CEO", "a model", "an assistant").
+_THING_NOUNS = (
+    r"apps?|platforms?|tools?|software|products?|plugins?|services?|chatbots?|features?|"
+    rf"websites?|company|firm|startup|{_WORK_NOUNS}"
+)
+#: The noun ends its noun phrase (punctuation, a preposition, a verb or an article follows):
+#: "a hit series." and "every X movie is" are works, "a typical games designer" is a person
+#: (the noun there only describes the head noun that follows it).
+_PHRASE_END = (
+    r"(?=\s*(?:[.,;:!?)\"”’]|$)|\s+(?:that|which|who|with|for|from|in|on|at|of|and|or|to|by|"
+    r"as|like|is|was|are|were|has|had|have|will|would|can|could|became|made|makes|gets|got|"
+    r"the|a|an)\b)"
+)
 _PRODUCT_CUES = [
     re.compile(rf"\b(?:{_PRODUCT_VERBS})\s+(?:the\s+|a\s+|an\s+|its\s+|new\s+)*{_N}\b", re.I),
     re.compile(rf"\b{_N}(?:['’]s)?\s+(?:new\s+|latest\s+)?(?:{_PRODUCT_NOUNS})\b", re.I),
     re.compile(
-        rf"\b{_N}\s*,\s*(?:the|a|an)\s+(?:\w+\s+){{0,2}}(?:{_PRODUCT_NOUNS}|company|firm|startup)"
-        r"\b(?!['’])",
+        rf"\b{_N}\s*,\s*(?:the|a|an)\s+(?:\w+\s+){{0,2}}(?:{_THING_NOUNS}|api|models?)"
+        rf"{_PHRASE_END}",
         re.I,
     ),
     re.compile(
         rf"\b{_N}\s+(?:launched|released|unveiled|rolled out|shipped)\s+(?:its|a|an)\b", re.I
     ),
-    re.compile(rf"\b{_N}\s+(?:{_WORK_NOUNS})\b", re.I),
-    # "X is not a terrible brand", "X was a hit series"
+    re.compile(rf"\b{_N}\s+(?:{_WORK_NOUNS}){_PHRASE_END}", re.I),
+    # "X is a popular chatbot", "X was a hit series"; a negation says what it is not, so
+    # "X is not a brand" is no evidence either way
     re.compile(
-        rf"\b{_N}\s+(?:is|was|has been)\s+(?:not\s+)?(?:a|an|the)\s+(?:\w+\s+){{0,2}}"
-        rf"(?:{_PRODUCT_NOUNS}|{_WORK_NOUNS})\b",
+        rf"\b{_N}\s+(?:is|was|has been)\s+(?:a|an|the)\s+(?:\w+\s+){{0,2}}"
+        rf"(?:{_THING_NOUNS}){_PHRASE_END}",
         re.I,
     ),
-    # a title: "X and the Deathly Hallows"
-    re.compile(rf"\b{_N}\s+and\s+the\s+[A-Z]"),
 ]
 
 
@@ -123,11 +150,14 @@ def label_reason(ctx: NameContext, labels: Mapping[str, int], quoted: int = 0) -
     return None
 
 
-def exclusion_reason(ctx: NameContext, labels: Mapping[str, int] | None = None) -> str | None:
+def exclusion_reason(
+    ctx: NameContext, labels: Mapping[str, int] | None = None, corpus: NameWords | None = None
+) -> str | None:
     """Why the name key of ``ctx`` is not a person, or None to keep it (see the module doc).
 
     ``labels`` counts how often the NER model labelled this key with each label across
-    the corpus (kept PERSON spans and every non-person label).
+    the corpus (kept PERSON spans and every non-person label); ``corpus`` is how it
+    labels the names that share its words (:mod:`innercircle.name_words`).
     """
     tokens = ctx.key.split()
     if len(tokens) == 1:
@@ -140,28 +170,39 @@ def exclusion_reason(ctx: NameContext, labels: Mapping[str, int] | None = None) 
     reason = non_person_reason(ctx)
     if reason:
         return reason
-    reason = shape_reason(ctx)
+    person = _person_sentences(ctx)
+    reason = shape_reason(ctx, corpus.is_given_name_here(ctx.key) if corpus else None, person)
     if reason:
         return reason
     reason = product_reason(ctx)
     if reason:
         return reason
-    return label_reason(ctx, labels or {}, _person_sentences(ctx))
+    if not (ctx.authored or person) and corpus and corpus.organisation_word(ctx.key, ctx.display):
+        return "organisation word"
+    return label_reason(ctx, labels or {}, person)
 
 
 _ACRONYM = re.compile(r"^[B-DF-HJ-NP-TV-XZ]{3,}$")
 
 
-def shape_reason(ctx: NameContext) -> str | None:
+def shape_reason(
+    ctx: NameContext, first_is_given: bool | None = None, person: int | None = None
+) -> str | None:
     """``"acronym"``, ``"brand word"`` or ``"common words"`` for a name shaped like an
-    organisation's initials, a brand or ordinary language (see the module doc)."""
+    organisation's initials, a brand or ordinary language (see the module doc).
+    ``first_is_given``: see :func:`innercircle.vocabulary.is_common_phrase`; ``person``:
+    :func:`_person_sentences`, when already counted."""
     if any(_ACRONYM.match(w) for w in ctx.display.split()):
         return "acronym"
     if ctx.authored:
         return None
     if any(is_brand_word(w) for w in ctx.display.split()):
         return "brand word"
-    if is_common_phrase(ctx.display) and 4 * _person_sentences(ctx) <= len(ctx.sentences):
+    if person is None:
+        person = _person_sentences(ctx)
+    if is_common_phrase(ctx.display, first_is_given=first_is_given) and 4 * person <= len(
+        ctx.sentences
+    ):
         return "common words"
     return None
 
@@ -181,11 +222,15 @@ def _person_sentences(ctx: NameContext) -> int:
 
 
 def exclusions(
-    contexts: Iterable[NameContext], labels: Mapping[str, Mapping[str, int]] | None = None
+    contexts: Iterable[NameContext],
+    labels: Mapping[str, Mapping[str, int]] | None = None,
+    words: NameWords | None = None,
 ) -> dict[str, str]:
     """``{name_key: reason}`` for every key that is not a person."""
     labels = labels or {}
-    return {c.key: r for c in contexts if (r := exclusion_reason(c, labels.get(c.key, {})))}
+    return {
+        c.key: r for c in contexts if (r := exclusion_reason(c, labels.get(c.key, {}), words))
+    }
 
 
 def extraction_refusals(
@@ -236,6 +281,19 @@ def label_counts(con) -> dict[str, dict[str, int]]:
     for key, label, n in con.execute(LABELS_SQL).fetchall():
         out.setdefault(key, {})[label] = n
     return out
+
+
+def name_words(con, contexts: Iterable[NameContext] = ()) -> NameWords:
+    """How the corpus labels the names that hold each word, with how its texts write the
+    first words that decide whether a name of ``contexts`` is a phrase of common words: a
+    given name of the lists, every other word common (:mod:`innercircle.name_words`).
+    Only those few words are looked for in the texts."""
+    firsts = {
+        re.findall(r"[^\W\d_]+", c.display)[0]
+        for c in contexts
+        if is_common_phrase(c.display, first_is_given=False)
+    }
+    return _name_words(con, NON_PERSON_LABELS, [w for w in firsts if is_given_name_anywhere(w)])
 
 
 def refused_rows(con, taken: Iterable[str]) -> list[dict]:

@@ -262,7 +262,7 @@ _PERSON_APPOSITION = (
     r"who|the (?:head|chief|founder|co-?founder|author|director|lead|partner)|"
     r"a (?:former |senior )?(?:partner|professor|analyst|researcher|founder|co-?founder|"
     r"investor|engineer|economist|scientist|director|fellow|writer|reporter|veteran)|head|chief|founder|co-?founder|ceo|cto|"
-    r"cfo|coo|director|professor|vp|vice president|lead|principal|partner at"
+    r"cfo|coo|director|professor|vp|vice president|lead|principal|partner at|author of"
 )
 
 
@@ -296,7 +296,9 @@ def _compile_cues() -> tuple[list[re.Pattern[str]], list[re.Pattern[str]]]:
         re.compile(rf"\b(?:{_PERSON_VERBS})\s*,?\s+(?:\w+\.\s+)?{n}\b", re.I),
         re.compile(rf"\b{n}\s+(?:{_PERSON_VERBS})\b", re.I),
         re.compile(rf"\b{n}\s*,\s*(?:{_PERSON_APPOSITION})\b", re.I),
-        re.compile(rf"\b{n}\b[^.;]*\b(?:he|she|his|her|him)\b", re.I),
+        # he/she later in the sentence, with no other capitalised word between: in "X felt
+        # compelled, as if Rowling knew she was ..." the pronoun is Rowling's
+        re.compile(rf"\b{n}\b(?:(?!(?-i:[A-Z][a-z]))[^.;])*\b(?:he|she|his|her|him)\b", re.I),
     ]
     return org, person
 

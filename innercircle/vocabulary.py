@@ -45,7 +45,6 @@ ORGANISATION_WORDS = frozenset(
     summit forum conference expo awards award prize festival league championship olympics
     app apps ios android windows linux online
     street square bridge state cup games tour series mini plus
-    united fc telecom telekom communications api sdk pro
     """.split()  # noqa: SIM905 (a word list reads better as text)
 )
 
@@ -192,23 +191,28 @@ def is_nickname_of(nickname: str, formal: str) -> bool:
     return formal.lower() in _nicknamer().canonicals_of(nickname)
 
 
-@lru_cache(maxsize=1)
-def _given_names_anywhere() -> frozenset[str]:
-    """Given names of every locale in Faker's person data (MIT; ~31,000 names from census
-    and registry lists of 80+ locales), with the ``nicknames`` ones."""
+def _faker_names(kind: str) -> set[str]:
+    """Every ``first`` or ``last`` name of every locale in Faker's person data (MIT; census
+    and registry lists of 80+ locales), lower-cased."""
     import importlib
     import pkgutil
 
     import faker.providers.person as person
 
-    names: set[str] = set(_given_names())
+    names: set[str] = set()
     for module in pkgutil.iter_modules(person.__path__):
         provider = importlib.import_module(f"{person.__name__}.{module.name}").Provider
-        for attr in ("first_names", "first_names_male", "first_names_female"):
+        for attr in (f"{kind}_names", f"{kind}_names_male", f"{kind}_names_female"):
             value = provider.__dict__.get(attr)
             if isinstance(value, (dict, list, tuple)):
                 names.update(str(n).lower() for n in value)
-    return frozenset(names)
+    return names
+
+
+@lru_cache(maxsize=1)
+def _given_names_anywhere() -> frozenset[str]:
+    """Given names of every locale in Faker (~31,000), with the ``nicknames`` ones."""
+    return frozenset(_faker_names("first") | _given_names())
 
 
 def is_given_name_anywhere(word: str) -> bool:
@@ -221,6 +225,18 @@ def is_given_name_anywhere(word: str) -> bool:
     return word.lower() in _given_names_anywhere()
 
 
+@lru_cache(maxsize=1)
+def _surnames_anywhere() -> frozenset[str]:
+    """Surnames of every locale in Faker (~28,000)."""
+    return frozenset(_faker_names("last"))
+
+
+def is_name_word_anywhere(word: str) -> bool:
+    """True when ``word`` is a given name or a surname in any locale Faker knows ("Hill",
+    "Washington", "Victoria"): a word a person's name may hold, whatever else holds it."""
+    return is_given_name_anywhere(word) or word.lower() in _surnames_anywhere()
+
+
 #: Zipf frequency from which every word of a multi-word "name" being this common makes it
 #: ordinary language ("Bottom Line", "Error Handling", "Twitter Thread") rather than a
 #: name, when its first word is no given name anywhere. Surnames are common words too
@@ -228,12 +244,22 @@ def is_given_name_anywhere(word: str) -> bool:
 PHRASE_ZIPF = 4.0
 
 
-def is_common_phrase(display: str, languages: tuple[str, ...] = ("en",)) -> bool:
+def is_common_phrase(
+    display: str, languages: tuple[str, ...] = ("en",), first_is_given: bool | None = None
+) -> bool:
     """True for two or more words, every one common in ``languages`` (:data:`PHRASE_ZIPF`),
-    the first not a given name in any locale: "Bottom Line", "Quick Note", not "Steve Jobs"
-    or "Todd Orlando". Initials make it a name shape ("C. Jones"): never a phrase."""
+    the first not a given name: "Bottom Line", "Quick Note", not "Steve Jobs" or "Todd
+    Orlando". Initials make it a name shape ("C. Jones"): never a phrase.
+
+    Name lists hold words that are given names only now and then ("Page", "May", "Will",
+    "Mark", "Hope"), and word frequencies cannot tell them from "David" (as frequent, being
+    a name); where the corpus is at hand, ``first_is_given`` says whether it uses the first
+    word as a given name (:meth:`innercircle.name_words.NameWords.is_given_name_here`).
+    ``None`` trusts the lists alone (:func:`is_given_name_anywhere`)."""
     words = re.findall(r"[^\W\d_]+", display)
-    if len(words) < 2 or any(len(w) < 2 for w in words) or is_given_name_anywhere(words[0]):
+    if len(words) < 2 or any(len(w) < 2 for w in words):
+        return False
+    if is_given_name_anywhere(words[0]) if first_is_given is None else first_is_given:
         return False
     return all(max(zipf(w, lang) for lang in languages) >= PHRASE_ZIPF for w in words)
 

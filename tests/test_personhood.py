@@ -79,6 +79,52 @@ def test_doch_never_joins_jane_doch_across_documents(finder):
     assert {m.name for m in mentions} == {"Jane Doch"}
 
 
+def _doc_with_people(lang: str, text: str, names: list[str]):
+    """A spaCy doc of a blank ``lang`` pipeline whose PERSON entities are ``names``, in
+    order: extraction judged without a trained model of that language."""
+    import spacy
+
+    nlp = spacy.blank(lang)
+    nlp.add_pipe("sentencizer")
+    doc = nlp(text)
+    spans, at = [], 0
+    for name in names:
+        at = text.index(name, at)
+        spans.append(doc.char_span(at, at + len(name), label="PER"))
+        at += len(name)
+    doc.ents = spans
+    return doc
+
+
+def test_a_common_word_of_the_documents_language_is_never_joined_as_a_surname():
+    # Issue 9, item 5: the German "Doch" ("but") opening a sentence is not Jane Doch, even
+    # in a document that names her in full; in German a capital is no evidence anywhere.
+    from innercircle.extract.people import _analyse
+
+    german = _doc_with_people(
+        "de",
+        "Jane Doch leitet das Labor. Doch der Vorstand wartet. Er fragte Doch nicht.",
+        ["Jane Doch", "Doch", "Doch"],
+    )
+    found = _analyse(german, "de")
+    assert [(m.surface, m.name) for m in found.mentions] == [("Jane Doch", "Jane Doch")]
+    assert found.labels[("doch", "PERSON", "common word")] == 2  # refused, with its reason
+    rows = personhood.extraction_refusals(
+        [(k, k.title(), r, n, 1) for (k, _label, r), n in found.labels.items() if r],
+        taken={m.name.lower() for m in found.mentions},
+    )
+    assert [(r["name_key"], r["reason"]) for r in rows] == [("doch", "common word")]
+    # English: "Long" opening a sentence is the word; written capitalised inside a sentence
+    # of a document that names Jane Long, it is her surname.
+    english = _doc_with_people(
+        "en",
+        "Jane Long runs the lab. Long meetings bore the board. The board heard from Long.",
+        ["Jane Long", "Long", "Long"],
+    )
+    mentions = _analyse(english, "en").mentions
+    assert [(m.start, m.name) for m in mentions] == [(0, "Jane Long"), (75, "Jane Long")]
+
+
 def test_a_common_word_is_not_a_name_by_itself():
     assert vocabulary.is_common_word("Doch", "de")
     assert vocabulary.is_common_word("More", "en")

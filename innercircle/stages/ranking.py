@@ -171,7 +171,9 @@ def resolve_people(con) -> dict:
             NAME_CONTEXT_SQL, {"max_sentences": MAX_SENTENCES_PER_NAME}
         ).fetchall()
     ]
-    excluded = personhood.exclusions(contexts, personhood.label_counts(con))
+    excluded = personhood.exclusions(
+        contexts, personhood.label_counts(con), personhood.name_words(con, contexts)
+    )
     stats = [
         AliasStats(key=k, display=d, mentions=m, documents=n, hosts=frozenset(h))
         for k, d, m, n, h in con.execute(ALIAS_STATS_SQL).fetchall()
