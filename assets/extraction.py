@@ -145,12 +145,17 @@ DOCUMENT_SPECS = [
 
 
 @dg.multi_asset(name="documents", specs=DOCUMENT_SPECS, pool=WRITER_POOL)
-def documents(context: dg.AssetExecutionContext, warehouse_db: WarehouseResource):
+def documents(
+    context: dg.AssetExecutionContext, warehouse_db: WarehouseResource, ner: NerModelResource
+):
     """Build documents from stored pages and feed entries, with their links and industries,
-    in one transaction."""
+    in one transaction. When pages changed and every step runs in this process, the NER
+    workers of the mentions step start now: their model load overlaps the parsing."""
     with warehouse_db.connect() as con:
         pages_sql = pages_to_build_sql()  # over every source kind whose pages are documents
         total = count_rows(con, pages_sql)
+        if total and _one_process_runs_every_step(context) and ner.shards <= 1:
+            ner.start_early()
         progress = log_progress(context)
         built, failures = 0, 0
         # Entries, then pages, stream from a second cursor PAGE_BATCH at a time while this
@@ -218,6 +223,15 @@ def documents(context: dg.AssetExecutionContext, warehouse_db: WarehouseResource
         )
 
 
+#: Executors that run every step of a run in the run's own process: the nightly job's, and
+#: the one ``execute_in_process`` puts in its place.
+IN_PROCESS_EXECUTORS = frozenset(["in_process", "execute_in_process_executor"])
+
+
+def _one_process_runs_every_step(context: dg.AssetExecutionContext) -> bool:
+    return context.job_def.executor_def.name in IN_PROCESS_EXECUTORS
+
+
 @dg.op(pool=WRITER_POOL, out=dg.DynamicOut(), ins={"after": dg.In(dg.Nothing)})
 def plan_mentions(
     context: dg.OpExecutionContext,
@@ -249,7 +263,8 @@ def find_people(context: dg.OpExecutionContext, ner: NerModelResource, shard: Ne
         tag = f" [shard {shard.shard + 1}/{shard.shards}]"
         progress = _tagged(progress, tag)
     with ner.pooled_finder(shard.shards) as finder:
-        context.log.info(f"NER on {finder.processes} process(es)")
+        early = " (workers started early)" if finder.early else ""
+        context.log.info(f"NER on {finder.processes} process(es){early}")
         return run_shard(shard, finder, progress)
 
 

@@ -83,6 +83,10 @@ def _analyse(chunk: tuple[list[str], list[str | None] | None]) -> list[DocPeople
     return _WORKER_FINDER.analyse(*chunk)
 
 
+def _ready() -> bool:
+    return _WORKER_FINDER is not None
+
+
 class PooledPersonFinder:
     """``find_people`` over ``processes`` worker processes, results in input order.
 
@@ -104,6 +108,7 @@ class PooledPersonFinder:
         self._local: PersonFinder | None = None
         self._pool: ProcessPoolExecutor | None = None
         self._texts_read = 0  # by the current workers
+        self.early = False  # started by start_early, before its step
         if self.processes == 1:
             self._local = local or PersonFinder(models=models)
         else:
@@ -116,6 +121,14 @@ class PooledPersonFinder:
             initializer=_init_worker,
             initargs=(self.models,),
         )
+
+    def start_workers(self) -> None:
+        """Spawn every worker now and return at once: each loads its model while the
+        caller goes on (a pool spawns its workers on demand, one per task submitted while
+        none is idle, so one no-op task per worker starts them all)."""
+        if self._pool is not None:
+            for _ in range(self.processes):
+                self._pool.submit(_ready)
 
     def _workers_for(self, texts: int) -> ProcessPoolExecutor:
         """The pool for the next ``texts``: fresh workers once these have read
@@ -161,3 +174,41 @@ class PooledPersonFinder:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+# ------------------------------------------------------------------ started early
+
+#: Pools started ahead of their step (:func:`start_early`), by (models, processes).
+_EARLY: dict[tuple, PooledPersonFinder] = {}
+
+
+def _early_key(models: Mapping[str, str], processes: int) -> tuple:
+    return tuple(sorted(models.items())), processes
+
+
+def start_early(models: Mapping[str, str], processes: int) -> None:
+    """Start a pool's workers now, for a NER step that will run later in this process.
+
+    Spawning a worker and loading its model takes seconds of CPU that a step which only
+    waits for NER would spend idle; started while other steps (building documents) keep
+    one core busy, the load uses the cores they leave free. Only for one process running
+    every step (Dagster's in-process executor): a step in another process cannot take
+    it. :func:`take_early` hands it over; :func:`close_early` stops one never taken.
+    """
+    key = _early_key(models, processes)
+    if processes > 1 and key not in _EARLY and not multiprocessing.current_process().daemon:
+        _EARLY[key] = PooledPersonFinder(models, processes)
+        _EARLY[key].start_workers()
+        _EARLY[key].early = True
+
+
+def take_early(models: Mapping[str, str], processes: int) -> PooledPersonFinder | None:
+    """The pool :func:`start_early` started with these models and processes (the caller
+    now owns it and closes it), or None."""
+    return _EARLY.pop(_early_key(models, processes), None)
+
+
+def close_early() -> None:
+    """Stop every pool started early and never taken (a run with nothing to read)."""
+    while _EARLY:
+        _EARLY.popitem()[1].close()
