@@ -33,7 +33,13 @@ from innercircle.stages.extraction import (
 )
 from innercircle.stages.kinds import document_industries_sql, pages_to_build_sql
 from innercircle.stages.links import pop_link_rows
-from innercircle.stages.ner_shards import NerShard, plan_shards, run_shard, store_shards
+from innercircle.stages.ner_shards import (
+    NerShard,
+    plan_shards,
+    read_ahead,
+    run_shard,
+    store_shards,
+)
 
 GROUP = "extraction"
 #: Pages parsed between two writes: raw bodies are never all held at once.
@@ -154,8 +160,9 @@ def documents(
     with warehouse_db.connect() as con:
         pages_sql = pages_to_build_sql()  # over every source kind whose pages are documents
         total = count_rows(con, pages_sql)
+        ahead = None
         if total and _one_process_runs_every_step(context) and ner.shards <= 1:
-            ner.start_early()
+            ahead = ner.start_early()
         progress = log_progress(context)
         built, failures = 0, 0
         # Entries, then pages, stream from a second cursor PAGE_BATCH at a time while this
@@ -183,6 +190,8 @@ def documents(
                         context.log.warning(f"could not extract {url}: {type(exc).__name__}: {exc}")
                 del batch
                 built += _write_documents(con, rows)
+                if ahead is not None:  # NER reads them while the next pages are parsed
+                    read_ahead(ahead, rows, ner.max_chars)
                 progress("documents", built + failures, total, failures)
             built += entry_rows.written
             con.execute("DELETE FROM document_industries")

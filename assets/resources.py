@@ -112,10 +112,10 @@ class NerModelResource(dg.ConfigurableResource):
         local = self.finder() if processes == 1 else None
         return PooledPersonFinder(self.language_models(), processes, local=local)
 
-    def start_early(self) -> None:
+    def start_early(self) -> PooledPersonFinder | None:
         """Start the NER workers of a later step in this process now (see
         :func:`~innercircle.extract.ner_pool.start_early`), for one unsharded step."""
-        start_early(self.language_models(), processes_for(self.processes, self.shards))
+        return start_early(self.language_models(), processes_for(self.processes, self.shards))
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         close_early()  # workers started for a NER step that had nothing to read

@@ -67,3 +67,31 @@ def test_a_pool_started_early_and_never_taken_is_stopped():
 def test_one_process_starts_nothing_early():
     ner_pool.start_early(language_models(), 1)  # the step loads the model in its process
     assert ner_pool._EARLY == {}
+
+
+def test_texts_read_ahead_are_not_read_again_and_give_the_same_people(finder, monkeypatch):
+    texts = TEXTS + ["Nobody is named here.", "", "Dr. Amelia Ortiz spoke first; Ortiz left."]
+    langs = ["en"] * len(texts)
+    try:
+        single = finder.analyse(texts, langs)
+    except ModelLoadError as exc:  # pragma: no cover - the model is installed by make
+        pytest.skip(f"spaCy model unavailable: {exc}")
+    monkeypatch.setattr(ner_pool, "CHUNK", 4)  # chunks sent while "documents" are built
+    with ner_pool.PooledPersonFinder(finder.models, 2) as pooled:
+        assert pooled.read_ahead(texts[:5], langs[:5])
+        assert pooled.read_ahead(texts[5:7], langs[5:7])
+        sent = pooled._texts_read
+        assert sent == 4  # one full chunk sent, three texts wait for the next
+        found = pooled.analyse(texts, langs)  # the rest: read now
+        assert pooled._texts_read == len(texts)  # each text read once
+    assert [d.mentions for d in found] == [d.mentions for d in single]
+    assert [d.labels for d in found] == [d.labels for d in single]
+    assert any(d.mentions for d in found)
+
+
+def test_reading_ahead_stops_at_its_bound(monkeypatch, finder):
+    monkeypatch.setattr(ner_pool, "AHEAD_KEPT", 3)
+    with ner_pool.PooledPersonFinder(finder.models, 2) as pooled:
+        assert pooled.read_ahead(TEXTS[:2], ["en"] * 2)
+        assert not pooled.read_ahead(TEXTS[2:4], ["en"] * 2)  # 4 would be held
+        assert len(pooled.analyse(TEXTS[:4], ["en"] * 4)) == 4
