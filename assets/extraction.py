@@ -161,7 +161,7 @@ def documents(
         pages_sql = pages_to_build_sql()  # over every source kind whose pages are documents
         total = count_rows(con, pages_sql)
         ahead = None
-        if total and _one_process_runs_every_step(context) and ner.shards <= 1:
+        if total and _mentions_follow_in_this_process(context) and ner.shards <= 1:
             ahead = ner.start_early()
         progress = log_progress(context)
         built, failures = 0, 0
@@ -237,8 +237,10 @@ def documents(
 IN_PROCESS_EXECUTORS = frozenset(["in_process", "execute_in_process_executor"])
 
 
-def _one_process_runs_every_step(context: dg.AssetExecutionContext) -> bool:
-    return context.job_def.executor_def.name in IN_PROCESS_EXECUTORS
+def _mentions_follow_in_this_process(context: dg.AssetExecutionContext) -> bool:
+    """Whether the mentions step is in this run and will run in this step's process."""
+    job = context.job_def
+    return job.executor_def.name in IN_PROCESS_EXECUTORS and job.graph.has_node_named("mentions")
 
 
 @dg.op(pool=WRITER_POOL, out=dg.DynamicOut(), ins={"after": dg.In(dg.Nothing)})

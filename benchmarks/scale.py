@@ -15,7 +15,11 @@ step ran): that is where the memory goes.
 ``--floor`` also times the NER floor after each run: plain ``nlp.pipe(n_process=every
 core)`` (NER components only, worker start included) over the texts the run sent to
 NER, capped as the run caps them; printed with the mentions steps' time and the whole
-run's wall as multiples of it.
+run's wall as multiples of it, then the CPU seconds of the run's process tree (the run's
+process and every NER worker, live or reaped), of its NER steps and of the floor: on a
+machine shared with other programs the wall ratio moves with their load, the CPU seconds
+much less. The last lines give the done-when ratio of issue 10 per scale:
+"end-to-end / NER floor: X.XXx wall (target <= 1.5x)".
 """
 
 from __future__ import annotations
