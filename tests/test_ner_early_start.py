@@ -95,3 +95,17 @@ def test_reading_ahead_stops_at_its_bound(monkeypatch, finder):
         assert pooled.read_ahead(TEXTS[:2], ["en"] * 2)
         assert not pooled.read_ahead(TEXTS[2:4], ["en"] * 2)  # 4 would be held
         assert len(pooled.analyse(TEXTS[:4], ["en"] * 4)) == 4
+
+
+def test_a_run_whose_ner_step_never_takes_the_workers_stops_them_when_it_ends():
+    import dagster as dg
+
+    @dg.asset
+    def builds_documents(ner: NerModelResource) -> None:
+        assert ner.start_early() is not None  # and no NER step follows
+
+    result = dg.materialize(
+        [builds_documents], resources={"ner": NerModelResource(processes=2)}
+    )
+    assert result.success
+    assert ner_pool._EARLY == {}
