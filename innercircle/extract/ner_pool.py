@@ -15,6 +15,13 @@ few percent of each other; the pool is the default because
 
 With one process (or inside a daemonic process, e.g. a Celery prefork worker, which may
 not start children) the finder runs in this process, with the same results.
+
+When every step of a run shares one process, NER need not wait for its own step: the
+step that builds documents starts the workers (:func:`start_early`) and hands them each
+batch of new texts (:meth:`PooledPersonFinder.read_ahead`) while it parses the next, so
+the model load and most of the reading use the core that parsing leaves free; the NER
+step then takes the workers and the results (each text is read once, with the same
+model and the same cap, hence the same people).
 """
 
 from __future__ import annotations
