@@ -5,7 +5,8 @@ is served by its own process (``python -m innercircle.sampleweb``: its pages, wh
 with the scale, are not the pipeline's memory), and the run is a fresh child process
 with politeness at 50 requests/s/host and the default in-process job (NER on every
 core). Printed per size: documents, wall time, peak RSS of the run's process and of its
-largest NER worker, NER's share of the wall (the find_people steps), documents per
+largest NER worker, NER's share of the wall (the find_people steps; the NER that
+reads ahead during the documents step is not in it), documents per
 second per core and milliseconds per document; then, per step, the peak resident memory
 of the run's process and of its children (sampled from /proc every 0.2 s while the
 step ran): that is where the memory goes.
