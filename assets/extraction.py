@@ -21,7 +21,13 @@ from assets.tables import table_result, table_spec
 from innercircle.extract.people import models_signature
 from innercircle.stages.documents import build_documents
 from innercircle.stages.kinds import document_sources, industry_tables
-from innercircle.stages.ner_shards import NerShard, plan_shards, run_shard, store_shards
+from innercircle.stages.ner_shards import (
+    NerShard,
+    plan_shards,
+    read_ahead,
+    run_shard,
+    store_shards,
+)
 
 GROUP = "extraction"
 NO_MODEL_SQL = "SELECT count(*) FROM mention_extractions WHERE NOT ner"
@@ -53,11 +59,23 @@ DOCUMENT_SPECS = [
 
 
 @dg.multi_asset(name="documents", specs=DOCUMENT_SPECS, pool=WRITER_POOL)
-def documents(context: dg.AssetExecutionContext, warehouse_db: WarehouseResource):
+def documents(
+    context: dg.AssetExecutionContext, warehouse_db: WarehouseResource, ner: NerModelResource
+):
     """Build documents from stored pages and feed entries, with their links and industries,
-    in one transaction (every source kind's, see ``innercircle.stages.documents``)."""
+    in one transaction (every source kind's, see ``innercircle.stages.documents``). When
+    pages changed and every step runs in this process, the NER workers of the mentions
+    step start now and read each batch as it is written: NER overlaps the parsing."""
+    start_ner = _mentions_follow_in_this_process(context) and ner.shards <= 1
+
+    def ahead(pages: int):
+        if not (pages and start_ner):
+            return None
+        finder = ner.start_early()
+        return lambda rows: read_ahead(finder, rows, ner.max_chars)
+
     with warehouse_db.connect() as con:
-        done = build_documents(con, log_progress(context), context.log.warning)
+        done = build_documents(con, log_progress(context), context.log.warning, read_ahead=ahead)
         yield table_result(
             con,
             "documents",
@@ -91,6 +109,17 @@ def documents(context: dg.AssetExecutionContext, warehouse_db: WarehouseResource
         )
 
 
+#: Executors that run every step of a run in the run's own process: the nightly job's, and
+#: the one ``execute_in_process`` puts in its place.
+IN_PROCESS_EXECUTORS = frozenset(["in_process", "execute_in_process_executor"])
+
+
+def _mentions_follow_in_this_process(context: dg.AssetExecutionContext) -> bool:
+    """Whether the mentions step is in this run and will run in this step's process."""
+    job = context.job_def
+    return job.executor_def.name in IN_PROCESS_EXECUTORS and job.graph.has_node_named("mentions")
+
+
 @dg.op(pool=WRITER_POOL, out=dg.DynamicOut(), ins={"after": dg.In(dg.Nothing)})
 def plan_mentions(
     context: dg.OpExecutionContext,
@@ -122,7 +151,8 @@ def find_people(context: dg.OpExecutionContext, ner: NerModelResource, shard: Ne
         tag = f" [shard {shard.shard + 1}/{shard.shards}]"
         progress = _tagged(progress, tag)
     with ner.pooled_finder(shard.shards) as finder:
-        context.log.info(f"NER on {finder.processes} process(es)")
+        early = " (workers started early)" if finder.early else ""
+        context.log.info(f"NER on {finder.processes} process(es){early}")
         return run_shard(shard, finder, progress)
 
 

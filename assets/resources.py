@@ -19,7 +19,13 @@ from dagster_duckdb import DuckDBResource
 from pydantic import PrivateAttr
 
 from innercircle import warehouse
-from innercircle.extract.ner_pool import PooledPersonFinder, processes_for
+from innercircle.extract.ner_pool import (
+    PooledPersonFinder,
+    close_early,
+    processes_for,
+    start_early,
+    take_early,
+)
 from innercircle.extract.people import PersonFinder, language_models
 from innercircle.fetch import Fetcher, FetchPolicy
 from innercircle.fetch.robots import RobotsCache
@@ -98,11 +104,23 @@ class NerModelResource(dg.ConfigurableResource):
         return self._finder
 
     def pooled_finder(self, shards: int) -> PooledPersonFinder:
-        """A finder on this step's share of the cores (close it when the step ends)."""
+        """A finder on this step's share of the cores (close it when the step ends): the
+        pool :meth:`start_early` started, when there is one."""
         processes = processes_for(self.processes, shards)
+        early = take_early(self.language_models(), processes)
+        if early is not None:
+            return early
         # One process: the model this process loaded once, not a second copy.
         local = self.finder() if processes == 1 else None
         return PooledPersonFinder(self.language_models(), processes, local=local)
+
+    def start_early(self) -> PooledPersonFinder | None:
+        """Start the NER workers of a later step in this process now (see
+        :func:`~innercircle.extract.ner_pool.start_early`), for one unsharded step."""
+        return start_early(self.language_models(), processes_for(self.processes, self.shards))
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        close_early()  # workers started for a NER step that had nothing to read
 
 
 class LakeResource(dg.ConfigurableResource):

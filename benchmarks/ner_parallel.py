@@ -20,6 +20,7 @@ import os
 import resource
 import sys
 import time
+from pathlib import Path
 
 
 def sample_texts(copies: int) -> list[str]:
@@ -44,6 +45,19 @@ def timed(fn, texts):
 def cpu(who: int) -> float:
     usage = resource.getrusage(who)
     return usage.ru_utime + usage.ru_stime
+
+
+def workers_cpu(pool) -> float:
+    """CPU seconds the pool's live workers have used (from /proc; 0 where unreadable)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in list(pool._pool._processes) if pool._pool is not None else []:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
 
 
 def load() -> str:
@@ -79,7 +93,9 @@ def main() -> int:
     pool = PooledPersonFinder(model, args.processes)
     pool.find_people(texts[: 2 * args.processes])  # every worker loads its model
     startup = time.perf_counter() - start
+    busy0 = workers_cpu(pool) + cpu(resource.RUSAGE_SELF)
     tn, pooled = timed(pool.find_people, texts)
+    pool_cpu = workers_cpu(pool) + cpu(resource.RUSAGE_SELF) - busy0  # workers + this process
     pool.close()  # the workers' CPU time is counted once they are reaped
     cores_n = (cpu(resource.RUSAGE_CHILDREN) - children0) / (time.perf_counter() - start)
     assert pooled == base, "the pool must find exactly what one process finds"
@@ -105,6 +121,13 @@ def main() -> int:
     print(f"CPU the machine gave: 1 process {cores_1:.2f} cores, pool {cores_n:.2f} cores "
           f"(start-up included); a ratio below {n} follows from cores not obtained")
     print(f"after: {load()}")
+    single_cpu = cores_1 * t1
+    print(f"CPU seconds for the texts: 1 process {single_cpu:.1f}, pool {pool_cpu:.1f} (its "
+          f"workers and this process): the pool does {single_cpu / pool_cpu:.0%} of one "
+          f"process's work per CPU second, so {n} free cores would give about "
+          f"{n * single_cpu / pool_cpu:.2f}x")
+    print(f"{n} processes / 1 process: {t1 / tn:.2f}x with the pool, {t1 / ts:.2f}x with "
+          f"spaCy's n_process (target >= 1.7x; same texts, same run)")
     return 0
 
 

@@ -5,7 +5,8 @@ is served by its own process (``python -m innercircle.sampleweb``: its pages, wh
 with the scale, are not the pipeline's memory), and the run is a fresh child process
 with politeness at 50 requests/s/host and the default in-process job (NER on every
 core). Printed per size: documents, wall time, peak RSS of the run's process and of its
-largest NER worker, NER's share of the wall (the find_people steps), documents per
+largest NER worker, NER's share of the wall (the find_people steps; the NER that
+reads ahead during the documents step is not in it), documents per
 second per core and milliseconds per document; then, per step, the peak resident memory
 of the run's process and of its children (sampled from /proc every 0.2 s while the
 step ran): that is where the memory goes.
@@ -15,7 +16,11 @@ step ran): that is where the memory goes.
 ``--floor`` also times the NER floor after each run: plain ``nlp.pipe(n_process=every
 core)`` (NER components only, worker start included) over the texts the run sent to
 NER, capped as the run caps them; printed with the mentions steps' time and the whole
-run's wall as multiples of it.
+run's wall as multiples of it, then the CPU seconds of the run's process tree (the run's
+process and every NER worker, live or reaped), of its NER steps and of the floor: on a
+machine shared with other programs the wall ratio moves with their load, the CPU seconds
+much less. The last lines give the done-when ratio of issue 10 per scale:
+"end-to-end / NER floor: X.XXx wall (target <= 1.5x)".
 """
 
 from __future__ import annotations
@@ -56,20 +61,42 @@ def _descendants(pid: int) -> list[int]:
     return out
 
 
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _cpu_s(pid: int) -> float:
+    """CPU seconds of a live process, with those of its children it has reaped."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return sum(int(f) for f in fields[11:15]) / _TICK  # utime stime cutime cstime
+
+
+def tree_cpu_s() -> float:
+    """CPU seconds used so far by this process and every descendant, live or reaped:
+    less sensitive to other programs' load than wall time."""
+    me = os.times()
+    live = sum(_cpu_s(p) for p in _descendants(os.getpid()))
+    return me.user + me.system + me.children_user + me.children_system + live
+
+
 class Sampler(threading.Thread):
-    """Resident memory of this process and of its largest child, every ``every`` s."""
+    """Resident memory of this process and of its largest child, and the process tree's
+    CPU seconds so far, every ``every`` s."""
 
     def __init__(self, every: float = 0.2) -> None:
         super().__init__(daemon=True)
         self.every = every
-        self.samples: list[tuple[float, int, int]] = []  # (time, self kB, largest child kB)
+        # (time, self kB, largest child kB, tree CPU s)
+        self.samples: list[tuple[float, int, int, float]] = []
         self._halt = threading.Event()
 
     def run(self) -> None:
         me = os.getpid()
         while not self._halt.is_set():
             kids = [_rss_kb(p) for p in _descendants(me)]
-            self.samples.append((time.time(), _rss_kb(me), max(kids, default=0)))
+            self.samples.append((time.time(), _rss_kb(me), max(kids, default=0), tree_cpu_s()))
             self._halt.wait(self.every)
 
     def stop(self) -> None:
@@ -77,10 +104,17 @@ class Sampler(threading.Thread):
         self.join()
 
     def peaks(self, start: float, end: float) -> tuple[float, float]:
-        inside = [(s, c) for t, s, c in self.samples if start <= t <= end]
+        inside = [(s, c) for t, s, c, _ in self.samples if start <= t <= end]
         if not inside:
             return 0.0, 0.0
         return max(s for s, _ in inside) / 1024, max(c for _, c in inside) / 1024
+
+    def cpu(self, start: float, end: float) -> float:
+        """CPU seconds the process tree used between two times (nearest samples)."""
+        def at(when: float) -> float:
+            before = [c for t, *_, c in self.samples if t <= when]
+            return before[-1] if before else 0.0
+        return max(0.0, at(end) - at(start))
 
 
 def step_times(instance, run_id: str) -> list[tuple[str, float, float]]:
@@ -155,22 +189,30 @@ def one(sources: Path, as_of: str, floor: bool = False) -> dict:
     instance = dg.DagsterInstance.ephemeral()
     sampler = Sampler()
     sampler.start()
+    cpu0 = tree_cpu_s()
     start = time.perf_counter()
     result = run_nightly(settings, instance)
     wall = time.perf_counter() - start
+    cpu = tree_cpu_s() - cpu0
     sampler.stop()
     steps = [
-        (key, end - begin, *sampler.peaks(begin, end))
+        (key, end - begin, *sampler.peaks(begin, end), sampler.cpu(begin, end))
         for key, begin, end in step_times(instance, result.run_id)
     ]
     ner = sum(s for key, s, *_ in steps if key.startswith("mentions.find_people"))
+    ner_cpu = sum(s[4] for s in steps if s[0].startswith("mentions.find_people"))
     with warehouse.connect(settings.warehouse_path, read_only=True) as con:
         documents = con.execute("SELECT count(*) FROM documents").fetchone()[0]
     workers_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # before the floor's
+    floor_cpu0 = tree_cpu_s()
     ner_texts, floor_s = ner_floor(settings, cores()) if floor else (0, 0.0)
     return {
         "ner_texts": ner_texts,
         "floor_s": floor_s,
+        "floor_cpu_s": tree_cpu_s() - floor_cpu0,
+        "cpu_s": cpu,
+        "ner_cpu_s": ner_cpu,
+        "load": os.getloadavg()[0],
         "ok": result.success,
         "documents": documents,
         "wall_s": wall,
@@ -262,15 +304,27 @@ def main() -> int:
             print(f"{r['scale']:>5g} {r['ner_texts']:>6} {r['floor_s']:>8.1f} {steps:>11.1f} "
                   f"{steps / r['floor_s']:>8.2f} {r['wall_s']:>10.1f} "
                   f"{r['wall_s'] / r['floor_s']:>8.2f}")
+        print("\nCPU seconds of the process tree (less sensitive to other programs' load)")
+        print(f"{'scale':>5} {'run CPU s':>9} {'NER steps':>9} {'non-NER':>8} {'floor CPU':>9} "
+              f"{'run/floor':>9} {'load then':>9}")
+        for r in rows:
+            print(f"{r['scale']:>5g} {r['cpu_s']:>9.1f} {r['ner_cpu_s']:>9.1f} "
+                  f"{r['cpu_s'] - r['ner_cpu_s']:>8.1f} {r['floor_cpu_s']:>9.1f} "
+                  f"{r['cpu_s'] / r['floor_cpu_s']:>9.2f} {r['load']:>9.1f}")
+        for r in rows:
+            print(f"scale {r['scale']:g}: end-to-end / NER floor: "
+                  f"{r['wall_s'] / r['floor_s']:.2f}x wall (target <= 1.5x), "
+                  f"{r['cpu_s'] / r['floor_cpu_s']:.2f}x CPU")
     if args.steps:
-        print("\npeak RSS per step, MB: run's process / largest child (seconds)")
+        print("\npeak RSS per step, MB: run's process / largest child (wall s, CPU s of the tree)")
         keys = list(dict.fromkeys(k for r in rows for k, *_ in r["steps"]))
         print(f"{'step':<44}" + "".join(f"{'scale ' + format(r['scale'], 'g'):>22}" for r in rows))
         for key in keys:
             cells = []
             for r in rows:
                 hit = next((s for s in r["steps"] if s[0] == key), None)
-                cells.append(f"{hit[2]:>7.0f} /{hit[3]:>5.0f} ({hit[1]:>5.1f})" if hit else "")
+                cells.append(f"{hit[2]:>5.0f}/{hit[3]:>4.0f} ({hit[1]:>5.1f}, {hit[4]:>5.1f})"
+                             if hit else "")
             print(f"{key[:44]:<44}" + "".join(f"{c:>22}" for c in cells))
     return 0 if all(r["ok"] for r in rows) else 1
 

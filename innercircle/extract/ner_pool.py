@@ -15,16 +15,25 @@ few percent of each other; the pool is the default because
 
 With one process (or inside a daemonic process, e.g. a Celery prefork worker, which may
 not start children) the finder runs in this process, with the same results.
+
+When every step of a run shares one process, NER need not wait for its own step: the
+step that builds documents starts the workers (:func:`start_early`) and hands them each
+batch of new texts (:meth:`PooledPersonFinder.read_ahead`) while it parses the next, so
+the model load and most of the reading use the core that parsing leaves free; the NER
+step then takes the workers and the results (each text is read once, with the same
+model and the same cap, hence the same people).
 """
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 
-from innercircle.extract.people import DocPeople, PersonFinder, _truncate
+from innercircle.extract.people import DEFAULT_LANGUAGE, DocPeople, PersonFinder, _truncate
 from innercircle.model import PersonMention
 
 #: Texts sent to a worker at once: small enough that the cores stay evenly busy.
@@ -37,6 +46,11 @@ CHUNK = 16
 #: load per worker per recycling. (Not ``max_tasks_per_child``: on Python 3.11 it can
 #: deadlock, CPython gh-115634.)
 TEXTS_PER_POOL = 4096
+
+#: Texts read ahead (:meth:`PooledPersonFinder.read_ahead`) that may wait for a worker at
+#: once, and results read ahead that may wait for their step.
+AHEAD_IN_FLIGHT = 512
+AHEAD_KEPT = TEXTS_PER_POOL
 
 _WORKER_FINDER: PersonFinder | None = None
 
@@ -83,6 +97,14 @@ def _analyse(chunk: tuple[list[str], list[str | None] | None]) -> list[DocPeople
     return _WORKER_FINDER.analyse(*chunk)
 
 
+def _ready() -> bool:
+    return _WORKER_FINDER is not None
+
+
+def _ahead_key(text: str, lang: str | None) -> tuple[bytes, str | None]:
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).digest(), lang
+
+
 class PooledPersonFinder:
     """``find_people`` over ``processes`` worker processes, results in input order.
 
@@ -104,6 +126,12 @@ class PooledPersonFinder:
         self._local: PersonFinder | None = None
         self._pool: ProcessPoolExecutor | None = None
         self._texts_read = 0  # by the current workers
+        self.early = False  # started by start_early, before its step
+        # read_ahead: texts waiting for a full chunk, and chunks sent, by (text, language)
+        self._ahead_buffer: list[tuple[str, str | None]] = []
+        self._ahead: dict[tuple[bytes, str | None], deque[tuple[Future, int]]] = {}
+        self._ahead_texts = 0  # texts read ahead and not yet taken by analyse
+        self._in_flight: deque[Future] = deque()
         if self.processes == 1:
             self._local = local or PersonFinder(models=models)
         else:
@@ -116,6 +144,14 @@ class PooledPersonFinder:
             initializer=_init_worker,
             initargs=(self.models,),
         )
+
+    def start_workers(self) -> None:
+        """Spawn every worker now and return at once: each loads its model while the
+        caller goes on (a pool spawns its workers on demand, one per task submitted while
+        none is idle, so one no-op task per worker starts them all)."""
+        if self._pool is not None:
+            for _ in range(self.processes):
+                self._pool.submit(_ready)
 
     def _workers_for(self, texts: int) -> ProcessPoolExecutor:
         """The pool for the next ``texts``: fresh workers once these have read
@@ -136,20 +172,73 @@ class PooledPersonFinder:
         chunks = [texts[i : i + CHUNK] for i in range(0, len(texts), CHUNK)]
         return [found for chunk in pool.map(_find, chunks) for found in chunk]
 
+    def read_ahead(self, texts: Sequence[str], languages: Sequence[str | None]) -> bool:
+        """Send texts to the workers now, before the step that reads them: a later
+        :meth:`analyse` of the same text in the same language takes the result instead
+        of reading it again. The texts and results held are bounded: at most
+        :data:`AHEAD_IN_FLIGHT` texts wait for a worker (this call waits for the oldest
+        chunk beyond that, so the caller goes at NER's pace), and beyond
+        :data:`AHEAD_KEPT` results not yet taken, texts are no longer read ahead.
+        Returns whether the texts were taken."""
+        if self._pool is None or self._ahead_texts + len(texts) > AHEAD_KEPT:
+            return False
+        self._ahead_buffer.extend(zip(texts, languages, strict=True))
+        self._ahead_texts += len(texts)
+        while len(self._ahead_buffer) >= CHUNK:
+            self._send_ahead(self._ahead_buffer[:CHUNK])
+            del self._ahead_buffer[:CHUNK]
+        return True
+
+    def _send_ahead(self, items: list[tuple[str, str | None]]) -> None:
+        assert self._pool is not None
+        while len(self._in_flight) * CHUNK >= AHEAD_IN_FLIGHT:
+            self._in_flight.popleft().result()
+        self._texts_read += len(items)
+        future = self._pool.submit(_analyse, ([t for t, _ in items], [lang for _, lang in items]))
+        self._in_flight.append(future)
+        for i, (text, lang) in enumerate(items):
+            self._ahead.setdefault(_ahead_key(text, lang), deque()).append((future, i))
+
+    def _taken_ahead(self, text: str, lang: str | None) -> DocPeople | None:
+        """The result read ahead for this text in this language, if any (once)."""
+        if self._ahead_buffer:  # the last, partial chunk goes now
+            self._send_ahead(self._ahead_buffer)
+            self._ahead_buffer = []
+        key = _ahead_key(text, lang)
+        queued = self._ahead.get(key)
+        if not queued:
+            return None
+        future, i = queued.popleft()
+        if not queued:
+            del self._ahead[key]
+        self._ahead_texts -= 1
+        return future.result()[i]
+
     def analyse(
         self, texts: Sequence[str], languages: Sequence[str | None] | None = None
     ) -> list[DocPeople]:
-        """:meth:`PersonFinder.analyse` (each text with its language's model), pooled."""
+        """:meth:`PersonFinder.analyse` (each text with its language's model), pooled;
+        texts already sent by :meth:`read_ahead` are not read again."""
         texts = list(texts)
         if self._local is not None:
             return self._local.analyse(texts, languages)
-        pool = self._workers_for(len(texts))
-        langs = list(languages) if languages is not None else None
-        chunks = [
-            (texts[i : i + CHUNK], langs[i : i + CHUNK] if langs is not None else None)
-            for i in range(0, len(texts), CHUNK)
-        ]
-        return [found for chunk in pool.map(_analyse, chunks) for found in chunk]
+        # no languages: every text is English (PersonFinder.analyse), None items detected
+        langs = list(languages) if languages is not None else [DEFAULT_LANGUAGE] * len(texts)
+        out: list[DocPeople | None] = [None] * len(texts)
+        if self._ahead or self._ahead_buffer:
+            out = [self._taken_ahead(t, lang) for t, lang in zip(texts, langs, strict=True)]
+        todo = [i for i, found in enumerate(out) if found is None]
+        if todo:
+            self._in_flight.clear()  # from here on, only results still to be taken
+            pool = self._workers_for(len(todo))
+            chunks = [
+                ([texts[i] for i in todo[j : j + CHUNK]], [langs[i] for i in todo[j : j + CHUNK]])
+                for j in range(0, len(todo), CHUNK)
+            ]
+            found = (d for chunk in pool.map(_analyse, chunks) for d in chunk)
+            for i, doc in zip(todo, found, strict=True):
+                out[i] = doc
+        return out  # type: ignore[return-value]
 
     def close(self) -> None:
         if self._pool is not None:
@@ -161,3 +250,44 @@ class PooledPersonFinder:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+# ------------------------------------------------------------------ started early
+
+#: Pools started ahead of their step (:func:`start_early`), by (models, processes).
+_EARLY: dict[tuple, PooledPersonFinder] = {}
+
+
+def _early_key(models: Mapping[str, str], processes: int) -> tuple:
+    return tuple(sorted(models.items())), processes
+
+
+def start_early(models: Mapping[str, str], processes: int) -> PooledPersonFinder | None:
+    """Start a pool's workers now, for a NER step that will run later in this process.
+
+    Spawning a worker and loading its model takes seconds of CPU that a step which only
+    waits for NER would spend idle; started while other steps (building documents) keep
+    one core busy, the load uses the cores they leave free. Only for one process running
+    every step (Dagster's in-process executor): a step in another process cannot take
+    it. :func:`take_early` hands it over; :func:`close_early` stops one never taken.
+    Returns the pool (to :meth:`~PooledPersonFinder.read_ahead` texts), None with one
+    process.
+    """
+    key = _early_key(models, processes)
+    if processes > 1 and key not in _EARLY and not multiprocessing.current_process().daemon:
+        _EARLY[key] = PooledPersonFinder(models, processes)
+        _EARLY[key].start_workers()
+        _EARLY[key].early = True
+    return _EARLY.get(key)
+
+
+def take_early(models: Mapping[str, str], processes: int) -> PooledPersonFinder | None:
+    """The pool :func:`start_early` started with these models and processes (the caller
+    now owns it and closes it), or None."""
+    return _EARLY.pop(_early_key(models, processes), None)
+
+
+def close_early() -> None:
+    """Stop every pool started early and never taken (a run with nothing to read)."""
+    while _EARLY:
+        _EARLY.popitem()[1].close()

@@ -55,11 +55,16 @@ def build_documents(
     progress: Progress = no_progress,
     warn: Callable[[str], None] = lambda message: None,
     batch: int = PAGE_BATCH,
+    read_ahead: Callable[[int], Callable[[list[dict]], None] | None] | None = None,
 ) -> DocumentsBuilt:
     """Build what changed since the last step, and ``document_industries`` again, in one
     transaction (rolled back whole on an error). Rows stream from a second cursor
     ``batch`` at a time while ``con`` writes; a page that cannot be read is counted,
-    passed to ``warn`` and skipped, never stopping the others."""
+    passed to ``warn`` and skipped, never stopping the others.
+
+    ``read_ahead(pages)``, given the number of pages to build before any is parsed, may
+    return a function that receives each batch of page documents once written (the NER
+    of a later step in this process reads them while the next pages are parsed)."""
     out = DocumentsBuilt()
     reader = con.cursor()
     con.execute("BEGIN")
@@ -73,7 +78,7 @@ def build_documents(
                 out.extra_by_kind[dk] = out.extra_by_kind.get(dk, 0) + extra.written
                 out.built += extra.written
                 stood_for |= extra.stands_for
-        _build_pages(ctx, stood_for, out, progress, warn)
+        _build_pages(ctx, stood_for, out, progress, warn, read_ahead)
         con.execute("DELETE FROM document_industries")
         con.execute(f"INSERT INTO document_industries {document_industries_sql()}")
         con.execute("COMMIT")
@@ -86,12 +91,14 @@ def build_documents(
 
 
 def _build_pages(
-    ctx: DocumentsContext, stood_for: set[str], out: DocumentsBuilt, progress, warn
+    ctx: DocumentsContext, stood_for: set[str], out: DocumentsBuilt, progress, warn,
+    read_ahead=None,  # noqa: ANN001 - see build_documents
 ) -> None:
     """Every stored page (of a kind whose pages are documents) that changed, but those
     an extra document stands for."""
     sql, params = pages_to_build_sql(), {"stood_for": list(stood_for)}
     total = ctx.reader.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+    reader = read_ahead(total) if read_ahead else None
     built = failures = 0
     pages = ctx.reader.execute(sql, params)
     while batch := pages.fetchmany(ctx.batch):
@@ -106,6 +113,8 @@ def _build_pages(
                 warn(f"could not extract {url}: {type(exc).__name__}: {exc}")
         del batch
         built += ctx.write(rows)
+        if reader is not None:
+            reader(rows)
         progress("documents", built + failures, total, failures)
     out.built += built
     out.failures += failures

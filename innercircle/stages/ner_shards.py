@@ -127,6 +127,17 @@ def plan_shards(
     return kept
 
 
+def read_ahead(finder, documents: list[dict], max_chars: int) -> None:
+    """Send new ``documents`` rows to ``finder``'s workers (a
+    :class:`~innercircle.extract.ner_pool.PooledPersonFinder`) as :func:`plan_shards` will
+    hand them to NER, capped, in their language: NER of a step in the same process takes
+    the results instead of reading them again, so NER overlaps the step building them."""
+    finder.read_ahead(
+        [cap_text(d["text"], max_chars)[0] for d in documents],
+        [d.get("language") for d in documents],
+    )
+
+
 def run_shard(shard: NerShard, finder, progress: Progress = no_progress) -> NerShard:
     """Find the people in one shard's documents; write its rows into the lake.
 
