@@ -85,6 +85,11 @@ def sample_env(sample_web, sample_server) -> Callable[..., dict[str, str]]:
             "INNERCIRCLE_WAREHOUSE": str(root / "innercircle.duckdb"),
             "INNERCIRCLE_ALLOW_PRIVATE_NETWORKS": "1",
             "INNERCIRCLE_HOST_RATE": "100",
+            # NER in the test's own process, on the model the session loaded once, not
+            # in a pool of workers spawned to load it again: the pool is checked against
+            # one process in tests/test_ner_shards.py, and tests/test_replay.py runs the
+            # whole pipeline with it.
+            "INNERCIRCLE_NER_PROCESSES": "1",
             # Rank as of the sample web's own date, as the demo does.
             "INNERCIRCLE_AS_OF": sample_web.reference_date.isoformat(),
         }
