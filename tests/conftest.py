@@ -4,7 +4,9 @@
 policies and warehouse rows: tests/builders.py.
 
 Tests that run the whole pipeline or start Dagster or Chromium are marked ``slow``
-(those using ``sample_run`` are marked here); ``make test-fast`` leaves them out.
+(those using ``sample_run`` are marked here); ``make test-fast`` leaves them out. ``make
+test`` runs the files on one worker per core (pytest-xdist), so every worker that needs
+the shared run makes its own; tests must not depend on one another's order.
 """
 
 from __future__ import annotations
@@ -26,6 +28,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "sample_run" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.slow)
+    # Files with a slow test first, each file's tests still together and in order: ``make
+    # test`` hands whole files to its workers (``--dist loadfile``), and a long file handed
+    # out last would leave the other workers idle while it runs.
+    slow_files = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow_files)
 
 
 @pytest.fixture(scope="session", autouse=True)
