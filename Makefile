@@ -13,11 +13,15 @@ STAMP  := $(VENV)/.installed-stamp
 demo: $(STAMP)  ## Set up, serve the sample web on 127.0.0.x, run the nightly job, show the ranking
 	$(BIN)/innercircle demo
 
+# One worker per core, each given whole files (their module fixtures are built once), in
+# the order tests/conftest.py sorts them (files with slow tests first), not by test count.
+XDIST := -n auto --dist loadfile --no-loadscope-reorder
+
 test: $(STAMP)  ## Run the whole test suite (what CI runs)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q $(XDIST)
 
 test-fast: $(STAMP)  ## The suite without the tests that run the whole pipeline or start Dagster/Chromium
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(BIN)/python -m pytest -q $(XDIST) -m "not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -4,7 +4,9 @@
 policies and warehouse rows: tests/builders.py.
 
 Tests that run the whole pipeline or start Dagster or Chromium are marked ``slow``
-(those using ``sample_run`` are marked here); ``make test-fast`` leaves them out.
+(those using ``sample_run`` are marked here); ``make test-fast`` leaves them out. ``make
+test`` runs the files on one worker per core (pytest-xdist), so every worker that needs
+the shared run makes its own; tests must not depend on one another's order.
 """
 
 from __future__ import annotations
@@ -26,6 +28,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "sample_run" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.slow)
+    # Files with a slow test first, each file's tests still together and in order: ``make
+    # test`` hands whole files to its workers (``--dist loadfile``), and a long file handed
+    # out last would leave the other workers idle while it runs.
+    slow_files = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow_files)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -85,6 +92,11 @@ def sample_env(sample_web, sample_server) -> Callable[..., dict[str, str]]:
             "INNERCIRCLE_WAREHOUSE": str(root / "innercircle.duckdb"),
             "INNERCIRCLE_ALLOW_PRIVATE_NETWORKS": "1",
             "INNERCIRCLE_HOST_RATE": "100",
+            # NER in the test's own process, on the model the session loaded once, not
+            # in a pool of workers spawned to load it again: the pool is checked against
+            # one process in tests/test_ner_shards.py, and tests/test_replay.py runs the
+            # whole pipeline with it.
+            "INNERCIRCLE_NER_PROCESSES": "1",
             # Rank as of the sample web's own date, as the demo does.
             "INNERCIRCLE_AS_OF": sample_web.reference_date.isoformat(),
         }

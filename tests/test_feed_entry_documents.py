@@ -153,6 +153,7 @@ def blocked_web(tmp_path_factory):
             "INNERCIRCLE_HOST_RATE": "100",
             "INNERCIRCLE_FETCH_TIMEOUT": "1",
             "INNERCIRCLE_RETRIES": "0",
+            "INNERCIRCLE_NER_PROCESSES": "1",  # as sample_env (tests/conftest.py) says why
         }.items():
             mp.setenv(key, value)
         mp.delenv("INNERCIRCLE_AS_OF", raising=False)
