@@ -66,7 +66,7 @@ def documents(
     in one transaction (every source kind's, see ``innercircle.stages.documents``). When
     pages changed and every step runs in this process, the NER workers of the mentions
     step start now and read each batch as it is written: NER overlaps the parsing."""
-    start_ner = _mentions_follow_in_this_process(context) and ner.shards <= 1
+    start_ner = mentions_follow_in_process(context.job_def) and ner.shards <= 1
 
     def ahead(pages: int):
         if not (pages and start_ner):
@@ -114,9 +114,8 @@ def documents(
 IN_PROCESS_EXECUTORS = frozenset(["in_process", "execute_in_process_executor"])
 
 
-def _mentions_follow_in_this_process(context: dg.AssetExecutionContext) -> bool:
-    """Whether the mentions step is in this run and will run in this step's process."""
-    job = context.job_def
+def mentions_follow_in_process(job: dg.JobDefinition) -> bool:
+    """Whether ``job`` runs the mentions step in the process of its other steps."""
     return job.executor_def.name in IN_PROCESS_EXECUTORS and job.graph.has_node_named("mentions")
 
 

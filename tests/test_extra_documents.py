@@ -117,3 +117,29 @@ def test_one_kind_describes_other_kinds_pages():
     with pytest.raises(ValueError, match="page_context is declared by feeds"):
         register(replace(NOTES, page_context="SELECT url, NULL, NULL, NULL, NULL FROM notes"))
     assert NOTES.name not in [k.name for k in registered()]
+
+
+def test_read_ahead_is_told_the_pages_to_build_and_sees_each_page_document_once(tmp_path):
+    """What the documents step hands a reader ahead (the NER started early): the number of
+    pages before any is parsed, then every page document as its batch is written; nothing
+    is offered on a re-run that builds nothing."""
+    urls = [f"http://a.example/p{i}" for i in range(5)]
+    told, seen = [], []
+
+    def ahead(pages: int):
+        told.append(pages)
+        return (lambda rows: seen.extend(r["url"] for r in rows)) if pages else None
+
+    with warehouse.connect(tmp_path / "w.duckdb") as con:
+        ensure_tables(con)
+        warehouse.insert(con, "raw_pages", arrow([page(u, f"Survey {u[-1]}") for u in urls]))
+        warehouse.insert(con, "articles", arrow([
+            {"url": u, "host": "a.example", "outcome": "ok", "fetched_at": FETCHED}
+            for u in urls
+        ]))
+        first = build_documents(con, batch=2, read_ahead=ahead)
+        again = build_documents(con, batch=2, read_ahead=ahead)
+
+    assert (first.built, again.built) == (5, 0)
+    assert told == [5, 0]
+    assert sorted(seen) == urls  # each once, over three batches

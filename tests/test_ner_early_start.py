@@ -109,3 +109,14 @@ def test_a_run_whose_ner_step_never_takes_the_workers_stops_them_when_it_ends():
     )
     assert result.success
     assert ner_pool._EARLY == {}
+
+
+def test_the_nightly_job_starts_ner_early_and_the_parallel_job_does_not():
+    """Workers started early live in the run's process: only a job whose steps all run
+    there (the default ``nightly``) may start them; ``nightly_parallel`` runs each step in
+    a process of its own."""
+    from assets.extraction import mentions_follow_in_process
+    from pipelines.definitions import defs
+
+    assert mentions_follow_in_process(defs.resolve_job_def("nightly"))
+    assert not mentions_follow_in_process(defs.resolve_job_def("nightly_parallel"))
