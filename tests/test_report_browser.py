@@ -2,7 +2,8 @@
 sample-web run wrote (from disk, offline), the table of voices and the rank-over-time
 charts render, nothing is fetched from the network, and no error reaches the console.
 
-The screenshot is kept in ``artifacts/report/`` (committed). Needs a Chromium binary
+The screenshot is left in ``artifacts/report/`` (git-ignored, like the UI test's: a test run
+changes no tracked file). Needs a Chromium binary
 (Debian: ``apt-get install chromium``); skipped without one.
 """
 
