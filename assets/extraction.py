@@ -71,7 +71,9 @@ def documents(
     def ahead(pages: int):
         if not (pages and start_ner):
             return None
-        finder = ner.start_early()
+        finder = ner.start_early()  # None: one process, nothing to start early
+        if finder is None:
+            return None
         return lambda rows: read_ahead(finder, rows, ner.max_chars)
 
     with warehouse_db.connect() as con:

@@ -51,8 +51,8 @@ class AddressServer(ThreadingHTTPServer):
             daemon=True,
             name=f"{self.thread_prefix}-{self.server_address[0]}",
         )
-        thread.start()  # listed once started: close() joins only threads that run
-        with self.live_lock:
+        with self.live_lock:  # the thread's own removal waits for this: never stale
+            thread.start()  # listed once started: close() joins only threads that run
             self.live[request] = thread
 
     def _run(self, request: socket.socket, client_address: tuple) -> None:

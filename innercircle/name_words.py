@@ -29,7 +29,11 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from innercircle.vocabulary import is_given_name_anywhere, is_name_word_anywhere
+from innercircle.vocabulary import (
+    is_given_name_anywhere,
+    is_name_word_anywhere,
+    is_surname_anywhere,
+)
 
 #: A word is an organisation word when at least this many distinct multi-word names that
 #: hold it are labelled as something other than a person ...
@@ -79,11 +83,23 @@ class NameWords:
     def is_given_name_here(self, key: str) -> bool:
         """True when the first word of ``key`` is a given name of the lists
         (:func:`~innercircle.vocabulary.is_given_name_anywhere`) that this corpus uses as
-        one: its texts seldom write it in lower case, or another PERSON name starts with it."""
-        first = key.split()[0] if key.split() else ""
+        one: its texts seldom write it in lower case, another PERSON name starts with it, or
+        a surname of the lists that the texts seldom write in lower case ends the name ("Will
+        Smith": the corpus may write "will" in lower case nearly always, "smith" it does not;
+        "Hope Street" stays a phrase where the texts write "street")."""
+        words = key.split()
+        first = words[0] if words else ""
         if not is_given_name_anywhere(first):
             return False
-        return self.lower_share.get(first, 0.0) < LOWER_CASE_SHARE or self.given_name_uses(key) > 0
+        return (
+            self.lower_share.get(first, 0.0) < LOWER_CASE_SHARE
+            or self.given_name_uses(key) > 0
+            or (
+                len(words) > 1
+                and is_surname_anywhere(words[-1])
+                and self.lower_share.get(words[-1], 1.0) < LOWER_CASE_SHARE
+            )
+        )
 
     def organisation_word(self, key: str, display: str) -> str | None:
         """The first word of ``key`` that the corpus uses as organisations' names use it

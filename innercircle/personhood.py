@@ -54,6 +54,7 @@ from innercircle.vocabulary import (
     is_citation_style,
     is_common_phrase,
     is_given_name_anywhere,
+    is_surname_anywhere,
 )
 
 #: Labels that say "not a person"; NORP (nationalities) and MISC are too vague to count.
@@ -85,7 +86,7 @@ _THING_NOUNS = (
 #: "a hit series." and "every X movie is" are works, "a typical games designer" is a person
 #: (the noun there only describes the head noun that follows it).
 _PHRASE_END = (
-    r"(?=\s*(?:[.,;:!?)\"”’]|$)|\s+(?:that|which|who|with|for|from|in|on|at|of|and|or|to|by|"
+    r"(?=\s*(?:[.,;:!?)\"”]|’(?![^\W\d_])|$)|\s+(?:that|which|who|with|for|from|in|on|at|of|and|or|to|by|"
     r"as|like|is|was|are|were|has|had|have|will|would|can|could|became|made|makes|gets|got|"
     r"the|a|an)\b)"
 )
@@ -288,12 +289,14 @@ def name_words(con, contexts: Iterable[NameContext] = ()) -> NameWords:
     first words that decide whether a name of ``contexts`` is a phrase of common words: a
     given name of the lists, every other word common (:mod:`innercircle.name_words`).
     Only those few words are looked for in the texts."""
-    firsts = {
-        re.findall(r"[^\W\d_]+", c.display)[0]
-        for c in contexts
-        if is_common_phrase(c.display, first_is_given=False)
-    }
-    return _name_words(con, NON_PERSON_LABELS, [w for w in firsts if is_given_name_anywhere(w)])
+    asked: set[str] = set()
+    for c in contexts:
+        words = re.findall(r"[^\W\d_]+", c.display)
+        if is_common_phrase(c.display, first_is_given=False) and is_given_name_anywhere(words[0]):
+            asked.add(words[0])
+            if is_surname_anywhere(words[-1]):  # "Will Smith": is "smith" a word here?
+                asked.add(words[-1])
+    return _name_words(con, NON_PERSON_LABELS, sorted(asked))
 
 
 def refused_rows(con, taken: Iterable[str]) -> list[dict]:

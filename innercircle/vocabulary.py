@@ -231,6 +231,11 @@ def _surnames_anywhere() -> frozenset[str]:
     return frozenset(_faker_names("last"))
 
 
+def is_surname_anywhere(word: str) -> bool:
+    """True when ``word`` is a surname in any locale Faker knows."""
+    return word.lower() in _surnames_anywhere()
+
+
 def is_name_word_anywhere(word: str) -> bool:
     """True when ``word`` is a given name or a surname in any locale Faker knows ("Hill",
     "Washington", "Victoria"): a word a person's name may hold, whatever else holds it."""

@@ -136,6 +136,9 @@ def test_an_editors_credit_is_not_the_author():
         ("By Orla Penhallow; photos by Tamsin Quillfeather", ["Orla Penhallow"]),
         ("Von Orla Penhallow, Fotos von Tamsin Quillfeather", ["Orla Penhallow"]),
         ("Photography by Tamsin Quillfeather", []),
+        # a joint credit names the writer too
+        ("Story and photos by Orla Penhallow", ["Orla Penhallow"]),
+        ("Text und Fotos von Orla Penhallow", ["Orla Penhallow"]),
     ],
 )
 def test_a_credit_after_the_byline_is_cut_off(byline, expected):

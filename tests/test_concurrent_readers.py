@@ -25,8 +25,11 @@ def check_complete(con: duckdb.DuckDBPyConnection) -> list[tuple]:
 
 
 def test_readers_during_a_full_run_see_only_complete_rankings(sample_run, tmp_path):
-    env = copy_warehouse(sample_run, tmp_path)
+    # NER as users run it: a pool of two workers, started early by the documents step and
+    # reading each batch of documents ahead (the shared run uses one process, to be quick).
+    env = copy_warehouse(sample_run, tmp_path, INNERCIRCLE_NER_PROCESSES="2")
     public = Path(env["INNERCIRCLE_WAREHOUSE"])
+    voices = "SELECT industry, person_id, rank, round(score, 9) FROM recurring_voices ORDER BY ALL"
     held = duckdb.connect(str(public), read_only=True)  # opened before the run, kept open
     before = check_complete(held)
     extracted_before = held.execute("SELECT max(extracted_at) FROM mention_extractions").fetchone()
@@ -63,6 +66,7 @@ def test_readers_during_a_full_run_see_only_complete_rankings(sample_run, tmp_pa
     assert seen["queries"] > 10
     with duckdb.connect(str(public), read_only=True) as con:
         assert check_complete(con) == before  # nothing lost: same web, same ranking shape
+        again = con.execute(voices).fetchall()
         extracted_after = con.execute(
             "SELECT min(extracted_at) FROM mention_extractions"
         ).fetchone()
@@ -70,3 +74,5 @@ def test_readers_during_a_full_run_see_only_complete_rankings(sample_run, tmp_pa
     for line in ("sources ", "fetches ", "documents ", "warehouse ", "rank  name"):
         assert line in result.stdout, line
     assert extracted_after > extracted_before  # --reextract extracted every document again
+    with duckdb.connect(str(sample_run.warehouse), read_only=True) as con:
+        assert again == con.execute(voices).fetchall()  # the pool finds what one process found

@@ -279,3 +279,49 @@ def test_the_corpus_evidence_is_read_from_the_warehouse():
         "page views": "common words",
         "kestrel united": "organisation word",
     }
+
+
+def test_a_dateline_opens_a_line_and_is_not_a_person():
+    from innercircle.extract.people import is_dateline
+
+    story = "Intro.\nKESTREL HOLLOW, NORTH COAST — The port reopened on Monday."
+    at = story.index("KESTREL")
+    assert is_dateline(story, at, at + len("KESTREL HOLLOW"))
+    headline = "GOLF - NORDQVIST - leads after two rounds"
+    at = headline.index("NORDQVIST")
+    assert not is_dateline(headline, at, at + len("NORDQVIST"))  # not at the line's start
+    prose = "Kestrel Hollow - the poet - spoke."
+    assert not is_dateline(prose, 0, len("Kestrel Hollow"))  # not in capitals
+
+
+def test_prose_that_only_looks_like_a_reference_is_not_one():
+    # a supplier's address needs a capital state code; a page range two digits or more
+    assert vocabulary.in_reference_context("Sigma (St Louis, MO, USA)")
+    assert not vocabulary.in_reference_context("Jane Doe met him (Paris, in, France).")
+    assert vocabulary.in_reference_context("Brain Res Rev 27: 89–118")
+    assert not vocabulary.in_reference_context("The match ended 2: 3-1 for Jane Doe")
+
+
+def test_a_typographic_apostrophe_does_not_end_the_noun_phrase():
+    """"the company’s best-known face" (a curly apostrophe, as news sites write it)
+    describes a person exactly as "the company's best-known face" does: no product cue."""
+    for apostrophe in ("'", "’"):
+        sentences = [
+            (name, f"{name}, the company{apostrophe}s best-known face, arrived late.", False)
+            for name in ("Tessa Wren", "Wren", "Tessa Wren")
+        ]
+        ctx = NameContext("tessa wren", "Tessa Wren", sentences=sentences)
+        assert personhood.product_reason(ctx) is None, apostrophe
+
+
+def test_a_surname_after_a_given_name_the_corpus_writes_in_lower_case_keeps_it_a_name():
+    """The corpus writes "will" and "mark" in lower case nearly always; before a surname of
+    the name lists they are still given names, so "Will Smith" is no common phrase; with no
+    surname after it the corpus's lower case still decides."""
+    from innercircle.name_words import NameWords
+
+    words = NameWords(lower_share={"will": 0.95, "smith": 0.0, "street": 0.9})
+    assert words.is_given_name_here("will smith")
+    assert not words.is_given_name_here("will street")  # a surname the texts write as a word
+    assert not words.is_given_name_here("will handling")  # no surname
+    assert not NameWords(lower_share={"will": 0.95}).is_given_name_here("will smith")  # unread

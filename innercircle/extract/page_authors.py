@@ -355,6 +355,10 @@ def _in_byline_context(el: etree._Element) -> bool:
 # ---------------------------------------------------------------------------- bylines
 
 
+#: One word and a conjunction before a credit: "Story and photos by", "Text und Fotos von".
+_JOINT_CREDIT = re.compile(r"^[^\W\d_]+\s+(?:and|&|und|et|y|e|en|og|och)$", re.I)
+
+
 def _byline_text(raw: str | None, url: str | None = None) -> list[Byline]:
     """Read a visible byline: "By A and B | March 3, 2020", "Posted by A", "Words: A"."""
     if not raw:
@@ -368,7 +372,10 @@ def _byline_text(raw: str | None, url: str | None = None) -> list[Byline]:
         # "Jane Doe; photos by John Roe": a second clause credits someone else. With no
         # separator before it the whole line is the credit ("Revised edition edited by").
         before = text[: credit.start()].rstrip()
-        text = before if re.search(r"[,;|•·–—/(]$", before) else ""
+        if _JOINT_CREDIT.match(before):  # "Story and photos by Jane Doe": she wrote it too
+            text = text[credit.end() :]
+        else:
+            text = before if re.search(r"[,;|•·–—/(]$", before) else ""
     m = LABEL_IN_TEXT.search(text)
     if m and m.start() < 40:
         text = text[m.end() :]
