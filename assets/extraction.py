@@ -66,7 +66,7 @@ def documents(
     in one transaction (every source kind's, see ``innercircle.stages.documents``). When
     pages changed and every step runs in this process, the NER workers of the mentions
     step start now and read each batch as it is written: NER overlaps the parsing."""
-    start_ner = mentions_follow_in_process(context.job_def) and ner.shards <= 1
+    start_ner = ner.starts_early_in(context.job_def)
 
     def ahead(pages: int):
         if not (pages and start_ner):
@@ -110,15 +110,6 @@ def documents(
             ),
         )
 
-
-#: Executors that run every step of a run in the run's own process: the nightly job's, and
-#: the one ``execute_in_process`` puts in its place.
-IN_PROCESS_EXECUTORS = frozenset(["in_process", "execute_in_process_executor"])
-
-
-def mentions_follow_in_process(job: dg.JobDefinition) -> bool:
-    """Whether ``job`` runs the mentions step in the process of its other steps."""
-    return job.executor_def.name in IN_PROCESS_EXECUTORS and job.graph.has_node_named("mentions")
 
 
 @dg.op(pool=WRITER_POOL, out=dg.DynamicOut(), ins={"after": dg.In(dg.Nothing)})

@@ -83,6 +83,11 @@ class WarehouseResource(DuckDBResource):
             yield con
 
 
+#: Executors that run every step of a run in the run's own process: the nightly job's, and
+#: the one ``execute_in_process`` puts in its place.
+IN_PROCESS_EXECUTORS = frozenset(["in_process", "execute_in_process_executor"])
+
+
 class NerModelResource(dg.ConfigurableResource):
     """The spaCy model, loaded once per process and only when a step needs it; how many
     shards (``INNERCIRCLE_NER_SHARDS``) and processes (``INNERCIRCLE_NER_PROCESSES``) NER
@@ -113,6 +118,16 @@ class NerModelResource(dg.ConfigurableResource):
         # One process: the model this process loaded once, not a second copy.
         local = self.finder() if processes == 1 else None
         return PooledPersonFinder(self.language_models(), processes, local=local)
+
+    def starts_early_in(self, job: dg.JobDefinition) -> bool:
+        """Whether the documents step of ``job`` may start this NER early: workers started
+        early live in the run's process, so only a job whose steps all run there (the
+        default ``nightly``) and that runs the mentions step, unsharded."""
+        return (
+            job.executor_def.name in IN_PROCESS_EXECUTORS
+            and job.graph.has_node_named("mentions")
+            and self.shards <= 1
+        )
 
     def start_early(self) -> PooledPersonFinder | None:
         """Start the NER workers of a later step in this process now (see

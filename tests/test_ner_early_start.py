@@ -115,8 +115,11 @@ def test_the_nightly_job_starts_ner_early_and_the_parallel_job_does_not():
     """Workers started early live in the run's process: only a job whose steps all run
     there (the default ``nightly``) may start them; ``nightly_parallel`` runs each step in
     a process of its own."""
-    from assets.extraction import mentions_follow_in_process
     from pipelines.definitions import defs
 
-    assert mentions_follow_in_process(defs.resolve_job_def("nightly"))
-    assert not mentions_follow_in_process(defs.resolve_job_def("nightly_parallel"))
+    ner = NerModelResource(processes=2)
+    assert ner.starts_early_in(defs.resolve_job_def("nightly"))
+    assert not ner.starts_early_in(defs.resolve_job_def("nightly_parallel"))
+    assert not NerModelResource(processes=2, shards=2).starts_early_in(
+        defs.resolve_job_def("nightly")
+    )

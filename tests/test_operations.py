@@ -40,7 +40,7 @@ def test_a_failed_run_is_recorded_beside_the_warehouse(tmp_path, monkeypatch):
         context = dg.build_run_status_sensor_context(
             sensor_name="run_failure_recorder", dagster_instance=instance,
             dagster_run=result.dagster_run, dagster_event=failure,
-            resources=build_resources(Settings.from_env()),
+            resources={"warehouse_db": build_resources(Settings.from_env())["warehouse_db"]},
         ).for_run_failure()
         run_failure_recorder(context)
 

@@ -107,7 +107,7 @@ def test_the_run_failure_sensor_records_the_blocking_check(env, monkeypatch):
         dagster_event=entry.dagster_event,
         dagster_instance=instance,
         dagster_run=instance.get_run_by_id(result.run_id),
-        resources=build_resources(Settings.from_env()),
+        resources={"warehouse_db": build_resources(Settings.from_env())["warehouse_db"]},
     ).for_run_failure()
     run_failure_recorder(context)
     (line,) = (env / "run_failures.jsonl").read_text("utf-8").splitlines()
