@@ -18,11 +18,13 @@ from assets.common import (
 )
 from assets.resources import LakeResource, NerModelResource, WarehouseResource
 from assets.tables import table_result, table_spec
+from innercircle.extract.ner_pool import close_early
 from innercircle.extract.people import models_signature
 from innercircle.stages.documents import build_documents
 from innercircle.stages.kinds import document_sources, industry_tables
 from innercircle.stages.ner_shards import (
     NerShard,
+    best_effort,
     plan_shards,
     read_ahead,
     run_shard,
@@ -74,7 +76,9 @@ def documents(
         finder = ner.start_early()  # None: one process, nothing to start early
         if finder is None:
             return None
-        return lambda rows: read_ahead(finder, rows, ner.max_chars)
+        return best_effort(
+            lambda rows: read_ahead(finder, rows, ner.max_chars), context.log.warning, close_early
+        )
 
     with warehouse_db.connect() as con:
         done = build_documents(con, log_progress(context), context.log.warning, read_ahead=ahead)

@@ -2,13 +2,15 @@
 sees a half-written ranking. The run is `innercircle run --reextract` from a shell, over a
 copy of the session's shared sample-web warehouse."""
 
+import shutil
 import threading
 import time
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 
-from tests.conftest import copy_warehouse, innercircle
+from tests.conftest import ROOT, copy_warehouse, innercircle
 
 RANKING_SHAPE = """
 SELECT industry, count(*) AS voices, max(rank) AS last_rank, count(DISTINCT rank) AS ranks
@@ -27,7 +29,12 @@ def check_complete(con: duckdb.DuckDBPyConnection) -> list[tuple]:
 def test_readers_during_a_full_run_see_only_complete_rankings(sample_run, tmp_path):
     # NER as users run it: a pool of two workers, started early by the documents step and
     # reading each batch of documents ahead (the shared run uses one process, to be quick).
-    env = copy_warehouse(sample_run, tmp_path, INNERCIRCLE_NER_PROCESSES="2")
+    home = tmp_path / "dagster_home"  # the run's events are read back from this instance
+    home.mkdir()
+    shutil.copy(ROOT / "dagster.yaml", home / "dagster.yaml")
+    env = copy_warehouse(
+        sample_run, tmp_path, INNERCIRCLE_NER_PROCESSES="2", DAGSTER_HOME=str(home)
+    )
     public = Path(env["INNERCIRCLE_WAREHOUSE"])
     voices = "SELECT industry, person_id, rank, round(score, 9) FROM recurring_voices ORDER BY ALL"
     held = duckdb.connect(str(public), read_only=True)  # opened before the run, kept open
@@ -74,5 +81,9 @@ def test_readers_during_a_full_run_see_only_complete_rankings(sample_run, tmp_pa
     for line in ("sources ", "fetches ", "documents ", "warehouse ", "rank  name"):
         assert line in result.stdout, line
     assert extracted_after > extracted_before  # --reextract extracted every document again
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        (run,) = instance.get_runs()
+        said = [entry.user_message for entry in instance.all_logs(run.run_id)]
+    assert any("(workers started early)" in line for line in said)
     with duckdb.connect(str(sample_run.warehouse), read_only=True) as con:
         assert again == con.execute(voices).fetchall()  # the pool finds what one process found

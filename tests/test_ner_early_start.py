@@ -28,6 +28,13 @@ def _workers(pool: ner_pool.PooledPersonFinder, expected: int, wait_s: float = 6
     return set(pool._pool._processes)
 
 
+@pytest.fixture(autouse=True)
+def nothing_left_running():
+    """A failed assertion must not leave spawned workers for the next test to find."""
+    yield
+    ner_pool.close_early()
+
+
 @pytest.fixture
 def single(finder):
     try:
@@ -123,3 +130,24 @@ def test_the_nightly_job_starts_ner_early_and_the_parallel_job_does_not():
     assert not NerModelResource(processes=2, shards=2).starts_early_in(
         defs.resolve_job_def("nightly")
     )
+
+
+def test_a_read_ahead_that_fails_warns_once_lets_the_workers_go_and_stops():
+    """Reading ahead is a speed-up: its failure (a worker that died, a model that will not
+    load) must never roll back the documents step that calls it."""
+    from innercircle.stages.ner_shards import best_effort
+
+    sent, warned, stopped = [], [], []
+
+    def send(rows: list[dict]) -> None:
+        sent.append(rows)
+        if len(sent) == 2:
+            raise RuntimeError("A child process terminated abruptly")
+
+    reader = best_effort(send, warned.append, lambda: stopped.append(True))
+    for batch in ([{"n": 1}], [{"n": 2}], [{"n": 3}]):
+        reader(batch)  # never raises
+    assert sent == [[{"n": 1}], [{"n": 2}]]  # nothing sent after the failure
+    assert stopped == [True]
+    (message,) = warned
+    assert "RuntimeError" in message and "read these texts itself" in message

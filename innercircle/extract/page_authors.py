@@ -355,8 +355,13 @@ def _in_byline_context(el: etree._Element) -> bool:
 # ---------------------------------------------------------------------------- bylines
 
 
-#: One word and a conjunction before a credit: "Story and photos by", "Text und Fotos von".
-_JOINT_CREDIT = re.compile(r"^[^\W\d_]+\s+(?:and|&|und|et|y|e|en|og|och)$", re.I)
+#: A piece word and a conjunction before a credit: "Story and photos by", "Text und Fotos
+#: von" (never a name: "Jane & photos by John Roe" credits John with the photos only).
+_JOINT_CREDIT = re.compile(
+    r"^(?:story|text|words|article|report|reporting|interview|artikel|bericht|texte?|"
+    r"reportage)\s+(?:and|&|und|et|y|e|en|og|och)$",
+    re.I,
+)
 
 
 def _byline_text(raw: str | None, url: str | None = None) -> list[Byline]:

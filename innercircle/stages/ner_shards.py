@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import duckdb
@@ -136,6 +136,33 @@ def read_ahead(finder, documents: list[dict], max_chars: int) -> None:
         [cap_text(d["text"], max_chars)[0] for d in documents],
         [d.get("language") for d in documents],
     )
+
+
+def best_effort(
+    send: Callable[[list[dict]], None],
+    warn: Callable[[str], None],
+    stop: Callable[[], None],
+) -> Callable[[list[dict]], None]:
+    """``send`` (a read ahead, a speed-up) made harmless to the step that calls it: the
+    first error is reported through ``warn``, ``stop`` is called (the workers started
+    early are let go) and later batches are not sent. The step's own work, in its own
+    transaction, never fails for it; the NER step then reads the texts itself, and a real
+    fault (a model that will not load) fails that step, where it belongs."""
+    failed = False
+
+    def guarded(rows: list[dict]) -> None:
+        nonlocal failed
+        if failed:
+            return
+        try:
+            send(rows)
+        except Exception as exc:  # noqa: BLE001 - see the docstring
+            failed = True
+            warn(f"NER read ahead stopped ({type(exc).__name__}: {exc}); "
+                 "the mentions step will read these texts itself")
+            stop()
+
+    return guarded
 
 
 def run_shard(shard: NerShard, finder, progress: Progress = no_progress) -> NerShard:
