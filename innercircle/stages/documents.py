@@ -25,6 +25,9 @@ from innercircle.stages.kinds import (
 )
 from innercircle.stages.links import pop_link_rows
 
+#: Told how many pages a step builds, it may return what to hand each written batch to.
+ReadAhead = Callable[[int], Callable[[list[dict]], None] | None]
+
 #: Pages parsed (entries read) between two writes: raw bodies are never all held at once.
 PAGE_BATCH = 128
 
@@ -55,7 +58,7 @@ def build_documents(
     progress: Progress = no_progress,
     warn: Callable[[str], None] = lambda message: None,
     batch: int = PAGE_BATCH,
-    read_ahead: Callable[[int], Callable[[list[dict]], None] | None] | None = None,
+    read_ahead: ReadAhead | None = None,
 ) -> DocumentsBuilt:
     """Build what changed since the last step, and ``document_industries`` again, in one
     transaction (rolled back whole on an error). Rows stream from a second cursor
@@ -92,7 +95,7 @@ def build_documents(
 
 def _build_pages(
     ctx: DocumentsContext, stood_for: set[str], out: DocumentsBuilt, progress, warn,
-    read_ahead=None,  # noqa: ANN001 - see build_documents
+    read_ahead: ReadAhead | None = None,
 ) -> None:
     """Every stored page (of a kind whose pages are documents) that changed, but those
     an extra document stands for."""
