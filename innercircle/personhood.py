@@ -21,11 +21,13 @@ written to ``excluded_names``, when:
   as a person ("X said", a quote, he/she, a job title), and it never writes;
 * ``common words``: every word is a common word and the first is no given name
   ("Bottom Line", "Error Handling", "Twitter Thread";
-  :func:`innercircle.vocabulary.is_common_phrase`), and nothing says it is a person: no
-  byline, and at most one sentence in four quotes it or uses it as a person. A first word
-  of the name lists that is also a common word ("Page Views", "Will Power") counts as a
-  given name only where the corpus uses it as one (its texts seldom write it in lower
-  case, or other PERSON names start with it);
+  :func:`innercircle.vocabulary.is_common_phrase`), and nothing says it is a person: at
+  most one sentence in four quotes it or uses it as a person. A first word of the name
+  lists that is also a common word ("Page Views", "Will Power") counts as a given name
+  only where the corpus uses it as one (its texts seldom write it in lower case, or other
+  PERSON names start with it). A byline is judged too, in the languages of its documents
+  ("Schritt-für-Schritt Anleitung", "Jewish Business"), when no sentence uses it as a
+  person and its first word is no given name of any list (:func:`byline_phrase_reason`);
 * ``acronym``: a word of three or more capitals without a vowel ("WBF", "NDR"): an
   organisation's initials, never part of a person's name, even in a byline;
 * ``brand word``: a word joined from two common words ("OneWeb", "PayPal"), and it never
@@ -195,17 +197,33 @@ def shape_reason(
     :func:`_person_sentences`, when already counted."""
     if any(_ACRONYM.match(w) for w in ctx.display.split()):
         return "acronym"
-    if ctx.authored:
-        return None
-    if any(is_brand_word(w) for w in ctx.display.split()):
-        return "brand word"
     if person is None:
         person = _person_sentences(ctx)
+    if ctx.authored:
+        return byline_phrase_reason(ctx, person)
+    if any(is_brand_word(w) for w in ctx.display.split()):
+        return "brand word"
     if is_common_phrase(ctx.display, first_is_given=first_is_given) and 4 * person <= len(
         ctx.sentences
     ):
         return "common words"
     return None
+
+
+def byline_phrase_reason(ctx: NameContext, person: int) -> str | None:
+    """``"common words"`` for a byline that reads as ordinary words of the languages its
+    documents are written in, when no sentence of the texts uses it as a person.
+
+    A byline vouches for a person only when it is shaped like one: a site's section, a
+    product or the publisher signing ("Schritt-für-Schritt Anleitung", "Jewish Business")
+    fills the author field as readily, and is no one to rank. The words are judged in
+    English and in each language of its documents (a German byline in German), and the
+    first word must be no given name of any list: the corpus's casing
+    (:meth:`~innercircle.name_words.NameWords.is_given_name_here`) is not asked, so a
+    writer called "Will" or "Hope" keeps the benefit of the doubt."""
+    if person or not is_common_phrase(ctx.display, ("en", *ctx.languages)):
+        return None
+    return "common words"
 
 
 def _person_sentences(ctx: NameContext) -> int:

@@ -275,6 +275,9 @@ class NameContext:
     authored: int = 0  # mentions as a byline author
     # (surface, sentence, quoted) for mentions in the text
     sentences: list[tuple[str, str, bool]] = field(default_factory=list)
+    # the languages of the documents it is a byline of (``documents.language``): a byline
+    # is read as words of the language it is written in
+    languages: tuple[str, ...] = ()
 
 
 #: The name under test is replaced by this token, so the cue patterns compile once

@@ -102,7 +102,27 @@ def test_common_word_phrases_are_not_people_unless_the_text_says_so():
         sentences=[("Quick Note", "\u201cNo,\u201d said Quick Note, the drummer.", True)],
     )
     assert personhood.exclusion_reason(said) is None
-    assert personhood.exclusion_reason(NameContext("quick note", "Quick Note", authored=2)) is None
+
+
+def test_a_byline_of_common_words_is_no_person_unless_the_text_says_so():
+    # A section or the publisher signing fills the author field as readily as a writer.
+    byline = NameContext("quick note", "Quick Note", authored=2)
+    assert personhood.exclusion_reason(byline) == "common words"
+    # German words are read as German where the byline's documents are German ...
+    german = NameContext("schritt fur schritt anleitung", "Schritt-für-Schritt Anleitung", 1)
+    assert personhood.exclusion_reason(german) is None  # judged in English alone
+    german.languages = ("de",)
+    assert personhood.exclusion_reason(german) == "common words"
+    # ... and a byline the text uses as a person, or that opens with a given name of any
+    # list, is a person's.
+    said = NameContext(
+        "quick note", "Quick Note", authored=1,
+        sentences=[("Quick Note", "“No,” said Quick Note, the drummer.", True)],
+    )
+    assert personhood.exclusion_reason(said) is None
+    for name in ("Will Power", "Mark Page", "Hope Little"):
+        ctx = NameContext(" ".join(name.lower().split()), name, authored=1, languages=("en",))
+        assert personhood.exclusion_reason(ctx) is None, name
 
 
 def test_brand_words_and_acronyms():

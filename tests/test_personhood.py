@@ -277,3 +277,32 @@ def test_a_person_the_model_often_labels_org_stays_when_the_text_says_person():
         sentences=[("Morgan Stanley", "\u201cNo,\u201d said Morgan Stanley, the painter.", True)],
     )
     assert personhood.exclusion_reason(said, {"ORG": 7, "PERSON": 2}) is None
+
+
+def test_a_byline_is_read_in_the_language_of_its_documents(tmp_path):
+    # The same words under two German pages and one English one: only the German reading
+    # makes "Schritt-für-Schritt Anleitung" ordinary words; "Jana Hoff" stays a writer.
+    from innercircle import warehouse
+    from innercircle.stages.ranking import resolve_people
+
+    with warehouse.connect(tmp_path / "w.duckdb") as con:
+        for i, (lang, byline) in enumerate(
+            [("de", "Schritt-für-Schritt Anleitung"), ("de", "Jana Hoff"), ("en", "Lead Story")]
+        ):
+            con.execute(
+                "INSERT INTO documents (doc_id, url, host, kind, content_hash, text_chars, "
+                "byline, extracted_at, language) VALUES (?, ?, 'h', 'article', 'c', 0, [?], "
+                "now(), ?)",
+                [f"d{i}", f"http://h/{i}", byline, lang],
+            )
+            con.execute(
+                "INSERT INTO mentions VALUES (?, ?, ?, lower(?), ?, 'author', 'page', false, "
+                "NULL, 'c')",
+                [f"m{i}", f"d{i}", byline, byline.replace("-", " ").replace("ü", "u"), byline],
+            )
+        resolve_people(con)
+        excluded = dict(con.execute("SELECT name, reason FROM excluded_names").fetchall())
+    assert excluded == {
+        "Schritt-für-Schritt Anleitung": "common words",
+        "Lead Story": "common words",
+    }

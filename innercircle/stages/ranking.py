@@ -49,11 +49,13 @@ GROUP BY p.person_id, p.name, p.name_key
 
 
 NAME_CONTEXT_SQL = """
-SELECT name_key, mode(name ORDER BY name) AS display,
-       count(*) FILTER (WHERE role = 'author') AS authored,
-       list(struct_pack(surface := surface, snippet := snippet, quoted := quoted))
-           FILTER (WHERE role = 'mentioned')[1:$max_sentences] AS sentences
-FROM mentions GROUP BY name_key
+SELECT m.name_key, mode(m.name ORDER BY m.name) AS display,
+       count(*) FILTER (WHERE m.role = 'author') AS authored,
+       list(struct_pack(surface := m.surface, snippet := m.snippet, quoted := m.quoted))
+           FILTER (WHERE m.role = 'mentioned')[1:$max_sentences] AS sentences,
+       list(DISTINCT d.language ORDER BY d.language)
+           FILTER (WHERE m.role = 'author' AND d.language IS NOT NULL) AS languages
+FROM mentions m LEFT JOIN documents d USING (doc_id) GROUP BY m.name_key
 """
 
 PROFILES_SQL = """
@@ -166,8 +168,9 @@ def resolve_people(con) -> dict:
             display=d,
             authored=a,
             sentences=[(s["surface"], s["snippet"], s["quoted"]) for s in (sentences or [])],
+            languages=tuple(languages or ()),
         )
-        for k, d, a, sentences in con.execute(
+        for k, d, a, sentences, languages in con.execute(
             NAME_CONTEXT_SQL, {"max_sentences": MAX_SENTENCES_PER_NAME}
         ).fetchall()
     ]

@@ -1,0 +1,85 @@
+"""A byline that names the publisher, not a writer: the site signing with part of its name.
+
+The page extractor (:mod:`innercircle.extract.page_authors`) drops a byline *equal* to one
+of the site's own names. Sites also sign with part of their name, or with their name and
+more: "Jewish Business" under a title ending "- Jewish Business News", "EFC Bayrische
+Bembel" on bayrische-bembel.de, "痞客邦 PIXNET" where the title ends ":: 痞客邦 PIXNET ::".
+Such a byline is the publisher speaking: no one to rank as a voice, and no author.
+
+The evidence is the page's own: the names the site gives itself (``og:site_name``, the
+title's last segment, the host name, the JSON-LD ``publisher``), compared word by word
+(two words at least on the shorter side, so one common word shared proves nothing), and
+the byline's first word, which must not be a given name of any list: "Jane Doe" on "Jane
+Doe Writes" is the writer of a personal site.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from innercircle.extract.html import types_of
+from innercircle.extract.names import name_key
+from innercircle.extract.page_authors import _site_names
+from innercircle.model import Byline
+from innercircle.vocabulary import is_given_name_anywhere
+
+#: Separators between a title's segments: "Headline | Site", "Headline :: Site ::".
+_TITLE_SEP = re.compile(r"\s+[|–—:@»·•/\-]{1,3}\s+|\s*::\s*")
+_PUBLISHER_TYPES = frozenset({"Organization", "NewsMediaOrganization", "Corporation"})
+
+
+def publisher_names(
+    root: etree._Element, meta: dict[str, list[str]], ld: list[dict], url: str
+) -> set[str]:
+    """The names the site gives itself, as ``name_key`` words: see the module doc."""
+    names = set(_site_names(root, meta, url))
+    title = root.find(".//title")
+    if title is not None and title.text:
+        segments = [s for s in _TITLE_SEP.split(title.text.strip()) if s.strip()]
+        if len(segments) > 1:
+            names.add(name_key(segments[-1]))
+    index = {o["@id"]: o for o in ld if isinstance(o.get("@id"), str)}
+    for obj in ld:
+        pub = obj.get("publisher")
+        for item in pub if isinstance(pub, list) else [pub]:
+            if isinstance(item, dict) and isinstance(item.get("@id"), str):
+                item = {**index.get(item["@id"], {}), **item}
+            named = isinstance(item, dict) and isinstance(item.get("name"), str)
+            if named and types_of(item) & _PUBLISHER_TYPES:
+                names.add(name_key(item["name"]))
+    return {n for n in names if n}
+
+
+def names_the_publisher(name: str, publishers: set[str]) -> bool:
+    """Whether the byline ``name`` is part of one of the site's ``publishers`` names or
+    holds one whole (word by word, two words at least), and opens with no given name."""
+    words = name_key(name).split()
+    first = re.findall(r"[^\W\d_]+", name)
+    if len(words) < 2 or not first or is_given_name_anywhere(first[0]):
+        return False
+    for publisher in publishers:
+        short, long = sorted((words, publisher.split()), key=len)
+        if len(short) >= 2 and _contains(long, short):
+            return True
+    return False
+
+
+def _contains(words: list[str], part: list[str]) -> bool:
+    n = len(part)
+    return any(words[i : i + n] == part for i in range(len(words) - n + 1))
+
+
+def without_publisher(
+    authors: list[Byline],
+    root: etree._Element,
+    meta: dict[str, list[str]],
+    ld: list[dict],
+    url: str,
+) -> list[Byline]:
+    """``authors`` less the person bylines that name the publisher (see the module doc)."""
+    if not any(b.kind == "person" for b in authors):
+        return authors
+    publishers = publisher_names(root, meta, ld, url)
+    return [b for b in authors if b.kind != "person" or not names_the_publisher(b.name, publishers)]
