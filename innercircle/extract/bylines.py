@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 from innercircle.extract.names import COMMA_DEGREES, PLACEHOLDERS, clean_person_name
 from innercircle.model import Byline
+from innercircle.vocabulary import is_given_name_anywhere
 
 _WS = re.compile(r"\s+")
 _EMAIL = r"[\w.+\-']+@[\w\-]+(?:\.[\w\-]+)+"
@@ -190,6 +191,20 @@ def _is_initials(part: str) -> bool:
     return bool(_INITIALS.match(part.strip())) and any(c.isupper() for c in part)
 
 
+def _given_after_surname(piece: str) -> bool:
+    """ "J.", "Jane", "Jane Q.": what follows "Doe," when a field names one person surname
+    first. A given name of any locale (Faker) counts, so that "Doe, Jane" is not read as
+    two one-word people; "Doe, Reuters" stays two bylines."""
+    words = piece.split()
+    if _is_initials(piece):
+        return True
+    return (
+        bool(words)
+        and is_given_name_anywhere(words[0].strip("."))
+        and all(_is_initials(w) for w in words[1:])
+    )
+
+
 def is_degree(piece: str) -> bool:
     """ "MA", "Ph.D.", "RN": a credential after a comma, never initials or a person."""
     return piece.strip().lower().rstrip(".") in COMMA_DEGREES
@@ -206,6 +221,8 @@ def _surname_initial_list(field: str) -> list[str] | None:
             return None
         if _is_initials(surname) or not surname:
             return None
+        if "." not in initials and sum(w[:1].isupper() for w in surname.split()) > 1:
+            return None  # "Jane Doe, CNN": a name and an outlet, not "Doe, J."
         out.append(f"{initials} {surname}")
     return out
 
@@ -297,8 +314,9 @@ def parse_author_field(raw: str) -> list[Byline]:
     for part in parts:
         part = _IN_PLACE.sub("", part)
         pieces = [p for p in part.split(",") if p.strip() and not is_degree(p)]
-        # "Doe, J." but not "Jane Doe, CNN": only a one-word surname precedes initials.
-        if len(pieces) == 2 and _is_initials(pieces[1]) and len(pieces[0].split()) == 1:
+        # "Doe, J." and "Doe, Jane" but not "Jane Doe, CNN": one person written surname
+        # first, a one-word surname before initials or a given name.
+        if len(pieces) == 2 and len(pieces[0].split()) == 1 and _given_after_surname(pieces[1]):
             pieces = [f"{pieces[1].strip()} {pieces[0].strip()}"]
         for i, piece in enumerate(pieces):
             # "Jane Doe, Senior Reporter": a later comma piece that is a job title.

@@ -820,17 +820,20 @@ def _shown(root: etree._Element) -> Callable[[str], bool]:
     A name that only the page's metadata gives is often the account that published it
     (a CMS user, the site's owner), not a byline a reader would call the author. Its
     first and last words must appear in the visible text; a name written without spaces
-    (CJK) must appear as written. The text is read once, on the first question.
+    (CJK) must appear as written. Both sides are compared as :func:`name_key` words, so
+    that case, diacritics and punctuation do not hide a name the reader sees ("JOSÉ
+    MÜLLER" in the byline, "Jose Muller" in the metadata). The text is read once, on the
+    first question.
     """
     seen: list[tuple[set[str], str]] = []
 
     def shown(name: str) -> bool:
-        key = _WORD.findall(name.lower())
+        key = name_key(name).split()
         if not key:
             return False
         if not seen:
-            text = visible_text(root).lower()
-            seen.append((set(_WORD.findall(text)), text))
+            text = name_key(visible_text(root))
+            seen.append((set(text.split()), text))
         words, text = seen[0]
         if len(key) == 1 and not key[0].isascii():
             return key[0] in text  # "严玉洁": no spaces between words to split on
@@ -838,8 +841,6 @@ def _shown(root: etree._Element) -> Callable[[str], bool]:
 
     return shown
 
-
-_WORD = re.compile(r"[^\W_]+")
 
 
 def _initials_only(name: str) -> bool:
