@@ -23,6 +23,10 @@ def names(raw):
         ("Doe, Jane", [("Jane Doe", "person")]),
         ("Doe, Jane Q.", [("Jane Q. Doe", "person")]),
         ("Jane Doe, CNN", [("Jane Doe", "person"), ("CNN", "organisation")]),
+        # A forum's user names: letters and digits in one word are an account, not a firm.
+        ("c1ph4", [("c1ph4", "handle")]),
+        ("Bo2man", [("Bo2man", "handle")]),
+        ("WDR2", [("WDR2", "organisation")]),
         ("/u/some_user", [("u/some_user", "handle")]),
         ("@someone", [("@someone", "handle")]),
         ("Associated Press", [("Associated Press", "organisation")]),

@@ -83,6 +83,11 @@ def test_a_metadata_name_the_reader_sees_in_another_form(head, shown, expected):
     assert authors(page(head, body)) == [(expected, "person")]
 
 
+def test_a_forum_users_name_with_digits_is_the_posts_author():
+    body = "<h1>Re: a question</h1><div class='author'>von <a href='/user/7'>Bo2man</a></div>"
+    assert authors(page("", body + ARTICLE)) == [("Bo2man", "handle")]
+
+
 def test_json_ld_author_keeps_profile_url():
     html = page(ld({"@type": "Article", "author": {"@type": "Person", "name": "Jane Doe",
                                                     "sameAs": "https://mastodon.social/@jane"}}),

@@ -25,6 +25,10 @@ _BARE_EMAIL = re.compile(rf"^(?:mailto:)?({_EMAIL})\S*$")
 _HANDLE = re.compile(r"^(?:/?u/|@)([\w.\-]{2,64})$")
 _USERNAME = re.compile(r"^(?=.*[a-z])[a-z0-9][a-z0-9_.\-]{1,38}$")
 _URL = re.compile(r"^https?://", re.I)
+# One word of letters and digits ("c1ph4", "Bo2man", "r23"): an account's name, as forums
+# and blogs show their users; not an organisation (which the digits alone would suggest).
+# Capitals throughout ("A1", "WDR2") read as an acronym instead.
+_ACCOUNT = re.compile(r"^(?=.*\d)(?=.*[a-z])[^\W_][\w.\-]{1,38}$")
 
 # Whole-field organisation markers: legal forms that also contain "&"/"und", so the
 # field must not be split into people first.
@@ -250,6 +254,8 @@ def _one(part: str, email: str | None = None, url: str | None = None) -> Byline 
         return Byline(name=part.lstrip("/"), kind="handle", email=email, url=url)
     if part.lower() in PLACEHOLDERS:
         return None
+    if _ACCOUNT.match(part):
+        return Byline(name=part, kind="handle", email=email, url=url)
     part = _QUOTED_NICKNAME.sub(r"\1", _strip_role(part))
     if is_organisation(part) and part.lower() not in PLACEHOLDERS:
         return Byline(name=part, kind="organisation", email=email, url=url)
