@@ -279,3 +279,12 @@ def test_a_page_naming_no_author_gets_none_whatever_names_its_text_holds():
         "<p><b><i>Orla Penhallow</i></b></p></div>"
     )
     assert authors(page(body, lang="de")) == []
+
+
+@pytest.mark.parametrize("block", ["author-info", "author-box", "author-info-block"])
+def test_an_author_info_block_under_the_headline_is_the_byline(block):
+    body = (
+        f"<h1>A story</h1><div class='{block}'><a href='/bio?id=8'>Orla Penhallow</a>"
+        "<span>News</span></div>" + TEXT
+    )
+    assert authors(page(body)) == ["Orla Penhallow"]

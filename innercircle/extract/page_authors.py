@@ -75,9 +75,10 @@ _BYLINE_CLASS = re.compile(
     r"contributors?|reporter|by|verfasser|journalist|signature|creator)(?![a-z])",
     re.I,
 )
+# A class token naming a part beside the name: its picture, biography, social links or
+# comments. An "author-info"/"author-box" block is the byline itself on many sites.
 _BYLINE_CLASS_NOT = re.compile(
-    r"avatar|image|img|photo|pic|bio|description|about|twitter|follow|email|count|"
-    r"more|title-author|author-?box|author-?info|comment|related|social|job|role|position",
+    r"avatar|image|img|photo|pic|bio|description|about|twitter|follow|email|more|comment|social",
     re.I,
 )
 _DATE_TAIL = re.compile(
