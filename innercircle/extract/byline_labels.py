@@ -126,4 +126,3 @@ EXPLICIT_LABEL = re.compile(rf"^(?:{_EXPLICIT}|{_PIECE})\s", re.I)
 GLUED_LEAD = re.compile(
     rf"^(?:{'|'.join(w.capitalize() for w in _BY.split('|'))})(?=[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ])"
 )
-

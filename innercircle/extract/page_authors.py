@@ -843,7 +843,6 @@ def _shown(root: etree._Element) -> Callable[[str], bool]:
     return shown
 
 
-
 def _initials_only(name: str) -> bool:
     """ "DT", "J. D.", "mvs": a desk's or an editor's short code, no name to rank."""
     words = [w.strip(".") for w in re.split(r"[\s.]+", name) if w.strip(".")]
