@@ -288,3 +288,15 @@ def test_an_author_info_block_under_the_headline_is_the_byline(block):
         "<span>News</span></div>" + TEXT
     )
     assert authors(page(body)) == ["Orla Penhallow"]
+
+
+@pytest.mark.parametrize(
+    "byline, expected",
+    [
+        ("Quellmark Deutschland", []),  # the site's own name and its edition
+        ("Orla Penhallow", ["Orla Penhallow"]),
+    ],
+)
+def test_a_byline_opening_with_the_sites_name_is_the_site(byline, expected):
+    body = f"<h1>A story</h1><div class='author-info'>{byline}</div>" + TEXT
+    assert authors(page(body), url="https://www.quellmark.de/projekte/1") == expected

@@ -50,6 +50,7 @@ from innercircle.extract.language import declared_language
 from innercircle.extract.name_shape import is_domain_like, looks_like_person_name
 from innercircle.extract.names import name_key
 from innercircle.model import Byline
+from innercircle.vocabulary import is_given_name_anywhere
 
 _META_AUTHOR_NAMES = (
     "author",
@@ -876,4 +877,15 @@ def _acceptable(
         )
     if b.kind == "handle" or is_domain_like(b.name):
         return b.kind == "handle" and not is_domain_like(b.name)
+    if _opens_with_site_name(b.name, site):
+        return False
     return support.get(name_key(b.name), 0) >= 2 or looks_like_person_name(b.name, langs)
+
+
+def _opens_with_site_name(name: str, site: set[str]) -> bool:
+    """ "Houzz Deutschland" on houzz.de, "Polizeiticker Schweiz" on polizeiticker.ch: a
+    byline that opens with the site's own name is the site speaking (a country edition,
+    a desk), not a person. A person's name opens with a given name, which a site may
+    share ("Jane" on jane.example) without the byline being the site's."""
+    words = name_key(name).split()
+    return len(words) > 1 and words[0] in site and not is_given_name_anywhere(words[0])
