@@ -92,35 +92,6 @@ def test_site_footer_outside_the_article_stays_excluded():
     assert authors(page(body, lang="de")) == []
 
 
-BODY = "".join(
-    "<p>" + f"Paragraph {i} of running text about the match and its story. " * 5 + "</p>"
-    for i in range(3)
-)
-
-
-def test_signature_closing_the_article_text():
-    body = f"<h1>A story</h1><div class='text'>{BODY}<p><b><i>Stefan Quillfeather</i></b></p></div>"
-    assert authors(page(body, lang="de")) == ["Stefan Quillfeather"]
-
-
-@pytest.mark.parametrize(
-    "last",
-    [
-        "<p><b>Further Reading</b></p>",  # no given name: a heading, not a signature
-        "<p>Stefan Quillfeather</p>",  # not set apart by emphasis
-        "<p><b>Stefan Quillfeather</b></p><p>More text follows here.</p>",  # not the end
-    ],
-)
-def test_no_signature(last):
-    body = f"<h1>A story</h1><div class='text'>{BODY}{last}</div>"
-    assert authors(page(body, lang="de")) == []
-
-
-def test_signature_needs_a_body_of_text_above_it():
-    body = "<h1>A story</h1><div><p>Short.</p><p><b>Stefan Quillfeather</b></p></div>"
-    assert authors(page(body, lang="de")) == []
-
-
 def test_an_editors_credit_is_not_the_author():
     body = (
         "<h1>A term</h1><div><em>---- by Orla Penhallow</em></div>"

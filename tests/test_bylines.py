@@ -20,6 +20,13 @@ def names(raw):
         ("Ann Lee; Bob Ray", [("Ann Lee", "person"), ("Bob Ray", "person")]),
         ("Lee, A. B., Ray, C.", [("A. B. Lee", "person"), ("C. Ray", "person")]),
         ("Li, Z., Ma, L.", [("Z. Li", "person"), ("L. Ma", "person")]),
+        ("Doe, Jane", [("Jane Doe", "person")]),
+        ("Doe, Jane Q.", [("Jane Q. Doe", "person")]),
+        ("Jane Doe, CNN", [("Jane Doe", "person"), ("CNN", "organisation")]),
+        # A forum's user names: letters and digits in one word are an account, not a firm.
+        ("c1ph4", [("c1ph4", "handle")]),
+        ("Bo2man", [("Bo2man", "handle")]),
+        ("WDR2", [("WDR2", "organisation")]),
         ("/u/some_user", [("u/some_user", "handle")]),
         ("@someone", [("@someone", "handle")]),
         ("Associated Press", [("Associated Press", "organisation")]),

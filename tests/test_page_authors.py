@@ -68,6 +68,26 @@ def test_a_name_only_the_metadata_gives_is_not_the_author(head):
     assert authors(page(head, ARTICLE + "<script>var author = 'Jane Doe';</script>")) == []
 
 
+@pytest.mark.parametrize(
+    ("head", "shown", "expected"),
+    [
+        # The reader sees the name however the page writes it: capitals, no accents.
+        ('<meta name="author" content="José Müller">', "JOSE MULLER", "José Müller"),
+        ('<meta name="author" content="Jane Doe">', "By JANE&nbsp;DOE", "Jane Doe"),
+        # One person written surname first is one person, not two one-word names.
+        ('<meta name="author" content="Doe, Jane">', "By Jane Doe", "Jane Doe"),
+    ],
+)
+def test_a_metadata_name_the_reader_sees_in_another_form(head, shown, expected):
+    body = ARTICLE + f"<footer><p>{shown}</p></footer>"
+    assert authors(page(head, body)) == [(expected, "person")]
+
+
+def test_a_forum_users_name_with_digits_is_the_posts_author():
+    body = "<h1>Re: a question</h1><div class='author'>von <a href='/user/7'>Bo2man</a></div>"
+    assert authors(page("", body + ARTICLE)) == [("Bo2man", "handle")]
+
+
 def test_json_ld_author_keeps_profile_url():
     html = page(ld({"@type": "Article", "author": {"@type": "Person", "name": "Jane Doe",
                                                     "sameAs": "https://mastodon.social/@jane"}}),

@@ -126,29 +126,3 @@ EXPLICIT_LABEL = re.compile(rf"^(?:{_EXPLICIT}|{_PIECE})\s", re.I)
 GLUED_LEAD = re.compile(
     rf"^(?:{'|'.join(w.capitalize() for w in _BY.split('|'))})(?=[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ])"
 )
-
-
-#: Path segments under which sites keep an author's archive or profile page
-#: ("/author/jane-doe/", "/autoren/jane-doe-123"), per language.
-AUTHOR_PATHS: dict[str, tuple[str, ...]] = {
-    "en": (
-        "author",
-        "authors",
-        "writer",
-        "writers",
-        "contributor",
-        "contributors",
-        "journalist",
-        "journalists",
-        "columnist",
-        "columnists",
-        "reporter",
-        "reporters",
-    ),
-    "de": ("autor", "autoren", "autorin", "autorinnen", "redakteur", "redakteure", "redaktion"),
-    "fr": ("auteur", "auteurs", "journaliste", "journalistes", "signataire"),
-    "es": ("autor", "autores", "periodista", "periodistas"),
-    "nl": ("auteur", "auteurs", "redacteur"),
-}
-#: A link to an author's page: one of :data:`AUTHOR_PATHS`, then the author's slug.
-AUTHOR_PATH = re.compile(rf"/(?:{_alternation(AUTHOR_PATHS)})/(?P<slug>[^/?#]+)/?(?:[?#]|$)", re.I)

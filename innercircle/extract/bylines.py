@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 from innercircle.extract.names import COMMA_DEGREES, PLACEHOLDERS, clean_person_name
 from innercircle.model import Byline
+from innercircle.vocabulary import is_given_name_anywhere
 
 _WS = re.compile(r"\s+")
 _EMAIL = r"[\w.+\-']+@[\w\-]+(?:\.[\w\-]+)+"
@@ -24,6 +25,10 @@ _BARE_EMAIL = re.compile(rf"^(?:mailto:)?({_EMAIL})\S*$")
 _HANDLE = re.compile(r"^(?:/?u/|@)([\w.\-]{2,64})$")
 _USERNAME = re.compile(r"^(?=.*[a-z])[a-z0-9][a-z0-9_.\-]{1,38}$")
 _URL = re.compile(r"^https?://", re.I)
+# One word of letters and digits ("c1ph4", "Bo2man", "r23"): an account's name, as forums
+# and blogs show their users; not an organisation (which the digits alone would suggest).
+# Capitals throughout ("A1", "WDR2") read as an acronym instead.
+_ACCOUNT = re.compile(r"^(?=.*\d)(?=.*[a-z])[^\W_][\w.\-]{1,38}$")
 
 # Whole-field organisation markers: legal forms that also contain "&"/"und", so the
 # field must not be split into people first.
@@ -190,6 +195,20 @@ def _is_initials(part: str) -> bool:
     return bool(_INITIALS.match(part.strip())) and any(c.isupper() for c in part)
 
 
+def _given_after_surname(piece: str) -> bool:
+    """ "J.", "Jane", "Jane Q.": what follows "Doe," when a field names one person surname
+    first. A given name of any locale (Faker) counts, so that "Doe, Jane" is not read as
+    two one-word people; "Doe, Reuters" stays two bylines."""
+    words = piece.split()
+    if _is_initials(piece):
+        return True
+    return (
+        bool(words)
+        and is_given_name_anywhere(words[0].strip("."))
+        and all(_is_initials(w) for w in words[1:])
+    )
+
+
 def is_degree(piece: str) -> bool:
     """ "MA", "Ph.D.", "RN": a credential after a comma, never initials or a person."""
     return piece.strip().lower().rstrip(".") in COMMA_DEGREES
@@ -206,6 +225,8 @@ def _surname_initial_list(field: str) -> list[str] | None:
             return None
         if _is_initials(surname) or not surname:
             return None
+        if "." not in initials and sum(w[:1].isupper() for w in surname.split()) > 1:
+            return None  # "Jane Doe, CNN": a name and an outlet, not "Doe, J."
         out.append(f"{initials} {surname}")
     return out
 
@@ -233,6 +254,8 @@ def _one(part: str, email: str | None = None, url: str | None = None) -> Byline 
         return Byline(name=part.lstrip("/"), kind="handle", email=email, url=url)
     if part.lower() in PLACEHOLDERS:
         return None
+    if _ACCOUNT.match(part):
+        return Byline(name=part, kind="handle", email=email, url=url)
     part = _QUOTED_NICKNAME.sub(r"\1", _strip_role(part))
     if is_organisation(part) and part.lower() not in PLACEHOLDERS:
         return Byline(name=part, kind="organisation", email=email, url=url)
@@ -297,8 +320,9 @@ def parse_author_field(raw: str) -> list[Byline]:
     for part in parts:
         part = _IN_PLACE.sub("", part)
         pieces = [p for p in part.split(",") if p.strip() and not is_degree(p)]
-        # "Doe, J." but not "Jane Doe, CNN": only a one-word surname precedes initials.
-        if len(pieces) == 2 and _is_initials(pieces[1]) and len(pieces[0].split()) == 1:
+        # "Doe, J." and "Doe, Jane" but not "Jane Doe, CNN": one person written surname
+        # first, a one-word surname before initials or a given name.
+        if len(pieces) == 2 and len(pieces[0].split()) == 1 and _given_after_surname(pieces[1]):
             pieces = [f"{pieces[1].strip()} {pieces[0].strip()}"]
         for i, piece in enumerate(pieces):
             # "Jane Doe, Senior Reporter": a later comma piece that is a job title.

@@ -21,12 +21,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
 from innercircle.extract.byline_labels import (
-    AUTHOR_PATH,
     CREDIT_LABEL,
     EXPLICIT_LABEL,
     GLUED_LEAD,
@@ -77,9 +76,10 @@ _BYLINE_CLASS = re.compile(
     r"contributors?|reporter|by|verfasser|journalist|signature|creator)(?![a-z])",
     re.I,
 )
+# A class token naming a part beside the name: its picture, biography, social links or
+# comments. An "author-info"/"author-box" block is the byline itself on many sites.
 _BYLINE_CLASS_NOT = re.compile(
-    r"avatar|image|img|photo|pic|bio|description|about|twitter|follow|email|count|"
-    r"more|title-author|author-?box|author-?info|comment|related|social|job|role|position",
+    r"avatar|image|img|photo|pic|bio|description|about|twitter|follow|email|more|comment|social",
     re.I,
 )
 _DATE_TAIL = re.compile(
@@ -286,58 +286,6 @@ def _boilerplate(el: etree._Element, entry: etree._Element | None) -> bool:
     only the blocks within that article count (see :func:`article_entry`)."""
     inside = entry is not None and any(a is entry for a in el.iterancestors())
     return is_excluded(el, stop=entry if inside else None)
-
-
-# Umlauts as slugs write them ("Führes" -> "fuehres"), besides the plain fold ("fuhres").
-_UMLAUT_SLUG = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
-
-
-def _letters(text: str) -> str:
-    return re.sub(r"[^a-z]", "", name_key(text))
-
-
-def _slug_spells(slug: str, name: str) -> bool:
-    """The author page's slug spells the linked name ("kathrin-fuehres-684124" for
-    "Kathrin Führes"): the address and the text say the same thing about who it is."""
-    spelled = _letters(unquote(slug))
-    if len(name.split()) < 2 or not spelled:
-        return False
-    return any(v and v in spelled for v in (_letters(name), _letters(name.translate(_UMLAUT_SLUG))))
-
-
-def _authors_from_author_links(
-    root: etree._Element,
-    base: str,
-    zone: set[etree._Element] | frozenset = frozenset(),
-    entry: etree._Element | None = None,
-) -> list[Byline]:
-    """Links to an author's page ("/author/jane-doe/", "/autoren/jane-doe-123") whose
-    address spells the linked name: a byline without byline markup.
-
-    Like ``rel=author``: on a listing with many such links, the article's own is the
-    one under its headline, else the first.
-    """
-    links: list[tuple[etree._Element, str]] = []
-    for el in root.iter("a"):
-        m = AUTHOR_PATH.search(urlsplit(el.get("href") or "").path)
-        if not m or _boilerplate(el, entry) and el not in zone or _in_teaser_link(el):
-            continue
-        # The link's text, or the shortest part of it the slug spells: the name, not a
-        # photo credit or a role beside it.
-        named = [
-            text
-            for node in el.iter()
-            if isinstance(node.tag, str)
-            and not _in_credit(node)
-            and _slug_spells(m.group("slug"), text := text_of(node))
-        ]
-        name = min(named, key=len, default=None)
-        if name:
-            links.append((el, name))
-    if len({name for _, name in links}) > 2:
-        links = [(el, name) for el, name in links if el in zone] or links[:1]
-    found = [b for el, name in links for b in _byline_text(name, _link(el, base))]
-    return _dedupe(b for b in found if b.kind == "person")
 
 
 def _in_byline_context(el: etree._Element) -> bool:
@@ -808,71 +756,7 @@ def extract_authors(
     for found in accepted:
         if found:
             return found  # handles alone: a blog's account name
-    linked = [
-        b
-        for b in _clean(_authors_from_author_links(root, url, zone, entry))
-        if _acceptable(b, site, langs, {})
-    ]
-    return linked or signature(root, site, langs)
-
-
-# A signature is short: a given name and a surname or two.
-_SIGNATURE_WORDS = (2, 3)
-# The body it closes: several paragraphs of running text.
-_SIGNATURE_BODY_PARAGRAPHS = 2
-_SIGNATURE_BODY_CHARS = 600
-_EMPHASIS = ("b", "strong", "i", "em")
-
-
-def signature(root: etree._Element, site: set[str], langs: tuple[str, ...]) -> list[Byline]:
-    """The writer signing off under the text: a last paragraph that is only an
-    emphasised name ("<p><b><i>Jane Doe</i></b></p>"), closing a body of several
-    paragraphs. The last resort, when the page names no author anywhere else; the
-    name must open with a known given name and read as a name, since one source
-    alone vouches for it.
-    """
-    body = root.find("body")
-    if body is None:
-        return []
-    for el in body.iter("p"):
-        if len(el) == 0 or len(el.text_content()) > 80:
-            continue  # cheap test first: no emphasised child, or too long for a name
-        text = text_of(el)
-        words = text.split()
-        if not _SIGNATURE_WORDS[0] <= len(words) <= _SIGNATURE_WORDS[1]:
-            continue
-        emphasised = "".join(text_of(e) for e in el.iterchildren(*_EMPHASIS))
-        if (el.text or "").strip() or WS.sub(" ", emphasised).strip() != text:
-            continue
-        parent = el.getparent()
-        if parent is None or is_excluded(el) or _has_later_text(el):
-            continue
-        paragraphs = [t for p in parent.iterchildren("p") if p is not el and (t := text_of(p))]
-        if (
-            len(paragraphs) < _SIGNATURE_BODY_PARAGRAPHS
-            or sum(map(len, paragraphs)) < _SIGNATURE_BODY_CHARS
-        ):
-            continue
-        found = [
-            b
-            for b in parse_author_field(text)
-            if b.kind == "person"
-            and is_given_name_anywhere(b.name.split()[0])
-            and _acceptable(b, site, langs, {})
-        ]
-        if found:
-            return found
     return []
-
-
-def _has_later_text(el: etree._Element) -> bool:
-    """Any text after ``el`` within its parent: a signature closes its block."""
-    if (el.tail or "").strip():
-        return True
-    return any(
-        isinstance(sib.tag, str) and text_of(sib) or (sib.tail or "").strip()
-        for sib in el.itersiblings()
-    )
 
 
 def publisher_is_person(ld: list[dict]) -> bool:
@@ -938,26 +822,26 @@ def _shown(root: etree._Element) -> Callable[[str], bool]:
     A name that only the page's metadata gives is often the account that published it
     (a CMS user, the site's owner), not a byline a reader would call the author. Its
     first and last words must appear in the visible text; a name written without spaces
-    (CJK) must appear as written. The text is read once, on the first question.
+    (CJK) must appear as written. Both sides are compared as :func:`name_key` words, so
+    that case, diacritics and punctuation do not hide a name the reader sees ("JOSÉ
+    MÜLLER" in the byline, "Jose Muller" in the metadata). The text is read once, on the
+    first question.
     """
     seen: list[tuple[set[str], str]] = []
 
     def shown(name: str) -> bool:
-        key = _WORD.findall(name.lower())
+        key = name_key(name).split()
         if not key:
             return False
         if not seen:
-            text = visible_text(root).lower()
-            seen.append((set(_WORD.findall(text)), text))
+            text = name_key(visible_text(root))
+            seen.append((set(text.split()), text))
         words, text = seen[0]
         if len(key) == 1 and not key[0].isascii():
             return key[0] in text  # "严玉洁": no spaces between words to split on
         return key[0] in words and key[-1] in words
 
     return shown
-
-
-_WORD = re.compile(r"[^\W_]+")
 
 
 def _initials_only(name: str) -> bool:
@@ -993,4 +877,15 @@ def _acceptable(
         )
     if b.kind == "handle" or is_domain_like(b.name):
         return b.kind == "handle" and not is_domain_like(b.name)
+    if _opens_with_site_name(b.name, site):
+        return False
     return support.get(name_key(b.name), 0) >= 2 or looks_like_person_name(b.name, langs)
+
+
+def _opens_with_site_name(name: str, site: set[str]) -> bool:
+    """ "Houzz Deutschland" on houzz.de, "Polizeiticker Schweiz" on polizeiticker.ch: a
+    byline that opens with the site's own name is the site speaking (a country edition,
+    a desk), not a person. A person's name opens with a given name, which a site may
+    share ("Jane" on jane.example) without the byline being the site's."""
+    words = name_key(name).split()
+    return len(words) > 1 and words[0] in site and not is_given_name_anywhere(words[0])
