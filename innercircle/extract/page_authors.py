@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from lxml import etree
 
@@ -49,8 +49,8 @@ from innercircle.extract.html import (
 from innercircle.extract.language import declared_language
 from innercircle.extract.name_shape import is_domain_like, looks_like_person_name
 from innercircle.extract.names import name_key
+from innercircle.extract.publisher_bylines import opens_with_site_name, site_names, squash
 from innercircle.model import Byline
-from innercircle.vocabulary import is_given_name_anywhere
 
 _META_AUTHOR_NAMES = (
     "author",
@@ -526,41 +526,6 @@ def _dedupe(bylines: Iterable[Byline]) -> list[Byline]:
     return out
 
 
-_LEADING_ARTICLE = re.compile(
-    r"^(?:the|die|der|das|la|le|les|el|los|las|il|lo|de|het|von)\s+", re.I
-)
-_TITLE_SEP = re.compile(r"\s+[|–—:-]\s+|\s+[|»·•]\s*")
-
-
-def _squash(name: str) -> str:
-    """Letters and digits only, leading article dropped: "Die FURCHE" -> "furche"."""
-    return re.sub(r"[^0-9a-z]", "", _LEADING_ARTICLE.sub("", name_key(name) or ""))
-
-
-def _site_names(root: etree._Element, meta: dict[str, list[str]], url: str) -> set[str]:
-    """The site's own names: og:site_name, the title's last segment, the host names.
-
-    Each is kept as a ``name_key`` and squashed (no spaces or punctuation), so that
-    "Lebensmittel Praxis" matches lebensmittelpraxis.de.
-    """
-    raw = meta.get("og:site_name", []) + meta.get("application-name", [])
-    title = root.find(".//title")
-    if title is not None and title.text:
-        parts = _TITLE_SEP.split(title.text.strip())
-        if len(parts) > 1:
-            raw += [parts[-1], parts[0]] if len(parts[0]) < len(parts[-1]) else [parts[-1]]
-    # The page's own address as it declares it (og:url, canonical link) besides the one
-    # it was fetched from: a mirror, a proxy or an archive serves it under another host.
-    canonical = root.xpath('//link[@rel="canonical"]/@href')[:1]
-    for address in {url, *meta.get("og:url", [])[:1], *canonical}:
-        host = urlsplit(address).hostname or ""
-        labels = [p for p in host.split(".") if p not in ("www", "blog", "m", "news")]
-        if labels:
-            raw += [labels[0], ".".join(labels), labels[0].replace("-", " ")]
-    names = {name_key(v) for v in raw} | {_squash(v) for v in raw}
-    return {n for n in names if n}
-
-
 def _alone(word: str, rest: str) -> bool:
     """The one capitalised word is all the name the line gives: the line ends there or a
     date, a time or punctuation follows ("Konstantin @ 12:00"), not another word that the
@@ -704,7 +669,7 @@ def extract_authors(
     """
     meta = meta_tags(root) if meta is None else meta
     ld = json_ld(root) if ld is None else ld
-    site = _site_names(root, meta, url)
+    site = site_names(root, meta, url)
     lang = declared_language(root.get("lang"), *meta.get("og:locale", []))
     langs = (lang,) if lang else ()
     citation = _authors_from_citation_meta(meta)
@@ -864,7 +829,7 @@ def _acceptable(
     """
     if b.kind == "organisation" or b.kind == "person" and _initials_only(b.name):
         return False
-    if _squash(b.name) in site or name_key(b.name) in site:
+    if squash(b.name) in site or name_key(b.name) in site:
         # A personal site is named after its author: the site's name is a person's
         # only when the site says its publisher is a person (JSON-LD), two sources
         # name them as the author, and it reads as a full name.
@@ -877,15 +842,6 @@ def _acceptable(
         )
     if b.kind == "handle" or is_domain_like(b.name):
         return b.kind == "handle" and not is_domain_like(b.name)
-    if _opens_with_site_name(b.name, site):
+    if opens_with_site_name(b.name, site):
         return False
     return support.get(name_key(b.name), 0) >= 2 or looks_like_person_name(b.name, langs)
-
-
-def _opens_with_site_name(name: str, site: set[str]) -> bool:
-    """ "Houzz Deutschland" on houzz.de, "Polizeiticker Schweiz" on polizeiticker.ch: a
-    byline that opens with the site's own name is the site speaking (a country edition,
-    a desk), not a person. A person's name opens with a given name, which a site may
-    share ("Jane" on jane.example) without the byline being the site's."""
-    words = name_key(name).split()
-    return len(words) > 1 and words[0] in site and not is_given_name_anywhere(words[0])
