@@ -26,7 +26,7 @@ written to ``excluded_names``, when:
   lists that is also a common word ("Page Views", "Will Power") counts as a given name
   only where the corpus uses it as one (its texts seldom write it in lower case, or other
   PERSON names start with it). A byline is judged too, in the languages of its documents
-  ("Schritt-für-Schritt Anleitung", "Jewish Business"), when no sentence uses it as a
+  ("Rezept des Tages", "Jewish Business"), when no sentence uses it as a
   person and its first word is no given name of any list (:func:`byline_phrase_reason`);
 * ``acronym``: a word of three or more capitals without a vowel ("WBF", "NDR"): an
   organisation's initials, never part of a person's name, even in a byline;
@@ -200,7 +200,7 @@ def shape_reason(
     if person is None:
         person = _person_sentences(ctx)
     if ctx.authored:
-        return byline_phrase_reason(ctx, person)
+        return byline_phrase_reason(ctx, person, first_is_given)
     if any(is_brand_word(w) for w in ctx.display.split()):
         return "brand word"
     if is_common_phrase(ctx.display, first_is_given=first_is_given) and 4 * person <= len(
@@ -210,18 +210,22 @@ def shape_reason(
     return None
 
 
-def byline_phrase_reason(ctx: NameContext, person: int) -> str | None:
+def byline_phrase_reason(
+    ctx: NameContext, person: int, first_is_given: bool | None = None
+) -> str | None:
     """``"common words"`` for a byline that reads as ordinary words of the languages its
     documents are written in, when no sentence of the texts uses it as a person.
 
     A byline vouches for a person only when it is shaped like one: a site's section, a
-    product or the publisher signing ("Schritt-für-Schritt Anleitung", "Jewish Business")
-    fills the author field as readily, and is no one to rank. The words are judged in
-    English and in each language of its documents (a German byline in German), and the
-    first word must be no given name of any list: the corpus's casing
-    (:meth:`~innercircle.name_words.NameWords.is_given_name_here`) is not asked, so a
-    writer called "Will" or "Hope" keeps the benefit of the doubt."""
-    if person or not is_common_phrase(ctx.display, ("en", *ctx.languages)):
+    product or the publisher signing ("Rezept des Tages", "Jewish Business") fills the
+    author field as readily, and is no one to rank. The words are judged in English and in
+    each language of its documents (a German byline in German), and the first word must be
+    no given name of any list. The corpus's casing
+    (:meth:`~innercircle.name_words.NameWords.is_given_name_here`, ``first_is_given``) can
+    only add given names here, never take one away: a writer called "Will" or "Hope"
+    keeps the benefit of the doubt, and so does one whose given name the lists miss but
+    the texts use as one."""
+    if person or first_is_given or not is_common_phrase(ctx.display, ("en", *ctx.languages)):
         return None
     return "common words"
 

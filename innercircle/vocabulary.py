@@ -21,6 +21,7 @@ companies.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 #: Words that only organisations, places and events carry in their names ("Acme Capital",
@@ -221,8 +222,22 @@ def is_given_name_anywhere(word: str) -> bool:
     Broader than :func:`is_given_name` (which stays the narrow English list that byline and
     title trimming rely on): "Sean", "Taylor", "Todd", "Jürgen" are here. Used where a
     missing given name would wrongly make a person's name look like ordinary words.
+    Some of Faker's lists are written without diacritics (Turkish "baris", "ayse"), so
+    the word is also looked up folded: "Barış" and "Ayşe" are given names too.
     """
-    return word.lower() in _given_names_anywhere()
+    names = _given_names_anywhere()
+    word = word.lower()
+    return word in names or _ascii_fold(word) in names
+
+
+def _ascii_fold(word: str) -> str:
+    """ "barış" -> "baris": diacritics dropped, and the dotless i and stroked letters
+    that Unicode does not decompose mapped by hand."""
+    word = unicodedata.normalize("NFKD", word.translate(_UNDECOMPOSED))
+    return "".join(ch for ch in word if not unicodedata.combining(ch))
+
+
+_UNDECOMPOSED = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ß": "ss"})
 
 
 @lru_cache(maxsize=1)

@@ -23,6 +23,8 @@ def names(raw):
         ("Doe, Jane", [("Jane Doe", "person")]),
         ("Doe, Jane Q.", [("Jane Q. Doe", "person")]),
         ("Jane Doe, CNN", [("Jane Doe", "person"), ("CNN", "organisation")]),
+        # ... while a longer list keeps its two-word surnames ("Le Roux, JJ").
+        ("Le Roux, JJ, Smith, AB", [("JJ Le Roux", "person"), ("AB Smith", "person")]),
         # A forum's user names: letters and digits in one word are an account, not a firm.
         ("c1ph4", [("c1ph4", "handle")]),
         ("Bo2man", [("Bo2man", "handle")]),

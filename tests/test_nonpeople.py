@@ -109,7 +109,7 @@ def test_a_byline_of_common_words_is_no_person_unless_the_text_says_so():
     byline = NameContext("quick note", "Quick Note", authored=2)
     assert personhood.exclusion_reason(byline) == "common words"
     # German words are read as German where the byline's documents are German ...
-    german = NameContext("schritt fur schritt anleitung", "Schritt-für-Schritt Anleitung", 1)
+    german = NameContext("rezept des tages", "Rezept des Tages", 1)
     assert personhood.exclusion_reason(german) is None  # judged in English alone
     german.languages = ("de",)
     assert personhood.exclusion_reason(german) == "common words"

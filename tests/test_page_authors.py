@@ -76,6 +76,8 @@ def test_a_name_only_the_metadata_gives_is_not_the_author(head):
         ('<meta name="author" content="Jane Doe">', "By JANE&nbsp;DOE", "Jane Doe"),
         # One person written surname first is one person, not two one-word names.
         ('<meta name="author" content="Doe, Jane">', "By Jane Doe", "Jane Doe"),
+        # A possessive is still the name: "Jane Doe's column".
+        ('<meta name="author" content="Jane Doe">', "Jane Doe’s column", "Jane Doe"),
     ],
 )
 def test_a_metadata_name_the_reader_sees_in_another_form(head, shown, expected):

@@ -38,3 +38,19 @@ def test_a_writer_named_in_the_sites_name_is_still_the_writer():
     # One shared word proves nothing; two make the byline part of the name.
     assert names_the_publisher("Freight Coast", {"coastal freight news"}) is False
     assert names_the_publisher("Coastal Freight", {"coastal freight news"}) is True
+
+
+def test_a_title_ending_in_the_byline_names_the_writer_not_the_publisher():
+    # "Headline | by Szczepan Twardoch": the title credits the writer, it is no site name.
+    title = "Harbour cranes return | by Szczepan Twardoch"
+    assert authors("Szczepan Twardoch", title=title) == ["Szczepan Twardoch"]
+
+
+def test_a_personal_site_keeps_its_writer_whatever_the_given_name_lists_say():
+    # The JSON-LD publisher is a person and two sources name them: the writer, even when
+    # the byline holds the site's name and no list knows the given name.
+    ld = ('<script type="application/ld+json">{"@type": "BlogPosting", '
+          '"author": {"@type": "Person", "name": "Olumide Penhallow"}, '
+          '"publisher": {"@type": "Person", "name": "Olumide Penhallow"}}</script>'
+          '<meta property="og:site_name" content="Olumide Penhallow">')
+    assert authors("Olumide Penhallow", head=ld) == ["Olumide Penhallow"]

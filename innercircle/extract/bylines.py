@@ -27,7 +27,9 @@ _USERNAME = re.compile(r"^(?=.*[a-z])[a-z0-9][a-z0-9_.\-]{1,38}$")
 _URL = re.compile(r"^https?://", re.I)
 # One word of letters and digits ("c1ph4", "Bo2man", "r23"): an account's name, as forums
 # and blogs show their users; not an organisation (which the digits alone would suggest).
-# Capitals throughout ("A1", "WDR2") read as an acronym instead.
+# Capitals throughout ("A1", "WDR2") read as an acronym instead. An outlet written in lower
+# case with digits ("t3n", "15min") reads as a handle too: a handle is never a voice, so
+# the cost is a handle byline where an organisation's would have been dropped.
 _ACCOUNT = re.compile(r"^(?=.*\d)(?=.*[a-z])[^\W_][\w.\-]{1,38}$")
 
 # Whole-field organisation markers: legal forms that also contain "&"/"und", so the
@@ -225,10 +227,14 @@ def _surname_initial_list(field: str) -> list[str] | None:
             return None
         if _is_initials(surname) or not surname:
             return None
-        if "." not in initials and sum(w[:1].isupper() for w in surname.split()) > 1:
+        if len(parts) == 2 and "." not in initials and _capitalised_words(surname) > 1:
             return None  # "Jane Doe, CNN": a name and an outlet, not "Doe, J."
         out.append(f"{initials} {surname}")
     return out
+
+
+def _capitalised_words(text: str) -> int:
+    return sum(w[:1].isupper() for w in text.split())
 
 
 def _strip_role(part: str) -> str:
@@ -286,8 +292,10 @@ def parse_author_field(raw: str) -> list[Byline]:
     """Every byline in one raw author field, persons, organisations and handles apart.
 
     Understands ``email (Name)``, ``Name <email>``, "A, B and C", "A & B", "A; B",
-    "Surname, I." lists, "Jane Doe in London", trailing job titles, handles
-    (``@name``, ``/u/name``, bare lowercase usernames) and organisations; drops bare
+    "Surname, I." lists, one name written surname first ("Doe, Jane"), a name and its
+    outlet ("Jane Doe, CNN"), "Jane Doe in London", trailing job titles, handles
+    (``@name``, ``/u/name``, bare lowercase usernames, one word with digits such as
+    "c1ph4") and organisations; drops bare
     e-mail addresses, URLs and placeholders ("admin", "unknown", "noreply@…").
     """
     field = _clean(raw)

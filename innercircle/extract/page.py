@@ -26,7 +26,6 @@ from innercircle.extract.language import detect_language
 from innercircle.extract.maintext import main_text
 from innercircle.extract.names import clean_person_name
 from innercircle.extract.page_authors import extract_authors
-from innercircle.extract.publisher_bylines import without_publisher
 from innercircle.model import PageExtract
 
 
@@ -58,7 +57,7 @@ def extract_page(
         root = parse_html(html)
     meta = meta_tags(root)
     ld = json_ld(root)
-    authors = without_publisher(extract_authors(root, url, meta, ld), root, meta, ld, url)
+    authors = extract_authors(root, url, meta, ld)
     lang = root.get("lang") or root.get("xml:lang") or None
     text = main_text(root, html, url)
     return PageExtract(

@@ -49,7 +49,13 @@ from innercircle.extract.html import (
 from innercircle.extract.language import declared_language
 from innercircle.extract.name_shape import is_domain_like, looks_like_person_name
 from innercircle.extract.names import name_key
-from innercircle.extract.publisher_bylines import opens_with_site_name, site_names, squash
+from innercircle.extract.publisher_bylines import (
+    names_the_publisher,
+    opens_with_site_name,
+    publisher_names,
+    site_names,
+    squash,
+)
 from innercircle.model import Byline
 
 _META_AUTHOR_NAMES = (
@@ -670,6 +676,7 @@ def extract_authors(
     meta = meta_tags(root) if meta is None else meta
     ld = json_ld(root) if ld is None else ld
     site = site_names(root, meta, url)
+    publishers = publisher_names(root, meta, ld, url)
     lang = declared_language(root.get("lang"), *meta.get("og:locale", []))
     langs = (lang,) if lang else ()
     citation = _authors_from_citation_meta(meta)
@@ -708,7 +715,8 @@ def extract_authors(
             support[key] = support.get(key, 0) + 1
     personal = publisher_is_person(ld)
     accepted = [
-        [b for b in found if _acceptable(b, site, langs, support, personal)] for found in sources
+        [b for b in found if _acceptable(b, site, langs, support, personal, publishers)]
+        for found in sources
     ]
     persons = [[b for b in found if b.kind == "person"] for found in accepted]
     agreed = [b for found in persons for b in found if support[name_key(b.name)] >= 2]
@@ -781,6 +789,9 @@ def _undouble(name: str) -> str:
     return name
 
 
+_POSSESSIVE = re.compile(r"(\w)['’]s\b")
+
+
 def _shown(root: etree._Element) -> Callable[[str], bool]:
     """Whether a name is written where the reader sees it (not only in scripts or meta).
 
@@ -799,7 +810,8 @@ def _shown(root: etree._Element) -> Callable[[str], bool]:
         if not key:
             return False
         if not seen:
-            text = name_key(visible_text(root))
+            # "Jane Doe's column": the possessive goes first, or the key reads "does".
+            text = name_key(_POSSESSIVE.sub(r"\1", visible_text(root)))
             seen.append((set(text.split()), text))
         words, text = seen[0]
         if len(key) == 1 and not key[0].isascii():
@@ -821,6 +833,7 @@ def _acceptable(
     langs: tuple[str, ...],
     support: dict[str, int],
     personal_site: bool = False,
+    publishers: set[str] | frozenset[str] = frozenset(),
 ) -> bool:
     """Persons shaped like a name, and handles; never organisations or the site itself.
 
@@ -829,7 +842,8 @@ def _acceptable(
     """
     if b.kind == "organisation" or b.kind == "person" and _initials_only(b.name):
         return False
-    if squash(b.name) in site or name_key(b.name) in site:
+    names_site = squash(b.name) in site or name_key(b.name) in site
+    if names_site or b.kind == "person" and names_the_publisher(b.name, publishers):
         # A personal site is named after its author: the site's name is a person's
         # only when the site says its publisher is a person (JSON-LD), two sources
         # name them as the author, and it reads as a full name.

@@ -1,17 +1,19 @@
 """A byline that names the publisher, not a writer: the site signing with part of its name.
 
 The page extractor (:mod:`innercircle.extract.page_authors`) drops a byline *equal* to one
-of the site's own names (:func:`site_names`) or opening with one
-(:func:`opens_with_site_name`). Sites also sign with part of their name, or with their name
-and more: "Jewish Business" under a title ending "- Jewish Business News", "EFC Bayrische
-Bembel" on bayrische-bembel.de, "痞客邦 PIXNET" where the title ends ":: 痞客邦 PIXNET ::".
-Such a byline is the publisher speaking: no one to rank as a voice, and no author.
+of the site's own names (:func:`site_names`), opening with one
+(:func:`opens_with_site_name`) or naming the publisher (:func:`names_the_publisher`).
+Sites sign with part of their name, or with their name and more: "Jewish Business" under
+a title ending "- Jewish Business News", "EFC Bayrische Bembel" on bayrische-bembel.de,
+"痞客邦 PIXNET" where the title ends ":: 痞客邦 PIXNET ::". Such a byline is the
+publisher speaking: no one to rank as a voice, and no author.
 
 The evidence is the page's own: the names the site gives itself (``og:site_name``, the
 title's last segment, the host name, the JSON-LD ``publisher``), compared word by word
 (two words at least on the shorter side, so one common word shared proves nothing), and
 the byline's first word, which must not be a given name of any list: "Jane Doe" on "Jane
-Doe Writes" is the writer of a personal site.
+Doe Writes" is the writer of a personal site. A site whose JSON-LD publisher is a person
+keeps its writer's name as the author in every case (``page_authors._acceptable``).
 """
 
 from __future__ import annotations
@@ -21,9 +23,9 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
+from innercircle.extract.byline_labels import LABEL_THEN_TEXT
 from innercircle.extract.html import types_of
 from innercircle.extract.names import name_key
-from innercircle.model import Byline
 from innercircle.vocabulary import is_given_name_anywhere
 
 #: Separators between a title's segments when looking for the publisher: "Headline | Site",
@@ -55,7 +57,8 @@ def site_names(root: etree._Element, meta: dict[str, list[str]], url: str) -> se
     if title is not None and title.text:
         parts = _SITE_TITLE_SEP.split(title.text.strip())
         if len(parts) > 1:
-            raw += [parts[-1], parts[0]] if len(parts[0]) < len(parts[-1]) else [parts[-1]]
+            ends = [parts[-1], parts[0]] if len(parts[0]) < len(parts[-1]) else [parts[-1]]
+            raw += [p for p in ends if not _credits_writer(p)]
     # The page's own address as it declares it (og:url, canonical link) besides the one
     # it was fetched from: a mirror, a proxy or an archive serves it under another host.
     canonical = root.xpath('//link[@rel="canonical"]/@href')[:1]
@@ -77,6 +80,11 @@ def opens_with_site_name(name: str, site: set[str]) -> bool:
     return len(words) > 1 and words[0] in site and not is_given_name_anywhere(words[0])
 
 
+def _credits_writer(segment: str) -> bool:
+    """ "Headline | by Jane Doe": a title segment that is a byline names no site."""
+    return bool(LABEL_THEN_TEXT.match(segment.strip()))
+
+
 def publisher_names(
     root: etree._Element, meta: dict[str, list[str]], ld: list[dict], url: str
 ) -> set[str]:
@@ -85,7 +93,7 @@ def publisher_names(
     title = root.find(".//title")
     if title is not None and title.text:
         segments = [s for s in _TITLE_SEP.split(title.text.strip()) if s.strip()]
-        if len(segments) > 1:
+        if len(segments) > 1 and not _credits_writer(segments[-1]):
             names.add(name_key(segments[-1]))
     index = {o["@id"]: o for o in ld if isinstance(o.get("@id"), str)}
     for obj in ld:
@@ -116,17 +124,3 @@ def names_the_publisher(name: str, publishers: set[str]) -> bool:
 def _contains(words: list[str], part: list[str]) -> bool:
     n = len(part)
     return any(words[i : i + n] == part for i in range(len(words) - n + 1))
-
-
-def without_publisher(
-    authors: list[Byline],
-    root: etree._Element,
-    meta: dict[str, list[str]],
-    ld: list[dict],
-    url: str,
-) -> list[Byline]:
-    """``authors`` less the person bylines that name the publisher (see the module doc)."""
-    if not any(b.kind == "person" for b in authors):
-        return authors
-    publishers = publisher_names(root, meta, ld, url)
-    return [b for b in authors if b.kind != "person" or not names_the_publisher(b.name, publishers)]
