@@ -226,6 +226,7 @@ def sample_run(request, tmp_path_factory, sample_env) -> SampleRun:
     with _exclusive(base / "shared_sample_run.lock"):
         made = root / "run.json"
         if not made.is_file():
+            shutil.rmtree(root, ignore_errors=True)  # what a worker that failed left
             home = root / "dagster_home"
             home.mkdir(parents=True)
             shutil.copy(ROOT / "dagster.yaml", home / "dagster.yaml")
