@@ -5,15 +5,20 @@ policies and warehouse rows: tests/builders.py.
 
 Tests that run the whole pipeline or start Dagster or Chromium are marked ``slow``
 (those using ``sample_run`` are marked here); ``make test-fast`` leaves them out. ``make
-test`` runs the files on one worker per core (pytest-xdist), so every worker that needs
-the shared run makes its own; tests must not depend on one another's order.
+test`` runs the files on one worker per core (pytest-xdist). There the sample web is
+served once, by the process that hands out the files, and the shared run is made once,
+by the first worker that needs it, and read by the others (:func:`sample_run`); tests
+must not depend on one another's order.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import json
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,9 +35,42 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.slow)
     # Files with a slow test first, each file's tests still together and in order: ``make
     # test`` hands whole files to its workers (``--dist loadfile``), and a long file handed
-    # out last would leave the other workers idle while it runs.
+    # out last would leave the other workers idle while it runs. Among them, files that
+    # read the shared run and files that don't take turns: while the first worker makes
+    # the run, the next one has other slow files to work through instead of waiting.
     slow_files = {item.path for item in items if item.get_closest_marker("slow")}
-    items.sort(key=lambda item: item.path not in slow_files)
+    on_run = {item.path for item in items if "sample_run" in getattr(item, "fixturenames", ())}
+    turn: dict[Path, int] = {}
+    for kind in (on_run, slow_files - on_run):
+        for i, path in enumerate(sorted(kind)):
+            turn[path] = 2 * i + (kind is not on_run)
+    items.sort(key=lambda item: (item.path not in slow_files, turn.get(item.path, 0)))
+
+
+# Under ``make test`` (pytest-xdist) the process handing out files serves the sample web
+# and tells each worker its port: one server for the whole run, so that the shared run
+# made by one worker holds URLs the others can fetch again.
+SAMPLE_WEB_PORT = "innercircle_sample_web_port"
+_SERVED = pytest.StashKey[Any]()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """In the xdist controller, before each worker starts: serve the sample web (for the
+    first) and pass its port on."""
+    config = node.config
+    if _SERVED not in config.stash:
+        from innercircle.sampleweb import build_sample_web
+        from innercircle.sampleweb.server import serve
+
+        config.stash[_SERVED] = serve(build_sample_web())
+        config.add_cleanup(config.stash[_SERVED].close)
+    node.workerinput[SAMPLE_WEB_PORT] = config.stash[_SERVED].port
+
+
+def _served_port(config: pytest.Config) -> int | None:
+    """The sample web's port when the xdist controller serves it, else None."""
+    return getattr(config, "workerinput", {}).get(SAMPLE_WEB_PORT)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -69,11 +107,29 @@ def sample_web():
 
 
 @pytest.fixture(scope="session")
-def sample_server(sample_web):
-    from innercircle.sampleweb.server import serve
+def sample_server(request, sample_web):
+    """The sample web on 127.0.0.x: served here, or, under xdist, by the controller (the
+    same seed gives the same bytes, so its URLs are this web's)."""
+    from innercircle.sampleweb.server import SampleWebServer, serve
 
-    with serve(sample_web) as server:
-        yield server
+    port = _served_port(request.config)
+    if port is None:
+        with serve(sample_web) as server:
+            yield server
+        return
+
+    class ServedByController:
+        """The addresses of a SampleWebServer running in another process."""
+
+        def __init__(self) -> None:
+            self.web, self.port = sample_web, port
+
+        url = SampleWebServer.url
+        base = SampleWebServer.base
+        sources = SampleWebServer.sources
+        write_sources = SampleWebServer.write_sources
+
+    yield ServedByController()
 
 
 @pytest.fixture(scope="session")
@@ -113,7 +169,7 @@ class SampleRun:
 
     env: dict[str, str]
     settings: Any  # innercircle.settings.Settings
-    result: Any  # dagster.ExecuteInProcessResult
+    result: Any  # dagster.ExecuteInProcessResult, or RecordedRun
     dagster_home: Path
 
     @property
@@ -121,23 +177,70 @@ class SampleRun:
         return Path(self.env["INNERCIRCLE_WAREHOUSE"])
 
 
+class RecordedRun:
+    """A finished run read back from the instance that recorded it: what tests ask of an
+    ``ExecuteInProcessResult`` (success, materialisations, check evaluations), for the
+    run another worker made."""
+
+    def __init__(self, home: Path, run_id: str) -> None:
+        import dagster as dg
+
+        self.run_id = run_id
+        with dg.DagsterInstance.from_config(str(home)) as instance:
+            self.success = instance.get_run_by_id(run_id).is_success
+            self.all_events = [e.dagster_event for e in instance.all_logs(run_id)
+                               if e.dagster_event is not None]
+
+    def get_asset_materialization_events(self) -> list:
+        return [e for e in self.all_events if e.is_step_materialization]
+
+    def get_asset_check_evaluations(self) -> list:
+        return [e.event_specific_data for e in self.all_events
+                if e.event_type_value == "ASSET_CHECK_EVALUATION"]
+
+
+@contextlib.contextmanager
+def _exclusive(lock: Path) -> Iterator[None]:
+    """Held by one process at a time (the xdist workers share the lock file)."""
+    with lock.open("w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 @pytest.fixture(scope="session")
-def sample_run(tmp_path_factory, sample_env) -> SampleRun:
+def sample_run(request, tmp_path_factory, sample_env) -> SampleRun:
+    """Made once per test run: under xdist, by the first worker that needs it (the others
+    wait for it, then read its warehouse and its recorded events), else in-process."""
     import dagster as dg
 
     from innercircle.settings import Settings
     from pipelines.runner import run_nightly
 
-    root = tmp_path_factory.mktemp("sample_run")
-    home = root / "dagster_home"
-    home.mkdir()
-    shutil.copy(ROOT / "dagster.yaml", home / "dagster.yaml")
-    env = {**sample_env(root), "DAGSTER_HOME": str(home)}
-    settings = Settings.from_env(env)
-    with dg.DagsterInstance.from_config(str(home)) as instance:
-        result = run_nightly(settings, instance)
+    base = tmp_path_factory.getbasetemp()
+    if _served_port(request.config) is not None:
+        base = base.parent  # every worker's base directory is in it
+    root = base / "shared_sample_run"
+    with _exclusive(base / "shared_sample_run.lock"):
+        made = root / "run.json"
+        if not made.is_file():
+            shutil.rmtree(root, ignore_errors=True)  # what a worker that failed left
+            home = root / "dagster_home"
+            home.mkdir(parents=True)
+            shutil.copy(ROOT / "dagster.yaml", home / "dagster.yaml")
+            env = {**sample_env(root), "DAGSTER_HOME": str(home)}
+            with dg.DagsterInstance.from_config(str(home)) as instance:
+                result = run_nightly(Settings.from_env(env), instance)
+            assert result.success
+            made.write_text(json.dumps({"env": env, "run_id": result.run_id}))
+        recorded = json.loads(made.read_text())
+    env = recorded["env"]
+    home = Path(env["DAGSTER_HOME"])
+    result = RecordedRun(home, recorded["run_id"])
     assert result.success
-    return SampleRun(env=env, settings=settings, result=result, dagster_home=home)
+    return SampleRun(env=env, settings=Settings.from_env(env), result=result, dagster_home=home)
 
 
 @pytest.fixture(scope="session")
