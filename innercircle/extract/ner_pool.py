@@ -30,14 +30,20 @@ import hashlib
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from typing import TypeVar
 
 from innercircle.extract.people import DEFAULT_LANGUAGE, DocPeople, PersonFinder, _truncate
 from innercircle.model import PersonMention
 
 #: Texts sent to a worker at once: small enough that the cores stay evenly busy.
 CHUNK = 16
+#: ... and at most this many characters (unless one text is longer): a worker's memory
+#: peaks with the batch spaCy holds at once, so 16 long texts must not go together. On
+#: the real-page replay a worker reading 16-text chunks peaked at 960 MB, the largest
+#: process of the run. Sample-web chunks (about 1,000 characters a text) are unchanged.
+CHUNK_CHARS = 100_000
 #: Texts the workers read (all together) before they are replaced by fresh ones, between
 #: two calls. A worker's memory grows with the texts it has read (spaCy's vocabulary keeps
 #: every new word it meets, and the heap the high-water mark of the longest batch): on
@@ -53,6 +59,7 @@ AHEAD_IN_FLIGHT = 512
 AHEAD_KEPT = TEXTS_PER_POOL
 
 _WORKER_FINDER: PersonFinder | None = None
+T = TypeVar("T")
 
 
 def cores() -> int:
@@ -80,6 +87,28 @@ def cap_text(text: str, max_chars: int) -> tuple[str, bool]:
     if len(text) <= max_chars:
         return text, False
     return _truncate(text, max_chars), True
+
+
+def chunk_length(texts: Sequence[str]) -> int:
+    """How many of ``texts``, from the first, make one chunk: :data:`CHUNK`, or fewer
+    once they pass :data:`CHUNK_CHARS` characters together (always at least one)."""
+    chars = 0
+    for i, text in enumerate(texts[:CHUNK]):
+        chars += len(text)
+        if chars > CHUNK_CHARS and i > 0:
+            return i
+    return min(len(texts), CHUNK)
+
+
+def split_chunks(items: Sequence[T], text_of: Callable[[T], str]) -> list[list[T]]:
+    """``items`` cut into consecutive chunks (see :func:`chunk_length`)."""
+    chunks: list[list[T]] = []
+    start = 0
+    while start < len(items):
+        n = chunk_length([text_of(x) for x in items[start : start + CHUNK]])
+        chunks.append(list(items[start : start + n]))
+        start += n
+    return chunks
 
 
 def _init_worker(models: dict[str, str]) -> None:
@@ -131,7 +160,8 @@ class PooledPersonFinder:
         self._ahead_buffer: list[tuple[str, str | None]] = []
         self._ahead: dict[tuple[bytes, str | None], deque[tuple[Future, int]]] = {}
         self._ahead_texts = 0  # texts read ahead and not yet taken by analyse
-        self._in_flight: deque[Future] = deque()
+        self._in_flight: deque[tuple[Future, int]] = deque()  # chunks sent, their texts
+        self._in_flight_texts = 0
         if self.processes == 1:
             self._local = local or PersonFinder(models=models)
         else:
@@ -169,7 +199,7 @@ class PooledPersonFinder:
         if self._local is not None:
             return self._local.find_people(texts)
         pool = self._workers_for(len(texts))
-        chunks = [texts[i : i + CHUNK] for i in range(0, len(texts), CHUNK)]
+        chunks = split_chunks(texts, str)
         return [found for chunk in pool.map(_find, chunks) for found in chunk]
 
     def read_ahead(self, texts: Sequence[str], languages: Sequence[str | None]) -> bool:
@@ -184,18 +214,24 @@ class PooledPersonFinder:
             return False
         self._ahead_buffer.extend(zip(texts, languages, strict=True))
         self._ahead_texts += len(texts)
-        while len(self._ahead_buffer) >= CHUNK:
-            self._send_ahead(self._ahead_buffer[:CHUNK])
-            del self._ahead_buffer[:CHUNK]
+        while self._ahead_buffer:
+            n = chunk_length([t for t, _ in self._ahead_buffer[:CHUNK]])
+            if n == len(self._ahead_buffer) and n < CHUNK:
+                break  # not full yet: it waits for more texts (or for analyse)
+            self._send_ahead(self._ahead_buffer[:n])
+            del self._ahead_buffer[:n]
         return True
 
     def _send_ahead(self, items: list[tuple[str, str | None]]) -> None:
         assert self._pool is not None
-        while len(self._in_flight) * CHUNK >= AHEAD_IN_FLIGHT:
-            self._in_flight.popleft().result()
+        while self._in_flight_texts >= AHEAD_IN_FLIGHT:
+            done, n = self._in_flight.popleft()
+            done.result()
+            self._in_flight_texts -= n
         self._texts_read += len(items)
         future = self._pool.submit(_analyse, ([t for t, _ in items], [lang for _, lang in items]))
-        self._in_flight.append(future)
+        self._in_flight.append((future, len(items)))
+        self._in_flight_texts += len(items)
         for i, (text, lang) in enumerate(items):
             self._ahead.setdefault(_ahead_key(text, lang), deque()).append((future, i))
 
@@ -230,10 +266,11 @@ class PooledPersonFinder:
         todo = [i for i, found in enumerate(out) if found is None]
         if todo:
             self._in_flight.clear()  # from here on, only results still to be taken
+            self._in_flight_texts = 0
             pool = self._workers_for(len(todo))
             chunks = [
-                ([texts[i] for i in todo[j : j + CHUNK]], [langs[i] for i in todo[j : j + CHUNK]])
-                for j in range(0, len(todo), CHUNK)
+                ([texts[i] for i in part], [langs[i] for i in part])
+                for part in split_chunks(todo, lambda i: texts[i])
             ]
             found = (d for chunk in pool.map(_analyse, chunks) for d in chunk)
             for i, doc in zip(todo, found, strict=True):

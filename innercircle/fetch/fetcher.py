@@ -2,7 +2,12 @@
 
 Design notes
 - ``fetch_all`` is synchronous (Dagster assets and the CLI are) and runs one asyncio loop
-  per call; a fresh httpx client per call, because connection pools belong to a loop.
+  per call; fresh httpx clients per call, because connection pools belong to a loop.
+- Each host gets its own client (its own small connection pool, closed when the host is
+  done), all sharing one TLS context. httpcore's pool scans every connection it holds
+  for every request (and, for each idle one, counts them all again): one pool for all
+  hosts held up to 64 connections, most of them idle keep-alives of hosts already done,
+  and those scans cost more CPU than the rest of the crawl's HTTP work.
 - Redirects are followed here, not by httpx, so the private-network guard, robots.txt and
   the per-host gate apply on every hop.
 - Bodies are read raw and decoded by :class:`BoundedDecoder`, so the size cap holds for
@@ -16,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextvars
 import email.utils
 import logging
 import random
@@ -43,6 +49,11 @@ from innercircle.fetch.robots import rules_from_response as robots_rules
 from innercircle.model import FetchResult
 
 log = logging.getLogger(__name__)
+
+#: The client of the host whose lanes run in this task (set by ``_Run.run`` per host; the
+#: lanes and the tasks they start inherit it): a redirect or robots.txt on another host
+#: goes through it too.
+_HOST_CLIENT: contextvars.ContextVar[httpx.AsyncClient] = contextvars.ContextVar("host_client")
 
 ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, application/rdf+xml, "
@@ -212,7 +223,6 @@ class _Run:
         self.on_result = on_result
         self.gates = GateRegistry(self.p.per_host_connections, self.p.per_host_rate)
         self.robots_locks: dict[str, asyncio.Lock] = {}
-        self.client: httpx.AsyncClient | None = None
 
     async def run(self, requests: list[FetchRequest]) -> list[FetchResult]:
         results: list[FetchResult | None] = [None] * len(requests)
@@ -229,9 +239,7 @@ class _Run:
             by_host.setdefault(host_key(req.url), []).append(i)
 
         p = self.p
-        transport = self.f._transport or _default_transport(self.f, p)
-        self.client = httpx.AsyncClient(
-            transport=transport,
+        settings = dict(
             follow_redirects=False,
             trust_env=False,
             timeout=httpx.Timeout(
@@ -244,10 +252,21 @@ class _Run:
                 "Accept-Encoding": SUPPORTED_ENCODINGS,
             },
         )
+        # A transport given by the caller (tests' MockTransport) is shared by every host
+        # and closed once, at the end; otherwise each host has its own pool.
+        shared = (
+            httpx.AsyncClient(transport=self.f._transport, **settings)
+            if self.f._transport is not None else None
+        )
+        tls = None if shared else httpx.create_ssl_context(trust_env=False)
         hosts = asyncio.Semaphore(p.max_parallel_hosts)
 
         async def host_worker(indices: list[int]) -> None:
             async with hosts:
+                client = shared or httpx.AsyncClient(
+                    transport=_default_transport(self.f, p, tls), **settings
+                )
+                _HOST_CLIENT.set(client)  # this task's context: its lanes inherit it
                 queue = list(indices)
 
                 async def lane() -> None:
@@ -256,12 +275,17 @@ class _Run:
                         results[i] = await self.fetch_one(requests[i])
                         self._report(requests[i], results[i])
 
-                await asyncio.gather(*(lane() for _ in range(p.per_host_connections)))
+                try:
+                    await asyncio.gather(*(lane() for _ in range(p.per_host_connections)))
+                finally:
+                    if shared is None:
+                        await client.aclose()
 
         try:
             await asyncio.gather(*(host_worker(ix) for ix in by_host.values()))
         finally:
-            await self.client.aclose()
+            if shared is not None:
+                await shared.aclose()
         return [r for r in results if r is not None]
 
     def _report(self, req: FetchRequest, result: FetchResult) -> None:
@@ -443,10 +467,10 @@ class _Run:
         self, url: str, headers: dict[str, str], max_bytes: int, truncate: bool
     ) -> _Hop:
         """One HTTP GET through the host's gate; reads the body only for 2xx."""
-        assert self.client is not None
+        client = _HOST_CLIENT.get()
         async with self.gates.get(host_key(url)).slot():
-            request = self.client.build_request("GET", url, headers=headers)
-            response = await self.client.send(request, stream=True)
+            request = client.build_request("GET", url, headers=headers)
+            response = await client.send(request, stream=True)
             try:
                 hop = _Hop(
                     final_url=url,
@@ -504,10 +528,13 @@ class _Run:
         return b"".join(parts)
 
 
-def _default_transport(fetcher: Fetcher, p: FetchPolicy) -> httpx.AsyncBaseTransport:
+def _default_transport(
+    fetcher: Fetcher, p: FetchPolicy, tls: ssl.SSLContext | None = None
+) -> httpx.AsyncBaseTransport:
+    """One host's pool: its lanes, and as many again for redirects to other hosts."""
     from innercircle.fetch.transport import guarded_transport
 
-    return guarded_transport(fetcher.guard, p.max_parallel_hosts * p.per_host_connections * 2)
+    return guarded_transport(fetcher.guard, p.per_host_connections * 2, tls)
 
 
 __all__ = [

@@ -11,6 +11,7 @@ the guard could not see where.
 from __future__ import annotations
 
 import asyncio
+import ssl
 import typing
 
 import httpcore
@@ -66,18 +67,22 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         await self._inner.sleep(seconds)
 
 
-def guarded_transport(guard: AddressGuard, max_connections: int) -> httpx.AsyncHTTPTransport:
-    """An ``AsyncHTTPTransport`` whose connection pool uses :class:`GuardedBackend`."""
+def guarded_transport(
+    guard: AddressGuard, max_connections: int, tls: ssl.SSLContext | None = None
+) -> httpx.AsyncHTTPTransport:
+    """An ``AsyncHTTPTransport`` whose connection pool uses :class:`GuardedBackend`;
+    ``tls`` shares one TLS context among many pools (building one reads the CA store)."""
     limits = httpx.Limits(
         max_connections=max_connections,
         max_keepalive_connections=max_connections,
         keepalive_expiry=15.0,
     )
-    transport = httpx.AsyncHTTPTransport(limits=limits, trust_env=False)
+    tls = tls or httpx.create_ssl_context(trust_env=False)
+    transport = httpx.AsyncHTTPTransport(verify=tls, limits=limits, trust_env=False)
     # httpx 0.28 builds its pool without a way to pass a network backend; rebuild it with
     # the same settings plus ours (httpx is pinned <0.29 in pyproject).
     transport._pool = httpcore.AsyncConnectionPool(
-        ssl_context=httpx.create_ssl_context(trust_env=False),
+        ssl_context=tls,
         max_connections=limits.max_connections,
         max_keepalive_connections=limits.max_keepalive_connections,
         keepalive_expiry=limits.keepalive_expiry,
