@@ -61,6 +61,25 @@ def workers_cpu(pool) -> float:
     return total
 
 
+def _pid_after(seconds: float) -> int:
+    """A task that holds its worker a moment, so that the next goes to another."""
+    time.sleep(seconds)
+    return os.getpid()
+
+
+def every_worker_answered(pool, processes: int, deadline_s: float = 120.0) -> int:
+    """How many distinct workers answered a task: a worker takes tasks only once its
+    initializer (the model load) is done, so ``processes`` answers mean every worker is
+    loaded before the timing starts, not merely spawned."""
+    if pool._pool is None:
+        return 1
+    seen: set[int] = set()
+    stop = time.monotonic() + deadline_s
+    while len(seen) < processes and time.monotonic() < stop:
+        seen |= set(pool._pool.map(_pid_after, [0.2] * processes))
+    return len(seen)
+
+
 def load() -> str:
     """The machine's load: a ratio under contention from other programs means little."""
     one, five, _ = os.getloadavg()
@@ -98,9 +117,9 @@ def main() -> int:
     # time and in its CPU seconds).
     pool.start_workers()
     pool.find_people(texts[: 2 * CHUNK * args.processes])
+    warmed = every_worker_answered(pool, args.processes)
     startup = time.perf_counter() - start
-    started = len(pool._pool._processes) if pool._pool is not None else 1
-    assert started == args.processes, f"{started} of {args.processes} workers warmed"
+    assert warmed == args.processes, f"{warmed} of {args.processes} workers warmed"
     busy0 = workers_cpu(pool) + cpu(resource.RUSAGE_SELF)
     tn, pooled = timed(pool.find_people, texts)
     pool_cpu = workers_cpu(pool) + cpu(resource.RUSAGE_SELF) - busy0  # workers + this process

@@ -51,6 +51,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 # and tells each worker its port: one server for the whole run, so that the shared run
 # made by one worker holds URLs the others can fetch again.
 SAMPLE_WEB_PORT = "innercircle_sample_web_port"
+SAMPLE_WEB_DIGEST = "innercircle_sample_web_digest"
 _SERVED = pytest.StashKey[Any]()
 
 
@@ -66,6 +67,7 @@ def pytest_configure_node(node: Any) -> None:
         config.stash[_SERVED] = serve(build_sample_web())
         config.add_cleanup(config.stash[_SERVED].close)
     node.workerinput[SAMPLE_WEB_PORT] = config.stash[_SERVED].port
+    node.workerinput[SAMPLE_WEB_DIGEST] = config.stash[_SERVED].web.digest()
 
 
 def _served_port(config: pytest.Config) -> int | None:
@@ -117,6 +119,9 @@ def sample_server(request, sample_web):
         with serve(sample_web) as server:
             yield server
         return
+
+    served = request.config.workerinput[SAMPLE_WEB_DIGEST]
+    assert served == sample_web.digest(), "the controller serves another sample web than ours"
 
     class ServedByController:
         """The addresses of a SampleWebServer running in another process."""

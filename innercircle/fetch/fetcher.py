@@ -27,9 +27,10 @@ import logging
 import random
 import ssl
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -276,13 +277,13 @@ class _Run:
                         self._report(requests[i], results[i])
 
                 try:
-                    await asyncio.gather(*(lane() for _ in range(p.per_host_connections)))
+                    await _all_or_cancel(lane() for _ in range(p.per_host_connections))
                 finally:
                     if shared is None:
                         await client.aclose()
 
         try:
-            await asyncio.gather(*(host_worker(ix) for ix in by_host.values()))
+            await _all_or_cancel(host_worker(ix) for ix in by_host.values())
         finally:
             if shared is not None:
                 await shared.aclose()
@@ -467,7 +468,9 @@ class _Run:
         self, url: str, headers: dict[str, str], max_bytes: int, truncate: bool
     ) -> _Hop:
         """One HTTP GET through the host's gate; reads the body only for 2xx."""
-        client = _HOST_CLIENT.get()
+        client = _HOST_CLIENT.get(None)
+        if client is None:
+            raise RuntimeError("exchange() runs in fetch_all's host workers, which hold a client")
         async with self.gates.get(host_key(url)).slot():
             request = client.build_request("GET", url, headers=headers)
             response = await client.send(request, stream=True)
@@ -546,3 +549,16 @@ __all__ = [
     "host_key",
     "parse_retry_after",
 ]
+
+
+async def _all_or_cancel(coros: Iterable[Coroutine[Any, Any, None]]) -> None:
+    """Await every one; the first error cancels the others, waits for them to stop, and is
+    raised as it is. ``asyncio.gather`` alone leaves the others running, so a host's
+    lanes would go on sending through a client its worker is closing."""
+    tasks = [asyncio.ensure_future(c) for c in coros]
+    try:
+        await asyncio.gather(*tasks)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)

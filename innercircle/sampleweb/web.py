@@ -156,6 +156,16 @@ class SampleWeb:
         """Whether ``article`` is published on this web (not held back by ``as_of``)."""
         return self.as_of is None or article.published <= self.as_of
 
+    def digest(self) -> str:
+        """A SHA-256 over every page's address, type, date and bytes: two builds of the
+        same web (another process, another hash seed) give the same digest."""
+        h = hashlib.sha256()
+        for host, pages in self.pages.items():
+            for path, page in sorted(pages.items()):
+                h.update(f"{host}{path}{page.content_type}{page.last_modified}".encode())
+                h.update(page.body)
+        return h.hexdigest()
+
     @property
     def hosts(self) -> list[str]:
         return list(self.pages)
