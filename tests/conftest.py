@@ -233,13 +233,16 @@ def sample_run(request, tmp_path_factory, sample_env) -> SampleRun:
         if not made.is_file():
             shutil.rmtree(root, ignore_errors=True)  # what a worker that failed left
             home = root / "dagster_home"
-            home.mkdir(parents=True)
+            home.mkdir(parents=True, exist_ok=True)
             shutil.copy(ROOT / "dagster.yaml", home / "dagster.yaml")
             env = {**sample_env(root), "DAGSTER_HOME": str(home)}
             with dg.DagsterInstance.from_config(str(home)) as instance:
                 result = run_nightly(Settings.from_env(env), instance)
             assert result.success
-            made.write_text(json.dumps({"env": env, "run_id": result.run_id}))
+            # Written whole or not at all: a worker killed mid-write leaves no half file.
+            partial = root / "run.json.partial"
+            partial.write_text(json.dumps({"env": env, "run_id": result.run_id}))
+            partial.replace(made)
         recorded = json.loads(made.read_text())
     env = recorded["env"]
     home = Path(env["DAGSTER_HOME"])
