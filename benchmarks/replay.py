@@ -94,7 +94,7 @@ def score(eval_dir: Path, out: Path) -> dict:
             "WHERE v.rank <= ? GROUP BY ALL", [TOP]).fetchall()
         evidence = con.execute(
             "SELECT industry, rank, name, role, source, mentioned_as, snippet "
-            "FROM voice_evidence WHERE rank <= ? ORDER BY industry, rank, source",
+            "FROM voice_evidence WHERE rank <= ? ORDER BY ALL",
             [TOP]).fetchall()
     finally:
         con.close()
