@@ -1,6 +1,8 @@
 """Texts go to the NER workers in chunks bounded by count and by characters: a worker's
 memory peaks with the batch spaCy holds at once, so long texts travel in smaller chunks."""
 
+from concurrent.futures import Future
+
 from innercircle.extract import ner_pool
 from innercircle.extract.ner_pool import CHUNK, CHUNK_CHARS, chunk_length, split_chunks
 
@@ -25,16 +27,31 @@ def test_split_chunks_keeps_every_item_in_order():
     assert all(len(c) == 1 or sum(lengths[i] for i in c) <= CHUNK_CHARS for c in chunks)
 
 
-def test_read_ahead_sends_a_long_chunk_before_it_has_sixteen_texts(monkeypatch):
-    """A buffer of long texts goes out once it passes the character bound."""
-    sent: list[list[str]] = []
-    finder = ner_pool.PooledPersonFinder.__new__(ner_pool.PooledPersonFinder)
-    finder._pool = object()  # only read_ahead's bookkeeping runs here
-    finder._ahead_texts = 0
-    finder._ahead_buffer = []
-    monkeypatch.setattr(finder, "_send_ahead", lambda items: sent.append([t for t, _ in items]),
-                        raising=False)
+class RecordingExecutor:
+    """Stands in for the worker pool: records each chunk sent and answers it at once."""
+
+    def __init__(self) -> None:
+        self.sent: list[list[str]] = []
+
+    def submit(self, fn, chunk):
+        texts, _languages = chunk
+        self.sent.append(list(texts))
+        done: Future = Future()
+        done.set_result([f"read {t[:1]}" for t in texts])
+        return done
+
+    def shutdown(self, wait: bool = True) -> None:
+        pass
+
+
+def test_read_ahead_sends_a_long_chunk_before_it_has_sixteen_texts():
+    """A buffer of long texts goes out once it passes the character bound; the rest waits
+    for more texts, and goes out whole when the step asks for its results."""
+    finder = ner_pool.PooledPersonFinder("en_core_web_sm", processes=2)  # spawns nothing yet
+    finder._pool.shutdown()
+    finder._pool = pool = RecordingExecutor()
     half = "w" * (CHUNK_CHARS // 2)
     assert finder.read_ahead([half, half, half], ["en"] * 3)
-    assert sent == [[half, half]]  # the third waits for more texts
-    assert [t for t, _ in finder._ahead_buffer] == [half]
+    assert pool.sent == [[half, half]]  # the third waits for more texts
+    assert finder.analyse([half, half, half], ["en"] * 3) == ["read w"] * 3
+    assert pool.sent == [[half, half], [half]]  # each text read once, none again
