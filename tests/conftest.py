@@ -169,7 +169,7 @@ def sample_env(sample_web, sample_server) -> Callable[..., dict[str, str]]:
 @dataclass(frozen=True)
 class SampleRun:
     """The nightly job run once over the sample web (``innercircle run`` in-process),
-    recorded in ``dagster_home`` so the UI test can serve it. Read it; don't write it
+    recorded in ``dagster_home`` (the UI test serves a copy of it). Read it; don't write it
     (copy it with :func:`copy_warehouse` first)."""
 
     env: dict[str, str]

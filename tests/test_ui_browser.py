@@ -34,15 +34,19 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def nightly_run(sample_run):
-    """The session's nightly run against the sample web, recorded in a fresh DAGSTER_HOME
-    that holds the repository's dagster.yaml: what `make dev` would show after a night."""
+def nightly_run(sample_run, tmp_path_factory):
+    """The session's nightly run against the sample web, in a copy of its DAGSTER_HOME
+    (the repository's dagster.yaml and the run's events): what `make dev` would show after
+    a night. A copy, because `dagster dev`'s daemon writes into its home (heartbeats,
+    sensor ticks) while other test workers read the shared run's events."""
     shutil.rmtree(ARTIFACTS, ignore_errors=True)  # no screenshot left from an earlier run
+    home = tmp_path_factory.mktemp("ui") / "dagster_home"
+    shutil.copytree(sample_run.dagster_home, home)
     checks = defaultdict(dict)  # asset -> {check name: passed}
     for evaluation in sample_run.result.get_asset_check_evaluations():
         checks[evaluation.asset_key.to_user_string()][evaluation.check_name] = evaluation.passed
     assert {"recurring_voices", "mentions", "feeds", "articles"} <= set(checks), checks
-    return sample_run.env, dict(checks)
+    return {**sample_run.env, "DAGSTER_HOME": str(home)}, dict(checks)
 
 
 @pytest.fixture(scope="module")
