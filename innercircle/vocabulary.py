@@ -21,8 +21,9 @@ companies.
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
+
+from innercircle.extract.names import name_key
 
 #: Words that only organisations, places and events carry in their names ("Acme Capital",
 #: "Stanford University", "Harbor Road"). Words that are also common surnames or given
@@ -226,18 +227,7 @@ def is_given_name_anywhere(word: str) -> bool:
     the word is also looked up folded: "Barış" and "Ayşe" are given names too.
     """
     names = _given_names_anywhere()
-    word = word.lower()
-    return word in names or _ascii_fold(word) in names
-
-
-def _ascii_fold(word: str) -> str:
-    """ "barış" -> "baris": diacritics dropped, and the dotless i and stroked letters
-    that Unicode does not decompose mapped by hand."""
-    word = unicodedata.normalize("NFKD", word.translate(_UNDECOMPOSED))
-    return "".join(ch for ch in word if not unicodedata.combining(ch))
-
-
-_UNDECOMPOSED = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ß": "ss"})
+    return word.lower() in names or name_key(word) in names
 
 
 @lru_cache(maxsize=1)

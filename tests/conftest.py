@@ -52,22 +52,25 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 # made by one worker holds URLs the others can fetch again.
 SAMPLE_WEB_PORT = "innercircle_sample_web_port"
 SAMPLE_WEB_DIGEST = "innercircle_sample_web_digest"
-_SERVED = pytest.StashKey[Any]()
+_SERVED = pytest.StashKey[dict[str, Any]]()
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node: Any) -> None:
     """In the xdist controller, before each worker starts: serve the sample web (for the
-    first) and pass its port on."""
+    first) and pass its port and digest on."""
     config = node.config
     if _SERVED not in config.stash:
         from innercircle.sampleweb import build_sample_web
         from innercircle.sampleweb.server import serve
 
-        config.stash[_SERVED] = serve(build_sample_web())
-        config.add_cleanup(config.stash[_SERVED].close)
-    node.workerinput[SAMPLE_WEB_PORT] = config.stash[_SERVED].port
-    node.workerinput[SAMPLE_WEB_DIGEST] = config.stash[_SERVED].web.digest()
+        server = serve(build_sample_web())
+        config.add_cleanup(server.close)
+        config.stash[_SERVED] = {
+            SAMPLE_WEB_PORT: server.port,
+            SAMPLE_WEB_DIGEST: server.web.digest(),
+        }
+    node.workerinput.update(config.stash[_SERVED])
 
 
 def _served_port(config: pytest.Config) -> int | None:

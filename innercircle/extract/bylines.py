@@ -295,8 +295,8 @@ def parse_author_field(raw: str) -> list[Byline]:
     "Surname, I." lists, one name written surname first ("Doe, Jane"), a name and its
     outlet ("Jane Doe, CNN"), "Jane Doe in London", trailing job titles, handles
     (``@name``, ``/u/name``, bare lowercase usernames, one word with digits such as
-    "c1ph4") and organisations; drops bare
-    e-mail addresses, URLs and placeholders ("admin", "unknown", "noreply@…").
+    "c1ph4") and organisations; drops bare e-mail addresses, URLs and placeholders
+    ("admin", "unknown", "noreply@…").
     """
     field = _clean(raw)
     if not field or _URL.match(field):

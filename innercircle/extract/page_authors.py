@@ -676,7 +676,7 @@ def extract_authors(
     meta = meta_tags(root) if meta is None else meta
     ld = json_ld(root) if ld is None else ld
     site = site_names(root, meta, url)
-    publishers = publisher_names(root, meta, ld, url)
+    publishers = publisher_names(root, ld, site)
     lang = declared_language(root.get("lang"), *meta.get("og:locale", []))
     langs = (lang,) if lang else ()
     citation = _authors_from_citation_meta(meta)

@@ -85,11 +85,11 @@ def _credits_writer(segment: str) -> bool:
     return bool(LABEL_THEN_TEXT.match(segment.strip()))
 
 
-def publisher_names(
-    root: etree._Element, meta: dict[str, list[str]], ld: list[dict], url: str
-) -> set[str]:
-    """The names the site gives itself, as ``name_key`` words: see the module doc."""
-    names = set(site_names(root, meta, url))
+def publisher_names(root: etree._Element, ld: list[dict], site: set[str]) -> set[str]:
+    """The names the site gives itself, as ``name_key`` words (see the module doc): its
+    :func:`site_names` ``site``, the title's last segment cut more widely, and the JSON-LD
+    publisher."""
+    names = set(site)
     title = root.find(".//title")
     if title is not None and title.text:
         segments = [s for s in _TITLE_SEP.split(title.text.strip()) if s.strip()]
