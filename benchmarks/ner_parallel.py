@@ -93,7 +93,7 @@ def main() -> int:
     args = parser.parse_args()
 
     from innercircle.extract.ner_pool import CHUNK, PooledPersonFinder, cores
-    from innercircle.extract.people import PersonFinder, _mentions, _truncate
+    from innercircle.extract.people import PersonFinder, doc_mentions, truncate_text
     from innercircle.settings import Settings
 
     model = Settings.from_env().spacy_model
@@ -129,9 +129,9 @@ def main() -> int:
 
     def spacy_n_process(batch):
         docs = single.nlp.pipe(
-            (_truncate(t) for t in batch), batch_size=64, n_process=args.processes
+            (truncate_text(t) for t in batch), batch_size=64, n_process=args.processes
         )
-        return [_mentions(d) for d in docs]
+        return [doc_mentions(d) for d in docs]
 
     ts, by_spacy = timed(spacy_n_process, texts)
     assert by_spacy == base, "n_process must find exactly what one process finds"

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 
-from innercircle.resolve import _PERSON_APPOSITION, NAME_MARK
+from innercircle.resolve import NAME_MARK, PERSON_APPOSITION
 
 #: The name under test is replaced by this token in the lower-cased sentence.
 NAME = NAME_MARK
@@ -44,7 +44,7 @@ PERSON_CUE = "|".join(
         rf"[,{QUOTE_CHARS}]\s*(?:{SPEECH_VERBS}|{SOFT_VERBS})\s+(?:[a-z]+\.\s+)?{NAME}\b",
         rf"\baccording to\s+(?:[a-z]+\.\s+)?{NAME}\b",
         rf"\b{NAME}\s+(?:{SOFT_VERBS})\s*[,:;.{QUOTE_CHARS}]",
-        rf"\b{NAME}\s*,\s*(?:{_PERSON_APPOSITION})\b",
+        rf"\b{NAME}\s*,\s*(?:{PERSON_APPOSITION})\b",
         rf"\b{NAME}\b[^.;]*\b(?:{PRONOUNS})\b",
     ]
 )

@@ -49,7 +49,7 @@ from collections.abc import Iterable, Mapping
 
 from innercircle.name_words import NameWords
 from innercircle.name_words import name_words as _name_words
-from innercircle.resolve import _PERSON_CUES, NameContext, _mark, non_person_reason
+from innercircle.resolve import PERSON_CUES, NameContext, mark_name, non_person_reason
 from innercircle.vocabulary import (
     UI_WORDS,
     is_brand_word,
@@ -62,7 +62,7 @@ from innercircle.vocabulary import (
 #: Labels that say "not a person"; NORP (nationalities) and MISC are too vague to count.
 NON_PERSON_LABELS = frozenset(["ORG", "PRODUCT", "WORK_OF_ART", "GPE", "LOC", "FAC", "EVENT"])
 
-_N = _mark("name", "name")  # the marker _mark puts in place of a name (resolve.NAME_MARK)
+_N = mark_name("name", "name")  # the marker mark_name puts in place of a name (resolve.NAME_MARK)
 _PRODUCT_VERBS = (
     r"launch(?:ed|es|ing)?|releas(?:ed|es|ing)|unveil(?:ed|s|ing)?|introduc(?:ed|es|ing)|"
     r"ship(?:ped|s)?|roll(?:ed|s)? out|built (?:with|on)|powered by|using|uses|used|"
@@ -124,7 +124,7 @@ def product_reason(ctx: NameContext) -> str | None:
             person += bool(quoted)
             continue
         marked = _marked(ctx, surface, sentence)
-        is_person = quoted or any(p.search(marked) for p in _PERSON_CUES)
+        is_person = quoted or any(p.search(marked) for p in PERSON_CUES)
         is_product = any(p.search(marked) for p in _PRODUCT_CUES)
         product += is_product and not is_person
         person += is_person
@@ -137,8 +137,8 @@ def _marked(ctx: NameContext, surface: str, sentence: str) -> str:
     """The sentence with the name marked: its full form first ("Harry" was joined to "Harry
     Potter", and "Harry Potter is a brand" is about the full name), then the surface."""
     if ctx.display and ctx.display != surface:
-        sentence = _mark(sentence, ctx.display)
-    return _mark(sentence, surface)
+        sentence = mark_name(sentence, ctx.display)
+    return mark_name(sentence, surface)
 
 
 def label_reason(ctx: NameContext, labels: Mapping[str, int], quoted: int = 0) -> str | None:
@@ -239,7 +239,7 @@ def _person_sentences(ctx: NameContext) -> int:
         or (
             sentence
             and surface
-            and any(p.search(_marked(ctx, surface, sentence)) for p in _PERSON_CUES)
+            and any(p.search(_marked(ctx, surface, sentence)) for p in PERSON_CUES)
         )
     )
 

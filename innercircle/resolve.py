@@ -258,7 +258,7 @@ _PERSON_VERBS = (
     r"said|says|argues|argued|told|tells|explains|explained|wrote|writes|thinks|believes|"
     r"recalls|added|adds|warned|warns|notes|noted|put it|sees"
 )
-_PERSON_APPOSITION = (
+PERSON_APPOSITION = (
     r"who|the (?:head|chief|founder|co-?founder|author|director|lead|partner)|"
     r"a (?:former |senior )?(?:partner|professor|analyst|researcher|founder|co-?founder|"
     r"investor|engineer|economist|scientist|director|fellow|writer|reporter|veteran)|head|chief|founder|co-?founder|ceo|cto|"
@@ -298,7 +298,7 @@ def _compile_cues() -> tuple[list[re.Pattern[str]], list[re.Pattern[str]]]:
     person = [
         re.compile(rf"\b(?:{_PERSON_VERBS})\s*,?\s+(?:\w+\.\s+)?{n}\b", re.I),
         re.compile(rf"\b{n}\s+(?:{_PERSON_VERBS})\b", re.I),
-        re.compile(rf"\b{n}\s*,\s*(?:{_PERSON_APPOSITION})\b", re.I),
+        re.compile(rf"\b{n}\s*,\s*(?:{PERSON_APPOSITION})\b", re.I),
         # he/she later in the sentence, with no other capitalised word between: in "X felt
         # compelled, as if Rowling knew she was ..." the pronoun is Rowling's
         re.compile(rf"\b{n}\b(?:(?!(?-i:[A-Z][a-z]))[^.;])*\b(?:he|she|his|her|him)\b", re.I),
@@ -306,10 +306,10 @@ def _compile_cues() -> tuple[list[re.Pattern[str]], list[re.Pattern[str]]]:
     return org, person
 
 
-_ORG_CUES, _PERSON_CUES = _compile_cues()
+ORG_CUES, PERSON_CUES = _compile_cues()
 
 
-def _mark(sentence: str, surface: str) -> str:
+def mark_name(sentence: str, surface: str) -> str:
     """``sentence`` with every case-insensitive occurrence of ``surface`` replaced by the
     name token."""
     low, target = sentence.lower(), surface.strip().lower()
@@ -346,10 +346,10 @@ def non_person_reason(ctx: NameContext) -> str | None:
         if not sentence or not surface:
             person_hits += bool(quoted)
             continue
-        marked = _mark(sentence, surface)
-        is_org = any(p.search(marked) for p in _ORG_CUES)
+        marked = mark_name(sentence, surface)
+        is_org = any(p.search(marked) for p in ORG_CUES)
         # "according to a note from X" is flagged as a quote too: the org cue wins there.
-        is_person = any(p.search(marked) for p in _PERSON_CUES) or (quoted and not is_org)
+        is_person = any(p.search(marked) for p in PERSON_CUES) or (quoted and not is_org)
         org_hits += is_org and not is_person
         person_hits += is_person
     if org_hits >= 2 and org_hits >= 3 * person_hits and org_hits * 2 >= len(ctx.sentences):

@@ -3,7 +3,7 @@
 import pytest
 
 from innercircle.errors import ModelLoadError
-from innercircle.extract.people import MAX_CHARS, PersonFinder, _truncate, looks_like_person
+from innercircle.extract.people import MAX_CHARS, PersonFinder, looks_like_person, truncate_text
 
 TEXT = (
     "Angela Merkel met Barack Obama in Berlin on Monday. "
@@ -43,9 +43,9 @@ def test_shape_filter():
 
 def test_truncate_cuts_at_a_boundary():
     text = ("word " * 30 + "\n") * (MAX_CHARS // 100)
-    cut = _truncate(text)
+    cut = truncate_text(text)
     assert len(cut) <= MAX_CHARS and cut.endswith("\n")
-    assert _truncate("short") == "short"
+    assert truncate_text("short") == "short"
 
 
 def test_missing_model_names_the_setting():

@@ -34,7 +34,7 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TypeVar
 
-from innercircle.extract.people import DEFAULT_LANGUAGE, DocPeople, PersonFinder, _truncate
+from innercircle.extract.people import DEFAULT_LANGUAGE, DocPeople, PersonFinder, truncate_text
 from innercircle.model import PersonMention
 
 #: Texts sent to a worker at once: small enough that the cores stay evenly busy.
@@ -86,7 +86,7 @@ def cap_text(text: str, max_chars: int) -> tuple[str, bool]:
     text = text or ""
     if len(text) <= max_chars:
         return text, False
-    return _truncate(text, max_chars), True
+    return truncate_text(text, max_chars), True
 
 
 def chunk_length(texts: Sequence[str]) -> int:

@@ -157,7 +157,8 @@ class PersonFinder:
     def raw_entities(self, texts: Iterable[str]) -> list[list[tuple[int, int]]]:
         """Plain PERSON spans as the default model gives them (the benchmark's baseline)."""
         out = []
-        for doc in self.nlp.pipe((_truncate(t or "") for t in texts), batch_size=self.batch_size):
+        capped = (truncate_text(t or "") for t in texts)
+        for doc in self.nlp.pipe(capped, batch_size=self.batch_size):
             out.append([(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"])
         return out
 
@@ -180,7 +181,7 @@ class PersonFinder:
                 out[i].model = self.models[lang]
         for lang, idx in by_lang.items():
             nlp = self._model(lang)
-            docs = nlp.pipe((_truncate(texts[i]) for i in idx), batch_size=self.batch_size)
+            docs = nlp.pipe((truncate_text(texts[i]) for i in idx), batch_size=self.batch_size)
             for i, doc in zip(idx, docs, strict=True):
                 out[i] = _analyse(doc, lang)
                 out[i].model = self.models[lang]
@@ -248,7 +249,7 @@ TITLE_ZIPF = 4.0
 _WS = re.compile(r"\s+")
 
 
-def _truncate(text: str, limit: int = MAX_CHARS) -> str:
+def truncate_text(text: str, limit: int = MAX_CHARS) -> str:
     if len(text) <= limit:
         return text
     cut = text.rfind("\n", 0, limit)
@@ -493,8 +494,9 @@ def _take(
     )
 
 
-def _mentions(doc) -> list[PersonMention]:
-    """The mentions of one English spaCy doc (kept for callers of the old helper)."""
+def doc_mentions(doc) -> list[PersonMention]:
+    """The mentions of one English spaCy doc, for callers that run `nlp.pipe` themselves
+    (benchmarks/ner_parallel.py times spaCy's own `n_process` with it)."""
     return _analyse(doc).mentions
 
 

@@ -25,7 +25,7 @@ from . import render, vocab
 from .cast import Persona, build_cast, plant_topics, slugify
 from .lexicon import build_lexicon
 from .names import NameDraw
-from .prose import Featured, _fill, compose, compose_foreign
+from .prose import Featured, compose, compose_foreign, fill
 from .render import Author, Entry
 from .web import Article, Blog, IndustryTruth, Page, SampleWeb, Truth
 
@@ -337,7 +337,7 @@ class _Builder:
         for industry in INDUSTRIES:
             companies = self.lex.companies[industry]
             for prod in self.lex.products[industry]:
-                plant(industry, 12, 18, lambda art, prod=prod, companies=companies: (_fill(
+                plant(industry, 12, 18, lambda art, prod=prod, companies=companies: (fill(
                     rng.choice(vocab.PRODUCT_SENTENCES), prod=prod, co=rng.choice(companies),
                     topic=self.topics[id(art)]), [prod]))
             for ep in self.lex.eponyms[industry]:
@@ -346,11 +346,11 @@ class _Builder:
                     names = [ep.firm] if "{firm}" in template else [ep.bare]
                     if "{founder}" in template:
                         names.append(ep.founder)
-                    return _fill(template, firm=ep.firm, bare=ep.bare, founder=ep.founder,
+                    return fill(template, firm=ep.firm, bare=ep.bare, founder=ep.founder,
                                  topic=self.topics[id(art)]), names
                 plant(industry, 12, 18, eponym)
             for fic in self.lex.fiction:
-                plant(industry, 8, 12, lambda art, fic=fic: (_fill(
+                plant(industry, 8, 12, lambda art, fic=fic: (fill(
                     rng.choice(vocab.FICTION_SENTENCES), char=fic.character, title=fic.title,
                     kind=fic.kind), [fic.character]))
 

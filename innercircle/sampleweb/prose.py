@@ -28,7 +28,7 @@ class Prose:
     quoted: list[str] = field(default_factory=list)
 
 
-def _fill(template: str, **kw: str) -> str:
+def fill(template: str, **kw: str) -> str:
     topic = kw.get("topic", "")
     return template.format(Topic=topic[:1].upper() + topic[1:], **kw)
 
@@ -49,8 +49,8 @@ class _Writer:
         kw = {
             "topic": topic,
             "event": self.rng.choice(self.events),
-            "q": _fill(self.rng.choice(vocab.QUOTES), topic=topic),
-            "claim": _fill(self.rng.choice(vocab.CLAIMS), topic=topic),
+            "q": fill(self.rng.choice(vocab.QUOTES), topic=topic),
+            "claim": fill(self.rng.choice(vocab.CLAIMS), topic=topic),
         }
         if person is not None:
             kw["full"] = person.form(self.host)
@@ -61,7 +61,7 @@ class _Writer:
             )
             if "{q}" in template and person.name not in self.prose.quoted:
                 self.prose.quoted.append(person.name)
-        return _fill(template, **kw)
+        return fill(template, **kw)
 
     def filler(self) -> str:
         return self._say(self.rng.choice(vocab.FILLER))
@@ -110,7 +110,7 @@ def compose(rng: random.Random, host: str, industry: str, topic: str,
             sentences.insert(0, writer.filler())
         paragraphs.append(sentences)
     for org in orgs:
-        sentence = _fill(rng.choice(vocab.ORG_SENTENCES), org=org, topic=topic,
+        sentence = fill(rng.choice(vocab.ORG_SENTENCES), org=org, topic=topic,
                          n=str(rng.randint(2, 90)))
         paragraphs[rng.randrange(len(paragraphs))].append(sentence)
     for sentence in asides:
@@ -144,7 +144,7 @@ def compose_foreign(rng: random.Random, host: str, language: str, topic: str,
             prose.surfaces.setdefault(person.name, []).append(kw["short" if short else "full"])
             if template in quote and person.name not in prose.quoted:
                 prose.quoted.append(person.name)
-        return _fill(template, **kw)
+        return fill(template, **kw)
 
     paragraphs = [[say(rng.choice(filler)), say(rng.choice(filler))]]
     for item in featured:
