@@ -26,6 +26,7 @@ from innercircle.evaluation.scores import prf
 from innercircle.evaluation.split import HALVES, half_of
 from innercircle.extract.names import name_key
 from innercircle.extract.page import extract_page
+from innercircle.vocabulary import is_given_name_anywhere
 
 GOLD_SOURCES = frozenset({"trafilatura-eval", "postlight-parser"})
 
@@ -88,6 +89,14 @@ def trafilatura_authors(html: bytes, url: str) -> list[str]:
 
 
 _SPLIT = re.compile(r"\s*(?:[;|,]|\s(?:and|und|&|et)\s)\s*", re.I)
+# "Jong, Michiel de", "Almeida, Maria C", "Ray, L. B.": one person written surname first,
+# as scholarly metadata and some bylines give it. One capitalised word (not an acronym:
+# "AFP, MANILA" is an agency and a place) before the only comma, a given name or initials
+# after it, maybe initials or lowercase particles ("de", "van der") to follow.
+_SURNAME_FIRST = re.compile(
+    r"^\s*(?P<surname>[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’\-]+),\s*"
+    r"(?P<given>[^\W\d_][\w.\-]*(?:\s+(?:[A-Z]\.?|[a-z]{1,3}))*\.?)\s*$"
+)
 _LEAD = re.compile(r"^(?:by|von|par|por)\s+", re.I)
 _DROP = frozenset({"phd", "jr", "dr", "prof", "mr", "mrs", "ms"})
 
@@ -95,16 +104,30 @@ _DROP = frozenset({"phd", "jr", "dr", "prof", "mr", "mrs", "ms"})
 def _keys(names: list[str]) -> set[str]:
     """Comparison keys, applied alike to expected and returned names of every extractor.
 
-    An expected "A und B" or "A; B" is two names; "By"/"Von" prefixes, honorifics and
+    An expected "A und B" or "A; B" is two names, "Doe, Jane" one (:func:`_surname_last`);
+    "By"/"Von" prefixes, honorifics and
     PhD/Jr. tokens are ignored; case, diacritics and punctuation fold via name_key.
     """
     keys = set()
     for name in names:
-        for part in _SPLIT.split(name.strip()):
+        for part in _SPLIT.split(_surname_last(name.strip())):
             words = [w for w in name_key(_LEAD.sub("", part.strip())).split() if w not in _DROP]
             if words:
                 keys.add(" ".join(words))
     return keys
+
+
+def _surname_last(name: str) -> str:
+    """ "Jong, Michiel de" -> "Michiel de Jong": a name written surname first is one
+    person, not the two that splitting on its comma would make. Other values are kept."""
+    m = _SURNAME_FIRST.match(name)
+    if not m:
+        return name
+    given = m.group("given")
+    first = given.split()[0].rstrip(".")
+    if len(first) > 1 and not is_given_name_anywhere(first):
+        return name  # "Editors, Newsroom": no given name after the comma
+    return f"{given} {m.group('surname')}"
 
 
 def run_extractor(name: str, fn: Callable[[bytes, str], list[str]], rows: list[dict]) -> Run:
