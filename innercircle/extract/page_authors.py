@@ -460,7 +460,11 @@ def _authors_from_bylines(
     candidates.sort(key=lambda el: el not in zone)  # stable: document order within each
     for el in candidates:
         # Prefer the innermost name-like element: a link, or a child classed as a name.
-        inner = el.xpath('.//*[contains(@class, "name") or contains(@class, "fn")]|.//a[@href]')
+        # "fn" only as a whole class token: generated names hold it ("default__atfni").
+        inner = el.xpath(
+            './/*[contains(@class, "name") or contains(@data-testid, "name") or '
+            'contains(concat(" ", normalize-space(@class), " "), " fn ")]|.//a[@href]'
+        )
         found: list[Byline] = []
         for child in inner:
             href = child.get("href") or ""
@@ -477,6 +481,9 @@ def _authors_from_bylines(
             found.extend(_byline_text(text_of(child), _link(child, base)))
         if not found:
             found = _byline_text(text_of(el))
+        elif all(b.kind == "person" and not accept(b) for b in found):
+            # Only interface links ("Alle Artikel" under the name): the name is the text.
+            found = _byline_text(_text_outside_links(el)) or found
         found = [b for b in found if b.kind != "organisation" or len(b.name.split()) <= 4]
         if found and all(b.kind == "person" and not accept(b) for b in found):
             continue
@@ -485,6 +492,22 @@ def _authors_from_bylines(
                 origin.append(el)
             return _dedupe(found)
     return []
+
+
+def _text_outside_links(el: etree._Element) -> str:
+    """A byline block's text without its links: the name beside an "All articles" link."""
+    parts: list[str] = []
+
+    def walk(node: etree._Element) -> None:
+        if isinstance(node.tag, str) and node.tag not in ("a", "script", "style"):
+            parts.append(node.text or "")
+            for child in node:
+                walk(child)
+        if node is not el:
+            parts.append(node.tail or "")
+
+    walk(el)
+    return WS.sub(" ", " ".join(parts)).strip()
 
 
 _CREDIT_CLASS = re.compile(r"licen[cs]e|credit|copyright|caption|\bcc\b", re.I)
