@@ -56,6 +56,7 @@ from innercircle.extract.publisher_bylines import (
     site_names,
     squash,
 )
+from innercircle.extract.signatures import signature_authors
 from innercircle.model import Byline
 
 _META_AUTHOR_NAMES = (
@@ -730,7 +731,7 @@ def extract_authors(
     ]
     if block and line and block[0] not in zone and line[0] in zone:
         visible.reverse()  # a "By" line under the headline beats a byline block elsewhere
-    sources += visible
+    sources += [*visible, signature_authors(root)]  # a signature below the text: last
     sources = [_dedupe(_clean(found)) for found in sources]
     support: dict[str, int] = {}
     for found in sources:
