@@ -265,6 +265,15 @@ def test_an_agency_and_its_function_line_name_no_person():
     assert authors(page("", body)) == []
 
 
+def test_a_translator_linked_in_the_byline_block_is_not_the_writer():
+    body = (
+        '<article><h1>Budget</h1><div class="author"><p>Autor <span>Mark Newton:</span></p>'
+        '<p>Übersetzung <span><a href="/author/ines/">Ines Duarte</a></span>, 12.12.22</p>'
+        "</div>" + STORY + "</article>"
+    )
+    assert authors(page("", body)) == [("Mark Newton", "person")]
+
+
 def test_main_text_leaves_out_navigation_comments_and_share_widgets():
     body = (
         '<nav><a href="/">Home</a><a href="/world">World news section</a></nav>'

@@ -26,6 +26,7 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from innercircle.extract.byline_labels import (
+    CREDIT_BEFORE,
     CREDIT_LABEL,
     EXPLICIT_LABEL,
     GLUED_LEAD,
@@ -479,6 +480,8 @@ def _authors_from_bylines(
                 or _MEDIA_LINK.search(href)
             ):
                 continue
+            if _credited(child, el):
+                continue  # "Übersetzung <a>Jane Doe</a>": the translator, not the writer
             found.extend(_byline_text(text_of(child), _link(child, base)))
         if not found:
             found = _byline_text(text_of(el))
@@ -509,6 +512,27 @@ def _text_outside_links(el: etree._Element) -> str:
 
     walk(el)
     return WS.sub(" ", " ".join(parts)).strip()
+
+
+def _credited(child: etree._Element, block: etree._Element) -> bool:
+    """Whether the text of ``block`` just before ``child`` credits it with something other
+    than the writing ("Übersetzung", "Photos by", "Foto:")."""
+    before: list[str] = []
+
+    def walk(node: etree._Element) -> bool:
+        """Append the text of ``node`` up to ``child``; True once ``child`` is reached."""
+        if node is child:
+            return True
+        if isinstance(node.tag, str) and node.tag not in ("script", "style"):
+            before.append(node.text or "")
+            for sub in node:
+                if walk(sub):
+                    return True
+                before.append(sub.tail or "")
+        return False
+
+    walk(block)
+    return bool(CREDIT_BEFORE.search(WS.sub(" ", "".join(before))[-40:]))
 
 
 _CREDIT_CLASS = re.compile(r"licen[cs]e|credit|copyright|caption|\bcc\b", re.I)
