@@ -35,6 +35,7 @@ from innercircle.extract.byline_labels import (
     LABEL_THEN_TEXT,
 )
 from innercircle.extract.bylines import parse_author_field
+from innercircle.extract.dated_bylines import dated_line_authors
 from innercircle.extract.html import (
     ARTICLE_TYPES,
     PAGE_TYPES,
@@ -755,7 +756,9 @@ def extract_authors(
     ]
     if block and line and block[0] not in zone and line[0] in zone:
         visible.reverse()  # a "By" line under the headline beats a byline block elsewhere
-    sources += [*visible, signature_authors(root)]  # a signature below the text: last
+    ordered_zone = [el for el in root.iter() if el in zone]
+    dated = dated_line_authors(ordered_zone, lambda el: _boilerplate(el, entry) and el not in zone)
+    sources += [*visible, dated, signature_authors(root)]  # the weakest evidence last
     sources = [_dedupe(_clean(found)) for found in sources]
     support: dict[str, int] = {}
     for found in sources:

@@ -45,7 +45,7 @@ def _article_body(root: etree._Element) -> etree._Element | None:
 def signature_authors(root: etree._Element) -> list[Byline]:
     """The person who signs the article body's last paragraph, or nobody.
 
-    Only full names that open with a given name (:func:`_signs_as_person`): a one-word
+    Only full names that open with a given name (:func:`signs_as_person`): a one-word
     signature ("Benni") is as often a greeting or a place, and a sentence is no signature.
     """
     body = _article_body(root)
@@ -58,7 +58,7 @@ def signature_authors(root: etree._Element) -> list[Byline]:
     m = _NAME_ALONE.match(text) or _NAME_CLOSING.search(text)
     if not m:
         return []
-    return [b for b in parse_author_field(m.group("name")) if _signs_as_person(b)]
+    return [b for b in parse_author_field(m.group("name")) if signs_as_person(b)]
 
 
 # Languages whose function words ("El", "La", "Van") open outlet names that sign a story
@@ -66,7 +66,7 @@ def signature_authors(root: etree._Element) -> list[Byline]:
 _FUNCTION_WORD_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl")
 
 
-def _signs_as_person(b: Byline) -> bool:
+def signs_as_person(b: Byline) -> bool:
     """A full name opening with a given name of some locale, and not a function word in
     any of the languages above."""
     words = b.name.split()
