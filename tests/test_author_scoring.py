@@ -26,6 +26,31 @@ def test_names_are_compared_as_keys(written, keys):
     assert _keys([written]) == keys
 
 
+@pytest.mark.parametrize(
+    ("written", "keys"),
+    [
+        # An expected byline as a page writes it: the name on its first line, below it the
+        # outlet, the date or a biography; a date, an e-mail or a degree beside it is no one.
+        ("By Kelli  Miller\n        WebMD Health News", {"kelli miller"}),
+        ("By\n\t\tScott Cunningham", {"scott cunningham"}),
+        ("By GILLIAN MOHNEY\n   March 11, 2015 3:46 PM", {"gillian mohney"}),
+        ("By Brenda Goodman, MA\n   WebMD Health News", {"brenda goodman"}),
+        ("Mike Cason | mcason@al.com", {"mike cason"}),
+        ("Last Updated: January 7, 2025", set()),
+        # Handles with digits are names, not dates.
+        ("r23", {"r23"}),
+        ("15min", {"15min"}),
+    ],
+)
+def test_expected_bylines_are_read_as_written(written, keys):
+    assert _keys([written], expected=True) == keys
+
+
+def test_an_extractors_answer_is_read_as_given():
+    # A date an extractor returns as a name counts against it; only expectations are cleaned.
+    assert _keys(["Last Updated: January 7, 2025"]) == {"last updated january 7", "2025"}
+
+
 def test_a_name_on_a_page_without_author_is_a_false_author():
     score = Score()
     score.add(set(), {"jane doe"}, has_author=False)

@@ -469,7 +469,7 @@ def byline_scores(web: ReplayWeb, bylines: dict[str, list[str]]) -> dict[str, di
     scores = {f"{half}/{kind}": Score() for half in ("tune", "test", "all")
               for kind in ("gold", "all")}
     for page in web.pages:
-        expected = _keys(page.expected_authors)
+        expected = _keys(page.expected_authors, expected=True)
         predicted = _keys(by_page.get(page.local_file, []))
         for half in (half_of(page.local_file), "all"):
             scores[f"{half}/all"].add(expected, predicted, page.has_author)
