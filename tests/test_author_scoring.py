@@ -3,7 +3,7 @@ every extractor's answer, so a rule here can favour no extractor."""
 
 import pytest
 
-from innercircle.evaluation.authors import Score, _keys
+from innercircle.evaluation.authors import Score, name_keys
 
 
 @pytest.mark.parametrize(
@@ -23,7 +23,7 @@ from innercircle.evaluation.authors import Score, _keys
     ],
 )
 def test_names_are_compared_as_keys(written, keys):
-    assert _keys([written]) == keys
+    assert name_keys([written]) == keys
 
 
 @pytest.mark.parametrize(
@@ -43,17 +43,17 @@ def test_names_are_compared_as_keys(written, keys):
     ],
 )
 def test_expected_bylines_are_read_as_written(written, keys):
-    assert _keys([written], expected=True) == keys
+    assert name_keys([written], expected=True) == keys
 
 
 def test_an_extractors_answer_is_read_as_given():
     # A date an extractor returns as a name counts against it; only expectations are cleaned.
-    assert _keys(["Last Updated: January 7, 2025"]) == {"last updated january 7", "2025"}
+    assert name_keys(["Last Updated: January 7, 2025"]) == {"last updated january 7", "2025"}
 
 
 def test_a_name_on_a_page_without_author_is_a_false_author():
     score = Score()
     score.add(set(), {"jane doe"}, has_author=False)
-    score.add({"michiel de jong"}, _keys(["Michiel de Jong"]), has_author=True)
+    score.add({"michiel de jong"}, name_keys(["Michiel de Jong"]), has_author=True)
     figures = score.figures()
     assert (figures["tp"], figures["fp"], figures["false_authors_on_no_author_pages"]) == (1, 1, 1)

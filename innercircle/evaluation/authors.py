@@ -101,7 +101,7 @@ _LEAD = re.compile(r"^(?:by|von|par|por)\s+", re.I)
 _DROP = frozenset({"phd", "jr", "dr", "prof", "mr", "mrs", "ms"})
 
 
-def _keys(names: list[str], expected: bool = False) -> set[str]:
+def name_keys(names: list[str], expected: bool = False) -> set[str]:
     """Comparison keys, applied alike to the names every extractor returns.
 
     An expected "A und B" or "A; B" is two names, "Doe, Jane" one (:func:`_surname_last`);
@@ -170,8 +170,8 @@ def _surname_last(name: str) -> str:
 def run_extractor(name: str, fn: Callable[[bytes, str], list[str]], rows: list[dict]) -> Run:
     run = Run(name, timed=harness.timed_pass(fn, rows, list))  # a crash on one page is a miss
     for row, predicted in zip(rows, run.timed.outputs, strict=True):
-        expected = _keys(row["expected_authors"], expected=True)
-        pred = _keys(predicted)
+        expected = name_keys(row["expected_authors"], expected=True)
+        pred = name_keys(predicted)
         row.setdefault("predictions", {})[name] = predicted
         half = half_of(row["local_file"])
         run.all.add(expected, pred, bool(row["has_author"]))
@@ -209,7 +209,7 @@ def _print_errors(rows: list[dict], limit: int, gold_only: bool) -> None:
         if half_of(row["local_file"]) != "tune":
             continue  # the test half is a score, never a source of rules
         pred = row.get("predictions", {}).get("ours", [])
-        if _keys(pred) != _keys(row["expected_authors"], expected=True):
+        if name_keys(pred) != name_keys(row["expected_authors"], expected=True):
             tra = row["predictions"].get("trafilatura")
             print(
                 f"- {row['local_file']}\n    expected={row['expected_authors']} ours={pred}"
