@@ -274,11 +274,22 @@ def test_a_page_naming_no_author_gets_none_whatever_names_its_text_holds():
     body = (
         "<h1>A story</h1><div class='text'>"
         + TEXT
+        + "<p>More on <a href='/autoren/tamsin-quellbruenn-6841'>Tamsin Quellbrünn</a>, "
+        "said Orla Penhallow.</p>"
         + TEXT
-        + "<p>More on <a href='/autoren/tamsin-quellbruenn-6841'>Tamsin Quellbrünn</a></p>"
-        "<p><b><i>Orla Penhallow</i></b></p></div>"
+        + "</div>"
     )
     assert authors(page(body, lang="de")) == []
+
+
+def test_a_writer_signing_below_the_text_is_its_author():
+    # The weakest evidence, read only when nothing above the text names anyone.
+    body = "<h1>A story</h1><div class='text'>" + TEXT + TEXT
+    signed = body + "<p><b><i>Orla Penhallow</i></b></p></div>"
+    assert authors(page(signed, lang="de")) == ["Orla Penhallow"]
+    byline = "<p class='byline'>By <a href='/people/tamsin'>Tamsin Quillfeather</a></p>"
+    signed_and_bylined = signed.replace("<h1>A story</h1>", "<h1>A story</h1>" + byline)
+    assert authors(page(signed_and_bylined, lang="de")) == ["Tamsin Quillfeather"]
 
 
 @pytest.mark.parametrize("block", ["author-info", "author-box", "author-info-block"])

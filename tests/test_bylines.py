@@ -22,6 +22,8 @@ def names(raw):
         ("Li, Z., Ma, L.", [("Z. Li", "person"), ("L. Ma", "person")]),
         ("Doe, Jane", [("Jane Doe", "person")]),
         ("Doe, Jane Q.", [("Jane Q. Doe", "person")]),
+        # Dutch and German sorted forms move the surname's particle behind the given name.
+        ("Jong, Michiel de", [("Michiel de Jong", "person")]),
         ("Jane Doe, CNN", [("Jane Doe", "person"), ("CNN", "organisation")]),
         # ... while a longer list keeps its two-word surnames ("Le Roux, JJ").
         ("Le Roux, JJ, Smith, AB", [("JJ Le Roux", "person"), ("AB Smith", "person")]),

@@ -247,6 +247,33 @@ def test_byline_inside_a_layout_container_with_sidebar_in_its_class_is_read():
     assert authors(page("", body)) == [("Ines Duarte", "person")]
 
 
+def test_author_box_name_beside_a_read_more_link_is_read():
+    body = (
+        '<article><h1>Budget</h1><div class="author-box"><div class="title-small">Ines Duarte'
+        '</div><a href="/search?author=ines-duarte">Read More</a></div>' + STORY + "</article>"
+    )
+    assert authors(page("", body)) == [("Ines Duarte", "person")]
+
+
+def test_an_agency_and_its_function_line_name_no_person():
+    # Generated class names may hold "fn" ("default__atfni"): not an hCard name.
+    body = (
+        '<article><h1>Budget</h1><div class="story-authors_storyAuthors__x1">'
+        '<a href="/autoren/74-sid/">SID</a><span class="Caption_default__atfni '
+        'story-authors_authorFunction__v2">Nachrichtenagentur</span></div>' + STORY + "</article>"
+    )
+    assert authors(page("", body)) == []
+
+
+def test_a_translator_linked_in_the_byline_block_is_not_the_writer():
+    body = (
+        '<article><h1>Budget</h1><div class="author"><p>Autor <span>Mark Newton:</span></p>'
+        '<p>Übersetzung <span><a href="/author/ines/">Ines Duarte</a></span>, 12.12.22</p>'
+        "</div>" + STORY + "</article>"
+    )
+    assert authors(page("", body)) == [("Mark Newton", "person")]
+
+
 def test_main_text_leaves_out_navigation_comments_and_share_widgets():
     body = (
         '<nav><a href="/">Home</a><a href="/world">World news section</a></nav>'

@@ -458,7 +458,7 @@ def byline_scores(web: ReplayWeb, bylines: dict[str, list[str]]) -> dict[str, di
     :mod:`innercircle.evaluation.authors` (same keys, same penalty on author-less pages),
     on the gold sources and on all pages, for the tuning half, the test half and both.
     """
-    from innercircle.evaluation.authors import GOLD_SOURCES, Score, _keys
+    from innercircle.evaluation.authors import GOLD_SOURCES, Score, name_keys
     from innercircle.evaluation.split import half_of
 
     by_page: dict[str, list[str]] = {}
@@ -469,8 +469,8 @@ def byline_scores(web: ReplayWeb, bylines: dict[str, list[str]]) -> dict[str, di
     scores = {f"{half}/{kind}": Score() for half in ("tune", "test", "all")
               for kind in ("gold", "all")}
     for page in web.pages:
-        expected = _keys(page.expected_authors)
-        predicted = _keys(by_page.get(page.local_file, []))
+        expected = name_keys(page.expected_authors, expected=True)
+        predicted = name_keys(by_page.get(page.local_file, []))
         for half in (half_of(page.local_file), "all"):
             scores[f"{half}/all"].add(expected, predicted, page.has_author)
             if page.source in GOLD_SOURCES:

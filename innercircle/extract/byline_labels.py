@@ -120,6 +120,11 @@ LABEL_ONLY = re.compile(rf"^{_LABEL}\s*:?$", re.I)
 LABEL_IN_TEXT = re.compile(rf"(?:^|\b)(?:{_EXPLICIT}|{_PIECE}|{_BY}|(?:{_NOUN})\s*:)\s+", re.I)
 #: A credit to someone other than the writer: "Edited by", "Fotos von".
 CREDIT_LABEL = re.compile(rf"\b(?:{_alternation(CREDITS, escape=False)})\s*(?:{_BY})\b", re.I)
+#: Text ending in a credit word, maybe with its preposition or a colon: "Übersetzung",
+#: "Photos by", "Foto:", what comes before a name credited with something else.
+CREDIT_BEFORE = re.compile(
+    rf"\b(?:{_alternation(CREDITS, escape=False)})\s*(?:(?:{_BY})\b)?\s*:?\s*$", re.I
+)
 #: A label stating authorship outright, after which one word may be a name.
 EXPLICIT_LABEL = re.compile(rf"^(?:{_EXPLICIT}|{_PIECE})\s", re.I)
 #: The preposition glued to a capitalised name, no space: "ByJane Doe".

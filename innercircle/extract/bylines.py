@@ -197,6 +197,11 @@ def _is_initials(part: str) -> bool:
     return bool(_INITIALS.match(part.strip())) and any(c.isupper() for c in part)
 
 
+#: Lowercase particles of a surname ("de", "van der", "von"), which Dutch and German
+#: sorted forms move behind the given name: "Jong, Michiel de" is "Michiel de Jong".
+_PARTICLE = re.compile(r"^(?:d[aeiou]s?|v[ao]n|der|den|ten|ter|zu[mr]?|l[ae]|del|della)$")
+
+
 def _given_after_surname(piece: str) -> bool:
     """ "J.", "Jane", "Jane Q.": what follows "Doe," when a field names one person surname
     first. A given name of any locale (Faker) counts, so that "Doe, Jane" is not read as
@@ -204,10 +209,11 @@ def _given_after_surname(piece: str) -> bool:
     words = piece.split()
     if _is_initials(piece):
         return True
+    # "Jong, Michiel de": the surname's lowercase particle follows the given name.
     return (
         bool(words)
         and is_given_name_anywhere(words[0].strip("."))
-        and all(_is_initials(w) for w in words[1:])
+        and all(_is_initials(w) or _PARTICLE.match(w) for w in words[1:])
     )
 
 

@@ -26,6 +26,7 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from innercircle.extract.byline_labels import (
+    CREDIT_BEFORE,
     CREDIT_LABEL,
     EXPLICIT_LABEL,
     GLUED_LEAD,
@@ -34,6 +35,7 @@ from innercircle.extract.byline_labels import (
     LABEL_THEN_TEXT,
 )
 from innercircle.extract.bylines import parse_author_field
+from innercircle.extract.dated_bylines import dated_line_authors
 from innercircle.extract.html import (
     ARTICLE_TYPES,
     PAGE_TYPES,
@@ -56,6 +58,7 @@ from innercircle.extract.publisher_bylines import (
     site_names,
     squash,
 )
+from innercircle.extract.signatures import signature_authors
 from innercircle.model import Byline
 
 _META_AUTHOR_NAMES = (
@@ -460,7 +463,11 @@ def _authors_from_bylines(
     candidates.sort(key=lambda el: el not in zone)  # stable: document order within each
     for el in candidates:
         # Prefer the innermost name-like element: a link, or a child classed as a name.
-        inner = el.xpath('.//*[contains(@class, "name") or contains(@class, "fn")]|.//a[@href]')
+        # "fn" only as a whole class token: generated names hold it ("default__atfni").
+        inner = el.xpath(
+            './/*[contains(@class, "name") or contains(@data-testid, "name") or '
+            'contains(concat(" ", normalize-space(@class), " "), " fn ")]|.//a[@href]'
+        )
         found: list[Byline] = []
         for child in inner:
             href = child.get("href") or ""
@@ -474,9 +481,14 @@ def _authors_from_bylines(
                 or _MEDIA_LINK.search(href)
             ):
                 continue
+            if _credited(child, el):
+                continue  # "Übersetzung <a>Jane Doe</a>": the translator, not the writer
             found.extend(_byline_text(text_of(child), _link(child, base)))
         if not found:
             found = _byline_text(text_of(el))
+        elif all(b.kind == "person" and not accept(b) for b in found):
+            # Only interface links ("Alle Artikel" under the name): the name is the text.
+            found = _byline_text(_text_outside_links(el)) or found
         found = [b for b in found if b.kind != "organisation" or len(b.name.split()) <= 4]
         if found and all(b.kind == "person" and not accept(b) for b in found):
             continue
@@ -485,6 +497,43 @@ def _authors_from_bylines(
                 origin.append(el)
             return _dedupe(found)
     return []
+
+
+def _text_outside_links(el: etree._Element) -> str:
+    """A byline block's text without its links: the name beside an "All articles" link."""
+    parts: list[str] = []
+
+    def walk(node: etree._Element) -> None:
+        if isinstance(node.tag, str) and node.tag not in ("a", "script", "style"):
+            parts.append(node.text or "")
+            for child in node:
+                walk(child)
+        if node is not el:
+            parts.append(node.tail or "")
+
+    walk(el)
+    return WS.sub(" ", " ".join(parts)).strip()
+
+
+def _credited(child: etree._Element, block: etree._Element) -> bool:
+    """Whether the text of ``block`` just before ``child`` credits it with something other
+    than the writing ("Übersetzung", "Photos by", "Foto:")."""
+    before: list[str] = []
+
+    def walk(node: etree._Element) -> bool:
+        """Append the text of ``node`` up to ``child``; True once ``child`` is reached."""
+        if node is child:
+            return True
+        if isinstance(node.tag, str) and node.tag not in ("script", "style"):
+            before.append(node.text or "")
+            for sub in node:
+                if walk(sub):
+                    return True
+                before.append(sub.tail or "")
+        return False
+
+    walk(block)
+    return bool(CREDIT_BEFORE.search(WS.sub(" ", "".join(before))[-40:]))
 
 
 _CREDIT_CLASS = re.compile(r"licen[cs]e|credit|copyright|caption|\bcc\b", re.I)
@@ -707,7 +756,9 @@ def extract_authors(
     ]
     if block and line and block[0] not in zone and line[0] in zone:
         visible.reverse()  # a "By" line under the headline beats a byline block elsewhere
-    sources += visible
+    ordered_zone = [el for el in root.iter() if el in zone]
+    dated = dated_line_authors(ordered_zone, lambda el: _boilerplate(el, entry) and el not in zone)
+    sources += [*visible, dated, signature_authors(root)]  # the weakest evidence last
     sources = [_dedupe(_clean(found)) for found in sources]
     support: dict[str, int] = {}
     for found in sources:

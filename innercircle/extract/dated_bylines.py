@@ -1,0 +1,48 @@
+"""An unlabelled byline under the headline: a name beside the date, and nothing else.
+
+Many pages put no "By" before the writer: the line under the headline reads "25.10.2022
+- Jane Doe" or "Jane Doe | 05.04.2025". The date is what marks the line as the article's
+metadata rather than its text, so the line must hold a date and one name, separated by a
+dash, a bar or a comma, and sit right under the headline
+(:func:`~innercircle.extract.page_authors.headline_zone`). The name must be a full name
+opening with a given name (:func:`~innercircle.extract.signatures.signs_as_person`): a
+place ("Berlin, 3.5.2024") or a section beside the date is no writer.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from innercircle.extract.bylines import parse_author_field
+from innercircle.extract.html import WS
+from innercircle.extract.signatures import signs_as_person
+from innercircle.model import Byline
+
+_DATE = r"(?:\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})"
+_TIME = r"(?:,?\s+\d{1,2}:\d{2}(?:\s*(?:Uhr|h))?)?"
+_SEP = r"\s*[-–—|·•,]\s*"
+_NAME = r"(?P<name>[^\W\d_][^\d|•·–—,:;]{3,40}?)"
+_DATE_THEN_NAME = re.compile(rf"^{_DATE}{_TIME}{_SEP}{_NAME}\s*\|?$")
+_NAME_THEN_DATE = re.compile(rf"^{_NAME}{_SEP}{_DATE}")
+# Longer than this, the element holds more than a byline line.
+_LINE_CHARS = 100
+
+
+def dated_line_authors(zone: list[etree._Element], skip) -> list[Byline]:
+    """The person named beside the date on the first such line in ``zone`` (document
+    order), unless ``skip`` rejects the element."""
+    for el in zone:
+        if el.tag in ("script", "style", "a", "time"):
+            continue
+        text = WS.sub(" ", el.text_content()).strip()
+        if not text or len(text) > _LINE_CHARS:
+            continue
+        m = _DATE_THEN_NAME.match(text) or _NAME_THEN_DATE.match(text)
+        if not m or skip(el):
+            continue
+        found = [b for b in parse_author_field(m.group("name")) if signs_as_person(b)]
+        if found:
+            return found
+    return []
