@@ -430,7 +430,7 @@ def _analyse(doc, lang: str | None = DEFAULT_LANGUAGE) -> DocPeople:
             _count(out, text[start:end], label, "")
             others.append((ent, start, end))
             continue
-        _take(out, ent, start, end, lang, record=True, shares=(shares, in_entity))
+        _take(out, text, ent, start, end, lang, record=True, shares=(shares, in_entity))
     # The model labels a person's short form ORG or GPE in one sentence and PERSON in
     # another ("Brian Lara" ... "Lara"): inside the document, the same name is the same
     # person. Only a span that is exactly a person's name or surname here is taken.
@@ -438,7 +438,7 @@ def _analyse(doc, lang: str | None = DEFAULT_LANGUAGE) -> DocPeople:
     known |= {name_key(m.name).split()[-1] for m in out.mentions if " " in m.name}
     for ent, start, end in others:
         if ent.label_ in _RELABEL and name_key(text[start:end]) in known:
-            _take(out, ent, start, end, lang, record=False, shares=(shares, in_entity))
+            _take(out, text, ent, start, end, lang, record=False, shares=(shares, in_entity))
     out.mentions.sort(key=lambda m: m.start)
     _join_partial_names(out.mentions)
     return out
@@ -450,6 +450,7 @@ _RELABEL = frozenset(["ORG", "GPE", "PRODUCT", "NORP", "FAC", "WORK_OF_ART", "LO
 
 def _take(
     out: DocPeople,
+    text: str,
     ent,
     start: int,
     end: int,
@@ -458,8 +459,10 @@ def _take(
     shares: tuple[dict[int, tuple[float, int]], set[int]],
 ) -> None:
     """Add the span as a mention unless it is refused (and count it when ``record``).
-    ``shares`` caches :func:`title_case_share` per sentence, with the entity tokens."""
-    text = ent.doc.text
+    ``shares`` caches :func:`title_case_share` per sentence, with the entity tokens.
+    ``text`` is the document's text, passed in: spaCy's ``Doc.text`` joins every token
+    again on each call, which for every entity of a long document cost more than half
+    of the work after NER."""
     start, end = _trim_ui(text, start, end)
     start, end = _trim_title(text, start, end, lang)
     surface = text[start:end]
