@@ -34,7 +34,13 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TypeVar
 
-from innercircle.extract.people import DEFAULT_LANGUAGE, DocPeople, PersonFinder, _truncate
+from innercircle.extract.people import (
+    DEFAULT_LANGUAGE,
+    DocPeople,
+    PersonFinder,
+    _truncate,
+    reading_language,
+)
 from innercircle.model import PersonMention
 
 #: Texts sent to a worker at once: small enough that the cores stay evenly busy.
@@ -130,6 +136,15 @@ def _ready() -> bool:
     return _WORKER_FINDER is not None
 
 
+def languages_read(texts: Sequence[str], languages: Sequence[str | None]) -> list[str | None]:
+    """Each text's language as a worker would read it (:func:`reading_language`), decided
+    here: a text of unknown language is identified by this process, so no worker loads
+    the language identifier (about 80 MB and a second of CPU per worker, every time the
+    pool is renewed) for the few texts (author pages) that need it. The process that
+    builds documents holds it already."""
+    return [reading_language(t, lang) for t, lang in zip(texts, languages, strict=True)]
+
+
 def _ahead_key(text: str, lang: str | None) -> tuple[bytes, str | None]:
     return hashlib.sha1(text.encode("utf-8", "surrogatepass")).digest(), lang
 
@@ -212,6 +227,7 @@ class PooledPersonFinder:
         Returns whether the texts were taken."""
         if self._pool is None or self._ahead_texts + len(texts) > AHEAD_KEPT:
             return False
+        languages = languages_read(texts, languages)
         self._ahead_buffer.extend(zip(texts, languages, strict=True))
         self._ahead_texts += len(texts)
         while self._ahead_buffer:
@@ -259,7 +275,9 @@ class PooledPersonFinder:
         if self._local is not None:
             return self._local.analyse(texts, languages)
         # no languages: every text is English (PersonFinder.analyse), None items detected
-        langs = list(languages) if languages is not None else [DEFAULT_LANGUAGE] * len(texts)
+        langs = languages_read(
+            texts, list(languages) if languages is not None else [DEFAULT_LANGUAGE] * len(texts)
+        )
         out: list[DocPeople | None] = [None] * len(texts)
         if self._ahead or self._ahead_buffer:
             out = [self._taken_ahead(t, lang) for t, lang in zip(texts, langs, strict=True)]

@@ -105,6 +105,20 @@ def _norm_lang(lang: str | None) -> str | None:
     return re.split(r"[-_]", lang.strip().lower())[0] or None
 
 
+def reading_language(text: str, declared: str | None) -> str | None:
+    """The language a text is read in: the declared one, else the one ``py3langid`` reads
+    in the text's start (an empty text has nothing to read: it counts as the default
+    language)."""
+    lang = _norm_lang(declared)
+    if lang:
+        return lang
+    if not text.strip():
+        return DEFAULT_LANGUAGE
+    from innercircle.extract.language import most_likely_language
+
+    return _norm_lang(most_likely_language(text[:_DETECT_CHARS]))
+
+
 @dataclass
 class DocPeople:
     """What NER found in one document."""
@@ -143,16 +157,8 @@ class PersonFinder:
         return self._nlp[lang]
 
     def language_of(self, text: str, declared: str | None) -> str | None:
-        """The declared language, else the one ``py3langid`` reads in the text's start (an
-        empty text has nothing to read: it counts as the default language)."""
-        lang = _norm_lang(declared)
-        if lang:
-            return lang
-        if not text.strip():
-            return DEFAULT_LANGUAGE
-        from innercircle.extract.language import most_likely_language
-
-        return _norm_lang(most_likely_language(text[:_DETECT_CHARS]))
+        """:func:`reading_language` (the method kept for callers of the finder)."""
+        return reading_language(text, declared)
 
     def raw_entities(self, texts: Iterable[str]) -> list[list[tuple[int, int]]]:
         """Plain PERSON spans as the default model gives them (the benchmark's baseline)."""
