@@ -108,7 +108,6 @@ def main() -> int:
     t1, base = timed(single.find_people, texts)
     cores_1 = (cpu(resource.RUSAGE_SELF) - cpu0) / t1
 
-    children0 = cpu(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     pool = PooledPersonFinder(model, args.processes)
     # Every worker is started and warmed before the timing: the pool spawns a worker per
@@ -123,8 +122,10 @@ def main() -> int:
     busy0 = workers_cpu(pool) + cpu(resource.RUSAGE_SELF)
     tn, pooled = timed(pool.find_people, texts)
     pool_cpu = workers_cpu(pool) + cpu(resource.RUSAGE_SELF) - busy0  # workers + this process
-    pool.close()  # the workers' CPU time is counted once they are reaped
-    cores_n = (cpu(resource.RUSAGE_CHILDREN) - children0) / (time.perf_counter() - start)
+    # read before they stop: workers forked from the fork server are not this process's
+    # children, so getrusage(RUSAGE_CHILDREN) never counts them
+    cores_n = workers_cpu(pool) / (time.perf_counter() - start)
+    pool.close()
     assert pooled == base, "the pool must find exactly what one process finds"
 
     def spacy_n_process(batch):
