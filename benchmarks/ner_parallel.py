@@ -145,7 +145,7 @@ def main() -> int:
         (f"spaCy nlp.pipe(n_process={n}) incl. start", ts),
     ):
         print(f"{label:38} {len(texts) / t:8.1f} {chars / t / 1000:9.1f} {t1 / t:9.2f}")
-    print(f"pool start-up (spawn + model load in {n} workers): {startup:.1f} s, once per step")
+    print(f"pool start-up (start + model load in {n} workers): {startup:.1f} s, once per step")
     print(f"CPU the machine gave: 1 process {cores_1:.2f} cores, pool {cores_n:.2f} cores "
           f"(start-up included); a ratio below {n} follows from cores not obtained")
     print(f"after: {load()}")
