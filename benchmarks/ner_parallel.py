@@ -7,7 +7,7 @@ it), repeated ``--copies`` times. Printed, in documents and characters per secon
 * the pool with N processes (:class:`PooledPersonFinder`, the default), its ratio to 1;
 * spaCy's own ``nlp.pipe(n_process=N)`` on the same model and texts, its ratio to 1.
 
-Worker start-up (spawn + model load) is timed apart from the throughput: every worker is
+Worker start-up (start + model load) is timed apart from the throughput: every worker is
 started and warmed first, as a long NER step amortises it (the nightly job starts them
 while the documents step parses).
 
