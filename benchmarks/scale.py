@@ -20,7 +20,9 @@ run's wall as multiples of it, then the CPU seconds of the run's process tree (t
 process and every NER worker, live or reaped), of its NER steps and of the floor: on a
 machine shared with other programs the wall ratio moves with their load, the CPU seconds
 much less. The last lines give the done-when ratio of issue 10 per scale:
-"end-to-end / NER floor: X.XXx wall (target <= 1.5x)".
+"end-to-end / NER floor: X.XXx wall (target <= 1.5x), Y.YYx CPU -> MET / NOT MET /
+undecided", undecided when the load average reached the cores during the run or the
+floor.
 """
 
 from __future__ import annotations
@@ -203,7 +205,10 @@ def one(sources: Path, as_of: str, floor: bool = False) -> dict:
     ner_cpu = sum(s[4] for s in steps if s[0].startswith("mentions.find_people"))
     with warehouse.connect(settings.warehouse_path, read_only=True) as con:
         documents = con.execute("SELECT count(*) FROM documents").fetchone()[0]
-    workers_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # before the floor's
+    # the largest process under the run's (NER workers are forked from a fork server, so
+    # they are not this process's children and getrusage does not see them), sampled
+    workers_mb = max((kid for _, _, kid, _ in sampler.samples), default=0) / 1024
+    run_load = os.getloadavg()[0]  # the last minute's, as the run ends
     floor_cpu0 = tree_cpu_s()
     ner_texts, floor_s = ner_floor(settings, cores()) if floor else (0, 0.0)
     return {
@@ -212,7 +217,8 @@ def one(sources: Path, as_of: str, floor: bool = False) -> dict:
         "floor_cpu_s": tree_cpu_s() - floor_cpu0,
         "cpu_s": cpu,
         "ner_cpu_s": ner_cpu,
-        "load": os.getloadavg()[0],
+        "load": run_load,
+        "floor_load": os.getloadavg()[0],
         "ok": result.success,
         "documents": documents,
         "wall_s": wall,
@@ -254,6 +260,18 @@ def measure(scale: float, floor: bool = False) -> dict:
     row = json.loads(done.stdout.strip().splitlines()[-1])
     row["scale"] = scale
     return row
+
+
+def verdict(row: dict) -> str:
+    """Whether one scale meets issue 10's target: the wall ratio at most 1.5, measured
+    while the load average stayed under this machine's cores (else undecided: other
+    programs stretched one of the two timings more than the other)."""
+    load_ok = row["load"] < (os.cpu_count() or 1) and row.get("floor_load", 0) < (
+        os.cpu_count() or 1
+    )
+    if not load_ok:
+        return f"undecided (load average {max(row['load'], row.get('floor_load', 0)):.1f})"
+    return "MET" if row["wall_s"] / row["floor_s"] <= 1.5 else "NOT MET"
 
 
 def _reference_date(seed: int = 7) -> str:
@@ -311,10 +329,14 @@ def main() -> int:
             print(f"{r['scale']:>5g} {r['cpu_s']:>9.1f} {r['ner_cpu_s']:>9.1f} "
                   f"{r['cpu_s'] - r['ner_cpu_s']:>8.1f} {r['floor_cpu_s']:>9.1f} "
                   f"{r['cpu_s'] / r['floor_cpu_s']:>9.2f} {r['load']:>9.1f}")
+        print("\nTARGET (issue 10): end to end within 1.5x of the NER floor (wall). On a "
+              "machine whose cores the floor keeps busy, the CPU ratio bounds the wall "
+              "ratio from below; under other programs' load the wall ratio moves with it, "
+              "so a wall figure counts only when the load average stayed under the cores.")
         for r in rows:
             print(f"scale {r['scale']:g}: end-to-end / NER floor: "
                   f"{r['wall_s'] / r['floor_s']:.2f}x wall (target <= 1.5x), "
-                  f"{r['cpu_s'] / r['floor_cpu_s']:.2f}x CPU")
+                  f"{r['cpu_s'] / r['floor_cpu_s']:.2f}x CPU -> {verdict(r)}")
     if args.steps:
         print("\npeak RSS per step, MB: run's process / largest child (wall s, CPU s of the tree)")
         keys = list(dict.fromkeys(k for r in rows for k, *_ in r["steps"]))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from functools import lru_cache
 
 # Titles that precede a name and say nothing about identity.
 HONORIFICS = frozenset(
@@ -236,14 +237,19 @@ def clean_person_name(raw: str) -> str | None:
     return name
 
 
+@lru_cache(maxsize=16384)
 def name_key(name: str) -> str:
     """Comparison key: lowercase ASCII-folded words, punctuation dropped.
 
     "José Müller" -> "jose muller", "O'Brien" -> "obrien", "Bolz-Tereick" ->
     "bolz tereick". Scripts without an ASCII decomposition (Cyrillic, CJK) are
     kept as lowercase letters rather than lost.
+
+    Cached, and an ASCII text skips the per-character filter (combining marks are never
+    ASCII): parsing a page asks for the keys of the same few names dozens of times.
     """
     text = unicodedata.normalize("NFKD", name.translate(_TRANSLIT))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    if not text.isascii():
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = _KEY_DROP.sub("", text.lower())
     return _WS.sub(" ", _KEY_SPACE.sub(" ", text)).strip()

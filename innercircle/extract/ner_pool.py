@@ -8,8 +8,12 @@ few percent of each other; the pool is the default because
 * each worker sends back a few :class:`~innercircle.model.PersonMention` per document,
   where ``n_process`` serialises every whole ``Doc`` (tokens, vectors) back to the
   parent, which costs memory and time on long texts;
-* workers are *spawned*, not forked: the parent may run threads (Dagster's, httpx's)
-  and forking a threaded process can deadlock; the model loads once per worker;
+* workers are never forked from the parent: it may run threads (Dagster's, httpx's)
+  and forking a threaded process can deadlock. They are forked from a fork server
+  (:func:`worker_context`), a fresh single-threaded process that imported spaCy and
+  this module once, so a worker (and each renewal of the pool) skips those imports,
+  about a second of CPU per worker; where there is no fork server, they are spawned.
+  The model loads once per worker;
 * texts travel in small chunks, so a long document never makes a batch wait for it
   and at most ``processes × chunk`` texts are in flight.
 
@@ -34,7 +38,13 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TypeVar
 
-from innercircle.extract.people import DEFAULT_LANGUAGE, DocPeople, PersonFinder, truncate_text
+from innercircle.extract.people import (
+    DEFAULT_LANGUAGE,
+    DocPeople,
+    PersonFinder,
+    truncate_text,
+    reading_language,
+)
 from innercircle.model import PersonMention
 
 #: Texts sent to a worker at once: small enough that the cores stay evenly busy.
@@ -111,6 +121,21 @@ def split_chunks(items: Sequence[T], text_of: Callable[[T], str]) -> list[list[T
     return chunks
 
 
+def worker_context(models: Mapping[str, str]) -> multiprocessing.context.BaseContext:
+    """How workers start: forked from the fork server where the platform has one (Linux,
+    macOS), which imports this module, spaCy and its models' languages once before the
+    first worker; spawned otherwise. Both start from a fresh process, never a fork of
+    the (threaded) caller. The preload counts only if the server is not running yet:
+    one already started (by an earlier pool, or by Dagster's multiprocess executor)
+    serves as it is, its workers importing what they lack."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    languages = [f"spacy.lang.{lang}" for lang in sorted(models)]
+    context.set_forkserver_preload([__name__, "spacy", *languages])
+    return context
+
+
 def _init_worker(models: dict[str, str]) -> None:
     global _WORKER_FINDER
     _WORKER_FINDER = PersonFinder(models=models)
@@ -128,6 +153,15 @@ def _analyse(chunk: tuple[list[str], list[str | None] | None]) -> list[DocPeople
 
 def _ready() -> bool:
     return _WORKER_FINDER is not None
+
+
+def languages_read(texts: Sequence[str], languages: Sequence[str | None]) -> list[str | None]:
+    """Each text's language as a worker would read it (:func:`reading_language`), decided
+    here: a text of unknown language is identified by this process, so no worker loads
+    the language identifier (about 80 MB and a second of CPU per worker, every time the
+    pool is renewed) for the few texts (author pages) that need it. The process that
+    builds documents holds it already."""
+    return [reading_language(t, lang) for t, lang in zip(texts, languages, strict=True)]
 
 
 def _ahead_key(text: str, lang: str | None) -> tuple[bytes, str | None]:
@@ -170,7 +204,7 @@ class PooledPersonFinder:
     def _start(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
             max_workers=self.processes,
-            mp_context=multiprocessing.get_context("spawn"),
+            mp_context=worker_context(self.models),
             initializer=_init_worker,
             initargs=(self.models,),
         )
@@ -212,6 +246,7 @@ class PooledPersonFinder:
         Returns whether the texts were taken."""
         if self._pool is None or self._ahead_texts + len(texts) > AHEAD_KEPT:
             return False
+        languages = languages_read(texts, languages)
         self._ahead_buffer.extend(zip(texts, languages, strict=True))
         self._ahead_texts += len(texts)
         while self._ahead_buffer:
@@ -259,7 +294,9 @@ class PooledPersonFinder:
         if self._local is not None:
             return self._local.analyse(texts, languages)
         # no languages: every text is English (PersonFinder.analyse), None items detected
-        langs = list(languages) if languages is not None else [DEFAULT_LANGUAGE] * len(texts)
+        langs = languages_read(
+            texts, list(languages) if languages is not None else [DEFAULT_LANGUAGE] * len(texts)
+        )
         out: list[DocPeople | None] = [None] * len(texts)
         if self._ahead or self._ahead_buffer:
             out = [self._taken_ahead(t, lang) for t, lang in zip(texts, langs, strict=True)]

@@ -105,6 +105,20 @@ def _norm_lang(lang: str | None) -> str | None:
     return re.split(r"[-_]", lang.strip().lower())[0] or None
 
 
+def reading_language(text: str, declared: str | None) -> str | None:
+    """The language a text is read in: the declared one, else the one ``py3langid`` reads
+    in the text's start (an empty text has nothing to read: it counts as the default
+    language)."""
+    lang = _norm_lang(declared)
+    if lang:
+        return lang
+    if not text.strip():
+        return DEFAULT_LANGUAGE
+    from innercircle.extract.language import most_likely_language
+
+    return _norm_lang(most_likely_language(text[:_DETECT_CHARS]))
+
+
 @dataclass
 class DocPeople:
     """What NER found in one document."""
@@ -143,16 +157,8 @@ class PersonFinder:
         return self._nlp[lang]
 
     def language_of(self, text: str, declared: str | None) -> str | None:
-        """The declared language, else the one ``py3langid`` reads in the text's start (an
-        empty text has nothing to read: it counts as the default language)."""
-        lang = _norm_lang(declared)
-        if lang:
-            return lang
-        if not text.strip():
-            return DEFAULT_LANGUAGE
-        from innercircle.extract.language import most_likely_language
-
-        return _norm_lang(most_likely_language(text[:_DETECT_CHARS]))
+        """:func:`reading_language` (the method kept for callers of the finder)."""
+        return reading_language(text, declared)
 
     def raw_entities(self, texts: Iterable[str]) -> list[list[tuple[int, int]]]:
         """Plain PERSON spans as the default model gives them (the benchmark's baseline)."""
@@ -431,7 +437,7 @@ def _analyse(doc, lang: str | None = DEFAULT_LANGUAGE) -> DocPeople:
             _count(out, text[start:end], label, "")
             others.append((ent, start, end))
             continue
-        _take(out, ent, start, end, lang, record=True, shares=(shares, in_entity))
+        _take(out, text, ent, start, end, lang, record=True, shares=(shares, in_entity))
     # The model labels a person's short form ORG or GPE in one sentence and PERSON in
     # another ("Brian Lara" ... "Lara"): inside the document, the same name is the same
     # person. Only a span that is exactly a person's name or surname here is taken.
@@ -439,7 +445,7 @@ def _analyse(doc, lang: str | None = DEFAULT_LANGUAGE) -> DocPeople:
     known |= {name_key(m.name).split()[-1] for m in out.mentions if " " in m.name}
     for ent, start, end in others:
         if ent.label_ in _RELABEL and name_key(text[start:end]) in known:
-            _take(out, ent, start, end, lang, record=False, shares=(shares, in_entity))
+            _take(out, text, ent, start, end, lang, record=False, shares=(shares, in_entity))
     out.mentions.sort(key=lambda m: m.start)
     _join_partial_names(out.mentions)
     return out
@@ -451,6 +457,7 @@ _RELABEL = frozenset(["ORG", "GPE", "PRODUCT", "NORP", "FAC", "WORK_OF_ART", "LO
 
 def _take(
     out: DocPeople,
+    text: str,
     ent,
     start: int,
     end: int,
@@ -459,8 +466,10 @@ def _take(
     shares: tuple[dict[int, tuple[float, int]], set[int]],
 ) -> None:
     """Add the span as a mention unless it is refused (and count it when ``record``).
-    ``shares`` caches :func:`title_case_share` per sentence, with the entity tokens."""
-    text = ent.doc.text
+    ``shares`` caches :func:`title_case_share` per sentence, with the entity tokens.
+    ``text`` is the document's text, passed in: spaCy's ``Doc.text`` joins every token
+    again on each call, which for every entity of a long document cost more than half
+    of the work after NER."""
     start, end = _trim_ui(text, start, end)
     start, end = _trim_title(text, start, end, lang)
     surface = text[start:end]
