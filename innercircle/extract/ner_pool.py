@@ -42,8 +42,8 @@ from innercircle.extract.people import (
     DEFAULT_LANGUAGE,
     DocPeople,
     PersonFinder,
-    truncate_text,
     reading_language,
+    truncate_text,
 )
 from innercircle.model import PersonMention
 
