@@ -41,6 +41,7 @@ from innercircle.extract.html import (
     PAGE_TYPES,
     WS,
     classes_of,
+    in_credit,
     is_excluded,
     json_ld,
     meta_tags,
@@ -457,7 +458,7 @@ def _authors_from_bylines(
             continue
         if not _is_byline_element(el) or (_boilerplate(el, entry) and el not in zone):
             continue
-        if _in_credit(el) or _in_teaser_link(el):
+        if in_credit(el) or _in_teaser_link(el):
             continue
         candidates.append(el)
     candidates.sort(key=lambda el: el not in zone)  # stable: document order within each
@@ -534,21 +535,6 @@ def _credited(child: etree._Element, block: etree._Element) -> bool:
 
     walk(block)
     return bool(CREDIT_BEFORE.search(WS.sub(" ", "".join(before))[-40:]))
-
-
-_CREDIT_CLASS = re.compile(r"licen[cs]e|credit|copyright|caption|\bcc\b", re.I)
-
-
-def _in_credit(el: etree._Element) -> bool:
-    """Inside an image credit or licence note (a figure, "image-credit", "cc-by")."""
-    node: etree._Element | None = el
-    for _ in range(4):
-        if node is None:
-            return False
-        if node.tag in ("figure", "figcaption") or _CREDIT_CLASS.search(classes_of(node)):
-            return True
-        node = node.getparent()
-    return False
 
 
 # More text than this besides the byline makes a link a teaser card, not a name link.
