@@ -743,7 +743,7 @@ def extract_authors(
     if block and line and block[0] not in zone and line[0] in zone:
         visible.reverse()  # a "By" line under the headline beats a byline block elsewhere
     ordered_zone = [el for el in root.iter() if el in zone]
-    dated = dated_line_authors(ordered_zone, lambda el: _boilerplate(el, entry) and el not in zone)
+    dated = dated_line_authors(ordered_zone)
     sources += [*visible, dated, signature_authors(root)]  # the weakest evidence last
     sources = [_dedupe(_clean(found)) for found in sources]
     support: dict[str, int] = {}
