@@ -41,6 +41,8 @@ def test_names_are_compared_as_keys(written, keys):
         ("Last Updated: January 7, 2025", set()),
         # The date beside a name is cut off, the name kept.
         ("By Jonna Velder Updated 6:01 am", {"jonna velder"}),
+        ("May 3, 2021 at 6:01 am Updated May 4, 2021 at 3:33 pm", set()),
+        ("6:01 am - Jonna Velder", {"jonna velder"}),
         ("Arvid Lenkmann, 25.10.2022", {"arvid lenkmann"}),
         # Co-authors on lines of their own are all expected; an outlet below them is not.
         ("Jonna Velder\nArvid Lenkmann", {"jonna velder", "arvid lenkmann"}),

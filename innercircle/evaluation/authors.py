@@ -159,28 +159,24 @@ _DATE_PART = re.compile(
 _EMAIL_PART = re.compile(r"^\S+@\S+\.\w+$")
 
 
-# What stands before a date in a byline: "Updated 6:01 am", "Published: May 3".
-_DATE_LABEL = re.compile(
-    r"(?:\b(?:last\s+)?(?:updated|published|posted|aktualisiert|veröffentlicht|am|on)\b\W*)+$",
-    re.I,
-)
+# What stands beside a date in a byline: "Updated 6:01 am", "Published: May 3", "2019 at".
+_DATE_WORDS = r"(?:\d+|last|updated|published|posted|at|am|pm|on|um|aktualisiert|veröffentlicht)"
+_DATE_WORDS_BEFORE = re.compile(rf"(?:\W*\b{_DATE_WORDS}\b)+\W*$", re.I)
+_DATE_WORDS_AFTER = re.compile(rf"^(?:\W*\b{_DATE_WORDS}\b)+\W*", re.I)
 
 
 def _named_part(part: str) -> str:
     """The name in one piece of an expected byline, "" if it names no one.
 
-    A date ("April 28", "6:01 am", "2019") is cut off with its label, the name before it
-    kept ("Jane Doe Updated 6:01 am"); an e-mail address or a degree ("MA") beside the
-    name ("Mike Cason | mcason@al.com") is no author to find.
+    A date ("April 28", "6:01 am", "2019") is cut off with the words around it, the name
+    beside it kept ("Jane Doe Updated 6:01 am"); an e-mail address or a degree ("MA")
+    beside the name ("Mike Cason | mcason@al.com") is no author to find.
     """
     bare = part.strip()
     m = _DATE_PART.search(bare)
     if m:
-        before = bare[: m.start()]
-        bare = before if re.search(r"[^\W\d_]", before) else bare[m.end() :]
-        bare = _DATE_LABEL.sub("", bare).strip(" ,;|:-–—")
-        if _DATE_PART.search(bare):
-            return ""
+        before = _DATE_WORDS_BEFORE.sub("", bare[: m.start()]).strip()
+        return before or _named_part(_DATE_WORDS_AFTER.sub("", bare[m.end() :]))
     if _EMAIL_PART.match(bare) or bare.lower().rstrip(".") in COMMA_DEGREES:
         return ""
     return bare
