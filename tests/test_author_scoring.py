@@ -96,3 +96,19 @@ def test_a_name_on_a_page_without_author_is_a_false_author():
     score.add({"michiel de jong"}, name_keys(["Michiel de Jong"]), has_author=True)
     figures = score.figures()
     assert (figures["tp"], figures["fp"], figures["false_authors_on_no_author_pages"]) == (1, 1, 1)
+
+
+def test_the_replay_leaves_out_the_same_pages():
+    from innercircle.evaluation.replay import ReplayPage, ReplayWeb, byline_scores
+
+    def shared(name: str, expected: str) -> ReplayPage:
+        return ReplayPage(
+            f"articles/x/{name}.html.gz", "", "news.example.com", f"/{name}", "en", name,
+            None, [expected], True, "trafilatura-eval", b"",
+        )
+
+    web = ReplayWeb([shared("dated", "May 3, 2021 at 6:01 am"), shared("signed", "Jonna Velder")])
+    stored = {p.served_url(80): ["Jonna Velder"] for p in web.pages}
+    scores = byline_scores(web, stored)
+    assert (scores["all/all"]["tp"], scores["all/all"]["fp"]) == (1, 0)
+    assert scores["pages_skipped_no_expected_name"] == {"pages": 1}
