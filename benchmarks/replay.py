@@ -167,11 +167,13 @@ def _print(report: dict) -> None:
     print("bylines through the pipeline   pages   P      R      F1     false authors on "
           "author-less pages")
     for name, s in report["bylines"].items():
-        if name == "documents_matched":
+        if name in ("documents_matched", "pages_skipped_no_expected_name"):
             continue
         print(f"  {name:<28} {s['pages']:>5}  {s['precision']:.3f}  {s['recall']:.3f}  "
               f"{s['f1']:.3f}  {s['false_authors_on_no_author_pages']} on "
               f"{s['no_author_pages_with_false_author']}/{s['no_author_pages']}")
+    skipped = report["bylines"].get("pages_skipped_no_expected_name", {}).get("pages", 0)
+    print(f"  author pages left out, their expected byline naming no one: {skipped}")
     print(f"top {TOP} per group: non-people (not_person + fragment) among labelled")
     for group, s in report["top50_non_person"].items():
         print(f"  {group:<6} {s['non_person_share']:.0%} ({s['not_person']} not_person, "

@@ -311,3 +311,13 @@ def test_an_author_info_block_under_the_headline_is_the_byline(block):
 def test_a_byline_opening_with_the_sites_name_is_the_site(byline, expected):
     body = f"<h1>A story</h1><div class='author-info'>{byline}</div>" + TEXT
     assert authors(page(body), url="https://www.quellmark.de/projekte/1") == expected
+
+
+def test_a_child_named_by_data_testid_holds_the_name_in_a_byline_block():
+    # The block's whole text runs the name into its role; the child named "…name" is the name.
+    body = (
+        "<h1>A story</h1>" + TEXT + "<div class='byline'>"
+        "<span data-testid='author-name'>Ossian Brandt</span> "
+        "<span data-testid='author-role'>Energy desk, Berlin</span></div>"
+    )
+    assert authors(page(body)) == ["Ossian Brandt"]

@@ -38,3 +38,27 @@ def test_a_name_beside_the_date_under_the_headline_is_the_writer(line):
 )
 def test_a_place_or_section_beside_the_date_is_no_writer(line):
     assert authors(line) == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "<span>Arvid Lenkmann | 25.10.2022 | Stadthalle</span>",  # a performer, date, venue
+        "<span>Arvid Lenkmann, 12.03.1950 - 25.10.2022</span>",  # a life's dates
+        "<span>Photo by Arvid Lenkmann | 25.10.2022</span>",  # a photographer
+        "<figure><figcaption>Arvid Lenkmann, 25.10.2022</figcaption></figure>",
+        "<span>Santa Monica, 10/25/2022</span>",  # a dateline's place
+    ],
+)
+def test_a_line_holding_more_than_a_date_and_a_name_is_no_byline(line):
+    assert authors(line) == []
+
+
+def test_a_teaser_link_under_the_headline_names_another_articles_writer():
+    teaser = "<a href='/essay/anderes'><span>25.10.2022 - Arvid Lenkmann</span></a>"
+    assert authors(teaser) == []
+    assert authors(f"<p>{teaser}</p>") == []
+    # The writer's own name linked beside a plain date is still the byline.
+    assert authors("<span>25.10.2022 - <a href='/autor/arvid'>Arvid Lenkmann</a></span>") == [
+        "Arvid Lenkmann"
+    ]

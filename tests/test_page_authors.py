@@ -305,3 +305,18 @@ def test_visible_text_leaves_out_scripts_styles_and_noscript_but_not_what_follow
         "<noscript><p>Enable scripts</p></noscript><p>end</p></body></html>"
     )
     assert visible_text(root).split() == ["Seen", "after", "end"]
+
+
+def test_the_weakest_sources_do_not_outvote_a_stronger_one():
+    # JSON-LD names one writer; a dated line under the headline and a signature below the
+    # text both name another. They speak only when nothing above names a person.
+    paragraph = "<p>" + "Some real article text about things, told at length. " * 4 + "</p>"
+    body = (
+        "<main><h1>Story</h1><div class='meta'><span>25.10.2022 - Arvid Lenkmann</span></div>"
+        f"<div class='text'>{paragraph * 3}<p>Arvid Lenkmann</p></div>"
+        "<p class='note'>Reporting: Jonna Velder</p></main>"
+    )
+    head = ld({"@type": "NewsArticle", "author": {"@type": "Person", "name": "Jonna Velder"}})
+    assert authors(page(head, body)) == [("Jonna Velder", "person")]
+    # Without the JSON-LD, the weak sources name the writer.
+    assert authors(page("", body)) == [("Arvid Lenkmann", "person")]

@@ -36,3 +36,34 @@ def test_what_is_no_signature():
     # A name in the middle of the text, and a short page with nothing to sign.
     assert names(signed("<p>Stefan Wasmer</p>" + PARAGRAPH)) == []
     assert names(signed("<p>Stefan Wasmer</p>", paragraphs=1)) == []
+
+
+def test_a_photo_credit_or_caption_closing_the_text_signs_nothing():
+    # A credit line, in a paragraph of its own or in brackets after the last sentence.
+    assert names(signed("<p>Photo by Jonna Velder</p>")) == []
+    assert names(signed("<p>Das Spiel endete spät. (Foto von Jonna Velder)</p>")) == []
+    # A caption or credit paragraph, or a comment, after the text: not the writer.
+    for cls in ("photo-credit", "wp-caption-text", "copyright", "comment"):
+        assert names(signed(f"<p class='{cls}'>Jonna Velder</p>")) == [], cls
+
+
+def test_a_caption_after_the_signature_leaves_it_the_last_paragraph():
+    last = "<p>Jonna Velder</p><p class='wp-caption-text'>Arvid Lenkmann</p>"
+    assert names(signed(last)) == ["Jonna Velder"]
+
+
+def test_a_sign_off_is_no_name_written_surname_first():
+    assert names(signed("<p>Cheers, Jonna</p>")) == []
+    assert names(signed("<p>Jonna Velder.</p>")) == ["Jonna Velder"]
+
+
+def test_one_paragraph_of_text_is_too_few_to_sign():
+    # One paragraph long enough to be an article body, then a name: a teaser or a note
+    # with its contact, not a signed article.
+    long = "<p>" + "Der Gastgeber hielt lange mit und verlor erst spät im Spiel. " * 10 + "</p>"
+    html = (
+        "<html lang='de'><body><h1>Halbfinale</h1><div class='text'>"
+        f"{long}<p>Jonna Velder</p></div></body></html>"
+    )
+    assert names(html) == []
+    assert names(html.replace("<p>Jonna", f"{PARAGRAPH}<p>Jonna")) == ["Jonna Velder"]

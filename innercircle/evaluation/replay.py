@@ -458,7 +458,7 @@ def byline_scores(web: ReplayWeb, bylines: dict[str, list[str]]) -> dict[str, di
     :mod:`innercircle.evaluation.authors` (same keys, same penalty on author-less pages),
     on the gold sources and on all pages, for the tuning half, the test half and both.
     """
-    from innercircle.evaluation.authors import GOLD_SOURCES, Score, name_keys
+    from innercircle.evaluation.authors import GOLD_SOURCES, Score, name_keys, no_one_to_find
     from innercircle.evaluation.split import half_of
 
     by_page: dict[str, list[str]] = {}
@@ -468,9 +468,13 @@ def byline_scores(web: ReplayWeb, bylines: dict[str, list[str]]) -> dict[str, di
             by_page[page.local_file] = list(names or [])
     scores = {f"{half}/{kind}": Score() for half in ("tune", "test", "all")
               for kind in ("gold", "all")}
+    skipped = 0
     for page in web.pages:
         expected = name_keys(page.expected_authors, expected=True)
         predicted = name_keys(by_page.get(page.local_file, []))
+        if no_one_to_find(expected, page.has_author):
+            skipped += 1
+            continue
         for half in (half_of(page.local_file), "all"):
             scores[f"{half}/all"].add(expected, predicted, page.has_author)
             if page.source in GOLD_SOURCES:
@@ -483,6 +487,7 @@ def byline_scores(web: ReplayWeb, bylines: dict[str, list[str]]) -> dict[str, di
     out: dict[str, dict] = {name: {**s.figures(), "pages": pages[name]}
                             for name, s in scores.items()}
     out["documents_matched"] = {"pages": len(web.pages), "with_document": len(by_page)}
+    out["pages_skipped_no_expected_name"] = {"pages": skipped}
     return out
 
 

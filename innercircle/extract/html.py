@@ -148,6 +148,23 @@ def is_excluded(el: etree._Element, stop: etree._Element | None = None) -> bool:
     return False
 
 
+CREDIT_CLASS = re.compile(r"licen[cs]e|credit|copyright|caption|\bcc\b", re.I)
+
+
+def in_credit(el: etree._Element, levels: int = 4) -> bool:
+    """Inside an image credit or licence note (a figure, "image-credit", "cc-by"),
+    ``el`` or one of its nearest ancestors: a name there credits a photographer or a
+    licensor, not the writer."""
+    node: etree._Element | None = el
+    for _ in range(levels):
+        if node is None:
+            return False
+        if node.tag in ("figure", "figcaption") or CREDIT_CLASS.search(classes_of(node)):
+            return True
+        node = node.getparent()
+    return False
+
+
 _MODIFIER_TOKEN = re.compile(r"^(?:has|with|is|no)[-_]|[-_](?:included|parent|wrapper-with)$", re.I)
 _OWN_FOOTER = re.compile(
     r"(?:post|entry|article|story|headline|content|single|blog-post)(?:__|[-_])footer", re.I

@@ -1,15 +1,22 @@
 """Who wrote an article page, from the HTML alone.
 
 Authors come from the most explicit evidence a page offers, in this order, and the
-first source that names someone wins (mixing sources mostly adds noise):
+first source that names a person wins (mixing sources mostly adds noise), unless its
+persons stand alone while two other sources agree on someone else:
 
 1. JSON-LD ``author``/``creator`` of the article object (string, Person,
    Organization, list, ``@graph`` references by ``@id``; ``url``/``sameAs`` kept);
 2. author ``<meta>`` tags (``author``, ``article:author``, ``parsely-author``,
    ``citation_author``, ``dc.creator``, ``byl`` …);
 3. microdata ``itemprop=author``, hCard ``.vcard .fn`` and ``rel=author`` links;
-4. visible bylines: elements whose class or id says byline/author, read with the
-   same "By A and B" parser feeds use, dates and job titles stripped.
+4. visible bylines: elements whose class or id says byline/author, and lines opening
+   with a label ("By A and B"), read with the same parser feeds use, dates and job
+   titles stripped;
+5. the weakest evidence, read only when nothing above names a person, and never
+   counted as a second source agreeing with one above: a line under the headline
+   holding a date and a full name (:mod:`~innercircle.extract.dated_bylines`), then
+   a full name signing the article body's last paragraph
+   (:mod:`~innercircle.extract.signatures`).
 
 Marked-up evidence inside comments, sidebars, related-article teasers, footers and
 navigation is ignored, and a name equal to the site's own name is dropped: a page
@@ -41,6 +48,7 @@ from innercircle.extract.html import (
     PAGE_TYPES,
     WS,
     classes_of,
+    in_credit,
     is_excluded,
     json_ld,
     meta_tags,
@@ -457,7 +465,7 @@ def _authors_from_bylines(
             continue
         if not _is_byline_element(el) or (_boilerplate(el, entry) and el not in zone):
             continue
-        if _in_credit(el) or _in_teaser_link(el):
+        if in_credit(el) or _in_teaser_link(el):
             continue
         candidates.append(el)
     candidates.sort(key=lambda el: el not in zone)  # stable: document order within each
@@ -534,21 +542,6 @@ def _credited(child: etree._Element, block: etree._Element) -> bool:
 
     walk(block)
     return bool(CREDIT_BEFORE.search(WS.sub(" ", "".join(before))[-40:]))
-
-
-_CREDIT_CLASS = re.compile(r"licen[cs]e|credit|copyright|caption|\bcc\b", re.I)
-
-
-def _in_credit(el: etree._Element) -> bool:
-    """Inside an image credit or licence note (a figure, "image-credit", "cc-by")."""
-    node: etree._Element | None = el
-    for _ in range(4):
-        if node is None:
-            return False
-        if node.tag in ("figure", "figcaption") or _CREDIT_CLASS.search(classes_of(node)):
-            return True
-        node = node.getparent()
-    return False
 
 
 # More text than this besides the byline makes a link a teaser card, not a name link.
@@ -757,11 +750,15 @@ def extract_authors(
     if block and line and block[0] not in zone and line[0] in zone:
         visible.reverse()  # a "By" line under the headline beats a byline block elsewhere
     ordered_zone = [el for el in root.iter() if el in zone]
-    dated = dated_line_authors(ordered_zone, lambda el: _boilerplate(el, entry) and el not in zone)
-    sources += [*visible, dated, signature_authors(root)]  # the weakest evidence last
-    sources = [_dedupe(_clean(found)) for found in sources]
+    dated = dated_line_authors(ordered_zone)
+    sources += visible
+    # The weakest evidence last, and only when nothing above names a person: it adds
+    # no support, so it can neither outvote a stronger source nor spare a name the
+    # name-shape check by echoing it.
+    weakest = [dated, signature_authors(root)]
+    sources = [_dedupe(_clean(found)) for found in (*sources, *weakest)]
     support: dict[str, int] = {}
-    for found in sources:
+    for found in sources[: len(sources) - len(weakest)]:
         for key in {name_key(b.name) for b in found if b.kind == "person"}:
             support[key] = support.get(key, 0) + 1
     personal = publisher_is_person(ld)
@@ -770,11 +767,11 @@ def extract_authors(
         for found in sources
     ]
     persons = [[b for b in found if b.kind == "person"] for found in accepted]
-    agreed = [b for found in persons for b in found if support[name_key(b.name)] >= 2]
+    agreed = [b for found in persons for b in found if support.get(name_key(b.name), 0) >= 2]
     for found in persons:
         if not found:
             continue
-        if agreed and all(support[name_key(b.name)] < 2 for b in found):
+        if agreed and all(support.get(name_key(b.name), 0) < 2 for b in found):
             return _dedupe(agreed)
         return _with_coauthors(found, persons, support)
     for found in accepted:
@@ -818,7 +815,9 @@ def _with_coauthors(
         names = {name_key(b.name) for b in found}
         if keys < names:
             out += [
-                b for b in found if name_key(b.name) not in keys and support[name_key(b.name)] >= 2
+                b
+                for b in found
+                if name_key(b.name) not in keys and support.get(name_key(b.name), 0) >= 2
             ]
     return _dedupe(out)
 

@@ -15,8 +15,9 @@ import re
 
 from lxml import etree
 
+from innercircle.extract.byline_labels import CREDIT_LABEL
 from innercircle.extract.bylines import parse_author_field
-from innercircle.extract.html import WS, is_excluded
+from innercircle.extract.html import WS, in_credit, is_excluded
 from innercircle.extract.name_shape import FUNCTION_WORD_ZIPF
 from innercircle.model import Byline
 from innercircle.vocabulary import is_given_name_anywhere, zipf
@@ -49,16 +50,23 @@ def signature_authors(root: etree._Element) -> list[Byline]:
     signature ("Benni") is as often a greeting or a place, and a sentence is no signature.
     """
     body = _article_body(root)
-    if body is None or is_excluded(body):
+    if body is None or is_excluded(body) or in_credit(body):
         return []
     paragraphs = [p for p in body.iterchildren("p") if p.text_content().strip()]
     if len(paragraphs) < 3:
         return []
-    text = WS.sub(" ", paragraphs[-1].text_content()).strip()
+    # A caption, photo credit or comment after the text is not the text's last paragraph.
+    signing = [
+        p for p in paragraphs if not is_excluded(p, stop=body) and not in_credit(p, levels=1)
+    ]
+    text = WS.sub(" ", signing[-1].text_content()).strip() if signing else ""
     m = _NAME_ALONE.match(text) or _NAME_CLOSING.search(text)
-    if not m:
-        return []
-    return [b for b in parse_author_field(m.group("name")) if signs_as_person(b)]
+    if not m or CREDIT_LABEL.search(text):
+        return []  # "Photo by Jane Doe", "(Foto von Jane Doe)": a photographer
+    # Only the words before a comma: "Jane Doe, dpa" signs as Jane Doe, and a sign-off
+    # ("Cheers, Jane") is no name written surname first.
+    name = m.group("name").split(",")[0].strip().rstrip(".")
+    return [b for b in parse_author_field(name) if signs_as_person(b)]
 
 
 # Languages whose function words ("El", "La", "Van") open outlet names that sign a story
