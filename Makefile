@@ -13,8 +13,9 @@ STAMP  := $(VENV)/.installed-stamp
 demo: $(STAMP)  ## Set up, serve the sample web on 127.0.0.x, run the nightly job, show the ranking
 	$(BIN)/innercircle demo
 
-# One worker per core, each given whole files (their module fixtures are built once), in
-# the order tests/conftest.py sorts them (files with slow tests first), not by test count.
+# One worker more than there are cores (`-n auto`, see tests/conftest.py: slow tests often
+# wait for processes they start), each given whole files (their module fixtures are built
+# once), in the order tests/conftest.py sorts them (files with slow tests first).
 XDIST := -n auto --dist loadfile --no-loadscope-reorder
 
 test: $(STAMP)  ## Run the whole test suite (what CI runs)
