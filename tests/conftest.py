@@ -29,19 +29,6 @@ EVAL_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
-    """``-n auto`` (``make test``): one worker more than this process may use cores.
-
-    Many slow tests mostly wait: for the processes they start (the Celery workers,
-    ``dagster dev``, Chromium, the command, spawned NER workers) to import and load, or
-    for a sleep the behaviour tested needs. With a worker per core the cores stand idle
-    then; a third worker on two cores keeps them busy. ``PYTEST_XDIST_AUTO_NUM_WORKERS``
-    still decides where set (None hands over to pytest-xdist's own hook)."""
-    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
-        return None
-    return len(os.sched_getaffinity(0)) + 1
-
-
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "sample_run" in getattr(item, "fixturenames", ()):
