@@ -1,12 +1,11 @@
-"""CI gate: author F1, main-text F1 and PER F1 on the real-world eval data may not regress.
+"""CI gate: author F1 and main-text F1 on the real-world eval data may not regress (PER
+F1: tests/test_per_gate.py, a file of its own so that another worker can run it).
 
 The floors live in ``extraction_floor.json`` beside this file, per half of the fixed
 tuning/test split (innercircle/evaluation/split.py) where the data is split; a figure
 more than ``tolerance`` (one point) below its floor fails the suite, like trafilatura's
 own evaluation gate. The stored main text must also leak no more boilerplate than
-trafilatura's own ``extract`` on the same pages, and our PER F1 must stay at or above
-the plain model's raw PERSON entities measured in the same run. Skipped where
-../shared/eval is absent.
+trafilatura's own ``extract`` on the same pages. Skipped where ../shared/eval is absent.
 """
 
 import hashlib
@@ -16,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from innercircle.errors import ModelLoadError
 from tests.conftest import EVAL_DIR
 
 FLOOR = json.loads((Path(__file__).parent / "extraction_floor.json").read_text())
@@ -24,7 +22,6 @@ FLOOR = json.loads((Path(__file__).parent / "extraction_floor.json").read_text()
 EVAL = Path(os.environ.get("INNERCIRCLE_EVAL_DIR") or EVAL_DIR)
 AUTHORS = EVAL / "articles" / "authors.jsonl"
 MAINTEXT = EVAL / "articles" / "maintext.jsonl"
-CONLL = EVAL / "ner" / "conll2003" / "eng.testb"
 
 # Each gate runs a whole benchmark (~1 min): slow, left out of `make test-fast`.
 pytestmark = [pytest.mark.eval, pytest.mark.slow]
@@ -85,17 +82,3 @@ def test_maintext_f1_floor_and_fewer_leaks_than_trafilatura():
     for half in ("tune", "test"):
         assert ours[half]["f1"] >= FLOOR["maintext_f1"][half] - tol, (half, ours[half])
     assert ours["all"]["leaks"] < theirs["all"]["leaks"], (ours["all"], theirs["all"])
-
-
-@pytest.mark.skipif(not CONLL.is_file(), reason=f"evaluation data absent: {CONLL}")
-def test_per_f1_floor():
-    from innercircle.evaluation.ner import evaluate
-
-    try:
-        result = evaluate(CONLL)
-    except ModelLoadError as exc:
-        pytest.skip(f"spaCy model not installed: {exc}")
-    every = result["all"]
-    assert every["ours"]["f1"] >= FLOOR["per_f1_conll"] - FLOOR["tolerance"], every["ours"]
-    for half in ("tune", "test"):  # above the plain model on both halves, not only overall
-        assert result[half]["ours"]["f1"] >= result[half]["plain"]["f1"], result[half]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import os
 import threading
 import time
 import tracemalloc
@@ -282,7 +283,20 @@ def test_gzip_wire_bytes_smaller_than_body():
 
 
 def test_per_host_connection_cap_is_respected_server_side():
-    route = slow(b"ok", 0.25)
+    delayed = slow(b"ok", 0.25)
+    lock = threading.Lock()
+    both = {"in_flight": 0, "peak": 0}  # requests in flight on the two hosts together
+
+    def route(h) -> None:  # noqa: ANN001 - a hostile_server Handler
+        with lock:
+            both["in_flight"] += 1
+            both["peak"] = max(both["peak"], both["in_flight"])
+        try:
+            delayed(h)
+        finally:
+            with lock:
+                both["in_flight"] -= 1
+
     with serve({"*": route}, "127.0.0.2") as a, serve({"*": route}, "127.0.0.3") as b:
         f = Fetcher(local_policy(per_host_connections=2))
         reqs = [FetchRequest(s.url(f"/p{i}")) for s in (a, b) for i in range(8)]
@@ -292,8 +306,12 @@ def test_per_host_connection_cap_is_respected_server_side():
         peaks = (a.max_in_flight, b.max_in_flight)
     assert all(r.ok for r in results)
     assert peaks == (2, 2)
-    # 8 requests at 2 at a time = 4 rounds of 0.25 s; the two hosts run in parallel.
-    assert 0.9 < elapsed < 1.9
+    assert both["peak"] == 4  # the two hosts were fetched at the same time
+    # 8 requests at 2 at a time = 4 rounds of 0.25 s, the hosts side by side: about 1 s.
+    # On a busy machine that stretches with the load per core (as in test_total_failure);
+    # that the hosts overlap is shown by the peak above, not by the time.
+    limit = 1.9 * max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1))
+    assert 0.9 < elapsed < limit, (elapsed, limit)
 
 
 def test_per_host_rate_is_respected():

@@ -143,7 +143,9 @@ def test_a_run_over_a_grown_web_feeds_exactly_the_new_pieces(tmp_path):
             "INNERCIRCLE_WAREHOUSE": str(tmp_path / "innercircle.duckdb"),
             "INNERCIRCLE_ALLOW_PRIVATE_NETWORKS": "1",
             "INNERCIRCLE_HOST_RATE": "100",
-            "INNERCIRCLE_NER_PROCESSES": "1",  # as sample_env (tests/conftest.py) says why
+            # As sample_env (tests/conftest.py) says why:
+            "INNERCIRCLE_RETRIES": "0",
+            "INNERCIRCLE_NER_PROCESSES": "1",
         }
         first = run_nightly(Settings.from_env({**env, "INNERCIRCLE_AS_OF": as_of.isoformat()}))
         assert first.success

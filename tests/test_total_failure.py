@@ -79,6 +79,9 @@ def test_a_partial_failure_stays_a_warning(env, monkeypatch, capsys):
     with serve({"/feed.xml": static(EMPTY_RSS, "application/rss+xml")}, "127.0.0.79") as srv:
         urls = [srv.url("/feed.xml"), *closed_feeds(3)]
         monkeypatch.setenv("INNERCIRCLE_SOURCES", str(write_sources(env / "s.yaml", urls)))
+        # A refused connection is a connect error at the first attempt as at the last: no
+        # retries, so the run does not wait out their backoff (the offline run above does).
+        monkeypatch.setenv("INNERCIRCLE_RETRIES", "0")
         code = cli.main(["run"])
     out, err = capsys.readouterr()
     assert code == 0, err[-2000:]
@@ -89,6 +92,7 @@ def test_a_partial_failure_stays_a_warning(env, monkeypatch, capsys):
 
 def test_the_run_failure_sensor_records_the_blocking_check(env, monkeypatch):
     monkeypatch.setenv("INNERCIRCLE_SOURCES", str(write_sources(env / "s.yaml", closed_feeds(2))))
+    monkeypatch.setenv("INNERCIRCLE_RETRIES", "0")  # as in the partial failure above
     instance = dg.DagsterInstance.ephemeral()
     result = dg.materialize(
         [sources, feeds, *[c for c in ALL_CHECKS if "feeds" in str(c.check_keys)]],

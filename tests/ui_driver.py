@@ -133,10 +133,12 @@ def dagster_dev(
                 raise TimeoutError(
                     f"dagster dev did not answer on {url} in {timeout_s:.0f}s:\n{_tail(log_path)}"
                 )
-            time.sleep(0.5)
+            time.sleep(0.1)
         yield url
     finally:
-        stop_process_group(proc)
+        # Briefly: a graceful `dagster dev` shutdown takes seconds (its daemon and code
+        # server wind down), and what it would flush goes to the test's throwaway instance.
+        stop_process_group(proc, grace_s=1.0)
         log.close()
 
 
@@ -292,7 +294,7 @@ class Browser:
                     f"not on the page after {timeout_s:.0f}s{shot}: {missing}\n"
                     f"--- page text ---\n{text[:4000]}"
                 )
-            time.sleep(0.3)
+            time.sleep(0.1)
 
     def click(self, label: str) -> None:
         """Click the button or link whose text is ``label``, or the icon-only button whose
