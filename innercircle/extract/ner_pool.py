@@ -140,8 +140,9 @@ def languages_read(texts: Sequence[str], languages: Sequence[str | None]) -> lis
     """Each text's language as a worker would read it (:func:`reading_language`), decided
     here: a text of unknown language is identified by this process, so no worker loads
     the language identifier (about 80 MB and a second of CPU per worker, every time the
-    pool is renewed) for the few texts (author pages) that need it. The process that
-    builds documents holds it already."""
+    pool is renewed) for the few texts (author pages) that need it. Under the in-process
+    executor the process that builds documents holds it already; elsewhere the NER step
+    loads it once."""
     return [reading_language(t, lang) for t, lang in zip(texts, languages, strict=True)]
 
 
