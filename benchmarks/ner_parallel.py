@@ -122,7 +122,8 @@ def main() -> int:
     busy0 = workers_cpu(pool) + cpu(resource.RUSAGE_SELF)
     tn, pooled = timed(pool.find_people, texts)
     pool_cpu = workers_cpu(pool) + cpu(resource.RUSAGE_SELF) - busy0  # workers + this process
-    # read before they stop: getrusage(RUSAGE_CHILDREN) counts a worker only once reaped
+    # read before they stop: workers forked from the fork server are not this process's
+    # children, so getrusage(RUSAGE_CHILDREN) never counts them
     cores_n = workers_cpu(pool) / (time.perf_counter() - start)
     pool.close()
     assert pooled == base, "the pool must find exactly what one process finds"

@@ -218,8 +218,8 @@ def one(sources: Path, as_of: str, floor: bool = False) -> dict:
     ner_cpu = sum(s[4] for s in steps if s[0].startswith("mentions.find_people"))
     with warehouse.connect(settings.warehouse_path, read_only=True) as con:
         documents = con.execute("SELECT count(*) FROM documents").fetchone()[0]
-    # the largest process under the run's (a NER worker), sampled: getrusage sees a
-    # worker only once it is reaped, and then only the largest one ever reaped
+    # the largest process under the run's (NER workers are forked from a fork server, so
+    # they are not this process's children and getrusage does not see them), sampled
     workers_mb = max((kid for _, _, kid, _ in sampler.samples), default=0) / 1024
     run_load = os.getloadavg()[0]  # the last minute's, as the run ends
     floor_cpu0, floor_busy0 = tree_cpu_s(), machine_busy_s()

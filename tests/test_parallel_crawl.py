@@ -4,6 +4,7 @@ run fetched. Only the crawl group runs here: sharding happens there, and every s
 after it is the same code whichever executor runs it (each step is a process here, so
 the whole graph would cost minutes)."""
 
+import multiprocessing.forkserver
 import os
 from pathlib import Path
 
@@ -50,6 +51,10 @@ def test_the_parallel_job_fetches_shards_in_separate_steps_and_reads_every_artic
 ):
     from pipelines.definitions import parallel_job, run_partition_key
 
+    # A NER pool made earlier in this process (the shared run, say) started the process's
+    # one fork server with its own environment and preload (ner_pool.worker_context):
+    # stop it, so the job's steps start from a server with this test's settings.
+    multiprocessing.forkserver._forkserver._stop()
     with dg.DagsterInstance.get() as instance:
         result = dg.execute_job(
             dg.reconstructable(parallel_job),

@@ -33,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import sys
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -122,13 +123,18 @@ def split_chunks(items: Sequence[T], text_of: Callable[[T], str]) -> list[list[T
 
 
 def worker_context(models: Mapping[str, str]) -> multiprocessing.context.BaseContext:
-    """How workers start: forked from the fork server where the platform has one (Linux,
-    macOS), which imports this module, spaCy and its models' languages once before the
-    first worker; spawned otherwise. Both start from a fresh process, never a fork of
-    the (threaded) caller. The preload counts only if the server is not running yet:
-    one already started (by an earlier pool, or by Dagster's multiprocess executor)
-    serves as it is, its workers importing what they lack."""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
+    """How workers start: on Linux, forked from the fork server, which imports this
+    module, spaCy and its models' languages once before the first worker; spawned
+    elsewhere (on macOS forking after numpy and spaCy are imported is unsafe). Both start
+    from a fresh process, never a fork of the (threaded) caller.
+
+    Python keeps one fork server per process, with the environment and preload it had
+    when first started. A pool that starts it therefore fixes both for anything else in
+    the process that later uses the fork server, e.g. a Dagster multiprocess executor
+    with ``start_method: forkserver`` run from the same process (a test does: it stops
+    the server first). A run never does this: the in-process executor has no step
+    processes, and under the multiprocess executor NER runs in the step processes."""
+    if sys.platform != "linux":
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
     languages = [f"spacy.lang.{lang}" for lang in sorted(models)]
