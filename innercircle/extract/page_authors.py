@@ -749,23 +749,28 @@ def extract_authors(
     ]
     if block and line and block[0] not in zone and line[0] in zone:
         visible.reverse()  # a "By" line under the headline beats a byline block elsewhere
-    ordered_zone = [el for el in root.iter() if el in zone]
-    dated = dated_line_authors(ordered_zone)
-    sources += visible
-    # The weakest evidence last, and only when nothing above names a person: it adds
-    # no support, so it can neither outvote a stronger source nor spare a name the
-    # name-shape check by echoing it.
-    weakest = [dated, signature_authors(root)]
-    sources = [_dedupe(_clean(found)) for found in (*sources, *weakest)]
+    sources = [_dedupe(_clean(found)) for found in (*sources, *visible)]
     support: dict[str, int] = {}
-    for found in sources[: len(sources) - len(weakest)]:
+    for found in sources:
         for key in {name_key(b.name) for b in found if b.kind == "person"}:
             support[key] = support.get(key, 0) + 1
     personal = publisher_is_person(ld)
-    accepted = [
-        [b for b in found if _acceptable(b, site, langs, support, personal, publishers)]
-        for found in sources
-    ]
+
+    def acceptable(found: list[Byline]) -> list[Byline]:
+        return [b for b in found if _acceptable(b, site, langs, support, personal, publishers)]
+
+    accepted = [acceptable(found) for found in sources]
+    if not any(b.kind == "person" for found in accepted for b in found):
+        # The weakest evidence, read only now that nothing above names a person (so most
+        # pages never pay for it), and adding no support: it can neither outvote a
+        # stronger source nor spare a name the name-shape check by echoing it.
+        accepted += [
+            acceptable(_dedupe(_clean(found)))
+            for found in (
+                dated_line_authors([el for el in root.iter() if el in zone]),
+                signature_authors(root),
+            )
+        ]
     persons = [[b for b in found if b.kind == "person"] for found in accepted]
     agreed = [b for found in persons for b in found if support.get(name_key(b.name), 0) >= 2]
     for found in persons:
