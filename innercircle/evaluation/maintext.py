@@ -14,7 +14,9 @@ variant's. Figures are given per half of the fixed tuning/test split
 (:mod:`innercircle.evaluation.split`) and overall, with pages per second (parsing
 included for both).
 
-Usage: ``innercircle eval maintext PATH/maintext.jsonl [--json] [--errors N]``
+Usage: ``innercircle eval maintext PATH/maintext.jsonl [--json] [--errors N]``;
+``--record-trafilatura FILE`` writes trafilatura's figures alone, the record the CI gate
+compares against (:mod:`innercircle.evaluation.recorded_baseline`).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from innercircle.evaluation import harness
+from innercircle.evaluation import harness, recorded_baseline
 from innercircle.evaluation.cli import comparing_parser
 from innercircle.evaluation.scores import prf
 from innercircle.evaluation.split import HALVES, half_of
@@ -101,12 +103,14 @@ def run_extractor(name: str, fn: Callable[[bytes, str], str], rows: list[dict]) 
 
 
 def evaluate(
-    path: Path, with_trafilatura: bool = True, rows: list[dict] | None = None
+    path: Path, with_trafilatura: bool = True, rows: list[dict] | None = None,
+    with_ours: bool = True,
 ) -> dict[str, dict]:
     """Figures per extractor: ``{"ours": {"tune": {...}, "test": {...}, "all": {...}, ...}}``."""
     rows = harness.load_pages(path) if rows is None else rows
     result: dict[str, dict] = {}
-    for name, fn in harness.extractors(ours, trafilatura_text, with_trafilatura):
+    chosen = harness.extractors(ours, trafilatura_text, with_trafilatura)
+    for name, fn in chosen if with_ours else chosen[1:]:
         run = run_extractor(name, fn, rows)
         result[name] = {
             **{h: run.halves[h].figures() for h in HALVES},
@@ -144,6 +148,16 @@ def _print_errors(rows: list[dict], limit: int) -> None:
                 return
 
 
+def _record_trafilatura(path: Path, out: Path) -> int:
+    if harness.not_a_file(path):
+        return 2
+    rows = harness.load_pages(path)
+    figures = evaluate(path, rows=rows, with_ours=False)["trafilatura"]
+    recorded_baseline.write(out, recorded_baseline.record(rows, figures))
+    print(f"wrote {out}: trafilatura {figures['all']}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = comparing_parser(
         "maintext",
@@ -151,7 +165,13 @@ def main(argv: list[str] | None = None) -> int:
         "articles/maintext.jsonl of the eval data",
         "list N tuning-half pages where our text misses or leaks snippets",
     )
+    parser.add_argument(
+        "--record-trafilatura", type=Path, metavar="FILE",
+        help="run trafilatura alone and write its figures to FILE (the gate's record)",
+    )
     args = parser.parse_args(argv)
+    if args.record_trafilatura:
+        return _record_trafilatura(args.path, args.record_trafilatura)
     return harness.run_page_benchmark(
         args,
         lambda rows: evaluate(args.path, not args.no_trafilatura, rows=rows),
