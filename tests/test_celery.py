@@ -43,6 +43,9 @@ def _start_worker(name: str, env: dict[str, str], log: Path) -> subprocess.Popen
     return subprocess.Popen(
         [str(exe), "worker", "start", "-A", "dagster_celery.app", "-n", name,
          "-y", str(ROOT / "deploy" / "celery" / "celery.yaml"), "-l", "WARNING",
+         # Imported once by the worker before it forks its pool (README's command), so
+         # neither its first task nor the process replacing a killed one imports it again.
+         "-i", "pipelines.definitions",
          # Both run on this machine, so both may open the warehouse (pipelines/celery.py).
          "-q", "dagster,warehouse",  # one list: Celery keeps only the last of several -Q
          "--", "--concurrency=1"],
