@@ -47,9 +47,16 @@ UNION ALL SELECT 'author_page', url FROM author_pages WHERE error IS NULL
 
 
 def test_the_parallel_job_fetches_shards_in_separate_steps_and_reads_every_article(
-    sharded_env, sample_web, sample_server, sample_run
+    sharded_env, sample_web, sample_server, sample_run, monkeypatch
 ):
+    from dagster._core.execution.plan import instance_concurrency_context
+
     from pipelines.definitions import parallel_job, run_partition_key
+
+    # A step the `duckdb_writer` pool holds back asks for its slot again after 1 s, then
+    # 1.1 s, 1.21 s ... (Dagster's backoff). A tenth of the first wait changes no step and
+    # no result, only how soon a blocked step starts once the slot is free.
+    monkeypatch.setattr(instance_concurrency_context, "INITIAL_INTERVAL_VALUE", 0.1)
 
     # A NER pool made earlier in this process (the shared run, say) started the process's
     # one fork server with its own environment and preload (ner_pool.worker_context):
