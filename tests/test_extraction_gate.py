@@ -90,10 +90,13 @@ def maintext_pages() -> list[dict]:
 def trafilatura_recorded(maintext_pages) -> dict:
     """trafilatura's recorded figures, once they are known to be for these pages and the
     installed trafilatura (else the gate fails, saying how to record them again)."""
-    from innercircle.evaluation.recorded_baseline import stale
+    from innercircle.evaluation import maintext, recorded_baseline
 
-    recorded = json.loads(TRAFILATURA.read_text())
-    why = stale(recorded, maintext_pages, TRAFILATURA)
+    recorded = recorded_baseline.read(TRAFILATURA)
+    why = recorded_baseline.stale(
+        recorded, maintext.trafilatura_versions(), maintext.pages_digest(maintext_pages),
+        TRAFILATURA, f"innercircle eval maintext {MAINTEXT} --record-trafilatura {TRAFILATURA}",
+    )
     if why:
         pytest.fail(why)
     return recorded
@@ -102,29 +105,33 @@ def trafilatura_recorded(maintext_pages) -> dict:
 def test_trafilatura_today_finds_what_was_recorded_on_a_sample_of_the_pages(
     maintext_pages, trafilatura_recorded
 ):
-    """Every 16th page, scored with trafilatura now, gives its recorded counts."""
-    from innercircle.evaluation.maintext import evaluate
-    from innercircle.evaluation.recorded_baseline import page_counts
+    from innercircle.evaluation.maintext import evaluate, page_counts
+    from innercircle.evaluation.recorded_baseline import sample
 
-    sample = [dict(row) for row in maintext_pages[::16]]
-    evaluate(MAINTEXT, rows=sample, with_ours=False)
-    now = [page_counts(row, "trafilatura") for row in sample]
-    assert len(now) > 30
-    assert now == trafilatura_recorded["pages"][::16]
-    # The recorded totals are those pages' sums.
-    found, missed, leaked = map(sum, zip(*trafilatura_recorded["pages"], strict=True))
+    pages = [dict(row) for row in sample(maintext_pages)]
+    evaluate(MAINTEXT, rows=pages, with_ours=False)
+    assert len(pages) > 30
+    assert [page_counts(row, "trafilatura") for row in pages] == sample(
+        trafilatura_recorded["items"])
+    # The recorded totals are the sums of the recorded pages.
+    found, missed, leaked = map(sum, zip(*trafilatura_recorded["items"], strict=True))
     every = trafilatura_recorded["figures"]["all"]
     assert (found, missed, leaked) == (every["tp"], every["fn"], every["leaks"])
 
 
-def test_a_stale_trafilatura_record_is_refused_with_how_to_record_it_again(maintext_pages):
-    from innercircle.evaluation.recorded_baseline import stale
+def test_a_stale_record_is_refused_saying_how_to_record_it_again(maintext_pages):
+    from innercircle.evaluation import maintext, recorded_baseline
 
-    recorded = json.loads(TRAFILATURA.read_text())
-    older = {**recorded, "trafilatura": "0.0.1"}
-    why = stale(older, maintext_pages, TRAFILATURA)
-    assert "trafilatura 0.0.1" in why and "--record-trafilatura" in why
-    assert "pages" in stale(recorded, maintext_pages[1:], TRAFILATURA)
+    recorded = recorded_baseline.read(TRAFILATURA)
+    now, pages = maintext.trafilatura_versions(), maintext.pages_digest(maintext_pages)
+    assert recorded_baseline.stale(recorded, now, pages, TRAFILATURA, "make it") is None
+    older = recorded_baseline.stale(
+        recorded, {"trafilatura": "0.0.1"}, pages, TRAFILATURA, "make it")
+    assert f"measured with trafilatura {now['trafilatura']}, trafilatura 0.0.1" in older
+    assert older.endswith("record it again: make it")
+    other = recorded_baseline.stale(
+        recorded, now, maintext.pages_digest(maintext_pages[1:]), TRAFILATURA, "make it")
+    assert "the data it was measured on differ" in other
 
 
 def test_maintext_f1_floor_and_fewer_leaks_than_trafilatura(maintext_pages, trafilatura_recorded):

@@ -19,7 +19,9 @@ document ``n`` keyed ``conll:<n>`` counting ``-DOCSTART-`` lines from 0) and for
 documents. Rules in :mod:`innercircle.extract.people` may be written only from errors on
 the tuning half (``--half tune --errors`` lists them); the test half is only a score.
 
-Usage: ``python -m innercircle.evaluation.ner PATH/eng.testb [--model NAME]``
+Usage: ``python -m innercircle.evaluation.ner PATH/eng.testb [--model NAME]``;
+``--record-plain FILE`` writes the plain model's figures alone, the record the PER gate
+compares against (:mod:`innercircle.evaluation.recorded_baseline`).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from innercircle.evaluation import recorded_baseline
 from innercircle.evaluation.cli import eval_parser
 from innercircle.evaluation.harness import not_a_file
 from innercircle.evaluation.split import HALVES, Half, half_of
@@ -129,43 +132,85 @@ def _prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float | int]:
     }
 
 
+SYSTEMS = ("plain", "ours")
+
+
 def evaluate(
-    path: Path, model_name: str | None = None, finder: PersonFinder | None = None
+    path: Path, model_name: str | None = None, finder: PersonFinder | None = None,
+    systems: tuple[str, ...] = SYSTEMS,
 ) -> dict[str, dict]:
     """Figures per half: ``{"tune": {"plain": {...}, "ours": {...}}, "test": ..., "all": ...,
-    "speed": {...}, "model": {...}}``, each with P/R/F1."""
+    "speed": {...}, "model": {...}}``, each with P/R/F1; ``systems`` picks which run (the
+    PER gate reads "plain" from its record, :func:`plain_record`)."""
     docs = read_conll(path)
     finder = finder or PersonFinder(model_name)
     texts = [d.text for d in docs]
     words = sum(d.tokens for d in docs)
     english = ["en"] * len(texts)  # CoNLL-2003 is English: no language detection
+    run = {
+        "plain": finder.raw_entities,
+        "ours": lambda texts: [[(m.start, m.end) for m in ms]
+                               for ms in finder.find_people(texts, english)],
+    }
 
     finder.raw_entities(texts[:8])  # warm up, so neither system pays the first batch
-    start = time.perf_counter()
-    plain = finder.raw_entities(texts)
-    plain_s = time.perf_counter() - start
-    start = time.perf_counter()
-    ours = [[(m.start, m.end) for m in ms] for ms in finder.find_people(texts, english)]
-    ours_s = time.perf_counter() - start
-
-    result: dict[str, dict] = {}
-    for half in (*HALVES, "all"):
-        pick = [i for i, d in enumerate(docs) if half == "all" or d.half == half]
-        gold = sum(len(docs[i].gold) for i in pick)
-        result[half] = {"documents": len(pick)}
-        for name, spans in (("plain", plain), ("ours", ours)):
-            tp = sum(len(set(spans[i]) & docs[i].gold) for i in pick)
-            result[half][name] = _prf(tp, sum(len(set(spans[i])) for i in pick), gold)
-    result["speed"] = {
-        "words": words,
-        "plain_s": round(plain_s, 2),
-        "ours_s": round(ours_s, 2),
-        "plain_words_per_s": round(words / plain_s) if plain_s else 0,
-        "ours_words_per_s": round(words / ours_s) if ours_s else 0,
-        "speed_ratio": round(ours_s / plain_s, 3) if plain_s else 0.0,
-    }
+    result: dict[str, dict] = {h: {"documents": len(_pick(docs, h))} for h in (*HALVES, "all")}
+    seconds = {}
+    for name in systems:
+        start = time.perf_counter()
+        spans = run[name](texts)
+        seconds[name] = time.perf_counter() - start
+        for half, figures in half_figures(docs, doc_counts(spans, docs)).items():
+            result[half][name] = figures
+    result["speed"] = {"words": words}
+    for name, took in seconds.items():
+        result["speed"][f"{name}_s"] = round(took, 2)
+        result["speed"][f"{name}_words_per_s"] = round(words / took) if took else 0
+    if set(SYSTEMS) <= set(systems):
+        plain_s, ours_s = seconds["plain"], seconds["ours"]
+        result["speed"]["speed_ratio"] = round(ours_s / plain_s, 3) if plain_s else 0.0
     result["model"] = {"name": finder.model_name, "documents": len(docs)}
     return result
+
+
+def _pick(docs: list[Document], half: str) -> list[int]:
+    return [i for i, d in enumerate(docs) if half == "all" or d.half == half]
+
+
+def doc_counts(spans: list[list[tuple[int, int]]], docs: list[Document]) -> list[list[int]]:
+    """``[correct, predicted]`` spans per document."""
+    return [[len(set(found) & d.gold), len(set(found))]
+            for found, d in zip(spans, docs, strict=True)]
+
+
+def half_figures(docs: list[Document], counts: list[list[int]]) -> dict[str, dict]:
+    """P/R/F1 per half and overall from :func:`doc_counts`."""
+    return {
+        half: _prf(sum(counts[i][0] for i in pick), sum(counts[i][1] for i in pick),
+                   sum(len(docs[i].gold) for i in pick))
+        for half in (*HALVES, "all") for pick in [_pick(docs, half)]
+    }
+
+
+def plain_versions(finder: PersonFinder) -> dict[str, str]:
+    """What the plain model's answers depend on besides the texts."""
+    import spacy
+
+    return {"spacy": spacy.__version__, finder.model_name: finder.nlp.meta["version"]}
+
+
+def conll_digest(path: Path) -> str:
+    return recorded_baseline.digest([path.read_bytes()])
+
+
+def plain_record(path: Path, finder: PersonFinder) -> dict:
+    """The plain model's figures on ``path``, as the PER gate's record."""
+    docs = read_conll(path)
+    counts = doc_counts(finder.raw_entities([d.text for d in docs]), docs)
+    return recorded_baseline.record(
+        plain_versions(finder), conll_digest(path), half_figures(docs, counts), counts,
+        f"the plain model's PERSON figures on {path.name}",
+    )
 
 
 def errors(path: Path, half: Half, finder: PersonFinder | None = None) -> list[str]:
@@ -188,9 +233,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--errors", choices=HALVES, help="list ours' errors on this half instead (tune only!)"
     )
+    parser.add_argument(
+        "--record-plain", type=Path, metavar="FILE",
+        help="run the plain model alone and write its figures to FILE (the PER gate's record)",
+    )
     args = parser.parse_args(argv)
     if not_a_file(args.path):
         return 2
+    if args.record_plain:
+        recorded = plain_record(args.path, PersonFinder(args.model))
+        recorded_baseline.write(args.record_plain, recorded)
+        print(f"wrote {args.record_plain}: plain {recorded['figures']['all']}")
+        return 0
     if args.errors:
         print("\n".join(errors(args.path, args.errors, PersonFinder(args.model))))
         return 0

@@ -1,80 +1,81 @@
-"""trafilatura's main-text figures on the shared pages, recorded once instead of computed in
+"""A baseline's figures on the shared evaluation data, recorded once instead of computed in
 every CI run.
 
-The main-text gate asks that our stored text leak less boilerplate than trafilatura's own
-``extract`` on the same pages. trafilatura's answer depends only on the pages and on the
-installed trafilatura, yet computing it took about half of the extraction gates' time in
-every ``make test``. So its figures are recorded (numbers only: the counts per half, and
-per page the snippets found, missed and leaked, in page order; no text from the pages)
-with the trafilatura version and a digest of the pages they were measured on. The gate
-compares ours against the record, and fails with :func:`stale`'s message, telling how to
-record again, when the installed trafilatura or the pages differ from what was recorded.
+The gates compare our extractors with a baseline measured on the same data: the main-text
+gate with trafilatura's own ``extract``, the PER gate with the spaCy model's raw PERSON
+entities. A baseline's answer depends only on the data and on the installed versions of
+what computes it, yet computing it took about half of each gate's time in every ``make
+test``. So its figures are recorded (numbers only: the counts per half, and per page or
+document the counts it scored, in order; no text from the data) with those versions and
+a digest of the data. A gate compares ours against the record, and fails with
+:func:`stale`'s message, saying how to record again, when a version or the data differ
+from what was recorded; it also runs the baseline on a sample of the data
+(:func:`sample`) and checks the recorded counts there.
 
-Record with ``innercircle eval maintext PATH/maintext.jsonl --record-trafilatura FILE``.
+Recorded by the benchmarks' command lines: ``innercircle eval maintext …
+--record-trafilatura FILE`` and ``innercircle eval ner … --record-plain FILE``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from importlib.metadata import version
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from innercircle.evaluation.split import HALVES
+T = TypeVar("T")
 
-REFRESH = (
-    "record it again: innercircle eval maintext ../shared/eval/articles/maintext.jsonl "
-    "--record-trafilatura {path}"
-)
+#: Every SAMPLE-th page or document is run again by a gate to check the record.
+SAMPLE = 16
 
 
-def pages_digest(rows: list[dict]) -> str:
-    """A digest of the pages as the benchmark reads them: each row's fields (its file,
-    URL and snippets) and its HTML bytes, in order."""
-    digest = hashlib.sha256()
-    for row in rows:
-        fields = {k: v for k, v in row.items() if k not in ("html", "results")}
-        digest.update(json.dumps(fields, sort_keys=True).encode())
-        digest.update(hashlib.sha256(row["html"]).digest())
-    return digest.hexdigest()
+def digest(parts: Iterable[bytes]) -> str:
+    """The sha256 of the data a baseline was measured on, given as byte strings in order."""
+    found = hashlib.sha256()
+    for part in parts:
+        found.update(hashlib.sha256(part).digest())
+    return found.hexdigest()
 
 
-def page_counts(row: dict, name: str) -> list[int]:
-    """``[found, missed, leaked]`` snippets of one extractor on a scored row."""
-    result = row["results"][name]
-    return [len(row["with"]) - len(result["missed"]), len(result["missed"]),
-            len(result["leaked"])]
+def record(
+    versions: Mapping[str, str], data_sha256: str, figures: Mapping[str, Any],
+    items: list[list[int]], about: str,
+) -> dict[str, Any]:
+    """A record: what computed it (``versions``), on what (``data_sha256``), its figures
+    per half and its counts per page or document (``items``, in the data's order)."""
+    return {"_comment": f"{about}; numbers only (innercircle/evaluation/recorded_baseline.py).",
+            "versions": dict(versions), "data_sha256": data_sha256, "figures": dict(figures),
+            "items": items}
 
 
-def record(rows: list[dict], figures: dict[str, Any]) -> dict[str, Any]:
-    """The record of trafilatura's run over ``rows`` (already scored, with ``figures`` its
-    per-half figures from ``maintext.evaluate``)."""
-    return {
-        "_comment": "trafilatura extract's figures on ../shared/eval/articles/maintext.jsonl "
-        "(innercircle/evaluation/recorded_baseline.py); numbers only.",
-        "trafilatura": version("trafilatura"),
-        "pages_sha256": pages_digest(rows),
-        "figures": {h: figures[h] for h in (*HALVES, "all")},
-        "pages": [page_counts(row, "trafilatura") for row in rows],
-    }
-
-
-def stale(recorded: dict[str, Any], rows: list[dict], path: Path) -> str | None:
-    """Why the record at ``path`` cannot stand for trafilatura on ``rows`` here, or None."""
-    why = []
-    if recorded["trafilatura"] != version("trafilatura"):
-        why.append(f"it was measured with trafilatura {recorded['trafilatura']}, "
-                   f"trafilatura {version('trafilatura')} is installed")
-    if recorded["pages_sha256"] != pages_digest(rows):
-        why.append("the pages it was measured on differ from these")
+def stale(
+    recorded: Mapping[str, Any], versions: Mapping[str, str], data_sha256: str, path: Path,
+    refresh: str,
+) -> str | None:
+    """Why the record at ``path`` cannot stand for the baseline here, with ``refresh`` (the
+    command that records it again), or None."""
+    why = [f"it was measured with {name} {recorded['versions'].get(name)}, {name} {have} "
+           "is installed" for name, have in versions.items()
+           if recorded["versions"].get(name) != have]
+    if recorded["data_sha256"] != data_sha256:
+        why.append("the data it was measured on differ from these")
     if not why:
         return None
-    return f"{path}: {'; '.join(why)}; " + REFRESH.format(path=path)
+    return f"{path}: {'; '.join(why)}; record it again: {refresh}"
 
 
-def write(path: Path, recorded: dict[str, Any]) -> None:
-    """The record as JSON, one page's counts per line (readable diffs)."""
-    pages = ",\n    ".join(json.dumps(p) for p in recorded["pages"])
-    head = json.dumps({k: v for k, v in recorded.items() if k != "pages"}, indent=2)
-    path.write_text(f'{head[:-2]},\n  "pages": [\n    {pages}\n  ]\n}}\n')
+def sample(items: list[T]) -> list[T]:
+    """The pages or documents a gate runs the baseline on again: every SAMPLE-th."""
+    return items[::SAMPLE]
+
+
+def write(path: Path, recorded: Mapping[str, Any]) -> None:
+    """The record as JSON, one item's counts per line (readable diffs)."""
+    items = ",\n    ".join(json.dumps(i) for i in recorded["items"])
+    head = json.dumps({k: v for k, v in recorded.items() if k != "items"}, indent=2)
+    path.write_text(f'{head[:-2]},\n  "items": [\n    {items}\n  ]\n}}\n')
+
+
+def read(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text())
