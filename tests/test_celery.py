@@ -102,12 +102,17 @@ def test_the_celery_executor_ranks_as_the_in_process_run_even_when_a_worker_dies
     why = _why_not()
     if why:
         pytest.skip(why)
+    from dagster._core.execution.plan import instance_concurrency_context
     from dagster_celery import core_execution_loop
 
     # The run polls its Celery tasks once a tick (1 s), so each of its ~35 steps, run one
     # after another, waits up to a second to be noticed done and its successor sent. A
     # tenth of that changes no step and no result, only how soon the next one starts.
     monkeypatch.setattr(core_execution_loop, "TICK_SECONDS", 0.1)
+    # Likewise a step the `duckdb_writer` pool holds back (deploy/celery/dagster.yaml: one
+    # at a time) asks for its slot again after 1 s, then 1.1 s ... (Dagster's backoff), and
+    # most steps after NER are such steps, one after another: a tenth of the first wait.
+    monkeypatch.setattr(instance_concurrency_context, "INITIAL_INTERVAL_VALUE", 0.1)
     workers: list[subprocess.Popen] = []
     with services.redis_server() as broker, services.postgres_cluster() as pg:
         home = tmp_path / "dagster_home"
