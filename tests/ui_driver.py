@@ -82,13 +82,32 @@ def _group_gone(proc: subprocess.Popen, wait_s: float) -> bool:
     deadline = time.monotonic() + wait_s
     while True:
         proc.poll()  # reap the leader, or its zombie keeps the group alive
-        try:
-            os.killpg(proc.pid, 0)
-        except ProcessLookupError:
+        if not _runs_in_group(proc.pid):
             return True
         if time.monotonic() > deadline:
             return False
         time.sleep(0.1)
+
+
+def _runs_in_group(pgid: int) -> bool:
+    """Whether a process of the group still runs. One that exited and waits to be reaped
+    (a zombie: once the leader is gone, its children are init's to reap) runs nothing;
+    on this machine init reaps them a second or so late, and every stop waited for that."""
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    if not Path("/proc/self/stat").exists():  # no /proc: only the signal can tell
+        return True
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:  # after the command's ")": state, parent, process group, ...
+                state, _, group = (entry / "stat").read_text().rsplit(")", 1)[1].split()[:3]
+            except (OSError, IndexError, ValueError):
+                continue  # gone meanwhile
+            if int(group) == pgid and state != "Z":
+                return True
+    return False
 
 
 def _tail(path: Path, chars: int = 6000) -> str:
