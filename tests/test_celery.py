@@ -132,6 +132,11 @@ def test_the_celery_executor_ranks_as_the_in_process_run_even_when_a_worker_dies
                       "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")}
         for key, value in env.items():
             monkeypatch.setenv(key, value)
+        # The instance's tables are made here, once: each worker opens the instance as it
+        # starts, and two doing so at once on an empty database both create them, one
+        # failing ("type runs already exists"; seen under load).
+        with dg.DagsterInstance.get():
+            pass
         try:
             logs = [tmp_path / f"w{i}.log" for i in (1, 2)]
             for i, log in enumerate(logs, 1):
