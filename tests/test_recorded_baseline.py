@@ -1,6 +1,9 @@
 """A baseline's recorded figures (innercircle/evaluation/recorded_baseline.py): written and
-read back whole, and refused, saying how to record them again, once what computed them or
-the data differ. The gates that use them: tests/test_extraction_gate.py, test_per_gate.py."""
+read back whole, and set aside for a fresh measurement, with a warning saying how to
+record them again, once what computed them or the data differ. The gates that use them:
+tests/test_extraction_gate.py, test_per_gate.py."""
+
+import pytest
 
 from innercircle.evaluation import recorded_baseline
 
@@ -42,3 +45,26 @@ def test_the_digest_follows_the_parts_and_their_order():
 
 def test_the_sample_is_every_sixteenth_item_from_the_first():
     assert recorded_baseline.sample(list(range(40))) == [0, 16, 32]
+
+
+def test_a_record_that_stands_is_used_and_nothing_is_measured(tmp_path):
+    path = tmp_path / "record.json"
+    recorded_baseline.write(path, made())
+    same = recorded_baseline.digest([b"page one"])
+
+    def measure():
+        raise AssertionError("measured although the record stands")
+
+    used, why = recorded_baseline.recorded_or_measured(path, {"tool": "1.0"}, same, "redo", measure)
+    assert (used, why) == (made(), None)
+
+
+def test_a_stale_record_is_measured_again_with_a_warning_saying_how_to_record_it(tmp_path):
+    path = tmp_path / "record.json"
+    recorded_baseline.write(path, made())
+    same = recorded_baseline.digest([b"page one"])
+    fresh = made(b"measured now")
+    with pytest.warns(UserWarning, match="tool 1.1 is installed; record it again: redo it"):
+        used, why = recorded_baseline.recorded_or_measured(
+            path, {"tool": "1.1"}, same, "redo it", lambda: fresh)
+    assert used == fresh and "tool 1.0" in why
