@@ -117,7 +117,7 @@ def test_trafilatura_today_finds_what_was_recorded_on_a_sample_of_the_pages(
     assert (found, missed, leaked) == (every["tp"], every["fn"], every["leaks"])
 
 
-def test_a_stale_record_is_refused_saying_how_to_record_it_again(maintext_pages):
+def test_a_stale_record_is_set_aside_saying_how_to_record_it_again(maintext_pages):
     from innercircle.evaluation import maintext, recorded_baseline
 
     recorded = recorded_baseline.read(TRAFILATURA)

@@ -27,7 +27,7 @@ def test_a_record_stands_for_the_same_versions_and_data():
     assert recorded_baseline.stale(made(), {"tool": "1.0"}, same, "r.json", "redo") is None
 
 
-def test_another_version_or_other_data_is_refused_with_the_command_to_record_again():
+def test_another_version_or_other_data_is_told_apart_with_the_command_to_record_again():
     same = recorded_baseline.digest([b"page one"])
     newer = recorded_baseline.stale(made(), {"tool": "1.1"}, same, "r.json", "redo it")
     assert newer == ("r.json: it was measured with tool 1.0, tool 1.1 is installed; "
