@@ -47,6 +47,19 @@ def test_label_with_colon_and_the_name_in_its_tail_with_an_agency_code():
     assert authors(page(body, lang="de")) == ["Tamsin Quellbrunn"]
 
 
+@pytest.mark.parametrize(
+    "meta_box",
+    [
+        "<dl><dt>Auteur</dt><dd><a href='/staff/orla-penhallow/'>Orla Penhallow</a></dd>"
+        "<dt>Publié</dt><dd>1 mai 2024</dd></dl>",
+        "<table><tr><th>Auteur :</th><td>Orla Penhallow</td></tr></table>",
+    ],
+)
+def test_a_label_term_then_the_name_in_its_definition_or_cell(meta_box):
+    body = f"<h1>Un récit</h1>{meta_box}" + TEXT
+    assert authors(page(body, lang="fr")) == ["Orla Penhallow"]
+
+
 def test_a_byline_block_under_the_headline_counts_even_when_classed_like_a_teaser():
     body = (
         "<h1>A story</h1><div class='teaser-small__metadata'><p class='byline__author'>"
