@@ -8,7 +8,9 @@ reports, per source and per half (innercircle/evaluation/split.py):
 - ``offered``: the persons the source offered after the checks, right and wrong (a name
   on a page expected to have no author is wrong), and how many of those another source
   also offered (``confirmed``) with their precision;
-- ``won``: the pages the source decided, with the right, wrong and missed names there.
+- ``won``: the pages the source decided, with the right, wrong and missed names there,
+  the wrong ones on pages expected to have no author (``w@none``), and the right and
+  wrong names there that no other source offered (``alone``).
 
 A source whose precision is poor on both halves, as an aggregate, is where a general
 rule may pay. ``--examples LABEL`` lists tuning-half wrong names of one source (the
@@ -42,6 +44,7 @@ class Tally:
     won_right: int = 0
     won_wrong: int = 0
     won_missed: int = 0
+    won_on_no_author: int = 0  # of won_wrong, names on pages expected to have no author
     alone_right: int = 0  # names on the pages it decided that no other source offered
     alone_wrong: int = 0
 
@@ -85,6 +88,7 @@ def tally(rows: list[dict], gold_only: bool) -> tuple[dict, list[tuple[str, str,
             t.won_pages += 1
             t.won_right += len(got & expected) if has_author else 0
             t.won_wrong += len(got - expected) if has_author else len(got)
+            t.won_on_no_author += 0 if has_author else len(got)
             t.won_missed += len(expected - got) if has_author else 0
             for key in got:
                 if sum(key in keys for keys in offered.values()) < 2:
@@ -97,7 +101,8 @@ def tally(rows: list[dict], gold_only: bool) -> tuple[dict, list[tuple[str, str,
 def format_tally(table: dict[tuple[str, str], Tally]) -> str:
     lines = [
         f"{'half':<5} {'source':<24} {'offered r/w':>12} {'P':>6} {'confirmed r/w':>14} "
-        f"{'P':>6} | {'won pages':>9} {'r/w/missed':>12} {'P':>6} {'alone r/w':>10} {'P':>6}"
+        f"{'P':>6} | {'won pages':>9} {'r/w/missed':>12} {'P':>6} {'w@none':>6} "
+        f"{'alone r/w':>10} {'P':>6}"
     ]
     for half in HALVES:
         for (h, label), t in sorted(table.items()):
@@ -109,7 +114,7 @@ def format_tally(table: dict[tuple[str, str], Tally]) -> str:
                 f"{f'{t.confirmed_right}/{t.confirmed_wrong}':>14} "
                 f"{_precision(t.confirmed_right, t.confirmed_wrong):>6} | {t.won_pages:>9} "
                 f"{f'{t.won_right}/{t.won_wrong}/{t.won_missed}':>12} "
-                f"{_precision(t.won_right, t.won_wrong):>6} "
+                f"{_precision(t.won_right, t.won_wrong):>6} {t.won_on_no_author:>6} "
                 f"{f'{t.alone_right}/{t.alone_wrong}':>10} "
                 f"{_precision(t.alone_right, t.alone_wrong):>6}"
             )

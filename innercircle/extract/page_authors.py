@@ -57,6 +57,7 @@ from innercircle.extract.html import (
     visible_text,
 )
 from innercircle.extract.language import declared_language
+from innercircle.extract.licence_attribution import licensor_authors
 from innercircle.extract.name_shape import is_domain_like, looks_like_person_name
 from innercircle.extract.names import name_key
 from innercircle.extract.publisher_bylines import (
@@ -783,6 +784,10 @@ def extract_authors(
             )
         ]
         labels += ["dated-line", "signature"]
+    if not any(b.kind == "person" for found in accepted for b in found):
+        # Weaker still: the site's licence credits its owner, not this article's writer.
+        accepted.append(acceptable(_dedupe(_clean(licensor_authors(root)))))
+        labels.append("licence")
     trace["offered"] = {
         label: [b.name for b in found] for label, found in zip(labels, accepted, strict=True)
     }
