@@ -272,6 +272,14 @@ def test_the_pages_one_entry_is_the_article_inside_a_block_classed_widget():
     assert authors(page(body)) == ["Orla Penhallow"]
 
 
+def test_the_one_blog_post_is_the_article_when_the_blogs_name_is_the_h1():
+    # The blog's name is the page's <h1>, the post's title an hAtom entry-title below it.
+    post = _blog_post("A story", "Orla Penhallow")
+    assert authors(page(f"<h1>Orla's Notebook</h1><div class='widget Blog'>{post}</div>")) == [
+        "Orla Penhallow"
+    ]
+
+
 def test_entries_in_a_widget_of_a_listing_stay_out():
     posts = _blog_post("A story", "Orla Penhallow") + _blog_post("Another", "Tamsin Quillfeather")
     assert authors(page("<h1>Recent posts</h1><div class='widget'>" + posts + "</div>")) == []

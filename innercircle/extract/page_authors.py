@@ -295,8 +295,18 @@ def article_entry(root: etree._Element) -> etree._Element | None:
     if len(outer) != 1:
         return None
     entry = outer[0]
+    if _HENTRY.search(classes_of(entry)) and entry.xpath(_ENTRY_TITLE):
+        return entry  # a blog post marked up as one: the <h1> outside is the blog's name
     inside = set(entry.iter("h1"))
     return None if any(h not in inside for h in root.iter("h1")) else entry
+
+
+_HENTRY = re.compile(r"(?<!\S)h-?entry(?!\S)")
+# The hAtom/h2 entry's own title: a microformats entry that carries one is a post.
+_ENTRY_TITLE = (
+    './/*[contains(concat(" ", normalize-space(@class), " "), " entry-title ") or '
+    'contains(concat(" ", normalize-space(@class), " "), " p-name ")]'
+)
 
 
 def _boilerplate(el: etree._Element, entry: etree._Element | None) -> bool:
