@@ -84,6 +84,14 @@ def test_byline_block_named_by_data_testid():
     assert authors(page(body)) == ["Ossian Brandt"]
 
 
+def test_a_block_classed_bylines_holds_the_names():
+    body = (
+        "<h1>A story</h1><div class='article-bylines'><a href='/people/ossian-brandt'>"
+        "Ossian Brandt</a> and <a href='/people/orla-penhallow'>Orla Penhallow</a></div>" + TEXT
+    )
+    assert authors(page(body)) == ["Ossian Brandt", "Orla Penhallow"]
+
+
 def test_byline_element_named_byline():
     body = "<div><byline>Von Ossian Brandt, dpa</byline>" + TEXT + "</div>"
     assert authors(page(body, lang="de")) == ["Ossian Brandt"]
