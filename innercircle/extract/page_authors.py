@@ -14,9 +14,12 @@ persons stand alone while two other sources agree on someone else:
    titles stripped;
 5. the weakest evidence, read only when nothing above names a person, and never
    counted as a second source agreeing with one above: a line under the headline
-   holding a date and a full name (:mod:`~innercircle.extract.dated_bylines`), then
-   a full name signing the article body's last paragraph
-   (:mod:`~innercircle.extract.signatures`).
+   holding a date and a full name (:mod:`~innercircle.extract.dated_bylines`), a
+   full name under the headline linked to its writer's archive page
+   (:mod:`~innercircle.extract.archive_links`), a full name signing the article
+   body's last paragraph (:mod:`~innercircle.extract.signatures`); weaker still, the
+   person the site's Creative Commons licence credits
+   (:mod:`~innercircle.extract.licence_attribution`).
 
 Marked-up evidence inside comments, sidebars, related-article teasers, footers and
 navigation is ignored, and a name equal to the site's own name is dropped: a page
@@ -32,6 +35,7 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
+from innercircle.extract.archive_links import archive_link_authors
 from innercircle.extract.byline_labels import (
     CREDIT_BEFORE,
     CREDIT_LABEL,
@@ -786,14 +790,16 @@ def extract_authors(
         # The weakest evidence, read only now that nothing above names a person (so most
         # pages never pay for it), and adding no support: it can neither outvote a
         # stronger source nor spare a name the name-shape check by echoing it.
+        in_zone = [el for el in root.iter() if el in zone]
         accepted += [
             acceptable(_dedupe(_clean(found)))
             for found in (
-                dated_line_authors([el for el in root.iter() if el in zone]),
+                dated_line_authors(in_zone),
+                archive_link_authors(in_zone),
                 signature_authors(root),
             )
         ]
-        labels += ["dated-line", "signature"]
+        labels += ["dated-line", "archive-link", "signature"]
     if not any(b.kind == "person" for found in accepted for b in found):
         # Weaker still: the site's licence credits its owner, not this article's writer.
         accepted.append(acceptable(_dedupe(_clean(licensor_authors(root)))))
