@@ -36,6 +36,8 @@ from innercircle.extract.page_authors import extract_authors
 
 @dataclass
 class Tally:
+    """One source's names on one half: offered, and on the pages it decided."""
+
     right: int = 0
     wrong: int = 0
     confirmed_right: int = 0
