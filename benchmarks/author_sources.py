@@ -23,8 +23,7 @@ test half is only counted, never listed).
 from __future__ import annotations
 
 import argparse
-from collections import defaultdict
-from dataclasses import dataclass
+from collections import Counter, defaultdict
 from pathlib import Path
 
 from innercircle.evaluation.authors import GOLD_SOURCES, name_keys, no_one_to_find
@@ -34,30 +33,16 @@ from innercircle.extract.html import json_ld, meta_tags, parse_html
 from innercircle.extract.page_authors import extract_authors
 
 
-@dataclass
-class Tally:
-    """One source's names on one half: offered, and on the pages it decided."""
-
-    right: int = 0
-    wrong: int = 0
-    confirmed_right: int = 0
-    confirmed_wrong: int = 0
-    won_pages: int = 0
-    won_right: int = 0
-    won_wrong: int = 0
-    won_missed: int = 0
-    won_on_no_author: int = 0  # of won_wrong, names on pages expected to have no author
-    alone_right: int = 0  # names on the pages it decided that no other source offered
-    alone_wrong: int = 0
-
-
-def _precision(right: int, wrong: int) -> str:
-    return f"{right / (right + wrong):.3f}" if right + wrong else "  -  "
-
-
 def tally(rows: list[dict], gold_only: bool) -> tuple[dict, list[tuple[str, str, str, list]]]:
-    """Per (half, source) tallies, and the tuning half's wrong names as examples."""
-    table: dict[tuple[str, str], Tally] = defaultdict(Tally)
+    """Per (half, source) tallies, and the tuning half's wrong names as examples.
+
+    A tally counts the names the source offered, right and wrong, and those another
+    source offered too (``confirmed_*``); on the pages it decided (``won_*``), the pages,
+    the right, wrong and missed names and the wrong ones on pages expected to have no
+    author; and the right and wrong names there that no other source offered
+    (``alone_*``).
+    """
+    table: dict[tuple[str, str], Counter] = defaultdict(Counter)
     examples: list[tuple[str, str, str, list]] = []
     for row in rows:
         if gold_only and row["source"] not in GOLD_SOURCES:
@@ -76,31 +61,38 @@ def tally(rows: list[dict], gold_only: bool) -> tuple[dict, list[tuple[str, str,
             for key in keys:
                 right = has_author and key in expected
                 others = sum(key in other for lab, other in offered.items() if lab != label)
-                t.right += right
-                t.wrong += not right
+                t["right"] += right
+                t["wrong"] += not right
                 if others:
-                    t.confirmed_right += right
-                    t.confirmed_wrong += not right
+                    t["confirmed_right"] += right
+                    t["confirmed_wrong"] += not right
                 if not right and half == "tune":
                     examples.append((label, row["local_file"], key, row["expected_authors"]))
         won = trace.get("won")
         if won:
             t = table[half, won]
             got = name_keys([b.name for b in answer])
-            t.won_pages += 1
-            t.won_right += len(got & expected) if has_author else 0
-            t.won_wrong += len(got - expected) if has_author else len(got)
-            t.won_on_no_author += 0 if has_author else len(got)
-            t.won_missed += len(expected - got) if has_author else 0
+            t["won_pages"] += 1
+            t["won_right"] += len(got & expected) if has_author else 0
+            t["won_wrong"] += len(got - expected) if has_author else len(got)
+            t["won_on_no_author"] += 0 if has_author else len(got)
+            t["won_missed"] += len(expected - got) if has_author else 0
             for key in got:
                 if sum(key in keys for keys in offered.values()) < 2:
                     right = has_author and key in expected
-                    t.alone_right += right
-                    t.alone_wrong += not right
+                    t["alone_right"] += right
+                    t["alone_wrong"] += not right
     return table, examples
 
 
-def format_tally(table: dict[tuple[str, str], Tally]) -> str:
+def format_tally(table: dict[tuple[str, str], Counter]) -> str:
+    def pair(t: Counter, *keys: str) -> str:
+        return "/".join(str(t[k]) for k in keys)
+
+    def precision(t: Counter, kind: str) -> str:
+        right, wrong = t[f"{kind}right"], t[f"{kind}wrong"]
+        return f"{right / (right + wrong):.3f}" if right + wrong else "  -  "
+
     lines = [
         f"{'half':<5} {'source':<24} {'offered r/w':>12} {'P':>6} {'confirmed r/w':>14} "
         f"{'P':>6} | {'won pages':>9} {'r/w/missed':>12} {'P':>6} {'w@none':>6} "
@@ -111,14 +103,12 @@ def format_tally(table: dict[tuple[str, str], Tally]) -> str:
             if h != half:
                 continue
             lines.append(
-                f"{half:<5} {label:<24} {f'{t.right}/{t.wrong}':>12} "
-                f"{_precision(t.right, t.wrong):>6} "
-                f"{f'{t.confirmed_right}/{t.confirmed_wrong}':>14} "
-                f"{_precision(t.confirmed_right, t.confirmed_wrong):>6} | {t.won_pages:>9} "
-                f"{f'{t.won_right}/{t.won_wrong}/{t.won_missed}':>12} "
-                f"{_precision(t.won_right, t.won_wrong):>6} {t.won_on_no_author:>6} "
-                f"{f'{t.alone_right}/{t.alone_wrong}':>10} "
-                f"{_precision(t.alone_right, t.alone_wrong):>6}"
+                f"{half:<5} {label:<24} {pair(t, 'right', 'wrong'):>12} {precision(t, ''):>6} "
+                f"{pair(t, 'confirmed_right', 'confirmed_wrong'):>14} "
+                f"{precision(t, 'confirmed_'):>6} | {t['won_pages']:>9} "
+                f"{pair(t, 'won_right', 'won_wrong', 'won_missed'):>12} "
+                f"{precision(t, 'won_'):>6} {t['won_on_no_author']:>6} "
+                f"{pair(t, 'alone_right', 'alone_wrong'):>10} {precision(t, 'alone_'):>6}"
             )
     return "\n".join(lines)
 
