@@ -84,6 +84,19 @@ def test_byline_block_named_by_data_testid():
     assert authors(page(body)) == ["Ossian Brandt"]
 
 
+@pytest.mark.parametrize(
+    ("line", "lang"),
+    [
+        ("<em>Ein Interview von <strong>Marta Quellbrunn</strong> mit "
+         "<strong>Orla Penhallow</strong>.</em>", "de"),
+        ("An interview by Marta Quellbrunn with Orla Penhallow", "en"),
+    ],
+)
+def test_an_interview_is_written_by_its_interviewer_not_the_one_interviewed(line, lang):
+    body = f"<h1>A conversation</h1><p>{line}</p>" + TEXT
+    assert authors(page(body, lang=lang)) == ["Marta Quellbrunn"]
+
+
 def test_a_block_classed_bylines_holds_the_names():
     body = (
         "<h1>A story</h1><div class='article-bylines'><a href='/people/ossian-brandt'>"

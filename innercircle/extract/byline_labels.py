@@ -37,8 +37,8 @@ EXPLICIT: dict[str, tuple[str, ...]] = {
 #: Nouns for a piece of writing that compound with the preposition ("a guest post by",
 #: "Ein Gastbeitrag von"): matched as the end of a word, with an optional word before it.
 PIECES: dict[str, tuple[str, ...]] = {
-    "en": ("article", "story", "post"),
-    "de": ("artikel", "beitrag", "bericht"),
+    "en": ("article", "story", "post", "interview"),
+    "de": ("artikel", "beitrag", "bericht", "interview"),
 }
 #: Words before the preposition that credit someone other than the writer ("Edited by",
 #: "Photos by", "Übersetzt von"): what follows them is not the article's author.

@@ -140,6 +140,9 @@ _SPACED_TAIL = re.compile(
 # "Peter Maahn/SP-X", "Jane Doe/dpa": an agency or desk code after a slash, no space.
 _AGENCY_SUFFIX = re.compile(r"(?<=[^\W\d_])\s?/\s?[^\W\d_][\w\-]{0,11}$")
 _CONTRIBUTORS = re.compile(r"\s*(?:,|\band\b|&)?\s*(?:other\s+)?contributors?\b.*$", re.I)
+# "An interview by Jane Doe with John Roe": after a label naming the piece, who comes
+# after "with" is the one interviewed, not a writer.
+_WITH = re.compile(r"\s+(?:with|mit|avec|con|met)\s.*$", re.S)
 
 
 def _as_url(value: object) -> str | None:
@@ -698,6 +701,8 @@ def _authors_from_prefix_lines(
         # One word is a name only after an unambiguous label ("Posted by Konstantin"):
         # after a bare "by"/"von" it is as often a place or a thing.
         label = EXPLICIT_LABEL.match(text)
+        if label:
+            text = text[: label.end()] + _WITH.sub("", text[label.end() :])
         found = [
             b
             for b in _byline_text(text)
