@@ -9,6 +9,7 @@ import json
 import pytest
 
 from innercircle.extract.bylines import parse_author_field
+from innercircle.extract.name_shape import without_title
 from innercircle.extract.page import extract_page
 
 URL = "https://news.example.com/2024/05/01/story.html"
@@ -95,6 +96,34 @@ def test_byline_block_named_by_data_testid():
 def test_an_interview_is_written_by_its_interviewer_not_the_one_interviewed(line, lang):
     body = f"<h1>A conversation</h1><p>{line}</p>" + TEXT
     assert authors(page(body, lang=lang)) == ["Marta Quellbrunn"]
+
+
+def test_the_writer_named_after_a_line_break_at_the_end_of_a_one_block_text():
+    text = "Das Gericht gab der Klage statt. " * 12
+    body = (
+        f"<h1>Ein Urteil</h1><div class='text'>{text}<br/><br/>Quelle: Agentur<br/>"
+        "Autor: <a href='/anwalt/'>Rechtsanwalt</a> Marta Quellbrunn</div>"
+    )
+    assert authors(page(body, lang="de")) == ["Marta Quellbrunn"]
+
+
+def test_a_bare_by_after_a_line_break_is_running_text():
+    text = "Das Gericht gab der Klage statt. " * 12
+    body = f"<h1>Ein Urteil</h1><div class='text'>{text}<br/>von Marta Quellbrunn gelesen</div>"
+    assert authors(page(body, lang="de")) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "lang", "expected"),
+    [
+        ("Rechtsanwalt Marta Quellbrunn", "de", "Marta Quellbrunn"),
+        ("Senator Marta Quellbrunn", "en", "Marta Quellbrunn"),
+        ("Marta Anna Quellbrunn", "de", "Marta Anna Quellbrunn"),
+        ("Quellbrunn Marta Anna", "de", "Quellbrunn Marta Anna"),
+    ],
+)
+def test_a_title_before_a_full_name_is_not_part_of_it(name, lang, expected):
+    assert without_title(name, (lang,)) == expected
 
 
 def test_a_block_classed_bylines_holds_the_names():

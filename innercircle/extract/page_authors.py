@@ -16,7 +16,8 @@ persons stand alone while two other sources agree on someone else:
    counted as a second source agreeing with one above: a line under the headline
    holding a date and a full name (:mod:`~innercircle.extract.dated_bylines`), a
    full name under the headline linked to its writer's archive page
-   (:mod:`~innercircle.extract.archive_links`), a full name signing the article
+   (:mod:`~innercircle.extract.archive_links`), a line after a ``<br>`` stating its
+   writer ("Autor: Jane Doe" closing a text written as one block), a full name signing the article
    body's last paragraph (:mod:`~innercircle.extract.signatures`); weaker still, the
    person the site's Creative Commons licence credits
    (:mod:`~innercircle.extract.licence_attribution`).
@@ -44,6 +45,7 @@ from innercircle.extract.byline_labels import (
     LABEL_IN_TEXT,
     LABEL_ONLY,
     LABEL_THEN_TEXT,
+    STATED_LABEL_THEN_TEXT,
 )
 from innercircle.extract.bylines import parse_author_field
 from innercircle.extract.dated_bylines import dated_line_authors
@@ -62,7 +64,7 @@ from innercircle.extract.html import (
 )
 from innercircle.extract.language import declared_language
 from innercircle.extract.licence_attribution import licensor_authors
-from innercircle.extract.name_shape import is_domain_like, looks_like_person_name
+from innercircle.extract.name_shape import is_domain_like, looks_like_person_name, without_title
 from innercircle.extract.names import name_key
 from innercircle.extract.publisher_bylines import (
     names_the_publisher,
@@ -716,6 +718,42 @@ def _authors_from_prefix_lines(
     return []
 
 
+def _authors_from_break_lines(
+    root: etree._Element, entry: etree._Element | None = None
+) -> list[Byline]:
+    """A line inside a longer block, after a ``<br>``, that states its writer: "…<br>
+    Autor: Jane Doe</div>" at the end of a text written as one block.
+
+    Only a role noun with its colon or an explicit label counts (a bare "by" after a
+    line break is as often running text), and only the first such line, outside
+    comments, sidebars and navigation.
+    """
+    for br in root.iter("br"):
+        line = _line_after(br)
+        if not line or not STATED_LABEL_THEN_TEXT.match(line):
+            continue
+        parent = br.getparent()
+        if parent is None or _boilerplate(parent, entry) or in_credit(parent):
+            continue
+        found = [b for b in _byline_text(line) if b.kind == "person" and " " in b.name]
+        if found:
+            return found
+    return []
+
+
+def _line_after(br: etree._Element) -> str:
+    """The text after a ``<br>`` up to the next one (its tail and the siblings after it)."""
+    parts = [br.tail or ""]
+    for sib in br.itersiblings():
+        if sib.tag == "br" or sum(map(len, parts)) > 160:
+            break
+        if isinstance(sib.tag, str) and sib.tag not in ("script", "style"):
+            parts.append(sib.text_content())
+        parts.append(sib.tail or "")
+    line = WS.sub(" ", "".join(parts)).strip()
+    return line if len(line) <= 160 else ""
+
+
 def extract_authors(
     root: etree._Element,
     url: str,
@@ -780,7 +818,7 @@ def extract_authors(
     if block and line and block[0] not in zone and line[0] in zone:
         visible.reverse()  # a "By" line under the headline beats a byline block elsewhere
         labels[3:] = labels[:2:-1]
-    sources = [_dedupe(_clean(found)) for found in (*sources, *visible)]
+    sources = [_dedupe(_clean(found, langs)) for found in (*sources, *visible)]
     support: dict[str, int] = {}
     for found in sources:
         for key in {name_key(b.name) for b in found if b.kind == "person"}:
@@ -797,17 +835,18 @@ def extract_authors(
         # stronger source nor spare a name the name-shape check by echoing it.
         in_zone = [el for el in root.iter() if el in zone]
         accepted += [
-            acceptable(_dedupe(_clean(found)))
+            acceptable(_dedupe(_clean(found, langs)))
             for found in (
                 dated_line_authors(in_zone),
                 archive_link_authors(in_zone),
+                _authors_from_break_lines(root, entry),
                 signature_authors(root),
             )
         ]
-        labels += ["dated-line", "archive-link", "signature"]
+        labels += ["dated-line", "archive-link", "break-line", "signature"]
     if not any(b.kind == "person" for found in accepted for b in found):
         # Weaker still: the site's licence credits its owner, not this article's writer.
-        accepted.append(acceptable(_dedupe(_clean(licensor_authors(root)))))
+        accepted.append(acceptable(_dedupe(_clean(licensor_authors(root), langs))))
         labels.append("licence")
     trace["offered"] = {
         label: [b.name for b in found] for label, found in zip(labels, accepted, strict=True)
@@ -871,11 +910,11 @@ def _with_coauthors(
     return _dedupe(out)
 
 
-def _clean(bylines: list[Byline]) -> list[Byline]:
-    """Glued labels off every name, whichever source it came from."""
+def _clean(bylines: list[Byline], langs: tuple[str, ...] = ()) -> list[Byline]:
+    """Glued labels and a title off every name, whichever source it came from."""
     for b in bylines:
         if b.kind == "person":
-            b.name = _undouble(unglue_labels(b.name) or b.name)
+            b.name = without_title(_undouble(unglue_labels(b.name) or b.name), langs)
     return bylines
 
 
