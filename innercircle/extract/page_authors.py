@@ -817,7 +817,7 @@ def extract_authors(
     labels = ["json-ld", "meta", "markup", "byline-block", "by-line"]
     if block and line and block[0] not in zone and line[0] in zone:
         visible.reverse()  # a "By" line under the headline beats a byline block elsewhere
-        labels[3:] = labels[:2:-1]
+        labels[3], labels[4] = labels[4], labels[3]
     sources = [_dedupe(_clean(found, langs)) for found in (*sources, *visible)]
     support: dict[str, int] = {}
     for found in sources:
