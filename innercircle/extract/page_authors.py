@@ -8,7 +8,7 @@ persons stand alone while two other sources agree on someone else:
    Organization, list, ``@graph`` references by ``@id``; ``url``/``sameAs`` kept);
 2. author ``<meta>`` tags (``author``, ``article:author``, ``parsely-author``,
    ``citation_author``, ``dc.creator``, ``byl`` …);
-3. microdata ``itemprop=author``, hCard ``.vcard .fn`` and ``rel=author`` links;
+3. microdata ``itemprop=author`` and ``rel=author`` links;
 4. visible bylines: elements whose class or id says byline/author, and lines opening
    with a label ("By A and B"), read with the same parser feeds use, dates and job
    titles stripped;
@@ -249,7 +249,11 @@ def _authors_from_markup(
     zone: set[etree._Element] | frozenset = frozenset(),
     entry: etree._Element | None = None,
 ) -> list[Byline]:
-    """Microdata ``itemprop=author``, hCard ``.author .fn`` / ``.vcard``, ``rel=author``."""
+    """Microdata ``itemprop=author`` and ``rel=author`` links.
+
+    (An hCard ``.vcard .fn`` inside an author block was read here too; the byline block
+    reader finds the same names, and without it no tuning-half page changed.)
+    """
     found: list[Byline] = []
     for el in root.xpath('//*[@itemprop="author" or @itemprop="creator"]'):
         if _boilerplate(el, entry):
@@ -261,17 +265,6 @@ def _authors_from_markup(
         url = urljoin(base, link) if link and len(raws) == 1 else None
         for raw in raws:
             found.extend(_byline_text(raw, url))
-    if not found:
-        xp = (
-            '//*[contains(concat(" ", normalize-space(@class), " "), " vcard ") or '
-            'contains(concat(" ", normalize-space(@class), " "), " h-card ")]'
-            '//*[contains(concat(" ", normalize-space(@class), " "), " fn ") or '
-            'contains(concat(" ", normalize-space(@class), " "), " p-name ")]'
-        )
-        for el in root.xpath(xp):
-            if not _boilerplate(el, entry) and _in_byline_context(el):
-                link = el.get("href")
-                found.extend(_byline_text(text_of(el), urljoin(base, link) if link else None))
     if not found:
         rel_author = '//a[contains(concat(" ", normalize-space(@rel), " "), " author ")]'
         links = [el for el in root.xpath(rel_author) if not _boilerplate(el, entry)]
@@ -323,18 +316,6 @@ def _boilerplate(el: etree._Element, entry: etree._Element | None) -> bool:
     only the blocks within that article count (see :func:`article_entry`)."""
     inside = entry is not None and any(a is entry for a in el.iterancestors())
     return is_excluded(el, stop=entry if inside else None)
-
-
-def _in_byline_context(el: etree._Element) -> bool:
-    """An hCard names the author only inside an author/byline/entry-header block."""
-    node = el
-    for _ in range(6):
-        if node is None:
-            return False
-        if re.search(r"author|byline|entry-meta|post-meta|posted|meta", classes_of(node), re.I):
-            return True
-        node = node.getparent()
-    return False
 
 
 # ---------------------------------------------------------------------------- bylines
