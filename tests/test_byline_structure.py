@@ -9,6 +9,7 @@ import json
 import pytest
 
 from innercircle.extract.bylines import parse_author_field
+from innercircle.extract.name_shape import without_title
 from innercircle.extract.page import extract_page
 
 URL = "https://news.example.com/2024/05/01/story.html"
@@ -47,6 +48,19 @@ def test_label_with_colon_and_the_name_in_its_tail_with_an_agency_code():
     assert authors(page(body, lang="de")) == ["Tamsin Quellbrunn"]
 
 
+@pytest.mark.parametrize(
+    "meta_box",
+    [
+        "<dl><dt>Auteur</dt><dd><a href='/staff/orla-penhallow/'>Orla Penhallow</a></dd>"
+        "<dt>Publié</dt><dd>1 mai 2024</dd></dl>",
+        "<table><tr><th>Auteur :</th><td>Orla Penhallow</td></tr></table>",
+    ],
+)
+def test_a_label_term_then_the_name_in_its_definition_or_cell(meta_box):
+    body = f"<h1>Un récit</h1>{meta_box}" + TEXT
+    assert authors(page(body, lang="fr")) == ["Orla Penhallow"]
+
+
 def test_a_byline_block_under_the_headline_counts_even_when_classed_like_a_teaser():
     body = (
         "<h1>A story</h1><div class='teaser-small__metadata'><p class='byline__author'>"
@@ -69,6 +83,55 @@ def test_byline_block_named_by_data_testid():
         "<a href='/about/newsteam/ossian-brandt'>Ossian Brandt</a></span></div>"
     )
     assert authors(page(body)) == ["Ossian Brandt"]
+
+
+@pytest.mark.parametrize(
+    ("line", "lang"),
+    [
+        ("<em>Ein Interview von <strong>Marta Quellbrunn</strong> mit "
+         "<strong>Orla Penhallow</strong>.</em>", "de"),
+        ("An interview by Marta Quellbrunn with Orla Penhallow", "en"),
+    ],
+)
+def test_an_interview_is_written_by_its_interviewer_not_the_one_interviewed(line, lang):
+    body = f"<h1>A conversation</h1><p>{line}</p>" + TEXT
+    assert authors(page(body, lang=lang)) == ["Marta Quellbrunn"]
+
+
+def test_the_writer_named_after_a_line_break_at_the_end_of_a_one_block_text():
+    text = "Das Gericht gab der Klage statt. " * 12
+    body = (
+        f"<h1>Ein Urteil</h1><div class='text'>{text}<br/><br/>Quelle: Agentur<br/>"
+        "Autor: <a href='/anwalt/'>Rechtsanwalt</a> Marta Quellbrunn</div>"
+    )
+    assert authors(page(body, lang="de")) == ["Marta Quellbrunn"]
+
+
+def test_a_bare_by_after_a_line_break_is_running_text():
+    text = "Das Gericht gab der Klage statt. " * 12
+    body = f"<h1>Ein Urteil</h1><div class='text'>{text}<br/>von Marta Quellbrunn gelesen</div>"
+    assert authors(page(body, lang="de")) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "lang", "expected"),
+    [
+        ("Rechtsanwalt Marta Quellbrunn", "de", "Marta Quellbrunn"),
+        ("Senator Marta Quellbrunn", "en", "Marta Quellbrunn"),
+        ("Marta Anna Quellbrunn", "de", "Marta Anna Quellbrunn"),
+        ("Quellbrunn Marta Anna", "de", "Quellbrunn Marta Anna"),
+    ],
+)
+def test_a_title_before_a_full_name_is_not_part_of_it(name, lang, expected):
+    assert without_title(name, (lang,)) == expected
+
+
+def test_a_block_classed_bylines_holds_the_names():
+    body = (
+        "<h1>A story</h1><div class='article-bylines'><a href='/people/ossian-brandt'>"
+        "Ossian Brandt</a> and <a href='/people/orla-penhallow'>Orla Penhallow</a></div>" + TEXT
+    )
+    assert authors(page(body)) == ["Ossian Brandt", "Orla Penhallow"]
 
 
 def test_byline_element_named_byline():
@@ -257,6 +320,14 @@ def test_the_pages_one_entry_is_the_article_inside_a_block_classed_widget():
     # A blog platform names every section a widget, the main column too.
     body = "<div class='widget Blog'>" + _blog_post("A story", "Orla Penhallow") + "</div>"
     assert authors(page(body)) == ["Orla Penhallow"]
+
+
+def test_the_one_blog_post_is_the_article_when_the_blogs_name_is_the_h1():
+    # The blog's name is the page's <h1>, the post's title an hAtom entry-title below it.
+    post = _blog_post("A story", "Orla Penhallow")
+    assert authors(page(f"<h1>Orla's Notebook</h1><div class='widget Blog'>{post}</div>")) == [
+        "Orla Penhallow"
+    ]
 
 
 def test_entries_in_a_widget_of_a_listing_stay_out():

@@ -320,3 +320,18 @@ def test_the_weakest_sources_do_not_outvote_a_stronger_one():
     assert authors(page(head, body)) == [("Jonna Velder", "person")]
     # Without the JSON-LD, the weak sources name the writer.
     assert authors(page("", body)) == [("Arvid Lenkmann", "person")]
+
+
+def test_the_trace_says_what_each_source_offered_and_which_decided():
+    from innercircle.extract.html import json_ld, meta_tags, parse_html
+    from innercircle.extract.page_authors import extract_authors
+
+    body = "<h1>A story</h1><p class='byline'>By Ann Lee</p>" + ARTICLE + ABOUT
+    root = parse_html(page(ld({"@type": "NewsArticle", "author": "Jane Doe"}), body))
+    trace: dict = {}
+    found = extract_authors(root, URL, meta_tags(root), json_ld(root), trace)
+    # The byline block and the "By" line agree on Ann Lee; JSON-LD alone names Jane Doe.
+    assert [b.name for b in found] == ["Ann Lee"]
+    assert trace["won"] == "agreed"
+    assert trace["offered"]["json-ld"] == ["Jane Doe"]
+    assert trace["offered"]["byline-block"] == trace["offered"]["by-line"] == ["Ann Lee"]

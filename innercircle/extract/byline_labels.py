@@ -37,8 +37,8 @@ EXPLICIT: dict[str, tuple[str, ...]] = {
 #: Nouns for a piece of writing that compound with the preposition ("a guest post by",
 #: "Ein Gastbeitrag von"): matched as the end of a word, with an optional word before it.
 PIECES: dict[str, tuple[str, ...]] = {
-    "en": ("article", "story", "post"),
-    "de": ("artikel", "beitrag", "bericht"),
+    "en": ("article", "story", "post", "interview"),
+    "de": ("artikel", "beitrag", "bericht", "interview"),
 }
 #: Words before the preposition that credit someone other than the writer ("Edited by",
 #: "Photos by", "Übersetzt von"): what follows them is not the article's author.
@@ -125,6 +125,9 @@ CREDIT_LABEL = re.compile(rf"\b(?:{_alternation(CREDITS, escape=False)})\s*(?:{_
 CREDIT_BEFORE = re.compile(
     rf"\b(?:{_alternation(CREDITS, escape=False)})\s*(?:(?:{_BY})\b)?\s*:?\s*$", re.I
 )
+#: A line opening with a label that cannot be running text: a role noun with its colon
+#: ("Autor: Jane Doe") or an explicit label ("Written by Jane Doe"), not a bare "By".
+STATED_LABEL_THEN_TEXT = re.compile(rf"^(?:{_EXPLICIT}|{_PIECE}|(?:{_NOUN})\s*:)\s*\S", re.I)
 #: A label stating authorship outright, after which one word may be a name.
 EXPLICIT_LABEL = re.compile(rf"^(?:{_EXPLICIT}|{_PIECE})\s", re.I)
 #: The preposition glued to a capitalised name, no space: "ByJane Doe".

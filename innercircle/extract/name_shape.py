@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from innercircle.vocabulary import is_given_name, zipf
+from innercircle.vocabulary import is_given_name, is_given_name_anywhere, zipf
 
 # A word this frequent (Zipf scale: 6 = once per thousand words) opening a
 # "name" is a function word or a button label ("Zur", "See", "This"), never a surname.
@@ -68,3 +68,23 @@ def looks_like_person_name(name: str, languages: tuple[str, ...] = ("en",)) -> b
     capitalised = [f for t, f in zip(tokens, freq, strict=True) if t[0].isupper() and len(t) > 1]
     bar = COMMON_SINGLE_WORD_ZIPF if len(words) == 1 else COMMON_WORD_ZIPF
     return not capitalised or not all(f >= bar for f in capitalised)
+
+
+# A word at least this common before a full name is a title or a role, not part of it.
+TITLE_WORD_ZIPF = 3.5
+
+
+def without_title(name: str, languages: tuple[str, ...] = ("en",)) -> str:
+    """ "Rechtsanwalt Jane Doe" -> "Jane Doe": a common word of the page's language (or
+    English) that is no given name, before a given name and a surname, is a title or a
+    role ("Senator", "Pfarrer"), not the first of the person's names. Other names are
+    kept as they are.
+    """
+    words = name.split()
+    if len(words) < 3 or not words[0].isalpha() or is_given_name_anywhere(words[0]):
+        return name
+    if not is_given_name_anywhere(words[1]):
+        return name
+    langs = tuple(dict.fromkeys((*languages, "en")))
+    common = max(zipf(words[0].lower(), lang) for lang in langs)
+    return " ".join(words[1:]) if common >= TITLE_WORD_ZIPF else name

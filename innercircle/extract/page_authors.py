@@ -8,15 +8,19 @@ persons stand alone while two other sources agree on someone else:
    Organization, list, ``@graph`` references by ``@id``; ``url``/``sameAs`` kept);
 2. author ``<meta>`` tags (``author``, ``article:author``, ``parsely-author``,
    ``citation_author``, ``dc.creator``, ``byl`` …);
-3. microdata ``itemprop=author``, hCard ``.vcard .fn`` and ``rel=author`` links;
+3. microdata ``itemprop=author`` and ``rel=author`` links;
 4. visible bylines: elements whose class or id says byline/author, and lines opening
    with a label ("By A and B"), read with the same parser feeds use, dates and job
    titles stripped;
 5. the weakest evidence, read only when nothing above names a person, and never
    counted as a second source agreeing with one above: a line under the headline
-   holding a date and a full name (:mod:`~innercircle.extract.dated_bylines`), then
-   a full name signing the article body's last paragraph
-   (:mod:`~innercircle.extract.signatures`).
+   holding a date and a full name (:mod:`~innercircle.extract.dated_bylines`), a
+   full name under the headline linked to its writer's archive page
+   (:mod:`~innercircle.extract.archive_links`), a line after a ``<br>`` stating its
+   writer ("Autor: Jane Doe" closing a text written as one block), a full name signing the article
+   body's last paragraph (:mod:`~innercircle.extract.signatures`); weaker still, the
+   person the site's Creative Commons licence credits
+   (:mod:`~innercircle.extract.licence_attribution`).
 
 Marked-up evidence inside comments, sidebars, related-article teasers, footers and
 navigation is ignored, and a name equal to the site's own name is dropped: a page
@@ -32,6 +36,7 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
+from innercircle.extract.archive_links import archive_link_authors
 from innercircle.extract.byline_labels import (
     CREDIT_BEFORE,
     CREDIT_LABEL,
@@ -40,6 +45,7 @@ from innercircle.extract.byline_labels import (
     LABEL_IN_TEXT,
     LABEL_ONLY,
     LABEL_THEN_TEXT,
+    STATED_LABEL_THEN_TEXT,
 )
 from innercircle.extract.bylines import parse_author_field
 from innercircle.extract.dated_bylines import dated_line_authors
@@ -57,7 +63,8 @@ from innercircle.extract.html import (
     visible_text,
 )
 from innercircle.extract.language import declared_language
-from innercircle.extract.name_shape import is_domain_like, looks_like_person_name
+from innercircle.extract.licence_attribution import licensor_authors
+from innercircle.extract.name_shape import is_domain_like, looks_like_person_name, without_title
 from innercircle.extract.names import name_key
 from innercircle.extract.publisher_bylines import (
     names_the_publisher,
@@ -89,7 +96,7 @@ _META_AUTHOR_NAMES = (
 # Matched per class token, with letters (not "_" or "-") as word boundaries, so that
 # "article__author-name" and "post-info--type-author" count but "authority" does not.
 _BYLINE_CLASS = re.compile(
-    r"(?<![a-z])(?:byline|by-line|authors?|autor|autorin|auteur|writer|posted-?by|post-by|"
+    r"(?<![a-z])(?:bylines?|by-line|authors?|autor|autorin|auteur|writer|posted-?by|post-by|"
     r"contributors?|reporter|by|verfasser|journalist|signature|creator)(?![a-z])",
     re.I,
 )
@@ -135,6 +142,9 @@ _SPACED_TAIL = re.compile(
 # "Peter Maahn/SP-X", "Jane Doe/dpa": an agency or desk code after a slash, no space.
 _AGENCY_SUFFIX = re.compile(r"(?<=[^\W\d_])\s?/\s?[^\W\d_][\w\-]{0,11}$")
 _CONTRIBUTORS = re.compile(r"\s*(?:,|\band\b|&)?\s*(?:other\s+)?contributors?\b.*$", re.I)
+# "An interview by Jane Doe with John Roe": after a label naming the piece, who comes
+# after "with" is the one interviewed, not a writer.
+_WITH = re.compile(r"\s+(?:with|mit|avec|con|met)\s.*$", re.S)
 
 
 def _as_url(value: object) -> str | None:
@@ -239,7 +249,11 @@ def _authors_from_markup(
     zone: set[etree._Element] | frozenset = frozenset(),
     entry: etree._Element | None = None,
 ) -> list[Byline]:
-    """Microdata ``itemprop=author``, hCard ``.author .fn`` / ``.vcard``, ``rel=author``."""
+    """Microdata ``itemprop=author`` and ``rel=author`` links.
+
+    (An hCard ``.vcard .fn`` inside an author block was read here too; the byline block
+    reader finds the same names, and without it no tuning-half page changed.)
+    """
     found: list[Byline] = []
     for el in root.xpath('//*[@itemprop="author" or @itemprop="creator"]'):
         if _boilerplate(el, entry):
@@ -251,17 +265,6 @@ def _authors_from_markup(
         url = urljoin(base, link) if link and len(raws) == 1 else None
         for raw in raws:
             found.extend(_byline_text(raw, url))
-    if not found:
-        xp = (
-            '//*[contains(concat(" ", normalize-space(@class), " "), " vcard ") or '
-            'contains(concat(" ", normalize-space(@class), " "), " h-card ")]'
-            '//*[contains(concat(" ", normalize-space(@class), " "), " fn ") or '
-            'contains(concat(" ", normalize-space(@class), " "), " p-name ")]'
-        )
-        for el in root.xpath(xp):
-            if not _boilerplate(el, entry) and _in_byline_context(el):
-                link = el.get("href")
-                found.extend(_byline_text(text_of(el), urljoin(base, link) if link else None))
     if not found:
         rel_author = '//a[contains(concat(" ", normalize-space(@rel), " "), " author ")]'
         links = [el for el in root.xpath(rel_author) if not _boilerplate(el, entry)]
@@ -294,8 +297,18 @@ def article_entry(root: etree._Element) -> etree._Element | None:
     if len(outer) != 1:
         return None
     entry = outer[0]
+    if _HENTRY.search(classes_of(entry)) and entry.xpath(_ENTRY_TITLE):
+        return entry  # a blog post marked up as one: the <h1> outside is the blog's name
     inside = set(entry.iter("h1"))
     return None if any(h not in inside for h in root.iter("h1")) else entry
+
+
+_HENTRY = re.compile(r"(?<!\S)h-?entry(?!\S)")
+# The hAtom/h2 entry's own title: a microformats entry that carries one is a post.
+_ENTRY_TITLE = (
+    './/*[contains(concat(" ", normalize-space(@class), " "), " entry-title ") or '
+    'contains(concat(" ", normalize-space(@class), " "), " p-name ")]'
+)
 
 
 def _boilerplate(el: etree._Element, entry: etree._Element | None) -> bool:
@@ -303,18 +316,6 @@ def _boilerplate(el: etree._Element, entry: etree._Element | None) -> bool:
     only the blocks within that article count (see :func:`article_entry`)."""
     inside = entry is not None and any(a is entry for a in el.iterancestors())
     return is_excluded(el, stop=entry if inside else None)
-
-
-def _in_byline_context(el: etree._Element) -> bool:
-    """An hCard names the author only inside an author/byline/entry-header block."""
-    node = el
-    for _ in range(6):
-        if node is None:
-            return False
-        if re.search(r"author|byline|entry-meta|post-meta|posted|meta", classes_of(node), re.I):
-            return True
-        node = node.getparent()
-    return False
 
 
 # ---------------------------------------------------------------------------- bylines
@@ -637,6 +638,8 @@ _PREFIX_TAGS = (
     "h5",
     "h6",
     "dd",
+    "dt",
+    "th",
     "td",
 )
 
@@ -681,6 +684,8 @@ def _authors_from_prefix_lines(
         # One word is a name only after an unambiguous label ("Posted by Konstantin"):
         # after a bare "by"/"von" it is as often a place or a thing.
         label = EXPLICIT_LABEL.match(text)
+        if label:
+            text = text[: label.end()] + _WITH.sub("", text[label.end() :])
         found = [
             b
             for b in _byline_text(text)
@@ -694,11 +699,48 @@ def _authors_from_prefix_lines(
     return []
 
 
+def _authors_from_break_lines(
+    root: etree._Element, entry: etree._Element | None = None
+) -> list[Byline]:
+    """A line inside a longer block, after a ``<br>``, that states its writer: "…<br>
+    Autor: Jane Doe</div>" at the end of a text written as one block.
+
+    Only a role noun with its colon or an explicit label counts (a bare "by" after a
+    line break is as often running text), and only the first such line, outside
+    comments, sidebars and navigation.
+    """
+    for br in root.iter("br"):
+        line = _line_after(br)
+        if not line or not STATED_LABEL_THEN_TEXT.match(line):
+            continue
+        parent = br.getparent()
+        if parent is None or _boilerplate(parent, entry) or in_credit(parent):
+            continue
+        found = [b for b in _byline_text(line) if b.kind == "person" and " " in b.name]
+        if found:
+            return found
+    return []
+
+
+def _line_after(br: etree._Element) -> str:
+    """The text after a ``<br>`` up to the next one (its tail and the siblings after it)."""
+    parts = [br.tail or ""]
+    for sib in br.itersiblings():
+        if sib.tag == "br" or sum(map(len, parts)) > 160:
+            break
+        if isinstance(sib.tag, str) and sib.tag not in ("script", "style"):
+            parts.append(sib.text_content())
+        parts.append(sib.tail or "")
+    line = WS.sub(" ", "".join(parts)).strip()
+    return line if len(line) <= 160 else ""
+
+
 def extract_authors(
     root: etree._Element,
     url: str,
     meta: dict[str, list[str]] | None = None,
     ld: list[dict] | None = None,
+    trace: dict[str, object] | None = None,
 ) -> list[Byline]:
     """The page's authors: persons (or, failing any, handles), precision first.
 
@@ -714,7 +756,12 @@ def extract_authors(
     The most explicit source with an accepted person wins, unless its persons stand
     alone while two other sources agree on someone else (a meta ``author`` naming
     the publishing house while JSON-LD and the byline name the writer).
+
+    ``trace``, when given, receives what each source offered after the checks
+    (``"offered"``: source label to names) and which one decided (``"won"``), so a
+    benchmark can tell which kind of evidence produces the false authors.
     """
+    trace = {} if trace is None else trace
     meta = meta_tags(root) if meta is None else meta
     ld = json_ld(root) if ld is None else ld
     site = site_names(root, meta, url)
@@ -723,6 +770,7 @@ def extract_authors(
     langs = (lang,) if lang else ()
     citation = _authors_from_citation_meta(meta)
     if citation:
+        trace["won"] = "citation"
         return [b for b in _dedupe(_clean(citation)) if b.kind == "person"]
     zone = headline_zone(root)
     entry = article_entry(root)
@@ -747,9 +795,11 @@ def extract_authors(
         ),
         prefixed,
     ]
+    labels = ["json-ld", "meta", "markup", "byline-block", "by-line"]
     if block and line and block[0] not in zone and line[0] in zone:
         visible.reverse()  # a "By" line under the headline beats a byline block elsewhere
-    sources = [_dedupe(_clean(found)) for found in (*sources, *visible)]
+        labels[3], labels[4] = labels[4], labels[3]
+    sources = [_dedupe(_clean(found, langs)) for found in (*sources, *visible)]
     support: dict[str, int] = {}
     for found in sources:
         for key in {name_key(b.name) for b in found if b.kind == "person"}:
@@ -764,23 +814,37 @@ def extract_authors(
         # The weakest evidence, read only now that nothing above names a person (so most
         # pages never pay for it), and adding no support: it can neither outvote a
         # stronger source nor spare a name the name-shape check by echoing it.
+        in_zone = [el for el in root.iter() if el in zone]
         accepted += [
-            acceptable(_dedupe(_clean(found)))
+            acceptable(_dedupe(_clean(found, langs)))
             for found in (
-                dated_line_authors([el for el in root.iter() if el in zone]),
+                dated_line_authors(in_zone),
+                archive_link_authors(in_zone),
+                _authors_from_break_lines(root, entry),
                 signature_authors(root),
             )
         ]
+        labels += ["dated-line", "archive-link", "break-line", "signature"]
+    if not any(b.kind == "person" for found in accepted for b in found):
+        # Weaker still: the site's licence credits its owner, not this article's writer.
+        accepted.append(acceptable(_dedupe(_clean(licensor_authors(root), langs))))
+        labels.append("licence")
+    trace["offered"] = {
+        label: [b.name for b in found] for label, found in zip(labels, accepted, strict=True)
+    }
     persons = [[b for b in found if b.kind == "person"] for found in accepted]
     agreed = [b for found in persons for b in found if support.get(name_key(b.name), 0) >= 2]
-    for found in persons:
+    for label, found in zip(labels, persons, strict=True):
         if not found:
             continue
         if agreed and all(support.get(name_key(b.name), 0) < 2 for b in found):
+            trace["won"] = "agreed"
             return _dedupe(agreed)
+        trace["won"] = label
         return _with_coauthors(found, persons, support)
-    for found in accepted:
+    for label, found in zip(labels, accepted, strict=True):
         if found:
+            trace["won"] = f"{label} (handles)"
             return found  # handles alone: a blog's account name
     return []
 
@@ -827,11 +891,11 @@ def _with_coauthors(
     return _dedupe(out)
 
 
-def _clean(bylines: list[Byline]) -> list[Byline]:
-    """Glued labels off every name, whichever source it came from."""
+def _clean(bylines: list[Byline], langs: tuple[str, ...] = ()) -> list[Byline]:
+    """Glued labels and a title off every name, whichever source it came from."""
     for b in bylines:
         if b.kind == "person":
-            b.name = _undouble(unglue_labels(b.name) or b.name)
+            b.name = without_title(_undouble(unglue_labels(b.name) or b.name), langs)
     return bylines
 
 
