@@ -126,14 +126,6 @@ def test_a_title_before_a_full_name_is_not_part_of_it(name, lang, expected):
     assert without_title(name, (lang,)) == expected
 
 
-def test_a_block_classed_bylines_holds_the_names():
-    body = (
-        "<h1>A story</h1><div class='article-bylines'><a href='/people/ossian-brandt'>"
-        "Ossian Brandt</a> and <a href='/people/orla-penhallow'>Orla Penhallow</a></div>" + TEXT
-    )
-    assert authors(page(body)) == ["Ossian Brandt", "Orla Penhallow"]
-
-
 def test_byline_element_named_byline():
     body = "<div><byline>Von Ossian Brandt, dpa</byline>" + TEXT + "</div>"
     assert authors(page(body, lang="de")) == ["Ossian Brandt"]

@@ -96,7 +96,7 @@ _META_AUTHOR_NAMES = (
 # Matched per class token, with letters (not "_" or "-") as word boundaries, so that
 # "article__author-name" and "post-info--type-author" count but "authority" does not.
 _BYLINE_CLASS = re.compile(
-    r"(?<![a-z])(?:bylines?|by-line|authors?|autor|autorin|auteur|writer|posted-?by|post-by|"
+    r"(?<![a-z])(?:byline|by-line|authors?|autor|autorin|auteur|writer|posted-?by|post-by|"
     r"contributors?|reporter|by|verfasser|journalist|signature|creator)(?![a-z])",
     re.I,
 )
