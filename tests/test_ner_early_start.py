@@ -151,3 +151,25 @@ def test_a_read_ahead_that_fails_warns_once_lets_the_workers_go_and_stops():
     assert stopped == [True]
     (message,) = warned
     assert "RuntimeError" in message and "read these texts itself" in message
+
+
+def test_starting_the_workers_does_not_wait_for_them():
+    """A worker forked from the fork server is only started once the server has imported
+    spaCy (seconds, the first time): the step that starts them goes on meanwhile."""
+    import threading
+
+    returned, release, seen = threading.Event(), threading.Event(), []
+    with ner_pool.PooledPersonFinder(language_models(), 2) as pooled:
+        submit = pooled._pool.submit
+
+        def held_submit(fn, *args):  # a process start that takes as long as the test wants
+            release.wait(5)
+            seen.append(returned.is_set())
+            return submit(fn, *args)
+
+        pooled._pool.submit = held_submit
+        pooled.start_workers()
+        returned.set()
+        release.set()
+        assert len(_workers(pooled, 2)) == 2
+    assert seen == [True, True]  # start_workers had returned before any process started

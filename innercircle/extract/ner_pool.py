@@ -34,6 +34,7 @@ import hashlib
 import multiprocessing
 import os
 import sys
+import threading
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -203,6 +204,7 @@ class PooledPersonFinder:
         self._ahead_texts = 0  # texts read ahead and not yet taken by analyse
         self._in_flight: deque[tuple[Future, int]] = deque()  # chunks sent, their texts
         self._in_flight_texts = 0
+        self._starting: threading.Thread | None = None  # start_workers' submitting thread
         if self.processes == 1:
             self._local = local or PersonFinder(models=models)
         else:
@@ -217,12 +219,19 @@ class PooledPersonFinder:
         )
 
     def start_workers(self) -> None:
-        """Spawn every worker now and return at once: each loads its model while the
-        caller goes on (a pool spawns its workers on demand, one per task submitted while
-        none is idle, so one no-op task per worker starts them all)."""
+        """Start every worker and return at once: each loads its model while the caller
+        goes on (a pool spawns its workers on demand, one per task submitted while none
+        is idle, so one no-op task per worker starts them all). The tasks are submitted
+        from a thread: starting a process from the fork server waits until the server
+        has imported spaCy (seconds on its first use), which the caller need not."""
         if self._pool is not None:
-            for _ in range(self.processes):
-                self._pool.submit(_ready)
+            pool = self._pool
+            self._starting = threading.Thread(
+                target=lambda: [pool.submit(_ready) for _ in range(self.processes)],
+                name="ner-workers-start",
+                daemon=True,
+            )
+            self._starting.start()
 
     def _workers_for(self, texts: int) -> ProcessPoolExecutor:
         """The pool for the next ``texts``: fresh workers once these have read
@@ -322,6 +331,8 @@ class PooledPersonFinder:
         return out  # type: ignore[return-value]
 
     def close(self) -> None:
+        if self._starting is not None:
+            self._starting.join()  # its tasks are submitted before the pool shuts down
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
