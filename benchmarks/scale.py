@@ -9,7 +9,9 @@ largest NER worker, NER's share of the wall (the find_people steps; the NER that
 reads ahead during the documents step is not in it), documents per
 second per core and milliseconds per document; then, per step, the peak resident memory
 of the run's process and of its children (sampled from /proc every 0.2 s while the
-step ran): that is where the memory goes.
+step ran): that is where the memory goes; and per phase (the crawl, the documents
+step with NER, ranking and the rest) its wall and CPU seconds, whose ratio says how
+many cores the phase kept busy: the crawl mostly waits, so what runs beside it is free.
 
     .venv/bin/python benchmarks/scale.py [--scales 1 4 16] [--steps] [--floor]
 
@@ -151,6 +153,30 @@ def step_times(instance, run_id: str) -> list[tuple[str, float, float]]:
     return out
 
 
+#: The run's phases, in order: which step opens each (the crawl opens the run).
+PHASES = (("crawl", ""), ("documents and NER", "documents"), ("ranking and the rest", "people"))
+
+
+def phase_spans(steps: list[tuple[str, float, float]]) -> dict[str, tuple[float, float]]:
+    """(start, end) of each of :data:`PHASES`, from the (step, start, end) of a run's steps
+    in order: a phase runs from the start of its first step to the start of the next
+    phase's (Dagster's time between steps included). Where the cores idle while the run
+    waits (the crawl) and where parsing and NER share them shows here."""
+    spans: dict[str, tuple[float, float]] = {}
+    if not steps:
+        return spans
+    steps = sorted(steps, key=lambda step: step[1])
+    starts = []
+    for name, first in PHASES:
+        hit = next((begin for key, begin, _ in steps if not first or key == first), None)
+        if hit is not None:
+            starts.append((name, hit))
+    end = max(e for *_, e in steps)
+    for (name, begin), (_, nxt) in zip(starts, [*starts[1:], (None, end)], strict=True):
+        spans[name] = (begin, nxt)
+    return spans
+
+
 FLOOR_SQL = """
 SELECT x.language, d.text FROM documents d JOIN mention_extractions x USING (doc_id)
 WHERE x.ner ORDER BY d.doc_id
@@ -214,6 +240,11 @@ def one(sources: Path, as_of: str, floor: bool = False) -> dict:
         (key, end - begin, *sampler.peaks(begin, end), sampler.cpu(begin, end))
         for key, begin, end in step_times(instance, result.run_id)
     ]
+    timed = step_times(instance, result.run_id)
+    phases = {
+        name: (end - begin, sampler.cpu(begin, end))
+        for name, (begin, end) in phase_spans(timed).items()
+    }
     ner = sum(s for key, s, *_ in steps if key.startswith("mentions.find_people"))
     ner_cpu = sum(s[4] for s in steps if s[0].startswith("mentions.find_people"))
     with warehouse.connect(settings.warehouse_path, read_only=True) as con:
@@ -244,6 +275,7 @@ def one(sources: Path, as_of: str, floor: bool = False) -> dict:
         "peak_worker_rss_mb": workers_mb,
         "cores": cores(),
         "steps": steps,
+        "phases": phases,
     }
 
 
@@ -371,6 +403,13 @@ def main() -> int:
                 cells.append(f"{hit[2]:>5.0f}/{hit[3]:>4.0f} ({hit[1]:>5.1f}, {hit[4]:>5.1f})"
                              if hit else "")
             print(f"{key[:44]:<44}" + "".join(f"{c:>22}" for c in cells))
+        print("\nper phase: wall s, CPU s of the tree (CPU / wall: the cores it kept busy)")
+        for name, _ in PHASES:
+            cells = []
+            for r in rows:
+                wall, cpu = r.get("phases", {}).get(name, (0.0, 0.0))
+                cells.append(f"{wall:>6.1f}, {cpu:>6.1f} ({cpu / max(wall, 1e-9):.2f})")
+            print(f"{name:<44}" + "".join(f"{c:>22}" for c in cells))
     return 0 if all(r["ok"] for r in rows) else 1
 
 
