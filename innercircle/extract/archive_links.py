@@ -18,10 +18,9 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from innercircle.extract.bylines import parse_author_field
+from innercircle.extract.bylines import full_person_names
 from innercircle.extract.html import WS, in_credit
 from innercircle.extract.names import name_key
-from innercircle.extract.signatures import signs_as_person
 from innercircle.model import Byline
 
 # A path part naming an archive of writers (the slug follows it).
@@ -56,7 +55,7 @@ def archive_link_authors(zone: list[etree._Element]) -> list[Byline]:
             continue
         text = _shown_name(el, parts[-1])
         if text:
-            found += [b for b in parse_author_field(text) if signs_as_person(b)]
+            found += full_person_names(text)
     return found
 
 

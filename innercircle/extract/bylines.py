@@ -13,6 +13,7 @@ import html
 import re
 from collections.abc import Iterable
 
+from innercircle.extract.name_shape import is_full_given_name
 from innercircle.extract.names import COMMA_DEGREES, PLACEHOLDERS, clean_person_name
 from innercircle.model import Byline
 from innercircle.vocabulary import is_given_name_anywhere
@@ -372,3 +373,9 @@ def entry_authors(raw_authors: Iterable[str], feed_authors: Iterable[str]) -> li
                 seen.add((b.name, b.kind))
                 out.append(b)
     return out
+
+
+def full_person_names(raw: str) -> list[Byline]:
+    """The persons of :func:`parse_author_field` whose names are full names opening with a
+    given name (:func:`~innercircle.extract.name_shape.is_full_given_name`)."""
+    return [b for b in parse_author_field(raw) if b.kind == "person" and is_full_given_name(b.name)]

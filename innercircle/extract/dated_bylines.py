@@ -6,7 +6,7 @@ metadata rather than its text, so the line must hold a date (maybe with its time
 day) and one name, separated by a dash or a bar (a comma too after the date: a name and
 a comma before it is a dateline's place), nothing else, and sit right under the headline
 (:func:`~innercircle.extract.page_authors.headline_zone`). The name must be a full name
-opening with a given name (:func:`~innercircle.extract.signatures.signs_as_person`): a
+opening with a given name (:func:`~innercircle.extract.bylines.full_person_names`): a
 place ("Berlin, 3.5.2024") or a section beside the date is no writer.
 """
 
@@ -17,9 +17,8 @@ import re
 from lxml import etree
 
 from innercircle.extract.byline_labels import CREDIT_LABEL
-from innercircle.extract.bylines import parse_author_field
+from innercircle.extract.bylines import full_person_names
 from innercircle.extract.html import WS, in_credit
-from innercircle.extract.signatures import signs_as_person
 from innercircle.model import Byline
 
 _DATE = r"(?:\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})"
@@ -53,7 +52,7 @@ def dated_line_authors(zone: list[etree._Element]) -> list[Byline]:
         m = _DATE_THEN_NAME.match(text) or _NAME_THEN_DATE.match(text)
         if not m or CREDIT_LABEL.search(text) or in_credit(el) or _linked(el):
             continue
-        found = [b for b in parse_author_field(m.group("name")) if signs_as_person(b)]
+        found = full_person_names(m.group("name"))
         if found:
             return found
     return []

@@ -14,9 +14,8 @@ from __future__ import annotations
 
 from lxml import etree
 
-from innercircle.extract.bylines import parse_author_field
+from innercircle.extract.bylines import full_person_names
 from innercircle.extract.html import text_of
-from innercircle.extract.signatures import signs_as_person
 from innercircle.model import Byline
 
 _ATTRIBUTION = (
@@ -29,7 +28,7 @@ def licensor_authors(root: etree._Element) -> list[Byline]:
     """The person the page's CC licence credits, or nobody (see the module doc)."""
     for el in root.xpath(_ATTRIBUTION):
         raw = el.get("content") if el.tag == "meta" else text_of(el)
-        found = [b for b in parse_author_field(raw or "") if signs_as_person(b)]
+        found = full_person_names(raw or "")
         if found:
             return found[:1]
     return []

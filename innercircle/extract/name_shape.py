@@ -88,3 +88,21 @@ def without_title(name: str, languages: tuple[str, ...] = ("en",)) -> str:
     langs = tuple(dict.fromkeys((*languages, "en")))
     common = max(zipf(words[0].lower(), lang) for lang in langs)
     return " ".join(words[1:]) if common >= TITLE_WORD_ZIPF else name
+
+
+# Languages whose function words ("El", "La", "Van") open outlet names that sign a story
+# like a person: "(El Economista)" credits a source.
+_FUNCTION_WORD_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl")
+
+
+def is_full_given_name(name: str) -> bool:
+    """A full name opening with a given name of some locale ("Jane Doe"), its first word
+    no function word in any of the languages above: the shape the weakest author
+    sources (a signature, a dated line, an archive link, a licence) must have, since
+    nothing else on the page vouches for them."""
+    words = name.split()
+    if len(words) < 2 or not is_given_name_anywhere(words[0]):
+        return False
+    return all(
+        zipf(words[0].lower(), lang) < FUNCTION_WORD_ZIPF for lang in _FUNCTION_WORD_LANGUAGES
+    )

@@ -16,11 +16,9 @@ import re
 from lxml import etree
 
 from innercircle.extract.byline_labels import CREDIT_LABEL
-from innercircle.extract.bylines import parse_author_field
+from innercircle.extract.bylines import full_person_names
 from innercircle.extract.html import WS, in_credit, is_excluded
-from innercircle.extract.name_shape import FUNCTION_WORD_ZIPF
 from innercircle.model import Byline
-from innercircle.vocabulary import is_given_name_anywhere, zipf
 
 # Less paragraph text than this in the biggest block: no article body to sign.
 _BODY_CHARS = 500
@@ -46,7 +44,7 @@ def _article_body(root: etree._Element) -> etree._Element | None:
 def signature_authors(root: etree._Element) -> list[Byline]:
     """The person who signs the article body's last paragraph, or nobody.
 
-    Only full names that open with a given name (:func:`signs_as_person`): a one-word
+    Only full names that open with a given name (:func:`full_person_names`): a one-word
     signature ("Benni") is as often a greeting or a place, and a sentence is no signature.
     """
     body = _article_body(root)
@@ -66,20 +64,5 @@ def signature_authors(root: etree._Element) -> list[Byline]:
     # Only the words before a comma: "Jane Doe, dpa" signs as Jane Doe, and a sign-off
     # ("Cheers, Jane") is no name written surname first.
     name = m.group("name").split(",")[0].strip().rstrip(".")
-    return [b for b in parse_author_field(name) if signs_as_person(b)]
+    return full_person_names(name)
 
-
-# Languages whose function words ("El", "La", "Van") open outlet names that sign a story
-# like a person: "(El Economista)" credits a source.
-_FUNCTION_WORD_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl")
-
-
-def signs_as_person(b: Byline) -> bool:
-    """A full name opening with a given name of some locale, and not a function word in
-    any of the languages above."""
-    words = b.name.split()
-    if b.kind != "person" or len(words) < 2 or not is_given_name_anywhere(words[0]):
-        return False
-    return all(
-        zipf(words[0].lower(), lang) < FUNCTION_WORD_ZIPF for lang in _FUNCTION_WORD_LANGUAGES
-    )
