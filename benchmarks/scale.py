@@ -236,11 +236,11 @@ def one(sources: Path, as_of: str, floor: bool = False) -> dict:
     cpu = tree_cpu_s() - cpu0
     others = max(0.0, machine_busy_s() - busy0 - cpu) / wall  # cores other programs took
     sampler.stop()
+    timed = step_times(instance, result.run_id)  # the run's event log, read once
     steps = [
         (key, end - begin, *sampler.peaks(begin, end), sampler.cpu(begin, end))
-        for key, begin, end in step_times(instance, result.run_id)
+        for key, begin, end in timed
     ]
-    timed = step_times(instance, result.run_id)
     phases = {
         name: (end - begin, sampler.cpu(begin, end))
         for name, (begin, end) in phase_spans(timed).items()
