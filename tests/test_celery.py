@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests import services
+from tests.processes import process_table
 
 pytestmark = pytest.mark.slow
 
@@ -71,16 +72,7 @@ def _wait_until_ready(broker: str, workers: list[subprocess.Popen], logs: list[P
 
 
 def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
-    return found
+    return [p.pid for p in process_table() if p.parent == pid]
 
 
 def _pool_processes(worker: subprocess.Popen) -> list[int]:

@@ -25,6 +25,8 @@ from pathlib import Path
 
 from websockets.sync.client import connect
 
+from tests.processes import process_table
+
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
 #: Headless, and nothing that reaches out to the network by itself.
@@ -99,15 +101,7 @@ def _runs_in_group(pgid: int) -> bool:
         return False
     if not Path("/proc/self/stat").exists():  # no /proc: only the signal can tell
         return True
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:  # after the command's ")": state, parent, process group, ...
-                state, _, group = (entry / "stat").read_text().rsplit(")", 1)[1].split()[:3]
-            except (OSError, IndexError, ValueError):
-                continue  # gone meanwhile
-            if int(group) == pgid and state != "Z":
-                return True
-    return False
+    return any(p.group == pgid and p.state != "Z" for p in process_table())
 
 
 def _tail(path: Path, chars: int = 6000) -> str:
