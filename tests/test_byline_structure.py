@@ -384,3 +384,38 @@ def test_a_child_named_by_data_testid_holds_the_name_in_a_byline_block():
         "<span data-testid='author-role'>Energy desk, Berlin</span></div>"
     )
     assert authors(page(body)) == ["Ossian Brandt"]
+
+
+def test_a_post_classed_with_its_writers_slug_is_no_byline_block():
+    # Blog platforms class every post "author-<slug>"; the post holds its headline, its
+    # text and its links, and only the byline inside it names the writer.
+    body = (
+        "<div class='site-title'>Example travel blog</div>"
+        "<article class='entry hentry author-orla-penhallow tag-coast'>"
+        "<h2 class='entry-title'>A week by the sea</h2>"
+        "<div class='meta'><span class='author'><a href='/?author=17'>Orla Penhallow</a>"
+        "</span></div>" + TEXT + "<p>We stayed at the <a href='https://hotel.example/'>Harbour"
+        " View Hotel</a> and ate at <a href='https://fish.example/'>Tamsin Quellbrunn</a>'s.</p>"
+        "</article>"
+    )
+    assert authors(page(body)) == ["Orla Penhallow"]
+
+
+def test_the_name_a_byline_block_marks_wins_over_its_other_links():
+    # The block's pop-up lists the writer's latest stories: links, but not names.
+    block = (
+        "<div class='story-author'><p class='author-name'>By <a href='/author/orla-penhallow'>"
+        "Orla Penhallow</a></p><div class='author-popup'><p>Latest:</p>"
+        "<a href='/2024/04/02/duet.html'>Tamsin Quellbrunn and Orrin Vale</a></div></div>"
+    )
+    assert authors(page("<h1>A story</h1>" + block + TEXT)) == ["Orla Penhallow"]
+
+
+def test_first_and_last_name_parts_of_one_name_are_not_more_writers():
+    block = (
+        "<div class='byline'><address class='name'><a href='mailto:orla@news.example.com'>"
+        "<span class='hidden-name'>Orla Penhallow</span>\n<span class='firstname'>Orla</span> "
+        "<span class='lastname'>Penhallow</span></a></address></div>"
+    )
+    html = page("<h1>A story</h1>" + block + TEXT)
+    assert [b.name for b in extract_page(html, URL).authors] == ["Orla Penhallow"]

@@ -466,17 +466,13 @@ def _authors_from_bylines(
             continue
         if not _is_byline_element(el) or (_boilerplate(el, entry) and el not in zone):
             continue
-        if in_credit(el) or _in_teaser_link(el):
+        if in_credit(el) or _in_teaser_link(el) or _container(el):
             continue
         candidates.append(el)
     candidates.sort(key=lambda el: el not in zone)  # stable: document order within each
     for el in candidates:
-        # Prefer the innermost name-like element: a link, or a child classed as a name.
-        # "fn" only as a whole class token: generated names hold it ("default__atfni").
-        inner = el.xpath(
-            './/*[contains(@class, "name") or contains(@data-testid, "name") or '
-            'contains(concat(" ", normalize-space(@class), " "), " fn ")]|.//a[@href]'
-        )
+        # Prefer the elements the block marks as names; failing those, its links.
+        inner = _outermost(el.xpath(_NAMED)) or el.xpath(".//a[@href]")
         found: list[Byline] = []
         for child in inner:
             href = child.get("href") or ""
@@ -492,7 +488,7 @@ def _authors_from_bylines(
                 continue
             if _credited(child, el):
                 continue  # "Übersetzung <a>Jane Doe</a>": the translator, not the writer
-            found.extend(_byline_text(text_of(child), _link(child, base)))
+            found.extend(_byline_text(text_of(child), _name_link(child, el, base)))
         if not found:
             found = _byline_text(text_of(el))
         elif all(b.kind == "person" and not accept(b) for b in found):
@@ -506,6 +502,51 @@ def _authors_from_bylines(
                 origin.append(el)
             return _dedupe(found)
     return []
+
+
+# A child classed as a name. "fn" only as a whole class token: generated names hold it
+# ("default__atfni").
+_NAMED = (
+    './/*[contains(@class, "name") or contains(@data-testid, "name") or '
+    'contains(concat(" ", normalize-space(@class), " "), " fn ")]'
+)
+
+
+def _outermost(els: list[etree._Element]) -> list[etree._Element]:
+    """The elements not inside another of them: a name classed "name" holding its parts
+    classed "firstname" and "lastname" is one name, not three."""
+    found = set(els)
+    return [e for e in els if not any(a in found for a in e.iterancestors())]
+
+
+def _name_link(child: etree._Element, block: etree._Element, base: str) -> str | None:
+    """Where a name in a byline block links: its own link, the one link inside it, or the
+    link around it within the block."""
+    if child.tag == "a":
+        return _link(child, base)
+    links = child.xpath(".//a[@href]")
+    if len(links) == 1:
+        return _link(links[0], base)
+    for a in child.iterancestors():
+        if a.tag == "a":
+            return _link(a, base)
+        if a is block:
+            break
+    return None
+
+
+# More text than this makes a block classed like a byline a container of the article.
+_BYLINE_BLOCK_CHARS = 600
+
+
+def _container(el: etree._Element) -> bool:
+    """A block classed like a byline that holds a headline or the article's text: a post
+    whose class names its writer's slug ("author-jane-doe", as blog platforms mark every
+    post) or a page banner ("collected-by"), not a byline. The byline blocks inside it
+    are read on their own."""
+    if el.tag == "article" or el.find(".//h1") is not None or el.find(".//h2") is not None:
+        return True
+    return len(WS.sub(" ", el.text_content())) > _BYLINE_BLOCK_CHARS
 
 
 def _text_outside_links(el: etree._Element) -> str:
