@@ -419,3 +419,29 @@ def test_first_and_last_name_parts_of_one_name_are_not_more_writers():
     )
     html = page("<h1>A story</h1>" + block + TEXT)
     assert [b.name for b in extract_page(html, URL).authors] == ["Orla Penhallow"]
+
+
+@pytest.mark.parametrize(
+    "line, lang, expected",
+    [
+        # A weekday's abbreviation before the date is the date's, not a third name.
+        ("Von Tamsin Quellbrunn Fr, 30. August 2019", "de", ["Tamsin Quellbrunn"]),
+        # Two texts glued without a space: the name, then the writer's role.
+        ("By Orrin ValemoreBusiness reporter", "en", ["Orrin Valemore"]),
+        ("By Orla PenhallowLifestyle writer", "en", ["Orla Penhallow"]),
+        # A name credited in brackets with the pictures did not write the piece.
+        ("by Orla Penhallow (reporting) and Orrin Vale (photography)", "en", ["Orla Penhallow"]),
+        # "von" after a given name is part of the name, not the label "by".
+        ("Christoph von Quellbrunn", "de", ["Christoph von Quellbrunn"]),
+    ],
+)
+def test_a_by_line_reads_the_writers_name_and_nothing_glued_to_it(line, lang, expected):
+    body = f"<h1>A story</h1><p class='byline'>{line}</p>" + TEXT
+    assert authors(page(body, lang=lang)) == expected
+
+
+def test_a_one_word_account_name_in_humps_stays_whole():
+    body = "<h1>A story</h1><p>Posted by KleineGrueneMonster</p>" + TEXT
+    assert [b.name for b in extract_page(page(body, lang="de"), URL).authors] == [
+        "KleineGrueneMonster"
+    ]

@@ -125,6 +125,13 @@ CREDIT_LABEL = re.compile(rf"\b(?:{_alternation(CREDITS, escape=False)})\s*(?:{_
 CREDIT_BEFORE = re.compile(
     rf"\b(?:{_alternation(CREDITS, escape=False)})\s*(?:(?:{_BY})\b)?\s*:?\s*$", re.I
 )
+#: A name with a credit in brackets, and the separator before it: "and Jane Doe
+#: (photography)", ", Jane Doe (Fotos)": credited with something other than the writing.
+CREDITED_NAME = re.compile(
+    rf"(?:[,;&]|\s(?:and|und|et|y)\s)?[^,;&()]*\(\s*(?:{_alternation(CREDITS, escape=False)})"
+    r"\s*\)",
+    re.I,
+)
 #: A line opening with a label that cannot be running text: a role noun with its colon
 #: ("Autor: Jane Doe") or an explicit label ("Written by Jane Doe"), not a bare "By".
 STATED_LABEL_THEN_TEXT = re.compile(rf"^(?:{_EXPLICIT}|{_PIECE}|(?:{_NOUN})\s*:)\s*\S", re.I)

@@ -40,6 +40,7 @@ from innercircle.extract.archive_links import archive_link_authors
 from innercircle.extract.byline_labels import (
     CREDIT_BEFORE,
     CREDIT_LABEL,
+    CREDITED_NAME,
     EXPLICIT_LABEL,
     GLUED_LEAD,
     LABEL_IN_TEXT,
@@ -75,6 +76,7 @@ from innercircle.extract.publisher_bylines import (
 )
 from innercircle.extract.signatures import signature_authors
 from innercircle.model import Byline
+from innercircle.vocabulary import is_given_name_anywhere
 
 _META_AUTHOR_NAMES = (
     "author",
@@ -109,6 +111,8 @@ _BYLINE_CLASS_NOT = re.compile(
 _DATE_TAIL = re.compile(
     r"\s*(?:[|•·,–—\-]|\bon\b|\bam\b|\ble\b|\bel\b|\bil\b|\bvom\b|\bupdated\b|"
     r"\bpublished\b|\bposted\b)?\s*"
+    # A weekday's abbreviation before the date: "Fr, 30. August 2019", "Tue. 3 May 2022".
+    r"(?:\b(?:mo|di|mi|do|fr|sa|so|mon|tue|wed|thu|fri|sat|sun)\.?,?\s+(?=\d))?"
     r"(?:\d{1,4}[./\-]\d{1,2}[./\-]\d{1,4}|\d{1,2}\.?\s+\w+\.?\s+\d{4}|"
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|januar|februar|märz|mai|juni|"
     r"juli|oktober|dezember)\w*\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}:\d{2}|"
@@ -337,7 +341,7 @@ def _byline_text(raw: str | None, url: str | None = None) -> list[Byline]:
     text = WS.sub(" ", raw).strip()
     if not text or len(text) > 200:
         return []
-    text = unglue_labels(text)
+    text = CREDITED_NAME.sub("", unglue_labels(text))
     credit = CREDIT_LABEL.search(text)
     if credit:
         # "Jane Doe; photos by John Roe": a second clause credits someone else. With no
@@ -348,8 +352,9 @@ def _byline_text(raw: str | None, url: str | None = None) -> list[Byline]:
         else:
             text = before if re.search(r"[,;|•·–—/(]$", before) else ""
     m = LABEL_IN_TEXT.search(text)
-    if m and m.start() < 40:
+    if m and m.start() < 40 and not _particle(text, m):
         text = text[m.end() :]
+    text = _WORD_SEAM.sub(r"\1; ", text)
     text = _CONTRIBUTORS.sub("", text)
     text = _AGENCY_SUFFIX.sub("", text)
     text = _DATE_TAIL.sub("", text)
@@ -366,6 +371,26 @@ def _byline_text(raw: str | None, url: str | None = None) -> list[Byline]:
     if len(out) == 1 and out[0].kind == "organisation" and len(text.split()) > 4:
         return []
     return out
+
+
+# Two texts glued with no space: a capitalised word's lowercase run then a capitalised word
+# ("Jane SmaleBusiness reporter", "Jane DoeFreelance"). Four lowercase letters at least
+# before the seam, so that "McDonald", "MacKenzie", "DeShawn" and "FitzGerald" stay whole.
+# Only after another word of the name: one word alone in capitals and humps
+# ("KleineGrüneMonster") is an account's name, kept whole.
+_WORD_SEAM = re.compile(r"(?<=\w\s)([A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]{4,})(?=[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]{2})")
+
+
+def _particle(text: str, label: re.Match[str]) -> bool:
+    """ "Christoph von Eichhorn": a lowercase "von" after a given name is part of the
+    name (a nobiliary particle), not the label "by"."""
+    before = text[: label.start()].split()
+    return (
+        label.group(0).strip() == "von"
+        and bool(before)
+        and before[-1][:1].isupper()
+        and is_given_name_anywhere(before[-1])
+    )
 
 
 def unglue_labels(text: str) -> str:
