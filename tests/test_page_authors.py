@@ -335,3 +335,31 @@ def test_the_trace_says_what_each_source_offered_and_which_decided():
     assert trace["won"] == "agreed"
     assert trace["offered"]["json-ld"] == ["Jane Doe"]
     assert trace["offered"]["byline-block"] == trace["offered"]["by-line"] == ["Ann Lee"]
+
+
+def test_a_tag_for_each_author_holds_one_person_written_surname_first():
+    # Given names no list of given names holds: only the tags' convention says which
+    # word is the surname.
+    head = "".join(
+        f"<meta name='dc.creator' content='{n}'>" for n in ("Quellbrunn, Zorvathi", "Vale, Orrix")
+    )
+    body = ARTICLE + "<aside><p>By Zorvathi Quellbrunn and Orrix Vale.</p></aside>"
+    expected = [("Zorvathi Quellbrunn", "person"), ("Orrix Vale", "person")]
+    assert authors(page(head, body)) == expected
+
+
+def test_the_articles_own_author_tag_beats_the_generic_one_holding_the_company():
+    head = (
+        "<meta name='author' content='Condor Nastri'>"
+        "<meta property='article:author' content='Jane Doe'>"
+    )
+    body = ARTICLE + ABOUT + "<footer>© Condor Nastri</footer>"
+    assert authors(page(head, body)) == [("Jane Doe", "person")]
+
+
+def test_an_article_author_tag_holding_the_sites_address_does_not_end_the_search():
+    head = (
+        "<meta name='author' content='Jane Doe'>"
+        "<meta property='article:author' content='news.example.com'>"
+    )
+    assert authors(page(head, ARTICLE + ABOUT)) == [("Jane Doe", "person")]

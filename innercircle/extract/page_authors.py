@@ -79,7 +79,6 @@ from innercircle.model import Byline
 from innercircle.vocabulary import is_given_name_anywhere
 
 _META_AUTHOR_NAMES = (
-    "author",
     "article:author",
     "parsely-author",
     "sailthru.author",
@@ -94,6 +93,7 @@ _META_AUTHOR_NAMES = (
     "dc:creator",
     "authors",
     "book:author",
+    "author",
 )
 # Matched per class token, with letters (not "_" or "-") as word boundaries, so that
 # "article__author-name" and "post-info--type-author" count but "authority" does not.
@@ -216,24 +216,39 @@ def _authors_from_citation_meta(meta: dict[str, list[str]]) -> list[Byline]:
     These come before everything else on such pages, whose visible text lists hundreds
     of other people in the references.
     """
-    out: list[Byline] = []
-    for v in meta.get("citation_author", []):
-        # One tag, one person: "Lindqvist, Maja" is "Maja Lindqvist", not two people.
-        surname, comma, given = v.partition(",")
-        if comma and surname.strip() and given.strip() and "," not in given:
-            v = f"{given.strip()} {surname.strip()}"
-        out.extend(parse_author_field(v)[:1])
-    return out
+    return [b for v in meta.get("citation_author", []) for b in parse_author_field(_one_of(v))[:1]]
+
+
+def _one_of(value: str) -> str:
+    """One author tag of several, one person: "Lindqvist, Maja" is "Maja Lindqvist", not
+    two people (scholarly and Dublin Core metadata give a tag to each author, surname
+    first)."""
+    surname, comma, given = value.partition(",")
+    if comma and surname.strip() and given.strip() and "," not in given:
+        return f"{given.strip()} {surname.strip()}"
+    return value
 
 
 def _authors_from_meta(meta: dict[str, list[str]]) -> list[Byline]:
+    """The first author tag that names a person, the most specific first, else the first
+    that names anything.
+
+    The generic ``author`` tag comes last: sites and CMS themes fill it with the company
+    ("Condé Nast") or the account that published the page, while an ``article:author``
+    beside it names the writer; a specific tag holding the site's address
+    ("example.com") does not end the search.
+    """
+    first: list[Byline] = []
     for key in _META_AUTHOR_NAMES:
         values = [v for v in meta.get(key, []) if not re.match(r"^(https?:)?//|^www\.", v)]
-        found: list[Byline] = []
-        for v in values:
-            found.extend(parse_author_field(v))
-        if found:
+        if len(values) > 1:
+            values = [_one_of(v) for v in values]  # a tag for each author
+        found = [b for v in values for b in parse_author_field(v)]
+        if any(b.kind == "person" and not is_domain_like(b.name) for b in found):
             return found
+        first = first or found
+    if first:
+        return first
     page = meta.get("parsely-page")
     if page:
         try:
