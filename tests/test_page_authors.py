@@ -363,3 +363,13 @@ def test_an_article_author_tag_holding_the_sites_address_does_not_end_the_search
         "<meta property='article:author' content='news.example.com'>"
     )
     assert authors(page(head, ARTICLE + ABOUT)) == [("Jane Doe", "person")]
+
+
+def test_a_photos_microdata_author_in_its_caption_is_not_the_writer():
+    photo = (
+        "<figure itemprop='image' itemscope itemtype='https://schema.org/ImageObject'>"
+        "<img src='/p.jpg' alt=''><figcaption>The harbour. <span itemprop='author'>"
+        "Ann Lee</span></figcaption></figure>"
+    )
+    body = f"<h1>A story</h1><p><span itemprop='author'>Jane Doe</span></p>{photo}{ARTICLE}"
+    assert authors(page("", body)) == [("Jane Doe", "person")]

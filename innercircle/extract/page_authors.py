@@ -275,8 +275,8 @@ def _authors_from_markup(
     """
     found: list[Byline] = []
     for el in root.xpath('//*[@itemprop="author" or @itemprop="creator"]'):
-        if _boilerplate(el, entry):
-            continue
+        if _boilerplate(el, entry) or in_credit(el) or _of_media(el):
+            continue  # a photo's author, in its caption or its ImageObject
         names = el.xpath('.//*[@itemprop="name"]')
         # One author element may list every co-author as its own itemprop="name".
         raws = [n.get("content") or text_of(n) for n in names] or [el.get("content") or text_of(el)]
@@ -294,6 +294,18 @@ def _authors_from_markup(
         for el in links:
             found.extend(_byline_text(text_of(el), urljoin(base, el.get("href") or "")))
     return _dedupe(found)
+
+
+_MEDIA_TYPE = re.compile(r"(?:Image|Video|Audio|Media)Object|Photograph", re.I)
+
+
+def _of_media(el: etree._Element) -> bool:
+    """Whether a microdata property belongs to an image, video or audio item: the item it
+    is a property of is the nearest ``itemscope`` around it."""
+    for a in el.iterancestors():
+        if a.get("itemscope") is not None:
+            return bool(_MEDIA_TYPE.search(a.get("itemtype") or ""))
+    return False
 
 
 _ENTRY = (
