@@ -587,18 +587,12 @@ def _name_link(child: etree._Element, block: etree._Element, base: str) -> str |
     return None
 
 
-# More text than this makes a block classed like a byline a container of the article.
-_BYLINE_BLOCK_CHARS = 600
-
-
 def _container(el: etree._Element) -> bool:
-    """A block classed like a byline that holds a headline or the article's text: a post
-    whose class names its writer's slug ("author-jane-doe", as blog platforms mark every
-    post) or a page banner ("collected-by"), not a byline. The byline blocks inside it
-    are read on their own."""
-    if el.tag == "article" or el.find(".//h1") is not None or el.find(".//h2") is not None:
-        return True
-    return len(WS.sub(" ", el.text_content())) > _BYLINE_BLOCK_CHARS
+    """An ``<article>`` classed like a byline is the article, not its byline: blog
+    platforms class every post with its writer's slug ("author-jane-doe"), and its
+    headline, text and links are no names. The byline blocks inside it are read on their
+    own."""
+    return el.tag == "article"
 
 
 def _text_outside_links(el: etree._Element) -> str:
