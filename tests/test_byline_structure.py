@@ -445,3 +445,17 @@ def test_a_one_word_account_name_in_humps_stays_whole():
     assert [b.name for b in extract_page(page(body, lang="de"), URL).authors] == [
         "KleineGrueneMonster"
     ]
+
+
+@pytest.mark.parametrize(
+    "name, url",
+    [
+        ("<a href='/staff/orla-penhallow/'><span class='author-name'>Orla Penhallow</span></a>",
+         "https://news.example.com/staff/orla-penhallow/"),
+        ("<span class='author-name'><a href='mailto:orla@news.example.com'>Orla Penhallow</a>"
+         "</span>", None),
+    ],
+)
+def test_a_name_in_a_byline_block_keeps_the_link_to_its_writers_page(name, url):
+    html = page(f"<h1>A story</h1><div class='byline'>{name}</div>" + TEXT)
+    assert [(b.name, b.url) for b in extract_page(html, URL).authors] == [("Orla Penhallow", url)]

@@ -527,16 +527,7 @@ def _authors_from_bylines(
         inner = _outermost(el.xpath(_NAMED)) or el.xpath(".//a[@href]")
         found: list[Byline] = []
         for child in inner:
-            href = child.get("href") or ""
-            if child.tag == "a" and (
-                re.search(
-                    r"/(?:tags?|category|categories|topics?|thema|"
-                    r"themen|section|rubrik)/|#comment|^mailto:",
-                    href,
-                    re.I,
-                )
-                or _MEDIA_LINK.search(href)
-            ):
+            if child.tag == "a" and _elsewhere(child.get("href") or ""):
                 continue
             if _credited(child, el):
                 continue  # "Übersetzung <a>Jane Doe</a>": the translator, not the writer
@@ -571,20 +562,32 @@ def _outermost(els: list[etree._Element]) -> list[etree._Element]:
     return [e for e in els if not any(a in found for a in e.iterancestors())]
 
 
+def _elsewhere(href: str) -> bool:
+    """A link that leads to no writer's page: a tag or section, comments, an e-mail
+    address, an image."""
+    return bool(_NOT_A_WRITER_LINK.search(href) or _MEDIA_LINK.search(href))
+
+
+_NOT_A_WRITER_LINK = re.compile(
+    r"/(?:tags?|category|categories|topics?|thema|themen|section|rubrik)/|#comment|^mailto:",
+    re.I,
+)
+
+
 def _name_link(child: etree._Element, block: etree._Element, base: str) -> str | None:
     """Where a name in a byline block links: its own link, the one link inside it, or the
-    link around it within the block."""
-    if child.tag == "a":
-        return _link(child, base)
-    links = child.xpath(".//a[@href]")
-    if len(links) == 1:
-        return _link(links[0], base)
-    for a in child.iterancestors():
-        if a.tag == "a":
-            return _link(a, base)
-        if a is block:
-            break
-    return None
+    link around it within the block; none when that leads elsewhere (:func:`_elsewhere`)."""
+    link = child if child.tag == "a" else None
+    inside = child.xpath(".//a[@href]")
+    if link is None and len(inside) == 1:
+        link = inside[0]
+    if link is None:
+        for a in child.iterancestors():
+            if a.tag == "a" or a is block:
+                link = a if a.tag == "a" else None
+                break
+    href = link.get("href") if link is not None else None
+    return urljoin(base, href) if href and not _elsewhere(href) else None
 
 
 def _container(el: etree._Element) -> bool:
@@ -644,11 +647,6 @@ def _in_teaser_link(el: etree._Element) -> bool:
     return (
         link is not None and len(link.text_content()) > len(el.text_content()) + _TEASER_EXTRA_CHARS
     )
-
-
-def _link(el: etree._Element, base: str) -> str | None:
-    href = el.get("href")
-    return urljoin(base, href) if href else None
 
 
 def _dedupe(bylines: Iterable[Byline]) -> list[Byline]:
