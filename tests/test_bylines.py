@@ -70,3 +70,15 @@ def test_entry_authors_falls_back_to_feed_level():
         "Feed Owner"
     ]
     assert [b.name for b in entry_authors(["Ann Lee", "Ann Lee"], [])] == ["Ann Lee"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Lifestyle writer", []),  # a role where the name should be
+        ("Senior Reporter", []),
+        ("Jonathan Head", [("Jonathan Head", "person")]),  # a surname that is a job word
+    ],
+)
+def test_a_role_alone_names_no_one(raw, expected):
+    assert names(raw) == expected

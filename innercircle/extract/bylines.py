@@ -343,9 +343,11 @@ def parse_author_field(raw: str) -> list[Byline]:
             # "Jane Doe, Senior Reporter": a later comma piece that is a job title.
             # "…, illustration by X for the Post": lowercase continuations are credits.
             words = piece.split()
+            # "Lifestyle writer", "Senior Reporter": a role, no one's name ("Jonathan Head"
+            # opens with a given name: a person whose surname is a job word).
             role = len(words) <= 2 and words[-1].lower().strip(".") in _JOB_WORDS
-            if role and not is_organisation(piece):
-                continue  # "Lifestyle writer", "Senior Reporter": a role, no one's name
+            if role and not is_given_name_anywhere(words[0]) and not is_organisation(piece):
+                continue
             if i > 0 and (
                 any(w.lower().strip(".") in _JOB_WORDS for w in words) or words[0][:1].islower()
             ):
