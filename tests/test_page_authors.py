@@ -373,3 +373,8 @@ def test_a_photos_microdata_author_in_its_caption_is_not_the_writer():
     )
     body = f"<h1>A story</h1><p><span itemprop='author'>Jane Doe</span></p>{photo}{ARTICLE}"
     assert authors(page("", body)) == [("Jane Doe", "person")]
+
+
+def test_the_same_author_tag_twice_is_one_tag_and_keeps_its_outlet_apart():
+    tag = "<meta name='author' content='Jane Doe, Example News'>"
+    assert authors(page(tag + tag, ARTICLE + ABOUT)) == [("Jane Doe", "person")]

@@ -241,8 +241,11 @@ def _authors_from_meta(meta: dict[str, list[str]]) -> list[Byline]:
     first: list[Byline] = []
     for key in _META_AUTHOR_NAMES:
         values = [v for v in meta.get(key, []) if not re.match(r"^(https?:)?//|^www\.", v)]
+        values = list(dict.fromkeys(values))  # the same tag twice is one
         if len(values) > 1:
-            values = [_one_of(v) for v in values]  # a tag for each author
+            # A tag for each author, maybe surname first: "Basu, Mohana", but not "Jane
+            # Doe, CNN" (a name and its outlet), whose surname would be two words.
+            values = [_one_of(v) if len(v.split(",")[0].split()) == 1 else v for v in values]
         found = [b for v in values for b in parse_author_field(v)]
         if any(b.kind == "person" and not is_domain_like(b.name) for b in found):
             return found
