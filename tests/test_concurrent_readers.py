@@ -9,8 +9,11 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+import pytest
 
 from tests.conftest import ROOT, copy_warehouse, innercircle
+
+pytestmark = pytest.mark.slow(seconds=40)
 
 RANKING_SHAPE = """
 SELECT industry, count(*) AS voices, max(rank) AS last_rank, count(DISTINCT rank) AS ranks
