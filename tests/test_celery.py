@@ -5,6 +5,7 @@ while it runs an NER shard has its step run again, and no row is lost or duplica
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -109,6 +110,20 @@ def _kill_when_ner_starts(
             return
 
 
+def _submit_when_ready(
+    broker: str, workers: list[subprocess.Popen], logs: list[Path], env: dict[str, str]
+) -> dict:
+    """Once every worker answers, the run submitted by ``tests/celery_submit.py``; returns
+    its id and outcome."""
+    _wait_until_ready(broker, workers, logs)
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.celery_submit"], env=env, capture_output=True,
+        text=True, timeout=600, check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 @pytest.mark.timeout(900)
 def test_the_celery_executor_ranks_as_the_in_process_run_even_when_a_worker_dies(
     tmp_path, sample_env, request, monkeypatch
@@ -116,23 +131,10 @@ def test_the_celery_executor_ranks_as_the_in_process_run_even_when_a_worker_dies
     import dagster as dg
 
     from innercircle import warehouse
-    from innercircle.settings import Settings
-    from pipelines.runner import run_on_celery
 
     why = _why_not()
     if why:
         pytest.skip(why)
-    from dagster._core.execution.plan import instance_concurrency_context
-    from dagster_celery import core_execution_loop
-
-    # The run polls its Celery tasks once a tick (1 s), so each of its ~35 steps, run one
-    # after another, waits up to a second to be noticed done and its successor sent. A
-    # tenth of that changes no step and no result, only how soon the next one starts.
-    monkeypatch.setattr(core_execution_loop, "TICK_SECONDS", 0.1)
-    # Likewise a step the `duckdb_writer` pool holds back (deploy/celery/dagster.yaml: one
-    # at a time) asks for its slot again after 1 s, then 1.1 s ... (Dagster's backoff), and
-    # most steps after NER are such steps, one after another: a tenth of the first wait.
-    monkeypatch.setattr(instance_concurrency_context, "INITIAL_INTERVAL_VALUE", 0.1)
     workers: list[subprocess.Popen] = []
     with services.redis_server() as broker, services.postgres_cluster() as pg:
         home = tmp_path / "dagster_home"
@@ -163,14 +165,10 @@ def test_the_celery_executor_ranks_as_the_in_process_run_even_when_a_worker_dies
                 workers.append(_start_worker(f"w{i}@%h", worker_env, log))
             killed: list[int] = []
             done = threading.Event()
-
-            def when_ready_run(instance: dg.DagsterInstance) -> dg.ExecutionResult:
-                _wait_until_ready(broker, workers, logs)
-                return run_on_celery(Settings.from_env(env), instance)
-
             with dg.DagsterInstance.get() as instance, ThreadPoolExecutor(2) as background:
                 background.submit(_kill_when_ner_starts, instance, workers[0], killed, done)
-                on_celery = background.submit(when_ready_run, instance)
+                on_celery = background.submit(
+                    _submit_when_ready, broker, workers, logs, worker_env)
                 try:
                     # The in-process run to compare with, made (or read, when another
                     # test made it) while the workers start and the Celery run goes on:
@@ -179,10 +177,10 @@ def test_the_celery_executor_ranks_as_the_in_process_run_even_when_a_worker_dies
                     result = on_celery.result()
                 finally:
                     done.set()
-                assert result.success, [
+                assert result["success"], [
                     (w, (tmp_path / f"w{w}.log").read_text()[-3000:]) for w in (1, 2)
                 ]
-                starts = _starts(instance, result.run_id)
+                starts = _starts(instance, result["run_id"])
         finally:
             for worker in workers:
                 services.stop(worker)
