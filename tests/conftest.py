@@ -33,18 +33,31 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "sample_run" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.slow)
-    # Files with a slow test first, each file's tests still together and in order: ``make
-    # test`` hands whole files to its workers (``--dist loadfile``), and a long file handed
-    # out last would leave the other workers idle while it runs. Among them, files that
-    # read the shared run and files that don't take turns: while the first worker makes
-    # the run, the next one has other slow files to work through instead of waiting.
-    slow_files = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=_file_turn(items))
+
+
+def _file_turn(items: list[pytest.Item]) -> Callable[[pytest.Item], tuple]:
+    """The order ``make test`` hands whole files to its workers (``--dist loadfile``):
+    files with a slow test first, each file's tests still together and in order.
+
+    Among them, first the files that do not read the shared run (the Celery test, which
+    makes it meanwhile, leads), then those that read it: those wait for it, the others
+    work in the meantime. Within each, the longest first, as its ``slow(seconds=...)``
+    mark says (what it took on this 2-core machine): a long file handed out last would
+    leave the other worker idle while it runs.
+    """
+    slow: dict[Path, float] = {}
+    for item in items:
+        for mark in item.iter_markers("slow"):
+            slow[item.path] = max(slow.get(item.path, 0.0), mark.kwargs.get("seconds", 0.0))
     on_run = {item.path for item in items if "sample_run" in getattr(item, "fixturenames", ())}
-    turn: dict[Path, int] = {}
-    for kind in (on_run, slow_files - on_run):
-        for i, path in enumerate(sorted(kind)):
-            turn[path] = 2 * i + (kind is not on_run)
-    items.sort(key=lambda item: (item.path not in slow_files, turn.get(item.path, 0)))
+
+    def turn(item: pytest.Item) -> tuple:
+        if item.path not in slow:
+            return (1,)
+        return (0, item.path in on_run, -slow[item.path], item.path)
+
+    return turn
 
 
 # Under ``make test`` (pytest-xdist) the process handing out files serves the sample web

@@ -5,12 +5,15 @@ while it runs an NER shard has its step run again, and no row is lost or duplica
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -18,7 +21,8 @@ import pytest
 from tests import services
 from tests.processes import process_table
 
-pytestmark = pytest.mark.slow
+# It makes the shared run while its own waits for the workers: handed out first.
+pytestmark = pytest.mark.slow(seconds=60)
 
 ROOT = Path(__file__).resolve().parents[1]
 RANKING_SQL = """
@@ -81,30 +85,62 @@ def _pool_processes(worker: subprocess.Popen) -> list[int]:
     return [child for main in _children(worker.pid) for child in _children(main)]
 
 
+def _starts(instance, run_id: str) -> dict[str, int]:
+    """How often each step of the run started (a step whose process died starts again)."""
+    import dagster as dg
+
+    counts: dict[str, int] = {}
+    for entry in instance.all_logs(run_id, of_type=dg.DagsterEventType.STEP_START):
+        counts[entry.step_key] = counts.get(entry.step_key, 0) + 1
+    return counts
+
+
+def _kill_when_ner_starts(
+    instance, workers: list[subprocess.Popen], killed: list[tuple[str, int]],
+    done: threading.Event,
+) -> None:
+    """When an NER shard starts, SIGKILL the worker pool process that runs it (the process
+    its STEP_START came from, one of ours): that step must run again."""
+    import dagster as dg
+
+    while not done.wait(0.2):
+        runs = instance.get_runs(limit=1)
+        if not runs:
+            continue
+        ours = {pid for worker in workers for pid in _pool_processes(worker)}
+        for entry in instance.all_logs(runs[0].run_id, of_type=dg.DagsterEventType.STEP_START):
+            pid = entry.dagster_event.pid
+            if entry.step_key.startswith("mentions.find_people") and pid in ours:
+                os.kill(pid, signal.SIGKILL)
+                killed.append((entry.step_key, pid))
+                return
+
+
+def _submit_when_ready(
+    broker: str, workers: list[subprocess.Popen], logs: list[Path], env: dict[str, str]
+) -> dict:
+    """Once every worker answers, the run submitted by ``tests/celery_submit.py``; returns
+    its id and outcome."""
+    _wait_until_ready(broker, workers, logs)
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.celery_submit"], env=env, capture_output=True,
+        text=True, timeout=600, check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 @pytest.mark.timeout(900)
 def test_the_celery_executor_ranks_as_the_in_process_run_even_when_a_worker_dies(
-    tmp_path, sample_env, sample_run, monkeypatch
+    tmp_path, sample_env, request, monkeypatch
 ):
     import dagster as dg
 
     from innercircle import warehouse
-    from innercircle.settings import Settings
-    from pipelines.runner import run_on_celery
 
     why = _why_not()
     if why:
         pytest.skip(why)
-    from dagster._core.execution.plan import instance_concurrency_context
-    from dagster_celery import core_execution_loop
-
-    # The run polls its Celery tasks once a tick (1 s), so each of its ~35 steps, run one
-    # after another, waits up to a second to be noticed done and its successor sent. A
-    # tenth of that changes no step and no result, only how soon the next one starts.
-    monkeypatch.setattr(core_execution_loop, "TICK_SECONDS", 0.1)
-    # Likewise a step the `duckdb_writer` pool holds back (deploy/celery/dagster.yaml: one
-    # at a time) asks for its slot again after 1 s, then 1.1 s ... (Dagster's backoff), and
-    # most steps after NER are such steps, one after another: a tenth of the first wait.
-    monkeypatch.setattr(instance_concurrency_context, "INITIAL_INTERVAL_VALUE", 0.1)
     workers: list[subprocess.Popen] = []
     with services.redis_server() as broker, services.postgres_cluster() as pg:
         home = tmp_path / "dagster_home"
@@ -133,43 +169,32 @@ def test_the_celery_executor_ranks_as_the_in_process_run_even_when_a_worker_dies
             logs = [tmp_path / f"w{i}.log" for i in (1, 2)]
             for i, log in enumerate(logs, 1):
                 workers.append(_start_worker(f"w{i}@%h", worker_env, log))
-            _wait_until_ready(broker, workers, logs)
-            settings = Settings.from_env(env)
-            killed: list[int] = []
-            with dg.DagsterInstance.get() as instance:
-                import threading
-
-                def kill_one_ner_step() -> None:
-                    # When NER starts, SIGKILL the pool process of every worker that runs it.
-                    deadline = time.monotonic() + 600
-                    while time.monotonic() < deadline and not killed:
-                        runs = instance.get_runs(limit=1)
-                        if runs:
-                            started = {
-                                e.step_key
-                                for e in instance.all_logs(
-                                    runs[0].run_id, of_type=dg.DagsterEventType.STEP_START
-                                )
-                            }
-                            if any(k and k.startswith("mentions.find_people") for k in started):
-                                for worker in workers:
-                                    for pid in _pool_processes(worker):
-                                        os.kill(pid, signal.SIGKILL)
-                                        killed.append(pid)
-                                return
-                        time.sleep(0.5)
-
-                killer = threading.Thread(target=kill_one_ner_step, daemon=True)
-                killer.start()
-                result = run_on_celery(settings, instance)
-                killer.join(5)
-                assert result.success, [
+            killed: list[tuple[str, int]] = []
+            done = threading.Event()
+            with dg.DagsterInstance.get() as instance, ThreadPoolExecutor(2) as background:
+                killer = background.submit(
+                    _kill_when_ner_starts, instance, workers, killed, done)
+                on_celery = background.submit(
+                    _submit_when_ready, broker, workers, logs, worker_env)
+                try:
+                    # The in-process run to compare with, made (or read, when another
+                    # test made it) while the workers start and the Celery run goes on:
+                    # they mostly wait (for imports, ticks, each other), this computes.
+                    sample_run = request.getfixturevalue("sample_run")
+                    result = on_celery.result()
+                finally:
+                    done.set()
+                killer.result()  # its error, if it had one
+                assert result["success"], [
                     (w, (tmp_path / f"w{w}.log").read_text()[-3000:]) for w in (1, 2)
                 ]
+                starts = _starts(instance, result["run_id"])
         finally:
             for worker in workers:
                 services.stop(worker)
     assert killed, "no worker process was killed while NER ran"
+    ((step, _),) = killed
+    assert starts[step] == 2, starts  # the killed shard's step ran again, once
     with warehouse.connect(Path(env["INNERCIRCLE_WAREHOUSE"]), read_only=True) as con:
         on_celery = con.execute(RANKING_SQL).fetchall()
         counts = con.execute(COUNTS_SQL).fetchone()

@@ -2,29 +2,23 @@
 sees a half-written ranking. The run is `innercircle run --reextract` from a shell, over a
 copy of the session's shared sample-web warehouse."""
 
+import json
+import os
 import shutil
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
 
 import dagster as dg
 import duckdb
+import pytest
 
 from tests.conftest import ROOT, copy_warehouse, innercircle
+from tests.fresh_reader import check_complete
 
-RANKING_SHAPE = """
-SELECT industry, count(*) AS voices, max(rank) AS last_rank, count(DISTINCT rank) AS ranks
-FROM recurring_voices GROUP BY industry ORDER BY industry
-"""
-
-
-def check_complete(con: duckdb.DuckDBPyConnection) -> list[tuple]:
-    rows = con.execute(RANKING_SHAPE).fetchall()
-    assert len(rows) == 4, rows
-    for industry, voices, last_rank, ranks in rows:
-        assert voices > 0 and voices == last_rank == ranks, (industry, voices, last_rank, ranks)
-    return rows
-
+pytestmark = pytest.mark.slow(seconds=40)
 
 def test_readers_during_a_full_run_see_only_complete_rankings(sample_run, tmp_path):
     # NER as users run it: a pool of two workers, started early by the documents step and
@@ -44,33 +38,41 @@ def test_readers_during_a_full_run_see_only_complete_rankings(sample_run, tmp_pa
     seen: dict[str, int] = {"queries": 0}
     errors: list[BaseException] = []
 
-    def analyst() -> None:
+    def analyst_with_the_file_open() -> None:
         while not stop.is_set():
             try:
-                fresh = duckdb.connect(str(public), read_only=True)
-                try:
-                    check_complete(fresh)
-                finally:
-                    fresh.close()
                 assert check_complete(held) == before
-                seen["queries"] += 2
+                seen["queries"] += 1
             except BaseException as exc:  # noqa: BLE001 - collected and re-raised below
                 errors.append(exc)
                 return
-            time.sleep(0.01)
+            time.sleep(0.05)  # as often as the fresh reader (tests/fresh_reader.py)
 
-    reader = threading.Thread(target=analyst, daemon=True)
+    # And one who opens the file afresh each time, in a process of their own (see
+    # tests/fresh_reader.py): they see each published ranking, whole.
+    done = tmp_path / "run-done"
+    fresh = subprocess.Popen(
+        [sys.executable, "-m", "tests.fresh_reader", str(public), str(done)],
+        env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE, text=True,
+    )
+    reader = threading.Thread(target=analyst_with_the_file_open, daemon=True)
     reader.start()
     try:
         # A full run that rewrites documents, mentions, people and the ranking.
         result = innercircle("run", "--reextract", env=env)
     finally:
         stop.set()
+        done.touch()
         reader.join(timeout=30)
         held.close()
+        saw = json.loads(fresh.communicate(timeout=60)[0])
     assert result.returncode == 0, result.stderr[-3000:]
     assert not errors, errors[0]
     assert seen["queries"] > 10
+    assert saw["error"] is None, saw["error"]
+    assert saw["queries"] > 10
+    # The fresh reader read the file as it was and as the run published it, each whole.
+    assert len(saw["extracted"]) >= 2, saw
     with duckdb.connect(str(public), read_only=True) as con:
         assert check_complete(con) == before  # nothing lost: same web, same ranking shape
         again = con.execute(voices).fetchall()

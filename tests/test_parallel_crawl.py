@@ -14,7 +14,7 @@ import pytest
 from innercircle import warehouse
 from innercircle.settings import Settings
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow(seconds=20)
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ EVAL = Path(os.environ.get("INNERCIRCLE_EVAL_DIR") or EVAL_DIR)
 CONLL = EVAL / "ner" / "conll2003" / "eng.testb"
 
 # The benchmark runs the model over every text (~10 s): slow, not in `make test-fast`.
-pytestmark = [pytest.mark.eval, pytest.mark.slow]
+pytestmark = [pytest.mark.eval, pytest.mark.slow(seconds=10)]
 
 
 @pytest.fixture(scope="module")

@@ -19,6 +19,8 @@ from innercircle.sampleweb import build_sample_web, serve
 from innercircle.stages.profiles import write_profiles
 from tests.conftest import innercircle
 
+pytestmark = pytest.mark.slow(seconds=30)
+
 
 @pytest.fixture(scope="module")
 def published(sample_run):

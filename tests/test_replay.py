@@ -16,7 +16,7 @@ import pytest
 from tests.conftest import EVAL_DIR
 
 pytestmark = [
-    pytest.mark.slow,
+    pytest.mark.slow(seconds=25),
     pytest.mark.eval,
     pytest.mark.skipif(not (EVAL_DIR / "articles" / "authors.jsonl").exists(),
                        reason=f"no shared evaluation data at {EVAL_DIR}"),

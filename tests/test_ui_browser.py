@@ -26,7 +26,7 @@ ASSET_NAMES = [k.to_user_string() for k in ASSET_KEYS]
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.slow,
+    pytest.mark.slow(seconds=45),
     pytest.mark.skipif(
         CHROMIUM is None, reason="no Chromium on PATH (Debian: apt-get install chromium)"
     ),
