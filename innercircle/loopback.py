@@ -16,6 +16,7 @@ import errno
 import selectors
 import socket
 import socketserver
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -43,6 +44,15 @@ class AddressServer(ThreadingHTTPServer):
         # that can stall for seconds. The name is only used in CGI variables.
         socketserver.TCPServer.server_bind(self)
         self.server_name, self.server_port = self.server_address[:2]
+
+    def handle_error(self, request: socket.socket, client_address: tuple) -> None:  # type: ignore[override]
+        """A client that hangs up mid-exchange (a crawler's timeout, a pool closing its
+        connections) is ordinary for a web server: no traceback on stderr for it, as for
+        the stdlib server's own ``BrokenPipeError`` on a response. Anything else is still
+        printed by the stdlib."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
     def process_request(self, request: socket.socket, client_address: tuple) -> None:  # type: ignore[override]
         thread = threading.Thread(
