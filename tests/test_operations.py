@@ -10,7 +10,8 @@ from pipelines.sensors import RANKING_MAX_AGE, run_failure_recorder
 
 
 def test_the_nightly_schedule_and_the_sensors_run_by_default():
-    schedule = defs.get_schedule_def("nightly_schedule")
+    # The repository's resolved schedule (Definitions.get_schedule_def warns of a change).
+    schedule = defs.get_repository_def().get_schedule_def("nightly_schedule")
     assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
     for sensor in defs.sensors:
         assert sensor.default_status == dg.DefaultSensorStatus.RUNNING, sensor.name

@@ -50,7 +50,8 @@ def test_definitions_load():
     assert {k.to_user_string() for k in ASSET_KEYS} <= {
         k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys()
     }
-    assert defs.get_schedule_def("nightly_schedule").cron_schedule == "0 2 * * *"
+    nightly = defs.get_repository_def().get_schedule_def("nightly_schedule")
+    assert nightly.cron_schedule == "0 2 * * *"
 
 
 def test_the_whole_graph_materialises_and_checks_pass(two_runs):
