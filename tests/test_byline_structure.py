@@ -431,6 +431,10 @@ def test_first_and_last_name_parts_of_one_name_are_not_more_writers():
         ("By Orla PenhallowLifestyle writer", "en", ["Orla Penhallow"]),
         # A name credited in brackets with the pictures did not write the piece.
         ("by Orla Penhallow (reporting) and Orrin Vale (photography)", "en", ["Orla Penhallow"]),
+        # ... and only that name: the writer before "and" stays.
+        ("Orla Penhallow and Orrin Vale (photography)", "en", ["Orla Penhallow"]),
+        ("By Orla Penhallow and Orrin Vale (Illustration)", "en", ["Orla Penhallow"]),
+        ("Von Tamsin Quellbrunn und Orrin Vale (Fotos)", "de", ["Tamsin Quellbrunn"]),
         # "von" after a given name is part of the name, not the label "by".
         ("Christoph von Quellbrunn", "de", ["Christoph von Quellbrunn"]),
     ],
@@ -438,6 +442,13 @@ def test_first_and_last_name_parts_of_one_name_are_not_more_writers():
 def test_a_by_line_reads_the_writers_name_and_nothing_glued_to_it(line, lang, expected):
     body = f"<h1>A story</h1><p class='byline'>{line}</p>" + TEXT
     assert authors(page(body, lang=lang)) == expected
+
+
+def test_an_outlet_glued_to_the_name_is_not_split_into_a_name_of_its_own():
+    # Only a role after the seam splits it ("ValemoreBusiness reporter" above).
+    body = "<h1>A story</h1><p class='byline'>By Orla Penhallow MarketWatch</p>" + TEXT
+    names = authors(page(body))
+    assert "Watch" not in names and "Orla Penhallow Market" not in names, names
 
 
 def test_a_one_word_account_name_in_humps_stays_whole():

@@ -127,9 +127,11 @@ CREDIT_BEFORE = re.compile(
 )
 #: A name with a credit in brackets, and the separator before it: "and Jane Doe
 #: (photography)", ", Jane Doe (Fotos)": credited with something other than the writing.
+#: The name starts at the text's start or after a separator and never runs across a
+#: conjunction, so "Jane Doe and John Roe (photography)" loses John Roe only.
 CREDITED_NAME = re.compile(
-    rf"(?:[,;&]|\s(?:and|und|et|y)\s)?[^,;&()]*\(\s*(?:{_alternation(CREDITS, escape=False)})"
-    r"\s*\)",
+    r"(?:^|[,;&]|\s(?:and|und|et|y)\s)(?:(?!\s(?:and|und|et|y)\s)[^,;&()])*"
+    rf"\(\s*(?:{_alternation(CREDITS, escape=False)})\s*\)",
     re.I,
 )
 #: A line opening with a label that cannot be running text: a role noun with its colon

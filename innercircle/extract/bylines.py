@@ -174,6 +174,11 @@ def _clean(raw: str) -> str:
     return _WS.sub(" ", html.unescape(raw or "")).strip().strip(",;|")
 
 
+def is_job_word(word: str) -> bool:
+    """Whether ``word`` names a job in a byline ("reporter", "Editor.", "writer")."""
+    return word.lower().strip(".,") in _JOB_WORDS
+
+
 def is_organisation(name: str) -> bool:
     """True for bylines that name an organisation: agency, desk, team, company."""
     words = re.findall(r"[\w.&]+", name)

@@ -48,7 +48,7 @@ from innercircle.extract.byline_labels import (
     LABEL_THEN_TEXT,
     STATED_LABEL_THEN_TEXT,
 )
-from innercircle.extract.bylines import parse_author_field
+from innercircle.extract.bylines import is_job_word, parse_author_field
 from innercircle.extract.dated_bylines import dated_line_authors
 from innercircle.extract.html import (
     ARTICLE_TYPES,
@@ -384,7 +384,7 @@ def _byline_text(raw: str | None, url: str | None = None) -> list[Byline]:
     m = LABEL_IN_TEXT.search(text)
     if m and m.start() < 40 and not _particle(text, m):
         text = text[m.end() :]
-    text = _WORD_SEAM.sub(r"\1; ", text)
+    text = _unglue_role(text)
     text = _CONTRIBUTORS.sub("", text)
     text = _AGENCY_SUFFIX.sub("", text)
     text = _DATE_TAIL.sub("", text)
@@ -404,11 +404,26 @@ def _byline_text(raw: str | None, url: str | None = None) -> list[Byline]:
 
 
 # Two texts glued with no space: a capitalised word's lowercase run then a capitalised word
-# ("Jane SmaleBusiness reporter", "Jane DoeFreelance"). Four lowercase letters at least
-# before the seam, so that "McDonald", "MacKenzie", "DeShawn" and "FitzGerald" stay whole.
-# Only after another word of the name: one word alone in capitals and humps
-# ("KleineGrüneMonster") is an account's name, kept whole.
+# ("Jane SmaleBusiness reporter"; split only before a role, see _unglue_role). Four
+# lowercase letters at least before the seam, so that "McDonald", "MacKenzie", "DeShawn"
+# and "FitzGerald" stay whole. Only after another word of the name: one word alone in
+# capitals and humps ("KleineGrüneMonster") is an account's name, kept whole.
 _WORD_SEAM = re.compile(r"(?<=\w\s)([A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]{4,})(?=[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]{2})")
+
+
+def _unglue_role(text: str) -> str:
+    """ "Jane SmaleBusiness reporter" -> "Jane Smale; Business reporter": a name glued to
+    the writer's role is split at the seam, only when what follows holds a job word up to
+    the next separator. Glued words that are no role ("Sarah Johnson MarketWatch", an
+    outlet in humps) stay as they are, not split into a name and a word of their own."""
+    m = _WORD_SEAM.search(text)
+    if m is None:
+        return text
+    rest = text[m.end() :]
+    role = re.split(r"[,;|•·–—/(]", rest, maxsplit=1)[0].split()
+    if not any(is_job_word(w) for w in role):
+        return text
+    return f"{text[: m.end()]}; {rest}"
 
 
 def _particle(text: str, label: re.Match[str]) -> bool:
