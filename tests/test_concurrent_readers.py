@@ -20,6 +20,7 @@ from tests.fresh_reader import check_complete
 
 pytestmark = pytest.mark.slow(seconds=40)
 
+
 def test_readers_during_a_full_run_see_only_complete_rankings(sample_run, tmp_path):
     # NER as users run it: a pool of two workers, started early by the documents step and
     # reading each batch of documents ahead (the shared run uses one process, to be quick).
@@ -65,8 +66,14 @@ def test_readers_during_a_full_run_see_only_complete_rankings(sample_run, tmp_pa
         done.touch()
         reader.join(timeout=30)
         held.close()
-        saw = json.loads(fresh.communicate(timeout=60)[0])
+        try:
+            said_fresh = fresh.communicate(timeout=60)[0]
+        except subprocess.TimeoutExpired:
+            fresh.kill()  # stopped by PID, never left behind
+            said_fresh = fresh.communicate()[0]
     assert result.returncode == 0, result.stderr[-3000:]
+    assert fresh.returncode == 0, f"the fresh reader exited {fresh.returncode}: {said_fresh!r}"
+    saw = json.loads(said_fresh)
     assert not errors, errors[0]
     assert seen["queries"] > 10
     assert saw["error"] is None, saw["error"]
