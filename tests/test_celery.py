@@ -100,17 +100,27 @@ def _kill_when_ner_starts(
     done: threading.Event,
 ) -> None:
     """When an NER shard starts, SIGKILL the worker pool process that runs it (the process
-    its STEP_START came from, one of ours): that step must run again."""
+    its STEP_START came from, one of ours) while the step has not ended: that step must
+    run again. /proc is read only once such a step is seen."""
     import dagster as dg
 
+    ended_types = {dg.DagsterEventType.STEP_SUCCESS, dg.DagsterEventType.STEP_FAILURE}
     while not done.wait(0.2):
         runs = instance.get_runs(limit=1)
         if not runs:
             continue
+        run_id = runs[0].run_id
+        started = [
+            entry for entry in instance.all_logs(run_id, of_type=dg.DagsterEventType.STEP_START)
+            if entry.step_key.startswith("mentions.find_people")
+        ]
+        if not started:
+            continue
+        ended = {entry.step_key for entry in instance.all_logs(run_id, of_type=ended_types)}
         ours = {pid for worker in workers for pid in _pool_processes(worker)}
-        for entry in instance.all_logs(runs[0].run_id, of_type=dg.DagsterEventType.STEP_START):
+        for entry in started:
             pid = entry.dagster_event.pid
-            if entry.step_key.startswith("mentions.find_people") and pid in ours:
+            if entry.step_key not in ended and pid in ours:
                 os.kill(pid, signal.SIGKILL)
                 killed.append((entry.step_key, pid))
                 return
