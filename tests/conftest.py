@@ -49,7 +49,8 @@ def _file_turn(items: list[pytest.Item]) -> Callable[[pytest.Item], tuple]:
     slow: dict[Path, float] = {}
     for item in items:
         for mark in item.iter_markers("slow"):
-            slow[item.path] = max(slow.get(item.path, 0.0), mark.kwargs.get("seconds", 0.0))
+            seconds = mark.kwargs.get("seconds", mark.args[0] if mark.args else 0.0)
+            slow[item.path] = max(slow.get(item.path, 0.0), seconds)
     on_run = {item.path for item in items if "sample_run" in getattr(item, "fixturenames", ())}
 
     def turn(item: pytest.Item) -> tuple:
