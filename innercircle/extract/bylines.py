@@ -254,7 +254,7 @@ def _strip_role(part: str) -> str:
     part = _TRAILING_PAREN.sub("", _IN_PLACE.sub("", part))
     tokens = part.split()
     for i, tok in enumerate(tokens):
-        if i >= 2 and tok.lower().strip(".,") in _JOB_WORDS:
+        if i >= 2 and is_job_word(tok):
             keep = tokens[:i]
             # "Damian Carrington Environment editor": the desk word before the title goes too.
             if len(keep) > 2 and not _is_initials(keep[-2]):
@@ -350,11 +350,11 @@ def parse_author_field(raw: str) -> list[Byline]:
             words = piece.split()
             # "Lifestyle writer", "Senior Reporter": a role, no one's name ("Jonathan Head"
             # opens with a given name: a person whose surname is a job word).
-            role = len(words) <= 2 and words[-1].lower().strip(".") in _JOB_WORDS
+            role = len(words) <= 2 and is_job_word(words[-1])
             if role and not is_given_name_anywhere(words[0]) and not is_organisation(piece):
                 continue
             if i > 0 and (
-                any(w.lower().strip(".") in _JOB_WORDS for w in words) or words[0][:1].islower()
+                any(is_job_word(w) for w in words) or words[0][:1].islower()
             ):
                 continue
             b = _one(piece, email if len(parts) == 1 and len(pieces) == 1 else None)
