@@ -20,12 +20,12 @@ import json
 import re
 import zlib
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import feedparser
 from bs4 import BeautifulSoup
-from feedparser.datetimes import _parse_date as _fp_parse_date  # RFC 822 and kin
 from lxml import etree
 
 from innercircle.model import FeedEntry, ParsedFeed
@@ -70,14 +70,21 @@ def _to_datetime(struct: Any) -> datetime | None:
         return None
 
 
-def _iso_datetime(value: Any) -> datetime | None:
+def _feed_date(value: Any) -> datetime | None:
+    """A date as JSON feeds write it: RFC 3339 (JSON Feed's rule) or RFC 822 (RSS's, kept
+    by RSS-in-JSON), else ``None``. RFC 822 dates are given in UTC, as feedparser gives
+    the dates of the XML feeds it reads; stdlib parsers, so no private feedparser API."""
     if not isinstance(value, str) or not value.strip():
         return None
+    value = value.strip()
     try:
-        dt = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        parsed = _fp_parse_date(value)  # RFC 822 and friends
-        return _to_datetime(parsed)
+        try:
+            dt = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        return dt.astimezone(UTC) if dt.tzinfo else dt.replace(tzinfo=UTC)
     return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
@@ -223,8 +230,8 @@ def _parse_json_feed(body: bytes, url: str) -> ParsedFeed:
                 url=_absolute(item_url if isinstance(item_url, str) else "", url),
                 title=str(item.get("title") or ""),
                 entry_id=str(item.get("id") or ""),
-                published=_iso_datetime(item.get("date_published")),
-                updated=_iso_datetime(item.get("date_modified")),
+                published=_feed_date(item.get("date_published")),
+                updated=_feed_date(item.get("date_modified")),
                 raw_authors=_json_authors(item),
                 summary=summary if isinstance(summary, str) else "",
                 content=content if isinstance(content, str) else "",
@@ -255,13 +262,12 @@ def _parse_rss_in_json(rss: dict[str, Any], url: str) -> ParsedFeed:
     for item in items:
         if not isinstance(item, dict):
             continue
-        published = _fp_parse_date(text(item, "pubDate")) if text(item, "pubDate") else None
         feed.entries.append(
             FeedEntry(
                 url=_absolute(text(item, "link") or text(item, "guid"), url),
                 title=text(item, "title"),
                 entry_id=text(item, "guid"),
-                published=_to_datetime(published),
+                published=_feed_date(text(item, "pubDate")),
                 raw_authors=_dedupe([text(item, k) for k in ("author", "dc:creator")]),
                 summary=text(item, "description"),
                 content=text(item, "content:encoded"),

@@ -108,6 +108,32 @@ def test_json_feed_both_versions():
     assert two.url == "https://elsewhere.example/2" and two.raw_authors == ["Old Style"]
 
 
+
+RSS_IN_JSON = json.dumps({"rss": {"channel": {
+    "title": "Winer style", "link": "https://rij.example/",
+    "item": [
+        {"link": "/a", "title": "A", "pubDate": "Tue, 01 Oct 2024 11:30:00 +0200",
+         "dc:creator": "Dee Creator"},
+        {"link": "/b", "title": "B", "pubDate": "next Tuesday-ish"},
+    ],
+}}}).encode()
+
+
+def test_json_feed_dates_in_rfc_822_or_unreadable():
+    """RSS-in-JSON keeps RSS's RFC 822 dates (given in UTC, as feedparser gives the XML
+    feeds' dates); a date no one can read is no date, not an error."""
+    feed = parse_feed(RSS_IN_JSON, "https://rij.example/feed.json", "application/json")
+    assert feed.format == "rss-in-json" and feed.error is None
+    dated, undated = feed.entries
+    assert dated.published == datetime(2024, 10, 1, 9, 30, tzinfo=UTC)
+    assert dated.raw_authors == ["Dee Creator"] and undated.published is None
+    rfc822 = json.dumps({"version": "https://jsonfeed.org/version/1", "items": [
+        {"id": "1", "url": "/1", "date_published": "Tue, 01 Oct 2024 09:30:00 GMT",
+         "date_modified": "2024-10-02T10:00:00"}]}).encode()
+    (entry,) = parse_feed(rfc822, "https://j.example/feed.json").entries
+    assert entry.published == datetime(2024, 10, 1, 9, 30, tzinfo=UTC)
+    assert entry.updated == datetime(2024, 10, 2, 10, tzinfo=UTC)
+
 @pytest.mark.parametrize(
     "body, expected",
     [
