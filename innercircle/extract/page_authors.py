@@ -145,7 +145,6 @@ _SPACED_TAIL = re.compile(
 )
 # "Peter Maahn/SP-X", "Jane Doe/dpa": an agency or desk code after a slash, no space.
 _AGENCY_SUFFIX = re.compile(r"(?<=[^\W\d_])\s?/\s?[^\W\d_][\w\-]{0,11}$")
-_CONTRIBUTORS = re.compile(r"\s*(?:,|\band\b|&)?\s*(?:other\s+)?contributors?\b.*$", re.I)
 # "An interview by Jane Doe with John Roe": after a label naming the piece, who comes
 # after "with" is the one interviewed, not a writer.
 _WITH = re.compile(r"\s+(?:with|mit|avec|con|met)\s.*$", re.S)
@@ -385,7 +384,6 @@ def _byline_text(raw: str | None, url: str | None = None) -> list[Byline]:
     if m and m.start() < 40 and not _particle(text, m):
         text = text[m.end() :]
     text = _unglue_role(text)
-    text = _CONTRIBUTORS.sub("", text)
     text = _AGENCY_SUFFIX.sub("", text)
     text = _DATE_TAIL.sub("", text)
     text = _TAIL_NOISE.sub("", text)
