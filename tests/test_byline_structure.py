@@ -435,6 +435,8 @@ def test_first_and_last_name_parts_of_one_name_are_not_more_writers():
         ("Orla Penhallow and Orrin Vale (photography)", "en", ["Orla Penhallow"]),
         ("By Orla Penhallow and Orrin Vale (Illustration)", "en", ["Orla Penhallow"]),
         ("Von Tamsin Quellbrunn und Orrin Vale (Fotos)", "de", ["Tamsin Quellbrunn"]),
+        # The credit never runs across a conjunction the byline splitter knows (Swedish).
+        ("Tamsin Quellbrunn och Orrin Vale (foto)", "sv", ["Tamsin Quellbrunn"]),
         # "von" after a given name is part of the name, not the label "by".
         ("Christoph von Quellbrunn", "de", ["Christoph von Quellbrunn"]),
     ],

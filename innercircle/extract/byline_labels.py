@@ -112,6 +112,10 @@ _PIECE = (
 # Any label, the most specific first.
 _LABEL = rf"(?:{_EXPLICIT}|{_PIECE}|{_BY}|(?:{_NOUN}))"
 
+#: Words that join two people in a byline ("Jane Doe and John Roe", "und", "et", "y",
+#: Norwegian "og", Swedish "och"): the byline splitter and the credit rule share them.
+CONJUNCTIONS = ("and", "und", "et", "y", "og", "och")
+
 #: A line that opens with a label and goes on: "By Jane Doe", "Autor: Jane Doe".
 LABEL_THEN_TEXT = re.compile(rf"^{_LABEL}\s*:?\s+\S", re.I)
 #: An element holding only the label; the name follows in the next text.
@@ -129,8 +133,9 @@ CREDIT_BEFORE = re.compile(
 #: (photography)", ", Jane Doe (Fotos)": credited with something other than the writing.
 #: The name starts at the text's start or after a separator and never runs across a
 #: conjunction, so "Jane Doe and John Roe (photography)" loses John Roe only.
+_AND = "|".join(CONJUNCTIONS)
 CREDITED_NAME = re.compile(
-    r"(?:^|[,;&]|\s(?:and|und|et|y)\s)(?:(?!\s(?:and|und|et|y)\s)[^,;&()])*"
+    rf"(?:^|[,;&]|\s(?:{_AND})\s)(?:(?!\s(?:{_AND})\s)[^,;&()])*"
     rf"\(\s*(?:{_alternation(CREDITS, escape=False)})\s*\)",
     re.I,
 )

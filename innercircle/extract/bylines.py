@@ -13,6 +13,7 @@ import html
 import re
 from collections.abc import Iterable
 
+from innercircle.extract.byline_labels import CONJUNCTIONS
 from innercircle.extract.name_shape import is_full_given_name
 from innercircle.extract.names import COMMA_DEGREES, PLACEHOLDERS, clean_person_name
 from innercircle.model import Byline
@@ -157,8 +158,9 @@ _JOB_WORDS = frozenset(
 )
 # Interview credits name both people: "A im Gespräch mit B", "A in conversation with B".
 _SPLIT = re.compile(
-    r"\s*(?:;|\||\s&\s|\s&amp;\s|\band\b|\bund\b|\bet\b|\by\b|\bog\b|\boch\b|"
-    r"\bim\s+gespräch\s+mit\b|\bin\s+conversation\s+with\b|\ben\s+conversation\s+avec\b)\s*",
+    r"\s*(?:;|\||\s&\s|\s&amp;\s|"
+    + "".join(rf"\b{word}\b|" for word in CONJUNCTIONS)
+    + r"\bim\s+gespräch\s+mit\b|\bin\s+conversation\s+with\b|\ben\s+conversation\s+avec\b)\s*",
     re.I,
 )
 # "L. B.", "H.-X.", "JR", "J": initials carry a dot or are short uppercase runs, so that
