@@ -58,13 +58,16 @@ def _start_worker(name: str, env: dict[str, str], log: Path) -> subprocess.Popen
     )
 
 
-def _wait_until_ready(broker: str, workers: list[subprocess.Popen], logs: list[Path]) -> None:
-    """Until every worker answers a ping; fail with its log if one exits instead."""
+def _wait_until_ready(
+    broker: str, workers: list[subprocess.Popen], logs: list[Path], stop: threading.Event
+) -> None:
+    """Until every worker answers a ping; fail with its log if one exits instead, or at
+    once when ``stop`` is set (the test failed elsewhere)."""
     from celery import Celery
 
     app = Celery(broker=broker, backend=broker)
     deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and not stop.is_set():
         for worker, log in zip(workers, logs, strict=True):
             if worker.poll() is not None:
                 pytest.fail(f"a Celery worker exited: {log.read_text()[-2000:]}")
@@ -72,7 +75,8 @@ def _wait_until_ready(broker: str, workers: list[subprocess.Popen], logs: list[P
         if len(app.control.ping(timeout=0.5, limit=len(workers))) >= len(workers):
             return
         time.sleep(0.1)
-    pytest.fail("the Celery workers did not answer within 180 s")
+    pytest.fail("stopped: the test failed elsewhere" if stop.is_set()
+                else "the Celery workers did not answer within 180 s")
 
 
 def _children(pid: int) -> list[int]:
@@ -127,17 +131,31 @@ def _kill_when_ner_starts(
 
 
 def _submit_when_ready(
-    broker: str, workers: list[subprocess.Popen], logs: list[Path], env: dict[str, str]
+    broker: str, workers: list[subprocess.Popen], logs: list[Path], env: dict[str, str],
+    stop: threading.Event,
 ) -> dict:
     """Once every worker answers, the run submitted by ``tests/celery_submit.py``; returns
-    its id and outcome."""
-    _wait_until_ready(broker, workers, logs)
-    done = subprocess.run(
-        [sys.executable, "-m", "tests.celery_submit"], env=env, capture_output=True,
-        text=True, timeout=600, check=False,
+    its id, outcome and the submitter's stderr. The submitter is stopped by its PID as soon
+    as ``stop`` is set (the test failed elsewhere), not waited for."""
+    _wait_until_ready(broker, workers, logs, stop)
+    submitter = subprocess.Popen(
+        [sys.executable, "-m", "tests.celery_submit"], env=env, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True, start_new_session=True,
     )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    deadline = time.monotonic() + 600
+    try:
+        while True:
+            try:
+                out, err = submitter.communicate(timeout=0.5)
+                break
+            except subprocess.TimeoutExpired:
+                if stop.is_set() or time.monotonic() > deadline:
+                    pytest.fail("the Celery run's submitter was stopped: "
+                                + ("the test failed elsewhere" if stop.is_set() else "600 s"))
+    finally:
+        services.stop(submitter)
+    assert submitter.returncode == 0, err[-3000:]
+    return {**json.loads(out.strip().splitlines()[-1]), "stderr": err[-3000:]}
 
 
 @pytest.mark.timeout(900)
@@ -185,7 +203,7 @@ def test_the_celery_executor_ranks_as_the_in_process_run_even_when_a_worker_dies
                 killer = background.submit(
                     _kill_when_ner_starts, instance, workers, killed, done)
                 on_celery = background.submit(
-                    _submit_when_ready, broker, workers, logs, worker_env)
+                    _submit_when_ready, broker, workers, logs, worker_env, done)
                 try:
                     # The in-process run to compare with, made (or read, when another
                     # test made it) while the workers start and the Celery run goes on:
@@ -195,7 +213,7 @@ def test_the_celery_executor_ranks_as_the_in_process_run_even_when_a_worker_dies
                 finally:
                     done.set()
                 killer.result()  # its error, if it had one
-                assert result["success"], [
+                assert result["success"], [result["stderr"]] + [
                     (w, (tmp_path / f"w{w}.log").read_text()[-3000:]) for w in (1, 2)
                 ]
                 starts = _starts(instance, result["run_id"])
