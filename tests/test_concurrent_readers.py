@@ -47,7 +47,7 @@ def test_readers_during_a_full_run_see_only_complete_rankings(sample_run, tmp_pa
             except BaseException as exc:  # noqa: BLE001 - collected and re-raised below
                 errors.append(exc)
                 return
-            time.sleep(0.05)  # as often as the fresh reader (tests/fresh_reader.py)
+            time.sleep(0.05)  # 20 times a second: through the held connection, no open
 
     # And one who opens the file afresh each time, in a process of their own (see
     # tests/fresh_reader.py): they see each published ranking, whole.
