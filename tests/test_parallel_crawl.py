@@ -34,11 +34,13 @@ def sharded_env(tmp_path: Path, sample_env, monkeypatch):
 
 # Each step is still its own process, but forked from a server that imported the job's
 # module once, instead of spawned to import Dagster and innercircle again (seconds of CPU
-# per step, and the crawl group has a dozen steps). As many steps at once as there are
-# shards (the executor's default is one per core): the three shards' fetches wait on
-# loopback sockets, not on each other.
+# per step, and the crawl group has 18 steps), and the instance's SQLite storage, which
+# every step opens (SQLAlchemy, Alembic: half a second of CPU a step). As many steps at
+# once as there are shards (the executor's default is one per core): the three shards'
+# fetches wait on loopback sockets, not on each other.
+PRELOAD = ["pipelines.definitions", "dagster._core.storage.sqlite_storage"]
 FORKSERVER = {"execution": {"config": {"max_concurrent": 3, "start_method": {
-    "forkserver": {"preload_modules": ["pipelines.definitions"]}}}}}
+    "forkserver": {"preload_modules": PRELOAD}}}}}
 CRAWL = [dg.AssetKey(name) for name in ("sources", "feeds", "author_pages", "articles")]
 CRAWLED_SQL = """
 SELECT 'article', url FROM articles WHERE outcome = 'ok'
