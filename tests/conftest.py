@@ -7,8 +7,8 @@ Tests that run the whole pipeline or start Dagster or Chromium are marked ``slow
 (those using ``sample_run`` are marked here); ``make test-fast`` leaves them out. ``make
 test`` runs the files on one worker per core (pytest-xdist). There the sample web is
 served once, by the process that hands out the files, and the shared run is made once,
-by the first worker that needs it, and read by the others (:func:`sample_run`), as is
-the re-run over it (:func:`second_run`); tests must not depend on one another's order.
+by the first worker that needs it, and read by the others (:func:`sample_run`); tests
+must not depend on one another's order.
 """
 
 from __future__ import annotations
@@ -195,7 +195,7 @@ class SampleRun:
 
     env: dict[str, str]
     settings: Any  # innercircle.settings.Settings
-    result: Any  # RecordedRun: read back from the instance in dagster_home
+    result: Any  # dagster.ExecuteInProcessResult, or RecordedRun
     dagster_home: Path
 
     @property
@@ -224,14 +224,6 @@ class RecordedRun:
         return [e.event_specific_data for e in self.all_events
                 if e.event_type_value == "ASSET_CHECK_EVALUATION"]
 
-    def asset_materializations_for_node(self, node_name: str) -> list:
-        from dagster._core.definitions.dependency import NodeHandle
-
-        handle = NodeHandle.from_string(node_name)
-        return [e.event_specific_data.materialization for e in self.all_events
-                if e.is_step_event and e.node_handle.is_or_descends_from(handle)
-                and e.event_type_value == "ASSET_MATERIALIZATION"]
-
 
 @contextlib.contextmanager
 def _exclusive(lock: Path) -> Iterator[None]:
@@ -244,78 +236,55 @@ def _exclusive(lock: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def _made_once(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, name: str,
-    make: Callable[[Path, Path], tuple[dict[str, str], Any]],
-) -> SampleRun:
-    """A run made once per test run and recorded in its own Dagster home: under xdist by
-    the first worker that needs it (the others wait for it, then read its warehouse and
-    its recorded events), else in-process. ``make(root, home)`` runs it, with ``home``'s
-    instance, and returns its environment and result."""
+@pytest.fixture(scope="session")
+def sample_run(request, tmp_path_factory, sample_env) -> SampleRun:
+    """Made once per test run: under xdist, by the first worker that needs it (the others
+    wait for it, then read its warehouse and its recorded events), else in-process."""
+    import dagster as dg
+
     from innercircle.settings import Settings
+    from pipelines.runner import run_nightly
 
     base = tmp_path_factory.getbasetemp()
     if _served_port(request.config) is not None:
         base = base.parent  # every worker's base directory is in it
-    root = base / name
-    with _exclusive(base / f"{name}.lock"):
+    root = base / "shared_sample_run"
+    with _exclusive(base / "shared_sample_run.lock"):
         made = root / "run.json"
         if not made.is_file():
             shutil.rmtree(root, ignore_errors=True)  # what a worker that failed left
             home = root / "dagster_home"
             home.mkdir(parents=True, exist_ok=True)
             shutil.copy(ROOT / "dagster.yaml", home / "dagster.yaml")
-            env, result = make(root, home)
+            env = {**sample_env(root), "DAGSTER_HOME": str(home)}
+            with dg.DagsterInstance.from_config(str(home)) as instance:
+                result = run_nightly(Settings.from_env(env), instance)
             assert result.success
             # Written whole or not at all: a worker killed mid-write leaves no half file.
             partial = root / "run.json.partial"
-            partial.write_text(json.dumps({"env": env, "run_id": result.run_id,
-                                           "home": str(home)}))
+            partial.write_text(json.dumps({"env": env, "run_id": result.run_id}))
             partial.replace(made)
         recorded = json.loads(made.read_text())
-    env, home = recorded["env"], Path(recorded["home"])
+    env = recorded["env"]
+    home = Path(env["DAGSTER_HOME"])
     result = RecordedRun(home, recorded["run_id"])
     assert result.success
     return SampleRun(env=env, settings=Settings.from_env(env), result=result, dagster_home=home)
 
 
 @pytest.fixture(scope="session")
-def sample_run(request, tmp_path_factory, sample_env) -> SampleRun:
-    """Made once per test run (:func:`_made_once`)."""
-
-    def make(root: Path, home: Path) -> tuple[dict[str, str], Any]:
-        import dagster as dg
-
-        from innercircle.settings import Settings
-        from pipelines.runner import run_nightly
-
-        env = {**sample_env(root), "DAGSTER_HOME": str(home)}
-        with dg.DagsterInstance.from_config(str(home)) as instance:
-            return env, run_nightly(Settings.from_env(env), instance)
-
-    return _made_once(request, tmp_path_factory, "shared_sample_run", make)
-
-
-@pytest.fixture(scope="session")
-def second_run(request, tmp_path_factory, sample_run) -> SampleRun:
+def second_run(tmp_path_factory, sample_run) -> SampleRun:
     """The nightly job run once more over the same sample web, into a copy of the shared
     run's warehouse: the cheap re-run (conditional GETs, no NER for unchanged documents)
-    that several tests inspect. Made once per test run, as the first (:func:`_made_once`:
-    tests/test_pipeline.py and tests/test_profiles_pipeline.py read it, often on two
-    workers). Read it; don't write it (``copy_warehouse`` it first)."""
+    that several tests inspect. Read it; don't write it (``copy_warehouse`` it first)."""
+    from innercircle.settings import Settings
+    from pipelines.runner import run_nightly
 
-    def make(root: Path, home: Path) -> tuple[dict[str, str], Any]:
-        import dagster as dg
-
-        from innercircle.settings import Settings
-        from pipelines.runner import run_nightly
-
-        env = copy_warehouse(sample_run, root)
-        with dg.DagsterInstance.from_config(str(home)) as instance:
-            result = run_nightly(Settings.from_env(env), instance, report_failures=False)
-        return env, result
-
-    return _made_once(request, tmp_path_factory, "shared_second_run", make)
+    root = tmp_path_factory.mktemp("second_run")
+    env = copy_warehouse(sample_run, root)
+    settings = Settings.from_env(env)
+    result = run_nightly(settings, report_failures=False)
+    return SampleRun(env=env, settings=settings, result=result, dagster_home=root)
 
 
 def copy_warehouse(run: SampleRun, root: Path, **overrides: str) -> dict[str, str]:
