@@ -18,6 +18,7 @@ import fcntl
 import json
 import os
 import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,6 +114,26 @@ def throwaway_instances_skip_fsync():
     event.listen(Engine, "connect", no_fsync)
     yield
     event.remove(Engine, "connect", no_fsync)
+
+
+@pytest.fixture
+def dagster_home(tmp_path: Path) -> Iterator[Path]:
+    """A Dagster home with the repository's dagster.yaml for a run made in other processes
+    (``innercircle run``, the multiprocess executor's steps), where the fixture above does
+    not reach: on tmpfs (/dev/shm) where there is one, so that SQLite's commit at each
+    event does not wait for the disk there either; removed afterwards. Elsewhere in
+    ``tmp_path``."""
+    shm = Path("/dev/shm")
+    parent = Path(tempfile.mkdtemp(prefix="innercircle-test-", dir=shm)) if (
+        shm.is_dir() and os.access(shm, os.W_OK)) else tmp_path
+    home = parent / "dagster_home"
+    home.mkdir()
+    shutil.copy(ROOT / "dagster.yaml", home / "dagster.yaml")
+    try:
+        yield home
+    finally:
+        if parent != tmp_path:
+            shutil.rmtree(parent, ignore_errors=True)
 
 
 @pytest.fixture(scope="session", autouse=True)
