@@ -18,17 +18,12 @@ pytestmark = pytest.mark.slow(seconds=20)
 
 
 @pytest.fixture
-def sharded_env(tmp_path: Path, sample_env, monkeypatch):
+def sharded_env(tmp_path: Path, sample_env, dagster_home, monkeypatch):
     # The job's steps run in child processes that build their resources from the
     # environment: here, and only here, the test's settings go through os.environ.
     for key, value in sample_env(tmp_path, INNERCIRCLE_CRAWL_SHARDS="3").items():
         monkeypatch.setenv(key, value)
-    home = tmp_path / "dagster_home"
-    home.mkdir()
-    (home / "dagster.yaml").write_text(
-        (Path(__file__).resolve().parents[1] / "dagster.yaml").read_text()
-    )
-    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    monkeypatch.setenv("DAGSTER_HOME", str(dagster_home))  # the steps record their events
     return tmp_path
 
 
