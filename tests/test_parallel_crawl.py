@@ -18,25 +18,24 @@ pytestmark = pytest.mark.slow(seconds=20)
 
 
 @pytest.fixture
-def sharded_env(tmp_path: Path, sample_env, monkeypatch):
+def sharded_env(tmp_path: Path, sample_env, dagster_home, monkeypatch):
     # The job's steps run in child processes that build their resources from the
     # environment: here, and only here, the test's settings go through os.environ.
     for key, value in sample_env(tmp_path, INNERCIRCLE_CRAWL_SHARDS="3").items():
         monkeypatch.setenv(key, value)
-    home = tmp_path / "dagster_home"
-    home.mkdir()
-    (home / "dagster.yaml").write_text(
-        (Path(__file__).resolve().parents[1] / "dagster.yaml").read_text()
-    )
-    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    monkeypatch.setenv("DAGSTER_HOME", str(dagster_home))  # the steps record their events
     return tmp_path
 
 
 # Each step is still its own process, but forked from a server that imported the job's
 # module once, instead of spawned to import Dagster and innercircle again (seconds of CPU
-# per step, and the crawl group has a dozen steps).
-FORKSERVER = {"execution": {"config": {"start_method": {
-    "forkserver": {"preload_modules": ["pipelines.definitions"]}}}}}
+# per step, and the crawl group has 18 steps), and the instance's SQLite storage, which
+# every step opens (SQLAlchemy, Alembic: half a second of CPU a step). As many steps at
+# once as there are shards (the executor's default is one per core): the three shards'
+# fetches wait on loopback sockets, not on each other.
+PRELOAD = ["pipelines.definitions", "dagster._core.storage.sqlite_storage"]
+FORKSERVER = {"execution": {"config": {"max_concurrent": 3, "start_method": {
+    "forkserver": {"preload_modules": PRELOAD}}}}}
 CRAWL = [dg.AssetKey(name) for name in ("sources", "feeds", "author_pages", "articles")]
 CRAWLED_SQL = """
 SELECT 'article', url FROM articles WHERE outcome = 'ok'

@@ -166,12 +166,14 @@ def _answers(url: str) -> bool:
 class Browser:
     """One headless Chromium tab, driven over the Chrome DevTools Protocol."""
 
+    DEFAULT_SIZE = (1600, 1000)
+
     def __init__(
         self,
         binary: str,
         profile_dir: Path,
-        width: int = 1600,
-        height: int = 1000,
+        width: int = DEFAULT_SIZE[0],
+        height: int = DEFAULT_SIZE[1],
         failure_dir: Path | None = None,
     ):
         self.binary = binary
