@@ -28,10 +28,12 @@ MAX_CACHED_DOCUMENTS = 50_000
 
 #: Each article's text with the names to mask in it. The names are grouped by ``doc_id``
 #: alone and the texts joined afterwards: grouping by the text itself made DuckDB hash
-#: every text (about 200 MB more resident memory on 900 real pages, against 45 MB).
+#: every text (about 200 MB more resident memory on 900 real pages, against 45 MB). The
+#: lists are sorted so that the same inputs read the same (see :func:`inputs_fingerprint`).
 TEXTS_SQL = """
 WITH doc_names AS (
-    SELECT d.doc_id, list(DISTINCT m.surface) AS surfaces, list(DISTINCT m.name) AS names
+    SELECT d.doc_id, list(DISTINCT m.surface ORDER BY m.surface) AS surfaces,
+           list(DISTINCT m.name ORDER BY m.name) AS names
     FROM documents d LEFT JOIN mentions m USING (doc_id)
     WHERE d.kind = 'article' AND d.text IS NOT NULL
     GROUP BY d.doc_id
