@@ -26,7 +26,6 @@ import argparse
 import os
 import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -40,29 +39,16 @@ AS_OF = "2025-06-20T12:00:00+00:00"  # the sample web's own date (seed 7)
 
 def make(directory: Path, scale: float) -> Path:
     """One nightly run on the sample web served at ``scale``; keeps its working file."""
-    directory.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        sources = Path(tmp) / "sources.yaml"
-        server = subprocess.Popen(
-            [sys.executable, "-m", "innercircle.sampleweb", "--port", "0", "--scale",
-             str(scale), "--write-sources", str(sources)],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-        )
-        try:
-            assert server.stdout is not None
-            for line in server.stdout:
-                if line.startswith("sources file:"):
-                    break
-            from innercircle.settings import Settings
-            from pipelines.runner import run_nightly
+    from innercircle.sampleweb import build_sample_web, serve
+    from innercircle.settings import Settings
+    from pipelines.runner import run_nightly
 
-            env = _env(Path(tmp) / "innercircle.duckdb") | {"INNERCIRCLE_SOURCES": str(sources)}
-            result = run_nightly(Settings.from_env({**os.environ, **env}))
-            if not result.success:
-                raise SystemExit("the nightly run failed")
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+    directory.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp, serve(build_sample_web(scale=scale)) as server:
+        sources = server.write_sources(Path(tmp) / "sources.yaml")
+        env = _env(Path(tmp) / "innercircle.duckdb") | {"INNERCIRCLE_SOURCES": str(sources)}
+        if not run_nightly(Settings.from_env({**os.environ, **env})).success:
+            raise SystemExit("the nightly run failed")
         out = directory / f"scale-{scale:g}.duckdb"
         shutil.copyfile(Path(tmp) / "innercircle.work.duckdb", out)
         shutil.copyfile(sources, directory / f"scale-{scale:g}.sources.yaml")
