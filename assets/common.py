@@ -59,11 +59,18 @@ def references_check(asset, name: str, table: str, key: str, parent: str, descri
                     description=description)
     def check(warehouse_db: WarehouseResource) -> dg.AssetCheckResult:
         with warehouse_db.connect() as con:
-            orphans = count_rows(
-                con,
-                f"SELECT * FROM {table} t LEFT JOIN {parent} p USING ({key}) "
-                f"WHERE p.{key} IS NULL",
-            )
-        return dg.AssetCheckResult(passed=orphans == 0, metadata={f"orphan_{table}": orphans})
+            return references_result(con, table, key, parent)
 
     return check
+
+
+def references_result(con, table: str, key: str, parent: str,
+                      check_name: str | None = None) -> dg.AssetCheckResult:
+    """Whether every row of ``table`` finds its ``key`` in ``parent``; the metadata counts
+    the orphans (``check_name`` when the asset's own step reports it)."""
+    orphans = count_rows(
+        con, f"SELECT * FROM {table} t LEFT JOIN {parent} p USING ({key}) WHERE p.{key} IS NULL"
+    )
+    return dg.AssetCheckResult(
+        passed=orphans == 0, metadata={f"orphan_{table}": orphans}, check_name=check_name
+    )

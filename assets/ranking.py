@@ -14,7 +14,7 @@ from assets.common import (
     WRITER_POOL,
     count_rows,
     markdown_table,
-    references_check,
+    references_result,
     table_metadata,
 )
 from assets.resources import RankingResource, SourcesResource, WarehouseResource
@@ -150,11 +150,32 @@ def voice_history(
         )
 
 
+#: The blocking checks of the ranking. They are evaluated by the ``recurring_voices`` step
+#: itself, on the connection that wrote the table: as separate steps each cost an open of
+#: the warehouse and a step's event-log writes after the last NER shard. A failure fails
+#: the step, so nothing downstream runs and the warehouse is not published.
+RANKING_CHECK_SPECS = [
+    dg.AssetCheckSpec(
+        "voices_unique_per_industry", asset="recurring_voices", blocking=True,
+        description="One row per (industry, person_id).",
+    ),
+    dg.AssetCheckSpec(
+        "every_industry_ranked", asset="recurring_voices", blocking=True,
+        description="Every industry that has sources with documents has a ranking.",
+    ),
+    dg.AssetCheckSpec(
+        "voices_reference_people", asset="recurring_voices", blocking=True,
+        description="Every ranked person exists in people.",
+    ),
+]
+
+
 @dg.asset(
     group_name=GROUP,
     pool=WRITER_POOL,
     deps=RESOLVED,
     kinds={"duckdb"},
+    check_specs=RANKING_CHECK_SPECS,
 )
 def recurring_voices(
     context: dg.AssetExecutionContext,
@@ -178,7 +199,8 @@ def recurring_voices(
                 "recurring_voices",
                 **top_voices_metadata(table.to_pylist(), config, extras),
                 **industry_metadata(changes, mean_relevance),
-            )
+            ),
+            check_results=ranking_checks(con),
         )
 
 
@@ -274,44 +296,24 @@ def published_warehouse(
 # ---------------------------------------------------------------------------- checks
 
 
-@dg.asset_check(
-    pool=WRITER_POOL,  # DuckDB: no other process may open the file while a step writes
-    asset=recurring_voices, blocking=True, description="One row per (industry, person_id)."
-)
-def voices_unique_per_industry(warehouse_db: WarehouseResource) -> dg.AssetCheckResult:
-    with warehouse_db.connect() as con:
-        dupes = count_rows(con, """SELECT industry, person_id FROM recurring_voices
-                               GROUP BY ALL HAVING count(*) > 1""")
-    return dg.AssetCheckResult(passed=dupes == 0, metadata={"duplicate_keys": dupes})
-
-
-@dg.asset_check(
-    pool=WRITER_POOL,
-    asset=recurring_voices,
-    blocking=True,
-    description="Every industry that has sources with documents has a ranking.",
-)
-def every_industry_ranked(warehouse_db: WarehouseResource) -> dg.AssetCheckResult:
-    with warehouse_db.connect() as con:
-        missing = [
-            r[0]
-            for r in con.execute("""
-            SELECT DISTINCT di.industry FROM document_industries di
-            WHERE di.industry NOT IN (SELECT industry FROM recurring_voices)
-            ORDER BY 1""").fetchall()
-        ]
-    return dg.AssetCheckResult(
-        passed=not missing, metadata={"industries_without_ranking": ", ".join(missing) or "none"}
-    )
-
-
-voices_reference_people = references_check(
-    recurring_voices,
-    "voices_reference_people",
-    "recurring_voices",
-    "person_id",
-    "people",
-    "Every ranked person exists in people.",
-)
-
-RANKING_CHECKS = [voices_unique_per_industry, every_industry_ranked, voices_reference_people]
+def ranking_checks(con) -> list[dg.AssetCheckResult]:
+    """The results of :data:`RANKING_CHECK_SPECS` on the warehouse as it is now."""
+    dupes = count_rows(con, """SELECT industry, person_id FROM recurring_voices
+                           GROUP BY ALL HAVING count(*) > 1""")
+    missing = [
+        r[0]
+        for r in con.execute("""
+        SELECT DISTINCT di.industry FROM document_industries di
+        WHERE di.industry NOT IN (SELECT industry FROM recurring_voices)
+        ORDER BY 1""").fetchall()
+    ]
+    return [
+        dg.AssetCheckResult(check_name="voices_unique_per_industry", passed=dupes == 0,
+                            metadata={"duplicate_keys": dupes}),
+        dg.AssetCheckResult(
+            check_name="every_industry_ranked", passed=not missing,
+            metadata={"industries_without_ranking": ", ".join(missing) or "none"},
+        ),
+        references_result(con, "recurring_voices", "person_id", "people",
+                          check_name="voices_reference_people"),
+    ]

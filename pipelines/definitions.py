@@ -8,7 +8,6 @@ from assets.crawl import CRAWL_ASSETS, CRAWL_CHECKS, CRAWL_RECORD_SPECS, sources
 from assets.extraction import EXTRACTION_CHECKS, documents, mentions
 from assets.profiles import voice_feeds, voice_profiles, voice_reports
 from assets.ranking import (
-    RANKING_CHECKS,
     people,
     published_warehouse,
     recurring_voices,
@@ -46,7 +45,9 @@ ASSET_KEYS = [
     *(key for definition in ALL_ASSETS for key in definition.keys),
     *(spec.key for spec in RECORD_SPECS),
 ]
-ALL_CHECKS = [*CRAWL_CHECKS, *EXTRACTION_CHECKS, *RANKING_CHECKS]
+#: The checks that are steps of their own; the ranking's are evaluated by the
+#: ``recurring_voices`` step (``assets.ranking.RANKING_CHECK_SPECS``).
+ALL_CHECKS = [*CRAWL_CHECKS, *EXTRACTION_CHECKS]
 
 #: Steps are few and each is busy in its own right (the crawler is concurrent inside),
 #: and every one of them writes DuckDB, so one process runs them one after another.

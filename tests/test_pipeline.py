@@ -209,3 +209,32 @@ def test_people_who_span_two_industries_stay_one_person(two_runs, sample_web):
         }
     for name, industries in sample_web.truth.spanning.items():
         assert spanning.get(name) == sorted(industries), name
+
+
+def test_a_failed_ranking_check_stops_the_run_before_publishing(sample_run, tmp_path):
+    """The ranking's blocking checks are evaluated by the ``recurring_voices`` step: an
+    industry with documents but no ranking fails it, and the warehouse is not published."""
+    env = copy_warehouse(sample_run, tmp_path)
+    public = Path(env["INNERCIRCLE_WAREHOUSE"])
+    before = public.read_bytes()
+    with warehouse.connect(warehouse.working_path(public)) as con:
+        con.execute("""INSERT INTO document_industries  -- a document that names nobody
+                       VALUES ('no-names', 'nowhere', 'http://nowhere.test/')""")
+    from assets.ranking import published_warehouse, recurring_voices
+
+    result = dg.materialize(
+        [recurring_voices, published_warehouse],
+        resources=build_resources(Settings.from_env(env)),
+        instance=dg.DagsterInstance.ephemeral(),
+        raise_on_error=False,
+    )
+    assert not result.success
+    verdicts = {e.check_name: e for e in result.get_asset_check_evaluations()}
+    assert {n for n, e in verdicts.items() if e.passed} == {
+        "voices_unique_per_industry", "voices_reference_people"}
+    failed = verdicts["every_industry_ranked"]
+    assert failed.severity == dg.AssetCheckSeverity.ERROR
+    assert failed.metadata["industries_without_ranking"].value == "nowhere"
+    assert dg.AssetKey("published_warehouse") not in {
+        m.asset_key for m in result.get_asset_materialization_events()}
+    assert public.read_bytes() == before

@@ -16,7 +16,8 @@ from innercircle import warehouse
 from innercircle.export import circle_query
 from innercircle.feeds import parse_feed
 from innercircle.sampleweb import build_sample_web, serve
-from innercircle.stages.profiles import write_profiles
+from innercircle.stages import profiles as profiles_stage
+from innercircle.stages.profiles import profile_texts, write_profiles
 from tests.conftest import innercircle
 
 pytestmark = pytest.mark.slow(seconds=30)
@@ -107,6 +108,27 @@ def test_relevance_follows_the_focus_and_never_changes_the_score(sample_run, tmp
             """SELECT name, relevance, focus FROM inner_circle_for_focus
                WHERE industry = ? ORDER BY focus_rank LIMIT 1""", [industry]).fetchone()
         assert first[1] == 100 and first[2] == topic
+
+
+def test_the_profiles_of_one_ranking_are_computed_once(sample_run, tmp_path, monkeypatch):
+    """The ranking's preview and the profiles step ask for the same beats: the second
+    call on unchanged inputs reuses the first; any change to an input computes again."""
+    work = tmp_path / "w.duckdb"
+    shutil.copy(sample_run.warehouse, work)
+    computed = []
+    real = profiles_stage._profile_texts
+    monkeypatch.setattr(profiles_stage, "_profile_texts",
+                        lambda con, focus: computed.append(1) or real(con, focus))
+    monkeypatch.setattr(profiles_stage, "_LAST_TEXTS", {})
+    with warehouse.connect(work) as con:
+        first = profile_texts(con, {})
+        assert profile_texts(con, {}) == first and len(computed) == 1
+        industry = first[0]["industry"]
+        assert profile_texts(con, {industry: "payments"}) != first  # a focus: relevance
+        assert len(computed) == 2
+        con.execute("DELETE FROM recurring_voices WHERE rank = 1")  # the ranking changed
+        again = profile_texts(con, {industry: "payments"})
+        assert len(computed) == 3 and len(again) < len(first)
 
 
 def test_the_nightly_feeds_are_valid_atom_listing_the_new_pieces(sample_run, published):
