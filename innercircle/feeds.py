@@ -70,6 +70,9 @@ def _to_datetime(struct: Any) -> datetime | None:
         return None
 
 
+_COLON_OFFSET = re.compile(r"([+-]\d\d):(\d\d)$")
+
+
 def _feed_date(value: Any) -> datetime | None:
     """A date as JSON feeds write it: RFC 3339 (JSON Feed's rule) or RFC 822 (RSS's, kept
     by RSS-in-JSON), else ``None``. RFC 822 dates are given in UTC, as feedparser gives
@@ -80,10 +83,15 @@ def _feed_date(value: Any) -> datetime | None:
     try:
         dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
+        # "+02:00" is common in feeds but not RFC 822's "+0200", which the stdlib reads.
+        value = _COLON_OFFSET.sub(r"\1\2", value)
         try:
             dt = parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError):
-            return None
+            try:  # a date without its time ("01 Oct 2024"): midnight, as feedparser reads it
+                dt = datetime.strptime(value, "%d %b %Y")
+            except ValueError:
+                return None
         return dt.astimezone(UTC) if dt.tzinfo else dt.replace(tzinfo=UTC)
     return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 

@@ -115,6 +115,8 @@ RSS_IN_JSON = json.dumps({"rss": {"channel": {
         {"link": "/a", "title": "A", "pubDate": "Tue, 01 Oct 2024 11:30:00 +0200",
          "dc:creator": "Dee Creator"},
         {"link": "/b", "title": "B", "pubDate": "next Tuesday-ish"},
+        {"link": "/c", "title": "C", "pubDate": "Tue, 01 Oct 2024 11:30:00 +02:00"},
+        {"link": "/d", "title": "D", "pubDate": "01 Oct 2024"},
     ],
 }}}).encode()
 
@@ -124,9 +126,11 @@ def test_json_feed_dates_in_rfc_822_or_unreadable():
     feeds' dates); a date no one can read is no date, not an error."""
     feed = parse_feed(RSS_IN_JSON, "https://rij.example/feed.json", "application/json")
     assert feed.format == "rss-in-json" and feed.error is None
-    dated, undated = feed.entries
+    dated, undated, colon_offset, day_only = feed.entries
     assert dated.published == datetime(2024, 10, 1, 9, 30, tzinfo=UTC)
     assert dated.raw_authors == ["Dee Creator"] and undated.published is None
+    assert colon_offset.published == datetime(2024, 10, 1, 9, 30, tzinfo=UTC)  # "+02:00"
+    assert day_only.published == datetime(2024, 10, 1, tzinfo=UTC)
     rfc822 = json.dumps({"version": "https://jsonfeed.org/version/1", "items": [
         {"id": "1", "url": "/1", "date_published": "Tue, 01 Oct 2024 09:30:00 GMT",
          "date_modified": "2024-10-02T10:00:00"}]}).encode()
