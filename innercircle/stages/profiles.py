@@ -178,15 +178,24 @@ def profile_texts(con, focus: Mapping[str, str]) -> list[dict]:
 
     Computed once for a given state of its inputs (see :func:`inputs_fingerprint`): a
     second call on the same evidence, ranking and focus returns the same rows again.
+    Under the multiprocess and Celery executors the two callers run in different
+    processes, so there the fingerprint (0.03-0.05 CPU s at scale 16) finds nothing.
     """
     key = inputs_fingerprint(con, focus)
     if key not in _LAST_TEXTS:
         _LAST_TEXTS.clear()  # one result kept: memory stays that of one ranking's profiles
         _LAST_TEXTS[key] = _profile_texts(con, focus)
-    return [dict(row) for row in _LAST_TEXTS[key]]
+    # Copies down to the lists, so no caller can change what the next call returns.
+    return [
+        {k: list(v) if isinstance(v, list) else v for k, v in row.items()}
+        for row in _LAST_TEXTS[key]
+    ]
 
 
 def _profile_texts(con, focus: Mapping[str, str]) -> list[dict]:
+    """What :func:`profile_texts` returns, computed. It may read only the queries in
+    ``PROFILE_INPUTS`` (and ``focus``): a query read here but missing there would let the
+    cache serve beats computed from other rows."""
     doc_counts: dict[str, Counter] = {}
     doc_names: dict[str, list[str]] = {}
     doc_titles: dict[str, Counter] = {}
