@@ -122,10 +122,11 @@ def dagster_home(tmp_path: Path) -> Iterator[Path]:
     (``innercircle run``, the multiprocess executor's steps), where the fixture above does
     not reach: on tmpfs (/dev/shm) where there is one, so that SQLite's commit at each
     event does not wait for the disk there either; removed afterwards. Elsewhere in
-    ``tmp_path``."""
+    ``tmp_path``, and where /dev/shm is small (a container's default is 64 MB), so that a
+    full one never fails a run with "database or disk is full"."""
     shm = Path("/dev/shm")
-    parent = Path(tempfile.mkdtemp(prefix="innercircle-test-", dir=shm)) if (
-        shm.is_dir() and os.access(shm, os.W_OK)) else tmp_path
+    roomy = shm.is_dir() and os.access(shm, os.W_OK) and shutil.disk_usage(shm).free > 2**29
+    parent = Path(tempfile.mkdtemp(prefix="innercircle-test-", dir=shm)) if roomy else tmp_path
     home = parent / "dagster_home"
     home.mkdir()
     shutil.copy(ROOT / "dagster.yaml", home / "dagster.yaml")
