@@ -116,7 +116,8 @@ def test_author_f1_floor():
 @pytest.mark.skipif(not AUTHORS.is_file(), reason=f"evaluation data absent: {AUTHORS}")
 def test_authors_are_the_same_with_the_main_text():
     """The author pages no main-text gate reads (the author gate reads them without their
-    main text) name the same authors when read in full, on a sample of them."""
+    main text where the main-text pages are there) name the same authors when read in
+    full, on a sample of them."""
     from innercircle.evaluation.harness import load_pages
     from innercircle.evaluation.recorded_baseline import sample
     from innercircle.extract.page import extract_page

@@ -32,7 +32,9 @@ def sharded_env(tmp_path: Path, sample_env, dagster_home, monkeypatch):
 # per step, and the crawl group has 18 steps), and the instance's SQLite storage, which
 # every step opens (SQLAlchemy, Alembic: half a second of CPU a step). As many steps at
 # once as there are shards (the executor's default is one per core): the three shards'
-# fetches wait on loopback sockets, not on each other.
+# fetches wait on loopback sockets, not on each other. The storage module is Dagster's
+# private one: the fork server skips a preload that fails to import, so a Dagster that
+# renames it loses only the speed, never the test.
 PRELOAD = ["pipelines.definitions", "dagster._core.storage.sqlite_storage"]
 FORKSERVER = {"execution": {"config": {"max_concurrent": 3, "start_method": {
     "forkserver": {"preload_modules": PRELOAD}}}}}
