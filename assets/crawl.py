@@ -166,9 +166,15 @@ def crawl_asset(kind: SourceKind) -> dg.AssetsDefinition:
     ) -> ShardFiles:
         """One shard of hosts: network and lake only, no DuckDB."""
         with http.open() as fetcher:
-            return fetch_shard(
+            done = fetch_shard(
                 kind, shard, fetcher, context.run_id, _shard_progress(context, shard)
             )
+        if done.parsed:
+            context.log.info(
+                "pages read during the fetch: {parsed}; left to the documents step: {left}; "
+                "unreadable: {failed}".format(**done.parsed)
+            )
+        return done
 
     @dg.op(name=f"store_{kind.name}", pool=WRITER_POOL)
     def store(context: dg.OpExecutionContext, warehouse_db: WarehouseResource, shards: list):

@@ -26,6 +26,7 @@ from innercircle import lake, warehouse
 from innercircle.fetch import Fetcher
 from innercircle.stages import Progress, no_progress
 from innercircle.stages.crawl import CacheEntry, CrawlOutput, now_utc, shard_of
+from innercircle.stages.early_parse import PARSED, EarlyParser, reads_early
 from innercircle.stages.health import hosts_in_backoff, next_feed_health, next_host_health
 from innercircle.stages.kinds import (
     FetchContext,
@@ -61,6 +62,7 @@ class ShardFiles:
     note: dict = field(default_factory=dict)  # the plan's note (shard 0 only)
     rows: dict[str, int] = field(default_factory=dict)  # table -> rows written
     feed_outcomes: dict[str, str] = field(default_factory=dict)
+    parsed: dict[str, int] = field(default_factory=dict)  # pages read early (early_parse)
 
     def path(self, table: str):
         return lake.path(self.folder, f"{table}.parquet")
@@ -144,6 +146,7 @@ class ShardWriter(CrawlOutput):
         self._schemas = {t: lake.schema_from(b) for t, b in files.schemas.items()}
         self._sinks: dict[str, lake.ParquetSink] = {}
         self._pending: dict[str, list[dict]] = {}
+        self.parser: EarlyParser | None = None  # reads each stored page early, if set
         lake.clear(lake.path(files.folder))  # a shard run again replaces its files
 
     def add(self, table: str, row: dict) -> None:
@@ -153,6 +156,9 @@ class ShardWriter(CrawlOutput):
 
     def record(self, run_id, stage, request_url, result) -> None:
         super().record(run_id, stage, request_url, result)
+        if self.parser is not None:
+            for row in self.raw_pages:
+                self.parser.submit(row["url"], row["content_hash"], row["body_gzip"])
         for table in RECORD_TABLES:
             rows = getattr(self, table)
             if rows:
@@ -191,10 +197,20 @@ def fetch_shard(
     fetcher: Fetcher,
     run_id: str,
     progress: Progress = no_progress,
+    parse_early: bool = True,
 ) -> ShardFiles:
-    """Fetch one shard with the kind's fetch; its rows end up in the lake."""
+    """Fetch one shard with the kind's fetch; its rows end up in the lake. With
+    ``parse_early`` (and a kind whose pages are documents), each stored page is also
+    read as the documents step would, by a worker process, while the fetch goes on
+    (see :mod:`innercircle.stages.early_parse`); ``files.parsed`` says how many."""
     out = ShardWriter(files)
-    kind.fetch(files.items, fetcher, out, FetchContext(run_id, files.state, progress))
+    if parse_early and reads_early(kind, len(files.items)):
+        out.parser = EarlyParser(kind, files.path(PARSED), run_id)
+    try:
+        kind.fetch(files.items, fetcher, out, FetchContext(run_id, files.state, progress))
+    finally:
+        if out.parser is not None:
+            files.parsed = out.parser.close()
     return out.close()
 
 
