@@ -116,7 +116,7 @@ def _build_pages(
     an extra document stands for: first those read early (``parsed``, see
     :func:`_parsed_documents`), then the others, parsed here."""
     sql, params = pages_to_build_sql(), {"stood_for": list(stood_for)}
-    total = ctx.reader.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+    total = ctx.reader.execute(f"SELECT count(*) FROM ({sql})", params).fetchall()[0][0]
     reader = read_ahead(total) if read_ahead else None
     built = failures = 0
 
