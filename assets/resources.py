@@ -31,6 +31,7 @@ from innercircle.fetch import Fetcher, FetchPolicy
 from innercircle.fetch.robots import RobotsCache
 from innercircle.ranking import RankingConfig
 from innercircle.settings import Settings, parse_datetime
+from innercircle.stages.early_parse import close_early as close_early_parser
 
 _DEFAULTS = Settings()
 _ROBOTS_BY_AGENT: dict[str, RobotsCache] = {}
@@ -69,6 +70,9 @@ class HttpFetcherResource(dg.ConfigurableResource):
             yield fetcher
         finally:
             fetcher.close()
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        close_early_parser()  # a worker started for pages that never came
 
 
 class WarehouseResource(DuckDBResource):

@@ -15,7 +15,7 @@ Only small handles (:class:`ShardFiles`) travel through Dagster's IO manager.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import duckdb
@@ -26,7 +26,7 @@ from innercircle import lake, warehouse
 from innercircle.fetch import Fetcher
 from innercircle.stages import Progress, no_progress
 from innercircle.stages.crawl import CacheEntry, CrawlOutput, now_utc, shard_of
-from innercircle.stages.early_parse import PARSED, EarlyParser, reads_early
+from innercircle.stages.early_parse import MIN_PAGES, PARSED, EarlyParser, reads_early
 from innercircle.stages.health import hosts_in_backoff, next_feed_health, next_host_health
 from innercircle.stages.kinds import (
     FetchContext,
@@ -147,9 +147,14 @@ class ShardWriter(CrawlOutput):
         self._sinks: dict[str, lake.ParquetSink] = {}
         self._pending: dict[str, list[dict]] = {}
         self.parser: EarlyParser | None = None  # reads each stored page early, if set
+        self.added = 0  # rows of the kind's own tables so far
+        self.on_added: Callable[[int], None] | None = None  # told each count
         lake.clear(lake.path(files.folder))  # a shard run again replaces its files
 
     def add(self, table: str, row: dict) -> None:
+        self.added += 1
+        if self.on_added is not None:
+            self.on_added(self.added)
         self._pending.setdefault(table, []).append(row)
         if len(self._pending[table]) >= BATCH_ROWS:
             self._flush(table)
@@ -198,12 +203,20 @@ def fetch_shard(
     run_id: str,
     progress: Progress = no_progress,
     parse_early: bool = True,
+    start_parser: Callable[[], None] | None = None,
 ) -> ShardFiles:
     """Fetch one shard with the kind's fetch; its rows end up in the lake. With
     ``parse_early`` (and a kind whose pages are documents), each stored page is also
     read as the documents step would, by a worker process, while the fetch goes on
-    (see :mod:`innercircle.stages.early_parse`); ``files.parsed`` says how many."""
+    (see :mod:`innercircle.stages.early_parse`); ``files.parsed`` says how many.
+
+    ``start_parser`` (a run whose steps share this process) is called once a kind that
+    announces pages has announced enough to be worth reading early
+    (:data:`~innercircle.stages.early_parse.MIN_PAGES` rows of its tables, e.g. feed
+    entries): the worker then starts while this fetch still waits on the network."""
     out = ShardWriter(files)
+    if start_parser is not None and kind.announces:
+        out.on_added = lambda added: start_parser() if added == MIN_PAGES else None
     if parse_early and reads_early(kind, len(files.items)):
         out.parser = EarlyParser(kind, files.path(PARSED), run_id)
     try:

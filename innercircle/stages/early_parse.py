@@ -95,6 +95,45 @@ def _parse(content: Content, url: str, body_gzip: bytes) -> bytes:
     return pickle.dumps(content(gzip.decompress(body_gzip), url, None), pickle.HIGHEST_PROTOCOL)
 
 
+def _start(processes: int) -> tuple[ProcessPoolExecutor, Future]:
+    """A pool whose workers start (and warm) now, not at the first page; the future says
+    when the first is ready."""
+    pool = ProcessPoolExecutor(
+        max_workers=max(1, processes),
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_warm,
+    )
+    return pool, pool.submit(_ready)
+
+
+#: The worker started for every fetch step of a run that runs them all in this process
+#: (:func:`start_early`), and when it is ready.
+_EARLY: tuple[ProcessPoolExecutor, Future] | None = None
+
+
+def start_early(processes: int = 1) -> None:
+    """Start the worker now, for the fetch steps that will run later in this process.
+
+    Its start (about a second of CPU on a quiet machine, four under load: it imports the
+    crawl's modules and the page readers, and loads the language identifier) is then
+    paid while the crawl waits on the feeds, not while the article pages arrive; a fetch
+    step that started its own worker found it ready only near its end. Only for one
+    process running every step (Dagster's in-process executor): elsewhere each fetch
+    step starts its own. :func:`close_early` stops it."""
+    global _EARLY
+    if _EARLY is None and not multiprocessing.current_process().daemon:
+        _EARLY = _start(processes)
+
+
+def close_early() -> None:
+    """Stop the worker :func:`start_early` started (the documents step no longer needs
+    it; or the run ends)."""
+    global _EARLY
+    if _EARLY is not None:
+        _EARLY[0].shutdown(wait=True, cancel_futures=True)
+        _EARLY = None
+
+
 @dataclass
 class _Waiting:
     url: str
@@ -106,7 +145,8 @@ class _Waiting:
 class EarlyParser:
     """Reads a kind's fetched pages in a worker process while the fetch goes on, into
     ``target`` (a Parquet file in the lake). Call :meth:`submit` for each stored body
-    and :meth:`close` when the fetch ends (it waits for the pages in flight)."""
+    and :meth:`close` when the fetch ends (it waits for the pages in flight). The worker
+    is the one :func:`start_early` started, if any (it outlives the parser), else its own."""
 
     def __init__(self, kind: SourceKind, target: UPath, run_id: str, processes: int = 1) -> None:
         assert reads_early(kind) and kind.content is not None
@@ -119,15 +159,9 @@ class EarlyParser:
         self._bytes = 0
         self._rows: list[dict] = []
         self._sink: lake.ParquetSink | None = None
-        import os  # TEMP experiment
-        processes = int(os.environ.get("IC_EARLY_PROCS", processes))
-        self._pool: ProcessPoolExecutor | None = ProcessPoolExecutor(
-            max_workers=max(1, processes),
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_warm,
-        )
-        # the worker starts (and warms) now, not at the first page
-        self._warmed = self._pool.submit(_ready)
+        self._owned = _EARLY is None  # its own worker, stopped when it closes
+        pool, self._warmed = _start(processes) if self._owned else _EARLY
+        self._pool: ProcessPoolExecutor | None = pool
 
     def submit(self, url: str, content_hash: str, body_gzip: bytes) -> bool:
         """Send one stored page to the worker; False when it is left to the documents
@@ -143,7 +177,7 @@ class EarlyParser:
             return False
         try:
             future = self._pool.submit(_parse, self._content, url, body_gzip)
-        except (BrokenProcessPool, RuntimeError):
+        except (BrokenProcessPool, RuntimeError):  # the worker died, or was stopped
             self._stop()
             self.left += 1
             return False
@@ -182,9 +216,9 @@ class EarlyParser:
             self._rows = []
 
     def _stop(self, wait: bool = True) -> None:
-        if self._pool is not None:
+        if self._pool is not None and self._owned:
             self._pool.shutdown(wait=wait, cancel_futures=True)
-            self._pool = None
+        self._pool = None
 
     def close(self) -> dict[str, int]:
         """Write the results and stop the worker; how many pages were read early, left
@@ -195,6 +229,8 @@ class EarlyParser:
         try:
             self._collect(wait=warmed)
             self.left += len(self._waiting)
+            for page in self._waiting:
+                page.future.cancel()  # on a shared worker: not read for nothing
             self._waiting.clear()
             self._write()
         finally:
