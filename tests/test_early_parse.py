@@ -8,6 +8,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import pickle
+from dataclasses import replace
 from datetime import datetime
 
 import pyarrow as pa
@@ -205,3 +206,31 @@ def test_a_fetch_ending_before_the_worker_is_up_leaves_its_pages_to_the_document
     files = fetch_shard(crawl_kinds.ARTICLES, shard, FakeFetcher(), "run-1")
     assert files.parsed["parsed"] + files.parsed["left"] == 4
     assert files.rows["raw_pages"] == 4  # the fetch itself is untouched
+
+
+def test_a_kind_announcing_many_pages_starts_the_runs_worker_once_during_its_fetch(
+    shard, monkeypatch
+):
+    """In a run whose steps share one process, the feeds' fetch starts the worker once
+    they have announced enough pages; a later fetch step reads with it and leaves it
+    running for the next, and the documents step (here: the test) stops it."""
+    monkeypatch.setattr(early_parse, "MIN_PAGES", 3)
+    starts: list[int] = []
+
+    def announce(items, fetcher, out, ctx):
+        for i in range(5):
+            out.add("articles", {"url": f"http://a.example/{i}", "host": "a.example",
+                                 "outcome": "ok", "fetched_at": FETCHED})
+
+    announcing = replace(ARTICLES, name="announcer", fetch=announce, announces="SELECT 1")
+    fetch_shard(announcing, shard, FakeFetcher(), "run-1",
+                start_parser=lambda: starts.append(1) or early_parse.start_early())
+    assert starts == [1]  # at the third row, once
+    try:
+        early_parse._EARLY[1].result(timeout=120)  # up (a real fetch never waits for it)
+        files = fetch_shard(crawl_kinds.ARTICLES, shard, FakeFetcher(), "run-2")
+        assert files.parsed == {"parsed": 4, "left": 0, "failed": 0}
+        assert early_parse._EARLY is not None  # still there for the next fetch step
+    finally:
+        early_parse.close_early()
+    assert early_parse._EARLY is None

@@ -24,9 +24,9 @@ import pyarrow.parquet as pq
 
 from innercircle import lake, warehouse
 from innercircle.fetch import Fetcher
-from innercircle.stages import Progress, no_progress
+from innercircle.stages import Progress, early_parse, no_progress
 from innercircle.stages.crawl import CacheEntry, CrawlOutput, now_utc, shard_of
-from innercircle.stages.early_parse import MIN_PAGES, PARSED, EarlyParser, reads_early
+from innercircle.stages.early_parse import PARSED, EarlyParser, reads_early
 from innercircle.stages.health import hosts_in_backoff, next_feed_health, next_host_health
 from innercircle.stages.kinds import (
     FetchContext,
@@ -216,7 +216,9 @@ def fetch_shard(
     entries): the worker then starts while this fetch still waits on the network."""
     out = ShardWriter(files)
     if start_parser is not None and kind.announces:
-        out.on_added = lambda added: start_parser() if added == MIN_PAGES else None
+        out.on_added = lambda added: (
+            start_parser() if added == early_parse.MIN_PAGES else None
+        )
     if parse_early and reads_early(kind, len(files.items)):
         out.parser = EarlyParser(kind, files.path(PARSED), run_id)
     try:
