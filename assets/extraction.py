@@ -20,7 +20,7 @@ from assets.resources import LakeResource, NerModelResource, WarehouseResource
 from assets.tables import table_result, table_spec
 from innercircle.extract.ner_pool import close_early
 from innercircle.extract.people import models_signature
-from innercircle.stages.documents import PAGE_BATCH, build_documents
+from innercircle.stages.documents import PARSED_BATCH, build_documents
 from innercircle.stages.early_parse import close_early as close_early_parser
 from innercircle.stages.early_parse import parsed_pages
 from innercircle.stages.kinds import document_sources, industry_tables
@@ -89,7 +89,7 @@ def documents(
 
     close_early_parser()  # the crawl's worker: every page it read is in the lake
     with warehouse_db.connect() as con:
-        parsed = parsed_pages(lake_store.location, context.run_id, PAGE_BATCH)
+        parsed = parsed_pages(lake_store.location, context.run_id, PARSED_BATCH)
         done = build_documents(
             con, log_progress(context), context.log.warning, read_ahead=ahead, parsed=parsed
         )
