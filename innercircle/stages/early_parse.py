@@ -25,6 +25,7 @@ language identifier once, while the first pages arrive.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import multiprocessing
 import pickle
@@ -78,13 +79,25 @@ def reads_early(kind: SourceKind, pages: int = MIN_PAGES) -> bool:
     )
 
 
-def _warm() -> None:
-    """The worker's start: the built-in kinds' readers and the language identifier,
-    loaded once before the first page."""
-    import innercircle.stages.crawl_kinds  # noqa: F401  (registers and imports them)
-    from innercircle.extract.language import detect_language
+#: A page each reader reads once when the worker starts, so that it loads its models
+#: (the language identifier, trafilatura's lists) before the first real page arrives.
+_WARM_PAGE = (
+    b"<!doctype html><html lang='en'><head><title>Warm</title></head><body><article>"
+    b"<p>A few words of English are enough to load the readers and their models.</p>"
+    b"</article></body></html>"
+)
 
-    detect_language("A few words of English are enough to load the language identifier.")
+
+def _warm() -> None:
+    """The worker's start: every built-in reader, with its models, loaded once."""
+    import innercircle.stages.crawl_kinds  # noqa: F401  (registers the built-in kinds)
+    from innercircle.stages.kinds import registered
+
+    for kind in registered():
+        if reads_early(kind, MIN_PAGES) and kind.content is not None:
+            # a reader that fails here fails on the real pages too, and says so there
+            with contextlib.suppress(Exception):
+                kind.content(_WARM_PAGE, "http://warm.invalid/", None)
 
 
 def _ready() -> bool:
