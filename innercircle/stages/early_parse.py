@@ -228,16 +228,20 @@ class EarlyParser:
             self._sink.write_rows(self._rows)
             self._rows = []
 
-    def _stop(self, wait: bool = True) -> None:
+    def _stop(self) -> None:
+        # Always waited for: a step process whose executor was shut down without waiting
+        # hung at exit (Python 3.11: its manager thread joined a worker still waiting for
+        # work). The wait is the worker's current page, or its start.
         if self._pool is not None and self._owned:
-            self._pool.shutdown(wait=wait, cancel_futures=True)
+            self._pool.shutdown(wait=True, cancel_futures=True)
         self._pool = None
 
     def close(self) -> dict[str, int]:
         """Write the results and stop the worker; how many pages were read early, left
         for later and unreadable. The pages in flight are waited for (at most
-        :data:`IN_FLIGHT`) once the worker has started; a fetch that ended before it
-        had does not wait for it, and leaves them to the documents step."""
+        :data:`IN_FLIGHT`) once the worker has started; a fetch that ended before it had
+        leaves them to the documents step (its own worker is still stopped, which waits
+        for its start: only where each step starts its own, not in the in-process job)."""
         warmed = self._pool is not None and self._warmed.done()
         try:
             self._collect(wait=warmed)
@@ -247,7 +251,7 @@ class EarlyParser:
             self._waiting.clear()
             self._write()
         finally:
-            self._stop(wait=warmed)
+            self._stop()
             if self._sink is not None:
                 self._sink.close()
         return {"parsed": self.parsed, "left": self.left, "failed": self.failed}
