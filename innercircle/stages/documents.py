@@ -159,13 +159,8 @@ def _parsed_documents(
     body is the one read, completed by their feed entry; their URLs go into ``done``.
     A page left out here (another body stored, or its content unreadable) is parsed
     from its body afterwards, like any other."""
-    content = dict(
-        zip(
-            zip(part.column("url").to_pylist(), part.column("kind").to_pylist(), strict=True),
-            part.column("content").to_pylist(),
-            strict=True,
-        )
-    )
+    keys = zip(*(part.column(c).to_pylist() for c in ("url", "kind", "content_hash")), strict=True)
+    content = dict(zip(keys, part.column("content").to_pylist(), strict=True))
     ctx.reader.register("_parsed", part.select(["url", "kind", "content_hash"]))
     try:
         wanted = ctx.reader.execute(
@@ -180,7 +175,7 @@ def _parsed_documents(
         page = RawPage(url, kind, b"", digest, fetched_at)
         feed = FeedContext(published, title or "", raw or [], feed_authors or [])
         try:
-            rows.append(parsed_document(page, page_content(content[(url, kind)]), feed))
+            rows.append(parsed_document(page, page_content(content[(url, kind, digest)]), feed))
         except Exception:  # noqa: BLE001 - then it is parsed from its body, and reported there
             continue
         done.add(url)
