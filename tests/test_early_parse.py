@@ -146,7 +146,7 @@ def test_only_this_runs_results_are_read_back(tmp_path):
     assert list(parsed_pages(str(tmp_path / "elsewhere"), "run-1", batch=3)) == []
 
 
-def test_which_fetches_read_their_pages_early(monkeypatch):
+def test_which_fetches_read_their_pages_early():
     assert reads_early(ARTICLES, pages=early_parse.MIN_PAGES)
     assert not reads_early(ARTICLES, pages=early_parse.MIN_PAGES - 1)  # not worth a worker
     assert not reads_early(FEEDS, pages=10_000)  # its pages are not documents

@@ -14,14 +14,17 @@ The documents step (:func:`parsed_pages`) takes a result only for the page it wa
 from (same URL, kind and digest as the stored body) and only from its own run (an older
 run's files may have been parsed by older code), and parses every other page itself: a
 crashed, partial or lagging early parse changes where a page is parsed, never its
-document. The parser never slows the crawl: a page that arrives while
-:data:`IN_FLIGHT` pages wait for the worker is left to the documents step, and a page
-the worker cannot read is too (the documents step then reports it, as before).
+document. The crawl does not wait for the worker's reading (only, when its fetch ends,
+for the pages in flight): a page that arrives while :data:`IN_FLIGHT` pages wait for
+the worker is left to the documents step, and a page the worker cannot read is too (the
+documents step then reports it, as before).
 
 The worker is spawned (never forked from the threaded run's process, and not from the
 NER fork server, whose preload is NER's); it imports the page readers and loads their
 models once, and runs at a lower priority (:data:`NICENESS`), so it takes only the CPU
-the crawl leaves.
+the crawl leaves. Being spawned, it imports the main module of the process that starts
+it as ``__mp_main__``: a script that runs the job must guard its entry point with
+``if __name__ == "__main__":``, as for any spawned process (the CLI and Dagster's do).
 """
 
 from __future__ import annotations
@@ -48,9 +51,9 @@ from innercircle.stages.kinds import Content, PageContent, SourceKind
 #: page arriving beyond that, or beyond :data:`IN_FLIGHT_BYTES`, is parsed later.
 IN_FLIGHT = 64
 IN_FLIGHT_BYTES = 16 * 2**20
-#: Shards with fewer pages to fetch are not read early: the worker's start (about two CPU
-#: seconds: imports and the language identifier) would cost more than the parsing it
-#: moves (a few milliseconds a page).
+#: Shards with fewer pages to fetch are not read early: the worker's start (about 1.5 CPU
+#: seconds: imports and the readers' models) would cost more than the parsing it moves
+#: (about 5 ms a sample-web page).
 MIN_PAGES = 100
 #: Results written to the lake at once (one row group).
 WRITE_ROWS = 32
@@ -67,7 +70,7 @@ SCHEMA = pa.schema(
 )
 
 
-def reads_early(kind: SourceKind, pages: int = MIN_PAGES) -> bool:
+def reads_early(kind: SourceKind, pages: int) -> bool:
     """Whether a fetch of ``pages`` of the kind reads them early: they are documents,
     reading one needs no feed entry or the kind says how to add it later, there are
     enough of them, and this process may start a worker (a daemonic one, e.g. a Celery
@@ -173,7 +176,7 @@ class EarlyParser:
     is the one :func:`start_early` started, if any (it outlives the parser), else its own."""
 
     def __init__(self, kind: SourceKind, target: UPath, run_id: str, processes: int = 1) -> None:
-        assert reads_early(kind) and kind.content is not None
+        assert kind.document_kind and kind.content is not None
         self.kind = kind.document_kind
         self.target = target
         self.run_id = run_id
