@@ -155,7 +155,12 @@ def crawl_asset(kind: SourceKind) -> dg.AssetsDefinition:
         )
         with warehouse_db.connect() as con:
             shards, log = plan_crawl(
-                con, kind, ctx, sources_file.crawl_shards, lake_store.location
+                con,
+                kind,
+                ctx,
+                sources_file.crawl_shards,
+                lake_store.location,
+                parse_early=sources_file.parse_during_crawl,
             )
         if log:
             context.log.info(log)

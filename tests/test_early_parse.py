@@ -234,3 +234,14 @@ def test_a_kind_announcing_many_pages_starts_the_runs_worker_once_during_its_fet
     finally:
         early_parse.close_early()
     assert early_parse._EARLY is None
+
+
+def test_a_shard_planned_without_early_reading_fetches_without_a_worker(shard, monkeypatch):
+    """``INNERCIRCLE_PARSE_DURING_CRAWL=off`` reaches the shards through their plan."""
+    monkeypatch.setattr(early_parse, "MIN_PAGES", 1)
+    shard.parse_early = False
+    started: list[int] = []
+    files = fetch_shard(crawl_kinds.ARTICLES, shard, FakeFetcher(), "run-1",
+                        start_parser=lambda: started.append(1))
+    assert files.parsed == {} and started == []
+    assert files.rows["raw_pages"] == 4

@@ -62,6 +62,7 @@ class ShardFiles:
     note: dict = field(default_factory=dict)  # the plan's note (shard 0 only)
     rows: dict[str, int] = field(default_factory=dict)  # table -> rows written
     feed_outcomes: dict[str, str] = field(default_factory=dict)
+    parse_early: bool = True  # read the pages while fetching them (early_parse)
     parsed: dict[str, int] = field(default_factory=dict)  # pages read early (early_parse)
 
     def path(self, table: str):
@@ -103,6 +104,7 @@ def plan_crawl(
     ctx: PlanContext,
     shards: int,
     location: str,
+    parse_early: bool = True,
 ) -> tuple[list[ShardFiles], str]:
     """The kind's plan, split into at most ``shards`` non-empty shards (at least one is
     kept, so the graph always has a step), and its log line. Clears the kind's folder in
@@ -128,6 +130,7 @@ def plan_crawl(
             state=plan.state,
             schemas=schemas,
             note=plan.note if i == 0 else {},
+            parse_early=parse_early,
         )
         for i, bucket in enumerate(kept)
     ], plan.log
@@ -202,11 +205,10 @@ def fetch_shard(
     fetcher: Fetcher,
     run_id: str,
     progress: Progress = no_progress,
-    parse_early: bool = True,
     start_parser: Callable[[], None] | None = None,
 ) -> ShardFiles:
     """Fetch one shard with the kind's fetch; its rows end up in the lake. With
-    ``parse_early`` (and a kind whose pages are documents), each stored page is also
+    ``files.parse_early`` (and a kind whose pages are documents), each stored page is also
     read as the documents step would, by a worker process, while the fetch goes on
     (see :mod:`innercircle.stages.early_parse`); ``files.parsed`` says how many.
 
@@ -215,11 +217,11 @@ def fetch_shard(
     (:data:`~innercircle.stages.early_parse.MIN_PAGES` rows of its tables, e.g. feed
     entries): the worker then starts while this fetch still waits on the network."""
     out = ShardWriter(files)
-    if start_parser is not None and kind.announces:
+    if start_parser is not None and kind.announces and files.parse_early:
         out.on_added = lambda added: (
             start_parser() if added == early_parse.MIN_PAGES else None
         )
-    if parse_early and reads_early(kind, len(files.items)):
+    if files.parse_early and reads_early(kind, len(files.items)):
         out.parser = EarlyParser(kind, files.path(PARSED), run_id)
     try:
         kind.fetch(files.items, fetcher, out, FetchContext(run_id, files.state, progress))
