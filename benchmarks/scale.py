@@ -5,15 +5,15 @@ served by its own process (``python -m innercircle.sampleweb``: its pages, which
 with the scale, are not the pipeline's memory), and the run is a fresh child process
 with politeness at 50 requests/s/host and the default in-process job (NER on every
 core). Printed per size: documents, wall time, peak RSS of the run's process and of its
-largest NER worker, NER's share of the wall (the find_people steps; the NER that reads
-ahead during the documents step is not in it), documents per second per core and
-milliseconds per document, and how many pages the crawl read early
-(``innercircle.stages.early_parse``: the documents step did not parse them); then, per
-step, the peak resident memory of the run's process and of its children (sampled from
-/proc every 0.2 s while the step ran): that is where the memory goes; and per phase (the
-crawl, the documents step with NER, ranking and the rest) its wall and CPU seconds,
-whose ratio says how many cores the phase kept busy: the crawl mostly waits, so what
-runs beside it is free.
+largest child (a NER worker, or the crawl's page reader), NER's share of the wall (the
+find_people steps; the NER that reads ahead during the documents step is not in it),
+documents per second per core and milliseconds per document, and how many pages the
+crawl read early (``innercircle.stages.early_parse``: the documents step did not parse
+them); then, per step, the peak resident memory of the run's process and of its children
+(sampled from /proc every 0.2 s while the step ran): that is where the memory goes; and
+per phase (the crawl, the documents step with NER, ranking and the rest) its wall and
+CPU seconds, whose ratio says how many cores the phase kept busy: the crawl mostly
+waits, so what runs beside it is free.
 
     .venv/bin/python benchmarks/scale.py [--scales 1 4 16] [--steps] [--floor]
 
@@ -371,7 +371,7 @@ def main() -> int:
             return 1
     print(f"load average now: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print(f"{'scale':>5} {'docs':>6} {'read early':>10} {'wall s':>7} {'peak RSS MB':>11} "
-          f"{'NER worker MB':>13} {'NER share':>9} {'docs/s/core':>11} {'ms/doc':>7}")
+          f"{'child MB':>13} {'NER share':>9} {'docs/s/core':>11} {'ms/doc':>7}")
     for r in rows:
         print(
             f"{r['scale']:>5g} {r['documents']:>6} {r.get('read_early', 0):>10} "
