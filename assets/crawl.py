@@ -21,6 +21,7 @@ import dagster as dg
 
 from assets.common import WRITER_POOL, arrow, log_progress, markdown_table, table_metadata
 from assets.resources import (
+    IN_PROCESS_EXECUTORS,
     HttpFetcherResource,
     LakeResource,
     SourcesResource,
@@ -30,6 +31,7 @@ from innercircle import warehouse
 from innercircle.sources import load_sources
 from innercircle.stages.crawl import CrawlOutput, host_of
 from innercircle.stages.crawl_lake import ShardFiles, fetch_shard, plan_crawl, store_crawl
+from innercircle.stages.early_parse import start_early
 from innercircle.stages.kinds import PlanContext, SourceKind, registered, upstream_of
 
 GROUP = "crawl"
@@ -153,7 +155,12 @@ def crawl_asset(kind: SourceKind) -> dg.AssetsDefinition:
         )
         with warehouse_db.connect() as con:
             shards, log = plan_crawl(
-                con, kind, ctx, sources_file.crawl_shards, lake_store.location
+                con,
+                kind,
+                ctx,
+                sources_file.crawl_shards,
+                lake_store.location,
+                parse_early=sources_file.parse_during_crawl,
             )
         if log:
             context.log.info(log)
@@ -164,11 +171,25 @@ def crawl_asset(kind: SourceKind) -> dg.AssetsDefinition:
     def fetch(
         context: dg.OpExecutionContext, http: HttpFetcherResource, shard: ShardFiles
     ) -> ShardFiles:
-        """One shard of hosts: network and lake only, no DuckDB."""
+        """One shard of hosts: network and lake only, no DuckDB. Pages are read while
+        they arrive (``innercircle.stages.early_parse``); when every step runs in this
+        process, by one worker started as soon as the feeds announce enough pages."""
+        in_process = context.job_def.executor_def.name in IN_PROCESS_EXECUTORS
         with http.open() as fetcher:
-            return fetch_shard(
-                kind, shard, fetcher, context.run_id, _shard_progress(context, shard)
+            done = fetch_shard(
+                kind,
+                shard,
+                fetcher,
+                context.run_id,
+                _shard_progress(context, shard),
+                start_parser=start_early if in_process else None,
             )
+        if done.parsed:
+            context.log.info(
+                "pages read during the fetch: {parsed}; left to the documents step: {left}; "
+                "unreadable: {failed}".format(**done.parsed)
+            )
+        return done
 
     @dg.op(name=f"store_{kind.name}", pool=WRITER_POOL)
     def store(context: dg.OpExecutionContext, warehouse_db: WarehouseResource, shards: list):

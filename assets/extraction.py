@@ -20,7 +20,9 @@ from assets.resources import LakeResource, NerModelResource, WarehouseResource
 from assets.tables import table_result, table_spec
 from innercircle.extract.ner_pool import close_early
 from innercircle.extract.people import models_signature
-from innercircle.stages.documents import build_documents
+from innercircle.stages.documents import PARSED_BATCH, build_documents
+from innercircle.stages.early_parse import close_early as close_early_parser
+from innercircle.stages.early_parse import parsed_pages
 from innercircle.stages.kinds import document_sources, industry_tables
 from innercircle.stages.ner_shards import (
     NerShard,
@@ -62,12 +64,17 @@ DOCUMENT_SPECS = [
 
 @dg.multi_asset(name="documents", specs=DOCUMENT_SPECS, pool=WRITER_POOL)
 def documents(
-    context: dg.AssetExecutionContext, warehouse_db: WarehouseResource, ner: NerModelResource
+    context: dg.AssetExecutionContext,
+    warehouse_db: WarehouseResource,
+    ner: NerModelResource,
+    lake_store: LakeResource,
 ):
     """Build documents from stored pages and feed entries, with their links and industries,
-    in one transaction (every source kind's, see ``innercircle.stages.documents``). When
-    pages changed and every step runs in this process, the NER workers of the mentions
-    step start now and read each batch as it is written: NER overlaps the parsing."""
+    in one transaction (every source kind's, see ``innercircle.stages.documents``). Pages
+    this run's crawl read already (``innercircle.stages.early_parse``) are not parsed
+    again. When pages changed and every step runs in this process, the NER workers of the
+    mentions step start now and read each batch as it is written: NER overlaps the
+    parsing."""
     start_ner = ner.starts_early_in(context.job_def)
 
     def ahead(pages: int):
@@ -80,8 +87,12 @@ def documents(
             lambda rows: read_ahead(finder, rows, ner.max_chars), context.log.warning, close_early
         )
 
+    close_early_parser()  # the crawl's worker: every page it read is in the lake
     with warehouse_db.connect() as con:
-        done = build_documents(con, log_progress(context), context.log.warning, read_ahead=ahead)
+        parsed = parsed_pages(lake_store.location, context.run_id, PARSED_BATCH)
+        done = build_documents(
+            con, log_progress(context), context.log.warning, read_ahead=ahead, parsed=parsed
+        )
         yield table_result(
             con,
             "documents",
@@ -99,6 +110,7 @@ def documents(
                 )
             ),
             extraction_failures=dg.MetadataValue.int(done.failures),
+            read_during_crawl=dg.MetadataValue.int(done.read_early),
             documents_with_byline=dg.MetadataValue.int(
                 con.execute("SELECT count(*) FROM documents WHERE len(byline) > 0").fetchone()[0]
             ),

@@ -31,6 +31,7 @@ from innercircle.fetch import Fetcher, FetchPolicy
 from innercircle.fetch.robots import RobotsCache
 from innercircle.ranking import RankingConfig
 from innercircle.settings import Settings, parse_datetime
+from innercircle.stages.early_parse import close_early as close_early_parser
 
 _DEFAULTS = Settings()
 _ROBOTS_BY_AGENT: dict[str, RobotsCache] = {}
@@ -69,6 +70,9 @@ class HttpFetcherResource(dg.ConfigurableResource):
             yield fetcher
         finally:
             fetcher.close()
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        close_early_parser()  # a worker started for pages that never came
 
 
 class WarehouseResource(DuckDBResource):
@@ -150,6 +154,7 @@ class SourcesResource(dg.ConfigurableResource):
 
     path: str = str(_DEFAULTS.sources_path)
     crawl_shards: int = _DEFAULTS.crawl_shards
+    parse_during_crawl: bool = _DEFAULTS.parse_during_crawl  # INNERCIRCLE_PARSE_DURING_CRAWL
     # Nightly budgets (INNERCIRCLE_FEED_ARTICLES_PER_NIGHT, INNERCIRCLE_HOST_REQUESTS_PER_NIGHT)
     # and the share of failed feed fetches that fails the run (INNERCIRCLE_MAX_FAILED_FEED_SHARE).
     feed_articles_per_night: int = _DEFAULTS.feed_articles_per_night
@@ -214,6 +219,7 @@ def resources_for(settings: Settings) -> dict[str, dg.ConfigurableResource]:
         "sources_file": SourcesResource(
             path=str(settings.sources_path),
             crawl_shards=settings.crawl_shards,
+            parse_during_crawl=settings.parse_during_crawl,
             feed_articles_per_night=settings.feed_articles_per_night,
             host_requests_per_night=settings.host_requests_per_night,
             max_failed_feed_share=settings.max_failed_feed_share,

@@ -1,17 +1,19 @@
 """The nightly run at growing size: the sample web at ``--scale`` 1, 4 and 16.
 
-Three processes per size, so that each figure is the pipeline's alone: the sample web
-is served by its own process (``python -m innercircle.sampleweb``: its pages, which grow
+Three processes per size, so that each figure is the pipeline's alone: the sample web is
+served by its own process (``python -m innercircle.sampleweb``: its pages, which grow
 with the scale, are not the pipeline's memory), and the run is a fresh child process
 with politeness at 50 requests/s/host and the default in-process job (NER on every
 core). Printed per size: documents, wall time, peak RSS of the run's process and of its
-largest NER worker, NER's share of the wall (the find_people steps; the NER that
-reads ahead during the documents step is not in it), documents per
-second per core and milliseconds per document; then, per step, the peak resident memory
-of the run's process and of its children (sampled from /proc every 0.2 s while the
-step ran): that is where the memory goes; and per phase (the crawl, the documents
-step with NER, ranking and the rest) its wall and CPU seconds, whose ratio says how
-many cores the phase kept busy: the crawl mostly waits, so what runs beside it is free.
+largest child (a NER worker, or the crawl's page reader), NER's share of the wall (the
+find_people steps; the NER that reads ahead during the documents step is not in it),
+documents per second per core and milliseconds per document, and how many pages the
+crawl read early (``innercircle.stages.early_parse``: the documents step did not parse
+them); then, per step, the peak resident memory of the run's process and of its children
+(sampled from /proc every 0.2 s while the step ran): that is where the memory goes; and
+per phase (the crawl, the documents step with NER, ranking and the rest) its wall and
+CPU seconds, whose ratio says how many cores the phase kept busy: the crawl mostly
+waits, so what runs beside it is free.
 
     .venv/bin/python benchmarks/scale.py [--scales 1 4 16] [--steps] [--floor]
 
@@ -249,6 +251,7 @@ def one(sources: Path, as_of: str, floor: bool = False) -> dict:
     ner_cpu = sum(s[4] for s in steps if s[0].startswith("mentions.find_people"))
     with warehouse.connect(settings.warehouse_path, read_only=True) as con:
         documents = con.execute("SELECT count(*) FROM documents").fetchone()[0]
+    read_early = _read_during_crawl(instance)
     # the largest process under the run's (NER workers are forked from a fork server, so
     # they are not this process's children and getrusage does not see them), sampled
     workers_mb = max((kid for _, _, kid, _ in sampler.samples), default=0) / 1024
@@ -269,6 +272,7 @@ def one(sources: Path, as_of: str, floor: bool = False) -> dict:
         "floor_load": os.getloadavg()[0],
         "ok": result.success,
         "documents": documents,
+        "read_early": read_early,
         "wall_s": wall,
         "ner_s": ner,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -277,6 +281,18 @@ def one(sources: Path, as_of: str, floor: bool = False) -> dict:
         "steps": steps,
         "phases": phases,
     }
+
+
+def _read_during_crawl(instance) -> int:
+    """Pages the documents step found read by the crawl (``early_parse``), from its
+    materialization's metadata."""
+    import dagster as dg
+
+    event = instance.get_latest_materialization_event(dg.AssetKey("documents"))
+    if event is None or event.asset_materialization is None:
+        return 0
+    value = event.asset_materialization.metadata.get("read_during_crawl")
+    return int(value.value) if value is not None else 0
 
 
 def measure(scale: float, floor: bool = False) -> dict:
@@ -354,11 +370,12 @@ def main() -> int:
             print(exc, file=sys.stderr)
             return 1
     print(f"load average now: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-    print(f"{'scale':>5} {'docs':>6} {'wall s':>7} {'peak RSS MB':>11} {'NER worker MB':>13} "
-          f"{'NER share':>9} {'docs/s/core':>11} {'ms/doc':>7}")
+    print(f"{'scale':>5} {'docs':>6} {'read early':>10} {'wall s':>7} {'peak RSS MB':>11} "
+          f"{'child MB':>13} {'NER share':>9} {'docs/s/core':>11} {'ms/doc':>7}")
     for r in rows:
         print(
-            f"{r['scale']:>5g} {r['documents']:>6} {r['wall_s']:>7.1f} {r['peak_rss_mb']:>11.0f} "
+            f"{r['scale']:>5g} {r['documents']:>6} {r.get('read_early', 0):>10} "
+            f"{r['wall_s']:>7.1f} {r['peak_rss_mb']:>11.0f} "
             f"{r['peak_worker_rss_mb']:>13.0f} {r['ner_s'] / r['wall_s']:>9.0%} "
             f"{r['documents'] / r['wall_s'] / r['cores']:>11.2f} "
             f"{1000 * r['wall_s'] / max(r['documents'], 1):>7.1f}"

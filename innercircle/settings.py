@@ -177,6 +177,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("INNERCIRCLE_CRAWL_SHARDS", "crawl_shards", _number(int), DEFAULT,
             "shards of hosts the crawl steps are split into, for the `nightly_parallel` job",
             _at_least(1)),
+    Setting("INNERCIRCLE_PARSE_DURING_CRAWL", "parse_during_crawl", parse_flag, "on",
+            "read fetched pages in a worker process while the crawl goes on, so the "
+            "documents step finds them read (the documents are the same either way)"),
     Setting("INNERCIRCLE_FEED_ARTICLES_PER_NIGHT", "feed_articles_per_night", _number(int),
             DEFAULT, "article pages fetched per feed per run, never-fetched and newest first; "
             "the rest stay queued for later nights (`articles` metadata `backlog`)",
@@ -247,6 +250,7 @@ class Settings:
     half_life_days: float = 90.0  # recency half-life of the ranking
     as_of: datetime | None = None  # rank as of this moment instead of now
     crawl_shards: int = 1  # shards of hosts crawled in parallel (nightly_parallel job)
+    parse_during_crawl: bool = True  # pages read by a worker while the crawl fetches
     feed_articles_per_night: int = 50  # article pages fetched per feed per run, newest first
     host_requests_per_night: int = 500  # requests per host per run (feeds, pages, articles)
     max_failed_feed_share: float = 0.9  # above this share of failed feed fetches the run fails

@@ -43,6 +43,7 @@ def test_every_setting_reaches_a_resource_the_assets_use(tmp_path):
         half_life_days=45.0,
         as_of=datetime(2025, 5, 6),
         crawl_shards=4,
+        parse_during_crawl=False,
         feed_articles_per_night=7,
         host_requests_per_night=99,
         max_failed_feed_share=0.5,

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 
 import duckdb
 
@@ -380,20 +381,35 @@ def article_content(html: bytes, url: str, feed) -> PageContent:
     root = parse_html(html)  # read twice (the page, then its links), parsed once
     extract = extract_page(html, url, root)
     byline = person_names(b.name for b in extract.authors if b.kind == "person")
-    origin = "page" if byline else None
-    if not byline and feed is not None:
-        feed_bylines = entry_authors(feed.raw_authors, feed.feed_authors)
-        byline = person_names(b.name for b in feed_bylines if b.kind == "person")
-        origin = "feed" if byline else None
-    return PageContent(
-        title=extract.title or (feed.title if feed else ""),
-        published=naive_utc(extract.published) or (feed.published if feed else None),
+    page = PageContent(
+        title=extract.title or "",
+        published=naive_utc(extract.published),
         text=extract.text,
         language=extract.language,
         byline=byline,
-        byline_origin=origin,
+        byline_origin="page" if byline else None,
         links=main_text_links(html, url, extract.text, root),
         undated_is_fetched=True,
+    )
+    return article_with_feed(page, feed)
+
+
+def article_with_feed(page: PageContent, feed) -> PageContent:
+    """An article read from its page alone, completed by its feed entry: the entry's
+    authors when the page names no person, its title and date when the page has none."""
+    if feed is None:
+        return page
+    byline, origin = page.byline, page.byline_origin
+    if not byline:
+        feed_bylines = entry_authors(feed.raw_authors, feed.feed_authors)
+        byline = person_names(b.name for b in feed_bylines if b.kind == "person")
+        origin = "feed" if byline else None
+    return replace(
+        page,
+        title=page.title or feed.title,
+        published=page.published or feed.published,
+        byline=byline,
+        byline_origin=origin,
     )
 
 
@@ -409,6 +425,7 @@ ARTICLES = SourceKind(
     document_kind="article",
     content=article_content,
     feed_context=True,
+    with_feed=article_with_feed,
 )
 
 for _kind in (FEEDS, AUTHOR_PAGES, ARTICLES):

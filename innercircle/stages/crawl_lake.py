@@ -15,7 +15,7 @@ Only small handles (:class:`ShardFiles`) travel through Dagster's IO manager.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import duckdb
@@ -24,8 +24,9 @@ import pyarrow.parquet as pq
 
 from innercircle import lake, warehouse
 from innercircle.fetch import Fetcher
-from innercircle.stages import Progress, no_progress
+from innercircle.stages import Progress, early_parse, no_progress
 from innercircle.stages.crawl import CacheEntry, CrawlOutput, now_utc, shard_of
+from innercircle.stages.early_parse import PARSED, EarlyParser, reads_early
 from innercircle.stages.health import hosts_in_backoff, next_feed_health, next_host_health
 from innercircle.stages.kinds import (
     FetchContext,
@@ -61,6 +62,8 @@ class ShardFiles:
     note: dict = field(default_factory=dict)  # the plan's note (shard 0 only)
     rows: dict[str, int] = field(default_factory=dict)  # table -> rows written
     feed_outcomes: dict[str, str] = field(default_factory=dict)
+    parse_early: bool = True  # read the pages while fetching them (early_parse)
+    parsed: dict[str, int] = field(default_factory=dict)  # pages read early (early_parse)
 
     def path(self, table: str):
         return lake.path(self.folder, f"{table}.parquet")
@@ -101,6 +104,7 @@ def plan_crawl(
     ctx: PlanContext,
     shards: int,
     location: str,
+    parse_early: bool = True,
 ) -> tuple[list[ShardFiles], str]:
     """The kind's plan, split into at most ``shards`` non-empty shards (at least one is
     kept, so the graph always has a step), and its log line. Clears the kind's folder in
@@ -126,6 +130,7 @@ def plan_crawl(
             state=plan.state,
             schemas=schemas,
             note=plan.note if i == 0 else {},
+            parse_early=parse_early,
         )
         for i, bucket in enumerate(kept)
     ], plan.log
@@ -144,15 +149,24 @@ class ShardWriter(CrawlOutput):
         self._schemas = {t: lake.schema_from(b) for t, b in files.schemas.items()}
         self._sinks: dict[str, lake.ParquetSink] = {}
         self._pending: dict[str, list[dict]] = {}
+        self.parser: EarlyParser | None = None  # reads each stored page early, if set
+        self.added = 0  # rows of the kind's own tables so far
+        self.on_added: Callable[[int], None] | None = None  # told each count
         lake.clear(lake.path(files.folder))  # a shard run again replaces its files
 
     def add(self, table: str, row: dict) -> None:
+        self.added += 1
+        if self.on_added is not None:
+            self.on_added(self.added)
         self._pending.setdefault(table, []).append(row)
         if len(self._pending[table]) >= BATCH_ROWS:
             self._flush(table)
 
     def record(self, run_id, stage, request_url, result) -> None:
         super().record(run_id, stage, request_url, result)
+        if self.parser is not None:
+            for row in self.raw_pages:
+                self.parser.submit(row["url"], row["content_hash"], row["body_gzip"])
         for table in RECORD_TABLES:
             rows = getattr(self, table)
             if rows:
@@ -191,10 +205,29 @@ def fetch_shard(
     fetcher: Fetcher,
     run_id: str,
     progress: Progress = no_progress,
+    start_parser: Callable[[], None] | None = None,
 ) -> ShardFiles:
-    """Fetch one shard with the kind's fetch; its rows end up in the lake."""
+    """Fetch one shard with the kind's fetch; its rows end up in the lake. With
+    ``files.parse_early`` (and a kind whose pages are documents), each stored page is also
+    read as the documents step would, by a worker process, while the fetch goes on
+    (see :mod:`innercircle.stages.early_parse`); ``files.parsed`` says how many.
+
+    ``start_parser`` (a run whose steps share this process) is called once a kind that
+    announces pages has announced enough to be worth reading early
+    (:data:`~innercircle.stages.early_parse.MIN_PAGES` rows of its tables, e.g. feed
+    entries): the worker then starts while this fetch still waits on the network."""
     out = ShardWriter(files)
-    kind.fetch(files.items, fetcher, out, FetchContext(run_id, files.state, progress))
+    if start_parser is not None and kind.announces and files.parse_early:
+        out.on_added = lambda added: (
+            start_parser() if added == early_parse.MIN_PAGES else None
+        )
+    if files.parse_early and reads_early(kind, len(files.items)):
+        out.parser = EarlyParser(kind, files.path(PARSED), run_id)
+    try:
+        kind.fetch(files.items, fetcher, out, FetchContext(run_id, files.state, progress))
+    finally:
+        if out.parser is not None:
+            files.parsed = out.parser.close()
     return out.close()
 
 

@@ -13,7 +13,12 @@ from innercircle.extract.names import clean_person_name, name_key
 from innercircle.extract.people import PersonFinder
 from innercircle.stages import Progress, no_progress
 from innercircle.stages.crawl import host_of, now_utc
-from innercircle.stages.kinds import DocumentsContext, ExtraBuilt, by_document_kind
+from innercircle.stages.kinds import (
+    DocumentsContext,
+    ExtraBuilt,
+    PageContent,
+    by_document_kind,
+)
 
 
 def doc_id_for(url: str) -> str:
@@ -45,7 +50,21 @@ def build_document(page: RawPage, feed: FeedContext | None) -> dict:
     ``innercircle.stages.kinds``); its feed entry is used only by kinds that take one."""
     html = gzip.decompress(page.body_gzip)
     kind = by_document_kind(page.kind)
-    content = kind.content(html, page.url, feed if kind.feed_context else None)
+    return page_document(page, kind.content(html, page.url, feed if kind.feed_context else None))
+
+
+def parsed_document(page: RawPage, content: PageContent, feed: FeedContext | None) -> dict:
+    """The row :func:`build_document` makes, from what the page's kind read of the page
+    alone (``content(html, url, None)``, parsed earlier, see
+    :mod:`innercircle.stages.early_parse`): completed by its feed entry as the kind says
+    (``with_feed``). ``page.body_gzip`` is not read."""
+    kind = by_document_kind(page.kind)
+    if kind.feed_context and kind.with_feed is not None:
+        content = kind.with_feed(content, feed)
+    return page_document(page, content)
+
+
+def page_document(page: RawPage, content: PageContent) -> dict:
     return {
         "doc_id": doc_id_for(page.url),
         "url": page.url,

@@ -134,6 +134,10 @@ Fetch = Callable[[Sequence, "Fetcher", Any, FetchContext], None]
 Store = Callable[["duckdb.DuckDBPyConnection", StoreContext], Stored]
 #: content(html, url, feed) -> PageContent for one stored page of the kind.
 Content = Callable[[bytes, str, Any], PageContent]
+#: with_feed(content, feed) -> PageContent: what ``content(html, url, None)`` read from the
+#: page alone, completed by its feed entry where the page is silent, exactly as
+#: ``content(html, url, feed)`` would read it.
+WithFeed = Callable[[PageContent, Any], PageContent]
 
 
 @dataclass(frozen=True)
@@ -148,7 +152,8 @@ class SourceKind:
     lists (``feed_url`` NULL: no per-feed budget); ``page_context`` selects ``url,
     published_at, title, raw_authors, feed_authors``, one row per page it describes (a
     feed entry's fields, which kinds with ``feed_context`` fall back on; at most one kind
-    declares it); ``industries`` selects ``doc_id,
+    declares it; ``with_feed`` says how, so its pages can be read before their entry
+    is at hand); ``industries`` selects ``doc_id,
     industry, source_url`` of the documents it brought. ``ddl`` creates a plug-in's
     own tables (``CREATE TABLE IF NOT EXISTS``); the built-in ones live in
     ``warehouse/schema``.
@@ -166,6 +171,7 @@ class SourceKind:
     document_kind: str = ""  # documents.kind of its own pages; "" when they are none
     content: Content | None = None
     feed_context: bool = False  # its documents fall back on their feed entry's fields
+    with_feed: WithFeed | None = None  # how, after a page was read alone (see WithFeed)
     page_context: str = ""
     extra_documents: ExtraDocuments | None = None
     industries: str = ""
@@ -265,25 +271,43 @@ def pages_to_build_sql() -> str:
     """Stored pages whose document is missing or older than the page, with what the
     kind with a ``page_context`` says of them (their latest feed entry: used where the
     page is silent, by kinds with ``feed_context``). ``$stood_for`` lists the
-    pages some kind's extra documents stand for (:class:`ExtraBuilt`): they are left out
-    before their bodies are read."""
+    pages some kind's extra documents stand for (:class:`ExtraBuilt`), or that were
+    built already: they are left out before their bodies are read."""
     return f"""
-WITH pages AS (
-{pages_sql()}
-),
-context AS (
-{page_context_sql()}
-)
+{_pages_with_context()}
 SELECT p.url, p.kind, r.body_gzip, r.content_hash, r.fetched_at,
        e.published_at, e.title, e.raw_authors, e.feed_authors
 FROM pages p
 JOIN raw_pages r USING (url)
-LEFT JOIN documents d USING (url)
-LEFT JOIN context e USING (url)
-WHERE (d.doc_id IS NULL OR d.content_hash <> r.content_hash)
-  AND p.url NOT IN (SELECT unnest($stood_for::VARCHAR[]))
+{_TO_BUILD}
 ORDER BY p.url
 """
+
+
+def parsed_pages_to_build_sql() -> str:
+    """:func:`pages_to_build_sql` for the pages in ``_parsed`` (``url, kind,
+    content_hash``: pages read before the documents step, see
+    :mod:`innercircle.stages.early_parse`) whose stored body is the one read, without
+    the bodies."""
+    return f"""
+{_pages_with_context()}
+SELECT p.url, p.kind, r.content_hash, r.fetched_at,
+       e.published_at, e.title, e.raw_authors, e.feed_authors
+FROM _parsed x
+JOIN pages p ON p.url = x.url AND p.kind = x.kind
+JOIN raw_pages r ON r.url = x.url AND r.content_hash = x.content_hash
+{_TO_BUILD}
+"""
+
+
+def _pages_with_context() -> str:
+    return f"WITH pages AS (\n{pages_sql()}\n),\ncontext AS (\n{page_context_sql()}\n)"
+
+
+_TO_BUILD = """LEFT JOIN documents d ON d.url = p.url
+LEFT JOIN context e ON e.url = p.url
+WHERE (d.doc_id IS NULL OR d.content_hash <> r.content_hash)
+  AND p.url NOT IN (SELECT unnest($stood_for::VARCHAR[]))"""
 
 
 def page_context_sql() -> str:
