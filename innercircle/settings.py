@@ -179,7 +179,8 @@ SETTINGS: tuple[Setting, ...] = (
             _at_least(1)),
     Setting("INNERCIRCLE_PARSE_DURING_CRAWL", "parse_during_crawl", parse_flag, "on",
             "read fetched pages in a worker process while the crawl goes on, so the "
-            "documents step finds them read (the documents are the same either way)"),
+            "same run's documents step finds them read (a run of the crawl alone reads none; the "
+            "documents are the same either way)"),
     Setting("INNERCIRCLE_FEED_ARTICLES_PER_NIGHT", "feed_articles_per_night", _number(int),
             DEFAULT, "article pages fetched per feed per run, never-fetched and newest first; "
             "the rest stay queued for later nights (`articles` metadata `backlog`)",

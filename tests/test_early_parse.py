@@ -245,3 +245,39 @@ def test_a_shard_planned_without_early_reading_fetches_without_a_worker(shard, m
                         start_parser=lambda: started.append(1))
     assert files.parsed == {} and started == []
     assert files.rows["raw_pages"] == 4
+
+
+def test_only_a_run_that_builds_documents_reads_pages_during_its_crawl():
+    """What the crawl reads early is kept for the same run's documents step, so a run
+    of the crawl alone (the crawl group materialised from the UI) reads nothing. Asked
+    of real runs: Dagster names no selection for a whole job's run."""
+    import dagster as dg
+
+    from assets.crawl import DOCUMENTS, documents_in_run
+    from assets.extraction import documents
+
+    assert DOCUMENTS in documents.keys
+    seen: dict[str, bool] = {}
+
+    @dg.op
+    def probe(context) -> int:
+        seen[context.op_handle.name] = documents_in_run(context)
+        return 1
+
+    @dg.graph_asset(name="articles")
+    def articles():
+        return probe()
+
+    @dg.asset(name=DOCUMENTS.path[-1])
+    def docs(articles):
+        return articles
+
+    job = dg.Definitions(
+        assets=[articles, docs], jobs=[dg.define_asset_job("nightly")]
+    ).resolve_job_def("nightly")
+    assert job.execute_in_process().success
+    assert seen.popitem()[1]  # the whole job
+    assert job.execute_in_process(asset_selection=[DOCUMENTS, dg.AssetKey("articles")]).success
+    assert seen.popitem()[1]
+    assert job.execute_in_process(asset_selection=[dg.AssetKey("articles")]).success
+    assert not seen.popitem()[1]  # the crawl alone
