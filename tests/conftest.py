@@ -321,7 +321,9 @@ def sample_run(request, tmp_path_factory, sample_env) -> SampleRun:
 def second_run(tmp_path_factory, sample_run) -> SampleRun:
     """The nightly job run once more over the same sample web, into a copy of the shared
     run's warehouse: the cheap re-run (conditional GETs, no NER for unchanged documents)
-    that several tests inspect. Read it; don't write it (``copy_warehouse`` it first)."""
+    that several tests inspect. Read it; don't write it (``copy_warehouse`` it first).
+    Its tests are kept in one file (tests/test_pipeline.py): each worker that reads it
+    makes it, and ``make test`` hands a file to one worker."""
     from innercircle.settings import Settings
     from pipelines.runner import run_nightly
 

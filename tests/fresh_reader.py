@@ -47,18 +47,36 @@ def file_state(public: Path) -> tuple:
     return tuple(state)
 
 
+class WhenChanged:
+    """Says when to read the file again: within 10 ms of any change to it (published or
+    written in place, seen by :func:`file_state` polled 100 times a second) and twice a
+    second whatever happens. Each file the run leaves is read, and a file held or locked
+    for longer than half a second is met, without querying 20 times a second blindly
+    (for an open, a fifth of a core taken from the run)."""
+
+    def __init__(self, public: Path, every_s: float = 0.5) -> None:
+        self.public, self.every_s = public, every_s
+        self.state: tuple | None = None
+        self.at = 0.0
+
+    def due(self) -> bool:
+        state = file_state(self.public)
+        if state == self.state and time.monotonic() - self.at < self.every_s:
+            return False
+        self.state, self.at = state, time.monotonic()
+        return True
+
+    @staticmethod
+    def pause() -> None:
+        time.sleep(0.01)
+
+
 def main(public: Path, stop: Path) -> None:
     queries, extracted, error = 0, set(), None
-    read_state, read_at = None, 0.0
+    when = WhenChanged(public)
     while True:
         last = stop.exists()
-        state = file_state(public)
-        # Opened afresh within 10 ms of any change to the file (published or written in
-        # place), and twice a second whatever happens: each file the run leaves is read,
-        # and a file held or locked for longer than half a second is met, without
-        # opening it 20 times a second (a fifth of a core, taken from the run).
-        if last or state != read_state or time.monotonic() - read_at >= 0.5:
-            read_state, read_at = state, time.monotonic()
+        if when.due() or last:
             try:
                 with duckdb.connect(str(public), read_only=True) as con:
                     check_complete(con)
@@ -70,7 +88,7 @@ def main(public: Path, stop: Path) -> None:
                 break
         if last:
             break
-        time.sleep(0.01)
+        when.pause()
     print(json.dumps({"queries": queries, "extracted": sorted(extracted), "error": error}))
 
 

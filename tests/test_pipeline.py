@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+import feedparser
 import pytest
 
 from innercircle import warehouse
@@ -134,6 +135,23 @@ def test_a_second_run_adds_no_duplicates_and_runs_no_ner(two_runs):
     mentions_meta = second.asset_materializations_for_node("mentions")[0].metadata
     assert mentions_meta["documents_extracted"].value == 0
     assert not_modified > 0
+
+
+def test_a_second_run_over_the_same_web_has_empty_feeds(second_run):
+    """Its feeds list nothing new: the same web, nothing new to feed. Here, beside the
+    other tests of the second run, so that one worker makes it (it is made once per
+    worker that reads it)."""
+    assert second_run.result.success
+    root = second_run.warehouse.parent
+    feeds = sorted((root / "feeds").glob("*.atom"))
+    assert feeds
+    for feed in feeds:
+        parsed = feedparser.parse(feed.read_bytes())
+        assert not parsed.bozo and parsed.entries == [], feed
+    con = duckdb.connect(str(second_run.warehouse), read_only=True)
+    assert con.execute("SELECT count(*) FROM voice_activity WHERE is_new").fetchone()[0] == 0
+    assert con.execute("SELECT count(*) FROM voice_activity").fetchone()[0] > 0
+    assert (root / "reports" / "fintech.html").exists()
 
 
 def test_a_host_that_refused_connections_is_backed_off_on_the_next_run(two_runs, sample_web):

@@ -206,20 +206,6 @@ def test_a_run_over_a_grown_web_feeds_exactly_the_new_pieces(tmp_path):
     assert listed_any >= 10
 
 
-def test_a_second_run_over_the_same_web_has_empty_feeds(second_run):
-    assert second_run.result.success
-    root = second_run.warehouse.parent
-    feeds = sorted((root / "feeds").glob("*.atom"))
-    assert feeds
-    for feed in feeds:
-        parsed = feedparser.parse(feed.read_bytes())
-        assert not parsed.bozo and parsed.entries == [], feed
-    con = duckdb.connect(str(second_run.warehouse), read_only=True)
-    assert con.execute("SELECT count(*) FROM voice_activity WHERE is_new").fetchone()[0] == 0
-    assert con.execute("SELECT count(*) FROM voice_activity").fetchone()[0] > 0
-    assert (root / "reports" / "fintech.html").exists()
-
-
 def test_who_lists_matching_voices_with_evidence(sample_run, published):
     industry, query = published.execute(
         """SELECT industry, beats[1] FROM voice_profiles WHERE len(beats) > 0
