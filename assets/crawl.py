@@ -137,9 +137,10 @@ DOCUMENTS = dg.AssetKey("documents")
 def documents_in_run(context: dg.OpExecutionContext) -> bool:
     """Whether this run also builds documents. Pages read during the crawl are kept for
     the documents step of the same run only (``innercircle.stages.early_parse``), so a
-    run that materialises the crawl alone (the crawl group, say, from the UI) reads none."""
-    selection = context.dagster_run.asset_selection  # empty (or None) for the whole job
-    return not selection or DOCUMENTS in selection
+    run that materialises the crawl alone (the crawl group from the UI, ``materialize`` of
+    the crawl's assets) reads none."""
+    selection = context.dagster_run.asset_selection  # empty (or None): the whole job's
+    return DOCUMENTS in (selection or context.job_def.asset_layer.selected_asset_keys)
 
 
 def crawl_asset(kind: SourceKind) -> dg.AssetsDefinition:

@@ -281,3 +281,5 @@ def test_only_a_run_that_builds_documents_reads_pages_during_its_crawl():
     assert seen.popitem()[1]
     assert job.execute_in_process(asset_selection=[dg.AssetKey("articles")]).success
     assert not seen.popitem()[1]  # the crawl alone
+    assert dg.materialize([articles]).success
+    assert not seen.popitem()[1]  # a job of the crawl's assets only

@@ -107,10 +107,6 @@ def big_feed(tmp_path, monkeypatch):
             "INNERCIRCLE_HOST_CONNECTIONS": "4",
             "INNERCIRCLE_FEED_ARTICLES_PER_NIGHT": str(CAP),
             "INNERCIRCLE_HOST_REQUESTS_PER_NIGHT": "100000",
-            # Nights of the crawl group only: no documents step takes pages read during
-            # the crawl, whose reader (a process importing the page extractor, started
-            # each night) took half the test's CPU (7.8-8.2 s against 13.1-14.6 s).
-            "INNERCIRCLE_PARSE_DURING_CRAWL": "off",
         }.items():
             monkeypatch.setenv(key, value)
         yield server

@@ -13,6 +13,7 @@ import pytest
 
 from innercircle import warehouse
 from innercircle.settings import Settings
+from innercircle.stages.early_parse import parsed_files
 
 pytestmark = pytest.mark.slow(seconds=20)
 
@@ -21,12 +22,7 @@ pytestmark = pytest.mark.slow(seconds=20)
 def sharded_env(tmp_path: Path, sample_env, dagster_home, monkeypatch):
     # The job's steps run in child processes that build their resources from the
     # environment: here, and only here, the test's settings go through os.environ.
-    # No page is read during the crawl: the documents step that would take them is not in
-    # this job's selection, and each article shard's reader (a process importing the page
-    # extractor) cost ~1.7 CPU s and held its step's end until it had read every page.
-    # A shard reading its pages early is tests/test_early_parse.py's.
-    crawl_only = {"INNERCIRCLE_CRAWL_SHARDS": "3", "INNERCIRCLE_PARSE_DURING_CRAWL": "off"}
-    for key, value in sample_env(tmp_path, **crawl_only).items():
+    for key, value in sample_env(tmp_path, INNERCIRCLE_CRAWL_SHARDS="3").items():
         monkeypatch.setenv(key, value)
     monkeypatch.setenv("DAGSTER_HOME", str(dagster_home))  # the steps record their events
     return tmp_path
@@ -91,3 +87,6 @@ def test_the_parallel_job_fetches_shards_in_separate_steps_and_reads_every_artic
     planted = {sample_server.url(a.host, a.path) for a in sample_web.articles}
     assert planted <= {url for kind, url in crawled if kind == "article"}
     assert crawled == in_process
+    # No documents step in this run, so no page was read during its crawl (each article
+    # shard's reader would have cost a process and held its step's end for nothing).
+    assert parsed_files(Settings.from_env().lake_location) == []
