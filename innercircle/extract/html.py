@@ -188,7 +188,10 @@ def _article_footer(el: etree._Element) -> bool:
 
 def boilerplate_class(el: etree._Element) -> bool:
     """Whether one of the element's class/id tokens names a boilerplate block."""
-    for token in classes_of(el).split():
+    names = classes_of(el)
+    if not EXCLUDED_CLASS.search(names):
+        return False  # its words hold no space: no token can match either (one search)
+    for token in names.split():
         if _MODIFIER_TOKEN.search(token) or _OWN_FOOTER.search(token):
             continue
         if EXCLUDED_CLASS.search(token):
