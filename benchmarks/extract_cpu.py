@@ -14,6 +14,14 @@ old code and checking on the new, the same script run on both trees in turn::
     PYTHONPATH=/work/main .venv/bin/python benchmarks/extract_cpu.py --record /tmp/old.jsonl
     PYTHONPATH=$PWD .venv/bin/python benchmarks/extract_cpu.py --check /tmp/old.jsonl
 
+or, for a ratio that the machine's other load moves much less, both at once:
+``--against /work/main`` starts one reader process on each tree (this one's and the
+other's) and hands them the pages in turn, page by page, the order swapped every page,
+so both read under the same load; it prints each one's CPU ms/page, their ratio and
+the pages whose answers differ::
+
+    PYTHONPATH=$PWD .venv/bin/python benchmarks/extract_cpu.py --against /work/main
+
 Page sets (``--pages``): ``eval`` (every page of ``articles/authors.jsonl`` and
 ``maintext.jsonl`` under ``../shared/eval``), ``web7``/``web101`` (every HTML page of
 the sample web of that seed; author and about pages also through
@@ -87,11 +95,65 @@ def read(page_id: str, url: str, html: bytes) -> dict[str, str]:
     return out
 
 
+def serve(pages: list[tuple[str, str, bytes]]) -> None:
+    """Reader process of ``--against``: a page index in, its CPU seconds and digests out."""
+    read(*pages[0])
+    for line in sys.stdin:
+        page = pages[int(line)]
+        c0 = time.process_time()
+        fields = read(*page)
+        print(json.dumps({"cpu": time.process_time() - c0, "fields": fields}), flush=True)
+
+
+def against(pages: list[tuple[str, str, bytes]], other: str, argv: list[str]) -> int:
+    """This tree and ``other`` reading the same pages in turn: CPU ms/page and differences."""
+    import os
+    import subprocess
+
+    here = str(Path(__file__).resolve().parent.parent)
+    procs = {}
+    for tree in (here, other):
+        env = {**os.environ, "PYTHONPATH": tree}
+        procs[tree] = subprocess.Popen(
+            [sys.executable, __file__, "--serve", *argv], env=env, text=True,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        )
+    cpu = dict.fromkeys(procs, 0.0)
+    differ = 0
+    try:
+        for i, page in enumerate(pages):
+            answers = {}
+            for tree in (list(procs) if i % 2 == 0 else list(procs)[::-1]):
+                proc = procs[tree]
+                assert proc.stdin is not None and proc.stdout is not None
+                proc.stdin.write(f"{i}\n")
+                proc.stdin.flush()
+                answer = json.loads(proc.stdout.readline())
+                cpu[tree] += answer["cpu"]
+                answers[tree] = answer["fields"]
+            if answers[here] != answers[other]:
+                differ += 1
+                changed = [k for k in answers[other] if answers[here].get(k) != answers[other][k]]
+                print(f"DIFFERS {page[0]}: {', '.join(changed)}")
+    finally:
+        for proc in procs.values():
+            if proc.stdin is not None:
+                proc.stdin.close()
+            proc.wait()
+    for tree, seconds in cpu.items():
+        print(f"{tree}: {1000 * seconds / len(pages):.1f} CPU ms/page")
+    print(f"ratio {here} / {other}: {cpu[here] / cpu[other]:.3f}")
+    print(f"{differ} of {len(pages)} pages differ")
+    return 1 if differ else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     group = parser.add_mutually_exclusive_group(required=True)
     group.add_argument("--record", type=Path, help="write a digest per page here")
     group.add_argument("--check", type=Path, help="compare with a recording")
+    group.add_argument("--against", help="another tree to read the pages beside this one")
+    group.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--pages", default="eval,web7,web101",
                         help="comma-separated: eval, web7, web101 (any webSEED)")
     parser.add_argument("--limit", type=int, default=0, help="only the first N pages a set")
@@ -101,6 +163,11 @@ def main(argv: list[str] | None = None) -> int:
     for name in args.pages.split(","):
         found = list(eval_pages() if name == "eval" else web_pages(int(name.removeprefix("web"))))
         pages += found[: args.limit] if args.limit else found
+    if args.serve:
+        serve(pages)
+        return 0
+    if args.against:
+        return against(pages, args.against, ["--pages", args.pages, "--limit", str(args.limit)])
     read(*pages[0])  # warm: models and libraries load here, not in the timing
     results: dict[str, dict[str, str]] = {}
     cpu = wall = 0.0
