@@ -16,8 +16,9 @@ old code and checking on the new, the same script run on both trees in turn::
 
 or, for a ratio that the machine's other load moves much less, both at once:
 ``--against /work/main`` starts one reader process on each tree (this one's and the
-other's) and hands them the pages in turn, page by page, the order swapped every page,
-so both read under the same load; it prints each one's CPU ms/page, their ratio and
+other's) and hands them the pages in turn, ``--block`` pages at a time (one page at a
+time would have each find its caches filled by the other), the order swapped every
+turn, so both read under the same load; it prints each one's CPU ms/page, their ratio and
 the pages whose answers differ::
 
     PYTHONPATH=$PWD .venv/bin/python benchmarks/extract_cpu.py --against /work/main
@@ -105,7 +106,9 @@ def serve(pages: list[tuple[str, str, bytes]]) -> None:
         print(json.dumps({"cpu": time.process_time() - c0, "fields": fields}), flush=True)
 
 
-def against(pages: list[tuple[str, str, bytes]], other: str, argv: list[str]) -> int:
+def against(
+    pages: list[tuple[str, str, bytes]], other: str, argv: list[str], block: int = 25
+) -> int:
     """This tree and ``other`` reading the same pages in turn: CPU ms/page and differences."""
     import os
     import subprocess
@@ -121,20 +124,26 @@ def against(pages: list[tuple[str, str, bytes]], other: str, argv: list[str]) ->
     cpu = dict.fromkeys(procs, 0.0)
     differ = 0
     try:
-        for i, page in enumerate(pages):
-            answers = {}
-            for tree in (list(procs) if i % 2 == 0 else list(procs)[::-1]):
+        for start in range(0, len(pages), block):
+            answers: dict[str, list[dict[str, str]]] = {}
+            turn = start // block
+            for tree in (list(procs) if turn % 2 == 0 else list(procs)[::-1]):
                 proc = procs[tree]
                 assert proc.stdin is not None and proc.stdout is not None
-                proc.stdin.write(f"{i}\n")
+                indexes = range(start, min(start + block, len(pages)))
+                proc.stdin.write("".join(f"{i}\n" for i in indexes))
                 proc.stdin.flush()
-                answer = json.loads(proc.stdout.readline())
-                cpu[tree] += answer["cpu"]
-                answers[tree] = answer["fields"]
-            if answers[here] != answers[other]:
-                differ += 1
-                changed = [k for k in answers[other] if answers[here].get(k) != answers[other][k]]
-                print(f"DIFFERS {page[0]}: {', '.join(changed)}")
+                answers[tree] = []
+                for _ in indexes:
+                    answer = json.loads(proc.stdout.readline())
+                    cpu[tree] += answer["cpu"]
+                    answers[tree].append(answer["fields"])
+            read_now = zip(pages[start:], answers[here], answers[other], strict=False)
+            for page, ours, theirs in read_now:
+                if ours != theirs:
+                    differ += 1
+                    changed = [k for k in theirs if ours.get(k) != theirs[k]]
+                    print(f"DIFFERS {page[0]}: {', '.join(changed)}")
     finally:
         for proc in procs.values():
             if proc.stdin is not None:
@@ -157,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", default="eval,web7,web101",
                         help="comma-separated: eval, web7, web101 (any webSEED)")
     parser.add_argument("--limit", type=int, default=0, help="only the first N pages a set")
+    parser.add_argument("--block", type=int, default=25,
+                        help="--against: pages a reader reads before the other's turn")
     args = parser.parse_args(argv)
 
     pages: list[tuple[str, str, bytes]] = []
@@ -167,7 +178,8 @@ def main(argv: list[str] | None = None) -> int:
         serve(pages)
         return 0
     if args.against:
-        return against(pages, args.against, ["--pages", args.pages, "--limit", str(args.limit)])
+        return against(pages, args.against, ["--pages", args.pages, "--limit", str(args.limit)],
+                       args.block)
     read(*pages[0])  # warm: models and libraries load here, not in the timing
     results: dict[str, dict[str, str]] = {}
     cpu = wall = 0.0
