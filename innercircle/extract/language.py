@@ -39,13 +39,10 @@ _ALIASES = {"iw": "he", "in": "id", "ji": "yi", "jw": "jv", "nb": "no", "nn": "n
 
 @lru_cache(maxsize=1)
 def _identifier():
-    """The detector, loaded once per process (normalised probabilities), its counts read
-    with numpy (:mod:`~innercircle.extract.langid_counts`: the same answers)."""
-    from py3langid.langid import MODEL_FILE
+    """The detector, loaded once per process (normalised probabilities)."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    from innercircle.extract.langid_counts import VectorIdentifier, vector_identifier
-
-    return vector_identifier(VectorIdentifier.from_model_file(MODEL_FILE, norm_probs=True))
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
 @lru_cache(maxsize=1)
@@ -53,13 +50,13 @@ def _raw_identifier():
     """The same model scoring without normalised probabilities (``py3langid.classify``'s
     answers), built on the arrays of :func:`_identifier`: the model (about 80 MB) is held
     once per process, not twice."""
-    from innercircle.extract.langid_counts import VectorIdentifier, vector_identifier
+    from py3langid.langid import LanguageIdentifier
 
     model = _identifier()
-    return vector_identifier(VectorIdentifier(
+    return LanguageIdentifier(
         model.nb_ptc, model.nb_pc, model.nb_classes, model.tk_nextmove, model.tk_output,
         norm_probs=False, tk_row=model.tk_row,
-    ))
+    )
 
 
 def most_likely_language(text: str) -> str:
