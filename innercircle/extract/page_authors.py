@@ -277,7 +277,7 @@ def _authors_from_markup(
     reader finds the same names, and without it no tuning-half page changed.)
     """
     found: list[Byline] = []
-    for el in root.xpath('//*[@itemprop="author" or @itemprop="creator"]'):
+    for el in root.xpath('//*[@itemprop][@itemprop="author" or @itemprop="creator"]'):
         if _boilerplate(el, entry) or in_credit(el) or _of_media(el):
             continue  # a photo's author, in its caption or its ImageObject
         names = el.xpath('.//*[@itemprop="name"]')
@@ -801,10 +801,7 @@ def _authors_from_prefix_lines(
     seen = 0
     for el in body.iter(*_PREFIX_TAGS):
         raw = el.text_content()
-        if len(raw) > 160:
-            continue
-        text = WS.sub(" ", raw).strip().lstrip("-–—|•·» ")
-        if not text or not (LABEL_ONLY.match(text) or LABEL_THEN_TEXT.match(text)):
+        if len(raw) > 160 or not _opens_with_label(raw):
             continue  # cheap test first: most short elements are no byline
         text = _first_line(el).lstrip("-–—|•·» ")
         if LABEL_ONLY.match(text):
@@ -836,6 +833,14 @@ def _authors_from_prefix_lines(
                 origin.append(el)
             return found
     return []
+
+
+@lru_cache(maxsize=16384)
+def _opens_with_label(raw: str) -> bool:
+    """Whether an element's text, read as one line, opens with a byline label. Cached:
+    nested elements share their text ("<p><span>By A</span></p>"), pages share theirs."""
+    text = WS.sub(" ", raw).strip().lstrip("-–—|•·» ")
+    return bool(text) and bool(LABEL_ONLY.match(text) or LABEL_THEN_TEXT.match(text))
 
 
 def _authors_from_break_lines(
