@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 import lxml.html
 from lxml import etree
@@ -107,12 +108,15 @@ def visible_text(root: etree._Element) -> str:
     if body is None:
         return ""
     hidden = {d for el in body.iter("noscript", "template") for d in el.iterdescendants()}
-    parts: list[str] = []
-    for el in body.iter():
-        if el is not body:
-            parts.append(el.tail or "")
-        if isinstance(el.tag, str) and el.tag not in _UNSEEN and el not in hidden:
-            parts.append(el.text or "")
+    parts: list[str] = [body.text or ""]
+    append = parts.append
+    for el in body.iterdescendants():
+        tail = el.tail
+        if tail:
+            append(tail)
+        tag = el.tag
+        if isinstance(tag, str) and tag not in _UNSEEN and el.text and el not in hidden:
+            append(el.text)
     return WS.sub(" ", " ".join(parts)).strip()
 
 
@@ -188,7 +192,16 @@ def _article_footer(el: etree._Element) -> bool:
 
 def boilerplate_class(el: etree._Element) -> bool:
     """Whether one of the element's class/id tokens names a boilerplate block."""
-    for token in classes_of(el).split():
+    return _names_boilerplate(classes_of(el))
+
+
+@lru_cache(maxsize=8192)
+def _names_boilerplate(names: str) -> bool:
+    """:func:`boilerplate_class` of a class and id string. Cached: the same class strings
+    come back on every ancestor walk of a page (see :func:`is_excluded`)."""
+    if not EXCLUDED_CLASS.search(names):
+        return False  # its words hold no space: no token can match either (one search)
+    for token in names.split():
         if _MODIFIER_TOKEN.search(token) or _OWN_FOOTER.search(token):
             continue
         if EXCLUDED_CLASS.search(token):

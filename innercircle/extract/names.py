@@ -151,6 +151,9 @@ _TRANSLIT = str.maketrans(
         "Ħ": "h",
     }
 )
+# The same as a pattern: ``str.translate`` looks every character of a non-ASCII text up in
+# the table, where a search touches Python only for the few it replaces (a page's text).
+_TRANSLIT_CHARS = re.compile("[" + "".join(re.escape(chr(c)) for c in _TRANSLIT) + "]")
 _WS = re.compile(r"\s+")
 _BY_PREFIX = re.compile(
     r"^(?:(?:written|posted|reported|words|text|story|photos?|compiled)\s+)?(?:by|von|par|por|door|av|di|da)\b[\s:]*",
@@ -248,8 +251,27 @@ def name_key(name: str) -> str:
     Cached, and an ASCII text skips the per-character filter (combining marks are never
     ASCII): parsing a page asks for the keys of the same few names dozens of times.
     """
-    text = unicodedata.normalize("NFKD", name.translate(_TRANSLIT))
+    text = unicodedata.normalize("NFKD", _transliterate(name))
     if not text.isascii():
-        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+        text = _without_marks(text)
     text = _KEY_DROP.sub("", text.lower())
     return _WS.sub(" ", _KEY_SPACE.sub(" ", text)).strip()
+
+
+def _without_marks(text: str) -> str:
+    """``text`` without its combining marks (the accents NFKD split off).
+
+    The marks are looked up once per distinct character, not once per character: a
+    page's whole visible text (see ``page_authors._shown``) has thousands of
+    characters but only a few hundred distinct ones.
+    """
+    marks = [re.escape(ch) for ch in set(text) if unicodedata.combining(ch)]
+    return re.sub(f"[{''.join(marks)}]", "", text) if marks else text
+
+
+def _transliterate(text: str) -> str:
+    """``text.translate(_TRANSLIT)``, for long texts too (see :data:`_TRANSLIT_CHARS`)."""
+    if text.isascii():
+        return text  # the table holds no ASCII character
+    return _TRANSLIT_CHARS.sub(lambda m: _TRANSLIT[ord(m.group())], text)
+

@@ -31,7 +31,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -276,7 +277,7 @@ def _authors_from_markup(
     reader finds the same names, and without it no tuning-half page changed.)
     """
     found: list[Byline] = []
-    for el in root.xpath('//*[@itemprop="author" or @itemprop="creator"]'):
+    for el in root.xpath('//*[@itemprop][@itemprop="author" or @itemprop="creator"]'):
         if _boilerplate(el, entry) or in_credit(el) or _of_media(el):
             continue  # a photo's author, in its caption or its ImageObject
         names = el.xpath('.//*[@itemprop="name"]')
@@ -287,7 +288,10 @@ def _authors_from_markup(
         for raw in raws:
             found.extend(_byline_text(raw, url))
     if not found:
-        rel_author = '//a[contains(concat(" ", normalize-space(@rel), " "), " author ")]'
+        rel_author = (
+            '//a[contains(@rel, "author")]'
+            '[contains(concat(" ", normalize-space(@rel), " "), " author ")]'
+        )
         links = [el for el in root.xpath(rel_author) if not _boilerplate(el, entry)]
         if len({text_of(el) for el in links}) > 2:
             # Many writers linked as rel=author: a listing of other articles, each with its
@@ -310,8 +314,11 @@ def _of_media(el: etree._Element) -> bool:
     return False
 
 
+# The cheap ``contains(@class, "entry")`` first: libxml2 then builds the normalised class
+# string only for the few elements that can match.
 _ENTRY = (
-    '//article|//*[contains(concat(" ", normalize-space(@class), " "), " hentry ") or '
+    '//article|//*[contains(@class, "entry")]'
+    '[contains(concat(" ", normalize-space(@class), " "), " hentry ") or '
     'contains(concat(" ", normalize-space(@class), " "), " h-entry ")]'
 )
 
@@ -461,6 +468,16 @@ def _is_byline_element(el: etree._Element) -> bool:
     testid = el.get("data-testid")
     if testid:
         names = f"{names} {testid}"
+    return _names_a_byline(names)
+
+
+@lru_cache(maxsize=8192)
+def _names_a_byline(names: str) -> bool:
+    """Whether class, id and data-testid words (``names``) name a byline block.
+
+    Cached: a page repeats the same few class strings on hundreds of elements, and a
+    site on all its pages.
+    """
     if not _BYLINE_CLASS.search(names):
         if names.islower() or names.isspace():
             return False  # no token can match: one search instead of one per token
@@ -487,30 +504,51 @@ def headline_zone(root: etree._Element) -> set[etree._Element]:
     A byline there belongs to the article even when its block is classed like a
     side block ("teaser__metadata", "ShareByline": the share buttons sit beside it).
     """
+    return set(headline_zone_in_order(root))
+
+
+def headline_zone_in_order(root: etree._Element) -> list[etree._Element]:
+    """:func:`headline_zone` in document order.
+
+    Read from the headline on (its following elements, climbing no higher than the
+    body), not from the top of the page: the navigation before it is never looked at.
+    """
     body = root.find("body")
     if body is None:
-        return set()
+        return []
     h1 = next((h for h in body.iter("h1") if not is_excluded(h)), None)
     if h1 is None:
-        return set()
-    inside = set(h1.iter())
-    zone: set[etree._Element] = set()
-    chars, started = 0, False
-    for el in body.iter():
-        if el is h1:
-            started = True
-            chars += len((el.tail or "").strip())
-            continue
-        if not started or el in inside or not isinstance(el.tag, str):
+        return []
+    zone: list[etree._Element] = []
+    chars = len((h1.tail or "").strip())
+    for el in _following(h1, body):
+        if not isinstance(el.tag, str):
             continue
         if el.tag in ("script", "style"):
             chars += len((el.tail or "").strip())
             continue
-        zone.add(el)
+        zone.append(el)
         chars += len((el.text or "").strip()) + len((el.tail or "").strip())
         if chars > _HEADER_CHARS:
             break
     return zone
+
+
+def _following(el: etree._Element, top: etree._Element) -> Iterator[etree._Element]:
+    """The nodes after ``el`` and its descendants inside ``top``, in document order."""
+    node: etree._Element | None = el
+    while node is not None and node is not top:
+        for sib in node.itersiblings():
+            yield from sib.iter()
+        node = node.getparent()
+
+
+# The only elements :func:`_is_byline_element` can accept, in document order: a class,
+# id or data-testid to read, or a ``<byline>`` tag. Chosen by libxml2, so that the many
+# bare elements of a page never become Python objects.
+_NAMED_BLOCKS = etree.XPath(
+    "descendant-or-self::*[@class or @id or @data-testid] | descendant-or-self::byline"
+)
 
 
 def _authors_from_bylines(
@@ -529,8 +567,8 @@ def _authors_from_bylines(
     read is appended to ``origin``.
     """
     candidates: list[etree._Element] = []
-    for el in root.iter():
-        if not isinstance(el.tag, str) or el.tag in ("script", "style", "meta", "link", "body"):
+    for el in _NAMED_BLOCKS(root):
+        if el.tag in ("script", "style", "meta", "link", "body"):
             continue
         if not _is_byline_element(el) or (_boilerplate(el, entry) and el not in zone):
             continue
@@ -763,10 +801,7 @@ def _authors_from_prefix_lines(
     seen = 0
     for el in body.iter(*_PREFIX_TAGS):
         raw = el.text_content()
-        if len(raw) > 160:
-            continue
-        text = WS.sub(" ", raw).strip().lstrip("-–—|•·» ")
-        if not text or not (LABEL_ONLY.match(text) or LABEL_THEN_TEXT.match(text)):
+        if len(raw) > 160 or not _opens_with_label(raw):
             continue  # cheap test first: most short elements are no byline
         text = _first_line(el).lstrip("-–—|•·» ")
         if LABEL_ONLY.match(text):
@@ -798,6 +833,14 @@ def _authors_from_prefix_lines(
                 origin.append(el)
             return found
     return []
+
+
+@lru_cache(maxsize=16384)
+def _opens_with_label(raw: str) -> bool:
+    """Whether an element's text, read as one line, opens with a byline label. Cached:
+    nested elements share their text ("<p><span>By A</span></p>"), pages share theirs."""
+    text = WS.sub(" ", raw).strip().lstrip("-–—|•·» ")
+    return bool(text) and bool(LABEL_ONLY.match(text) or LABEL_THEN_TEXT.match(text))
 
 
 def _authors_from_break_lines(
@@ -873,7 +916,8 @@ def extract_authors(
     if citation:
         trace["won"] = "citation"
         return [b for b in _dedupe(_clean(citation)) if b.kind == "person"]
-    zone = headline_zone(root)
+    ordered_zone = headline_zone_in_order(root)
+    zone = set(ordered_zone)
     entry = article_entry(root)
     shown = _shown(root)
     sources = [
@@ -915,12 +959,11 @@ def extract_authors(
         # The weakest evidence, read only now that nothing above names a person (so most
         # pages never pay for it), and adding no support: it can neither outvote a
         # stronger source nor spare a name the name-shape check by echoing it.
-        in_zone = [el for el in root.iter() if el in zone]
         accepted += [
             acceptable(_dedupe(_clean(found, langs)))
             for found in (
-                dated_line_authors(in_zone),
-                archive_link_authors(in_zone),
+                dated_line_authors(ordered_zone),
+                archive_link_authors(ordered_zone),
                 _authors_from_break_lines(root, entry),
                 signature_authors(root),
             )
