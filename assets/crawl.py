@@ -131,18 +131,6 @@ def _shard_progress(context, shard: ShardFiles):
     return lambda stage, done, total, errors: progress(stage + tag, done, total, errors)
 
 
-DOCUMENTS = dg.AssetKey("documents")
-
-
-def documents_in_run(context: dg.OpExecutionContext) -> bool:
-    """Whether this run also builds documents. Pages read during the crawl are kept for
-    the documents step of the same run only (``innercircle.stages.early_parse``), so a
-    run that materialises the crawl alone (the crawl group from the UI, ``materialize`` of
-    the crawl's assets) reads none."""
-    selection = context.dagster_run.asset_selection  # empty (or None): the whole job's
-    return DOCUMENTS in (selection or context.job_def.asset_layer.selected_asset_keys)
-
-
 def crawl_asset(kind: SourceKind) -> dg.AssetsDefinition:
     """The plan -> fetch[shard] -> store graph of one source kind, as one asset."""
 
@@ -172,7 +160,7 @@ def crawl_asset(kind: SourceKind) -> dg.AssetsDefinition:
                 ctx,
                 sources_file.crawl_shards,
                 lake_store.location,
-                parse_early=sources_file.parse_during_crawl and documents_in_run(context),
+                parse_early=sources_file.parses_early_in(context),
             )
         if log:
             context.log.info(log)

@@ -148,6 +148,9 @@ class LakeResource(dg.ConfigurableResource):
     location: str = ""
 
 
+DOCUMENTS = dg.AssetKey("documents")  # the step that takes pages read during the crawl
+
+
 class SourcesResource(dg.ConfigurableResource):
     """The sources file (``INNERCIRCLE_SOURCES``) and how many host shards the crawl uses
     (``INNERCIRCLE_CRAWL_SHARDS``, for the ``nightly_parallel`` job)."""
@@ -160,6 +163,15 @@ class SourcesResource(dg.ConfigurableResource):
     feed_articles_per_night: int = _DEFAULTS.feed_articles_per_night
     host_requests_per_night: int = _DEFAULTS.host_requests_per_night
     max_failed_feed_share: float = _DEFAULTS.max_failed_feed_share
+
+    def parses_early_in(self, context: dg.OpExecutionContext) -> bool:
+        """Whether this run's crawl reads its pages as they arrive. What it reads is kept
+        for the documents step of the same run only (``innercircle.stages.early_parse``),
+        so a run that materialises the crawl alone (the crawl group from the UI,
+        ``materialize`` of the crawl's assets) reads none."""
+        selection = context.dagster_run.asset_selection  # empty (or None): the whole job's
+        selected = selection or context.job_def.asset_layer.selected_asset_keys
+        return self.parse_during_crawl and DOCUMENTS in selected
 
 
 class RankingResource(dg.ConfigurableResource):

@@ -253,22 +253,23 @@ def test_only_a_run_that_builds_documents_reads_pages_during_its_crawl():
     of real runs: Dagster names no selection for a whole job's run."""
     import dagster as dg
 
-    from assets.crawl import DOCUMENTS, documents_in_run
     from assets.extraction import documents
+    from assets.resources import SourcesResource
 
-    assert DOCUMENTS in documents.keys
-    seen: dict[str, bool] = {}
+    key = dg.AssetKey("documents")
+    assert key in documents.keys  # the step that takes them
+    sources, seen = SourcesResource(), {}
 
     @dg.op
     def probe(context) -> int:
-        seen[context.op_handle.name] = documents_in_run(context)
+        seen[context.op_handle.name] = sources.parses_early_in(context)
         return 1
 
     @dg.graph_asset(name="articles")
     def articles():
         return probe()
 
-    @dg.asset(name=DOCUMENTS.path[-1])
+    @dg.asset(name="documents")
     def docs(articles):
         return articles
 
@@ -277,9 +278,12 @@ def test_only_a_run_that_builds_documents_reads_pages_during_its_crawl():
     ).resolve_job_def("nightly")
     assert job.execute_in_process().success
     assert seen.popitem()[1]  # the whole job
-    assert job.execute_in_process(asset_selection=[DOCUMENTS, dg.AssetKey("articles")]).success
+    assert job.execute_in_process(asset_selection=[key, dg.AssetKey("articles")]).success
     assert seen.popitem()[1]
     assert job.execute_in_process(asset_selection=[dg.AssetKey("articles")]).success
     assert not seen.popitem()[1]  # the crawl alone
     assert dg.materialize([articles]).success
     assert not seen.popitem()[1]  # a job of the crawl's assets only
+    sources = SourcesResource(parse_during_crawl=False)  # INNERCIRCLE_PARSE_DURING_CRAWL=off
+    assert job.execute_in_process().success
+    assert not seen.popitem()[1]
