@@ -29,7 +29,7 @@ from unittest import mock
 from innercircle.evaluation.authors import GOLD_SOURCES, Score, name_keys, no_one_to_find
 from innercircle.evaluation.harness import load_pages
 from innercircle.evaluation.split import half_of
-from innercircle.extract import page_authors
+from innercircle.extract import html, names, page_authors
 from innercircle.extract.html import json_ld, meta_tags, parse_html
 
 _NEVER = re.compile(r"(?!x)x")  # a pattern that matches nothing: a cleaning rule switched off
@@ -58,7 +58,7 @@ RULES: dict[str, dict[str, object]] = {
     "co-authors from a second source": {
         "_with_coauthors": lambda chosen, persons, support: page_authors._dedupe(chosen)
     },
-    "headline zone": {"headline_zone": lambda root: set()},
+    "headline zone": {"headline_zone": lambda root: []},
     "one article element": {"article_entry": lambda root: None},
     "metadata name shown to the reader": {"_shown": lambda root: lambda name: True},
     "personal site's name as author": {"publisher_is_person": _false},
@@ -132,9 +132,21 @@ def figures(rows: list[dict], got: Answers) -> dict[str, tuple[float, int]]:
 
 
 def without(rule: str, run: Callable[[], Answers]) -> Answers:
-    """``run()`` with ``rule`` switched off."""
-    with mock.patch.multiple(page_authors, **RULES[rule]):
-        return run()
+    """``run()`` with ``rule`` switched off. The extractor's per-string caches are emptied
+    before and after: an answer cached with the rule on must not stand for one without it."""
+    _clear_caches()
+    try:
+        with mock.patch.multiple(page_authors, **RULES[rule]):
+            return run()
+    finally:
+        _clear_caches()
+
+
+def _clear_caches() -> None:
+    for module in (page_authors, html, names):
+        for value in vars(module).values():
+            if callable(getattr(value, "cache_clear", None)):
+                value.cache_clear()
 
 
 def main(argv: list[str] | None = None) -> int:

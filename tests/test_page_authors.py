@@ -378,3 +378,13 @@ def test_a_photos_microdata_author_in_its_caption_is_not_the_writer():
 def test_the_same_author_tag_twice_is_one_tag_and_keeps_its_outlet_apart():
     tag = "<meta name='author' content='Jane Doe, Example News'>"
     assert authors(page(tag + tag, ARTICLE + ABOUT)) == [("Jane Doe", "person")]
+
+
+def test_a_class_string_matching_the_boilerplate_words_nowhere_has_no_such_token():
+    """``boilerplate_class`` skips its token walk when the whole string has no match: true
+    while the pattern's only anchor is \\b and none of its words holds a space."""
+    import re
+
+    from innercircle.extract.html import EXCLUDED_CLASS
+
+    assert not re.search(r"[\^$ ]|\\s|\(\?[=!<]", EXCLUDED_CLASS.pattern)

@@ -74,6 +74,8 @@ def test_the_parallel_job_fetches_shards_in_separate_steps_and_reads_every_artic
         )
         assert result.success
         steps = {e.step_key for e in result.get_step_success_events()}
+        read_early = [e.user_message for e in instance.all_logs(result.run_id)
+                      if "pages read during the fetch" in (e.user_message or "")]
     for stage in ("feeds.fetch_feeds", "articles.fetch_articles"):
         shard_steps = {s for s in steps if s.startswith(stage + "[")}
         assert len(shard_steps) == 3, (stage, sorted(steps))
@@ -88,5 +90,7 @@ def test_the_parallel_job_fetches_shards_in_separate_steps_and_reads_every_artic
     assert planted <= {url for kind, url in crawled if kind == "article"}
     assert crawled == in_process
     # No documents step in this run, so no page was read during its crawl (each article
-    # shard's reader would have cost a process and held its step's end for nothing).
+    # shard's reader would have cost a process and held its step's end for nothing): no
+    # fetch step had a reader (it says how many it read, or left), and none wrote a file.
+    assert read_early == []
     assert parsed_files(Settings.from_env().lake_location) == []

@@ -46,6 +46,8 @@ ARTICLE_TYPES = frozenset(
 PAGE_TYPES = frozenset({"WebPage", "ItemPage", "AboutPage", "ProfilePage", "CollectionPage"})
 # Ancestors whose content is never the article's byline.
 EXCLUDED_TAGS = frozenset({"footer", "aside", "nav", "form", "noscript", "template", "select"})
+# Its only anchor is \b, and no alternative holds a space: so a class string with no
+# match anywhere has no matching token either (``_names_boilerplate`` relies on it).
 EXCLUDED_CLASS = re.compile(
     r"comment|sidebar|side-bar|related|recommend|widget|footer|popular|promo|newsletter|"
     r"share|social|teaser|trending|\bnav|menu|breadcrumb|more-from|morefrom|read-also|"

@@ -67,7 +67,7 @@ from innercircle.extract.html import (
 from innercircle.extract.language import declared_language
 from innercircle.extract.licence_attribution import licensor_authors
 from innercircle.extract.name_shape import is_domain_like, looks_like_person_name, without_title
-from innercircle.extract.names import name_key
+from innercircle.extract.names import name_key, text_key
 from innercircle.extract.publisher_bylines import (
     names_the_publisher,
     opens_with_site_name,
@@ -498,18 +498,12 @@ _MEDIA_LINK = re.compile(r"\.(?:jpe?g|png|gif|webp|svg|tiff?)(?:[?#]|$)|/File:|/
 _HEADER_CHARS = 300
 
 
-def headline_zone(root: etree._Element) -> set[etree._Element]:
-    """The elements that follow the page's first headline within a few lines of text.
+def headline_zone(root: etree._Element) -> list[etree._Element]:
+    """The elements that follow the page's first headline within a few lines of text,
+    in document order.
 
     A byline there belongs to the article even when its block is classed like a
     side block ("teaser__metadata", "ShareByline": the share buttons sit beside it).
-    """
-    return set(headline_zone_in_order(root))
-
-
-def headline_zone_in_order(root: etree._Element) -> list[etree._Element]:
-    """:func:`headline_zone` in document order.
-
     Read from the headline on (its following elements, climbing no higher than the
     body), not from the top of the page: the navigation before it is never looked at.
     """
@@ -916,7 +910,7 @@ def extract_authors(
     if citation:
         trace["won"] = "citation"
         return [b for b in _dedupe(_clean(citation)) if b.kind == "person"]
-    ordered_zone = headline_zone_in_order(root)
+    ordered_zone = headline_zone(root)
     zone = set(ordered_zone)
     entry = article_entry(root)
     shown = _shown(root)
@@ -1074,7 +1068,7 @@ def _shown(root: etree._Element) -> Callable[[str], bool]:
             return False
         if not seen:
             # "Jane Doe's column": the possessive goes first, or the key reads "does".
-            text = name_key(_POSSESSIVE.sub(r"\1", visible_text(root)))
+            text = text_key(_POSSESSIVE.sub(r"\1", visible_text(root)))
             seen.append((set(text.split()), text))
         words, text = seen[0]
         if len(key) == 1 and not key[0].isascii():
