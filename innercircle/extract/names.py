@@ -258,11 +258,11 @@ def name_key(name: str) -> str:
     return _WS.sub(" ", _KEY_SPACE.sub(" ", text)).strip()
 
 
-
 def text_key(text: str) -> str:
     """:func:`name_key` of a whole text (a page's visible text): not cached, since each
     text is seen once and would push the names' keys out of the cache."""
     return name_key.__wrapped__(text)
+
 
 def _without_marks(text: str) -> str:
     """``text`` without its combining marks (the accents NFKD split off).
