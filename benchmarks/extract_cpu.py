@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import gzip
 import hashlib
 import json
 import sys
@@ -48,16 +47,14 @@ EVAL = Path(__file__).resolve().parent.parent / ".." / "shared" / "eval"
 
 def eval_pages(root: Path = EVAL) -> Iterator[tuple[str, str, bytes]]:
     """``(id, url, html)`` of every article page the eval files name, each file once."""
+    from innercircle.evaluation.harness import load_pages
+
     seen: set[str] = set()
     for name in ("authors.jsonl", "maintext.jsonl"):
-        for line in (root / "articles" / name).read_text().splitlines():
-            row = json.loads(line)
-            if row["local_file"] in seen:
-                continue
-            seen.add(row["local_file"])
-            yield row["local_file"], row["url"], gzip.decompress(
-                (root / row["local_file"]).read_bytes()
-            )
+        for row in load_pages(root / "articles" / name):
+            if row["local_file"] not in seen:
+                seen.add(row["local_file"])
+                yield row["local_file"], row["url"], row["html"]
 
 
 def web_pages(seed: int) -> Iterator[tuple[str, str, bytes]]:
