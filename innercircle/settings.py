@@ -162,7 +162,7 @@ SETTINGS: tuple[Setting, ...] = (
             "cap on a response body after decompression",
             _at_least(1)),
     Setting("INNERCIRCLE_RETRIES", "retries", _number(int), DEFAULT,
-            "retries on connection errors, 429 and 5xx",
+            "retries on connection errors (not a refused connection), 429 and 5xx",
             _at_least(0)),
     Setting("INNERCIRCLE_RESPECT_ROBOTS", "respect_robots", parse_flag, "on",
             "obey robots.txt (turn off only for your own sites)"),

@@ -215,9 +215,8 @@ def sample_env(sample_web, sample_server) -> Callable[..., dict[str, str]]:
             "INNERCIRCLE_WAREHOUSE": str(root / "innercircle.duckdb"),
             "INNERCIRCLE_ALLOW_PRIVATE_NETWORKS": "1",
             "INNERCIRCLE_HOST_RATE": "100",
-            # The sample web's refused host fails alike at every attempt: without retries
-            # each run skips their backoff (seconds). Retries are the fetcher's tests' and
-            # the offline run's in tests/test_total_failure.py.
+            # Nothing in the sample web fails only now and then (its refused host is not
+            # tried again anyway): retries are the fetcher's tests'.
             "INNERCIRCLE_RETRIES": "0",
             # NER in the test's own process, on the model the session loaded once, not
             # in a pool of workers spawned to load it again: the pool is checked against

@@ -245,11 +245,32 @@ def test_5xx_gives_up_after_retries():
     assert r.error_class == "http_error" and r.status == 500 and r.attempts == 3 and hits == 3
 
 
-def test_connection_refused_is_a_connect_error_after_retries():
+def test_a_refused_connection_is_a_connect_error_tried_once():
+    # Nothing listens there: trying again within seconds would only hold the crawl's end
+    # back. The host's health takes it to the next night (innercircle/fetch/hoststate.py).
     port = refused_port()
     f = Fetcher(local_policy(retries=2, respect_robots=True))
     r = f.fetch(f"http://127.0.0.1:{port}/feed")
-    assert r.error_class == "connect_error" and r.status is None and r.attempts == 3
+    assert r.error_class == "connect_error" and r.status is None and r.attempts == 1
+
+
+def test_other_connect_errors_are_tried_again():
+    calls: list[str] = []
+
+    def flaky(request: httpx.Request) -> httpx.Response:
+        calls.append(request.url.path)
+        if len(calls) == 1:
+            raise httpx.ConnectError("[Errno 104] Connection reset by peer", request=request)
+        return httpx.Response(200, content=RSS, headers={"content-type": "application/rss+xml"})
+
+    r = mock_fetcher(flaky, retries=2).fetch("https://example.com/feed")
+    assert r.ok and r.attempts == 2 and calls == ["/feed", "/feed"]
+
+    def refused(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request) from ConnectionRefusedError(111)
+
+    r = mock_fetcher(refused, retries=2).fetch("https://example.com/feed")
+    assert r.error_class == "connect_error" and r.attempts == 1
 
 
 def test_html_served_as_rss_is_fetched_but_not_a_feed():

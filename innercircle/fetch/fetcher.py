@@ -131,6 +131,25 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
+def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
+    """Whether ``kind`` is among the errors under ``exc``: httpx wraps httpcore's error,
+    which carries the socket's as its cause, its context or its argument, depending on
+    where in the stack it was raised (anyio's "All connection attempts failed" carries
+    each address's error as its context)."""
+    todo, seen = [exc], set()
+    while todo:
+        current = todo.pop()
+        if current is None or id(current) in seen:
+            continue
+        if isinstance(current, kind):
+            return True
+        seen.add(id(current))
+        todo += [current.__cause__, current.__context__]
+        todo += [a for a in getattr(current, "args", ()) if isinstance(a, BaseException)]
+        todo += list(getattr(current, "exceptions", ()) or ())
+    return False
+
+
 def _classify_exception(exc: BaseException) -> _Failure:
     """Map an exception from the HTTP stack to a stable error class."""
     if isinstance(exc, _Failure):
@@ -146,7 +165,12 @@ def _classify_exception(exc: BaseException) -> _Failure:
         tls = isinstance(exc.__cause__, ssl.SSLError)
         if tls or "SSL" in text or "CERTIFICATE" in text.upper():
             return _Failure("tls_error", text)
-        return _Failure("connect_error", text or "connection failed", retryable=True)
+        # Refused: the host answered that nothing listens there. Retrying within seconds
+        # only holds the step's end back (a dead blog's backoff was most of a small crawl's
+        # wall time); the host's health carries it to the next night. Timeouts, resets and
+        # failed look-ups may pass, and are tried again.
+        refused = _caused_by(exc, ConnectionRefusedError)
+        return _Failure("connect_error", text or "connection failed", retryable=not refused)
     if isinstance(exc, httpx.RemoteProtocolError):
         return _Failure("protocol_error", str(exc), retryable=True)
     if isinstance(exc, httpx.DecodingError):

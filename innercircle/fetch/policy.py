@@ -28,7 +28,7 @@ class FetchPolicy:
     per_host_connections: int = 2
     per_host_rate: float = 1.0  # requests per second per host
     max_parallel_hosts: int = 16
-    retries: int = 3  # on connect errors, 429 and 5xx
+    retries: int = 3  # on connect errors (not a refused connection), 429 and 5xx
     backoff_base_s: float = 0.5
     max_retry_after_s: float = 120  # Retry-After honoured on 429/503 up to this
     respect_robots: bool = True
