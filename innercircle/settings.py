@@ -297,11 +297,10 @@ class Settings:
     def replace(self, **changes: Any) -> Settings:
         return replace(self, **changes)
 
-    def validate(self, today: datetime | None = None) -> None:
-        """Check what a run needs before it starts; raise :class:`SettingError` naming the
-        variable, so a user sees one line instead of a failed run's traceback."""
-        from innercircle.sources import load_sources
-
+    def check_values(self, today: datetime | None = None) -> None:
+        """Hold each value to its rule (a number in range, a date not in the future); raise
+        :class:`SettingError` naming the variable. The Dagster code location checks this
+        much as it loads, so ``dagster`` commands end in the same line."""
         for s in SETTINGS:
             value = getattr(self, s.field)
             if s.rule is not None and not s.rule.holds(value):
@@ -312,6 +311,17 @@ class Settings:
                 f"INNERCIRCLE_AS_OF={self.as_of.isoformat()} is in the future; "
                 f"use a date up to today ({today.date().isoformat()})"
             )
+
+    def validate(self, today: datetime | None = None) -> None:
+        """Check what a run needs before it starts: the values, the warehouse's files and
+        folder, the spaCy models, the sources file. Raise :class:`SettingError` naming the
+        variable, so a user sees one line instead of a failed run's traceback."""
+        from innercircle.setting_checks import check_spacy_models, check_warehouse
+        from innercircle.sources import load_sources
+
+        self.check_values(today)
+        check_warehouse(self.warehouse_path)
+        check_spacy_models(self.spacy_model, self.spacy_models)
         if not self.sources_path.is_file():
             raise SettingError(
                 f"INNERCIRCLE_SOURCES={self.sources_path}: no such file "

@@ -31,6 +31,17 @@ def test_top_without_a_warehouse_says_how_to_make_one(tmp_path):
     assert "innercircle run" in result.stderr
 
 
+def test_a_warehouse_setting_pointing_at_another_kind_of_file_is_one_line(tmp_path):
+    csv = tmp_path / "voices.csv"
+    csv.write_text("name\nJane Doe\n")
+    result = innercircle("top", env={"INNERCIRCLE_WAREHOUSE": str(csv)})
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"innercircle: error: INNERCIRCLE_WAREHOUSE: {csv} is not a DuckDB database; "
+        "move it away or point INNERCIRCLE_WAREHOUSE at another file"
+    ]
+
+
 def test_a_malformed_sources_file_fails_the_run_naming_the_line(tmp_path):
     sources = tmp_path / "sources.yaml"
     sources.write_text("industries:\n  fintech:\n    feedz: [https://example.com/feed]\n")

@@ -1,6 +1,7 @@
 """Settings are declared once (innercircle/settings.py), reach the Dagster resources, are
 validated before a run, and the README's settings table says what the code does."""
 
+import os
 import re
 from datetime import datetime
 from pathlib import Path
@@ -133,3 +134,59 @@ def test_validation_names_the_setting_before_a_run(tmp_path):
         with pytest.raises(SettingError, match=f"^{env}"):
             settings.validate(today)
     ok.replace(as_of=datetime(2026, 3, 1, 23)).validate(today)  # today is a partition
+
+
+def _valid(tmp_path) -> Settings:
+    sources = tmp_path / "sources.yaml"
+    sources.write_text("industries:\n  fintech:\n    feeds: [https://a.example/feed]\n")
+    return Settings(sources_path=sources, warehouse_path=tmp_path / "wh" / "w.duckdb")
+
+
+def test_a_warehouse_path_that_cannot_hold_the_warehouse_is_refused_before_a_run(tmp_path):
+    ok = _valid(tmp_path)
+    ok.validate()  # a folder that does not exist yet is made by the run
+    assert not (tmp_path / "wh").exists()  # ... not by the check
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("not a folder")
+    not_duckdb = tmp_path / "old.duckdb"
+    not_duckdb.write_text("id,name\n1,Jane Doe\n")
+    for warehouse, says in (
+        (a_file / "w.duckdb", f"{a_file} is a file, not a folder"),
+        (tmp_path, f"{tmp_path} is a directory"),
+        (not_duckdb, f"{not_duckdb} is not a DuckDB database"),
+    ):
+        with pytest.raises(SettingError, match="^INNERCIRCLE_WAREHOUSE") as raised:
+            ok.replace(warehouse_path=warehouse).validate()
+        assert says in str(raised.value)
+    assert not_duckdb.read_text() == "id,name\n1,Jane Doe\n"  # nothing lost
+
+
+def test_a_working_file_that_is_not_duckdb_is_refused_too(tmp_path):
+    ok = _valid(tmp_path)
+    (tmp_path / "wh").mkdir()
+    (tmp_path / "wh" / "w.work.duckdb").write_bytes(b"")
+    with pytest.raises(SettingError, match="w.work.duckdb is not a DuckDB database"):
+        ok.validate()
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes in read-only folders")
+def test_a_warehouse_in_a_read_only_folder_is_refused(tmp_path):
+    ok = _valid(tmp_path)
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o555)
+    with pytest.raises(SettingError, match="cannot write in .*locked"):
+        ok.replace(warehouse_path=locked / "w.duckdb").validate()
+
+
+def test_spacy_models_that_are_not_installed_are_refused_before_a_run(tmp_path):
+    ok = _valid(tmp_path)
+    ok.replace(spacy_models="fr=fr_core_news_sm, en=blank:en").validate()
+    for changes, env, says in (
+        ({"spacy_model": "en_core_web_typo"}, "INNERCIRCLE_SPACY_MODEL=", "not an installed"),
+        ({"spacy_models": "fr=fr_no_such_model"}, "INNERCIRCLE_SPACY_MODELS=",
+         "fr_no_such_model (fr) is not an installed"),
+        ({"spacy_models": "fr_core_news_sm"}, "INNERCIRCLE_SPACY_MODELS=", "is not lang=model"),
+    ):
+        with pytest.raises(SettingError, match=f"^{env}") as raised:
+            ok.replace(**changes).validate()
+        assert says in str(raised.value)
