@@ -35,6 +35,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+#: What Ctrl-C in a run leaves: the run writes a working file and publishes a copy of it
+#: only at its end, so the published warehouse is never half-written.
+INTERRUPTED = (
+    "innercircle: interrupted; the published warehouse is as the last finished run left it "
+    "(run again to go on)"
+)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="innercircle",
@@ -128,6 +136,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     # source ends in one plain line, not in pages of per-source warnings and tracebacks.
     dagster_log = io.StringIO()
     result = run_nightly(settings, report_failures=False, log_stream=dagster_log)
+    if not result.success:
+        from pipelines.runner import was_interrupted
+
+        if was_interrupted(result):  # Ctrl-C: not a failure to report, nor to record
+            print(INTERRUPTED, file=sys.stderr)
+            return 130
     total_failure = all_sources_failed(settings)
     if not result.success:
         from pipelines.runner import record_in_process_failure

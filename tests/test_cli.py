@@ -143,3 +143,36 @@ def test_demo_on_a_busy_port_says_how_to_pick_another(tmp_path, sample_web):
         busy.close()
     assert result.returncode == 1
     assert "innercircle demo --port N" in result.stderr
+
+
+def test_ctrl_c_in_a_run_is_one_line_and_leaves_nothing_half_published(tmp_path, monkeypatch,
+                                                                      capsys):
+    import os
+    import signal
+
+    from innercircle import cli, warehouse
+    from tests.hostile_server import serve
+
+    def ctrl_c(handler):  # the user presses Ctrl-C while the crawler reads the feed
+        os.kill(os.getpid(), signal.SIGINT)
+        handler.send_response(503)
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+
+    with serve({"/feed.xml": ctrl_c}, "127.0.0.81") as srv:
+        sources = tmp_path / "sources.yaml"
+        sources.write_text(f"industries:\n  x:\n    feeds: [{srv.url('/feed.xml')}]\n")
+        monkeypatch.setenv("INNERCIRCLE_SOURCES", str(sources))
+        monkeypatch.setenv("INNERCIRCLE_WAREHOUSE", str(tmp_path / "innercircle.duckdb"))
+        monkeypatch.setenv("INNERCIRCLE_ALLOW_PRIVATE_NETWORKS", "1")
+        monkeypatch.setenv("INNERCIRCLE_RESPECT_ROBOTS", "0")
+        monkeypatch.delenv("DAGSTER_HOME", raising=False)
+        code = cli.main(["run"])
+    out, err = capsys.readouterr()
+    assert code == 130
+    assert err.splitlines()[-1] == cli.INTERRUPTED
+    assert "Traceback" not in err and "STEP_FAILURE" not in err and out == ""
+    assert not (tmp_path / "innercircle.duckdb").exists()  # nothing published half-way
+    assert not (tmp_path / "run_failures.jsonl").exists()  # the user stopped it: no failure
+    with warehouse.connect(tmp_path / "innercircle.work.duckdb") as con:  # a re-run opens it
+        assert con.execute("SELECT count(*) FROM sources").fetchone() == (1,)
