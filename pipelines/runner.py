@@ -71,12 +71,13 @@ def print_step_failures(result: dg.ExecuteInProcessResult | dg.ExecutionResult) 
 
 
 def was_interrupted(result: dg.ExecuteInProcessResult) -> bool:
-    """Did the run stop because of Ctrl-C (SIGINT)? Dagster turns the interrupt into a
-    failed step rather than letting ``KeyboardInterrupt`` out of the run."""
+    """Did the run stop because of Ctrl-C (SIGINT)? Dagster turns the interrupt (its own
+    error, or ``KeyboardInterrupt`` from the crawl's event loop) into a failed step rather
+    than letting it out of the run."""
     return any(
         event.is_step_failure
         and getattr(getattr(event.event_specific_data, "error", None), "cls_name", "")
-        == "DagsterExecutionInterruptedError"
+        in ("DagsterExecutionInterruptedError", "KeyboardInterrupt")
         for event in result.all_events
     )
 

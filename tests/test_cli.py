@@ -169,7 +169,7 @@ def test_ctrl_c_in_a_run_is_one_line_and_leaves_nothing_half_published(tmp_path,
         monkeypatch.delenv("DAGSTER_HOME", raising=False)
         code = cli.main(["run"])
     out, err = capsys.readouterr()
-    assert code == 130
+    assert code == 130, err[-3000:]
     assert err.splitlines()[-1] == cli.INTERRUPTED
     assert "Traceback" not in err and "STEP_FAILURE" not in err and out == ""
     assert not (tmp_path / "innercircle.duckdb").exists()  # nothing published half-way
