@@ -33,6 +33,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("innercircle: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `innercircle top | head`: the reader has seen enough
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error at exit
+        return 141  # 128 + SIGPIPE, as a shell reports it
 
 
 #: What Ctrl-C in a run leaves: the run writes a working file and publishes a copy of it

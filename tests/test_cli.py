@@ -1,6 +1,7 @@
 """The ``innercircle`` command, used as a user would from a shell."""
 
 import json
+from pathlib import Path
 
 import duckdb
 
@@ -98,6 +99,27 @@ def test_extract_prints_one_json_object_per_file(tmp_path):
     assert "Robert Kim" in page_rec["people"]
     assert feed_rec["kind"] == "feed"
     assert feed_rec["entries"][0]["authors"] == ["Jane Doe"]
+
+
+def test_output_piped_into_head_ends_quietly(tmp_path):
+    import subprocess
+    import sys
+
+    pages = []
+    for i in range(300):
+        pages.append(tmp_path / f"p{i}.html")
+        pages[-1].write_text(f"<html><head><meta name='author' content='Jane Doe {i}'></head>"
+                             "<body><article><p>Text.</p></article></body></html>")
+    # `innercircle extract --no-people ... | head -1`
+    reader = subprocess.Popen(
+        [str(Path(sys.executable).with_name("innercircle")), "extract", "--no-people", *pages],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    assert reader.stdout.readline().startswith("{")
+    reader.stdout.close()
+    stderr = reader.stderr.read()
+    assert reader.wait(timeout=60) == 141
+    assert stderr == ""
 
 
 def test_import_opml_prints_sources_keeping_what_is_there(tmp_path):
