@@ -190,3 +190,11 @@ def test_spacy_models_that_are_not_installed_are_refused_before_a_run(tmp_path):
         with pytest.raises(SettingError, match=f"^{env}") as raised:
             ok.replace(**changes).validate()
         assert says in str(raised.value)
+
+
+def test_dagster_commands_name_the_variable_of_a_value_out_of_range():
+    from pipelines.definitions import build_resources
+
+    # What `INNERCIRCLE_HOST_RATE=-1 dagster dev` loads the code location with.
+    with pytest.raises(SettingError, match="^INNERCIRCLE_HOST_RATE=-1.0 must be above 0$"):
+        build_resources(Settings.from_env({"INNERCIRCLE_HOST_RATE": "-1"}))
