@@ -328,9 +328,14 @@ class Settings:
                 "(start from sources.example.yaml)"
             )
         try:
-            load_sources(self.sources_path)  # a malformed file fails here, naming the line
+            listed = load_sources(self.sources_path)  # a malformed file fails here, naming the line
         except SourcesFileError as exc:
             raise SettingError(f"INNERCIRCLE_SOURCES: {exc}") from None
+        if not listed:  # empty lists parse (import-opml and accept fill them); a run needs one
+            raise SettingError(
+                f"INNERCIRCLE_SOURCES={self.sources_path} lists no source; add a URL under "
+                "an industry's feeds, sites or authors"
+            )
 
 
 assert {s.field for s in SETTINGS} == {f.name for f in fields(Settings)}, "SETTINGS and Settings"

@@ -198,3 +198,10 @@ def test_dagster_commands_name_the_variable_of_a_value_out_of_range():
     # What `INNERCIRCLE_HOST_RATE=-1 dagster dev` loads the code location with.
     with pytest.raises(SettingError, match="^INNERCIRCLE_HOST_RATE=-1.0 must be above 0$"):
         build_resources(Settings.from_env({"INNERCIRCLE_HOST_RATE": "-1"}))
+
+
+def test_a_sources_file_whose_lists_are_all_empty_is_refused_before_a_run(tmp_path):
+    placeholder = tmp_path / "placeholder.yaml"  # parses: import-opml and accept fill it later
+    placeholder.write_text("industries:\n  fintech:\n    feeds: []\n    focus: payments\n")
+    with pytest.raises(SettingError, match="^INNERCIRCLE_SOURCES=.* lists no source"):
+        _valid(tmp_path).replace(sources_path=placeholder).validate()
