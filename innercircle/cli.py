@@ -125,6 +125,20 @@ def add_industry_and_limit(parser: argparse.ArgumentParser, limit_help: str, lim
     parser.add_argument("--limit", type=int, default=limit, help=f"{limit_help} (default {limit})")
 
 
+def check_industry(con, industry: str | None) -> None:
+    """An ``--industry`` the sources never listed is a typo, not an empty ranking: say
+    which industries the warehouse has."""
+    if industry is None:
+        return
+    rows = con.execute("SELECT DISTINCT industry FROM sources ORDER BY 1").fetchall()
+    known = [name for (name,) in rows]
+    if industry not in known:
+        raise InnercircleError(
+            f"no industry {industry!r} in {con.execute('PRAGMA database_list').fetchone()[2]} "
+            f"(it has {', '.join(known) or 'none yet'})"
+        )
+
+
 # ------------------------------------------------------------------------------ run
 
 
@@ -297,6 +311,7 @@ def cmd_top(args: argparse.Namespace) -> int:
 
     settings = Settings.from_env()
     with warehouse.connect(settings.warehouse_path, read_only=True) as con:
+        check_industry(con, args.industry)
         print_top(con, args.industry, args.limit)
     return 0
 
@@ -310,6 +325,7 @@ def cmd_who(args: argparse.Namespace) -> int:
 
     settings = Settings.from_env()
     with warehouse.connect(settings.warehouse_path, read_only=True) as con:
+        check_industry(con, args.industry)
         matches = who_covers(con, args.query, args.industry, args.limit)
     if not matches:
         print(f"no ranked voice's documents match {args.query!r}")
@@ -332,6 +348,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     settings = Settings.from_env()
     with warehouse.connect(settings.warehouse_path, read_only=True) as con:
+        check_industry(con, args.industry)
         if args.all_tables:
             if args.format != "parquet":
                 raise InnercircleError("--all-tables writes Parquet only (--format parquet)")

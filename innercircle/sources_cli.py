@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from innercircle.cli import add_industry_and_limit
+from innercircle.cli import add_industry_and_limit, check_industry
 from innercircle.errors import InnercircleError
 from innercircle.settings import Settings
 
@@ -35,6 +35,7 @@ def _rows(settings: Settings, industry: str | None) -> list[dict]:
     from innercircle import warehouse
 
     with warehouse.connect(settings.warehouse_path, read_only=True) as con:
+        check_industry(con, industry)
         cur = con.execute(
             "SELECT * FROM source_suggestions WHERE $i IS NULL OR industry = $i "
             "ORDER BY industry, rank", {"i": industry})

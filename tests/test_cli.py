@@ -32,6 +32,24 @@ def test_top_without_a_warehouse_says_how_to_make_one(tmp_path):
     assert "innercircle run" in result.stderr
 
 
+def test_a_misspelt_industry_is_named_with_the_industries_there_are(tmp_path, monkeypatch,
+                                                                    capsys):
+    from innercircle import cli, warehouse
+
+    public = tmp_path / "innercircle.duckdb"
+    with warehouse.connect(public) as con:
+        con.execute("INSERT INTO sources VALUES ('fintech', 'feed', 'https://a.example/f', "
+                    "'a.example'), ('climate', 'feed', 'https://b.example/f', 'b.example')")
+    monkeypatch.setenv("INNERCIRCLE_WAREHOUSE", str(public))
+    for command in (["top"], ["who", "payments"], ["export"], ["sources", "suggest"]):
+        assert cli.main([*command, "--industry", "fintek"]) == 1
+        assert capsys.readouterr().err == (
+            f"innercircle: error: no industry 'fintek' in {public} (it has climate, fintech)\n"
+        )
+    assert cli.main(["top", "--industry", "fintech"]) == 0  # known, not ranked yet
+    assert capsys.readouterr().out == "no ranked voices for industry 'fintech'\n"
+
+
 def test_a_warehouse_setting_pointing_at_another_kind_of_file_is_one_line(tmp_path):
     csv = tmp_path / "voices.csv"
     csv.write_text("name\nJane Doe\n")
