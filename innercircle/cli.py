@@ -130,7 +130,10 @@ def check_industry(con, industry: str | None) -> None:
     which industries the warehouse has."""
     if industry is None:
         return
-    rows = con.execute("SELECT DISTINCT industry FROM sources ORDER BY 1").fetchall()
+    rows = con.execute(
+        "SELECT industry FROM sources UNION SELECT industry FROM recurring_voices "
+        "UNION SELECT industry FROM source_suggestions ORDER BY 1"
+    ).fetchall()
     known = [name for (name,) in rows]
     if industry not in known:
         raise InnercircleError(
