@@ -50,10 +50,17 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="innercircle",
         description="Find the voices who shape an industry by reading what it publishes.",
+        epilog="Settings are INNERCIRCLE_* environment variables (the sources file, the "
+        "warehouse, politeness, models: see the README's Settings). `innercircle COMMAND "
+        "--help` for a command's options.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    run = sub.add_parser("run", help="run the nightly job once, in-process")
+    run = command(
+        sub, "run", "run the nightly job once (in this process, or on Celery when "
+        "INNERCIRCLE_EXECUTOR=celery) and print a summary; Ctrl-C leaves the published "
+        "warehouse as it was"
+    )
     run.add_argument(
         "--reextract",
         action="store_true",
@@ -62,44 +69,48 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.set_defaults(handler=cmd_run)
 
-    demo = sub.add_parser("demo", help="serve the bundled sample web on 127.0.0.x and run on it")
+    demo = command(sub, "demo", "serve the bundled sample web on 127.0.0.x and run on it")
     demo.add_argument(
         "--port", type=int, default=8765, help="port for the sample web (default 8765)"
     )
     demo.set_defaults(handler=cmd_demo)
 
-    top = sub.add_parser("top", help="print the ranking from the warehouse")
+    top = command(sub, "top", "print the ranking from the published warehouse")
     add_industry_and_limit(top, "voices per industry", 20)
     top.set_defaults(handler=cmd_top)
 
-    who = sub.add_parser(
-        "who", help="which ranked voices cover a topic, with their best evidence sentence"
+    who = command(
+        sub, "who", "which ranked voices cover a topic, with their best evidence sentence"
     )
     who.add_argument("query", help='a topic, e.g. "real-time payments"')
     add_industry_and_limit(who, "voices listed", 15)
     who.set_defaults(handler=cmd_who)
 
-    export = sub.add_parser(
-        "export", help="write the inner circle with profiles and links (CSV, Parquet, JSON)"
+    export = command(
+        sub, "export", "write the inner circle with profiles and links (CSV, Parquet, JSON)"
     )
     export.add_argument("--industry", help="only this industry (default: every industry)")
-    export.add_argument("--format", choices=["csv", "parquet", "json"], default="csv")
+    export.add_argument(
+        "--format", choices=["csv", "parquet", "json"], default="csv", help="(default csv)"
+    )
     export.add_argument("--out", type=Path, help="file (or, with --all-tables, directory)")
     export.add_argument(
         "--all-tables", action="store_true", help="every warehouse table, one Parquet file each"
     )
     export.set_defaults(handler=cmd_export)
 
-    extract = sub.add_parser(
-        "extract", help="print authors and people found in pages or feeds (one JSON object a line)"
+    extract = command(
+        sub, "extract", "print authors and people found in pages or feeds (one JSON object a line)"
     )
-    extract.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    extract.add_argument(
+        "files", nargs="+", type=Path, metavar="FILE", help="HTML pages or feeds, maybe gzipped"
+    )
     extract.add_argument("--no-people", action="store_true", help="skip NER (bylines only)")
     extract.set_defaults(handler=cmd_extract)
 
-    opml = sub.add_parser("import-opml", help="add the feeds of an OPML file to the sources file")
-    opml.add_argument("file", type=Path)
-    opml.add_argument("--industry", required=True)
+    opml = command(sub, "import-opml", "add the feeds of an OPML file to the sources file")
+    opml.add_argument("file", type=Path, help="an OPML file (a feed reader's export)")
+    opml.add_argument("--industry", required=True, help="the industry the feeds go under")
     opml.add_argument(
         "--print",
         dest="print_only",
@@ -112,11 +123,19 @@ def _parser() -> argparse.ArgumentParser:
 
     add_sources_parser(sub)
 
-    ev = sub.add_parser("eval", help="benchmarks on real-world data (../shared/eval)")
+    ev = command(sub, "eval", "benchmarks on real-world data (../shared/eval)")
     ev.add_argument("what", choices=["authors", "language", "maintext", "ner"])
-    ev.add_argument("rest", nargs=argparse.REMAINDER)
+    ev.add_argument(
+        "rest", nargs=argparse.REMAINDER, metavar="...",
+        help="the data file and the benchmark's options (`innercircle eval NAME --help`)",
+    )
     ev.set_defaults(handler=cmd_eval)
     return parser
+
+
+def command(sub: argparse._SubParsersAction, name: str, text: str) -> argparse.ArgumentParser:
+    """A subcommand whose ``--help`` opens with the line ``innercircle --help`` lists."""
+    return sub.add_parser(name, help=text, description=text[:1].upper() + text[1:] + ".")
 
 
 def add_industry_and_limit(parser: argparse.ArgumentParser, limit_help: str, limit: int) -> None:

@@ -216,3 +216,31 @@ def test_ctrl_c_in_a_run_is_one_line_and_leaves_nothing_half_published(tmp_path,
     assert not (tmp_path / "run_failures.jsonl").exists()  # the user stopped it: no failure
     with warehouse.connect(tmp_path / "innercircle.work.duckdb") as con:  # a re-run opens it
         assert con.execute("SELECT count(*) FROM sources").fetchone() == (1,)
+
+
+def test_the_readme_lists_every_command_with_the_options_it_has():
+    import argparse
+    import re
+
+    from innercircle.cli import _parser
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    section = readme.split("\n## The command line\n", 1)[1].split("\n## ", 1)[0]
+    documented = {}
+    for usage in re.findall(r"^\| `innercircle ([^`]*)` \|", section, flags=re.M):
+        words = usage.split()
+        name = " ".join(words[:2]) if words[0] == "sources" else words[0]
+        documented[name] = set(re.findall(r"--[a-z-]+", usage))
+
+    def subcommands(parser, prefix=""):
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, child in action.choices.items():
+                    nested = list(subcommands(child, f"{prefix}{name} "))
+                    yield from nested or [(f"{prefix}{name}", child)]
+
+    commands = dict(subcommands(_parser()))
+    assert set(documented) == set(commands)
+    for name, parser in commands.items():
+        options = {o for a in parser._actions for o in a.option_strings} - {"-h", "--help"}
+        assert documented[name] == options, name
