@@ -141,7 +141,20 @@ def command(sub: argparse._SubParsersAction, name: str, text: str) -> argparse.A
 def add_industry_and_limit(parser: argparse.ArgumentParser, limit_help: str, limit: int) -> None:
     """``--industry`` and ``--limit``, worded alike on every command that lists per industry."""
     parser.add_argument("--industry", help="only this industry")
-    parser.add_argument("--limit", type=int, default=limit, help=f"{limit_help} (default {limit})")
+    parser.add_argument(
+        "--limit", type=positive_int, default=limit, help=f"{limit_help} (default {limit})"
+    )
+
+
+def positive_int(text: str) -> int:
+    """An argparse type for counts: ``--limit 0`` or ``-2`` is a usage error, not an empty list."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not 1 or more")
+    return value
 
 
 def check_industry(con, industry: str | None) -> None:
@@ -397,8 +410,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
     finder = None
     if not args.no_people:
         from innercircle.extract.people import PersonFinder
+        from innercircle.setting_checks import check_spacy_models
 
-        finder = PersonFinder(Settings.from_env().spacy_model)
+        settings = Settings.from_env()
+        check_spacy_models(settings.spacy_model, settings.spacy_models)
+        finder = PersonFinder(settings.spacy_model)
     failed = 0
     for record in extract_files(list(args.files), finder):
         failed += record.get("kind") == "error"
@@ -418,12 +434,12 @@ def cmd_import_opml(args: argparse.Namespace) -> int:
     merged = merge_feeds_into_sources(
         existing, args.industry, [url for _title, url in feeds], where=str(settings.sources_path)
     )
+    from innercircle.sources import parse_sources
+
+    parse_sources(merged, str(settings.sources_path))  # never write (or show) what can't be read
     if args.print_only:
         sys.stdout.write(merged)
     else:
-        from innercircle.sources import parse_sources
-
-        parse_sources(merged, str(settings.sources_path))  # never write a file we can't read
         settings.sources_path.write_text(merged, "utf-8")
         print(
             f"added {len(feeds)} feeds under {args.industry!r} in {settings.sources_path}",

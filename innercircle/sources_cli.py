@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from innercircle.cli import add_industry_and_limit, check_industry, command
+from innercircle.cli import add_industry_and_limit, check_industry, command, positive_int
 from innercircle.errors import InnercircleError
 from innercircle.settings import Settings
 
@@ -25,7 +25,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     accept = command(actions, "accept", "add suggestions to the sources file, each with a "
                      "dated comment saying why")
     accept.add_argument("--industry", required=True, help="the industry they go under")
-    accept.add_argument("--top", type=int, help="the N best suggestions that have a feed")
+    accept.add_argument("--top", type=positive_int, help="the N best suggestions that have a feed")
     accept.add_argument("urls", nargs="*", metavar="URL", help="suggested URLs or hosts")
     accept.add_argument("--print", dest="print_only", action="store_true",
                         help="print the new sources YAML instead of writing it")

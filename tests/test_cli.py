@@ -244,3 +244,42 @@ def test_the_readme_lists_every_command_with_the_options_it_has():
     for name, parser in commands.items():
         options = {o for a in parser._actions for o in a.option_strings} - {"-h", "--help"}
         assert documented[name] == options, name
+
+
+def test_a_count_below_one_is_a_usage_error(capsys):
+    import pytest
+
+    from innercircle import cli
+
+    for argv in (["top", "--limit", "0"], ["sources", "accept", "--industry", "x", "--top", "-2"]):
+        with pytest.raises(SystemExit) as exited:
+            cli.main(argv)
+        assert exited.value.code == 2
+        assert capsys.readouterr().err.splitlines()[-1].endswith("is not 1 or more")
+
+
+def test_extract_with_a_model_that_is_not_installed_names_the_setting(tmp_path, monkeypatch,
+                                                                      capsys):
+    from innercircle import cli
+
+    page = tmp_path / "page.html"
+    page.write_text("<html><body><p>Jane Doe spoke.</p></body></html>")
+    monkeypatch.setenv("INNERCIRCLE_SPACY_MODEL", "en_core_web_typo")
+    assert cli.main(["extract", str(page)]) == 2
+    assert capsys.readouterr().err.startswith(
+        "innercircle: error: INNERCIRCLE_SPACY_MODEL=en_core_web_typo is not an installed"
+    )
+
+
+def test_import_opml_print_refuses_a_sources_file_it_could_not_write(tmp_path, monkeypatch,
+                                                                    capsys):
+    from innercircle import cli
+
+    sources = tmp_path / "sources.yaml"
+    sources.write_text("industries:\n  x:\n    feedz: [https://a.example/feed]\n")
+    opml = tmp_path / "subs.opml"
+    opml.write_text('<opml><body><outline type="rss" xmlUrl="https://b.example/f"/></body></opml>')
+    monkeypatch.setenv("INNERCIRCLE_SOURCES", str(sources))
+    assert cli.main(["import-opml", str(opml), "--industry", "x", "--print"]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and f"{sources}:3: unknown key 'feedz'" in err
