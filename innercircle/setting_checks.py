@@ -49,7 +49,13 @@ def check_warehouse(public: Path) -> None:
             raise SettingError(f"{setting}: {path} is a directory; give a file path")
         if path.exists() and not is_duckdb_file(path):
             raise not_duckdb(path)
-    folder = public.parent
+    check_folder(setting, public.parent)
+
+
+def check_folder(setting: str, folder: Path) -> None:
+    """``folder`` exists or can be made (its nearest existing ancestor is a folder one can
+    write in); nothing is created here. ``setting`` opens the message, e.g.
+    ``INNERCIRCLE_REPORTS_DIR=/srv/reports``."""
     existing = next((p for p in (folder, *folder.parents) if p.exists()), None)
     if existing is not None and not existing.is_dir():
         raise SettingError(f"{setting}: {existing} is a file, not a folder")

@@ -316,11 +316,18 @@ class Settings:
         """Check what a run needs before it starts: the values, the warehouse's files and
         folder, the spaCy models, the sources file. Raise :class:`SettingError` naming the
         variable, so a user sees one line instead of a failed run's traceback."""
-        from innercircle.setting_checks import check_spacy_models, check_warehouse
+        from innercircle.setting_checks import check_folder, check_spacy_models, check_warehouse
         from innercircle.sources import load_sources
 
         self.check_values(today)
         check_warehouse(self.warehouse_path)
+        for env, folder in (
+            ("INNERCIRCLE_FEEDS_DIR", self.feeds_path()),
+            ("INNERCIRCLE_REPORTS_DIR", self.reports_path()),
+            ("INNERCIRCLE_LAKE", None if "://" in self.lake_location else Path(self.lake_location)),
+        ):
+            if folder is not None:
+                check_folder(f"{env}={folder}", folder)
         check_spacy_models(self.spacy_model, self.spacy_models)
         if not self.sources_path.is_file():
             raise SettingError(

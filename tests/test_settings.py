@@ -205,3 +205,17 @@ def test_a_sources_file_whose_lists_are_all_empty_is_refused_before_a_run(tmp_pa
     placeholder.write_text("industries:\n  fintech:\n    feeds: []\n    focus: payments\n")
     with pytest.raises(SettingError, match="^INNERCIRCLE_SOURCES=.* lists no source"):
         _valid(tmp_path).replace(sources_path=placeholder).validate()
+
+
+def test_output_folders_that_cannot_be_written_are_refused_before_a_run(tmp_path):
+    ok = _valid(tmp_path)
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("not a folder")
+    for changes, env in (
+        ({"feeds_dir": a_file / "feeds"}, "INNERCIRCLE_FEEDS_DIR"),
+        ({"reports_dir": a_file}, "INNERCIRCLE_REPORTS_DIR"),
+        ({"lake": str(a_file / "lake")}, "INNERCIRCLE_LAKE"),
+    ):
+        with pytest.raises(SettingError, match=f"^{env}=.*: {a_file} is a file, not a folder"):
+            ok.replace(**changes).validate()
+    ok.replace(lake="s3://bucket/lake").validate()  # remote: for its workers to reach
