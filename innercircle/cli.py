@@ -188,12 +188,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     # source ends in one plain line, not in pages of per-source warnings and tracebacks.
     dagster_log = io.StringIO()
     result = run_nightly(settings, report_failures=False, log_stream=dagster_log)
-    if not result.success:
-        from pipelines.runner import was_interrupted
-
-        if was_interrupted(result):  # Ctrl-C: not a failure to report, nor to record
-            print(INTERRUPTED, file=sys.stderr)
-            return 130
+    if stopped_by_ctrl_c(result):  # not a failure to report, nor to record
+        return 130
     total_failure = all_sources_failed(settings)
     if not result.success:
         from pipelines.runner import record_in_process_failure
@@ -209,6 +205,16 @@ def cmd_run(args: argparse.Namespace) -> int:
         print_step_failures(result)
     print_summary(settings)
     return 0 if result.success else 1
+
+
+def stopped_by_ctrl_c(result) -> bool:
+    """Did Ctrl-C stop the run? Then say so in :data:`INTERRUPTED`'s one line."""
+    from pipelines.runner import was_interrupted
+
+    if result.success or not was_interrupted(result):
+        return False
+    print(INTERRUPTED, file=sys.stderr)
+    return True
 
 
 def all_sources_failed(settings: Settings) -> str | None:
@@ -333,9 +339,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
             sources_path=sources_path, allow_private_networks=True
         )
         settings.validate()
-        ok = run_nightly(settings).success
+        result = run_nightly(settings, report_failures=False)
+    if stopped_by_ctrl_c(result):
+        return 130
+    if not result.success:
+        from pipelines.runner import print_step_failures
+
+        print_step_failures(result)
     print_summary(settings)
-    return 0 if ok else 1
+    return 0 if result.success else 1
 
 
 # ------------------------------------------------------------------------------ top
