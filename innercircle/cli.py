@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import sys
@@ -178,14 +179,10 @@ def check_industry(con, industry: str | None) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    import io
-
     settings = Settings.from_env()
     settings.validate()
     if getattr(args, "reextract", False):
         reset_extraction(settings)
-    # Dagster's own log lines are held back until the run is over: a run that reached no
-    # source ends in one plain line, not in pages of per-source warnings and tracebacks.
     dagster_log = io.StringIO()
     result = run_nightly(settings, report_failures=False, log_stream=dagster_log)
     if stopped_by_ctrl_c(result):  # not a failure to report, nor to record
@@ -198,6 +195,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     if total_failure:
         print(total_failure, file=sys.stderr)
         return 1
+    return report_run(result, dagster_log, settings)
+
+
+def report_run(result, dagster_log: io.StringIO, settings: Settings) -> int:
+    """After a run: Dagster's log lines, held back until the run was over (a run that
+    reached no source ends in one plain line, Ctrl-C in another, not in pages of
+    per-source warnings and tracebacks), the failed steps, the summary; the exit code."""
     sys.stderr.write(dagster_log.getvalue())
     if not result.success:
         from pipelines.runner import print_step_failures
@@ -339,15 +343,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
             sources_path=sources_path, allow_private_networks=True
         )
         settings.validate()
-        result = run_nightly(settings, report_failures=False)
+        dagster_log = io.StringIO()
+        result = run_nightly(settings, report_failures=False, log_stream=dagster_log)
     if stopped_by_ctrl_c(result):
         return 130
-    if not result.success:
-        from pipelines.runner import print_step_failures
-
-        print_step_failures(result)
-    print_summary(settings)
-    return 0 if result.success else 1
+    return report_run(result, dagster_log, settings)
 
 
 # ------------------------------------------------------------------------------ top
