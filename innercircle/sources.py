@@ -90,7 +90,7 @@ def parse_sources(text: str, name: str = "<sources>") -> list[Source]:
                 raise SourcesFileError(
                     name,
                     f"unknown key {kind_key!r} under industry {industry!r} "
-                    f"(expected {expected})",
+                    f"(expected {_either([*kinds, FOCUS_KEY])})",
                     _line(kind_node),
                 )
             if isinstance(urls_node, yaml.ScalarNode) and urls_node.value in ("", "~", "null"):
