@@ -30,7 +30,7 @@ import signal
 import ssl
 import threading
 import time
-from collections.abc import Callable, Coroutine, Iterable, Sequence
+from collections.abc import Callable, Coroutine, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -593,7 +593,7 @@ async def _all_or_cancel(coros: Iterable[Coroutine[Any, Any, None]]) -> None:
 
 
 @contextlib.contextmanager
-def ctrl_c_as_keyboard_interrupt():
+def ctrl_c_as_keyboard_interrupt() -> Iterator[None]:
     """Let Ctrl-C stop the crawl's event loop as ``KeyboardInterrupt``.
 
     Dagster's handler raises its own interrupt error, which is not a ``KeyboardInterrupt``:
