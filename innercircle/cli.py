@@ -448,13 +448,20 @@ def cmd_import_opml(args: argparse.Namespace) -> int:
     )
     from innercircle.sources import parse_sources
 
-    parse_sources(merged, str(settings.sources_path))  # never write (or show) what can't be read
+    # Never write (or show) what can't be read; count only what is new, so importing the
+    # same file again says it added nothing.
+    after = parse_sources(merged, str(settings.sources_path))
+    before = parse_sources(existing) if existing.strip() else []
+    added = {s.url for s in after if s.industry == args.industry} - {
+        s.url for s in before if s.industry == args.industry
+    }
     if args.print_only:
         sys.stdout.write(merged)
     else:
         settings.sources_path.write_text(merged, "utf-8")
         print(
-            f"added {len(feeds)} feeds under {args.industry!r} in {settings.sources_path}",
+            f"added {len(added)} of the file's {len(feeds)} feeds under {args.industry!r} "
+            f"in {settings.sources_path}",
             file=sys.stderr,
         )
     return 0

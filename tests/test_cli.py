@@ -283,3 +283,21 @@ def test_import_opml_print_refuses_a_sources_file_it_could_not_write(tmp_path, m
     assert cli.main(["import-opml", str(opml), "--industry", "x", "--print"]) == 1
     out, err = capsys.readouterr()
     assert out == "" and f"{sources}:3: unknown key 'feedz'" in err
+
+
+def test_importing_the_same_opml_twice_adds_nothing_the_second_time(tmp_path, monkeypatch,
+                                                                    capsys):
+    from innercircle import cli
+
+    sources = tmp_path / "sources.yaml"
+    sources.write_text("industries:\n  x:\n    feeds: [https://a.example/feed]\n")
+    opml = tmp_path / "subs.opml"
+    opml.write_text('<opml><body><outline type="rss" xmlUrl="https://a.example/feed"/>'
+                    '<outline type="rss" xmlUrl="https://b.example/f"/></body></opml>')
+    monkeypatch.setenv("INNERCIRCLE_SOURCES", str(sources))
+    assert cli.main(["import-opml", str(opml), "--industry", "x"]) == 0
+    assert "added 1 of the file's 2 feeds under 'x'" in capsys.readouterr().err
+    once = sources.read_text()
+    assert cli.main(["import-opml", str(opml), "--industry", "x"]) == 0
+    assert "added 0 of the file's 2 feeds under 'x'" in capsys.readouterr().err
+    assert sources.read_text() == once
