@@ -329,6 +329,11 @@ class Settings:
             if folder is not None:
                 check_folder(f"{env}={folder}", folder)
         check_spacy_models(self.spacy_model, self.spacy_models)
+        if self.sources_path.is_dir():
+            raise SettingError(
+                f"INNERCIRCLE_SOURCES={self.sources_path} is a folder; give the sources file "
+                "(e.g. sources.yaml, started from sources.example.yaml)"
+            )
         if not self.sources_path.is_file():
             raise SettingError(
                 f"INNERCIRCLE_SOURCES={self.sources_path}: no such file "

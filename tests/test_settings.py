@@ -134,6 +134,8 @@ def test_validation_names_the_setting_before_a_run(tmp_path):
         with pytest.raises(SettingError, match=f"^{env}"):
             settings.validate(today)
     ok.replace(as_of=datetime(2026, 3, 1, 23)).validate(today)  # today is a partition
+    with pytest.raises(SettingError, match=f"^INNERCIRCLE_SOURCES={tmp_path} is a folder"):
+        ok.replace(sources_path=tmp_path).validate(today)
 
 
 def _valid(tmp_path) -> Settings:
