@@ -130,7 +130,9 @@ SETTINGS: tuple[Setting, ...] = (
             "`sources.yaml` at the project root (start from `sources.example.yaml`)",
             "the sources file"),
     Setting("INNERCIRCLE_WAREHOUSE", "warehouse_path", _path,
-            "`warehouse/innercircle.duckdb`", "the warehouse analysts read"),
+            "`warehouse/innercircle.duckdb`",
+            "the warehouse analysts read (its folder is made if missing; the run writes "
+            "`<name>.work.duckdb` beside it)"),
     Setting("INNERCIRCLE_ALLOW_PRIVATE_NETWORKS", "allow_private_networks", parse_flag, "off",
             "allow fetching loopback, private and link-local addresses (refused by default so a "
             "public source cannot steer the crawler into your network; the demo and the tests "
