@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import sys
@@ -33,16 +34,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("innercircle: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `innercircle top | head`: the reader has seen enough
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error at exit
+        return 141  # 128 + SIGPIPE, as a shell reports it
+
+
+#: What Ctrl-C in a run leaves: the run writes a working file and publishes a copy of it
+#: only at its end, so the published warehouse is never half-written.
+INTERRUPTED = (
+    "innercircle: interrupted; the published warehouse is as the last finished run left it "
+    "(run again to go on)"
+)
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="innercircle",
         description="Find the voices who shape an industry by reading what it publishes.",
+        epilog="Settings are INNERCIRCLE_* environment variables (the sources file, the "
+        "warehouse, politeness, models: see the README's Settings). `innercircle COMMAND "
+        "--help` for a command's options.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    run = sub.add_parser("run", help="run the nightly job once, in-process")
+    run = command(
+        sub, "run", "run the nightly job once (in this process, or on Celery when "
+        "INNERCIRCLE_EXECUTOR=celery) and print a summary; Ctrl-C leaves the published "
+        "warehouse as it was"
+    )
     run.add_argument(
         "--reextract",
         action="store_true",
@@ -51,44 +70,48 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.set_defaults(handler=cmd_run)
 
-    demo = sub.add_parser("demo", help="serve the bundled sample web on 127.0.0.x and run on it")
+    demo = command(sub, "demo", "serve the bundled sample web on 127.0.0.x and run on it")
     demo.add_argument(
         "--port", type=int, default=8765, help="port for the sample web (default 8765)"
     )
     demo.set_defaults(handler=cmd_demo)
 
-    top = sub.add_parser("top", help="print the ranking from the warehouse")
+    top = command(sub, "top", "print the ranking from the published warehouse")
     add_industry_and_limit(top, "voices per industry", 20)
     top.set_defaults(handler=cmd_top)
 
-    who = sub.add_parser(
-        "who", help="which ranked voices cover a topic, with their best evidence sentence"
+    who = command(
+        sub, "who", "which ranked voices cover a topic, with their best evidence sentence"
     )
     who.add_argument("query", help='a topic, e.g. "real-time payments"')
     add_industry_and_limit(who, "voices listed", 15)
     who.set_defaults(handler=cmd_who)
 
-    export = sub.add_parser(
-        "export", help="write the inner circle with profiles and links (CSV, Parquet, JSON)"
+    export = command(
+        sub, "export", "write the inner circle with profiles and links (CSV, Parquet, JSON)"
     )
     export.add_argument("--industry", help="only this industry (default: every industry)")
-    export.add_argument("--format", choices=["csv", "parquet", "json"], default="csv")
+    export.add_argument(
+        "--format", choices=["csv", "parquet", "json"], default="csv", help="(default csv)"
+    )
     export.add_argument("--out", type=Path, help="file (or, with --all-tables, directory)")
     export.add_argument(
         "--all-tables", action="store_true", help="every warehouse table, one Parquet file each"
     )
     export.set_defaults(handler=cmd_export)
 
-    extract = sub.add_parser(
-        "extract", help="print authors and people found in pages or feeds (one JSON object a line)"
+    extract = command(
+        sub, "extract", "print authors and people found in pages or feeds (one JSON object a line)"
     )
-    extract.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    extract.add_argument(
+        "files", nargs="+", type=Path, metavar="FILE", help="HTML pages or feeds, maybe gzipped"
+    )
     extract.add_argument("--no-people", action="store_true", help="skip NER (bylines only)")
     extract.set_defaults(handler=cmd_extract)
 
-    opml = sub.add_parser("import-opml", help="add the feeds of an OPML file to the sources file")
-    opml.add_argument("file", type=Path)
-    opml.add_argument("--industry", required=True)
+    opml = command(sub, "import-opml", "add the feeds of an OPML file to the sources file")
+    opml.add_argument("file", type=Path, help="an OPML file (a feed reader's export)")
+    opml.add_argument("--industry", required=True, help="the industry the feeds go under")
     opml.add_argument(
         "--print",
         dest="print_only",
@@ -101,33 +124,69 @@ def _parser() -> argparse.ArgumentParser:
 
     add_sources_parser(sub)
 
-    ev = sub.add_parser("eval", help="benchmarks on real-world data (../shared/eval)")
+    ev = command(sub, "eval", "benchmarks on real-world data (../shared/eval)")
     ev.add_argument("what", choices=["authors", "language", "maintext", "ner"])
-    ev.add_argument("rest", nargs=argparse.REMAINDER)
+    ev.add_argument(
+        "rest", nargs=argparse.REMAINDER, metavar="...",
+        help="the data file and the benchmark's options (`innercircle eval NAME --help`)",
+    )
     ev.set_defaults(handler=cmd_eval)
     return parser
+
+
+def command(sub: argparse._SubParsersAction, name: str, text: str) -> argparse.ArgumentParser:
+    """A subcommand whose ``--help`` opens with the line ``innercircle --help`` lists."""
+    return sub.add_parser(name, help=text, description=text[:1].upper() + text[1:] + ".")
 
 
 def add_industry_and_limit(parser: argparse.ArgumentParser, limit_help: str, limit: int) -> None:
     """``--industry`` and ``--limit``, worded alike on every command that lists per industry."""
     parser.add_argument("--industry", help="only this industry")
-    parser.add_argument("--limit", type=int, default=limit, help=f"{limit_help} (default {limit})")
+    parser.add_argument(
+        "--limit", type=positive_int, default=limit, help=f"{limit_help} (default {limit})"
+    )
+
+
+def positive_int(text: str) -> int:
+    """An argparse type for counts: ``--limit 0`` or ``-2`` is a usage error, not an empty list."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not 1 or more")
+    return value
+
+
+def check_industry(con, industry: str | None) -> None:
+    """An ``--industry`` the sources never listed is a typo, not an empty ranking: say
+    which industries the warehouse has."""
+    if industry is None:
+        return
+    rows = con.execute(
+        "SELECT industry FROM sources UNION SELECT industry FROM recurring_voices "
+        "UNION SELECT industry FROM source_suggestions ORDER BY 1"
+    ).fetchall()
+    known = [name for (name,) in rows]
+    if industry not in known:
+        raise InnercircleError(
+            f"no industry {industry!r} in {con.execute('PRAGMA database_list').fetchone()[2]} "
+            f"(it has {', '.join(known) or 'none yet'})"
+        )
 
 
 # ------------------------------------------------------------------------------ run
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    import io
-
     settings = Settings.from_env()
     settings.validate()
     if getattr(args, "reextract", False):
         reset_extraction(settings)
-    # Dagster's own log lines are held back until the run is over: a run that reached no
-    # source ends in one plain line, not in pages of per-source warnings and tracebacks.
     dagster_log = io.StringIO()
     result = run_nightly(settings, report_failures=False, log_stream=dagster_log)
+    if stopped_by_ctrl_c(result):  # not a failure to report, nor to record
+        return 130
     total_failure = all_sources_failed(settings)
     if not result.success:
         from pipelines.runner import record_in_process_failure
@@ -136,6 +195,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     if total_failure:
         print(total_failure, file=sys.stderr)
         return 1
+    return report_run(result, dagster_log, settings)
+
+
+def report_run(result, dagster_log: io.StringIO, settings: Settings) -> int:
+    """After a run: Dagster's log lines, held back until the run was over (a run that
+    reached no source ends in one plain line, Ctrl-C in another, not in pages of
+    per-source warnings and tracebacks), the failed steps, the summary; the exit code."""
     sys.stderr.write(dagster_log.getvalue())
     if not result.success:
         from pipelines.runner import print_step_failures
@@ -143,6 +209,16 @@ def cmd_run(args: argparse.Namespace) -> int:
         print_step_failures(result)
     print_summary(settings)
     return 0 if result.success else 1
+
+
+def stopped_by_ctrl_c(result) -> bool:
+    """Did Ctrl-C stop the run? Then say so in :data:`INTERRUPTED`'s one line."""
+    from pipelines.runner import was_interrupted
+
+    if result.success or not was_interrupted(result):
+        return False
+    print(INTERRUPTED, file=sys.stderr)
+    return True
 
 
 def all_sources_failed(settings: Settings) -> str | None:
@@ -267,9 +343,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
             sources_path=sources_path, allow_private_networks=True
         )
         settings.validate()
-        ok = run_nightly(settings).success
-    print_summary(settings)
-    return 0 if ok else 1
+        dagster_log = io.StringIO()
+        result = run_nightly(settings, report_failures=False, log_stream=dagster_log)
+    if stopped_by_ctrl_c(result):
+        return 130
+    return report_run(result, dagster_log, settings)
 
 
 # ------------------------------------------------------------------------------ top
@@ -280,6 +358,7 @@ def cmd_top(args: argparse.Namespace) -> int:
 
     settings = Settings.from_env()
     with warehouse.connect(settings.warehouse_path, read_only=True) as con:
+        check_industry(con, args.industry)
         print_top(con, args.industry, args.limit)
     return 0
 
@@ -293,6 +372,7 @@ def cmd_who(args: argparse.Namespace) -> int:
 
     settings = Settings.from_env()
     with warehouse.connect(settings.warehouse_path, read_only=True) as con:
+        check_industry(con, args.industry)
         matches = who_covers(con, args.query, args.industry, args.limit)
     if not matches:
         print(f"no ranked voice's documents match {args.query!r}")
@@ -315,6 +395,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     settings = Settings.from_env()
     with warehouse.connect(settings.warehouse_path, read_only=True) as con:
+        check_industry(con, args.industry)
         if args.all_tables:
             if args.format != "parquet":
                 raise InnercircleError("--all-tables writes Parquet only (--format parquet)")
@@ -341,8 +422,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
     finder = None
     if not args.no_people:
         from innercircle.extract.people import PersonFinder
+        from innercircle.setting_checks import check_spacy_models
 
-        finder = PersonFinder(Settings.from_env().spacy_model)
+        settings = Settings.from_env()
+        check_spacy_models(settings.spacy_model, settings.spacy_models)
+        finder = PersonFinder(settings.spacy_model)
     failed = 0
     for record in extract_files(list(args.files), finder):
         failed += record.get("kind") == "error"
@@ -362,15 +446,22 @@ def cmd_import_opml(args: argparse.Namespace) -> int:
     merged = merge_feeds_into_sources(
         existing, args.industry, [url for _title, url in feeds], where=str(settings.sources_path)
     )
+    from innercircle.sources import parse_sources
+
+    # Never write (or show) what can't be read; count only what is new, so importing the
+    # same file again says it added nothing.
+    after = parse_sources(merged, str(settings.sources_path))
+    before = parse_sources(existing) if existing.strip() else []
+    added = {s.url for s in after if s.industry == args.industry} - {
+        s.url for s in before if s.industry == args.industry
+    }
     if args.print_only:
         sys.stdout.write(merged)
     else:
-        from innercircle.sources import parse_sources
-
-        parse_sources(merged, str(settings.sources_path))  # never write a file we can't read
         settings.sources_path.write_text(merged, "utf-8")
         print(
-            f"added {len(feeds)} feeds under {args.industry!r} in {settings.sources_path}",
+            f"added {len(added)} of the file's {len(feeds)} feeds under {args.industry!r} "
+            f"in {settings.sources_path}",
             file=sys.stderr,
         )
     return 0

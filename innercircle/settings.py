@@ -130,7 +130,9 @@ SETTINGS: tuple[Setting, ...] = (
             "`sources.yaml` at the project root (start from `sources.example.yaml`)",
             "the sources file"),
     Setting("INNERCIRCLE_WAREHOUSE", "warehouse_path", _path,
-            "`warehouse/innercircle.duckdb`", "the warehouse analysts read"),
+            "`warehouse/innercircle.duckdb`",
+            "the warehouse analysts read (its folder is made if missing; the run writes "
+            "`<name>.work.duckdb` beside it)"),
     Setting("INNERCIRCLE_ALLOW_PRIVATE_NETWORKS", "allow_private_networks", parse_flag, "off",
             "allow fetching loopback, private and link-local addresses (refused by default so a "
             "public source cannot steer the crawler into your network; the demo and the tests "
@@ -297,11 +299,10 @@ class Settings:
     def replace(self, **changes: Any) -> Settings:
         return replace(self, **changes)
 
-    def validate(self, today: datetime | None = None) -> None:
-        """Check what a run needs before it starts; raise :class:`SettingError` naming the
-        variable, so a user sees one line instead of a failed run's traceback."""
-        from innercircle.sources import load_sources
-
+    def check_values(self, today: datetime | None = None) -> None:
+        """Hold each value to its rule (a number in range, a date not in the future); raise
+        :class:`SettingError` naming the variable. The Dagster code location checks this
+        much as it loads, so ``dagster`` commands end in the same line."""
         for s in SETTINGS:
             value = getattr(self, s.field)
             if s.rule is not None and not s.rule.holds(value):
@@ -312,15 +313,43 @@ class Settings:
                 f"INNERCIRCLE_AS_OF={self.as_of.isoformat()} is in the future; "
                 f"use a date up to today ({today.date().isoformat()})"
             )
+
+    def validate(self, today: datetime | None = None) -> None:
+        """Check what a run needs before it starts: the values, the warehouse's files and
+        folder, the spaCy models, the sources file. Raise :class:`SettingError` naming the
+        variable, so a user sees one line instead of a failed run's traceback."""
+        from innercircle.setting_checks import check_folder, check_spacy_models, check_warehouse
+        from innercircle.sources import load_sources
+
+        self.check_values(today)
+        check_warehouse(self.warehouse_path)
+        for env, folder in (
+            ("INNERCIRCLE_FEEDS_DIR", self.feeds_path()),
+            ("INNERCIRCLE_REPORTS_DIR", self.reports_path()),
+            ("INNERCIRCLE_LAKE", None if "://" in self.lake_location else Path(self.lake_location)),
+        ):
+            if folder is not None:
+                check_folder(f"{env}={folder}", folder)
+        check_spacy_models(self.spacy_model, self.spacy_models)
+        if self.sources_path.is_dir():
+            raise SettingError(
+                f"INNERCIRCLE_SOURCES={self.sources_path} is a folder; give the sources file "
+                "(e.g. sources.yaml, started from sources.example.yaml)"
+            )
         if not self.sources_path.is_file():
             raise SettingError(
                 f"INNERCIRCLE_SOURCES={self.sources_path}: no such file "
                 "(start from sources.example.yaml)"
             )
         try:
-            load_sources(self.sources_path)  # a malformed file fails here, naming the line
+            listed = load_sources(self.sources_path)  # a malformed file fails here, naming the line
         except SourcesFileError as exc:
             raise SettingError(f"INNERCIRCLE_SOURCES: {exc}") from None
+        if not listed:  # empty lists parse (import-opml and accept fill them); a run needs one
+            raise SettingError(
+                f"INNERCIRCLE_SOURCES={self.sources_path} lists no source; add a URL under "
+                "an industry's feeds, sites or authors"
+            )
 
 
 assert {s.field for s in SETTINGS} == {f.name for f in fields(Settings)}, "SETTINGS and Settings"

@@ -90,7 +90,7 @@ def parse_sources(text: str, name: str = "<sources>") -> list[Source]:
                 raise SourcesFileError(
                     name,
                     f"unknown key {kind_key!r} under industry {industry!r} "
-                    f"(expected {expected})",
+                    f"(expected {_either([*kinds, FOCUS_KEY])})",
                     _line(kind_node),
                 )
             if isinstance(urls_node, yaml.ScalarNode) and urls_node.value in ("", "~", "null"):
@@ -148,7 +148,13 @@ def _url(node: yaml.Node, name: str) -> str:
     url = str(node.value).strip()
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise SourcesFileError(name, f"not an http(s) URL: {url!r}", _line(node))
+        guess = urlsplit(f"https://{url}")
+        hint = (  # a bare host, as copied from a browser's address bar
+            f" (did you mean 'https://{url}'?)"
+            if "://" not in url and guess.hostname and "." in guess.hostname
+            else ""
+        )
+        raise SourcesFileError(name, f"not an http(s) URL: {url!r}{hint}", _line(node))
     return url
 
 

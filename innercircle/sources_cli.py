@@ -10,21 +10,22 @@ from __future__ import annotations
 import argparse
 import sys
 
-from innercircle.cli import add_industry_and_limit
+from innercircle.cli import add_industry_and_limit, check_industry, command, positive_int
 from innercircle.errors import InnercircleError
 from innercircle.settings import Settings
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     """Register ``sources suggest`` and ``sources accept`` on the main parser."""
-    sources = sub.add_parser("sources", help="suggested sources: list them, accept them")
+    sources = command(sub, "sources", "suggested sources: list them, accept them")
     actions = sources.add_subparsers(dest="action", metavar="ACTION", required=True)
-    suggest = actions.add_parser("suggest", help="print suggested sites with their evidence")
+    suggest = command(actions, "suggest", "print suggested sites with their evidence")
     add_industry_and_limit(suggest, "per industry", 10)
     suggest.set_defaults(handler=cmd_suggest)
-    accept = actions.add_parser("accept", help="add suggestions to the sources file")
-    accept.add_argument("--industry", required=True)
-    accept.add_argument("--top", type=int, help="the N best suggestions that have a feed")
+    accept = command(actions, "accept", "add suggestions to the sources file, each with a "
+                     "dated comment saying why")
+    accept.add_argument("--industry", required=True, help="the industry they go under")
+    accept.add_argument("--top", type=positive_int, help="the N best suggestions that have a feed")
     accept.add_argument("urls", nargs="*", metavar="URL", help="suggested URLs or hosts")
     accept.add_argument("--print", dest="print_only", action="store_true",
                         help="print the new sources YAML instead of writing it")
@@ -35,6 +36,7 @@ def _rows(settings: Settings, industry: str | None) -> list[dict]:
     from innercircle import warehouse
 
     with warehouse.connect(settings.warehouse_path, read_only=True) as con:
+        check_industry(con, industry)
         cur = con.execute(
             "SELECT * FROM source_suggestions WHERE $i IS NULL OR industry = $i "
             "ORDER BY industry, rank", {"i": industry})

@@ -22,6 +22,7 @@ import duckdb
 import pyarrow as pa
 
 from innercircle.errors import InnercircleError
+from innercircle.setting_checks import is_duckdb_file, not_duckdb
 from innercircle.settings import PROJECT_ROOT
 
 SCHEMA_DIR = PROJECT_ROOT / "warehouse" / "schema"
@@ -105,6 +106,8 @@ def connect(
             f"no warehouse at {path}: run `innercircle run` (or `make demo`) first, "
             "or set INNERCIRCLE_WAREHOUSE"
         )
+    if path.exists() and not is_duckdb_file(path):  # DuckDB's own error is a traceback's
+        raise not_duckdb(path)
     con = _open(path, read_only, lock_wait_s)
     try:
         if not read_only:

@@ -106,8 +106,13 @@ nightly_schedule = dg.build_schedule_from_partitioned_job(
 
 
 def build_resources(settings: Settings | None = None) -> dict:
-    """The resources for ``settings`` (default: read from the environment now)."""
-    return resources_for(settings or Settings.from_env())
+    """The resources for ``settings`` (default: read from the environment now), whose
+    values are first held to their rules: ``dagster dev`` and ``dagster asset materialize``
+    then fail to load with the line naming the variable (``INNERCIRCLE_HOST_RATE=-1.0 must
+    be above 0``), not with a resource's own complaint."""
+    settings = settings or Settings.from_env()
+    settings.check_values()
+    return resources_for(settings)
 
 
 defs = dg.Definitions(

@@ -70,6 +70,18 @@ def print_step_failures(result: dg.ExecuteInProcessResult | dg.ExecutionResult) 
                 print(f"step {event.step_key} failed: {error.message.strip()}", file=sys.stderr)
 
 
+def was_interrupted(result: dg.ExecuteInProcessResult) -> bool:
+    """Did the run stop because of Ctrl-C (SIGINT)? Dagster turns the interrupt (its own
+    error, or ``KeyboardInterrupt`` from the crawl's event loop) into a failed step rather
+    than letting it out of the run."""
+    return any(
+        event.is_step_failure
+        and getattr(getattr(event.event_specific_data, "error", None), "cls_name", "")
+        in ("DagsterExecutionInterruptedError", "KeyboardInterrupt")
+        for event in result.all_events
+    )
+
+
 def record_in_process_failure(result: dg.ExecuteInProcessResult, settings: Settings) -> None:
     """Record a failed run as the run-failure sensor would: an in-process run on an
     ephemeral instance is seen by no daemon, so no sensor ever records it."""

@@ -1,6 +1,7 @@
 """The ``innercircle`` command, used as a user would from a shell."""
 
 import json
+from pathlib import Path
 
 import duckdb
 
@@ -29,6 +30,35 @@ def test_top_without_a_warehouse_says_how_to_make_one(tmp_path):
     result = innercircle("top", env={"INNERCIRCLE_WAREHOUSE": str(tmp_path / "none.duckdb")})
     assert result.returncode == 1
     assert "innercircle run" in result.stderr
+
+
+def test_a_misspelt_industry_is_named_with_the_industries_there_are(tmp_path, monkeypatch,
+                                                                    capsys):
+    from innercircle import cli, warehouse
+
+    public = tmp_path / "innercircle.duckdb"
+    with warehouse.connect(public) as con:
+        con.execute("INSERT INTO sources VALUES ('fintech', 'feed', 'https://a.example/f', "
+                    "'a.example'), ('climate', 'feed', 'https://b.example/f', 'b.example')")
+    monkeypatch.setenv("INNERCIRCLE_WAREHOUSE", str(public))
+    for command in (["top"], ["who", "payments"], ["export"], ["sources", "suggest"]):
+        assert cli.main([*command, "--industry", "fintek"]) == 1
+        assert capsys.readouterr().err == (
+            f"innercircle: error: no industry 'fintek' in {public} (it has climate, fintech)\n"
+        )
+    assert cli.main(["top", "--industry", "fintech"]) == 0  # known, not ranked yet
+    assert capsys.readouterr().out == "no ranked voices for industry 'fintech'\n"
+
+
+def test_a_warehouse_setting_pointing_at_another_kind_of_file_is_one_line(tmp_path):
+    csv = tmp_path / "voices.csv"
+    csv.write_text("name\nJane Doe\n")
+    result = innercircle("top", env={"INNERCIRCLE_WAREHOUSE": str(csv)})
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"innercircle: error: INNERCIRCLE_WAREHOUSE: {csv} is not a DuckDB database; "
+        "move it away or point INNERCIRCLE_WAREHOUSE at another file"
+    ]
 
 
 def test_a_malformed_sources_file_fails_the_run_naming_the_line(tmp_path):
@@ -89,6 +119,27 @@ def test_extract_prints_one_json_object_per_file(tmp_path):
     assert feed_rec["entries"][0]["authors"] == ["Jane Doe"]
 
 
+def test_output_piped_into_head_ends_quietly(tmp_path):
+    import subprocess
+    import sys
+
+    pages = []
+    for i in range(300):
+        pages.append(tmp_path / f"p{i}.html")
+        pages[-1].write_text(f"<html><head><meta name='author' content='Jane Doe {i}'></head>"
+                             "<body><article><p>Text.</p></article></body></html>")
+    # `innercircle extract --no-people ... | head -1`
+    reader = subprocess.Popen(
+        [str(Path(sys.executable).with_name("innercircle")), "extract", "--no-people", *pages],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    assert reader.stdout.readline().startswith("{")
+    reader.stdout.close()
+    stderr = reader.stderr.read()
+    assert reader.wait(timeout=60) == 141
+    assert stderr == ""
+
+
 def test_import_opml_prints_sources_keeping_what_is_there(tmp_path):
     sources = tmp_path / "sources.yaml"
     sources.write_text("industries:\n  fintech:\n    feeds: [https://a.example/feed]\n")
@@ -132,3 +183,121 @@ def test_demo_on_a_busy_port_says_how_to_pick_another(tmp_path, sample_web):
         busy.close()
     assert result.returncode == 1
     assert "innercircle demo --port N" in result.stderr
+
+
+def test_ctrl_c_in_a_run_is_one_line_and_leaves_nothing_half_published(tmp_path, monkeypatch,
+                                                                      capsys):
+    import os
+    import signal
+
+    from innercircle import cli, warehouse
+    from tests.hostile_server import serve
+
+    def ctrl_c(handler):  # the user presses Ctrl-C while the crawler reads the feed
+        os.kill(os.getpid(), signal.SIGINT)
+        handler.send_response(503)
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+
+    with serve({"/feed.xml": ctrl_c}, "127.0.0.81") as srv:
+        sources = tmp_path / "sources.yaml"
+        sources.write_text(f"industries:\n  x:\n    feeds: [{srv.url('/feed.xml')}]\n")
+        monkeypatch.setenv("INNERCIRCLE_SOURCES", str(sources))
+        monkeypatch.setenv("INNERCIRCLE_WAREHOUSE", str(tmp_path / "innercircle.duckdb"))
+        monkeypatch.setenv("INNERCIRCLE_ALLOW_PRIVATE_NETWORKS", "1")
+        monkeypatch.setenv("INNERCIRCLE_RESPECT_ROBOTS", "0")
+        monkeypatch.delenv("DAGSTER_HOME", raising=False)
+        code = cli.main(["run"])
+    out, err = capsys.readouterr()
+    assert code == 130, err[-3000:]
+    assert err.splitlines()[-1] == cli.INTERRUPTED
+    assert "Traceback" not in err and "STEP_FAILURE" not in err and out == ""
+    assert not (tmp_path / "innercircle.duckdb").exists()  # nothing published half-way
+    assert not (tmp_path / "run_failures.jsonl").exists()  # the user stopped it: no failure
+    with warehouse.connect(tmp_path / "innercircle.work.duckdb") as con:  # a re-run opens it
+        assert con.execute("SELECT count(*) FROM sources").fetchone() == (1,)
+
+
+def test_the_readme_lists_every_command_with_the_options_it_has():
+    import argparse
+    import re
+
+    from innercircle.cli import _parser
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    section = readme.split("\n## The command line\n", 1)[1].split("\n## ", 1)[0]
+    documented = {}
+    for usage in re.findall(r"^\| `innercircle ([^`]*)` \|", section, flags=re.M):
+        words = usage.split()
+        name = " ".join(words[:2]) if words[0] == "sources" else words[0]
+        documented[name] = set(re.findall(r"--[a-z-]+", usage))
+
+    def subcommands(parser, prefix=""):
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, child in action.choices.items():
+                    nested = list(subcommands(child, f"{prefix}{name} "))
+                    yield from nested or [(f"{prefix}{name}", child)]
+
+    commands = dict(subcommands(_parser()))
+    assert set(documented) == set(commands)
+    for name, parser in commands.items():
+        options = {o for a in parser._actions for o in a.option_strings} - {"-h", "--help"}
+        assert documented[name] == options, name
+
+
+def test_a_count_below_one_is_a_usage_error(capsys):
+    import pytest
+
+    from innercircle import cli
+
+    for argv in (["top", "--limit", "0"], ["sources", "accept", "--industry", "x", "--top", "-2"]):
+        with pytest.raises(SystemExit) as exited:
+            cli.main(argv)
+        assert exited.value.code == 2
+        assert capsys.readouterr().err.splitlines()[-1].endswith("is not 1 or more")
+
+
+def test_extract_with_a_model_that_is_not_installed_names_the_setting(tmp_path, monkeypatch,
+                                                                      capsys):
+    from innercircle import cli
+
+    page = tmp_path / "page.html"
+    page.write_text("<html><body><p>Jane Doe spoke.</p></body></html>")
+    monkeypatch.setenv("INNERCIRCLE_SPACY_MODEL", "en_core_web_typo")
+    assert cli.main(["extract", str(page)]) == 2
+    assert capsys.readouterr().err.startswith(
+        "innercircle: error: INNERCIRCLE_SPACY_MODEL=en_core_web_typo is not an installed"
+    )
+
+
+def test_import_opml_print_refuses_a_sources_file_it_could_not_write(tmp_path, monkeypatch,
+                                                                    capsys):
+    from innercircle import cli
+
+    sources = tmp_path / "sources.yaml"
+    sources.write_text("industries:\n  x:\n    feedz: [https://a.example/feed]\n")
+    opml = tmp_path / "subs.opml"
+    opml.write_text('<opml><body><outline type="rss" xmlUrl="https://b.example/f"/></body></opml>')
+    monkeypatch.setenv("INNERCIRCLE_SOURCES", str(sources))
+    assert cli.main(["import-opml", str(opml), "--industry", "x", "--print"]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and f"{sources}:3: unknown key 'feedz'" in err
+
+
+def test_importing_the_same_opml_twice_adds_nothing_the_second_time(tmp_path, monkeypatch,
+                                                                    capsys):
+    from innercircle import cli
+
+    sources = tmp_path / "sources.yaml"
+    sources.write_text("industries:\n  x:\n    feeds: [https://a.example/feed]\n")
+    opml = tmp_path / "subs.opml"
+    opml.write_text('<opml><body><outline type="rss" xmlUrl="https://a.example/feed"/>'
+                    '<outline type="rss" xmlUrl="https://b.example/f"/></body></opml>')
+    monkeypatch.setenv("INNERCIRCLE_SOURCES", str(sources))
+    assert cli.main(["import-opml", str(opml), "--industry", "x"]) == 0
+    assert "added 1 of the file's 2 feeds under 'x'" in capsys.readouterr().err
+    once = sources.read_text()
+    assert cli.main(["import-opml", str(opml), "--industry", "x"]) == 0
+    assert "added 0 of the file's 2 feeds under 'x'" in capsys.readouterr().err
+    assert sources.read_text() == once

@@ -1,6 +1,7 @@
 """Settings are declared once (innercircle/settings.py), reach the Dagster resources, are
 validated before a run, and the README's settings table says what the code does."""
 
+import os
 import re
 from datetime import datetime
 from pathlib import Path
@@ -133,3 +134,90 @@ def test_validation_names_the_setting_before_a_run(tmp_path):
         with pytest.raises(SettingError, match=f"^{env}"):
             settings.validate(today)
     ok.replace(as_of=datetime(2026, 3, 1, 23)).validate(today)  # today is a partition
+    with pytest.raises(SettingError, match=f"^INNERCIRCLE_SOURCES={tmp_path} is a folder"):
+        ok.replace(sources_path=tmp_path).validate(today)
+
+
+def _valid(tmp_path) -> Settings:
+    sources = tmp_path / "sources.yaml"
+    sources.write_text("industries:\n  fintech:\n    feeds: [https://a.example/feed]\n")
+    return Settings(sources_path=sources, warehouse_path=tmp_path / "wh" / "w.duckdb")
+
+
+def test_a_warehouse_path_that_cannot_hold_the_warehouse_is_refused_before_a_run(tmp_path):
+    ok = _valid(tmp_path)
+    ok.validate()  # a folder that does not exist yet is made by the run
+    assert not (tmp_path / "wh").exists()  # ... not by the check
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("not a folder")
+    not_duckdb = tmp_path / "old.duckdb"
+    not_duckdb.write_text("id,name\n1,Jane Doe\n")
+    for warehouse, says in (
+        (a_file / "w.duckdb", f"{a_file} is a file, not a folder"),
+        (tmp_path, f"{tmp_path} is a directory"),
+        (not_duckdb, f"{not_duckdb} is not a DuckDB database"),
+    ):
+        with pytest.raises(SettingError, match="^INNERCIRCLE_WAREHOUSE") as raised:
+            ok.replace(warehouse_path=warehouse).validate()
+        assert says in str(raised.value)
+    assert not_duckdb.read_text() == "id,name\n1,Jane Doe\n"  # nothing lost
+
+
+def test_a_working_file_that_is_not_duckdb_is_refused_too(tmp_path):
+    ok = _valid(tmp_path)
+    (tmp_path / "wh").mkdir()
+    (tmp_path / "wh" / "w.work.duckdb").write_bytes(b"")
+    with pytest.raises(SettingError, match="w.work.duckdb is not a DuckDB database"):
+        ok.validate()
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes in read-only folders")
+def test_a_warehouse_in_a_read_only_folder_is_refused(tmp_path):
+    ok = _valid(tmp_path)
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o555)
+    with pytest.raises(SettingError, match="cannot write in .*locked"):
+        ok.replace(warehouse_path=locked / "w.duckdb").validate()
+
+
+def test_spacy_models_that_are_not_installed_are_refused_before_a_run(tmp_path):
+    ok = _valid(tmp_path)
+    ok.replace(spacy_models="fr=fr_core_news_sm, en=blank:en").validate()
+    for changes, env, says in (
+        ({"spacy_model": "en_core_web_typo"}, "INNERCIRCLE_SPACY_MODEL=", "not an installed"),
+        ({"spacy_models": "fr=fr_no_such_model"}, "INNERCIRCLE_SPACY_MODELS=",
+         "fr_no_such_model (fr) is not an installed"),
+        ({"spacy_models": "fr_core_news_sm"}, "INNERCIRCLE_SPACY_MODELS=", "is not lang=model"),
+    ):
+        with pytest.raises(SettingError, match=f"^{env}") as raised:
+            ok.replace(**changes).validate()
+        assert says in str(raised.value)
+
+
+def test_dagster_commands_name_the_variable_of_a_value_out_of_range():
+    from pipelines.definitions import build_resources
+
+    # What `INNERCIRCLE_HOST_RATE=-1 dagster dev` loads the code location with.
+    with pytest.raises(SettingError, match="^INNERCIRCLE_HOST_RATE=-1.0 must be above 0$"):
+        build_resources(Settings.from_env({"INNERCIRCLE_HOST_RATE": "-1"}))
+
+
+def test_a_sources_file_whose_lists_are_all_empty_is_refused_before_a_run(tmp_path):
+    placeholder = tmp_path / "placeholder.yaml"  # parses: import-opml and accept fill it later
+    placeholder.write_text("industries:\n  fintech:\n    feeds: []\n    focus: payments\n")
+    with pytest.raises(SettingError, match="^INNERCIRCLE_SOURCES=.* lists no source"):
+        _valid(tmp_path).replace(sources_path=placeholder).validate()
+
+
+def test_output_folders_that_cannot_be_written_are_refused_before_a_run(tmp_path):
+    ok = _valid(tmp_path)
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("not a folder")
+    for changes, env in (
+        ({"feeds_dir": a_file / "feeds"}, "INNERCIRCLE_FEEDS_DIR"),
+        ({"reports_dir": a_file}, "INNERCIRCLE_REPORTS_DIR"),
+        ({"lake": str(a_file / "lake")}, "INNERCIRCLE_LAKE"),
+    ):
+        with pytest.raises(SettingError, match=f"^{env}=.*: {a_file} is a file, not a folder"):
+            ok.replace(**changes).validate()
+    ok.replace(lake="s3://bucket/lake").validate()  # remote: for its workers to reach

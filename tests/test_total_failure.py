@@ -30,6 +30,15 @@ def test_the_line_counts_failures_by_kind():
     )
     assert total_failure_message({"a": "connect_error", "b": None}) is None  # one worked
     assert total_failure_message({}) is None  # nothing listed is not a network failure
+    # One cause the user can act on: the line says what to do instead.
+    assert total_failure_message({"a": "blocked_address"}) == (
+        "all 1 sources failed (1 blocked address): private and loopback addresses are "
+        "refused unless INNERCIRCLE_ALLOW_PRIVATE_NETWORKS=1"
+    )
+    assert total_failure_message({"a": "host_backoff", "b": "host_backoff"}) == (
+        "all 2 sources failed (2 hosts in backoff): their hosts failed on earlier runs and "
+        "are retried later (see host_health)"
+    )
 
 
 def write_sources(path: Path, urls: list[str]) -> Path:

@@ -21,13 +21,16 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import contextvars
 import email.utils
 import logging
 import random
+import signal
 import ssl
+import threading
 import time
-from collections.abc import Callable, Coroutine, Iterable, Sequence
+from collections.abc import Callable, Coroutine, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -218,7 +221,8 @@ class Fetcher:
         try:
             asyncio.get_running_loop()
         except RuntimeError:
-            return asyncio.run(coro_factory())
+            with ctrl_c_as_keyboard_interrupt():
+                return asyncio.run(coro_factory())
         # Called from inside an event loop (a notebook, an async caller): run in a thread.
         with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
             return pool.submit(lambda: asyncio.run(coro_factory())).result()
@@ -586,3 +590,27 @@ async def _all_or_cancel(coros: Iterable[Coroutine[Any, Any, None]]) -> None:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+
+
+@contextlib.contextmanager
+def ctrl_c_as_keyboard_interrupt() -> Iterator[None]:
+    """Let Ctrl-C stop the crawl's event loop as ``KeyboardInterrupt``.
+
+    Dagster's handler raises its own interrupt error, which is not a ``KeyboardInterrupt``:
+    raised inside a socket write, asyncio took it for that connection's error and the crawl
+    went on, the pressed Ctrl-C counted as a failed fetch. With Python's own handler in
+    place, ``asyncio.run`` cancels the crawl and re-raises, and Dagster ends the step as
+    interrupted. An ignored SIGINT (a background job) stays ignored.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGINT)
+    if not callable(previous) or previous is signal.default_int_handler:
+        yield
+        return
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)

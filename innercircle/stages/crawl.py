@@ -580,7 +580,20 @@ def total_failure_message(source_errors: Mapping[str, str | None]) -> str | None
         f"{n} {_plural(error, n)}"
         for error, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     )
-    return f"all {len(source_errors)} sources failed ({parts}): is the network reachable?"
+    return f"all {len(source_errors)} sources failed ({parts}): {_what_to_check(set(counts))}"
+
+
+def _what_to_check(errors: set[str]) -> str:
+    """The hint at the end of the line: what to do when every failure has one cause the
+    user can act on, else the likeliest cause of them all."""
+    if errors == {"blocked_address"}:
+        return (
+            "private and loopback addresses are refused unless "
+            "INNERCIRCLE_ALLOW_PRIVATE_NETWORKS=1"
+        )
+    if errors == {"host_backoff"}:
+        return "their hosts failed on earlier runs and are retried later (see host_health)"
+    return "is the network reachable?"
 
 
 _ERROR_WORDS = {

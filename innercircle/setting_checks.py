@@ -1,0 +1,98 @@
+"""Checks of the settings against the machine, made before a run starts.
+
+:meth:`innercircle.settings.Settings.validate` holds each value to its rule; these check
+what a value points at: the warehouse file and its folder, the spaCy models. Without
+them a typo'd model name fails the NER step after the whole crawl, and a warehouse path
+in a folder that cannot be written fails with a traceback; with them ``innercircle run``
+stops at once with one line naming the variable (exit code 2).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from pathlib import Path
+
+from innercircle.settings import SettingError
+
+#: Bytes 8-11 of every DuckDB database file (after an 8-byte checksum).
+DUCKDB_MAGIC = b"DUCK"
+
+
+def is_duckdb_file(path: Path) -> bool:
+    """Does ``path`` start like a DuckDB database? Read from the header, so a file another
+    process holds open is not locked, and nothing is created."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(12)[8:12] == DUCKDB_MAGIC
+    except OSError:
+        return False
+
+
+def not_duckdb(path: Path) -> SettingError:
+    """The one line for a warehouse setting that points at some other kind of file."""
+    return SettingError(
+        f"INNERCIRCLE_WAREHOUSE: {path} is not a DuckDB database; move it away or point "
+        "INNERCIRCLE_WAREHOUSE at another file"
+    )
+
+
+def check_warehouse(public: Path) -> None:
+    """The warehouse files are DuckDB databases where they exist, and their folder exists
+    or can be made, and can be written (the run writes the working file beside ``public``
+    and replaces ``public`` with a copy)."""
+    from innercircle.warehouse import working_path
+
+    setting = f"INNERCIRCLE_WAREHOUSE={public}"
+    for path in (public, working_path(public)):
+        if path.is_dir():
+            raise SettingError(f"{setting}: {path} is a directory; give a file path")
+        if path.exists() and not is_duckdb_file(path):
+            raise not_duckdb(path)
+    check_folder(setting, public.parent)
+
+
+def check_folder(setting: str, folder: Path) -> None:
+    """``folder`` exists or can be made (its nearest existing ancestor is a folder one can
+    write in); nothing is created here. ``setting`` opens the message, e.g.
+    ``INNERCIRCLE_REPORTS_DIR=/srv/reports``."""
+    existing = next((p for p in (folder, *folder.parents) if p.exists()), None)
+    if existing is not None and not existing.is_dir():
+        raise SettingError(f"{setting}: {existing} is a file, not a folder")
+    if existing is not None and not os.access(existing, os.W_OK | os.X_OK):
+        raise SettingError(f"{setting}: cannot write in {existing} (read-only)")
+
+
+def is_installed_model(name: str) -> bool:
+    """Can ``spacy.load(name)`` find it: an installed package, a model folder, or
+    ``blank:xx``? Asked without importing spaCy or the model."""
+    if name.startswith("blank:") or Path(name).expanduser().is_dir():
+        return True
+    if not name.isidentifier():
+        return False
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def check_spacy_models(english: str, others: str) -> None:
+    """``INNERCIRCLE_SPACY_MODEL`` is installed, and ``INNERCIRCLE_SPACY_MODELS`` is a
+    ``lang=model,...`` list of installed models."""
+    if not is_installed_model(english):
+        raise SettingError(
+            f"INNERCIRCLE_SPACY_MODEL={english} is not an installed spaCy model "
+            f"(pip install it, or `python -m spacy download {english}`)"
+        )
+    for item in filter(str.strip, others.split(",")):
+        lang, sep, model = (part.strip() for part in item.partition("="))
+        if not sep or not lang or not model:
+            raise SettingError(
+                f"INNERCIRCLE_SPACY_MODELS={others}: {item.strip()!r} is not lang=model "
+                "(e.g. fr=fr_core_news_sm,de=de_core_news_sm)"
+            )
+        if not is_installed_model(model):
+            raise SettingError(
+                f"INNERCIRCLE_SPACY_MODELS={others}: {model} ({lang}) is not an installed "
+                f"spaCy model (pip install it, or `python -m spacy download {model}`)"
+            )
