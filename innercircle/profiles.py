@@ -33,7 +33,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 
-
 def _english_stop_words() -> set[str]:
     """spaCy's English stop words, read from spaCy's own list (``spacy/lang/en/
     stop_words.py``, a module without imports) without importing spaCy: the package's
