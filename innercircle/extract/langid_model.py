@@ -10,31 +10,21 @@ model gets a folder of its own) and read from there: the identifier is built fro
 same arrays, so it gives the same answers. The largest array (the per-feature class
 scores) is memory-mapped read-only: processes on one machine share its pages.
 
-The cache folder is ``$INNERCIRCLE_MODEL_CACHE``, else ``$XDG_CACHE_HOME/innercircle``,
-else ``~/.cache/innercircle``. When it cannot be written or read, the model is loaded
-from py3langid's own file as before: the cache only ever saves time.
+The folder is :func:`innercircle.model_cache.cache_root`'s; when it cannot be
+written or read, the model is loaded from py3langid's own file as before.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
+from innercircle.model_cache import cached_folder
+
 #: The arrays of a model, in the order py3langid's ``load_model`` returns them.
 _ARRAYS = ("ptc", "pc", "classes", "nextmove", "nextmove_row", "out_feat")
-
-
-def cache_root() -> Path:
-    """Where decompressed models are kept (see the module's docstring)."""
-    explicit = os.environ.get("INNERCIRCLE_MODEL_CACHE")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "innercircle"
 
 
 def model_file() -> Path:
@@ -71,25 +61,15 @@ def load_identifier(norm_probs: bool = True):
 
 
 def _cached(source: Path) -> Path:
-    """The cache folder of ``source``'s arrays, written (atomically) if missing."""
+    """The cache folder of ``source``'s arrays, written first if missing."""
     digest = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
-    folder = cache_root() / f"py3langid-{digest}"
-    if (folder / "done").exists():
-        return folder
+    return cached_folder(f"py3langid-{digest}", lambda folder: _unpack(source, folder))
+
+
+def _unpack(source: Path, folder: Path) -> None:
     import io
     import lzma
 
-    folder.parent.mkdir(parents=True, exist_ok=True)
     with np.load(io.BytesIO(lzma.decompress(source.read_bytes())), allow_pickle=False) as npz:
-        arrays = {k: npz[k] for k in _ARRAYS}
-    work = Path(tempfile.mkdtemp(prefix=f"{folder.name}.", dir=folder.parent))
-    for name, array in arrays.items():
-        np.save(work / f"{name}.npy", array, allow_pickle=False)
-    (work / "done").touch()
-    try:
-        work.rename(folder)  # another process may have written it meanwhile: either is whole
-    except OSError:
-        for child in work.iterdir():
-            child.unlink()
-        work.rmdir()
-    return folder
+        for name in _ARRAYS:
+            np.save(folder / f"{name}.npy", npz[name], allow_pickle=False)

@@ -1,4 +1,5 @@
-"""py3langid's model decompressed once into a cache folder: the same identifier, cheaper."""
+"""Data made once per machine into a cache folder (py3langid's model decompressed, Faker's
+name lists gathered): the same data as each process made before, cheaper."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import numpy as np
 import pytest
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
+from innercircle import vocabulary
 from innercircle.extract import langid_model
 
 TEXTS = [
@@ -65,3 +67,28 @@ def test_a_cache_out_of_reach_falls_back_to_the_packaged_model(tmp_path, monkeyp
     identifier = langid_model.load_identifier()
     assert identifier.classify(TEXTS[0])[0] == "en"
     assert blocker.read_text().startswith("a file")
+
+
+def test_fakers_names_come_from_the_cache_once_gathered(cache, monkeypatch):
+    first, last = vocabulary._faker_names("first"), vocabulary._faker_names("last")
+    assert first == vocabulary._read_faker_names("first") and "jürgen" in first
+    assert last == vocabulary._read_faker_names("last") and "washington" in last
+    assert len(list(cache.glob("faker-names-*/first.json"))) == 1
+
+    def no_faker(kind):
+        raise AssertionError("Faker read again")
+
+    monkeypatch.setattr(vocabulary, "_read_faker_names", no_faker)
+    assert vocabulary._faker_names("first") == first
+
+
+def test_two_processes_filling_the_cache_at_once_leave_one_whole_folder(cache):
+    from innercircle.model_cache import cached_folder
+
+    def fill(folder):
+        (folder / "data").write_text("same")
+        if not (cache / "shared" / "done").exists():  # the other one gets there first
+            cached_folder("shared", lambda other: (other / "data").write_text("same"))
+
+    assert (cached_folder("shared", fill) / "data").read_text() == "same"
+    assert sorted(p.name for p in cache.iterdir()) == ["shared"]
