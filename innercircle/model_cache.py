@@ -7,9 +7,10 @@ reads pages (the run's, the crawl's early page reader, every test worker) made t
 again. Made once into this folder, under a name that says what they were made from (a
 digest, a version), they are read back in milliseconds, and are the same data.
 
-The folder is ``$INNERCIRCLE_MODEL_CACHE``, else ``$XDG_CACHE_HOME/innercircle``, else
-``~/.cache/innercircle``. Callers fall back to making the data in the process when it
-cannot be written or read (:class:`OSError`): the cache only ever saves time.
+The folder is ``$XDG_CACHE_HOME/innercircle``, else ``~/.cache/innercircle`` (the
+freedesktop convention; deleting it costs only the next process's time). Callers fall
+back to making the data in the process when it cannot be written or read
+(:class:`OSError`): the cache only ever saves time.
 """
 
 from __future__ import annotations
@@ -22,12 +23,11 @@ from pathlib import Path
 
 
 def cache_root() -> Path:
-    """Where made data is kept (see the module's docstring)."""
-    explicit = os.environ.get("INNERCIRCLE_MODEL_CACHE")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "innercircle"
+    """Where made data is kept (see the module's docstring); OSError without a home."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path("~", ".cache").expanduser())
+    if not base.is_absolute():  # no home directory to be found: no cache
+        raise OSError(f"no folder for a cache ({base})")
+    return base / "innercircle"
 
 
 def cached_folder(name: str, fill: Callable[[Path], None]) -> Path:

@@ -23,8 +23,8 @@ TEXTS = [
 
 @pytest.fixture
 def cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("INNERCIRCLE_MODEL_CACHE", str(tmp_path / "models"))
-    return tmp_path / "models"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    return tmp_path / "innercircle"
 
 
 def _same(a, b) -> bool:
@@ -61,9 +61,9 @@ def test_a_written_cache_is_read_without_decompressing(cache, monkeypatch):
 
 
 def test_a_cache_out_of_reach_falls_back_to_the_packaged_model(tmp_path, monkeypatch):
-    blocker = tmp_path / "not-a-folder"
+    blocker = tmp_path / "innercircle"
     blocker.write_text("a file where the cache folder would be")
-    monkeypatch.setenv("INNERCIRCLE_MODEL_CACHE", str(blocker))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     identifier = langid_model.load_identifier()
     assert identifier.classify(TEXTS[0])[0] == "en"
     assert blocker.read_text().startswith("a file")
