@@ -32,10 +32,31 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from spacy.lang.en.stop_words import STOP_WORDS
+
+def _english_stop_words() -> set[str]:
+    """spaCy's English stop words, read from spaCy's own list (``spacy/lang/en/
+    stop_words.py``, a module without imports) without importing spaCy: the package's
+    start costs about half a CPU second, and the run's process, which builds profiles,
+    runs no NER of its own (its NER workers are other processes). The plain import is
+    the fallback for a spaCy that keeps the list elsewhere."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("spacy")  # finds the package; does not import it
+    roots = spec.submodule_search_locations if spec is not None else None
+    path = Path(roots[0], "lang", "en", "stop_words.py") if roots else None
+    if path is not None and path.is_file():
+        namespace: dict = {}
+        exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), namespace)
+        if isinstance(namespace.get("STOP_WORDS"), set):
+            return namespace["STOP_WORDS"]
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return STOP_WORDS
+
 
 #: spaCy's English stop words (already a dependency) plus words of web furniture.
-STOP = frozenset(STOP_WORDS) | {"said", "says", "like", "just", "also", "new", "year",
+STOP = frozenset(_english_stop_words()) | {"said", "says", "like", "just", "also", "new", "year",
                                 "week", "per", "cent", "percent", "mr", "ms", "dr"}
 _CHUNK = re.compile(r"[.,;:!?()\[\]{}\"“”«»|/\\…—–]+|\s-\s|\s'|'\s")
 _TOKEN = re.compile(r"[a-z][a-z0-9]*(?:[-'’][a-z0-9]+)*")

@@ -20,8 +20,10 @@ companies.
 
 from __future__ import annotations
 
+import json
 import re
 from functools import lru_cache
+from pathlib import Path
 
 from innercircle.extract.names import name_key
 
@@ -195,7 +197,29 @@ def is_nickname_of(nickname: str, formal: str) -> bool:
 
 def _faker_names(kind: str) -> set[str]:
     """Every ``first`` or ``last`` name of every locale in Faker's person data (MIT; census
-    and registry lists of 80+ locales), lower-cased."""
+    and registry lists of 80+ locales), lower-cased: from the machine's cache
+    (:mod:`~innercircle.model_cache`, one file per Faker version), made there from Faker
+    on first use. Importing Faker's hundred-odd person modules took about a tenth of a
+    CPU second in every process that reads names."""
+    from importlib.metadata import version
+
+    from innercircle.model_cache import cached_folder
+
+    try:
+        folder = cached_folder(f"faker-names-{version('faker')}", _write_faker_names)
+        return set(json.loads((folder / f"{kind}.json").read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return _read_faker_names(kind)
+
+
+def _write_faker_names(folder: Path) -> None:
+    for kind in ("first", "last"):
+        names = sorted(_read_faker_names(kind))
+        (folder / f"{kind}.json").write_text(json.dumps(names, ensure_ascii=False), "utf-8")
+
+
+def _read_faker_names(kind: str) -> set[str]:
+    """The names as Faker's person providers hold them (see :func:`_faker_names`)."""
     import importlib
     import pkgutil
 

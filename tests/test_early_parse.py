@@ -23,6 +23,7 @@ from innercircle.stages.documents import build_documents
 from innercircle.stages.early_parse import EarlyParser, parsed_pages, reads_early
 from innercircle.stages.extraction import FeedContext
 from innercircle.stages.kinds import ensure_tables
+from innercircle.stages.page_readers import READERS
 
 FETCHED = datetime(2026, 5, 1, 8, 0)
 FEED_DATE = datetime(2026, 4, 30, 9, 0)
@@ -150,6 +151,12 @@ def test_which_fetches_read_their_pages_early():
     assert reads_early(ARTICLES, pages=early_parse.MIN_PAGES)
     assert not reads_early(ARTICLES, pages=early_parse.MIN_PAGES - 1)  # not worth a worker
     assert not reads_early(FEEDS, pages=10_000)  # its pages are not documents
+
+
+def test_the_worker_warms_the_reader_of_every_built_in_kind_that_reads_early():
+    built_in = (crawl_kinds.FEEDS, crawl_kinds.AUTHOR_PAGES, crawl_kinds.ARTICLES)
+    early = [k.content for k in built_in if reads_early(k, early_parse.MIN_PAGES)]
+    assert len(early) == 2 and set(early) == set(READERS)
 
 
 class FakeFetcher:

@@ -411,3 +411,36 @@ def test_is_dead():
     assert is_dead([200] + ["connect_error"] * 14)
     assert not is_dead(["timeout"] * 13)
     assert not is_dead([410, 304])
+
+
+def test_a_missing_sniffio_fails_to_import_at_once_and_httpcore_still_runs_on_asyncio(
+    monkeypatch,
+):
+    import importlib.util
+    import sys
+
+    from httpcore._synchronization import current_async_library
+
+    from innercircle.fetch import transport
+
+    monkeypatch.delitem(sys.modules, "sniffio", raising=False)
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "sniffio" else real_find_spec(name, *a))
+    transport.remember_missing_sniffio()
+    assert sys.modules["sniffio"] is None
+    with pytest.raises(ImportError):
+        import sniffio  # noqa: F401
+    assert current_async_library() == "asyncio"
+
+
+def test_an_installed_sniffio_is_left_alone(monkeypatch):
+    import sys
+    import types
+
+    from innercircle.fetch import transport
+
+    installed = types.ModuleType("sniffio")
+    monkeypatch.setitem(sys.modules, "sniffio", installed)
+    transport.remember_missing_sniffio()
+    assert sys.modules["sniffio"] is installed

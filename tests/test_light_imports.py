@@ -31,3 +31,33 @@ def test_checking_sources_and_importing_opml_load_no_crawl_warehouse_or_feed_par
     assert urls == ["https://a.example/feed", "https://b.example/rss"]
     loaded = [m for m in modules if any(m == h or m.startswith(h + ".") for h in HEAVY)]
     assert loaded == []
+
+
+WORKER = """
+import json, sys
+from innercircle.stages.early_reader import warm
+warm()
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def test_the_crawls_early_page_reader_loads_the_readers_and_none_of_the_crawl():
+    done = subprocess.run([sys.executable, "-c", WORKER], cwd=ROOT, capture_output=True,
+                          text=True, check=True, env={"PYTHONPATH": str(ROOT)})
+    modules = json.loads(done.stdout)
+    assert "trafilatura" in modules and "innercircle.extract.page" in modules
+    heavy = (*HEAVY, "upath", "fsspec", "innercircle.stages.crawl", "innercircle.lake")
+    loaded = [m for m in modules if any(m == h or m.startswith(h + ".") for h in heavy)]
+    assert loaded == []
+
+
+def test_profiles_read_spacys_stop_words_without_importing_spacy():
+    script = ("import json, sys\nfrom innercircle import profiles\n"
+              "print(json.dumps([sorted(profiles._english_stop_words()), sorted(sys.modules)]))")
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                          text=True, check=True, env={"PYTHONPATH": str(ROOT)})
+    words, modules = json.loads(done.stdout)
+    assert not [m for m in modules if m == "spacy" or m.startswith("spacy.")]
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    assert set(words) == STOP_WORDS

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from lxml import etree
 
@@ -52,3 +52,12 @@ def published_date(
         if d:
             return d
     return None
+
+
+def naive_utc(value: datetime | None) -> datetime | None:
+    """``value`` in UTC without its zone (how the warehouse stores times); naive as is."""
+    if value is None:
+        return None
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value

@@ -39,10 +39,11 @@ _ALIASES = {"iw": "he", "in": "id", "ji": "yi", "jw": "jv", "nb": "no", "nn": "n
 
 @lru_cache(maxsize=1)
 def _identifier():
-    """The detector, loaded once per process (normalised probabilities)."""
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    """The detector, loaded once per process (normalised probabilities), from the
+    decompressed copy of its model (:mod:`.langid_model`)."""
+    from innercircle.extract.langid_model import load_identifier
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    return load_identifier(norm_probs=True)
 
 
 @lru_cache(maxsize=1)

@@ -11,7 +11,9 @@ the guard could not see where.
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import ssl
+import sys
 import typing
 
 import httpcore
@@ -19,6 +21,22 @@ import httpx
 
 from innercircle.errors import BlockedAddressError, FetchError
 from innercircle.fetch.netguard import AddressGuard
+
+
+def remember_missing_sniffio() -> None:
+    """Make a missing ``sniffio`` fail to import at once, as Python does not remember it.
+
+    httpcore learns which async library runs it by trying ``import sniffio`` (an
+    optional package; anyio 4 no longer installs it) on every lock, event and response
+    close: several times a request. A failed import is not cached, so each try searched
+    every ``sys.path`` entry again (about 40 µs here, a few percent of the crawl's CPU).
+    When it is not installed, ``None`` in ``sys.modules`` gives the same ImportError at
+    once, and httpcore the same answer ("asyncio")."""
+    if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
+        sys.modules["sniffio"] = None  # type: ignore[assignment]
+
+
+remember_missing_sniffio()
 
 
 class GuardedBackend(httpcore.AsyncNetworkBackend):

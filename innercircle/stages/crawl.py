@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import duckdb
 
+from innercircle.extract.dates import naive_utc
 from innercircle.feeds import discover_feeds, entry_text, fallback_feed_urls, parse_feed
 from innercircle.fetch import Fetcher, FetchRequest
 from innercircle.fetch.outcome import SKIPPED_CLASSES, crawl_outcome
@@ -403,14 +404,6 @@ def _feed_row(
         "error": (error or "")[:500] or None,
         "checked_at": checked_at,
     }
-
-
-def naive_utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    if value.tzinfo is not None:
-        value = value.astimezone(UTC).replace(tzinfo=None)
-    return value
 
 
 # --------------------------------------------------------------- pages (articles, authors)

@@ -18,18 +18,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import replace
 
 import duckdb
 
 from innercircle import warehouse
 from innercircle.extract.author_page import extract_author_page
-from innercircle.extract.bylines import entry_authors
-from innercircle.extract.html import parse_html
-from innercircle.extract.language import detect_language
-from innercircle.extract.links import main_text_links
-from innercircle.extract.names import clean_person_name
-from innercircle.extract.page import extract_page
 from innercircle.fetch import Fetcher
 from innercircle.model import FetchResult, Source
 from innercircle.stages import arrow
@@ -38,17 +31,15 @@ from innercircle.stages.crawl import (
     CrawlOutput,
     budget_articles,
     crawl_feeds,
-    naive_utc,
     page_state_row,
     stream_pages,
 )
 from innercircle.stages.crawl_lake import backoff, load_cache, url_of
-from innercircle.stages.extraction import feed_entry_documents, person_names
+from innercircle.stages.extraction import feed_entry_documents
 from innercircle.stages.kinds import (
     CrawlPlan,
     ExtraDocuments,
     FetchContext,
-    PageContent,
     PlanContext,
     SourceKind,
     StoreContext,
@@ -56,6 +47,7 @@ from innercircle.stages.kinds import (
     announced_pages_sql,
     register,
 )
+from innercircle.stages.page_readers import article_content, article_with_feed, author_page_content
 
 MAX_ARTICLES_PER_AUTHOR_PAGE = 50
 
@@ -240,21 +232,6 @@ def store_author_pages(con: duckdb.DuckDBPyConnection, ctx: StoreContext) -> Sto
     )
 
 
-def author_page_content(html: bytes, url: str, feed) -> PageContent:
-    """An author page as a document: its name is the byline, its bio the text."""
-    profile = extract_author_page(html, url)
-    name = clean_person_name(profile.name) if profile.name else None
-    text = profile.bio or ""
-    return PageContent(
-        title=profile.name or "",
-        published=None,
-        text=text,
-        language=detect_language(text),
-        byline=[name] if name else [],
-        byline_origin="author_page" if name else None,
-    )
-
-
 AUTHOR_PAGES = SourceKind(
     name="author_pages",
     description="Author and profile pages from the sources file: name, bio, profile links "
@@ -373,43 +350,6 @@ def store_articles(con: duckdb.DuckDBPyConnection, ctx: StoreContext) -> Stored:
             "backlog": len(skipped),
             "backlog_by_feed": (["feed", "queued"], backlog[:20]) if backlog else "none",
         }
-    )
-
-
-def article_content(html: bytes, url: str, feed) -> PageContent:
-    """An article page as a document; where the page is silent, its feed entry speaks."""
-    root = parse_html(html)  # read twice (the page, then its links), parsed once
-    extract = extract_page(html, url, root)
-    byline = person_names(b.name for b in extract.authors if b.kind == "person")
-    page = PageContent(
-        title=extract.title or "",
-        published=naive_utc(extract.published),
-        text=extract.text,
-        language=extract.language,
-        byline=byline,
-        byline_origin="page" if byline else None,
-        links=main_text_links(html, url, extract.text, root),
-        undated_is_fetched=True,
-    )
-    return article_with_feed(page, feed)
-
-
-def article_with_feed(page: PageContent, feed) -> PageContent:
-    """An article read from its page alone, completed by its feed entry: the entry's
-    authors when the page names no person, its title and date when the page has none."""
-    if feed is None:
-        return page
-    byline, origin = page.byline, page.byline_origin
-    if not byline:
-        feed_bylines = entry_authors(feed.raw_authors, feed.feed_authors)
-        byline = person_names(b.name for b in feed_bylines if b.kind == "person")
-        origin = "feed" if byline else None
-    return replace(
-        page,
-        title=page.title or feed.title,
-        published=page.published or feed.published,
-        byline=byline,
-        byline_origin=origin,
     )
 
 

@@ -21,7 +21,7 @@ documents step then reports it, as before).
 
 The worker is spawned (never forked from the threaded run's process, and not from the
 NER fork server, whose preload is NER's); it imports the page readers and loads their
-models once, and runs at a lower priority (:data:`NICENESS`), so it takes only the CPU
+models once, and runs at a lower priority (:data:`.early_reader.NICENESS`), so it takes only the CPU
 the crawl leaves. Being spawned, it imports the main module of the process that starts
 it as ``__mp_main__``: a script that runs the job must guard its entry point with
 ``if __name__ == "__main__":``, as for any spawned process (the CLI and Dagster's do).
@@ -29,10 +29,7 @@ it as ``__mp_main__``: a script that runs the job must guard its entry point wit
 
 from __future__ import annotations
 
-import contextlib
-import gzip
 import multiprocessing
-import os
 import pickle
 from collections import deque
 from collections.abc import Iterator
@@ -45,7 +42,8 @@ import pyarrow.compute as pc
 from upath import UPath
 
 from innercircle import lake
-from innercircle.stages.kinds import Content, PageContent, SourceKind
+from innercircle.stages import early_reader
+from innercircle.stages.kinds import PageContent, SourceKind
 
 #: Pages waiting for the worker at once (their gzipped bodies are held until read); a
 #: page arriving beyond that, or beyond :data:`IN_FLIGHT_BYTES`, is parsed later.
@@ -84,53 +82,15 @@ def reads_early(kind: SourceKind, pages: int) -> bool:
     )
 
 
-#: A page each reader reads once when the worker starts, so that it loads its models
-#: (the language identifier, trafilatura's lists) before the first real page arrives.
-_WARM_PAGE = (
-    b"<!doctype html><html lang='en'><head><title>Warm</title></head><body><article>"
-    b"<p>A few words of English are enough to load the readers and their models.</p>"
-    b"</article></body></html>"
-)
-
-
-#: The worker's niceness: it takes only the CPU the crawl leaves. Under load from other
-#: programs, at the default priority it lengthened the article fetch (1.5 → 2.2 s at
-#: scale 1, 4.7 → 8.0 s at scale 16, one run each, 2026-12-07).
-NICENESS = 10
-
-
-def _warm() -> None:
-    """The worker's start: a lower priority, then every built-in reader, with its
-    models, loaded once."""
-    with contextlib.suppress(OSError, AttributeError):  # not on every platform
-        os.nice(NICENESS)
-    import innercircle.stages.crawl_kinds  # noqa: F401  (registers the built-in kinds)
-    from innercircle.stages.kinds import registered
-
-    for kind in registered():
-        if reads_early(kind, MIN_PAGES) and kind.content is not None:
-            # a reader that fails here fails on the real pages too, and says so there
-            with contextlib.suppress(Exception):
-                kind.content(_WARM_PAGE, "http://warm.invalid/", None)
-
-
-def _ready() -> bool:
-    return True
-
-
-def _parse(content: Content, url: str, body_gzip: bytes) -> bytes:
-    return pickle.dumps(content(gzip.decompress(body_gzip), url, None), pickle.HIGHEST_PROTOCOL)
-
-
 def _start(processes: int) -> tuple[ProcessPoolExecutor, Future]:
     """A pool whose workers start (and warm) now, not at the first page; the future says
     when the first is ready."""
     pool = ProcessPoolExecutor(
         max_workers=max(1, processes),
         mp_context=multiprocessing.get_context("spawn"),
-        initializer=_warm,
+        initializer=early_reader.warm,
     )
-    return pool, pool.submit(_ready)
+    return pool, pool.submit(early_reader.ready)
 
 
 #: The worker started for every fetch step of a run that runs them all in this process
@@ -203,7 +163,7 @@ class EarlyParser:
             self.left += 1
             return False
         try:
-            future = self._pool.submit(_parse, self._content, url, body_gzip)
+            future = self._pool.submit(early_reader.read, self._content, url, body_gzip)
         except (BrokenProcessPool, RuntimeError):  # the worker died, or was stopped
             self._stop()
             self.left += 1

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from innercircle.extract.bylines import entry_authors
-from innercircle.extract.names import clean_person_name, name_key
+from innercircle.extract.names import name_key
 from innercircle.extract.people import PersonFinder
 from innercircle.stages import Progress, no_progress
 from innercircle.stages.crawl import host_of, now_utc
@@ -19,6 +19,7 @@ from innercircle.stages.kinds import (
     PageContent,
     by_document_kind,
 )
+from innercircle.stages.page_readers import person_names
 
 
 def doc_id_for(url: str) -> str:
@@ -198,18 +199,6 @@ def feed_entry_documents(ctx: DocumentsContext) -> ExtraBuilt:
                 rows.append(build_entry_document(url, text, feed, first_seen))
         del batch
         out.written += ctx.write(rows)
-    return out
-
-
-def person_names(names: Iterable[str]) -> list[str]:
-    """Cleaned person names, each once (by name key), in order."""
-    out: list[str] = []
-    seen: set[str] = set()
-    for raw in names:
-        name = clean_person_name(raw)
-        if name and (key := name_key(name)) and key not in seen:
-            seen.add(key)
-            out.append(name)
     return out
 
 
