@@ -38,3 +38,26 @@ def test_workers_are_replaced_after_their_share_of_texts_with_the_same_results(m
         second = _worker_pids(pooled)
     assert first and second and not first & second
     assert any(single)
+
+
+def test_ctrl_c_at_the_terminal_leaves_the_workers_to_the_run(tmp_path):
+    """Ctrl-C reaches every process of the terminal's group; the workers ignore it (the
+    run's process stops them), so they print no traceback of their own and still answer."""
+    import os
+    import signal
+
+    from innercircle.settings import Settings
+
+    model = Settings().spacy_model
+    text = "Jane Smith, the chief executive, said the results were strong."
+    try:
+        with PooledPersonFinder(model, 2) as pooled:
+            before = pooled.find_people([text] * 4)
+            workers = _worker_pids(pooled)
+            for pid in workers:
+                os.kill(pid, signal.SIGINT)
+            assert pooled.find_people([text] * 4) == before
+            assert _worker_pids(pooled) == workers
+    except ModelLoadError as exc:  # pragma: no cover - the model is installed by make
+        pytest.skip(f"spaCy model unavailable: {exc}")
+    assert before[0]

@@ -33,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 from collections import deque
@@ -145,6 +146,10 @@ def worker_context(models: Mapping[str, str]) -> multiprocessing.context.BaseCon
 
 def _init_worker(models: dict[str, str]) -> None:
     global _WORKER_FINDER
+    # Ctrl-C in a terminal reaches the whole process group: the run's process stops the
+    # pool, and a worker printing its own KeyboardInterrupt traceback would only bury the
+    # one line the command prints.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER_FINDER = PersonFinder(models=models)
 
 

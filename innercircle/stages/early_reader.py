@@ -14,6 +14,7 @@ import contextlib
 import gzip
 import os
 import pickle
+import signal
 
 from innercircle.stages.kinds import Content
 
@@ -36,6 +37,9 @@ def warm() -> None:
     models, loaded once."""
     with contextlib.suppress(OSError, AttributeError):  # not on every platform
         os.nice(NICENESS)
+    # Ctrl-C reaches the whole process group: the run's process stops this worker, which
+    # would otherwise print a KeyboardInterrupt traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     from innercircle.stages.page_readers import READERS
 
     for reader in READERS:
