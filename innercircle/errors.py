@@ -45,3 +45,22 @@ class ParseError(InnercircleError):
 
 class ModelLoadError(InnercircleError):
     """The spaCy model named by INNERCIRCLE_SPACY_MODEL could not be loaded."""
+
+
+def caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
+    """Whether ``kind`` is among the errors under ``exc``: httpx wraps httpcore's error,
+    which carries the socket's as its cause, its context or its argument, depending on
+    where in the stack it was raised (anyio's "All connection attempts failed" carries
+    each address's error as its context)."""
+    todo, seen = [exc], set()
+    while todo:
+        current = todo.pop()
+        if current is None or id(current) in seen:
+            continue
+        if isinstance(current, kind):
+            return True
+        seen.add(id(current))
+        todo += [current.__cause__, current.__context__]
+        todo += [a for a in getattr(current, "args", ()) if isinstance(a, BaseException)]
+        todo += list(getattr(current, "exceptions", ()) or ())
+    return False

@@ -444,3 +444,24 @@ def test_an_installed_sniffio_is_left_alone(monkeypatch):
     monkeypatch.setitem(sys.modules, "sniffio", installed)
     transport.remember_missing_sniffio()
     assert sys.modules["sniffio"] is installed
+
+
+def test_a_program_embedding_the_fetcher_keeps_its_own_ctrl_c_handler():
+    import signal
+
+    seen = []
+
+    def own_handler(signum, frame):  # e.g. a web server's graceful stop
+        pass
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(signal.getsignal(signal.SIGINT))
+        return httpx.Response(200, content=RSS, headers={"content-type": "application/rss+xml"})
+
+    previous = signal.signal(signal.SIGINT, own_handler)
+    try:
+        assert mock_fetcher(handler).fetch("https://example.com/feed").ok
+        assert signal.getsignal(signal.SIGINT) is own_handler
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert seen == [own_handler]  # only Dagster's handler is swapped during a crawl

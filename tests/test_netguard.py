@@ -171,3 +171,38 @@ def test_unresolvable_host_is_a_connect_error():
 
     result = Fetcher(_policy(False), resolver=resolver).fetch("https://nowhere.invalid/feed")
     assert result.error_class == "connect_error" and "resolve" in result.error_message
+
+
+def test_a_host_counts_as_refusing_only_when_every_address_refused():
+    """The fetcher does not retry a refused connection, so a host with two addresses, one
+    refusing and one resetting, raises the reset (which is retried)."""
+    import httpcore
+
+    from innercircle.errors import caused_by
+    from innercircle.fetch.transport import GuardedBackend
+
+    def refused(address: str) -> Exception:
+        try:
+            raise ConnectionRefusedError(111, f"refused by {address}")
+        except ConnectionRefusedError as exc:
+            return httpcore.ConnectError(exc)
+
+    class Inner:
+        def __init__(self, errors: dict[str, Exception]) -> None:
+            self.errors = errors
+
+        async def connect_tcp(self, address, port, **kwargs):
+            raise self.errors[address]
+
+    def raised(errors: dict[str, Exception]) -> Exception:
+        backend = GuardedBackend(AddressGuard(True, resolver=lambda h: list(errors)))
+        backend._inner = Inner(errors)
+        with pytest.raises(httpcore.ConnectError) as info:
+            asyncio.run(backend.connect_tcp("two.example", 80))
+        return info.value
+
+    reset = httpcore.ConnectError("[Errno 104] Connection reset by peer")
+    mixed = raised({"10.0.0.1": reset, "10.0.0.2": refused("10.0.0.2")})
+    assert mixed is reset and not caused_by(mixed, ConnectionRefusedError)
+    both = raised({"10.0.0.1": refused("10.0.0.1"), "10.0.0.2": refused("10.0.0.2")})
+    assert caused_by(both, ConnectionRefusedError)

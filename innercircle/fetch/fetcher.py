@@ -38,7 +38,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from innercircle.errors import BlockedAddressError, FetchError
+from innercircle.errors import BlockedAddressError, FetchError, caused_by
 from innercircle.fetch.decode import (
     SUPPORTED_ENCODINGS,
     BoundedDecoder,
@@ -134,25 +134,6 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
-def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
-    """Whether ``kind`` is among the errors under ``exc``: httpx wraps httpcore's error,
-    which carries the socket's as its cause, its context or its argument, depending on
-    where in the stack it was raised (anyio's "All connection attempts failed" carries
-    each address's error as its context)."""
-    todo, seen = [exc], set()
-    while todo:
-        current = todo.pop()
-        if current is None or id(current) in seen:
-            continue
-        if isinstance(current, kind):
-            return True
-        seen.add(id(current))
-        todo += [current.__cause__, current.__context__]
-        todo += [a for a in getattr(current, "args", ()) if isinstance(a, BaseException)]
-        todo += list(getattr(current, "exceptions", ()) or ())
-    return False
-
-
 def _classify_exception(exc: BaseException) -> _Failure:
     """Map an exception from the HTTP stack to a stable error class."""
     if isinstance(exc, _Failure):
@@ -172,7 +153,7 @@ def _classify_exception(exc: BaseException) -> _Failure:
         # only holds the step's end back (a dead blog's backoff was most of a small crawl's
         # wall time); the host's health carries it to the next night. Timeouts, resets and
         # failed look-ups may pass, and are tried again.
-        refused = _caused_by(exc, ConnectionRefusedError)
+        refused = caused_by(exc, ConnectionRefusedError)
         return _Failure("connect_error", text or "connection failed", retryable=not refused)
     if isinstance(exc, httpx.RemoteProtocolError):
         return _Failure("protocol_error", str(exc), retryable=True)
@@ -600,13 +581,14 @@ def ctrl_c_as_keyboard_interrupt() -> Iterator[None]:
     raised inside a socket write, asyncio took it for that connection's error and the crawl
     went on, the pressed Ctrl-C counted as a failed fetch. With Python's own handler in
     place, ``asyncio.run`` cancels the crawl and re-raises, and Dagster ends the step as
-    interrupted. An ignored SIGINT (a background job) stays ignored.
+    interrupted. Only Dagster's handler is swapped: a program embedding the fetcher keeps
+    its own, and Python's own needs no swap.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     previous = signal.getsignal(signal.SIGINT)
-    if not callable(previous) or previous is signal.default_int_handler:
+    if not _is_dagsters(previous):
         yield
         return
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -614,3 +596,9 @@ def ctrl_c_as_keyboard_interrupt() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def _is_dagsters(handler: object) -> bool:
+    """Whether a SIGINT handler is one Dagster installs around a step (its module's name
+    says so: the fetcher does not import Dagster)."""
+    return callable(handler) and (getattr(handler, "__module__", "") or "").startswith("dagster.")

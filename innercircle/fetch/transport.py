@@ -19,7 +19,7 @@ import typing
 import httpcore
 import httpx
 
-from innercircle.errors import BlockedAddressError, FetchError
+from innercircle.errors import BlockedAddressError, FetchError, caused_by
 from innercircle.fetch.netguard import AddressGuard
 
 
@@ -63,7 +63,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
             raise
         except FetchError as exc:
             raise httpcore.ConnectError(str(exc)) from exc
-        last: Exception | None = None
+        failed: list[Exception] = []
         for address in addresses:
             try:
                 return await self._inner.connect_tcp(
@@ -74,9 +74,11 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
                     socket_options=socket_options,
                 )
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
-                last = exc
-        assert last is not None
-        raise last
+                failed.append(exc)
+        assert failed
+        # The fetcher does not retry a refused connection: refused only if every address
+        # refused; another address's time-out or reset is what is raised, and retried.
+        raise next((e for e in failed if not caused_by(e, ConnectionRefusedError)), failed[-1])
 
     async def connect_unix_socket(self, *args: typing.Any, **kwargs: typing.Any) -> typing.NoReturn:
         raise httpcore.ConnectError("unix sockets are not crawled")
