@@ -446,15 +446,14 @@ def cmd_import_opml(args: argparse.Namespace) -> int:
     merged = merge_feeds_into_sources(
         existing, args.industry, [url for _title, url in feeds], where=str(settings.sources_path)
     )
-    from innercircle.sources import parse_sources
+    from innercircle.sources import listed_urls, parse_sources
 
     # Never write (or show) what can't be read; count only what is new, so importing the
     # same file again says it added nothing.
     after = parse_sources(merged, str(settings.sources_path))
-    before = parse_sources(existing) if existing.strip() else []
-    added = {s.url for s in after if s.industry == args.industry} - {
-        s.url for s in before if s.industry == args.industry
-    }
+    added = {s.url for s in after if s.industry == args.industry} - listed_urls(
+        existing, args.industry
+    )
     if args.print_only:
         sys.stdout.write(merged)
     else:

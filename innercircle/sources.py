@@ -108,6 +108,20 @@ def parse_sources(text: str, name: str = "<sources>") -> list[Source]:
     return sources
 
 
+def listed_urls(text: str, industry: str) -> set[str]:
+    """The URLs ``industry`` lists in ``text``, to count what an edit of the file adds.
+
+    Lenient where :func:`parse_sources` is strict: the file a new user starts from (only a
+    comment, a bare ``industries:``, an industry with nothing under it yet) is no valid
+    sources file, but it lists nothing, and importing into it must work. The edited text
+    is parsed strictly before it is written, so nothing invalid gets past this.
+    """
+    try:
+        return {s.url for s in parse_sources(text) if s.industry == industry}
+    except SourcesFileError:
+        return set()
+
+
 def load_focus(path: Path | str) -> dict[str, str]:
     """Each industry's ``focus:`` text (industries without one are left out)."""
     path = Path(path)

@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from tests.conftest import innercircle
 
@@ -301,3 +302,23 @@ def test_importing_the_same_opml_twice_adds_nothing_the_second_time(tmp_path, mo
     assert cli.main(["import-opml", str(opml), "--industry", "x"]) == 0
     assert "added 0 of the file's 2 feeds under 'x'" in capsys.readouterr().err
     assert sources.read_text() == once
+
+
+@pytest.mark.parametrize(
+    "placeholder",
+    ["# my sources, to fill in\n", "industries:\n", "industries:\n  x:\n"],
+    ids=["only-a-comment", "bare-industries", "empty-industry"],
+)
+def test_import_opml_fills_the_placeholder_a_new_user_starts_from(tmp_path, monkeypatch,
+                                                                  capsys, placeholder):
+    from innercircle import cli
+    from innercircle.sources import load_sources
+
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(placeholder)
+    opml = tmp_path / "subs.opml"
+    opml.write_text('<opml><body><outline type="rss" xmlUrl="https://b.example/f"/></body></opml>')
+    monkeypatch.setenv("INNERCIRCLE_SOURCES", str(sources))
+    assert cli.main(["import-opml", str(opml), "--industry", "x"]) == 0
+    assert f"added 1 of the file's 1 feeds under 'x' in {sources}" in capsys.readouterr().err
+    assert [s.url for s in load_sources(sources)] == ["https://b.example/f"]
