@@ -186,16 +186,17 @@ def test_demo_on_a_busy_port_says_how_to_pick_another(tmp_path, sample_web):
     assert "innercircle demo --port N" in result.stderr
 
 
+@pytest.mark.parametrize("signal_name", ["SIGINT", "SIGTERM"])
 def test_ctrl_c_in_a_run_is_one_line_and_leaves_nothing_half_published(tmp_path, monkeypatch,
-                                                                      capsys):
+                                                                      capsys, signal_name):
     import os
     import signal
 
     from innercircle import cli, warehouse
     from tests.hostile_server import serve
 
-    def ctrl_c(handler):  # the user presses Ctrl-C while the crawler reads the feed
-        os.kill(os.getpid(), signal.SIGINT)
+    def ctrl_c(handler):  # Ctrl-C (or `timeout`'s SIGTERM) while the crawler reads the feed
+        os.kill(os.getpid(), getattr(signal, signal_name))
         handler.send_response(503)
         handler.send_header("Content-Length", "0")
         handler.end_headers()
@@ -214,7 +215,9 @@ def test_ctrl_c_in_a_run_is_one_line_and_leaves_nothing_half_published(tmp_path,
     assert err.splitlines()[-1] == cli.INTERRUPTED
     assert "Traceback" not in err and "STEP_FAILURE" not in err and out == ""
     assert not (tmp_path / "innercircle.duckdb").exists()  # nothing published half-way
-    assert not (tmp_path / "run_failures.jsonl").exists()  # the user stopped it: no failure
+    # Recorded all the same: a nightly run stopped by `timeout` must not pass unnoticed.
+    (record,) = map(json.loads, (tmp_path / "run_failures.jsonl").read_text().splitlines())
+    assert record["message"] == "interrupted" and record["failed_steps"]
     with warehouse.connect(tmp_path / "innercircle.work.duckdb") as con:  # a re-run opens it
         assert con.execute("SELECT count(*) FROM sources").fetchone() == (1,)
 
