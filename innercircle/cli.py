@@ -34,9 +34,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("innercircle: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:  # `innercircle top | head`: the reader has seen enough
+    except BrokenPipeError:
+        if not stdout_is_broken():  # a connection of the run's: a real error
+            raise
+        # `innercircle top | head`: the reader has seen enough
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error at exit
         return 141  # 128 + SIGPIPE, as a shell reports it
+
+
+def stdout_is_broken() -> bool:
+    """Is stdout a pipe whose reader has gone? Only then is a BrokenPipeError the quiet end
+    of ``innercircle top | head``; any other (a socket inside ``run`` or ``demo``) must not
+    turn into a silent exit 141. Asked of the pipe itself: poll reports an error on a
+    pipe's write end once no reader is left."""
+    import select
+
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, ValueError, io.UnsupportedOperation):
+        return False
+    poll = select.poll()
+    poll.register(fd, select.POLLOUT)
+    return any(events & select.POLLERR for _fd, events in poll.poll(0))
 
 
 #: What Ctrl-C in a run leaves: the run writes a working file and publishes a copy of it

@@ -129,16 +129,45 @@ def test_output_piped_into_head_ends_quietly(tmp_path):
         pages.append(tmp_path / f"p{i}.html")
         pages[-1].write_text(f"<html><head><meta name='author' content='Jane Doe {i}'></head>"
                              "<body><article><p>Text.</p></article></body></html>")
-    # `innercircle extract --no-people ... | head -1`
+    # `innercircle extract --no-people ... | head -0`: the reader goes before the first line
+    # (after it, the ~40 KB left would fit a pipe's buffer and the test pass by luck).
     reader = subprocess.Popen(
         [str(Path(sys.executable).with_name("innercircle")), "extract", "--no-people", *pages],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
-    assert reader.stdout.readline().startswith("{")
     reader.stdout.close()
     stderr = reader.stderr.read()
     assert reader.wait(timeout=60) == 141
     assert stderr == ""
+
+
+def test_a_broken_pipe_that_is_not_stdout_is_an_error_not_a_quiet_exit(monkeypatch):
+    import os
+
+    from innercircle import cli
+
+    def lost_connection(args):  # e.g. a socket inside `run` whose peer went away
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(cli, "cmd_top", lost_connection)
+    with open(os.devnull, "w") as healthy:  # stdout itself is fine
+        monkeypatch.setattr("sys.stdout", healthy)
+        assert not cli.stdout_is_broken()
+        with pytest.raises(BrokenPipeError):
+            cli.main(["top"])
+
+
+def test_stdout_whose_reader_has_gone_is_told_apart(monkeypatch):
+    import os
+
+    from innercircle import cli
+
+    read_end, write_end = os.pipe()
+    with os.fdopen(write_end, "w") as piped:
+        monkeypatch.setattr("sys.stdout", piped)
+        assert not cli.stdout_is_broken()
+        os.close(read_end)  # `| head` has exited
+        assert cli.stdout_is_broken()
 
 
 def test_import_opml_prints_sources_keeping_what_is_there(tmp_path):
