@@ -66,8 +66,9 @@ def check_folder(setting: str, folder: Path) -> None:
 
 def is_installed_model(name: str) -> bool:
     """Can ``spacy.load(name)`` find it: an installed package, a model folder, or
-    ``blank:xx``? Asked without importing spaCy or the model."""
-    if name.startswith("blank:") or Path(name).expanduser().is_dir():
+    ``blank:xx``? Asked without importing spaCy or the model. A folder is taken as
+    spaCy takes it: ``~`` is not expanded (no shell does it in a systemd unit either)."""
+    if name.startswith("blank:") or Path(name).is_dir():
         return True
     if not name.isidentifier():
         return False
@@ -83,7 +84,7 @@ def check_spacy_models(english: str, others: str) -> None:
     if not is_installed_model(english):
         raise SettingError(
             f"INNERCIRCLE_SPACY_MODEL={english} is not an installed spaCy model "
-            f"(pip install it, or `python -m spacy download {english}`)"
+            f"({_how_to_install(english)})"
         )
     for item in filter(str.strip, others.split(",")):
         lang, sep, model = (part.strip() for part in item.partition("="))
@@ -95,5 +96,11 @@ def check_spacy_models(english: str, others: str) -> None:
         if not is_installed_model(model):
             raise SettingError(
                 f"INNERCIRCLE_SPACY_MODELS={others}: {model} ({lang}) is not an installed "
-                f"spaCy model (pip install it, or `python -m spacy download {model}`)"
+                f"spaCy model ({_how_to_install(model)})"
             )
+
+
+def _how_to_install(model: str) -> str:
+    if model.startswith("~"):
+        return f"spaCy does not expand '~': give the folder as {Path(model).expanduser()}"
+    return f"pip install it, or `python -m spacy download {model}`"

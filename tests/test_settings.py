@@ -219,6 +219,9 @@ def test_spacy_models_that_are_not_installed_are_refused_before_a_run(tmp_path):
         ({"spacy_models": "fr=fr_no_such_model"}, "INNERCIRCLE_SPACY_MODELS=",
          "fr_no_such_model (fr) is not an installed"),
         ({"spacy_models": "fr_core_news_sm"}, "INNERCIRCLE_SPACY_MODELS=", "is not lang=model"),
+        # spacy.load("~/model") does not expand ~, so the check does not either
+        ({"spacy_model": "~"}, "INNERCIRCLE_SPACY_MODEL=~ ",
+         f"spaCy does not expand '~': give the folder as {Path.home()}"),
     ):
         with pytest.raises(SettingError, match=f"^{env}") as raised:
             ok.replace(**changes).validate()
