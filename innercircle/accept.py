@@ -13,7 +13,7 @@ from datetime import date
 
 from innercircle.errors import SourcesFileError
 from innercircle.opml import merge_feeds_into_sources
-from innercircle.sources import parse_sources
+from innercircle.sources import listed_urls, parse_sources
 
 
 def evidence_note(row: Mapping) -> str:
@@ -56,8 +56,7 @@ def accept_into_sources(yaml_text: str, industry: str, rows: Sequence[Mapping],
     are, so accepting again returns ``yaml_text`` unchanged. Raises SourcesFileError
     (naming ``where``) rather than return a rewrite that loses the file's comments.
     """
-    before = {s.url for s in parse_sources(yaml_text) if s.industry == industry} \
-        if yaml_text.strip() else set()
+    before = listed_urls(yaml_text, industry)
     # Listed already in any form (a feed, a site, an author page): nothing to add.
     urls = [u for u in dict.fromkeys(r["url"] for r in rows) if u not in before]
     if not urls:

@@ -34,9 +34,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("innercircle: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:  # `innercircle top | head`: the reader has seen enough
+    except BrokenPipeError:
+        if not stdout_is_broken():  # a connection of the run's: a real error
+            raise
+        # `innercircle top | head`: the reader has seen enough
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error at exit
         return 141  # 128 + SIGPIPE, as a shell reports it
+
+
+def stdout_is_broken() -> bool:
+    """Is stdout a pipe whose reader has gone? Only then is a BrokenPipeError the quiet end
+    of ``innercircle top | head``; any other (a socket inside ``run`` or ``demo``) must not
+    turn into a silent exit 141. Asked of the pipe itself: poll reports an error on a
+    pipe's write end once no reader is left."""
+    import select
+
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, ValueError, io.UnsupportedOperation):
+        return False
+    poll = select.poll()
+    poll.register(fd, select.POLLOUT)
+    return any(events & select.POLLERR for _fd, events in poll.poll(0))
 
 
 #: What Ctrl-C in a run leaves: the run writes a working file and publishes a copy of it
@@ -185,12 +204,15 @@ def cmd_run(args: argparse.Namespace) -> int:
         reset_extraction(settings)
     dagster_log = io.StringIO()
     result = run_nightly(settings, report_failures=False, log_stream=dagster_log)
-    if stopped_by_ctrl_c(result):  # not a failure to report, nor to record
+    from pipelines.runner import record_in_process_failure
+
+    if stopped_by_ctrl_c(result):  # one line, no failure report; but recorded: Dagster
+        # reads SIGTERM as Ctrl-C, and a nightly run stopped by `timeout` or systemd
+        # must leave its line in run_failures.jsonl like any run that did not finish
+        record_in_process_failure(result, settings, "interrupted")
         return 130
     total_failure = all_sources_failed(settings)
     if not result.success:
-        from pipelines.runner import record_in_process_failure
-
         record_in_process_failure(result, settings)
     if total_failure:
         print(total_failure, file=sys.stderr)
@@ -446,15 +468,14 @@ def cmd_import_opml(args: argparse.Namespace) -> int:
     merged = merge_feeds_into_sources(
         existing, args.industry, [url for _title, url in feeds], where=str(settings.sources_path)
     )
-    from innercircle.sources import parse_sources
+    from innercircle.sources import listed_urls, parse_sources
 
     # Never write (or show) what can't be read; count only what is new, so importing the
     # same file again says it added nothing.
     after = parse_sources(merged, str(settings.sources_path))
-    before = parse_sources(existing) if existing.strip() else []
-    added = {s.url for s in after if s.industry == args.industry} - {
-        s.url for s in before if s.industry == args.industry
-    }
+    added = {s.url for s in after if s.industry == args.industry} - listed_urls(
+        existing, args.industry
+    )
     if args.print_only:
         sys.stdout.write(merged)
     else:

@@ -1,10 +1,14 @@
 """Checks of the settings against the machine, made before a run starts.
 
-:meth:`innercircle.settings.Settings.validate` holds each value to its rule; these check
-what a value points at: the warehouse file and its folder, the spaCy models. Without
-them a typo'd model name fails the NER step after the whole crawl, and a warehouse path
-in a folder that cannot be written fails with a traceback; with them ``innercircle run``
-stops at once with one line naming the variable (exit code 2).
+:meth:`innercircle.settings.Settings.check_values` holds each value to its rule; these
+check what a value points at: the warehouse files (DuckDB databases this user may open)
+and their folder, the feeds, reports and lake folders (each exists or can be made, and
+can be written), the spaCy models. Without them a typo'd model name fails the NER step
+after the whole crawl, and a warehouse or output folder that cannot be written fails with
+a traceback; with them ``innercircle run`` stops at once with one line naming the variable
+(exit code 2). :meth:`~innercircle.settings.Settings.validate` runs them all, except on
+the machine that only submits a Celery run: the steps, and what they need, are on the
+workers.
 """
 
 from __future__ import annotations
@@ -15,19 +19,6 @@ from pathlib import Path
 
 from innercircle.settings import SettingError
 
-#: Bytes 8-11 of every DuckDB database file (after an 8-byte checksum).
-DUCKDB_MAGIC = b"DUCK"
-
-
-def is_duckdb_file(path: Path) -> bool:
-    """Does ``path`` start like a DuckDB database? Read from the header, so a file another
-    process holds open is not locked, and nothing is created."""
-    try:
-        with open(path, "rb") as fh:
-            return fh.read(12)[8:12] == DUCKDB_MAGIC
-    except OSError:
-        return False
-
 
 def not_duckdb(path: Path) -> SettingError:
     """The one line for a warehouse setting that points at some other kind of file."""
@@ -37,18 +28,28 @@ def not_duckdb(path: Path) -> SettingError:
     )
 
 
+def cannot_open(path: Path, read_only: bool) -> SettingError:
+    """The one line for a warehouse file this user may not open (DuckDB's "Permission
+    denied"): it is a real file, so the advice is about its permissions, not moving it."""
+    needs = "read" if read_only else "read and write"
+    return SettingError(
+        f"INNERCIRCLE_WAREHOUSE: {path} cannot be read (permission denied: this user may "
+        f"not {needs} it); fix its permissions or point INNERCIRCLE_WAREHOUSE at another file"
+    )
+
+
 def check_warehouse(public: Path) -> None:
     """The warehouse files are DuckDB databases where they exist, and their folder exists
     or can be made, and can be written (the run writes the working file beside ``public``
     and replaces ``public`` with a copy)."""
-    from innercircle.warehouse import working_path
+    from innercircle.warehouse import check_opens, working_path
 
     setting = f"INNERCIRCLE_WAREHOUSE={public}"
     for path in (public, working_path(public)):
         if path.is_dir():
             raise SettingError(f"{setting}: {path} is a directory; give a file path")
-        if path.exists() and not is_duckdb_file(path):
-            raise not_duckdb(path)
+        if path.exists():
+            check_opens(path)
     check_folder(setting, public.parent)
 
 
@@ -65,8 +66,9 @@ def check_folder(setting: str, folder: Path) -> None:
 
 def is_installed_model(name: str) -> bool:
     """Can ``spacy.load(name)`` find it: an installed package, a model folder, or
-    ``blank:xx``? Asked without importing spaCy or the model."""
-    if name.startswith("blank:") or Path(name).expanduser().is_dir():
+    ``blank:xx``? Asked without importing spaCy or the model. A folder is taken as
+    spaCy takes it: ``~`` is not expanded (no shell does it in a systemd unit either)."""
+    if name.startswith("blank:") or Path(name).is_dir():
         return True
     if not name.isidentifier():
         return False
@@ -82,7 +84,7 @@ def check_spacy_models(english: str, others: str) -> None:
     if not is_installed_model(english):
         raise SettingError(
             f"INNERCIRCLE_SPACY_MODEL={english} is not an installed spaCy model "
-            f"(pip install it, or `python -m spacy download {english}`)"
+            f"({_how_to_install(english)})"
         )
     for item in filter(str.strip, others.split(",")):
         lang, sep, model = (part.strip() for part in item.partition("="))
@@ -94,5 +96,11 @@ def check_spacy_models(english: str, others: str) -> None:
         if not is_installed_model(model):
             raise SettingError(
                 f"INNERCIRCLE_SPACY_MODELS={others}: {model} ({lang}) is not an installed "
-                f"spaCy model (pip install it, or `python -m spacy download {model}`)"
+                f"spaCy model ({_how_to_install(model)})"
             )
+
+
+def _how_to_install(model: str) -> str:
+    if model.startswith("~"):
+        return f"spaCy does not expand '~': give the folder as {Path(model).expanduser()}"
+    return f"pip install it, or `python -m spacy download {model}`"

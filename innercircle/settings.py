@@ -316,12 +316,22 @@ class Settings:
 
     def validate(self, today: datetime | None = None) -> None:
         """Check what a run needs before it starts: the values, the warehouse's files and
-        folder, the spaCy models, the sources file. Raise :class:`SettingError` naming the
-        variable, so a user sees one line instead of a failed run's traceback."""
-        from innercircle.setting_checks import check_folder, check_spacy_models, check_warehouse
-        from innercircle.sources import load_sources
-
+        folder, the feeds, reports and lake folders, the spaCy models, the sources file.
+        Raise :class:`SettingError` naming the variable, so a user sees one line instead of
+        a failed run's traceback. With the Celery executor the steps run on the workers
+        (README "Scaling out"), so this machine, which only submits the run, checks the
+        values and the sources file it reads, not folders and models that are the
+        workers'."""
         self.check_values(today)
+        if self.executor != "celery":
+            self._check_this_machine()
+        self._check_sources_file()
+
+    def _check_this_machine(self) -> None:
+        """What the steps need where they run: the warehouse files and the folders they
+        write, and the spaCy models they load."""
+        from innercircle.setting_checks import check_folder, check_spacy_models, check_warehouse
+
         check_warehouse(self.warehouse_path)
         for env, folder in (
             ("INNERCIRCLE_FEEDS_DIR", self.feeds_path()),
@@ -331,6 +341,10 @@ class Settings:
             if folder is not None:
                 check_folder(f"{env}={folder}", folder)
         check_spacy_models(self.spacy_model, self.spacy_models)
+
+    def _check_sources_file(self) -> None:
+        from innercircle.sources import load_sources
+
         if self.sources_path.is_dir():
             raise SettingError(
                 f"INNERCIRCLE_SOURCES={self.sources_path} is a folder; give the sources file "

@@ -7,7 +7,7 @@ the line a user has to fix.
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 import yaml
 
@@ -108,6 +108,20 @@ def parse_sources(text: str, name: str = "<sources>") -> list[Source]:
     return sources
 
 
+def listed_urls(text: str, industry: str) -> set[str]:
+    """The URLs ``industry`` lists in ``text``, to count what an edit of the file adds.
+
+    Lenient where :func:`parse_sources` is strict: the file a new user starts from (only a
+    comment, a bare ``industries:``, an industry with nothing under it yet) is no valid
+    sources file, but it lists nothing, and importing into it must work. The edited text
+    is parsed strictly before it is written, so nothing invalid gets past this.
+    """
+    try:
+        return {s.url for s in parse_sources(text) if s.industry == industry}
+    except SourcesFileError:
+        return set()
+
+
 def load_focus(path: Path | str) -> dict[str, str]:
     """Each industry's ``focus:`` text (industries without one are left out)."""
     path = Path(path)
@@ -146,16 +160,25 @@ def _url(node: yaml.Node, name: str) -> str:
     if not isinstance(node, yaml.ScalarNode):
         raise SourcesFileError(name, "each source must be a URL string", _line(node))
     url = str(node.value).strip()
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        guess = urlsplit(f"https://{url}")
+    parts = _split(url)
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        guess = _split(f"https://{url}")
         hint = (  # a bare host, as copied from a browser's address bar
             f" (did you mean 'https://{url}'?)"
-            if "://" not in url and guess.hostname and "." in guess.hostname
+            if "://" not in url and guess and guess.hostname and "." in guess.hostname
             else ""
         )
         raise SourcesFileError(name, f"not an http(s) URL: {url!r}{hint}", _line(node))
     return url
+
+
+def _split(url: str) -> SplitResult | None:
+    """``urlsplit``, or None where it raises (an unclosed ``[`` reads as a broken IPv6
+    host: "Invalid IPv6 URL"), so such a line is reported like any other bad URL."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return None
 
 
 def _mapping_value(node: yaml.Node, key: str, name: str, where: str) -> yaml.Node | None:

@@ -22,8 +22,8 @@ import duckdb
 import pyarrow as pa
 
 from innercircle.errors import InnercircleError
-from innercircle.setting_checks import is_duckdb_file, not_duckdb
-from innercircle.settings import PROJECT_ROOT
+from innercircle.setting_checks import cannot_open, not_duckdb
+from innercircle.settings import PROJECT_ROOT, SettingError
 
 SCHEMA_DIR = PROJECT_ROOT / "warehouse" / "schema"
 
@@ -106,8 +106,6 @@ def connect(
             f"no warehouse at {path}: run `innercircle run` (or `make demo`) first, "
             "or set INNERCIRCLE_WAREHOUSE"
         )
-    if path.exists() and not is_duckdb_file(path):  # DuckDB's own error is a traceback's
-        raise not_duckdb(path)
     con = _open(path, read_only, lock_wait_s)
     try:
         if not read_only:
@@ -117,13 +115,39 @@ def connect(
         con.close()
 
 
+def check_opens(path: Path) -> None:
+    """Ask DuckDB itself whether the existing file ``path`` is a warehouse it can open,
+    before a run: raises :class:`~innercircle.settings.SettingError` for another kind of
+    file or one this user may not read. A file another process holds (a run writing it)
+    is a DuckDB database; that run's lock is the run's business, not the setting's."""
+    try:
+        _open(path, read_only=True, lock_wait_s=0.0).close()
+    except SettingError:
+        raise
+    except InnercircleError:
+        pass  # held by another process: only a DuckDB file is locked by DuckDB
+
+
 def _open(path: Path, read_only: bool, lock_wait_s: float) -> duckdb.DuckDBPyConnection:
+    """``duckdb.connect``, waiting out another process's lock; DuckDB's own errors for a
+    file that is not a database or may not be read become one line naming the setting.
+    (DuckDB says so itself, so nothing reads the file first: a header read ahead of it
+    would race a file being created, and call an unreadable file "not DuckDB".)"""
     deadline = time.monotonic() + lock_wait_s
     delay = 0.1
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only, config=duckdb_config())
+            return _file_backed(duckdb.connect(str(path), read_only=read_only,
+                                               config=duckdb_config()), path)
+        except duckdb.CatalogException as exc:  # see _file_backed
+            if "in-memory database" in str(exc):
+                raise not_duckdb(path) from None
+            raise
         except duckdb.IOException as exc:
+            if "not a valid DuckDB database file" in str(exc):
+                raise not_duckdb(path) from None
+            if "Permission denied" in str(exc):
+                raise cannot_open(path, read_only) from None
             if "lock" not in str(exc).lower():
                 raise
             if time.monotonic() >= deadline:
@@ -134,6 +158,20 @@ def _open(path: Path, read_only: bool, lock_wait_s: float) -> duckdb.DuckDBPyCon
                 ) from exc
             time.sleep(delay)
             delay = min(delay * 2, 2.0)
+
+
+def _file_backed(con: duckdb.DuckDBPyConnection, path: Path) -> duckdb.DuckDBPyConnection:
+    """``con``, if it is the database file at ``path``. DuckDB opens a path ending in a
+    data file's extension (``voices.csv``) as an in-memory database that reads the file:
+    a warehouse written there would vanish at the end of the run. (Read-only, DuckDB
+    refuses such a path itself: "Cannot launch in-memory database in read-only mode".)"""
+    (file,) = con.execute(
+        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchone()
+    if file is None:
+        con.close()
+        raise not_duckdb(path)
+    return con
 
 
 def prepare_working_copy(public_path: Path) -> Path:

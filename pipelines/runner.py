@@ -71,9 +71,10 @@ def print_step_failures(result: dg.ExecuteInProcessResult | dg.ExecutionResult) 
 
 
 def was_interrupted(result: dg.ExecuteInProcessResult) -> bool:
-    """Did the run stop because of Ctrl-C (SIGINT)? Dagster turns the interrupt (its own
-    error, or ``KeyboardInterrupt`` from the crawl's event loop) into a failed step rather
-    than letting it out of the run."""
+    """Did the run stop because of Ctrl-C (SIGINT), or SIGTERM, which Dagster maps onto
+    SIGINT's handler (``timeout``, systemd)? Dagster turns the interrupt (its own error, or
+    ``KeyboardInterrupt`` from the crawl's event loop) into a failed step rather than
+    letting it out of the run."""
     return any(
         event.is_step_failure
         and getattr(getattr(event.event_specific_data, "error", None), "cls_name", "")
@@ -82,9 +83,13 @@ def was_interrupted(result: dg.ExecuteInProcessResult) -> bool:
     )
 
 
-def record_in_process_failure(result: dg.ExecuteInProcessResult, settings: Settings) -> None:
+def record_in_process_failure(
+    result: dg.ExecuteInProcessResult, settings: Settings, message: str = "run failed"
+) -> None:
     """Record a failed run as the run-failure sensor would: an in-process run on an
-    ephemeral instance is seen by no daemon, so no sensor ever records it."""
+    ephemeral instance is seen by no daemon, so no sensor ever records it. ``message``
+    is "interrupted" for a run stopped by SIGINT or SIGTERM (Dagster maps one onto the
+    other, so which of them stopped it is not known here)."""
     if os.environ.get("DAGSTER_HOME"):
         return  # a persistent instance: the daemon's run_failure_recorder sees the run
     from pipelines.sensors import record_run_failure
@@ -96,7 +101,7 @@ def record_in_process_failure(result: dg.ExecuteInProcessResult, settings: Setti
         if not e.passed and e.severity == dg.AssetCheckSeverity.ERROR
     ]
     record_run_failure(
-        settings.warehouse_path, result.run_id, result.job_def.name, "run failed", steps, checks
+        settings.warehouse_path, result.run_id, result.job_def.name, message, steps, checks
     )
 
 

@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from tests.conftest import innercircle
 
@@ -128,16 +129,45 @@ def test_output_piped_into_head_ends_quietly(tmp_path):
         pages.append(tmp_path / f"p{i}.html")
         pages[-1].write_text(f"<html><head><meta name='author' content='Jane Doe {i}'></head>"
                              "<body><article><p>Text.</p></article></body></html>")
-    # `innercircle extract --no-people ... | head -1`
+    # `innercircle extract --no-people ... | head -0`: the reader goes before the first line
+    # (after it, the ~40 KB left would fit a pipe's buffer and the test pass by luck).
     reader = subprocess.Popen(
         [str(Path(sys.executable).with_name("innercircle")), "extract", "--no-people", *pages],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
-    assert reader.stdout.readline().startswith("{")
     reader.stdout.close()
     stderr = reader.stderr.read()
     assert reader.wait(timeout=60) == 141
     assert stderr == ""
+
+
+def test_a_broken_pipe_that_is_not_stdout_is_an_error_not_a_quiet_exit(monkeypatch):
+    import os
+
+    from innercircle import cli
+
+    def lost_connection(args):  # e.g. a socket inside `run` whose peer went away
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(cli, "cmd_top", lost_connection)
+    with open(os.devnull, "w") as healthy:  # stdout itself is fine
+        monkeypatch.setattr("sys.stdout", healthy)
+        assert not cli.stdout_is_broken()
+        with pytest.raises(BrokenPipeError):
+            cli.main(["top"])
+
+
+def test_stdout_whose_reader_has_gone_is_told_apart(monkeypatch):
+    import os
+
+    from innercircle import cli
+
+    read_end, write_end = os.pipe()
+    with os.fdopen(write_end, "w") as piped:
+        monkeypatch.setattr("sys.stdout", piped)
+        assert not cli.stdout_is_broken()
+        os.close(read_end)  # `| head` has exited
+        assert cli.stdout_is_broken()
 
 
 def test_import_opml_prints_sources_keeping_what_is_there(tmp_path):
@@ -185,16 +215,17 @@ def test_demo_on_a_busy_port_says_how_to_pick_another(tmp_path, sample_web):
     assert "innercircle demo --port N" in result.stderr
 
 
+@pytest.mark.parametrize("signal_name", ["SIGINT", "SIGTERM"])
 def test_ctrl_c_in_a_run_is_one_line_and_leaves_nothing_half_published(tmp_path, monkeypatch,
-                                                                      capsys):
+                                                                      capsys, signal_name):
     import os
     import signal
 
     from innercircle import cli, warehouse
     from tests.hostile_server import serve
 
-    def ctrl_c(handler):  # the user presses Ctrl-C while the crawler reads the feed
-        os.kill(os.getpid(), signal.SIGINT)
+    def ctrl_c(handler):  # Ctrl-C (or `timeout`'s SIGTERM) while the crawler reads the feed
+        os.kill(os.getpid(), getattr(signal, signal_name))
         handler.send_response(503)
         handler.send_header("Content-Length", "0")
         handler.end_headers()
@@ -213,7 +244,9 @@ def test_ctrl_c_in_a_run_is_one_line_and_leaves_nothing_half_published(tmp_path,
     assert err.splitlines()[-1] == cli.INTERRUPTED
     assert "Traceback" not in err and "STEP_FAILURE" not in err and out == ""
     assert not (tmp_path / "innercircle.duckdb").exists()  # nothing published half-way
-    assert not (tmp_path / "run_failures.jsonl").exists()  # the user stopped it: no failure
+    # Recorded all the same: a nightly run stopped by `timeout` must not pass unnoticed.
+    (record,) = map(json.loads, (tmp_path / "run_failures.jsonl").read_text().splitlines())
+    assert record["message"] == "interrupted" and record["failed_steps"]
     with warehouse.connect(tmp_path / "innercircle.work.duckdb") as con:  # a re-run opens it
         assert con.execute("SELECT count(*) FROM sources").fetchone() == (1,)
 
@@ -301,3 +334,23 @@ def test_importing_the_same_opml_twice_adds_nothing_the_second_time(tmp_path, mo
     assert cli.main(["import-opml", str(opml), "--industry", "x"]) == 0
     assert "added 0 of the file's 2 feeds under 'x'" in capsys.readouterr().err
     assert sources.read_text() == once
+
+
+@pytest.mark.parametrize(
+    "placeholder",
+    ["# my sources, to fill in\n", "industries:\n", "industries:\n  x:\n"],
+    ids=["only-a-comment", "bare-industries", "empty-industry"],
+)
+def test_import_opml_fills_the_placeholder_a_new_user_starts_from(tmp_path, monkeypatch,
+                                                                  capsys, placeholder):
+    from innercircle import cli
+    from innercircle.sources import load_sources
+
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(placeholder)
+    opml = tmp_path / "subs.opml"
+    opml.write_text('<opml><body><outline type="rss" xmlUrl="https://b.example/f"/></body></opml>')
+    monkeypatch.setenv("INNERCIRCLE_SOURCES", str(sources))
+    assert cli.main(["import-opml", str(opml), "--industry", "x"]) == 0
+    assert f"added 1 of the file's 1 feeds under 'x' in {sources}" in capsys.readouterr().err
+    assert [s.url for s in load_sources(sources)] == ["https://b.example/f"]

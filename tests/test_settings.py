@@ -180,6 +180,37 @@ def test_a_warehouse_in_a_read_only_folder_is_refused(tmp_path):
         ok.replace(warehouse_path=locked / "w.duckdb").validate()
 
 
+def test_a_warehouse_in_a_read_only_folder_is_refused_even_when_run_as_root(tmp_path,
+                                                                          monkeypatch):
+    ok = _valid(tmp_path)
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    real_access = os.access
+    # What os.access says to a user who is not root (root may write anywhere)
+    monkeypatch.setattr(os, "access", lambda path, mode, **kw: (
+        Path(path) != locked and real_access(path, mode, **kw)))
+    with pytest.raises(SettingError, match=f"^INNERCIRCLE_WAREHOUSE=.*: cannot write in {locked}"):
+        ok.replace(warehouse_path=locked / "w.duckdb").validate()
+    ok.validate()  # the warehouse's own folder is still fine
+
+
+def test_a_celery_run_checks_on_the_submitting_machine_only_what_it_reads_there(tmp_path):
+    ok = _valid(tmp_path)
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("not a folder")
+    # The folders and models are the workers' (README "Scaling out"), not this machine's.
+    workers_own = ok.replace(executor="celery", warehouse_path=a_file / "w.duckdb",
+                             reports_dir=a_file, feeds_dir=a_file, lake=str(a_file / "lake"),
+                             spacy_model="en_core_web_on_the_workers")
+    workers_own.validate()
+    with pytest.raises(SettingError, match="^INNERCIRCLE_WAREHOUSE=.* is a file, not a folder"):
+        workers_own.replace(executor="in_process").validate()  # in process: all are here
+    with pytest.raises(SettingError, match="^INNERCIRCLE_SOURCES=.*: no such file"):
+        workers_own.replace(sources_path=tmp_path / "nope.yaml").validate()
+    with pytest.raises(SettingError, match="^INNERCIRCLE_HOST_RATE=-1"):
+        workers_own.replace(host_rate=-1.0).validate()
+
+
 def test_spacy_models_that_are_not_installed_are_refused_before_a_run(tmp_path):
     ok = _valid(tmp_path)
     ok.replace(spacy_models="fr=fr_core_news_sm, en=blank:en").validate()
@@ -188,6 +219,9 @@ def test_spacy_models_that_are_not_installed_are_refused_before_a_run(tmp_path):
         ({"spacy_models": "fr=fr_no_such_model"}, "INNERCIRCLE_SPACY_MODELS=",
          "fr_no_such_model (fr) is not an installed"),
         ({"spacy_models": "fr_core_news_sm"}, "INNERCIRCLE_SPACY_MODELS=", "is not lang=model"),
+        # spacy.load("~/model") does not expand ~, so the check does not either
+        ({"spacy_model": "~"}, "INNERCIRCLE_SPACY_MODEL=~ ",
+         f"spaCy does not expand '~': give the folder as {Path.home()}"),
     ):
         with pytest.raises(SettingError, match=f"^{env}") as raised:
             ok.replace(**changes).validate()

@@ -48,6 +48,10 @@ def test_duplicates_within_an_industry_are_dropped():
         ("industries:\n  x:\n    sites: [blog.example.org/]\n", 3,
          "not an http(s) URL: 'blog.example.org/' (did you mean 'https://blog.example.org/'?)"),
         ("industries:\n  x:\n    feeds: [123]\n", 3, "not an http(s) URL: '123'"),
+        # an unclosed IPv6 bracket: urlsplit raises, the user still gets the plain line
+        ("industries:\n  x:\n    feeds: ['[::1']\n", 3, "not an http(s) URL: '[::1'"),
+        ("industries:\n  x:\n    feeds: ['a]b.example']\n", 3,
+         "not an http(s) URL: 'a]b.example'"),
         ("industries:\n  x:\n    feeds: https://a.example/\n", 3, "must be a list of URLs"),
         ("industries:\n  x:\n", 2, "lists no sources"),
         ("foo: 1\n", 1, "missing top-level key 'industries:'"),

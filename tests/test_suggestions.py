@@ -366,6 +366,14 @@ def test_accepting_a_url_the_industry_lists_as_a_site_changes_nothing():
     assert accept_into_sources(SOURCES, "fintech", rows, date(2026, 11, 30)) == (SOURCES, [])
 
 
+def test_accept_fills_an_industry_the_file_names_but_lists_nothing_under_yet():
+    rows = [_row("hidden.example", "https://hidden.example/feed.xml")]
+    text, added = accept_into_sources("industries:\n  fintech:\n", "fintech", rows,
+                                      date(2026, 11, 30))
+    assert added == ["https://hidden.example/feed.xml"]
+    assert [s.url for s in parse_sources(text)] == ["https://hidden.example/feed.xml"]
+
+
 def test_accept_never_returns_a_rewrite_that_loses_the_files_comments():
     from innercircle.accept import auto_accept
     from innercircle.errors import SourcesFileError

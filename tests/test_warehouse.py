@@ -1,5 +1,6 @@
 """The warehouse: schema from warehouse/schema, idempotent writes, safe publishing."""
 
+import os
 from pathlib import Path
 
 import duckdb
@@ -8,6 +9,8 @@ import pytest
 
 from innercircle import warehouse
 from innercircle.errors import InnercircleError
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_schema_creates_every_documented_table(tmp_path: Path):
@@ -97,3 +100,60 @@ def _hold(path: str, ready, release) -> None:
     ready.set()
     release.wait(30)
     con.close()
+
+
+def test_a_file_of_another_kind_is_refused_by_duckdbs_own_verdict(tmp_path: Path):
+    from innercircle.settings import SettingError
+
+    # `.csv`: DuckDB would open it as an in-memory database reading the file, and a run
+    # written there would vanish; anything else it calls "not a valid DuckDB database".
+    for name, text in (("voices.csv", "name\nJane Doe\n"), ("old.db", "id,name\n"),
+                       ("empty.duckdb", "")):
+        path = tmp_path / name
+        path.write_text(text)
+        for read_only in (True, False):
+            with (pytest.raises(SettingError, match=f"{name} is not a DuckDB database"),
+                  warehouse.connect(path, read_only=read_only, lock_wait_s=0)):
+                pass
+        assert path.read_text() == text  # nothing written into it
+
+
+UNREADABLE = """
+import os, sys
+import os
+from pathlib import Path
+from innercircle import warehouse
+from innercircle.settings import SettingError
+path = Path(sys.argv[1])
+if os.geteuid() == 0:  # root reads anything: be nobody, as a user the file is not for
+    os.setgid(65534)
+    os.setuid(65534)
+try:
+    with warehouse.connect(path, read_only=True, lock_wait_s=0):
+        print("opened")
+except SettingError as exc:
+    print(exc)
+"""
+
+
+def test_a_warehouse_this_user_may_not_read_is_called_unreadable_not_another_kind():
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp())  # pytest's tmp_path is in a folder only its owner enters
+    try:
+        folder.chmod(0o755)
+        path = folder / "w.duckdb"
+        duckdb.connect(str(path)).close()
+        path.chmod(0o600 if os.geteuid() == 0 else 0o000)  # root's own file, or no one's
+        done = subprocess.run([sys.executable, "-c", UNREADABLE, str(path)],
+                              capture_output=True, text=True, timeout=60,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+    finally:
+        shutil.rmtree(folder)
+    assert done.stdout == (
+        f"INNERCIRCLE_WAREHOUSE: {path} cannot be read (permission denied: this user may not "
+        "read it); fix its permissions or point INNERCIRCLE_WAREHOUSE at another file\n"
+    ), done.stderr
