@@ -575,27 +575,37 @@ async def _all_or_cancel(coros: Iterable[Coroutine[Any, Any, None]]) -> None:
 
 @contextlib.contextmanager
 def ctrl_c_as_keyboard_interrupt() -> Iterator[None]:
-    """Let Ctrl-C stop the crawl's event loop as ``KeyboardInterrupt``.
+    """Let Ctrl-C (and SIGTERM) stop the crawl's event loop as ``KeyboardInterrupt``.
 
     Dagster's handler raises its own interrupt error, which is not a ``KeyboardInterrupt``:
     raised inside a socket write, asyncio took it for that connection's error and the crawl
     went on, the pressed Ctrl-C counted as a failed fetch. With Python's own handler in
     place, ``asyncio.run`` cancels the crawl and re-raises, and Dagster ends the step as
-    interrupted. Only Dagster's handler is swapped: a program embedding the fetcher keeps
-    its own, and Python's own needs no swap.
+    interrupted. Dagster points SIGTERM (``timeout``, systemd) at its handler too: during
+    the crawl it raises SIGINT instead, so both stop the crawl the same way. Only Dagster's
+    handlers are swapped: a program embedding the fetcher keeps its own, and Python's own
+    needs no swap.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.getsignal(signal.SIGINT)
-    if not _is_dagsters(previous):
-        yield
-        return
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+    swaps = {
+        signal.SIGINT: signal.default_int_handler,
+        signal.SIGTERM: _sigterm_as_sigint,
+    }
+    previous = {sig: signal.getsignal(sig) for sig in swaps}
+    swapped = [sig for sig in swaps if _is_dagsters(previous[sig])]
+    for sig in swapped:
+        signal.signal(sig, swaps[sig])
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for sig in swapped:
+            signal.signal(sig, previous[sig])
+
+
+def _sigterm_as_sigint(signum: int, frame: object) -> None:
+    signal.raise_signal(signal.SIGINT)
 
 
 def _is_dagsters(handler: object) -> bool:
