@@ -1,6 +1,6 @@
 """CPU per page of reading article pages, and whether a change keeps every answer.
 
-Reads pages the way the pipeline does (``crawl_kinds.article_content``: the page parsed
+Reads pages the way the pipeline does (``stages.page_readers.article_content``: the page parsed
 once by ``parse_html``, then ``extract_page(html, url, root)`` and the main text's links
 from the same tree) and keeps, per page, a digest of every field of the
 :class:`~innercircle.model.PageExtract` and of the links. ``--record FILE`` writes them;

@@ -195,20 +195,32 @@ def is_nickname_of(nickname: str, formal: str) -> bool:
     return formal.lower() in _nicknamer().canonicals_of(nickname)
 
 
+#: The Faker cache's format, in its folder's name: bump it when
+#: :func:`_write_faker_names` or the reading in :func:`_faker_names` change.
+FAKER_CACHE_FORMAT = 1
+
+
 def _faker_names(kind: str) -> set[str]:
     """Every ``first`` or ``last`` name of every locale in Faker's person data (MIT; census
     and registry lists of 80+ locales), lower-cased: from the machine's cache
     (:mod:`~innercircle.model_cache`, one file per Faker version), made there from Faker
     on first use. Importing Faker's hundred-odd person modules took about a tenth of a
-    CPU second in every process that reads names."""
+    CPU second in every process that reads names. Anything amiss with the cache (out
+    of reach, damaged, Faker without its package metadata) reads Faker itself."""
     from importlib.metadata import version
 
-    from innercircle.model_cache import cached_folder
+    from innercircle.model_cache import read_cached
+
+    def read(folder: Path) -> set[str]:
+        names = json.loads((folder / f"{kind}.json").read_text(encoding="utf-8"))
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise ValueError(f"{folder / kind}.json is not a list of names")
+        return set(names)
 
     try:
-        folder = cached_folder(f"faker-names-{version('faker')}", _write_faker_names)
-        return set(json.loads((folder / f"{kind}.json").read_text(encoding="utf-8")))
-    except (OSError, ValueError):
+        name = f"faker-names-v{FAKER_CACHE_FORMAT}-{version('faker')}"
+        return read_cached(name, _write_faker_names, read)
+    except Exception:  # the cache only saves time
         return _read_faker_names(kind)
 
 

@@ -423,7 +423,10 @@ def test_a_missing_sniffio_fails_to_import_at_once_and_httpcore_still_runs_on_as
 
     from innercircle.fetch import transport
 
-    monkeypatch.delitem(sys.modules, "sniffio", raising=False)
+    # setitem first so that the undo restores what was there (or nothing) even when
+    # sniffio was never imported: delitem alone records nothing to undo then
+    monkeypatch.setitem(sys.modules, "sniffio", None)
+    monkeypatch.delitem(sys.modules, "sniffio")
     real_find_spec = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec",
                         lambda name, *a: None if name == "sniffio" else real_find_spec(name, *a))

@@ -3,7 +3,9 @@ name lists gathered): the same data as each process made before, cheaper."""
 
 from __future__ import annotations
 
+import json
 import lzma
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,6 +13,7 @@ from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from innercircle import vocabulary
 from innercircle.extract import langid_model
+from innercircle.model_cache import cache_root
 
 TEXTS = [
     "The quarterly report was published on Monday and the board approved the budget.",
@@ -92,3 +95,92 @@ def test_two_processes_filling_the_cache_at_once_leave_one_whole_folder(cache):
 
     assert (cached_folder("shared", fill) / "data").read_text() == "same"
     assert sorted(p.name for p in cache.iterdir()) == ["shared"]
+
+
+def test_a_damaged_model_cache_falls_back_and_is_made_again(cache):
+    langid_model.load_identifier()
+    (ptc,) = cache.glob("py3langid-*/ptc.npy")
+    ptc.write_bytes(b"")  # e.g. a full disk; np.load raises EOFError
+    assert langid_model.load_identifier().classify(TEXTS[1])[0] == "de"
+    assert not ptc.exists()  # removed, not read and failed on by every process
+    langid_model.load_identifier()
+    assert np.load(ptc).shape == LanguageIdentifier.from_model_file(MODEL_FILE).nb_ptc.shape
+
+
+def test_a_py3langid_without_what_the_cache_uses_loads_its_own_way(cache, monkeypatch):
+    import sys
+    import types
+
+    import py3langid
+
+    other = types.ModuleType("py3langid.modelio")  # a release without the private helper
+    monkeypatch.setitem(sys.modules, "py3langid.modelio", other)
+    monkeypatch.setattr(py3langid, "modelio", other, raising=False)
+    assert langid_model.load_identifier().classify(TEXTS[0])[0] == "en"
+    assert not cache.exists()  # nothing made that could not be read
+
+
+def test_cache_folders_name_their_format(cache):
+    langid_model.load_identifier()
+    vocabulary._faker_names("first")
+    assert len(list(cache.glob(f"py3langid-v{langid_model.FORMAT}-*/done"))) == 1
+    assert len(list(cache.glob(f"faker-names-v{vocabulary.FAKER_CACHE_FORMAT}-*/done"))) == 1
+
+
+def test_a_damaged_faker_cache_is_read_around_and_made_again(cache):
+    first = vocabulary._faker_names("first")
+    (names,) = cache.glob("faker-names-*/first.json")
+    names.write_text("[")  # cut short
+    assert vocabulary._faker_names("first") == first
+    assert not names.exists()
+    assert vocabulary._faker_names("first") == first
+    assert set(json.loads(names.read_text())) == first
+
+
+def test_faker_without_package_metadata_reads_faker_itself(cache, monkeypatch):
+    import importlib.metadata
+
+    def no_metadata(name):
+        raise importlib.metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(importlib.metadata, "version", no_metadata)
+    assert "jürgen" in vocabulary._faker_names("first")
+
+
+def test_files_reach_the_disk_before_the_folder_is_marked_done(cache, monkeypatch):
+    import os
+
+    from innercircle.model_cache import cached_folder
+
+    flushed = []
+    real_fsync = os.fsync
+
+    def fsync(fd):
+        path = Path(os.readlink(f"/proc/self/fd/{fd}"))
+        flushed.append((path.name, (path / "done").exists() or (path.parent / "done").exists()))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    cached_folder("flushed", lambda folder: (folder / "data").write_text("x"))
+    assert ("data", False) in flushed
+    assert any(name.startswith("flushed.") and not done for name, done in flushed)
+
+
+def test_a_relative_xdg_cache_home_is_ignored(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert cache_root() == tmp_path / ".cache" / "innercircle"
+
+
+def test_no_home_is_an_oserror_callers_fall_back_on(monkeypatch):
+    import pwd
+
+    def no_entry(uid):
+        raise KeyError(uid)
+
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.delenv("HOME", raising=False)
+    monkeypatch.setattr(pwd, "getpwuid", no_entry)
+    with pytest.raises(OSError):
+        cache_root()
+    assert langid_model.load_identifier().classify(TEXTS[0])[0] == "en"

@@ -49,9 +49,9 @@ from innercircle.stages.kinds import PageContent, SourceKind
 #: page arriving beyond that, or beyond :data:`IN_FLIGHT_BYTES`, is parsed later.
 IN_FLIGHT = 64
 IN_FLIGHT_BYTES = 16 * 2**20
-#: Shards with fewer pages to fetch are not read early: the worker's start (about 1.5 CPU
-#: seconds: imports and the readers' models) would cost more than the parsing it moves
-#: (about 5 ms a sample-web page).
+#: Shards with fewer pages to fetch are not read early: the worker's start (0.6-0.8 CPU
+#: seconds measured: imports and the readers' models) would cost more than the parsing it
+#: moves (about 5 ms a sample-web page).
 MIN_PAGES = 100
 #: Results written to the lake at once (one row group).
 WRITE_ROWS = 32
@@ -101,8 +101,8 @@ _EARLY: tuple[ProcessPoolExecutor, Future] | None = None
 def start_early(processes: int = 1) -> None:
     """Start the worker now, for the fetch steps that will run later in this process.
 
-    Its start (about a second of CPU on a quiet machine, four under load: it imports the
-    crawl's modules and the page readers, and loads the language identifier) is then
+    Its start (0.6-0.8 CPU seconds measured: it imports the page readers, not the
+    crawl's modules, and loads the language identifier) is then
     paid while the crawl waits on the feeds, not while the article pages arrive; a fetch
     step that started its own worker found it ready only near its end. Only for one
     process running every step (Dagster's in-process executor): elsewhere each fetch
