@@ -61,3 +61,10 @@ def test_ctrl_c_at_the_terminal_leaves_the_workers_to_the_run(tmp_path):
     except ModelLoadError as exc:  # pragma: no cover - the model is installed by make
         pytest.skip(f"spaCy model unavailable: {exc}")
     assert before[0]
+
+
+def test_a_model_that_is_not_installed_is_one_line_before_any_worker_starts():
+    """A run launched from the UI is not checked by a command first: the pool says which
+    model it cannot load, instead of every worker failing its start (BrokenProcessPool)."""
+    with pytest.raises(ModelLoadError, match="'en_no_such_model_xyz' .not installed.; install it"):
+        PooledPersonFinder({"en": "en_no_such_model_xyz"}, 2)

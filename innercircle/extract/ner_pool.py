@@ -45,6 +45,7 @@ from innercircle.extract.people import (
     DEFAULT_LANGUAGE,
     DocPeople,
     PersonFinder,
+    cannot_load,
     reading_language,
     truncate_text,
 )
@@ -181,6 +182,17 @@ def _ahead_key(text: str, lang: str | None) -> tuple[bytes, str | None]:
     return hashlib.sha1(text.encode("utf-8", "surrogatepass")).digest(), lang
 
 
+def _check_installed(models: Mapping[str, str]) -> None:
+    """A model no worker can load fails here, in one line, not as every worker's failed
+    start (``BrokenProcessPool``) after the step has begun (a run launched from the UI,
+    where no command checked the settings first)."""
+    from innercircle.setting_checks import is_installed_model
+
+    for name in models.values():
+        if not is_installed_model(name):
+            raise cannot_load(name, "not installed")
+
+
 class PooledPersonFinder:
     """``find_people`` over ``processes`` worker processes, results in input order.
 
@@ -213,6 +225,7 @@ class PooledPersonFinder:
         if self.processes == 1:
             self._local = local or PersonFinder(models=models)
         else:
+            _check_installed(models)
             self._pool = self._start()
 
     def _start(self) -> ProcessPoolExecutor:

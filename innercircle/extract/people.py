@@ -201,17 +201,22 @@ class PersonFinder:
         return [d.mentions for d in self.analyse(list(texts), languages)]
 
 
+def cannot_load(model_name: str, why: str) -> ModelLoadError:
+    """The one line for a model that cannot be loaded, saying which settings name it."""
+    return ModelLoadError(
+        f"could not load the spaCy model {model_name!r} ({why}); install it or "
+        "set INNERCIRCLE_SPACY_MODEL (English) / INNERCIRCLE_SPACY_MODELS "
+        "(lang=model,...) to installed spaCy pipelines with an 'ner' component"
+    )
+
+
 def _load(model_name: str):
     try:
         import spacy
 
         nlp = spacy.load(model_name, exclude=_excluded(model_name))
     except (OSError, ImportError, ValueError) as exc:
-        raise ModelLoadError(
-            f"could not load the spaCy model {model_name!r} ({exc}); install it or "
-            "set INNERCIRCLE_SPACY_MODEL (English) / INNERCIRCLE_SPACY_MODELS "
-            "(lang=model,...) to installed spaCy pipelines with an 'ner' component"
-        ) from exc
+        raise cannot_load(model_name, str(exc)) from exc
     if "ner" not in nlp.pipe_names:
         raise ModelLoadError(
             f"spaCy model {model_name!r} has no 'ner' component; set "
