@@ -47,7 +47,10 @@ class RecordingExecutor:
 def test_read_ahead_sends_a_long_chunk_before_it_has_sixteen_texts():
     """A buffer of long texts goes out once it passes the character bound; the rest waits
     for more texts, and goes out whole when the step asks for its results."""
-    finder = ner_pool.PooledPersonFinder("en_core_web_sm", processes=2)  # spawns nothing yet
+    from innercircle.settings import Settings
+
+    # the installed model (the pool checks it); its workers are never started here
+    finder = ner_pool.PooledPersonFinder(Settings().spacy_model, processes=2)
     finder._pool.shutdown()
     finder._pool = pool = RecordingExecutor()
     half = "w" * (CHUNK_CHARS // 2)
