@@ -252,6 +252,7 @@ def test_a_refused_connection_is_a_connect_error_tried_once():
     f = Fetcher(local_policy(retries=2, respect_robots=True))
     r = f.fetch(f"http://127.0.0.1:{port}/feed")
     assert r.error_class == "connect_error" and r.status is None and r.attempts == 1
+    assert r.error_message == "robots.txt: connection refused"  # what crawl_log says
 
 
 def test_other_connect_errors_are_tried_again():

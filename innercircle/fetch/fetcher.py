@@ -153,8 +153,10 @@ def _classify_exception(exc: BaseException) -> _Failure:
         # only holds the step's end back (a dead blog's backoff was most of a small crawl's
         # wall time); the host's health carries it to the next night. Timeouts, resets and
         # failed look-ups may pass, and are tried again.
-        refused = caused_by(exc, ConnectionRefusedError)
-        return _Failure("connect_error", text or "connection failed", retryable=not refused)
+        if caused_by(exc, ConnectionRefusedError):
+            # Said plainly: anyio words it "All connection attempts failed".
+            return _Failure("connect_error", "connection refused")
+        return _Failure("connect_error", text or "connection failed", retryable=True)
     if isinstance(exc, httpx.RemoteProtocolError):
         return _Failure("protocol_error", str(exc), retryable=True)
     if isinstance(exc, httpx.DecodingError):
