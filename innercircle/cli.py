@@ -206,9 +206,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     result = run_nightly(settings, report_failures=False, log_stream=dagster_log)
     from pipelines.runner import record_in_process_failure
 
-    if stopped_by_ctrl_c(result):  # one line, no failure report; but recorded: Dagster
-        # reads SIGTERM as Ctrl-C, and a nightly run stopped by `timeout` or systemd
-        # must leave its line in run_failures.jsonl like any run that did not finish
+    if stopped_by_ctrl_c(result):
+        # One line, no failure report, but recorded: Dagster reads SIGTERM as Ctrl-C, and a
+        # nightly run stopped by `timeout` or systemd must leave its line in
+        # run_failures.jsonl like any run that did not finish.
         record_in_process_failure(result, settings, "interrupted")
         return 130
     total_failure = all_sources_failed(settings)

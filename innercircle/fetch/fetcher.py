@@ -611,6 +611,6 @@ def _sigterm_as_sigint(signum: int, frame: object) -> None:
 
 
 def _is_dagsters(handler: object) -> bool:
-    """Whether a SIGINT handler is one Dagster installs around a step (its module's name
-    says so: the fetcher does not import Dagster)."""
+    """Whether a signal handler (SIGINT's or SIGTERM's) is one Dagster installs around a
+    step (its module's name says so: the fetcher does not import Dagster)."""
     return callable(handler) and (getattr(handler, "__module__", "") or "").startswith("dagster.")
