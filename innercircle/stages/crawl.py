@@ -15,12 +15,13 @@ from urllib.parse import urlsplit
 
 import duckdb
 
-from innercircle.extract.dates import naive_utc
-from innercircle.feeds import discover_feeds, entry_text, fallback_feed_urls, parse_feed
+from innercircle.feeds import discover_feeds, fallback_feed_urls, parse_feed
 from innercircle.fetch import Fetcher, FetchRequest
 from innercircle.fetch.outcome import SKIPPED_CLASSES, crawl_outcome
 from innercircle.model import FetchResult, ParsedFeed, Source
 from innercircle.stages import Progress, no_progress
+from innercircle.stages.early_parse import feed_worker
+from innercircle.stages.feed_reading import FeedReading
 from innercircle.stages.health import feed_outcome
 
 
@@ -291,16 +292,22 @@ def crawl_feeds(
     parsed_feeds: dict[str, ParsedFeed] = {}
     entry_counts: dict[str, int] = {}
 
+    def read(url: str, parsed: ParsedFeed, rows: list[dict], count: int) -> None:
+        for row in rows:
+            out.add("feed_entries", row)
+        entry_counts[url] = count
+        parsed_feeds[url] = parsed
+
+    reading = FeedReading(read, feed_worker)
+
     def feed(url: str, result: FetchResult) -> None:
         out.record(run_id, "feeds", url, result)
         if result.ok and result.body:
-            parsed = parse_feed(result.body, result.final_url or url, result.content_type)
-            _add_entries(out, url, parsed, checked_at)
-            entry_counts[url] = len(parsed.entries)
-            parsed.entries = []
-            parsed_feeds[url] = parsed
+            reading.add(url, result.final_url or url, result.body, result.content_type,
+                        checked_at)
 
     feed_results = _fetch(fetcher, feed_urls, cache, "feeds", progress, backoff, on_result=feed)
+    reading.finish()
     for url in sorted(dead & {f for f, _ in feed_for_source.values()}):
         feed_results[url] = FetchResult(
             url=url,
@@ -354,29 +361,6 @@ def crawl_feeds(
         )
     return out
 
-
-def _add_entries(out: CrawlOutput, feed_url: str, parsed: ParsedFeed, seen_at: datetime) -> None:
-    """A feed's ``feed_entries`` rows (each URL once)."""
-    seen: set[str] = set()
-    for entry in parsed.entries:
-        if not entry.url or entry.url in seen:
-            continue
-        seen.add(entry.url)
-        out.add(
-            "feed_entries",
-            {
-                "feed_url": feed_url,
-                "url": entry.url,
-                "title": entry.title,
-                "published_at": naive_utc(entry.published),
-                "updated_at": naive_utc(entry.updated),
-                "raw_authors": list(entry.raw_authors),
-                "feed_authors": list(parsed.feed_authors),
-                "first_seen_at": seen_at,
-                "last_seen_at": seen_at,
-                "content_text": entry_text(entry) or None,
-            },
-        )
 
 
 def _feed_row(

@@ -112,6 +112,15 @@ def start_early(processes: int = 1) -> None:
         _EARLY = _start(processes)
 
 
+def feed_worker() -> ProcessPoolExecutor | None:
+    """The worker :func:`start_early` started, once it is ready (else None): the feeds
+    step hands it feeds to read while it has no pages yet
+    (:mod:`~innercircle.stages.feed_reading`)."""
+    if _EARLY is None or not _EARLY[1].done():
+        return None
+    return _EARLY[0]
+
+
 def close_early() -> None:
     """Stop the worker :func:`start_early` started (the documents step no longer needs
     it; or the run ends)."""

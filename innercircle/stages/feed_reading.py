@@ -1,0 +1,121 @@
+"""Feeds read into rows as they arrive, half of them by the crawl's idle worker.
+
+Reading a feed (feedparser's XML pass, then each entry's content to text) is CPU work,
+and the feeds step did it inside the fetcher's event loop: at ``--scale 16`` the sample
+web's 54 feeds of ~180 KB took ~3-5 CPU seconds there, one core busy while the other
+idled and no other feed was fetched. When the run's page reader
+(:mod:`~innercircle.stages.early_parse`, started once the feeds announce enough pages) is
+up, :class:`FeedReading` hands it a feed whenever it has none waiting and reads the next
+one itself, so both cores read feeds. The rows are added in the order the feeds arrived,
+whoever read them, and a feed the worker fails on (or a worker that is gone) is read
+here again: where a feed is read never changes its rows.
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future
+from datetime import datetime
+
+from innercircle.extract.dates import naive_utc
+from innercircle.feeds import entry_text, parse_feed
+from innercircle.model import ParsedFeed
+
+#: Feeds waiting for the worker at once: one being read and one next, so that it never
+#: waits for the event loop, and at most two bodies are held for it.
+IN_WORKER = 2
+
+
+def entry_rows(feed_url: str, parsed: ParsedFeed, seen_at: datetime) -> list[dict]:
+    """A feed's ``feed_entries`` rows (each URL once)."""
+    rows: list[dict] = []
+    seen: set[str] = set()
+    for entry in parsed.entries:
+        if not entry.url or entry.url in seen:
+            continue
+        seen.add(entry.url)
+        rows.append(
+            {
+                "feed_url": feed_url,
+                "url": entry.url,
+                "title": entry.title,
+                "published_at": naive_utc(entry.published),
+                "updated_at": naive_utc(entry.updated),
+                "raw_authors": list(entry.raw_authors),
+                "feed_authors": list(parsed.feed_authors),
+                "first_seen_at": seen_at,
+                "last_seen_at": seen_at,
+                "content_text": entry_text(entry) or None,
+            }
+        )
+    return rows
+
+
+def read_feed(
+    feed_url: str, base_url: str, body: bytes, content_type: str, seen_at: datetime
+) -> tuple[ParsedFeed, list[dict], int]:
+    """One fetched feed read: its summary (entries dropped), its entry rows, and how
+    many entries it had."""
+    parsed = parse_feed(body, base_url, content_type)
+    rows = entry_rows(feed_url, parsed, seen_at)
+    count = len(parsed.entries)
+    parsed.entries = []
+    return parsed, rows, count
+
+
+def read_feed_pickled(*args) -> bytes:  # noqa: ANN002 - read_feed's arguments
+    """:func:`read_feed` in the worker process, pickled for the way back."""
+    return pickle.dumps(read_feed(*args), pickle.HIGHEST_PROTOCOL)
+
+
+#: What :class:`FeedReading` calls with each feed's reading, in arrival order.
+OnRead = Callable[[str, ParsedFeed, list[dict], int], None]
+
+
+class FeedReading:
+    """Feeds read in the order they arrived, by this process or by ``worker()`` (a
+    process pool, or None while there is none ready). :meth:`add` each fetched feed,
+    then :meth:`finish` once the fetch ends; ``on_read`` gets every feed's reading."""
+
+    def __init__(self, on_read: OnRead, worker: Callable[[], object | None] = lambda: None):
+        self._on_read = on_read
+        self._worker = worker
+        self._waiting: deque[tuple[tuple, Future | None, tuple | None]] = deque()
+        self.in_worker = 0  # feeds the worker read (for tests and logs)
+
+    def add(
+        self, feed_url: str, base_url: str, body: bytes, content_type: str, seen_at: datetime
+    ) -> None:
+        args = (feed_url, base_url, body, content_type, seen_at)
+        pool = self._worker()
+        busy = sum(1 for _, future, _ in self._waiting if future is not None)
+        future = None
+        if pool is not None and busy < IN_WORKER:
+            try:
+                future = pool.submit(read_feed_pickled, *args)  # type: ignore[attr-defined]
+            except Exception:  # noqa: BLE001 - the worker is gone: read it here
+                future = None
+        done = None if future is not None else read_feed(*args)
+        self._waiting.append((args, future, done))
+        self._deliver(wait=False)
+
+    def finish(self) -> None:
+        """Every feed added so far read and delivered."""
+        self._deliver(wait=True)
+
+    def _deliver(self, wait: bool) -> None:
+        while self._waiting:
+            args, future, done = self._waiting[0]
+            if future is not None:
+                if not (wait or future.done()):
+                    return
+                try:
+                    done = pickle.loads(future.result())
+                    self.in_worker += 1
+                except Exception:  # noqa: BLE001 - the worker failed: read it here
+                    done = read_feed(*args)
+            self._waiting.popleft()
+            parsed, rows, count = done
+            self._on_read(args[0], parsed, rows, count)

@@ -1,0 +1,110 @@
+"""Feeds read as they arrive (``innercircle.stages.feed_reading``): by the feeds step
+itself, or by the run's idle page-reading worker when it is up. Who reads a feed never
+changes its rows or their order; a worker that fails leaves the feed to the step."""
+
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from datetime import datetime
+
+import pytest
+
+from innercircle.stages import early_parse
+from innercircle.stages.feed_reading import FeedReading, read_feed
+
+SEEN = datetime(2026, 5, 1, 8, 0)
+
+
+def rss(site: int, items: int) -> bytes:
+    entries = "".join(
+        f"<item><title>Kelp count {site}.{n}</title>"
+        f"<link>http://site{site}.test/posts/{n}</link>"
+        f"<author>diver{n}@site{site}.test (Mara Quill {n})</author>"
+        f"<pubDate>Wed, 0{1 + n % 8} Apr 2026 09:00:00 +0000</pubDate>"
+        f"<description>&lt;p&gt;The harbour survey {n} counted more kelp.&lt;/p&gt;"
+        "</description></item>"
+        for n in range(items)
+    )
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Site {site}</title>'
+        f"<link>http://site{site}.test/</link>{entries}</channel></rss>"
+    ).encode()
+
+
+FEEDS = [(f"http://site{n}.test/feed", rss(n, 3 + n)) for n in range(6)]
+
+
+def read_all(worker) -> tuple[list, FeedReading]:
+    got: list = []
+    reading = FeedReading(lambda url, parsed, rows, count: got.append((url, parsed, rows, count)),
+                          worker)
+    for url, body in FEEDS:
+        reading.add(url, url, body, "application/rss+xml", SEEN)
+    reading.finish()
+    return got, reading
+
+
+def test_a_feed_is_read_into_its_summary_and_one_row_per_entry():
+    url, body = FEEDS[1]
+    parsed, rows, count = read_feed(url, url, body, "application/rss+xml", SEEN)
+    assert (parsed.title, parsed.format, parsed.entries, count) == ("Site 1", "rss20", [], 4)
+    assert [r["url"] for r in rows] == [f"http://site1.test/posts/{n}" for n in range(4)]
+    assert rows[0]["feed_url"] == "http://site1.test/feed"
+    assert rows[0]["content_text"] == "The harbour survey 0 counted more kelp."
+    assert rows[0]["first_seen_at"] == rows[0]["last_seen_at"] == SEEN
+
+
+def test_feeds_read_by_a_worker_give_the_same_rows_in_arrival_order():
+    alone, _ = read_all(lambda: None)
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        shared, reading = read_all(lambda: pool)
+    finally:
+        pool.shutdown(wait=True)
+    assert reading.in_worker > 0  # the worker read some of them
+    assert [url for url, *_ in shared] == [url for url, _ in FEEDS]
+    assert shared == alone
+
+
+class BrokenPool:
+    """A worker whose every reading fails."""
+
+    def submit(self, *args, **kwargs):
+        from concurrent.futures import Future
+
+        future: Future = Future()
+        future.set_exception(RuntimeError("worker died"))
+        return future
+
+
+def test_a_feed_the_worker_fails_on_is_read_by_the_step():
+    alone, _ = read_all(lambda: None)
+    broken, reading = read_all(lambda: BrokenPool())
+    assert reading.in_worker == 0
+    assert broken == alone
+
+
+def test_the_feeds_step_uses_the_runs_worker_only_once_it_is_ready(monkeypatch):
+    assert early_parse.feed_worker() is None  # none started in this process
+
+    class Pending:
+        def done(self) -> bool:
+            return False
+
+    pool = object()
+    monkeypatch.setattr(early_parse, "_EARLY", (pool, Pending()))
+    assert early_parse.feed_worker() is None  # still warming its readers
+    monkeypatch.setattr(Pending, "done", lambda self: True)
+    assert early_parse.feed_worker() is pool
+
+
+@pytest.mark.parametrize("worker", [lambda: None, lambda: BrokenPool()])
+def test_a_feed_that_is_not_a_feed_is_still_reported_with_no_rows(worker):
+    got: list = []
+    reading = FeedReading(lambda *a: got.append(a), worker)
+    reading.add("http://site9.test/feed", "http://site9.test/feed", b"<html>hi</html>",
+                "text/html", SEEN)
+    reading.finish()
+    [(url, parsed, rows, count)] = got
+    assert parsed.error and rows == [] and count == 0
