@@ -51,7 +51,8 @@ GROUP BY p.person_id, p.name, p.name_key
 NAME_CONTEXT_SQL = """
 SELECT m.name_key, mode(m.name ORDER BY m.name) AS display,
        count(*) FILTER (WHERE m.role = 'author') AS authored,
-       list(struct_pack(surface := m.surface, snippet := m.snippet, quoted := m.quoted))
+       list(struct_pack(surface := m.surface, snippet := m.snippet, quoted := m.quoted)
+            ORDER BY m.mention_id)
            FILTER (WHERE m.role = 'mentioned')[1:$max_sentences] AS sentences,
        list(DISTINCT d.language ORDER BY d.language)
            FILTER (WHERE m.role = 'author' AND d.language IS NOT NULL) AS languages

@@ -85,7 +85,7 @@ UNION SELECT di.industry, d.host FROM documents d JOIN document_industries di US
 VOICE_SITES_SQL = """
 WITH voices AS (SELECT industry, person_id, name FROM recurring_voices),
 bylines AS (
-    SELECT v.industry, v.name, any_value(f.url) AS url, 'writes there' AS how
+    SELECT v.industry, v.name, min(f.url) AS url, 'writes there' AS how
     FROM voices v JOIN mention_facts f ON f.person_id = v.person_id AND f.role = 'author'
     GROUP BY v.industry, v.name, f.host
 ),
