@@ -24,6 +24,7 @@ from assets.resources import (
     IN_PROCESS_EXECUTORS,
     HttpFetcherResource,
     LakeResource,
+    NerModelResource,
     SourcesResource,
     WarehouseResource,
 )
@@ -169,12 +170,24 @@ def crawl_asset(kind: SourceKind) -> dg.AssetsDefinition:
 
     @dg.op(name=f"fetch_{kind.name}")
     def fetch(
-        context: dg.OpExecutionContext, http: HttpFetcherResource, shard: ShardFiles
+        context: dg.OpExecutionContext,
+        http: HttpFetcherResource,
+        ner: NerModelResource,
+        shard: ShardFiles,
     ) -> ShardFiles:
         """One shard of hosts: network and lake only, no DuckDB. Pages are read while
         they arrive (``innercircle.stages.early_parse``); when every step runs in this
-        process, by one worker started as soon as the feeds announce enough pages."""
+        process, by one worker started as soon as the feeds announce enough pages. The
+        mentions step's NER workers start then too (their model loads take seconds of
+        CPU, which the crawl, mostly waiting, leaves free)."""
         in_process = context.job_def.executor_def.name in IN_PROCESS_EXECUTORS
+        start_ner = in_process and ner.starts_during_crawl(context)
+
+        def start_workers() -> None:
+            start_early()
+            if start_ner:
+                ner.start_early()
+
         with http.open() as fetcher:
             done = fetch_shard(
                 kind,
@@ -182,7 +195,7 @@ def crawl_asset(kind: SourceKind) -> dg.AssetsDefinition:
                 fetcher,
                 context.run_id,
                 _shard_progress(context, shard),
-                start_parser=start_early if in_process else None,
+                start_parser=start_workers if in_process else None,
             )
         if done.parsed:
             context.log.info(

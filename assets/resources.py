@@ -133,6 +133,12 @@ class NerModelResource(dg.ConfigurableResource):
             and self.shards <= 1
         )
 
+    def starts_during_crawl(self, context: dg.OpExecutionContext) -> bool:
+        """Whether this run's crawl starts the NER workers of its mentions step: as for
+        :meth:`starts_early_in`, and only when the run builds ``mentions`` (a run of the
+        crawl alone would start them for nothing)."""
+        return self.starts_early_in(context.job_def) and builds(context, MENTIONS)
+
     def start_early(self) -> PooledPersonFinder | None:
         """Start the NER workers of a later step in this process now (see
         :func:`~innercircle.extract.ner_pool.start_early`), for one unsharded step."""
@@ -149,6 +155,14 @@ class LakeResource(dg.ConfigurableResource):
 
 
 DOCUMENTS = dg.AssetKey("documents")  # the step that takes pages read during the crawl
+MENTIONS = dg.AssetKey("mentions")  # the step that takes NER workers started early
+
+
+def builds(context: dg.OpExecutionContext, key: dg.AssetKey) -> bool:
+    """Whether the run of this step materialises ``key``. Dagster names no selection for
+    a whole job's run (then the job's own assets count)."""
+    selection = context.dagster_run.asset_selection  # empty (or None): the whole job's
+    return key in (selection or context.job_def.asset_layer.selected_asset_keys)
 
 
 class SourcesResource(dg.ConfigurableResource):
@@ -169,9 +183,7 @@ class SourcesResource(dg.ConfigurableResource):
         for the documents step of the same run only (``innercircle.stages.early_parse``),
         so a run that materialises the crawl alone (the crawl group from the UI,
         ``materialize`` of the crawl's assets) reads none."""
-        selection = context.dagster_run.asset_selection  # empty (or None): the whole job's
-        selected = selection or context.job_def.asset_layer.selected_asset_keys
-        return self.parse_during_crawl and DOCUMENTS in selected
+        return self.parse_during_crawl and builds(context, DOCUMENTS)
 
 
 class RankingResource(dg.ConfigurableResource):

@@ -294,3 +294,41 @@ def test_only_a_run_that_builds_documents_reads_pages_during_its_crawl():
     sources = SourcesResource(parse_during_crawl=False)  # INNERCIRCLE_PARSE_DURING_CRAWL=off
     assert job.execute_in_process().success
     assert not seen.popitem()[1]
+
+
+def test_only_a_run_that_finds_people_starts_its_ner_workers_during_the_crawl():
+    """The crawl starts the mentions step's NER workers (their model loads use the cores
+    it leaves idle) only in a run that builds ``mentions`` in this process, unsharded."""
+    import dagster as dg
+
+    from assets.resources import NerModelResource
+
+    ner, seen = NerModelResource(), {}
+
+    @dg.op
+    def probe(context) -> int:
+        seen[context.op_handle.name] = ner.starts_during_crawl(context)
+        return 1
+
+    @dg.graph_asset(name="articles")
+    def articles():
+        return probe()
+
+    @dg.op
+    def find(n: int) -> int:
+        return n
+
+    @dg.graph_asset(name="mentions")
+    def mentions(articles):
+        return find(articles)
+
+    job = dg.Definitions(
+        assets=[articles, mentions], jobs=[dg.define_asset_job("nightly")]
+    ).resolve_job_def("nightly")
+    assert job.execute_in_process().success
+    assert seen.popitem()[1]  # the whole job
+    assert job.execute_in_process(asset_selection=[dg.AssetKey("articles")]).success
+    assert not seen.popitem()[1]  # the crawl alone
+    ner = NerModelResource(shards=2)  # NER in shards of their own: no early pool
+    assert job.execute_in_process().success
+    assert not seen.popitem()[1]
