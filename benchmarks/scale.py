@@ -15,7 +15,10 @@ per phase (the crawl, the documents step with NER, ranking and the rest) its wal
 CPU seconds, whose ratio says how many cores the phase kept busy: the crawl mostly
 waits, so what runs beside it is free.
 
-    .venv/bin/python benchmarks/scale.py [--scales 1 4 16] [--steps] [--floor]
+    .venv/bin/python benchmarks/scale.py [--scales 1 4 16] [--steps] [--floor] [--repeat N]
+
+``--repeat N`` runs every scale N times, the scales taking turns, prints each run's
+ratios, and shows each scale's median run in the tables (and its verdict).
 
 ``--floor`` also times the NER floor after each run: plain ``nlp.pipe(n_process=every
 core)`` (NER components only, worker start included) over the texts the run sent to
@@ -350,6 +353,35 @@ def _reference_date(seed: int = 7) -> str:
     return reference_date(seed).isoformat()
 
 
+def _ratio(row: dict, floor: bool) -> float:
+    return row["wall_s"] / row["floor_s"] if floor else row["wall_s"]
+
+
+def median_run(runs: list[dict], floor: bool) -> dict:
+    """The run whose wall ratio to its floor (or wall time, without ``--floor``) is the
+    median of a scale's runs (the lower middle one of an even count): one real run, so
+    that its per-step tables stay whole."""
+    ordered = sorted(runs, key=lambda r: _ratio(r, floor))
+    return ordered[(len(ordered) - 1) // 2]
+
+
+def print_repeats(runs: dict[float, list[dict]], floor: bool) -> None:
+    """Every run's figures, in the order they ran, and the median the tables show."""
+    print("runs of each scale, in the order they ran (the floor moves between quiet runs "
+          "by more than most changes: compare medians)")
+    for scale, rows in runs.items():
+        if floor:
+            cells = [f"{r['wall_s'] / r['floor_s']:.2f}x wall / "
+                     f"{r['cpu_s'] / r['floor_cpu_s']:.2f}x CPU (others {r['others_cores']:.2f})"
+                     for r in rows]
+            middle = median_run(rows, floor)
+            print(f"scale {scale:g}: " + "; ".join(cells)
+                  + f" -> median {middle['wall_s'] / middle['floor_s']:.2f}x wall")
+        else:
+            print(f"scale {scale:g}: " + "; ".join(f"{r['wall_s']:.1f} s" for r in rows))
+    print()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scales", type=float, nargs="+", default=[1, 4, 16])
@@ -357,18 +389,25 @@ def main() -> int:
     parser.add_argument("--floor", action="store_true",
                         help="also time the NER floor: plain nlp.pipe on every core over "
                         "the texts the run sent to NER")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="run every scale N times (the scales taking turns); the "
+                        "tables show each scale's median run")
     parser.add_argument("--one", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one is not None:
         print(json.dumps(one(Path(args.one[0]), args.one[1], args.floor)))
         return 0
-    rows = []
-    for scale in args.scales:
-        try:
-            rows.append(measure(scale, args.floor))
-        except RuntimeError as exc:
-            print(exc, file=sys.stderr)
-            return 1
+    runs: dict[float, list[dict]] = {scale: [] for scale in args.scales}
+    for _ in range(max(1, args.repeat)):
+        for scale in args.scales:
+            try:
+                runs[scale].append(measure(scale, args.floor))
+            except RuntimeError as exc:
+                print(exc, file=sys.stderr)
+                return 1
+    rows = [median_run(runs[scale], args.floor) for scale in args.scales]
+    if args.repeat > 1:
+        print_repeats(runs, args.floor)
     print(f"load average now: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print(f"{'scale':>5} {'docs':>6} {'read early':>10} {'wall s':>7} {'peak RSS MB':>11} "
           f"{'child MB':>13} {'NER share':>9} {'docs/s/core':>11} {'ms/doc':>7}")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
-from scale import phase_spans  # noqa: E402
+from scale import median_run, phase_spans  # noqa: E402
 
 
 def test_a_phase_runs_from_its_first_step_to_the_next_phase():
@@ -32,3 +32,11 @@ def test_a_run_that_built_nothing_is_all_crawl():
         "crawl": (0.0, 2.0)
     }
     assert phase_spans([]) == {}
+
+
+def test_repeated_runs_are_shown_by_the_run_with_the_median_ratio_to_its_floor():
+    runs = [{"wall_s": w, "floor_s": f, "n": n}
+            for n, (w, f) in enumerate([(40.0, 25.0), (38.0, 27.0), (41.0, 26.0)])]
+    assert median_run(runs, floor=True)["n"] == 2  # 1.60x, 1.41x, 1.58x
+    assert median_run(runs, floor=False)["n"] == 0  # 40, 38, 41 s
+    assert median_run(runs[:2], floor=True)["n"] == 1  # the lower middle of two
