@@ -108,3 +108,46 @@ def test_a_feed_that_is_not_a_feed_is_still_reported_with_no_rows(worker):
     reading.finish()
     [(url, parsed, rows, count)] = got
     assert parsed.error and rows == [] and count == 0
+
+
+def test_the_feeds_step_writes_the_same_rows_with_the_runs_worker_as_without(monkeypatch):
+    """``crawl_feeds`` over six listed feeds: with a worker reading some of them, its
+    ``feeds`` and ``feed_entries`` rows are those of the step reading every feed itself."""
+    import httpx
+
+    from innercircle.fetch import Fetcher
+    from innercircle.model import Source
+    from innercircle.stages import crawl
+    from tests.builders import fetch_policy
+
+    bodies = dict(FEEDS)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        body = bodies.get(str(request.url))
+        if body is None:
+            return httpx.Response(404)
+        return httpx.Response(200, content=body, headers={"content-type": "application/rss+xml"})
+
+    def crawl_rows(worker) -> tuple[list, list]:
+        monkeypatch.setattr(crawl, "feed_worker", worker)
+        policy = fetch_policy(respect_robots=False, allow_private_networks=False)
+        with Fetcher(policy, transport=httpx.MockTransport(handler),
+                     resolver=lambda host: ["93.184.216.34"]) as fetcher:
+            out = crawl.crawl_feeds([Source("test", "feed", url) for url in bodies], fetcher,
+                                    {}, {}, run_id="r1")
+        clock = ("checked_at", "first_seen_at", "last_seen_at")
+        return [[{k: v for k, v in row.items() if k not in clock} for row in out.rows[table]]
+                for table in ("feeds", "feed_entries")]
+
+    alone = crawl_rows(lambda: None)
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+    sent = []
+    original = pool.submit
+    monkeypatch.setattr(pool, "submit", lambda *a, **k: sent.append(a) or original(*a, **k))
+    try:
+        shared = crawl_rows(lambda: pool)
+    finally:
+        pool.shutdown(wait=True)
+    assert sent  # the worker read some feeds
+    assert shared == alone
+    assert len(alone[0]) == 6 and len(alone[1]) == sum(3 + n for n in range(6))

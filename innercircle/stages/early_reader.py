@@ -4,8 +4,9 @@
 the worker unpickles these functions by reference, so it imports this module and, from
 it, only what reading a page needs (:mod:`~innercircle.stages.page_readers`): not
 ``early_parse`` itself, whose lake files need pyarrow and universal-pathlib, nor the
-crawl's fetcher, feed parser or DuckDB. Those imports were about a third of the
-worker's start, paid once a run.
+crawl's fetcher or DuckDB. Those imports were about a third of the worker's start, paid
+once a run. The feeds step also hands it feeds to read (:func:`read_feed`,
+:mod:`~innercircle.stages.feed_reading`), which imports the feed parser on the first.
 """
 
 from __future__ import annotations
@@ -55,3 +56,11 @@ def ready() -> bool:
 def read(content: Content, url: str, body_gzip: bytes) -> bytes:
     """One stored page read by its kind's reader, pickled for the way back."""
     return pickle.dumps(content(gzip.decompress(body_gzip), url, None), pickle.HIGHEST_PROTOCOL)
+
+
+def read_feed(*args) -> bytes:  # noqa: ANN002 - feed_reading.read_feed's arguments
+    """One fetched feed read into rows (:func:`~innercircle.stages.feed_reading.read_feed`),
+    pickled for the way back."""
+    from innercircle.stages import feed_reading
+
+    return pickle.dumps(feed_reading.read_feed(*args), pickle.HIGHEST_PROTOCOL)

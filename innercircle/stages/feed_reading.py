@@ -5,10 +5,12 @@ and the feeds step did it inside the fetcher's event loop: at ``--scale 16`` the
 web's 54 feeds of ~180 KB took ~3-5 CPU seconds there, one core busy while the other
 idled and no other feed was fetched. When the run's page reader
 (:mod:`~innercircle.stages.early_parse`, started once the feeds announce enough pages) is
-up, :class:`FeedReading` hands it a feed whenever it has none waiting and reads the next
-one itself, so both cores read feeds. The rows are added in the order the feeds arrived,
-whoever read them, and a feed the worker fails on (or a worker that is gone) is read
-here again: where a feed is read never changes its rows.
+up, :class:`FeedReading` hands it a feed whenever fewer than :data:`IN_WORKER` wait for it
+and reads the others itself, so both cores read feeds. The rows are added in the order
+the feeds arrived, whoever read them, and a feed the worker fails on (or a worker that
+is gone) is read here again: where a feed is read never changes its rows. Only the
+bodies sent to the worker are held (at most :data:`IN_WORKER`); a feed read here keeps
+only its rows until the feeds before it are delivered.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from datetime import datetime
 from innercircle.extract.dates import naive_utc
 from innercircle.feeds import entry_text, parse_feed
 from innercircle.model import ParsedFeed
+from innercircle.stages import early_reader
 
 #: Feeds waiting for the worker at once: one being read and one next, so that it never
 #: waits for the event loop, and at most two bodies are held for it.
@@ -65,11 +68,6 @@ def read_feed(
     return parsed, rows, count
 
 
-def read_feed_pickled(*args) -> bytes:  # noqa: ANN002 - read_feed's arguments
-    """:func:`read_feed` in the worker process, pickled for the way back."""
-    return pickle.dumps(read_feed(*args), pickle.HIGHEST_PROTOCOL)
-
-
 #: What :class:`FeedReading` calls with each feed's reading, in arrival order.
 OnRead = Callable[[str, ParsedFeed, list[dict], int], None]
 
@@ -88,17 +86,20 @@ class FeedReading:
     def add(
         self, feed_url: str, base_url: str, body: bytes, content_type: str, seen_at: datetime
     ) -> None:
+        self._deliver(wait=False)  # what the worker finished: it may take the next feed
         args = (feed_url, base_url, body, content_type, seen_at)
         pool = self._worker()
         busy = sum(1 for _, future, _ in self._waiting if future is not None)
         future = None
         if pool is not None and busy < IN_WORKER:
             try:
-                future = pool.submit(read_feed_pickled, *args)  # type: ignore[attr-defined]
+                future = pool.submit(early_reader.read_feed, *args)  # type: ignore[attr-defined]
             except Exception:  # noqa: BLE001 - the worker is gone: read it here
                 future = None
-        done = None if future is not None else read_feed(*args)
-        self._waiting.append((args, future, done))
+        if future is not None:  # the body is kept, to read it here if the worker fails
+            self._waiting.append((args, future, None))
+        else:  # read now; only the rows wait for the feeds before them
+            self._waiting.append(((feed_url,), None, read_feed(*args)))
         self._deliver(wait=False)
 
     def finish(self) -> None:
