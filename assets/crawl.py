@@ -32,7 +32,7 @@ from innercircle import warehouse
 from innercircle.sources import load_sources
 from innercircle.stages.crawl import CrawlOutput, host_of
 from innercircle.stages.crawl_lake import ShardFiles, fetch_shard, plan_crawl, store_crawl
-from innercircle.stages.early_parse import start_early
+from innercircle.stages.early_parse import start_during_crawl, start_early
 from innercircle.stages.kinds import PlanContext, SourceKind, registered, upstream_of
 
 GROUP = "crawl"
@@ -181,12 +181,11 @@ def crawl_asset(kind: SourceKind) -> dg.AssetsDefinition:
         mentions step's NER workers start then too (their model loads take seconds of
         CPU, which the crawl, mostly waiting, leaves free)."""
         in_process = context.job_def.executor_def.name in IN_PROCESS_EXECUTORS
-        start_ner = in_process and ner.starts_during_crawl(context)
+        early_ner = ner if in_process and ner.starts_during_crawl(context) else None
 
-        def start_workers() -> None:
-            start_early()
-            if start_ner:
-                ner.start_early()
+        def start() -> None:  # best effort: one that cannot start is a warning
+            starters = [start_early, *([early_ner.start_early] if early_ner else [])]
+            start_during_crawl(starters, context.log.warning)
 
         with http.open() as fetcher:
             done = fetch_shard(
@@ -195,7 +194,7 @@ def crawl_asset(kind: SourceKind) -> dg.AssetsDefinition:
                 fetcher,
                 context.run_id,
                 _shard_progress(context, shard),
-                start_parser=start_workers if in_process else None,
+                start_parser=start if in_process else None,
             )
         if done.parsed:
             context.log.info(

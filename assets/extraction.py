@@ -145,6 +145,8 @@ def plan_mentions(
         f"{docs} documents to extract people from with {signature}, in {len(shards)} "
         f"shard(s); {sum(s.cut for s in shards)} cut at {ner.max_chars} characters"
     )
+    if not docs:
+        close_early()  # workers the crawl started, with nothing new for them to read
     for shard in shards:
         yield dg.DynamicOutput(shard, mapping_key=f"shard_{shard.shard}")
 

@@ -332,3 +332,22 @@ def test_only_a_run_that_finds_people_starts_its_ner_workers_during_the_crawl():
     ner = NerModelResource(shards=2)  # NER in shards of their own: no early pool
     assert job.execute_in_process().success
     assert not seen.popitem()[1]
+
+
+
+def test_workers_that_cannot_start_during_the_crawl_are_a_warning_not_a_lost_crawl():
+    """The crawl starts its page reader and NER workers as a favour to later steps: one
+    that cannot start (here a script without a main guard) is one warning line, the
+    others still start, and the fetch goes on."""
+    started: list[str] = []
+
+    def refuse() -> None:
+        raise RuntimeError("\n        An attempt has been made to start a new process\n ...")
+
+    warnings: list[str] = []
+    early_parse.start_during_crawl([refuse, lambda: started.append("ner")], warnings.append)
+    assert warnings == [
+        "workers not started during the crawl: RuntimeError: "
+        "An attempt has been made to start a new process"
+    ]
+    assert started == ["ner"]

@@ -173,3 +173,30 @@ def test_starting_the_workers_does_not_wait_for_them():
         release.set()
         assert len(_workers(pooled, 2)) == 2
     assert seen == [True, True]  # start_workers had returned before any process started
+
+
+def test_workers_started_for_a_night_with_nothing_new_stop_when_the_plan_finds_nothing(
+    tmp_path,
+):
+    """The crawl starts NER workers as soon as the feeds announce pages; when no document
+    then needs NER, ``plan_mentions`` stops them, not the end of the run."""
+    import dagster as dg
+
+    from assets.extraction import mentions
+    from assets.resources import LakeResource, WarehouseResource
+    from innercircle import warehouse
+
+    work = tmp_path / "innercircle.work.duckdb"
+    with warehouse.connect(work) as con:
+        warehouse.ensure_schema(con)
+    ner = NerModelResource(processes=2)
+    assert ner.start_early() is not None
+    resources = {
+        "warehouse_db": WarehouseResource(database=str(work)),
+        "ner": ner,
+        "lake_store": LakeResource(location=str(tmp_path / "lake")),
+    }
+    plan = mentions.node_def.node_named("plan_mentions").definition  # the graph's first op
+    with dg.build_op_context(resources=resources) as context:
+        list(plan(context))
+        assert ner_pool._EARLY == {}  # stopped by the step, before any teardown

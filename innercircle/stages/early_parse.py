@@ -32,7 +32,7 @@ from __future__ import annotations
 import multiprocessing
 import pickle
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -110,6 +110,21 @@ def start_early(processes: int = 1) -> None:
     global _EARLY
     if _EARLY is None and not multiprocessing.current_process().daemon:
         _EARLY = _start(processes)
+
+
+def start_during_crawl(
+    starters: Iterable[Callable[[], object]], warn: Callable[[str], None]
+) -> None:
+    """Start workers for later steps of the run while the crawl waits (the page reader
+    above, the mentions step's NER pool). Best effort, each on its own: one that cannot
+    start (a missing model, a script without a main guard) must not lose the crawl; it is
+    one ``warn`` line, and the later steps start their own and report what fails there."""
+    for start in starters:
+        try:
+            start()
+        except Exception as exc:  # noqa: BLE001 - reported, and the crawl goes on
+            why = (str(exc).strip().splitlines() or [""])[0]
+            warn(f"workers not started during the crawl: {type(exc).__name__}: {why}")
 
 
 def feed_worker() -> ProcessPoolExecutor | None:
