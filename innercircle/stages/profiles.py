@@ -87,9 +87,8 @@ latest AS (
     FROM pieces GROUP BY ALL
 ),
 page_links AS (
-    SELECT f.industry, f.person_id, any_value(ap.homepage) FILTER (WHERE ap.homepage IS NOT NULL)
-               AS homepage,
-           flatten(list(ap.profiles)) AS links
+    SELECT f.industry, f.person_id, min(ap.homepage) AS homepage,
+           flatten(list(ap.profiles ORDER BY ap.url)) AS links
     FROM facts f JOIN author_pages ap ON ap.url = f.url
     WHERE f.origin = 'author_page' GROUP BY ALL
 ),
