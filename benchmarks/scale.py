@@ -397,6 +397,7 @@ def main() -> int:
     if args.one is not None:
         print(json.dumps(one(Path(args.one[0]), args.one[1], args.floor)))
         return 0
+    args.scales = list(dict.fromkeys(args.scales))  # each scale once per round
     runs: dict[float, list[dict]] = {scale: [] for scale in args.scales}
     for _ in range(max(1, args.repeat)):
         for scale in args.scales:
