@@ -254,6 +254,36 @@ def test_a_shard_planned_without_early_reading_fetches_without_a_worker(shard, m
     assert files.rows["raw_pages"] == 4
 
 
+def toy_crawl(ask, downstream: str):
+    """A toy ``nightly`` job: a crawl asset whose op records ``ask(context)``, and a graph
+    asset ``downstream`` after it; returns the job, the crawl asset and what was asked."""
+    import dagster as dg
+
+    seen: dict[str, bool] = {}
+
+    @dg.op
+    def probe(context) -> int:
+        seen[context.op_handle.name] = ask(context)
+        return 1
+
+    @dg.graph_asset(name="articles")
+    def articles():
+        return probe()
+
+    @dg.op
+    def step(n: int) -> int:
+        return n
+
+    @dg.graph_asset(name=downstream)
+    def after(articles):
+        return step(articles)
+
+    job = dg.Definitions(
+        assets=[articles, after], jobs=[dg.define_asset_job("nightly")]
+    ).resolve_job_def("nightly")
+    return job, articles, seen
+
+
 def test_only_a_run_that_builds_documents_reads_pages_during_its_crawl():
     """What the crawl reads early is kept for the same run's documents step, so a run
     of the crawl alone (the crawl group materialised from the UI) reads nothing. Asked
@@ -265,24 +295,8 @@ def test_only_a_run_that_builds_documents_reads_pages_during_its_crawl():
 
     key = dg.AssetKey("documents")
     assert key in documents.keys  # the step that takes them
-    sources, seen = SourcesResource(), {}
-
-    @dg.op
-    def probe(context) -> int:
-        seen[context.op_handle.name] = sources.parses_early_in(context)
-        return 1
-
-    @dg.graph_asset(name="articles")
-    def articles():
-        return probe()
-
-    @dg.asset(name="documents")
-    def docs(articles):
-        return articles
-
-    job = dg.Definitions(
-        assets=[articles, docs], jobs=[dg.define_asset_job("nightly")]
-    ).resolve_job_def("nightly")
+    sources = SourcesResource()
+    job, articles, seen = toy_crawl(lambda context: sources.parses_early_in(context), "documents")
     assert job.execute_in_process().success
     assert seen.popitem()[1]  # the whole job
     assert job.execute_in_process(asset_selection=[key, dg.AssetKey("articles")]).success
@@ -303,28 +317,8 @@ def test_only_a_run_that_finds_people_starts_its_ner_workers_during_the_crawl():
 
     from assets.resources import NerModelResource
 
-    ner, seen = NerModelResource(), {}
-
-    @dg.op
-    def probe(context) -> int:
-        seen[context.op_handle.name] = ner.starts_during_crawl(context)
-        return 1
-
-    @dg.graph_asset(name="articles")
-    def articles():
-        return probe()
-
-    @dg.op
-    def find(n: int) -> int:
-        return n
-
-    @dg.graph_asset(name="mentions")
-    def mentions(articles):
-        return find(articles)
-
-    job = dg.Definitions(
-        assets=[articles, mentions], jobs=[dg.define_asset_job("nightly")]
-    ).resolve_job_def("nightly")
+    ner = NerModelResource()
+    job, _, seen = toy_crawl(lambda context: ner.starts_during_crawl(context), "mentions")
     assert job.execute_in_process().success
     assert seen.popitem()[1]  # the whole job
     assert job.execute_in_process(asset_selection=[dg.AssetKey("articles")]).success
@@ -332,7 +326,6 @@ def test_only_a_run_that_finds_people_starts_its_ner_workers_during_the_crawl():
     ner = NerModelResource(shards=2)  # NER in shards of their own: no early pool
     assert job.execute_in_process().success
     assert not seen.popitem()[1]
-
 
 
 def test_workers_that_cannot_start_during_the_crawl_are_a_warning_not_a_lost_crawl():
