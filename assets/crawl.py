@@ -183,9 +183,12 @@ def crawl_asset(kind: SourceKind) -> dg.AssetsDefinition:
         in_process = context.job_def.executor_def.name in IN_PROCESS_EXECUTORS
         early_ner = ner if in_process and ner.starts_during_crawl(context) else None
 
+        def start_ner() -> None:
+            if early_ner is not None and early_ner.start_early() is not None:
+                context.log.info("the mentions step's NER workers start during the crawl")
+
         def start() -> None:  # best effort: one that cannot start is a warning
-            starters = [start_early, *([early_ner.start_early] if early_ner else [])]
-            start_during_crawl(starters, context.log.warning)
+            start_during_crawl([start_early, start_ner], context.log.warning)
 
         with http.open() as fetcher:
             done = fetch_shard(
