@@ -330,7 +330,7 @@ def test_only_a_run_that_finds_people_starts_its_ner_workers_during_the_crawl():
 
 def test_workers_that_cannot_start_during_the_crawl_are_a_warning_not_a_lost_crawl():
     """The crawl starts its page reader and NER workers as a favour to later steps: one
-    that cannot start (here a script without a main guard) is one warning line, the
+    that cannot start (here Python refusing a new process) is one warning line, the
     others still start, and the fetch goes on."""
     started: list[str] = []
 

@@ -117,8 +117,8 @@ def start_during_crawl(
 ) -> None:
     """Start workers for later steps of the run while the crawl waits (the page reader
     above, the mentions step's NER pool). Best effort, each on its own: one that cannot
-    start (a missing model, a script without a main guard) must not lose the crawl; it is
-    one ``warn`` line, and the later steps start their own and report what fails there."""
+    start (a missing model, Python refusing a new process) must not lose the crawl; it
+    is one ``warn`` line, and the later steps start their own and report what fails."""
     for start in starters:
         try:
             start()
