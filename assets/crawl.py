@@ -197,7 +197,7 @@ def crawl_asset(kind: SourceKind) -> dg.AssetsDefinition:
                 fetcher,
                 context.run_id,
                 _shard_progress(context, shard),
-                start_parser=start if in_process else None,
+                start_workers=start if in_process else None,
             )
         if done.parsed:
             context.log.info(

@@ -376,7 +376,7 @@ def print_repeats(runs: dict[float, list[dict]], floor: bool) -> None:
                      for r in rows]
             middle = median_run(rows, floor)
             print(f"scale {scale:g}: " + "; ".join(cells)
-                  + f" -> median {middle['wall_s'] / middle['floor_s']:.2f}x wall")
+                  + f" -> median {_ratio(middle, floor):.2f}x wall")
         else:
             print(f"scale {scale:g}: " + "; ".join(f"{r['wall_s']:.1f} s" for r in rows))
     print()

@@ -231,7 +231,7 @@ def test_a_kind_announcing_many_pages_starts_the_runs_worker_once_during_its_fet
 
     announcing = replace(ARTICLES, name="announcer", fetch=announce, announces="SELECT 1")
     fetch_shard(announcing, shard, FakeFetcher(), "run-1",
-                start_parser=lambda: starts.append(1) or early_parse.start_early())
+                start_workers=lambda: starts.append(1) or early_parse.start_early())
     assert starts == [1]  # at the third row, once
     try:
         early_parse._EARLY[1].result(timeout=120)  # up (a real fetch never waits for it)
@@ -249,7 +249,7 @@ def test_a_shard_planned_without_early_reading_fetches_without_a_worker(shard, m
     shard.parse_early = False
     started: list[int] = []
     files = fetch_shard(crawl_kinds.ARTICLES, shard, FakeFetcher(), "run-1",
-                        start_parser=lambda: started.append(1))
+                        start_workers=lambda: started.append(1))
     assert files.parsed == {} and started == []
     assert files.rows["raw_pages"] == 4
 

@@ -205,21 +205,22 @@ def fetch_shard(
     fetcher: Fetcher,
     run_id: str,
     progress: Progress = no_progress,
-    start_parser: Callable[[], None] | None = None,
+    start_workers: Callable[[], None] | None = None,
 ) -> ShardFiles:
     """Fetch one shard with the kind's fetch; its rows end up in the lake. With
     ``files.parse_early`` (and a kind whose pages are documents), each stored page is also
     read as the documents step would, by a worker process, while the fetch goes on
     (see :mod:`innercircle.stages.early_parse`); ``files.parsed`` says how many.
 
-    ``start_parser`` (a run whose steps share this process) is called once a kind that
+    ``start_workers`` (a run whose steps share this process) is called once a kind that
     announces pages has announced enough to be worth reading early
     (:data:`~innercircle.stages.early_parse.MIN_PAGES` rows of its tables, e.g. feed
-    entries): the worker then starts while this fetch still waits on the network."""
+    entries): the page reader (and the mentions step's NER workers) then start while
+    this fetch still waits on the network."""
     out = ShardWriter(files)
-    if start_parser is not None and kind.announces and files.parse_early:
+    if start_workers is not None and kind.announces and files.parse_early:
         out.on_added = lambda added: (
-            start_parser() if added == early_parse.MIN_PAGES else None
+            start_workers() if added == early_parse.MIN_PAGES else None
         )
     if files.parse_early and reads_early(kind, len(files.items)):
         out.parser = EarlyParser(kind, files.path(PARSED), run_id)

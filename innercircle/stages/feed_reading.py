@@ -1,4 +1,4 @@
-"""Feeds read into rows as they arrive, half of them by the crawl's idle worker.
+"""Feeds read into rows as they arrive, some of them by the crawl's idle worker.
 
 Reading a feed (feedparser's XML pass, then each entry's content to text) is CPU work,
 and the feeds step did it inside the fetcher's event loop: at ``--scale 16`` the sample

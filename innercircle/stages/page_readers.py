@@ -35,7 +35,6 @@ def person_names(names: Iterable[str]) -> list[str]:
     return out
 
 
-
 def author_page_content(html: bytes, url: str, feed) -> PageContent:
     """An author page as a document: its name is the byline, its bio the text."""
     profile = extract_author_page(html, url)
