@@ -17,7 +17,7 @@ import importlib.util
 import os
 from pathlib import Path
 
-from innercircle.settings import SettingError
+from innercircle.settings import SettingError, parse_spacy_models
 
 
 def not_duckdb(path: Path) -> SettingError:
@@ -86,13 +86,11 @@ def check_spacy_models(english: str, others: str) -> None:
             f"INNERCIRCLE_SPACY_MODEL={english} is not an installed spaCy model "
             f"({_how_to_install(english)})"
         )
-    for item in filter(str.strip, others.split(",")):
-        lang, sep, model = (part.strip() for part in item.partition("="))
-        if not sep or not lang or not model:
-            raise SettingError(
-                f"INNERCIRCLE_SPACY_MODELS={others}: {item.strip()!r} is not lang=model "
-                "(e.g. fr=fr_core_news_sm,de=de_core_news_sm)"
-            )
+    try:
+        models = parse_spacy_models(others)
+    except ValueError as exc:
+        raise SettingError(f"INNERCIRCLE_SPACY_MODELS={others}: {exc}") from None
+    for lang, model in models.items():
         if not is_installed_model(model):
             raise SettingError(
                 f"INNERCIRCLE_SPACY_MODELS={others}: {model} ({lang}) is not an installed "

@@ -12,6 +12,7 @@ environment.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
@@ -53,6 +54,29 @@ def parse_datetime(value: str) -> datetime:
     if parsed.tzinfo is not None:
         parsed = parsed.astimezone(UTC).replace(tzinfo=None)
     return parsed
+
+
+def language_code(lang: str | None) -> str | None:
+    """A language tag's ISO 639-1 part: "fr-FR", "FR_fr" and " fr " are "fr"; None for none."""
+    if not lang or not lang.strip():
+        return None
+    return re.split(r"[-_]", lang.strip().lower())[0] or None
+
+
+def parse_spacy_models(value: str) -> dict[str, str]:
+    """``INNERCIRCLE_SPACY_MODELS`` ("fr=fr_core_news_sm,de=de_core_news_sm") as language ->
+    model, each language as :func:`language_code` gives it: the one reading of that setting,
+    for the run and for the check before it."""
+    models: dict[str, str] = {}
+    for item in filter(str.strip, value.split(",")):
+        lang, sep, model = (part.strip() for part in item.partition("="))
+        code = language_code(lang)
+        if not sep or not code or not model:
+            raise ValueError(
+                f"{item.strip()!r} is not lang=model (e.g. fr=fr_core_news_sm,de=de_core_news_sm)"
+            )
+        models[code] = model
+    return models
 
 
 def _number(kind: type) -> Callable[[str], Any]:

@@ -60,6 +60,10 @@ def test_models_setting(monkeypatch):
     monkeypatch.delenv("INNERCIRCLE_SPACY_MODEL")
     assert language_models() == {"en": Settings().spacy_model}
     assert language_models("en_a", "de=de_b") == {"en": "en_a", "de": "de_b"}
+    # The run reads the setting as the check before it does (one parser): an item that is
+    # not lang=model is an error in both, never skipped by one and refused by the other.
+    with pytest.raises(ValueError, match="'fr_y' is not lang=model"):
+        language_models("en_a", "de=de_b, fr_y")
 
 
 def test_doch_never_joins_jane_doch_across_documents(finder):

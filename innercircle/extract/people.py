@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 from innercircle.errors import ModelLoadError
 from innercircle.extract.names import HONORIFICS, clean_person_name, name_key
 from innercircle.model import PersonMention
-from innercircle.settings import Settings
+from innercircle.settings import Settings, language_code, parse_spacy_models
 from innercircle.vocabulary import (
     ORGANISATION_WORDS,
     UI_LEADING,
@@ -84,13 +84,7 @@ def language_models(english: str | None = None, others: str | None = None) -> di
         settings = Settings.from_env()
         english = english or settings.spacy_model
         others = settings.spacy_models if others is None else others
-    models: dict[str, str] = {}
-    for item in others.split(","):
-        lang, _, model = item.partition("=")
-        if lang.strip() and model.strip():
-            models[_norm_lang(lang)] = model.strip()
-    models[DEFAULT_LANGUAGE] = english
-    return models
+    return {**parse_spacy_models(others), DEFAULT_LANGUAGE: english}
 
 
 def models_signature(models: Mapping[str, str]) -> str:
@@ -99,10 +93,7 @@ def models_signature(models: Mapping[str, str]) -> str:
     return ",".join(f"{k}={v}" for k, v in sorted(models.items()))
 
 
-def _norm_lang(lang: str | None) -> str | None:
-    if not lang or not lang.strip():
-        return None
-    return re.split(r"[-_]", lang.strip().lower())[0] or None
+_norm_lang = language_code
 
 
 def reading_language(text: str, declared: str | None) -> str | None:
