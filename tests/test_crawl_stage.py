@@ -56,6 +56,23 @@ def test_only_good_bodies_are_kept_and_every_request_is_logged():
     assert [r["etag"] for r in out.http_cache] == ['"e"']
 
 
+def test_the_same_body_is_stored_as_the_same_bytes_on_every_run(monkeypatch):
+    # gzip's header holds the time unless told otherwise: re-runs must write identical rows.
+    import gzip
+    from types import SimpleNamespace
+
+    def stored_at(clock: float) -> bytes:
+        monkeypatch.setattr(gzip, "time", SimpleNamespace(time=lambda: clock))
+        out = CrawlOutput()
+        out.record("run", "articles", "https://a.example/1",
+                   FetchResult(url="u", final_url="u", status=200, body=b"<p>hi</p>"))
+        return out.raw_pages[0]["body_gzip"]
+
+    first = stored_at(1_700_000_000.0)
+    assert stored_at(1_800_000_000.0) == first
+    assert gzip.decompress(first) == b"<p>hi</p>"
+
+
 def test_a_host_always_lands_in_the_same_shard():
     urls = [f"https://host{i}.example/page/{j}" for i in range(20) for j in range(3)]
     shards = {u: shard_of(u, 4) for u in urls}

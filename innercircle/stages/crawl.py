@@ -107,7 +107,7 @@ class CrawlOutput:
                     "url": request_url,
                     "content_type": result.content_type,
                     "content_hash": digest,
-                    "body_gzip": gzip.compress(result.body, compresslevel=5),
+                    "body_gzip": gzip.compress(result.body, compresslevel=5, mtime=0),
                     "fetched_at": fetched_at,
                 }
             )
