@@ -18,9 +18,11 @@ again instead of failing on it forever.
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import shutil
 import tempfile
+import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -81,6 +83,7 @@ def cached_folder(name: str, fill: Callable[[Path], None]) -> Path:
     if (folder / "done").exists():
         return folder
     folder.parent.mkdir(parents=True, exist_ok=True)
+    _sweep(folder)
     work = Path(tempfile.mkdtemp(prefix=f"{name}.", dir=folder.parent))
     try:
         fill(work)
@@ -95,6 +98,22 @@ def cached_folder(name: str, fill: Callable[[Path], None]) -> Path:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return folder
+
+
+#: A fill or a removal older than this has died (a fill takes seconds).
+STALE_S = 3600.0
+
+
+def _sweep(folder: Path) -> None:
+    """Remove what fills and removals of ``folder`` that died (killed, out of power) left
+    beside it: their folders are named after it (``<name>.<random>``, ``<name>.discarded-…``)
+    and nothing else would ever remove them. Only those older than :data:`STALE_S`, so a
+    fill still running in another process is left alone."""
+    now = time.time()
+    for left in folder.parent.glob(f"{glob.escape(folder.name)}.*"):
+        with contextlib.suppress(OSError):
+            if now - left.stat().st_mtime > STALE_S:
+                shutil.rmtree(left)
 
 
 def _flush(folder: Path) -> None:

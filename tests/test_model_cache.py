@@ -97,6 +97,23 @@ def test_two_processes_filling_the_cache_at_once_leave_one_whole_folder(cache):
     assert sorted(p.name for p in cache.iterdir()) == ["shared"]
 
 
+def test_what_a_killed_fill_left_is_swept_by_the_next_fill(cache):
+    import os
+    import time
+
+    from innercircle.model_cache import STALE_S, cached_folder
+
+    cache.mkdir(parents=True)
+    old = time.time() - STALE_S - 60
+    left = {n: cache / n for n in ("data.k3j2", "data.discarded-9f", "data.now", "database.x")}
+    for name, folder in left.items():
+        (folder / "part").mkdir(parents=True)
+        if name != "data.now":  # a fill still running elsewhere is fresh
+            os.utime(folder, (old, old))
+    cached_folder("data", lambda folder: (folder / "x").write_text("1"))
+    assert sorted(p.name for p in cache.iterdir()) == ["data", "data.now", "database.x"]
+
+
 def test_a_damaged_model_cache_falls_back_and_is_made_again(cache):
     langid_model.load_identifier()
     (ptc,) = cache.glob("py3langid-*/ptc.npy")
