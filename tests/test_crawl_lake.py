@@ -53,6 +53,7 @@ class FakeFetcher:
 
 def test_bodies_go_to_parquet_in_small_row_groups_as_they_arrive(con, tmp_path, monkeypatch):
     monkeypatch.setattr(crawl_lake, "BODY_BATCH_ROWS", 8)
+    monkeypatch.setattr(crawl_lake, "BATCH_ROWS", 16)  # the other tables' batches
     writer = ShardWriter(shard_for(con, tmp_path / "s0"))
     fetcher = FakeFetcher()
     seen: list[int] = []
@@ -61,8 +62,9 @@ def test_bodies_go_to_parquet_in_small_row_groups_as_they_arrive(con, tmp_path, 
     def on_page(url, result):
         seen.append(len(result.body))
         writer.add("articles", page_state_row(url, result, None))
-        # never more than a batch of bodies waits in memory
+        # never more than a batch of bodies (or of other rows) waits in memory
         assert len(writer._pending.get("raw_pages", [])) < 8
+        assert max(map(len, writer._pending.values()), default=0) < 16
 
     stream_pages(urls, fetcher, writer, {}, "run", "articles", on_page)
     files = writer.close()
@@ -73,6 +75,9 @@ def test_bodies_go_to_parquet_in_small_row_groups_as_they_arrive(con, tmp_path, 
         stored = pq.ParquetFile(fh)
         assert stored.metadata.num_row_groups == 5  # written 8 at a time
         first = stored.read_row_group(0).to_pylist()[0]
+    for table in ("crawl_log", "http_cache", "articles"):  # 16, 16, then the last 8
+        with files.path(table).open("rb") as fh:
+            assert pq.ParquetFile(fh).metadata.num_row_groups == 3, table
     assert gzip.decompress(first["body_gzip"]).startswith(b"<p>https://a.example/p/0</p>")
 
 
