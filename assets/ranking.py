@@ -22,6 +22,7 @@ from assets.tables import table_result, table_spec
 from innercircle import warehouse
 from innercircle.ranking import RankingConfig, score_explanation
 from innercircle.schema_docs import warehouse_tables
+from innercircle.settings import FIRST_DAY
 from innercircle.sources import load_focus
 from innercircle.stages.crawl import now_utc
 from innercircle.stages.profiles import circle_changes, preview_extras, ranked_members
@@ -118,7 +119,7 @@ def people(context: dg.AssetExecutionContext, warehouse_db: WarehouseResource):
 
 #: One snapshot of the ranking per day. ``end_offset=1`` makes today a partition, so the
 #: nightly run records the day it runs on; past days can be backfilled from the UI.
-daily = dg.DailyPartitionsDefinition(start_date="2024-01-01", end_offset=1)
+daily = dg.DailyPartitionsDefinition(start_date=FIRST_DAY.isoformat(), end_offset=1)
 
 
 @dg.asset(

@@ -15,7 +15,7 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,10 @@ DEFAULT_USER_AGENT = (
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
+
+
+#: The first day a ranking is kept for (``voice_history``'s daily partitions start here).
+FIRST_DAY = date(2024, 1, 1)
 
 
 class SettingError(InnercircleError):
@@ -97,6 +101,13 @@ def _choice(*allowed: str) -> Callable[[str], str]:
         return text
 
     return parse
+
+
+def _header_value(value: str) -> str:
+    """A value sent as an HTTP header: one line of printable text."""
+    if any(ord(c) < 32 or ord(c) == 127 for c in value):
+        raise ValueError("holds a line break or control character; a header value is one line")
+    return value.strip()
 
 
 def _path(value: str) -> Path:
@@ -168,7 +179,7 @@ SETTINGS: tuple[Setting, ...] = (
             "spaCy models for other languages, e.g. `fr=fr_core_news_sm,de=de_core_news_sm` "
             "(install them with pip); a document in a language without a model gets no NER, "
             "its bylines still count"),
-    Setting("INNERCIRCLE_USER_AGENT", "user_agent", str,
+    Setting("INNERCIRCLE_USER_AGENT", "user_agent", _header_value,
             "`innercircle/0.1 (+https://github.com/innercircle-project/innercircle; …)`",
             "the User-Agent sent with every request: put your own contact URL or e-mail in it, "
             "so site owners can reach whoever runs the crawl"),
@@ -332,6 +343,11 @@ class Settings:
             if s.rule is not None and not s.rule.holds(value):
                 raise SettingError(f"{s.env}={value} {s.rule.text}")
         today = today or datetime.now(UTC).replace(tzinfo=None)
+        if self.as_of is not None and self.as_of.date() < FIRST_DAY:
+            raise SettingError(
+                f"INNERCIRCLE_AS_OF={self.as_of.isoformat()} is before {FIRST_DAY.isoformat()}, "
+                "the first day the ranking's daily snapshots start"
+            )
         if self.as_of is not None and self.as_of.date() > today.date():
             raise SettingError(
                 f"INNERCIRCLE_AS_OF={self.as_of.isoformat()} is in the future; "

@@ -113,6 +113,7 @@ def test_values_are_parsed_and_a_bad_one_names_its_variable():
         ("INNERCIRCLE_HOST_RATE", "fast"),
         ("INNERCIRCLE_AS_OF", "yesterday"),
         ("INNERCIRCLE_ALLOW_PRIVATE_NETWORKS", "perhaps"),
+        ("INNERCIRCLE_USER_AGENT", "me\r\nX-Evil: 1"),  # would be sent as a header
     ):
         with pytest.raises(SettingError, match=f"^{env}="):
             Settings.from_env({env: value})
@@ -134,6 +135,10 @@ def test_validation_names_the_setting_before_a_run(tmp_path):
         with pytest.raises(SettingError, match=f"^{env}"):
             settings.validate(today)
     ok.replace(as_of=datetime(2026, 3, 1, 23)).validate(today)  # today is a partition
+    # The daily snapshots start on FIRST_DAY: a date before it is no partition either.
+    with pytest.raises(SettingError, match="^INNERCIRCLE_AS_OF=0001-01-01T00:00:00 is before"):
+        ok.replace(as_of=datetime(1, 1, 1)).validate(today)
+    ok.replace(as_of=datetime(2024, 1, 1)).validate(today)
     with pytest.raises(SettingError, match=f"^INNERCIRCLE_SOURCES={tmp_path} is a folder"):
         ok.replace(sources_path=tmp_path).validate(today)
 
