@@ -91,7 +91,7 @@ def _parser() -> argparse.ArgumentParser:
 
     demo = command(sub, "demo", "serve the bundled sample web on 127.0.0.x and run on it")
     demo.add_argument(
-        "--port", type=int, default=8765, help="port for the sample web (default 8765)"
+        "--port", type=port_number, default=8765, help="port for the sample web (default 8765)"
     )
     demo.set_defaults(handler=cmd_demo)
 
@@ -335,12 +335,31 @@ def print_top(con, industry: str | None, limit: int) -> None:
 # ------------------------------------------------------------------------------ demo
 
 
+def port_number(text: str) -> int:
+    """A TCP port, 0 (any free one) to 65535: a usage error (exit 2) otherwise."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port (0 to 65535)")
+    return port
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from innercircle.sampleweb import build_sample_web, serve
 
-    settings = Settings.from_env()
-    sources_path = settings.warehouse_path.parent / "demo-sources.yaml"
     web = build_sample_web()
+    # The sample web is ours: no need to wait a second between its pages; and it is
+    # dated: rank as of its own "today", not the machine's. Variables the user set win.
+    demo_defaults = {
+        "INNERCIRCLE_HOST_RATE": "50",
+        "INNERCIRCLE_AS_OF": web.reference_date.isoformat(),
+    }
+    settings = Settings.from_env({**demo_defaults, **os.environ})
+    sources_path = settings.warehouse_path.parent / "demo-sources.yaml"
+    settings = settings.replace(sources_path=sources_path, allow_private_networks=True)
+    settings.validate(with_sources=False)  # before anything is written beside the warehouse
     try:
         server = serve(web, port=args.port)
     except OSError as exc:
@@ -355,15 +374,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
             f"sample web: {len(web.hosts)} sites on 127.0.0.x:{server.port}; "
             f"sources in {sources_path}",
             file=sys.stderr,
-        )
-        # The sample web is ours: no need to wait a second between its pages; and it is
-        # dated: rank as of its own "today", not the machine's. Variables the user set win.
-        demo_defaults = {
-            "INNERCIRCLE_HOST_RATE": "50",
-            "INNERCIRCLE_AS_OF": web.reference_date.isoformat(),
-        }
-        settings = Settings.from_env({**demo_defaults, **os.environ}).replace(
-            sources_path=sources_path, allow_private_networks=True
         )
         settings.validate()
         dagster_log = io.StringIO()

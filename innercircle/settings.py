@@ -354,18 +354,20 @@ class Settings:
                 f"use a date up to today ({today.date().isoformat()})"
             )
 
-    def validate(self, today: datetime | None = None) -> None:
+    def validate(self, today: datetime | None = None, with_sources: bool = True) -> None:
         """Check what a run needs before it starts: the values, the warehouse's files and
         folder, the feeds, reports and lake folders, the spaCy models, the sources file.
         Raise :class:`SettingError` naming the variable, so a user sees one line instead of
         a failed run's traceback. With the Celery executor the steps run on the workers
         (README "Scaling out"), so this machine, which only submits the run, checks the
         values and the sources file it reads, not folders and models that are the
-        workers'."""
+        workers'. ``with_sources=False`` leaves the sources file out (the demo checks the
+        rest before it writes one)."""
         self.check_values(today)
         if self.executor != "celery":
             self._check_this_machine()
-        self._check_sources_file()
+        if with_sources:
+            self._check_sources_file()
 
     def _check_this_machine(self) -> None:
         """What the steps need where they run: the warehouse files and the folders they

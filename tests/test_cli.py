@@ -215,6 +215,21 @@ def test_demo_on_a_busy_port_says_how_to_pick_another(tmp_path, sample_web):
     assert "innercircle demo --port N" in result.stderr
 
 
+def test_demo_checks_its_settings_and_port_before_writing_anything(tmp_path):
+    (tmp_path / "notes.txt").write_text("a file, not a folder")
+    env = {"INNERCIRCLE_WAREHOUSE": str(tmp_path / "notes.txt" / "innercircle.duckdb")}
+    result = innercircle("demo", env=env)
+    assert result.returncode == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith("innercircle: error: INNERCIRCLE_WAREHOUSE")
+    folder = tmp_path / "folder.duckdb"
+    folder.mkdir()  # a folder where the warehouse file should be
+    assert innercircle("demo", env={"INNERCIRCLE_WAREHOUSE": str(folder)}).returncode == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder.duckdb", "notes.txt"]
+    result = innercircle("demo", "--port", "70000", env=env)
+    assert result.returncode == 2 and "70000 is not a port (0 to 65535)" in result.stderr
+
+
 @pytest.mark.parametrize("signal_name", ["SIGINT", "SIGTERM"])
 def test_ctrl_c_in_a_run_is_one_line_and_leaves_nothing_half_published(tmp_path, monkeypatch,
                                                                       capsys, signal_name):
