@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from innercircle.errors import InnercircleError
+from innercircle.errors import InnercircleError, UsageError
 from innercircle.settings import SettingError, Settings
 
 
@@ -22,7 +22,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return args.handler(args)
-    except SettingError as exc:  # configuration: one line, before any run starts
+    except (SettingError, UsageError) as exc:  # one line, before any work starts
         print(f"innercircle: error: {exc}", file=sys.stderr)
         return 2
     except InnercircleError as exc:
@@ -111,9 +111,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--industry", help="only this industry (default: every industry)")
     export.add_argument(
-        "--format", choices=["csv", "parquet", "json"], default="csv", help="(default csv)"
+        "--format", choices=["csv", "parquet", "json"],
+        help="(default csv; Parquet with --all-tables)",
     )
-    export.add_argument("--out", type=Path, help="file (or, with --all-tables, directory)")
+    export.add_argument(
+        "--out", type=Path,
+        help="file, or a folder to write the default file name in (with --all-tables: folder)",
+    )
     export.add_argument(
         "--all-tables", action="store_true", help="every warehouse table, one Parquet file each"
     )
@@ -426,18 +430,24 @@ def cmd_export(args: argparse.Namespace) -> int:
     from innercircle import warehouse
     from innercircle.export import export_circle, export_tables
 
+    if args.all_tables and args.format not in (None, "parquet"):
+        raise UsageError("--all-tables writes Parquet only (leave --format out)")
+    if args.all_tables and args.industry:
+        raise UsageError("--all-tables writes every table whole: leave --industry out")
     settings = Settings.from_env()
     with warehouse.connect(settings.warehouse_path, read_only=True) as con:
         check_industry(con, args.industry)
         if args.all_tables:
-            if args.format != "parquet":
-                raise InnercircleError("--all-tables writes Parquet only (--format parquet)")
             out = args.out or Path("innercircle-tables")
             written = export_tables(con, out)
             print(f"{len(written)} tables, {sum(written.values())} rows -> {out}/")
             return 0
-        out = args.out or Path(f"innercircle-{args.industry or 'all'}.{args.format}")
-        rows = export_circle(con, args.format, out, args.industry)
+        fmt = args.format or "csv"
+        name = f"innercircle-{args.industry or 'all'}.{fmt}"
+        out = args.out or Path(name)
+        if out.is_dir():  # `--out exports/`: the default name, in that folder
+            out = out / name
+        rows = export_circle(con, fmt, out, args.industry)
     if rows == 0:
         print(f"no ranked voices{' for industry ' + repr(args.industry) if args.industry else ''}",
               file=sys.stderr)

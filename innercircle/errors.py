@@ -11,6 +11,11 @@ class InnercircleError(Exception):
     """Base of every error innercircle raises on purpose."""
 
 
+class UsageError(InnercircleError):
+    """The command line asks for something incomplete or contradictory: exit 2, as for
+    argparse's own usage errors."""
+
+
 class SourcesFileError(InnercircleError):
     """The sources file is missing or malformed; the message names the line."""
 

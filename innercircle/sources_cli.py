@@ -11,7 +11,7 @@ import argparse
 import sys
 
 from innercircle.cli import add_industry_and_limit, check_industry, command, positive_int
-from innercircle.errors import InnercircleError
+from innercircle.errors import InnercircleError, UsageError
 from innercircle.settings import Settings
 
 
@@ -71,7 +71,7 @@ def cmd_accept(args: argparse.Namespace) -> int:
     from innercircle.stages.crawl import now_utc
 
     if not args.urls and not args.top:
-        raise InnercircleError("say which: --top N, or the URLs or hosts to accept")
+        raise UsageError("say which: --top N, or the URLs or hosts to accept")
     settings = Settings.from_env()
     rows = _rows(settings, args.industry)
     try:

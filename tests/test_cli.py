@@ -304,6 +304,10 @@ def test_a_count_below_one_is_a_usage_error(capsys):
             cli.main(argv)
         assert exited.value.code == 2
         assert capsys.readouterr().err.splitlines()[-1].endswith("is not 1 or more")
+    # Options that are each valid but leave out what the command needs: a usage error too.
+    assert cli.main(["sources", "accept", "--industry", "x"]) == 2
+    assert capsys.readouterr().err == (
+        "innercircle: error: say which: --top N, or the URLs or hosts to accept\n")
 
 
 def test_extract_with_a_model_that_is_not_installed_names_the_setting(tmp_path, monkeypatch,

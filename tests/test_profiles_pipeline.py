@@ -254,9 +254,8 @@ def test_exports_round_trip(sample_run, published, tmp_path, fmt):
 
 def test_all_tables_export_as_parquet(sample_run, published, tmp_path):
     out = tmp_path / "tables"
-    result = innercircle("export", "--all-tables", "--format", "parquet", "--out", str(out),
-                         env=sample_run.env)
-    assert result.returncode == 0, result.stderr
+    result = innercircle("export", "--all-tables", "--out", str(out), env=sample_run.env)
+    assert result.returncode == 0, result.stderr  # Parquet without being told
     tables = [t for (t,) in published.execute(
         "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'"
     ).fetchall()]
@@ -265,6 +264,19 @@ def test_all_tables_export_as_parquet(sample_run, published, tmp_path):
     for table in ("voice_profiles", "recurring_voices", "mentions"):
         assert con.execute(f"SELECT count(*) FROM '{out / (table + '.parquet')}'").fetchone() == \
             published.execute(f"SELECT count(*) FROM {table}").fetchone()
+
+
+def test_export_into_a_folder_and_contradictory_options(sample_run, tmp_path):
+    result = innercircle("export", "--industry", "fintech", "--out", str(tmp_path),
+                         env=sample_run.env)
+    assert result.returncode == 0, result.stderr  # the default name, in that folder
+    assert (tmp_path / "innercircle-fintech.csv").stat().st_size > 0
+    for options, says in (
+        (("--format", "csv"), "--all-tables writes Parquet only"),
+        (("--industry", "fintech"), "leave --industry out"),
+    ):
+        result = innercircle("export", "--all-tables", *options, env=sample_run.env)
+        assert result.returncode == 2 and says in result.stderr, result.stderr
 
 
 def test_the_ranking_materialization_carries_figures_per_industry_and_a_richer_preview(
