@@ -64,6 +64,27 @@ def check_folder(setting: str, folder: Path) -> None:
         raise SettingError(f"{setting}: cannot write in {existing} (read-only)")
 
 
+def check_lake(location: str) -> None:
+    """The lake (``INNERCIRCLE_LAKE``) can be used from this machine: a folder as
+    :func:`check_folder` has it; a URL (``s3://…``) of a filesystem fsspec knows, whose
+    package is installed, and that answers (asked whether the folder exists: nothing is
+    created). Otherwise every step that hands data over would fail, one traceback each."""
+    setting = f"INNERCIRCLE_LAKE={location}"
+    if "://" not in location:
+        check_folder(setting, Path(location))
+        return
+    from innercircle import lake
+
+    try:
+        lake.path(location).exists()
+    except ImportError as exc:
+        raise SettingError(f"{setting}: {exc} (pip install it on every machine)") from None
+    except ValueError as exc:  # an unknown protocol
+        raise SettingError(f"{setting}: {exc}; use a folder, s3://… or gs://…") from None
+    except Exception as exc:  # noqa: BLE001 - any failure to reach it is the same to a user
+        raise SettingError(f"{setting}: cannot be reached ({type(exc).__name__}: {exc})") from None
+
+
 def is_installed_model(name: str) -> bool:
     """Can ``spacy.load(name)`` find it: an installed package, a model folder, or
     ``blank:xx``? Asked without importing spaCy or the model. A folder is taken as

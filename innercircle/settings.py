@@ -372,16 +372,20 @@ class Settings:
     def _check_this_machine(self) -> None:
         """What the steps need where they run: the warehouse files and the folders they
         write, and the spaCy models they load."""
-        from innercircle.setting_checks import check_folder, check_spacy_models, check_warehouse
+        from innercircle.setting_checks import (
+            check_folder,
+            check_lake,
+            check_spacy_models,
+            check_warehouse,
+        )
 
         check_warehouse(self.warehouse_path)
         for env, folder in (
             ("INNERCIRCLE_FEEDS_DIR", self.feeds_path()),
             ("INNERCIRCLE_REPORTS_DIR", self.reports_path()),
-            ("INNERCIRCLE_LAKE", None if "://" in self.lake_location else Path(self.lake_location)),
         ):
-            if folder is not None:
-                check_folder(f"{env}={folder}", folder)
+            check_folder(f"{env}={folder}", folder)
+        check_lake(self.lake_location)
         check_spacy_models(self.spacy_model, self.spacy_models)
 
     def _check_sources_file(self) -> None:

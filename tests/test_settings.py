@@ -259,4 +259,14 @@ def test_output_folders_that_cannot_be_written_are_refused_before_a_run(tmp_path
     ):
         with pytest.raises(SettingError, match=f"^{env}=.*: {a_file} is a file, not a folder"):
             ok.replace(**changes).validate()
-    ok.replace(lake="s3://bucket/lake").validate()  # remote: for its workers to reach
+    # A remote lake is asked whether it answers (nothing is created), by a machine that runs
+    # steps; a machine that only submits Celery runs leaves it to the workers.
+    ok.replace(lake="memory://innercircle/lake").validate()
+    ok.replace(lake="s3://bucket/lake", executor="celery").validate()
+    for lake, says in (
+        ("ftp://127.0.0.1:1/lake", "cannot be reached (ConnectionRefusedError"),
+        ("nosuch://host/lake", "Unsupported filesystem: 'nosuch'; use a folder, s3://"),
+    ):
+        with pytest.raises(SettingError, match=f"^INNERCIRCLE_LAKE={lake}: ") as raised:
+            ok.replace(lake=lake).validate()
+        assert says in str(raised.value)
