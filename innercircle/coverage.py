@@ -13,13 +13,14 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from innercircle.model import PIECES_SQL
 from innercircle.profiles import best_sentence, bm25, phrases
 
-DOCS_SQL = """
+DOCS_SQL = f"""
 SELECT DISTINCT d.doc_id, d.text FROM documents d
 JOIN document_industries di ON di.doc_id = d.doc_id
 LEFT JOIN document_clusters dc ON dc.doc_id = d.doc_id
-WHERE d.kind = 'article' AND d.text IS NOT NULL AND coalesce(dc.canonical, true)
+WHERE d.kind IN {PIECES_SQL} AND d.text IS NOT NULL AND coalesce(dc.canonical, true)
   AND ($industry IS NULL OR di.industry = $industry)
 """
 

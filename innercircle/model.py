@@ -5,6 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+#: The kinds of ``documents`` that are pieces of writing: what the ranking counts and the
+#: profiles, arrivals and feeds show. A feed entry stands for an article whose page could
+#: not be had; an author page is about a person, not a piece by them.
+PIECE_KINDS = ("article", "feed_entry")
+#: :data:`PIECE_KINDS` as a SQL list, for ``kind IN {PIECES_SQL}``.
+PIECES_SQL = "(" + ", ".join(f"'{k}'" for k in PIECE_KINDS) + ")"
+
 
 @dataclass(frozen=True)
 class Source:

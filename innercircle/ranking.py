@@ -38,6 +38,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from innercircle.model import PIECES_SQL
 from innercircle.person_evidence import PERSON_CUE, acts_as_person_sql
 from innercircle.personhood import NON_PERSON_LABELS
 
@@ -192,14 +193,15 @@ FROM (SELECT DISTINCT doc_id, name_key FROM entity_labels
       WHERE refused = '' AND label IN ({labels}) AND contains(name_key, ' ')
         AND name_key IN (SELECT name_key FROM mentions WHERE role = 'author')) e
 JOIN person_aliases pa ON pa.alias_key = e.name_key
-JOIN documents d ON d.doc_id = e.doc_id AND d.kind IN ('article', 'feed_entry')
+JOIN documents d ON d.doc_id = e.doc_id AND d.kind IN {pieces}
 JOIN (SELECT DISTINCT doc_id, industry FROM document_industries) di ON di.doc_id = e.doc_id
 LEFT JOIN person_industry_splits ps ON ps.person_id = pa.person_id AND ps.industry = di.industry
 LEFT JOIN document_clusters dc ON dc.doc_id = e.doc_id
 WHERE d.published_at IS NULL OR d.published_at <= $as_of
 """.format(acts=acts_as_person_sql("f.role", "f.doc_kind", "f.quoted", "f.snippet", "m.surface",
                                    "d.language"),
-           labels=", ".join(f"'{label}'" for label in sorted(NON_PERSON_LABELS)))
+           labels=", ".join(f"'{label}'" for label in sorted(NON_PERSON_LABELS)),
+           pieces=PIECES_SQL)
 
 # One row per (industry, person, counted document). Of the copies of a story, only the
 # earliest within the industry counts; documents with no copies (most) skip that work.

@@ -220,6 +220,25 @@ def test_circle_changes_count_newcomers_and_departures_per_industry():
     }
 
 
+def test_every_piece_arrives_once_an_article_or_a_feed_entry_never_an_author_page(tmp_path):
+    # A feed entry stands for an article whose page was out of reach: the voices it ranks
+    # show it in voice_activity and the Atom feeds; an author page is no piece.
+    from innercircle import warehouse
+    from innercircle.stages.profiles import record_arrivals
+    from tests.builders import document_row, load_world
+
+    day = datetime(2026, 3, 1)
+    docs = [document_row("a1", "a.example", day),
+            document_row("e1", "b.example", day, kind="feed_entry"),
+            document_row("p1", "a.example", None, kind="author_page")]
+    with warehouse.connect(tmp_path / "w.duckdb") as con:
+        load_world(con, docs, [], {d["doc_id"]: "fintech" for d in docs}, {})
+        assert record_arrivals(con, day) == {"fintech": 2}
+        assert con.execute("SELECT doc_id FROM document_arrivals ORDER BY 1").fetchall() == [
+            ("a1",), ("e1",)]
+        assert record_arrivals(con, datetime(2026, 3, 2)) == {}  # nothing new the next run
+
+
 def test_the_ranking_preview_shows_beats_and_the_latest_piece():
     from assets.ranking import industry_metadata, top_voices_metadata
 

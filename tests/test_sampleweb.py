@@ -451,7 +451,7 @@ def test_close_frees_port_and_threads() -> None:
         assert s.connect_ex((host, port)) != 0  # and nothing listens after that
 
 
-def test_cli_dump_and_serve(tmp_path: Path) -> None:
+def test_cli_dump_and_serve(tmp_path: Path, capsys) -> None:
     out = tmp_path / "dump"
     assert main(["--dump", str(out), "--seed", "3", "--scale", "0.4"]) == 0
     homepages = list(out.glob("127.0.0.*/index.html"))
@@ -462,6 +462,9 @@ def test_cli_dump_and_serve(tmp_path: Path) -> None:
     assert main(["--port", "0", "--seed", "3", "--scale", "0.4",
                  "--write-sources", str(sources)], stop=stop) == 0
     assert "industries" in yaml.safe_load(sources.read_text(encoding="utf-8"))
+    # What to rank it as of, as the demo does (the web is dated).
+    date = build_sample_web(3, scale=0.4).reference_date.isoformat()
+    assert f"rank it with INNERCIRCLE_AS_OF={date}" in capsys.readouterr().out
 
 
 # ------------------------------------------------------------------ decoys, languages, scale

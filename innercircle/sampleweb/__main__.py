@@ -80,6 +80,9 @@ def main(argv: list[str] | None = None, stop: threading.Event | None = None) -> 
             else:
                 path = server.write_sources(args.write_sources, include_broken=not args.no_broken)
             print(f"sources file: {path}")
+        # The web is dated: ranked as of another day, its recency weights differ from the
+        # demo's (which sets this itself).
+        print(f"its date: rank it with INNERCIRCLE_AS_OF={web.reference_date.isoformat()}")
         print("Ctrl-C to stop.", flush=True)
         with contextlib.suppress(KeyboardInterrupt):
             (stop or threading.Event()).wait()

@@ -15,6 +15,7 @@ from datetime import datetime
 import pyarrow as pa
 
 from innercircle import warehouse
+from innercircle.model import PIECES_SQL
 from innercircle.profiles import VoiceText, beats, mask_names, phrases, relevance
 
 BEATS_PER_VOICE = 8
@@ -30,12 +31,12 @@ MAX_CACHED_DOCUMENTS = 50_000
 #: alone and the texts joined afterwards: grouping by the text itself made DuckDB hash
 #: every text (about 200 MB more resident memory on 900 real pages, against 45 MB). The
 #: lists are sorted so that the same inputs read the same (see :func:`inputs_fingerprint`).
-TEXTS_SQL = """
+TEXTS_SQL = f"""
 WITH doc_names AS (
     SELECT d.doc_id, list(DISTINCT m.surface ORDER BY m.surface) AS surfaces,
            list(DISTINCT m.name ORDER BY m.name) AS names
     FROM documents d LEFT JOIN mentions m USING (doc_id)
-    WHERE d.kind = 'article' AND d.text IS NOT NULL
+    WHERE d.kind IN {PIECES_SQL} AND d.text IS NOT NULL
     GROUP BY d.doc_id
 )
 SELECT d.doc_id, d.content_hash, d.text, d.title, n.surfaces || n.names || d.byline AS names
@@ -44,20 +45,20 @@ FROM documents d JOIN doc_names n USING (doc_id)
 #: Texts fetched at once by :func:`profile_texts`.
 TEXT_BATCH = 256
 
-INDUSTRY_DOCS_SQL = """
+INDUSTRY_DOCS_SQL = f"""
 SELECT DISTINCT di.industry, di.doc_id FROM document_industries di
-JOIN documents d ON d.doc_id = di.doc_id AND d.kind = 'article'
+JOIN documents d ON d.doc_id = di.doc_id AND d.kind IN {PIECES_SQL}
 """
 
 # One row per (industry, voice, document or sentence) that stands for the voice.
-VOICE_UNITS_SQL = """
+VOICE_UNITS_SQL = f"""
 SELECT f.industry, f.person_id, f.doc_id, f.role, f.snippet
 FROM mention_facts f
 JOIN recurring_voices v ON v.industry = f.industry AND v.person_id = f.person_id
-WHERE f.doc_kind = 'article' AND f.canonical
+WHERE f.doc_kind IN {PIECES_SQL} AND f.canonical
 """
 
-PROFILES_SQL = """
+PROFILES_SQL = f"""
 WITH facts AS (
     SELECT f.* FROM mention_facts f
     JOIN recurring_voices v ON v.industry = f.industry AND v.person_id = f.person_id
@@ -77,7 +78,7 @@ pieces AS (
            any_value(published_at) AS published_at,
            CASE WHEN bool_or(role = 'author') THEN 'author'
                 WHEN bool_or(quoted) THEN 'quoted' ELSE 'mentioned' END AS role
-    FROM facts WHERE doc_kind = 'article' AND canonical GROUP BY ALL
+    FROM facts WHERE doc_kind IN {PIECES_SQL} AND canonical GROUP BY ALL
 ),
 latest AS (
     SELECT industry, person_id,
@@ -307,10 +308,10 @@ def record_arrivals(con, now: datetime) -> dict[str, int]:
     run = con.execute("SELECT coalesce(max(run), 0) + 1 FROM arrival_runs").fetchone()[0]
     con.execute("INSERT INTO arrival_runs VALUES ($run, $now)", {"run": run, "now": now})
     con.execute(
-        """INSERT INTO document_arrivals BY NAME
+        f"""INSERT INTO document_arrivals BY NAME
            SELECT DISTINCT di.industry, di.doc_id, $run AS run, $now AS noticed_at
            FROM document_industries di
-           JOIN documents d ON d.doc_id = di.doc_id AND d.kind = 'article'
+           JOIN documents d ON d.doc_id = di.doc_id AND d.kind IN {PIECES_SQL}
            WHERE NOT EXISTS (SELECT 1 FROM document_arrivals a
                              WHERE a.industry = di.industry AND a.doc_id = di.doc_id)""",
         {"run": run, "now": now},
@@ -348,11 +349,11 @@ def circle_changes(
     return out
 
 
-PREVIEW_SQL = """
+PREVIEW_SQL = f"""
 SELECT v.industry, v.person_id,
        (SELECT struct_pack(title := f.title, url := f.url, published_at := f.published_at)
         FROM mention_facts f WHERE f.industry = v.industry AND f.person_id = v.person_id
-          AND f.doc_kind = 'article'
+          AND f.doc_kind IN {PIECES_SQL}
         ORDER BY f.published_at DESC NULLS LAST, f.url LIMIT 1) AS latest
 FROM recurring_voices v WHERE v.rank <= $top
 """

@@ -13,6 +13,7 @@ import pyarrow as pa
 from innercircle import personhood, warehouse
 from innercircle.dedup import Doc, cluster_rows
 from innercircle.identity import IndustryEvidence, split_unlinked_industries
+from innercircle.model import PIECES_SQL
 from innercircle.ranking import RankingConfig, rank_voices
 from innercircle.resolve import AliasStats, NameContext, resolve_names
 from innercircle.stages import arrow
@@ -140,7 +141,7 @@ def split_unlinked_people(con) -> int:
 
 
 CLUSTER_INPUT_SQL = (
-    "SELECT doc_id, text, published_at FROM documents WHERE kind IN ('article', 'feed_entry')"
+    f"SELECT doc_id, text, published_at FROM documents WHERE kind IN {PIECES_SQL}"
 )
 
 
