@@ -30,7 +30,7 @@ from assets.resources import (
 )
 from innercircle import warehouse
 from innercircle.sources import load_sources
-from innercircle.stages.crawl import CrawlOutput, host_of
+from innercircle.stages.crawl import CrawlOutput, failure_hint, host_of
 from innercircle.stages.crawl_lake import ShardFiles, fetch_shard, plan_crawl, store_crawl
 from innercircle.stages.early_parse import start_during_crawl, start_early
 from innercircle.stages.kinds import PlanContext, SourceKind, registered, upstream_of
@@ -301,11 +301,15 @@ def _failed_share_check(asset, stage: str, blocking: bool = False):
         warehouse_db: WarehouseResource, sources_file: SourcesResource
     ) -> dg.AssetCheckResult:
         with warehouse_db.connect() as con:
-            total, failed = con.execute(
+            total, failed, errors = con.execute(
                 """
-                SELECT count(*), count(*) FILTER (WHERE outcome IN ('error', 'http_error')
-                                                  OR error_class = 'host_backoff')
-                FROM crawl_log WHERE stage = $stage AND run_id = (
+                WITH fetches AS (
+                    SELECT *, outcome IN ('error', 'http_error')
+                              OR error_class = 'host_backoff' AS failed
+                    FROM crawl_log)
+                SELECT count(*), count(*) FILTER (WHERE failed),
+                       list(DISTINCT coalesce(error_class, outcome)) FILTER (WHERE failed)
+                FROM fetches WHERE stage = $stage AND run_id = (
                     SELECT arg_max(run_id, fetched_at) FROM crawl_log WHERE stage = $stage)""",
                 {"stage": stage},
             ).fetchone()
@@ -317,7 +321,7 @@ def _failed_share_check(asset, stage: str, blocking: bool = False):
             severity=dg.AssetCheckSeverity.ERROR if fatal else dg.AssetCheckSeverity.WARN,
             description=(
                 f"{failed} of {total} {stage} fetches failed ({share:.0%}), above the "
-                f"{limit:.0%} at which the run fails: is the network reachable?"
+                f"{limit:.0%} at which the run fails: {failure_hint(set(errors or ()))}"
                 if fatal
                 else None
             ),

@@ -169,7 +169,22 @@ def _url(node: yaml.Node, name: str) -> str:
             else ""
         )
         raise SourcesFileError(name, f"not an http(s) URL: {url!r}{hint}", _line(node))
+    if not _port_ok(parts):
+        raise SourcesFileError(
+            name, f"the port of {url!r} must be a number from 1 to 65535", _line(node)
+        )
     return url
+
+
+def _port_ok(parts: SplitResult) -> bool:
+    """Whether the URL's port, if it names one, can be connected to. ``urlsplit`` only
+    finds out when ``.port`` is read (it raises for ``:99999`` or ``:abc``), and the
+    fetcher would then report each such feed as an ``invalid_url`` every night."""
+    try:
+        port = parts.port
+    except ValueError:
+        return False
+    return port is None or port > 0
 
 
 def _split(url: str) -> SplitResult | None:

@@ -89,6 +89,7 @@ def cmd_accept(args: argparse.Namespace) -> int:
         return 0
     if added:
         path.write_text(merged, "utf-8")
-    print(f"added {len(added)} sources under {args.industry!r} in {path}"
+    sources = "source" if len(added) == 1 else "sources"
+    print(f"added {len(added)} {sources} under {args.industry!r} in {path}"
           + (f": {', '.join(added)}" if added else " (already listed)"), file=sys.stderr)
     return 0

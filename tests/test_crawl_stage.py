@@ -80,3 +80,20 @@ def test_a_host_always_lands_in_the_same_shard():
         assert len({shards[f"https://host{i}.example/page/{j}"] for j in range(3)}) == 1
     assert len(set(shards.values())) > 1
     assert shard_of("https://x.example/", 1) == 0
+
+
+def test_a_feed_answering_an_empty_200_says_so():
+    import httpx
+
+    from innercircle.fetch import Fetcher
+    from innercircle.model import Source
+    from innercircle.stages.crawl import crawl_feeds
+    from tests.builders import fetch_policy
+
+    policy = fetch_policy(respect_robots=False, allow_private_networks=False)
+    empty = httpx.MockTransport(lambda request: httpx.Response(200, content=b""))
+    with Fetcher(policy, transport=empty, resolver=lambda host: ["93.184.216.34"]) as fetcher:
+        out = crawl_feeds([Source("x", "feed", "https://a.example/feed")], fetcher, {}, {}, "r1")
+    (row,) = out.rows["feeds"]
+    assert (row["status"], row["error"]) == ("error", "empty body (HTTP 200)")
+    assert out.feed_outcomes == {"https://a.example/feed": "parse_error"}  # a failed night

@@ -52,6 +52,11 @@ def test_duplicates_within_an_industry_are_dropped():
         ("industries:\n  x:\n    feeds: ['[::1']\n", 3, "not an http(s) URL: '[::1'"),
         ("industries:\n  x:\n    feeds: ['a]b.example']\n", 3,
          "not an http(s) URL: 'a]b.example'"),
+        ("industries:\n  x:\n    feeds: [http://127.0.0.1:99999/good.xml]\n", 3,
+         "the port of 'http://127.0.0.1:99999/good.xml' must be a number from 1 to 65535"),
+        ("industries:\n  x:\n    sites:\n      - https://a.example/\n"
+         "      - http://a.example:abc/\n", 5, "the port of 'http://a.example:abc/' must be"),
+        ("industries:\n  x:\n    feeds: ['http://a.example:0/feed']\n", 3, "from 1 to 65535"),
         ("industries:\n  x:\n    feeds: https://a.example/\n", 3, "must be a list of URLs"),
         ("industries:\n  x:\n", 2, "lists no sources"),
         ("foo: 1\n", 1, "missing top-level key 'industries:'"),

@@ -251,6 +251,9 @@ def test_sources_suggest_and_accept_commands(tmp_path, monkeypatch, capsys):
     out = capsys.readouterr().out
     assert "hidden.example" in out and "linked by 2 sources" in out and "no feed" in out
     assert main(["sources", "accept", "--industry", "fintech", "--top", "5"]) == 0
+    assert capsys.readouterr().err == (
+        f"added 1 source under 'fintech' in {sources}: https://hidden.example/feed.xml\n"
+    )
     after = sources.read_text()
     assert "- https://hidden.example/feed.xml  # suggested " in after
     assert "corp.example" not in after  # --top takes only suggestions with a feed
@@ -258,6 +261,7 @@ def test_sources_suggest_and_accept_commands(tmp_path, monkeypatch, capsys):
     parse_sources(after)
     assert main(["sources", "accept", "--industry", "fintech", "hidden.example"]) == 0
     assert sources.read_text() == after
+    assert "added 0 sources under 'fintech'" in capsys.readouterr().err
     assert main(["sources", "accept", "--industry", "fintech", "nowhere.example"]) == 1
 
 

@@ -41,6 +41,22 @@ def test_the_line_counts_failures_by_kind():
     )
 
 
+def test_the_network_is_asked_about_only_when_no_host_could_be_reached():
+    assert total_failure_message({"a": "timeout", "b": "host_backoff", "c": "tls_error"}) == (
+        "all 3 sources failed (1 host in backoff, 1 timeout, 1 TLS error): "
+        "is the network reachable?"
+    )
+    # Hosts that answered, with something we could not use: the reasons are per source.
+    assert total_failure_message({"a": "not_a_feed", "b": "not_a_feed"}) == (
+        "all 2 sources failed (2 unreadable feeds): see each one's error in the feeds "
+        "table and crawl_log"
+    )
+    for errors in ({"a": "too_large", "b": "http_error", "c": "http_error"},
+                   {"a": "connect_error", "b": "http_error"},
+                   {"a": "invalid_url"}):
+        assert not total_failure_message(errors).endswith("is the network reachable?")
+
+
 def write_sources(path: Path, urls: list[str]) -> Path:
     lines = "".join(f"      - {u}\n" for u in urls)
     path.write_text(f"industries:\n  x:\n    feeds:\n{lines}", "utf-8")
@@ -81,6 +97,20 @@ def test_an_offline_run_exits_non_zero_with_one_line(env, monkeypatch, capsys):
     (line,) = (env / "run_failures.jsonl").read_text("utf-8").splitlines()
     record = json.loads(line)
     assert record["failed_checks"][0].startswith("feeds_fetch_failures_under_threshold: 5 of 5")
+
+
+def test_feeds_that_answer_with_errors_do_not_ask_about_the_network(env, monkeypatch, capsys):
+    with serve({}, "127.0.0.80") as srv:  # up, but every path is a 404
+        urls = [srv.url("/a.xml"), srv.url("/b.xml")]
+        monkeypatch.setenv("INNERCIRCLE_SOURCES", str(write_sources(env / "s.yaml", urls)))
+        monkeypatch.setenv("INNERCIRCLE_HOST_RATE", "100")
+        code = cli.main(["run"])
+    _, err = capsys.readouterr()
+    assert code == 1
+    where = "see each one's error in the feeds table and crawl_log"
+    assert err.strip().splitlines()[-1] == f"all 2 sources failed (2 HTTP errors): {where}"
+    (line,) = (env / "run_failures.jsonl").read_text("utf-8").splitlines()
+    assert json.loads(line)["failed_checks"][0].endswith(f"fails: {where}")
 
 
 @pytest.mark.slow  # every step of the graph runs (one source works)

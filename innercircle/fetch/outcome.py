@@ -7,7 +7,9 @@ everything else is an error (or a skip the crawler chose). From that:
   ``http_error``, ``error`` or ``skipped`` (a host in backoff, a dead feed);
 - :func:`night_outcome` is what a night records for the dead-feed and backoff policy
   (``fetch/hoststate.py``): the HTTP status, 304, or the error class;
-- :func:`status_class` is the benchmark's per-run tally: ``2xx``, ``304``, ``4xx`` ... ``error``.
+- :func:`status_class` is the benchmark's per-run tally: ``2xx``, ``304``, ``4xx`` ... ``error``;
+- :func:`host_verdict` is what one ``crawl_log`` row says about its host's health: the
+  host answered, the host is unwell (only that puts it into backoff), or nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +18,20 @@ from innercircle.model import FetchResult
 
 #: Error classes of requests the crawler did not make on purpose.
 SKIPPED_CLASSES = frozenset({"host_backoff", "dead_feed", "feed_budget", "host_budget"})
+
+#: Error classes saying the host itself is unwell: nothing answers (refused, reset, no
+#: DNS answer), it is too slow (timeout), or its TLS or HTTP is broken. Only these put a
+#: host into backoff (``stages/health.py``) and make a failed run ask whether the network
+#: is reachable. Every other error is not the host's doing: our own refusals before any
+#: request (``blocked_address``, ``invalid_url``, ``robots_disallowed``), our skips
+#: (:data:`SKIPPED_CLASSES`), answers we could not use (``too_large``, ``decode_error``,
+#: ``too_many_redirects``) and our own faults (``fetch_error``).
+UNWELL_HOST_CLASSES = frozenset(
+    {"connect_error", "timeout", "tls_error", "protocol_error", "network_error"}
+)
+
+#: :func:`crawl_outcome` words of a request the host answered (any status, or a 304).
+ANSWERED_OUTCOMES = frozenset({"ok", "not_modified", "http_error"})
 
 Outcome = int | str | None  # HTTP status, or an error class, or None for "unknown error"
 
@@ -50,3 +66,15 @@ def status_class(result: FetchResult) -> str:
     if result.not_modified:
         return "304"
     return f"{result.status // 100}xx" if answered(result) else "error"
+
+
+def host_verdict(outcome: str, error_class: str | None) -> bool | None:
+    """What one request (its :func:`crawl_outcome` and error class, as ``crawl_log``
+    keeps them) says about its host: True when the host answered, False when it is
+    unwell (:data:`UNWELL_HOST_CLASSES`), None when the request says nothing about it (a
+    URL or address we refused, a robots.txt verdict, a skip, an unusable answer)."""
+    if outcome in ANSWERED_OUTCOMES:
+        return True
+    if error_class in UNWELL_HOST_CLASSES:
+        return False
+    return None

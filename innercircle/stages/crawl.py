@@ -17,7 +17,7 @@ import duckdb
 
 from innercircle.feeds import discover_feeds, fallback_feed_urls, parse_feed
 from innercircle.fetch import Fetcher, FetchRequest
-from innercircle.fetch.outcome import SKIPPED_CLASSES, crawl_outcome
+from innercircle.fetch.outcome import SKIPPED_CLASSES, UNWELL_HOST_CLASSES, crawl_outcome
 from innercircle.model import FetchResult, ParsedFeed, Source
 from innercircle.stages import Progress, no_progress
 from innercircle.stages.early_parse import feed_worker
@@ -127,8 +127,12 @@ class CrawlOutput:
 
 
 def describe_error(result: FetchResult) -> str:
+    """Why a fetch gave nothing to read, in one phrase: its error, or an empty body (a
+    200 with nothing in it is no HTTP error, and "HTTP 200" read as if it were)."""
     if result.error_message:
         return f"{result.error_class}: {result.error_message}"
+    if result.ok and not result.body:
+        return f"empty body (HTTP {result.status})"
     return f"HTTP {result.status}"
 
 
@@ -339,8 +343,8 @@ def crawl_feeds(
             )
             row["error"] = describe_error(result)[:500]
             out.add("feeds", row)
-            if not skipped:
-                out.feed_outcomes[feed_url] = feed_outcome(result)
+            if not skipped:  # an empty 200 is a night without a readable feed
+                out.feed_outcomes[feed_url] = feed_outcome(result, row["error"])
             continue
         out.feed_outcomes[feed_url] = feed_outcome(result, parsed.error)
         status = "error" if parsed.error else ("warning" if parsed.warning else "ok")
@@ -557,12 +561,14 @@ def total_failure_message(source_errors: Mapping[str, str | None]) -> str | None
         f"{n} {_plural(error, n)}"
         for error, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     )
-    return f"all {len(source_errors)} sources failed ({parts}): {_what_to_check(set(counts))}"
+    return f"all {len(source_errors)} sources failed ({parts}): {failure_hint(set(counts))}"
 
 
-def _what_to_check(errors: set[str]) -> str:
-    """The hint at the end of the line: what to do when every failure has one cause the
-    user can act on, else the likeliest cause of them all."""
+def failure_hint(errors: set[str]) -> str:
+    """What to check when every source (or most fetches) failed with these error
+    classes: the one cause the user can act on, the network when every failure says a
+    host could not be reached (:data:`~innercircle.fetch.outcome.UNWELL_HOST_CLASSES`;
+    hosts in backoff failed so on earlier runs), else where each source's reason is."""
     if errors == {"blocked_address"}:
         return (
             "private and loopback addresses are refused unless "
@@ -570,7 +576,9 @@ def _what_to_check(errors: set[str]) -> str:
         )
     if errors == {"host_backoff"}:
         return "their hosts failed on earlier runs and are retried later (see host_health)"
-    return "is the network reachable?"
+    if errors <= UNWELL_HOST_CLASSES | {"host_backoff"}:
+        return "is the network reachable?"
+    return "see each one's error in the feeds table and crawl_log"
 
 
 _ERROR_WORDS = {

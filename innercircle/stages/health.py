@@ -16,12 +16,10 @@ from innercircle.fetch.hoststate import (
     is_dead,
     next_attempt_after,
 )
-from innercircle.fetch.outcome import night_outcome
+from innercircle.fetch.outcome import host_verdict, night_outcome
 from innercircle.model import FetchResult
 
 HISTORY_LENGTH = 30
-#: Outcomes that prove a host is reachable, even if the page itself was an HTTP error.
-REACHABLE = {"ok", "not_modified", "http_error"}
 
 
 def hosts_in_backoff(health: Iterable[Mapping], now: datetime) -> dict[str, datetime]:
@@ -32,24 +30,24 @@ def hosts_in_backoff(health: Iterable[Mapping], now: datetime) -> dict[str, date
 def next_host_health(
     previous: Mapping[str, Mapping], log_rows: Iterable[Mapping], now: datetime
 ) -> list[dict]:
-    """New ``host_health`` rows for every host contacted in this run's log rows."""
+    """New ``host_health`` rows for the hosts this run's log rows say something about.
+
+    A host that answered any request is well; one that only failed in ways that say it
+    is unwell (:func:`~innercircle.fetch.outcome.host_verdict`) fails a night more. A
+    host whose requests say nothing of it (an address or URL we refused, robots.txt, a
+    skip) keeps its row as it was: our own configuration is not the host's failure.
+    """
     by_host: dict[str, list[Mapping]] = defaultdict(list)
     for row in log_rows:
-        if row["host"] and row["outcome"] != "skipped":
+        if row["host"] and host_verdict(row["outcome"], row["error_class"]) is not None:
             by_host[row["host"]].append(row)
     rows = []
     for host, attempts in by_host.items():
         prev = previous.get(host) or {}
-        reachable = any(r["outcome"] in REACHABLE for r in attempts)
+        reachable = any(host_verdict(r["outcome"], r["error_class"]) for r in attempts)
         failures = 0 if reachable else int(prev.get("consecutive_failures") or 0) + 1
-        last_error = (
-            None
-            if reachable
-            else next(
-                (f"{r['error_class']}: {r['error_message']}" for r in attempts if r["error_class"]),
-                "unreachable",
-            )
-        )
+        first = attempts[0]
+        last_error = None if reachable else f"{first['error_class']}: {first['error_message']}"
         rows.append(
             {
                 "host": host,

@@ -112,10 +112,11 @@ CREATE TABLE IF NOT EXISTS author_pages (
     fetched_at     TIMESTAMP NOT NULL
 );
 
--- Hosts that keep failing are backed off across nights (1, 2, 4 … nights, up to 30 days).
+-- Hosts that cannot be reached (refused, reset, no DNS answer, time-outs, TLS errors) are
+-- backed off across nights (1, 2, 4 … nights, up to 30 days).
 CREATE TABLE IF NOT EXISTS host_health (
     host                  VARCHAR PRIMARY KEY,
-    consecutive_failures  INTEGER NOT NULL,    -- runs in a row in which every request failed
+    consecutive_failures  INTEGER NOT NULL,    -- runs in a row in which the host was unreachable
     last_error            VARCHAR,
     last_attempt_at       TIMESTAMP NOT NULL,
     last_success_at       TIMESTAMP,
