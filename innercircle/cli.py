@@ -485,6 +485,10 @@ def cmd_import_opml(args: argparse.Namespace) -> int:
 
     settings = Settings.from_env()
     feeds = feeds_from_opml(args.file.read_bytes())
+    if not feeds:  # an export cut short, or a list of sites without feeds
+        raise InnercircleError(
+            f"{args.file} lists no http(s) feed (no <outline xmlUrl=...>); nothing added"
+        )
     existing = settings.sources_path.read_text("utf-8") if settings.sources_path.exists() else ""
     merged = merge_feeds_into_sources(
         existing, args.industry, [url for _title, url in feeds], where=str(settings.sources_path)
@@ -502,7 +506,8 @@ def cmd_import_opml(args: argparse.Namespace) -> int:
     else:
         settings.sources_path.write_text(merged, "utf-8")
         print(
-            f"added {len(added)} of the file's {len(feeds)} feeds under {args.industry!r} "
+            f"added {len(added)} of the file's {len(feeds)} feed{'s' * (len(feeds) != 1)} "
+            f"under {args.industry!r} "
             f"in {settings.sources_path}",
             file=sys.stderr,
         )

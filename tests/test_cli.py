@@ -353,6 +353,11 @@ def test_importing_the_same_opml_twice_adds_nothing_the_second_time(tmp_path, mo
     assert cli.main(["import-opml", str(opml), "--industry", "x"]) == 0
     assert "added 0 of the file's 2 feeds under 'x'" in capsys.readouterr().err
     assert sources.read_text() == once
+    # A file cut short before its first feed adds nothing, and says so.
+    opml.write_text('<opml><body><outline type="rss" xmlU')
+    assert cli.main(["import-opml", str(opml), "--industry", "x"]) == 1
+    assert "lists no http(s) feed" in capsys.readouterr().err
+    assert sources.read_text() == once
 
 
 @pytest.mark.parametrize(
@@ -371,5 +376,5 @@ def test_import_opml_fills_the_placeholder_a_new_user_starts_from(tmp_path, monk
     opml.write_text('<opml><body><outline type="rss" xmlUrl="https://b.example/f"/></body></opml>')
     monkeypatch.setenv("INNERCIRCLE_SOURCES", str(sources))
     assert cli.main(["import-opml", str(opml), "--industry", "x"]) == 0
-    assert f"added 1 of the file's 1 feeds under 'x' in {sources}" in capsys.readouterr().err
+    assert f"added 1 of the file's 1 feed under 'x' in {sources}" in capsys.readouterr().err
     assert [s.url for s in load_sources(sources)] == ["https://b.example/f"]
