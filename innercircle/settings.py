@@ -79,6 +79,8 @@ def parse_spacy_models(value: str) -> dict[str, str]:
             raise ValueError(
                 f"{item.strip()!r} is not lang=model (e.g. fr=fr_core_news_sm,de=de_core_news_sm)"
             )
+        if not re.fullmatch(r"[a-z]{2,3}", code):  # documents.language is such a code
+            raise ValueError(f"{lang!r} is not a language code (ISO 639, e.g. fr, de)")
         models[code] = model
     return models
 

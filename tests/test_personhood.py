@@ -64,6 +64,8 @@ def test_models_setting(monkeypatch):
     # not lang=model is an error in both, never skipped by one and refused by the other.
     with pytest.raises(ValueError, match="'fr_y' is not lang=model"):
         language_models("en_a", "de=de_b, fr_y")
+    with pytest.raises(ValueError, match="'french' is not a language code"):
+        language_models("en_a", "french=fr_y")  # documents carry "fr": it would never match
 
 
 def test_doch_never_joins_jane_doch_across_documents(finder):
