@@ -56,10 +56,10 @@ def test_pages_feeds_gzip_and_errors(tmp_path: Path):
     assert "error" in records[3] and "error" in records[5]
 
 
-def test_without_finder_people_is_empty(tmp_path: Path):
+def test_without_finder_people_are_not_looked_for(tmp_path: Path):
     (tmp_path / "a.html").write_text(PAGE)
     [record] = extract_files([tmp_path / "a.html"], None)
-    assert record["people"] == [] and record["authors"] == ["Jane Doe"]
+    assert "people" not in record and record["authors"] == ["Jane Doe"]  # not "none found"
 
 
 def test_sniff_kind():

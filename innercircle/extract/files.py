@@ -78,10 +78,10 @@ def _feed_record(path: Path, data: bytes) -> dict:
 def extract_files(paths: list[Path], finder: PersonFinder | None) -> Iterator[dict]:
     """One record per file, in order: page, feed or error (see module doc).
 
-    Pages: ``{"file", "kind": "page", "authors": [names], "people": [names]}``
-    (``people`` empty without a finder); feeds: ``{"file", "kind": "feed",
-    "entries": [{"url", "title", "authors"}]}``; failures: ``{"file", "kind":
-    "error", "error"}``.
+    Pages: ``{"file", "kind": "page", "authors": [names], "people": [names]}`` (no
+    ``people`` without a finder: not looked for, which an empty list would hide); feeds:
+    ``{"file", "kind": "feed", "entries": [{"url", "title", "authors"}]}``; failures:
+    ``{"file", "kind": "error", "error"}``.
     """
     # page records waiting for NER, with their text and the language extract_page read
     pending: list[tuple[dict, str, str | None]] = []
@@ -117,7 +117,6 @@ def extract_files(paths: list[Path], finder: PersonFinder | None) -> Iterator[di
                             "file": str(path),
                             "kind": "page",
                             "authors": [b.name for b in page.authors],
-                            "people": [],
                         },
                         page.text,
                         page.language,
