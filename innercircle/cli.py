@@ -234,7 +234,7 @@ def report_run(result, dagster_log: io.StringIO, settings: Settings) -> int:
         from pipelines.runner import print_step_failures
 
         print_step_failures(result)
-    print_summary(settings)
+    print_summary(settings, published=result.success)
     return 0 if result.success else 1
 
 
@@ -281,7 +281,10 @@ def run_nightly(settings: Settings, instance=None, report_failures: bool = True,
     return execute(settings, instance, report_failures=report_failures, log_stream=log_stream)
 
 
-def print_summary(settings: Settings, per_industry: int = 10) -> None:
+def print_summary(settings: Settings, per_industry: int = 10, published: bool = True) -> None:
+    """What the run did, from the working file, then the top voices. After a failed run
+    (``published=False``) the ranking is left out: it was not published, and may be the
+    half-written work of the failed step."""
     from innercircle import warehouse
 
     work = warehouse.working_path(settings.warehouse_path)
@@ -303,6 +306,10 @@ def print_summary(settings: Settings, per_industry: int = 10) -> None:
         print(f"sources     {n_sources} in {n_industries} industries")
         print("fetches     " + (", ".join(f"{n} {o}" for o, n in outcomes) or "none"))
         print(f"documents   {docs}    mentions {mentions}    people {people}")
+        if not published:
+            print(f"warehouse   {settings.warehouse_path} not updated: readers see the last "
+                  "finished run")
+            return
         print(f"warehouse   {settings.warehouse_path}")
         print()
         print_top(con, None, per_industry)

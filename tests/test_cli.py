@@ -33,6 +33,23 @@ def test_top_without_a_warehouse_says_how_to_make_one(tmp_path):
     assert "innercircle run" in result.stderr
 
 
+def test_a_failed_runs_summary_shows_no_ranking_and_says_readers_see_the_last_run(
+    tmp_path, capsys
+):
+    from innercircle import cli, warehouse
+    from innercircle.settings import Settings
+
+    settings = Settings(warehouse_path=tmp_path / "innercircle.duckdb")
+    with warehouse.connect(warehouse.working_path(settings.warehouse_path)):
+        pass  # the working file a run left, its ranking unpublished
+    cli.print_summary(settings, published=False)
+    out = capsys.readouterr().out
+    assert f"{settings.warehouse_path} not updated: readers see the last finished run" in out
+    assert "ranked voices" not in out  # nothing from the unpublished ranking
+    cli.print_summary(settings)
+    assert "no ranked voices" in capsys.readouterr().out
+
+
 def test_a_misspelt_industry_is_named_with_the_industries_there_are(tmp_path, monkeypatch,
                                                                     capsys):
     from innercircle import cli, warehouse
