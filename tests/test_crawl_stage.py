@@ -97,3 +97,33 @@ def test_a_feed_answering_an_empty_200_says_so():
     (row,) = out.rows["feeds"]
     assert (row["status"], row["error"]) == ("error", "empty body (HTTP 200)")
     assert out.feed_outcomes == {"https://a.example/feed": "parse_error"}  # a failed night
+
+
+def test_a_site_whose_homepage_is_gone_is_still_looked_for_at_the_common_feed_paths():
+    import httpx
+
+    from innercircle.feeds import fallback_feed_urls
+    from innercircle.fetch import Fetcher
+    from innercircle.model import Source
+    from innercircle.stages.crawl import crawl_feeds
+    from tests.builders import fetch_policy
+
+    rss = (b"<?xml version='1.0'?><rss version='2.0'><channel><title>B</title>"
+           b"<item><title>T</title><link>https://b.example/1</link></item></channel></rss>")
+    feed = fallback_feed_urls("https://b.example/")[1]
+
+    def site(request: httpx.Request) -> httpx.Response:  # a moved homepage, a feed kept
+        if str(request.url) == feed:
+            return httpx.Response(200, content=rss, headers={"content-type": "application/rss+xml"})
+        return httpx.Response(404)
+
+    policy = fetch_policy(respect_robots=False, allow_private_networks=False)
+    with Fetcher(policy, transport=httpx.MockTransport(site),
+                 resolver=lambda host: ["93.184.216.34"]) as fetcher:
+        found = crawl_feeds([Source("x", "site", "https://b.example/")], fetcher, {}, {}, "r1")
+        gone = crawl_feeds([Source("x", "site", "https://c.example/")], fetcher, {}, {}, "r1")
+    (row,) = found.rows["feeds"]
+    assert (row["feed_url"], row["via"], row["status"]) == (feed, "fallback_path", "ok")
+    (row,) = gone.rows["feeds"]
+    assert row["status"] == "error" and row["error"].startswith("homepage ")
+    assert row["error"].endswith("and no feed at common paths")

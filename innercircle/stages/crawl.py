@@ -247,6 +247,7 @@ def crawl_feeds(
             feed_for_source[site] = (known_feeds[site], "autodiscovered")
     to_discover = [s for s in sites if s not in known_feeds]
     fallback_needed: list[str] = []
+    homepage_errors: dict[str, str] = {}
 
     def homepage(site: str, result: FetchResult) -> None:  # as each homepage arrives
         out.record(run_id, "feeds", site, result)
@@ -256,6 +257,11 @@ def crawl_feeds(
                 feed_for_source[site] = (found, "autodiscovered")
             else:
                 fallback_needed.append(site)
+        elif result.status is not None and 400 <= result.status < 500 and result.status != 429:
+            # The host answers, the listed page is gone or closed (a moved homepage, a
+            # path that was never one): its feed may still be at a common path.
+            homepage_errors[site] = describe_error(result)
+            fallback_needed.append(site)
         else:
             status = "skipped" if result.error_class in SKIPPED_CLASSES else "error"
             row = _feed_row(
@@ -284,7 +290,9 @@ def crawl_feeds(
                     "autodiscovered",
                     checked_at,
                     status="error",
-                    error="no feed advertised and none at common paths",
+                    error=(f"homepage {homepage_errors[site]}, and no feed at common paths"
+                           if site in homepage_errors
+                           else "no feed advertised and none at common paths"),
                 ),
             )
 
