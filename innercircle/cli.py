@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from innercircle.errors import InnercircleError
+from innercircle.run_lock import EXIT_BUSY, RunInProgress, run_lock
 from innercircle.settings import SettingError, Settings
 
 
@@ -25,6 +26,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingError as exc:  # configuration: one line, before any run starts
         print(f"innercircle: error: {exc}", file=sys.stderr)
         return 2
+    except RunInProgress as exc:  # another run on this warehouse: nothing was touched
+        print(f"innercircle: {exc}", file=sys.stderr)
+        return EXIT_BUSY
     except InnercircleError as exc:
         print(f"innercircle: error: {exc}", file=sys.stderr)
         return 1
@@ -200,6 +204,12 @@ def check_industry(con, industry: str | None) -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     settings.validate()
+    with run_lock(settings.warehouse_path):  # before --reextract writes anything
+        return run_and_report(args, settings)
+
+
+def run_and_report(args: argparse.Namespace, settings: Settings) -> int:
+    """``innercircle run`` once it holds the warehouse's run lock."""
     if getattr(args, "reextract", False):
         reset_extraction(settings)
     dagster_log = io.StringIO()
@@ -336,9 +346,15 @@ def print_top(con, industry: str | None, limit: int) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    settings = Settings.from_env()
+    with run_lock(settings.warehouse_path):  # before the demo's sources file is written
+        return demo(args, settings)
+
+
+def demo(args: argparse.Namespace, settings: Settings) -> int:
+    """``innercircle demo`` once it holds the warehouse's run lock."""
     from innercircle.sampleweb import build_sample_web, serve
 
-    settings = Settings.from_env()
     sources_path = settings.warehouse_path.parent / "demo-sources.yaml"
     web = build_sample_web()
     try:
