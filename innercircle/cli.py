@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from innercircle.errors import InnercircleError, UsageError
+from innercircle.run_lock import EXIT_BUSY, RunInProgress, run_lock
 from innercircle.settings import SettingError, Settings
 
 
@@ -25,6 +26,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (SettingError, UsageError) as exc:  # one line, before any work starts
         print(f"innercircle: error: {exc}", file=sys.stderr)
         return 2
+    except RunInProgress as exc:  # another run on this warehouse: nothing was touched
+        print(f"innercircle: {exc}", file=sys.stderr)
+        return EXIT_BUSY
     except InnercircleError as exc:
         print(f"innercircle: error: {exc}", file=sys.stderr)
         return 1
@@ -204,6 +208,12 @@ def check_industry(con, industry: str | None) -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     settings.validate()
+    with run_lock(settings.warehouse_path):  # before --reextract writes anything
+        return run_and_report(args, settings)
+
+
+def run_and_report(args: argparse.Namespace, settings: Settings) -> int:
+    """``innercircle run`` once it holds the warehouse's run lock."""
     if getattr(args, "reextract", False):
         reset_extraction(settings)
     dagster_log = io.StringIO()
@@ -358,7 +368,7 @@ def port_number(text: str) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from innercircle.sampleweb import build_sample_web, serve
+    from innercircle.sampleweb import build_sample_web
 
     web = build_sample_web()
     # The sample web is ours: no need to wait a second between its pages; and it is
@@ -371,6 +381,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     sources_path = settings.warehouse_path.parent / "demo-sources.yaml"
     settings = settings.replace(sources_path=sources_path, allow_private_networks=True)
     settings.validate(with_sources=False)  # before anything is written beside the warehouse
+    with run_lock(settings.warehouse_path):  # before the demo's sources file is written
+        return demo(args, web, settings)
+
+
+def demo(args: argparse.Namespace, web, settings: Settings) -> int:
+    """``innercircle demo`` once its settings are checked and it holds the run lock."""
+    from innercircle.sampleweb import serve
+
     try:
         server = serve(web, port=args.port)
     except OSError as exc:
@@ -380,10 +398,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
             "so reuse the same port on later demo runs)"
         ) from exc
     with server:
-        server.write_sources(sources_path)
+        server.write_sources(settings.sources_path)
         print(
             f"sample web: {len(web.hosts)} sites on 127.0.0.x:{server.port}; "
-            f"sources in {sources_path}",
+            f"sources in {settings.sources_path}",
             file=sys.stderr,
         )
         settings.validate()

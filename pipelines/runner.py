@@ -16,6 +16,7 @@ from typing import TextIO
 import dagster as dg
 
 from innercircle import progress
+from innercircle.run_lock import run_lock
 from innercircle.settings import SettingError, Settings
 from pipelines.definitions import (
     build_resources,
@@ -46,7 +47,9 @@ def run_nightly(
     logging.getLogger("dagster").setLevel(logging.WARNING)
     redirect = contextlib.redirect_stderr(log_stream) if log_stream else contextlib.nullcontext()
     try:
-        with redirect, _instance(instance) as recorded_in:
+        # One in-process run per warehouse (a second refuses: RunInProgress); the command
+        # took the lock already, before writing anything, and this is the same run.
+        with run_lock(settings.warehouse_path), redirect, _instance(instance) as recorded_in:
             result = job.execute_in_process(
                 instance=recorded_in,
                 partition_key=run_partition_key(settings),

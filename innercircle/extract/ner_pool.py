@@ -41,6 +41,7 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TypeVar
 
+from innercircle import worker_pools
 from innercircle.extract.people import (
     DEFAULT_LANGUAGE,
     DocPeople,
@@ -229,11 +230,13 @@ class PooledPersonFinder:
             self._pool = self._start()
 
     def _start(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(
-            max_workers=self.processes,
-            mp_context=worker_context(self.models),
-            initializer=_init_worker,
-            initargs=(self.models,),
+        return worker_pools.track(
+            ProcessPoolExecutor(
+                max_workers=self.processes,
+                mp_context=worker_context(self.models),
+                initializer=_init_worker,
+                initargs=(self.models,),
+            )
         )
 
     def start_workers(self) -> None:
@@ -256,7 +259,8 @@ class PooledPersonFinder:
         :data:`TEXTS_PER_POOL` (nothing is in flight between two calls)."""
         assert self._pool is not None
         if self._texts_read >= TEXTS_PER_POOL:
-            self._pool.shutdown(wait=True)
+            pool, self._pool = self._pool, None  # stopped, even if interrupted
+            worker_pools.stop(pool, cancel_futures=False)
             self._pool = self._start()
             self._texts_read = 0
         self._texts_read += texts
@@ -349,11 +353,20 @@ class PooledPersonFinder:
         return out  # type: ignore[return-value]
 
     def close(self) -> None:
-        if self._starting is not None:
-            self._starting.join()  # its tasks are submitted before the pool shuts down
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        """Stop the workers, waiting for the chunks they are reading. Interrupted (a
+        second Ctrl-C while the first stops the run), it kills them instead: they ignore
+        SIGINT, so a pool left running would keep the run's process from ever exiting
+        (:mod:`~innercircle.worker_pools`)."""
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        try:
+            if self._starting is not None:
+                self._starting.join()  # its tasks are submitted before the pool shuts down
+        except BaseException:
+            worker_pools.kill(pool)
+            raise
+        worker_pools.stop(pool)
 
     def __enter__(self) -> PooledPersonFinder:
         return self

@@ -41,7 +41,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from upath import UPath
 
-from innercircle import lake
+from innercircle import lake, worker_pools
 from innercircle.stages import early_reader
 from innercircle.stages.kinds import PageContent, SourceKind
 
@@ -85,10 +85,12 @@ def reads_early(kind: SourceKind, pages: int) -> bool:
 def _start(processes: int) -> tuple[ProcessPoolExecutor, Future]:
     """A pool whose workers start (and warm) now, not at the first page; the future says
     when the first is ready."""
-    pool = ProcessPoolExecutor(
-        max_workers=max(1, processes),
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=early_reader.warm,
+    pool = worker_pools.track(
+        ProcessPoolExecutor(
+            max_workers=max(1, processes),
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=early_reader.warm,
+        )
     )
     return pool, pool.submit(early_reader.ready)
 
@@ -141,8 +143,8 @@ def close_early() -> None:
     it; or the run ends)."""
     global _EARLY
     if _EARLY is not None:
-        _EARLY[0].shutdown(wait=True, cancel_futures=True)
-        _EARLY = None
+        pool, _EARLY = _EARLY[0], None
+        worker_pools.stop(pool)  # killed instead if interrupted: its worker ignores SIGINT
 
 
 @dataclass
@@ -229,10 +231,11 @@ class EarlyParser:
     def _stop(self) -> None:
         # Always waited for: a step process whose executor was shut down without waiting
         # hung at exit (Python 3.11: its manager thread joined a worker still waiting for
-        # work). The wait is the worker's current page, or its start.
-        if self._pool is not None and self._owned:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-        self._pool = None
+        # work). The wait is the worker's current page, or its start; interrupted, the
+        # worker is killed instead (worker_pools.stop).
+        pool, self._pool = self._pool, None
+        if pool is not None and self._owned:
+            worker_pools.stop(pool)
 
     def close(self) -> dict[str, int]:
         """Write the results and stop the worker; how many pages were read early, left

@@ -1,0 +1,119 @@
+"""However many interrupts arrive while a run stops its worker pools, the pools stop and
+the run's process exits: the workers ignore SIGINT (the run stops them), so a stop that
+an interrupt broke would leave them waiting for work for ever, and Python's exit joining
+them (``innercircle run`` hung after a double Ctrl-C in the mentions step)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from innercircle.errors import ModelLoadError
+from innercircle.extract.ner_pool import PooledPersonFinder
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _alive(pid: int) -> bool:
+    """Running, not ended (a child ended but not yet reaped counts as ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+def _wait_ended(pids: set[int], seconds: float) -> set[int]:
+    """The ``pids`` still alive after up to ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while any(_alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return {p for p in pids if _alive(p)}
+
+
+def _kill(pids: set[int]) -> None:
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def test_a_close_interrupted_while_it_waits_still_stops_the_workers(monkeypatch):
+    """Ctrl-C while the pool waits for its workers to finish: they are killed, not left."""
+    from innercircle.settings import Settings
+
+    try:
+        pooled = PooledPersonFinder(Settings().spacy_model, 2)
+    except ModelLoadError as exc:  # pragma: no cover - the model is installed by make
+        pytest.skip(f"spaCy model unavailable: {exc}")
+    pooled.start_workers()
+    pooled.find_people(["Jane Smith said so."] * 4)
+    pool = pooled._pool
+    assert pool is not None
+    workers = set(pool._processes)
+    shutdown = pool.shutdown
+
+    def interrupted_while_waiting(wait: bool = True, **kwargs) -> None:
+        if wait:
+            raise KeyboardInterrupt  # the second Ctrl-C, while the first stops the run
+        shutdown(wait=wait, **kwargs)
+
+    monkeypatch.setattr(pool, "shutdown", interrupted_while_waiting)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            pooled.close()
+        assert len(workers) == 2
+        assert _wait_ended(workers, 10) == set()
+    finally:
+        _kill(workers)
+
+
+#: A run's process: workers that ignore SIGINT, busy; Ctrl-C stops the "run", which then
+#: stops the pool, waiting for the workers; a second Ctrl-C arrives during that wait.
+RUN = """
+import signal, sys, time
+from concurrent.futures import ProcessPoolExecutor
+import multiprocessing
+from innercircle import worker_pools
+
+pool = worker_pools.track(ProcessPoolExecutor(
+    2, mp_context=multiprocessing.get_context("fork"),
+    initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN)))
+busy = [pool.submit(time.sleep, 60) for _ in range(2)]
+while len(pool._processes) < 2:
+    time.sleep(0.01)
+try:
+    print("workers", *pool._processes, flush=True)
+    busy[0].result()
+except KeyboardInterrupt:
+    print("stopping", flush=True)
+    worker_pools.stop(pool)
+    raise
+"""
+
+
+def test_two_ctrl_c_while_a_run_stops_its_pool_end_the_process_and_its_workers():
+    run = subprocess.Popen(
+        [sys.executable, "-c", RUN], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )
+    workers: set[int] = set()
+    try:
+        first = run.stdout.readline().split()
+        assert first[0] == "workers"
+        workers = {int(pid) for pid in first[1:]}
+        run.send_signal(signal.SIGINT)
+        assert run.stdout.readline().strip() == "stopping"
+        time.sleep(0.3)
+        run.send_signal(signal.SIGINT)
+        run.wait(timeout=10)
+        assert _wait_ended(workers, 5) == set()
+    finally:
+        _kill(workers | {run.pid})
+        run.wait()
