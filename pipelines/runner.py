@@ -11,13 +11,14 @@ import contextlib
 import logging
 import os
 import sys
+from pathlib import Path
 from typing import TextIO
 
 import dagster as dg
 
 from innercircle import progress
 from innercircle.run_lock import run_lock
-from innercircle.settings import SettingError, Settings
+from innercircle.settings import PROJECT_ROOT, SettingError, Settings
 from pipelines.definitions import (
     build_resources,
     celery_job,
@@ -49,7 +50,7 @@ def run_nightly(
     try:
         # One in-process run per warehouse (a second refuses: RunInProgress); the command
         # took the lock already, before writing anything, and this is the same run.
-        with run_lock(settings.warehouse_path), redirect, _instance(instance) as recorded_in:
+        with run_lock(settings.warehouse_path), redirect, _instance(instance, True) as recorded_in:
             result = job.execute_in_process(
                 instance=recorded_in,
                 partition_key=run_partition_key(settings),
@@ -134,9 +135,33 @@ def run_on_celery(
         return result
 
 
-def _instance(instance: dg.DagsterInstance | None):
+def give_home_our_settings(home: Path) -> bool:
+    """Put the repository's ``dagster.yaml`` in a ``DAGSTER_HOME`` that has none, as
+    ``make dev`` does; True if it was written. Without it Dagster runs with its defaults:
+    a banner and telemetry in every run's output, and no ``duckdb_writer`` pool limit.
+    A home that cannot be written is left to Dagster, which says so itself."""
+    target = home / "dagster.yaml"
+    if target.exists():
+        return False
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        with target.open("x", encoding="utf-8") as out:  # never over one made meanwhile
+            out.write((PROJECT_ROOT / "dagster.yaml").read_text(encoding="utf-8"))
+    except OSError:
+        return False
+    return True
+
+
+def _instance(instance: dg.DagsterInstance | None, in_process: bool = False):
+    """``instance``, else ``$DAGSTER_HOME``'s (given the repository's settings for an
+    in-process run if it has none; a Celery home must be configured for its workers),
+    else an ephemeral one."""
     if instance is not None:
         return contextlib.nullcontext(instance)
     if os.environ.get("DAGSTER_HOME"):
+        if in_process and give_home_our_settings(Path(os.environ["DAGSTER_HOME"])):
+            print(f"innercircle: wrote {os.environ['DAGSTER_HOME']}/dagster.yaml "
+                  "(the repository's: telemetry off, one DuckDB writer at a time)",
+                  file=sys.stderr)
         return dg.DagsterInstance.get()
     return contextlib.nullcontext(dg.DagsterInstance.ephemeral())

@@ -6,7 +6,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import innercircle
+from tests.conftest import ROOT, innercircle
 
 
 def test_run_leaves_a_published_warehouse_analysts_can_open_read_only(sample_run):
@@ -395,3 +395,15 @@ def test_import_opml_fills_the_placeholder_a_new_user_starts_from(tmp_path, monk
     assert cli.main(["import-opml", str(opml), "--industry", "x"]) == 0
     assert f"added 1 of the file's 1 feed under 'x' in {sources}" in capsys.readouterr().err
     assert [s.url for s in load_sources(sources)] == ["https://b.example/f"]
+
+
+def test_a_dagster_home_without_settings_gets_the_repositorys(tmp_path):
+    # Dagster's defaults print a banner and telemetry in every run and set no writer pool.
+    from pipelines.runner import give_home_our_settings
+
+    home = tmp_path / "dagster_home"
+    assert give_home_our_settings(home)
+    assert (home / "dagster.yaml").read_text() == (ROOT / "dagster.yaml").read_text()
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")  # the user's own
+    assert not give_home_our_settings(home)
+    assert (home / "dagster.yaml").read_text() == "telemetry:\n  enabled: false\n"
