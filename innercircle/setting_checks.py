@@ -64,6 +64,36 @@ def check_folder(setting: str, folder: Path) -> None:
         raise SettingError(f"{setting}: cannot write in {existing} (read-only)")
 
 
+#: How long the check before a run waits for a remote lake (a store out of reach can
+#: make its client retry for minutes).
+LAKE_ANSWER_S = 20.0
+
+
+def _answers_within(location: str, seconds: float) -> None:
+    """Ask the lake whether its folder exists, in a daemon thread (a client stuck in its
+    retries must not keep the process alive); its error, or TimeoutError, is raised."""
+    import threading
+
+    from innercircle import lake
+
+    outcome: list[BaseException | None] = []
+
+    def ask() -> None:
+        try:
+            lake.path(location).exists()
+            outcome.append(None)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller
+            outcome.append(exc)
+
+    thread = threading.Thread(target=ask, name="lake-check", daemon=True)
+    thread.start()
+    thread.join(seconds)
+    if not outcome:
+        raise TimeoutError
+    if outcome[0] is not None:
+        raise outcome[0]
+
+
 def check_lake(location: str) -> None:
     """The lake (``INNERCIRCLE_LAKE``) can be used from this machine: a folder as
     :func:`check_folder` has it; a URL (``s3://…``) of a filesystem fsspec knows, whose
@@ -73,10 +103,12 @@ def check_lake(location: str) -> None:
     if "://" not in location:
         check_folder(setting, Path(location))
         return
-    from innercircle import lake
-
     try:
-        lake.path(location).exists()
+        _answers_within(location, LAKE_ANSWER_S)
+    except TimeoutError:
+        raise SettingError(
+            f"{setting}: did not answer within {LAKE_ANSWER_S:g} s (network, credentials?)"
+        ) from None
     except ImportError as exc:
         raise SettingError(f"{setting}: {exc} (pip install it on every machine)") from None
     except ValueError as exc:  # an unknown protocol

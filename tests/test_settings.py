@@ -270,3 +270,24 @@ def test_output_folders_that_cannot_be_written_are_refused_before_a_run(tmp_path
         with pytest.raises(SettingError, match=f"^INNERCIRCLE_LAKE={lake}: ") as raised:
             ok.replace(lake=lake).validate()
         assert says in str(raised.value)
+
+
+def test_a_remote_lake_that_does_not_answer_is_refused_in_time(tmp_path, monkeypatch):
+    import threading
+
+    from innercircle import lake, setting_checks
+
+    released = threading.Event()
+
+    class Stuck:  # a store client retrying for minutes
+        def exists(self) -> bool:
+            released.wait(5)
+            return True
+
+    monkeypatch.setattr(lake, "path", lambda location, *parts: Stuck())
+    monkeypatch.setattr(setting_checks, "LAKE_ANSWER_S", 0.2)
+    try:
+        with pytest.raises(SettingError, match="did not answer within 0.2 s"):
+            _valid(tmp_path).replace(lake="s3://bucket/lake").validate()
+    finally:
+        released.set()
