@@ -9,15 +9,14 @@ and Python's exit joins them for ever (a second Ctrl-C that broke an orderly
 
 Hence :func:`stop`: an orderly shutdown that, interrupted while it waits, kills the
 workers instead and lets the interrupt go on; and an exit hook that kills the workers of
-any pool still alive when the interpreter ends (by then Python has waited for every
-pool's pending work, so a worker still there will never end on its own).
+any pool still alive when the interpreter ends, before Python would wait for them.
 """
 
 from __future__ import annotations
 
-import atexit
+import concurrent.futures.process  # noqa: F401 - registers its exit join before our hook
 import contextlib
-import multiprocessing.util  # noqa: F401 - its exit hook (joining children) comes first
+import threading
 import weakref
 from concurrent.futures import ProcessPoolExecutor
 
@@ -65,9 +64,25 @@ def kill(pool: ProcessPoolExecutor) -> None:
             continue
 
 
-@atexit.register
 def _kill_left_behind() -> None:
-    """At exit, before multiprocessing joins every child it started (an exit hook
-    registered earlier, hence run later): kill the workers of a pool nobody stopped."""
+    """At exit, kill the workers of a pool nobody stopped, before anything waits for them.
+
+    ``concurrent.futures`` joins every pool's workers in a hook of
+    ``threading._register_atexit``, which Python runs before any ``atexit`` hook (so an
+    ``atexit`` hook here came too late: a busy worker held the exit for as long as its
+    task, for ever for one that never ends). Hooks of that list run last registered
+    first, and this one is registered after ``concurrent.futures.process`` (imported
+    above), so it runs before that join. It is a private function of ``threading``, the
+    one ``concurrent.futures`` itself uses; without it (another Python), the hook falls
+    back to ``atexit`` and only idle workers are sure to end."""
     for pool in list(_TRACKED):
         kill(pool)
+
+
+_register = getattr(threading, "_register_atexit", None)
+if _register is not None:
+    _register(_kill_left_behind)
+else:  # pragma: no cover - CPython 3.9+ has it
+    import atexit
+
+    atexit.register(_kill_left_behind)

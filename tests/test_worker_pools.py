@@ -117,3 +117,37 @@ def test_two_ctrl_c_while_a_run_stops_its_pool_end_the_process_and_its_workers()
     finally:
         _kill(workers | {run.pid})
         run.wait()
+
+
+#: A process that leaves a pool running, its workers busy for a minute and deaf to SIGINT.
+LEFT = """
+import signal, time
+from concurrent.futures import ProcessPoolExecutor
+import multiprocessing
+from innercircle import worker_pools
+
+pool = worker_pools.track(ProcessPoolExecutor(
+    2, mp_context=multiprocessing.get_context("fork"),
+    initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN)))
+busy = [pool.submit(time.sleep, 60) for _ in range(2)]
+while len(pool._processes) < 2:
+    time.sleep(0.01)
+print("workers", *pool._processes, flush=True)
+"""
+
+
+def test_a_process_ending_with_a_pool_nobody_stopped_does_not_wait_for_its_workers():
+    run = subprocess.Popen(
+        [sys.executable, "-c", LEFT], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )
+    workers: set[int] = set()
+    try:
+        first = run.stdout.readline().split()
+        assert first[0] == "workers"
+        workers = {int(pid) for pid in first[1:]}
+        run.wait(timeout=20)  # not the workers' 60 s: they are killed at exit
+        assert _wait_ended(workers, 5) == set()
+    finally:
+        _kill(workers | {run.pid})
+        run.wait()
