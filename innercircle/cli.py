@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import os
@@ -208,7 +209,10 @@ def check_industry(con, industry: str | None) -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     settings.validate()
-    with run_lock(settings.warehouse_path):  # before --reextract writes anything
+    # Before --reextract writes anything. A Celery run's warehouse is the workers' (this
+    # machine only submits it): no lock, nor a folder for one, here.
+    in_process = settings.executor != "celery"
+    with run_lock(settings.warehouse_path) if in_process else contextlib.nullcontext():
         return run_and_report(args, settings)
 
 

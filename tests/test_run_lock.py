@@ -116,3 +116,19 @@ def test_a_run_holds_the_lock_while_it_runs_and_frees_it_when_it_ends(tmp_path, 
     assert code == 1, capsys.readouterr().err[-2000:]
     assert free_during_run == [False]
     assert is_free(warehouse)
+
+
+def test_a_run_submitted_to_celery_takes_no_lock_on_this_machine(tmp_path, monkeypatch):
+    # Its warehouse is the workers' (on other machines): nothing is made for it here.
+    from innercircle import cli
+
+    sources = tmp_path / "sources.yaml"
+    sources.write_text("industries:\n  x:\n    feeds: [https://a.example/feed]\n")
+    warehouse = tmp_path / "workers" / "innercircle.duckdb"
+    monkeypatch.setenv("INNERCIRCLE_SOURCES", str(sources))
+    monkeypatch.setenv("INNERCIRCLE_WAREHOUSE", str(warehouse))
+    monkeypatch.setenv("INNERCIRCLE_EXECUTOR", "celery")
+    submitted = []
+    monkeypatch.setattr(cli, "run_and_report", lambda args, settings: submitted.append(1) or 0)
+    assert cli.main(["run"]) == 0 and submitted
+    assert not warehouse.parent.exists() and not lock_path(warehouse).exists()
