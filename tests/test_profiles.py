@@ -237,6 +237,14 @@ def test_every_piece_arrives_once_an_article_or_a_feed_entry_never_an_author_pag
         assert con.execute("SELECT doc_id FROM document_arrivals ORDER BY 1").fetchall() == [
             ("a1",), ("e1",)]
         assert record_arrivals(con, datetime(2026, 3, 2)) == {}  # nothing new the next run
+    # A warehouse from before feed entries counted: its old entries arrived back then.
+    with warehouse.connect(tmp_path / "old.duckdb") as con:
+        load_world(con, docs, [], {d["doc_id"]: "fintech" for d in docs}, {})
+        con.execute("INSERT INTO arrival_runs VALUES (1, '2026-03-01 06:00')")
+        con.execute("INSERT INTO document_arrivals VALUES ('fintech', 'a1', 1, '2026-03-01')")
+        assert record_arrivals(con, datetime(2026, 3, 2)) == {}
+        assert con.execute("SELECT run FROM document_arrivals WHERE doc_id = 'e1'").fetchall() \
+            == [(1,)]
 
 
 def test_the_ranking_preview_shows_beats_and_the_latest_piece():

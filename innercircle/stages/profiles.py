@@ -305,6 +305,19 @@ def industry_figures(con) -> dict[str, dict]:
 def record_arrivals(con, now: datetime) -> dict[str, int]:
     """Mark the documents first seen in each industry since the last run; returns how many
     arrived per industry in this run (the first run marks every document)."""
+    # Arrivals recorded articles only before feed entries counted as pieces: a feed entry
+    # extracted before the last run arrived then, not now (else the first run after the
+    # upgrade would show every old one as new in voice_activity and the Atom feeds).
+    con.execute(
+        """INSERT INTO document_arrivals BY NAME
+           SELECT DISTINCT di.industry, di.doc_id, r.run, r.ran_at AS noticed_at
+           FROM document_industries di
+           JOIN documents d ON d.doc_id = di.doc_id AND d.kind = 'feed_entry'
+           JOIN (SELECT run, ran_at FROM arrival_runs ORDER BY run DESC LIMIT 1) r
+             ON d.extracted_at <= r.ran_at
+           WHERE NOT EXISTS (SELECT 1 FROM document_arrivals a
+                             WHERE a.industry = di.industry AND a.doc_id = di.doc_id)"""
+    )
     run = con.execute("SELECT coalesce(max(run), 0) + 1 FROM arrival_runs").fetchone()[0]
     con.execute("INSERT INTO arrival_runs VALUES ($run, $now)", {"run": run, "now": now})
     con.execute(
