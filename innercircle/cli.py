@@ -120,7 +120,7 @@ def _parser() -> argparse.ArgumentParser:
         help="(default csv; Parquet with --all-tables)",
     )
     export.add_argument(
-        "--out", type=Path,
+        "--out",
         help="file, or a folder to write the default file name in (with --all-tables: folder)",
     )
     export.add_argument(
@@ -321,8 +321,9 @@ def print_summary(settings: Settings, per_industry: int = 10, published: bool = 
         print("fetches     " + (", ".join(f"{n} {o}" for o, n in outcomes) or "none"))
         print(f"documents   {docs}    mentions {mentions}    people {people}")
         if not published:
-            print(f"warehouse   {settings.warehouse_path} not updated: readers see the last "
-                  "finished run")
+            readers = ("readers see the last finished run" if settings.warehouse_path.exists()
+                       else "nothing published yet")
+            print(f"warehouse   {settings.warehouse_path} not updated: {readers}")
             return
         print(f"warehouse   {settings.warehouse_path}")
         print()
@@ -467,14 +468,15 @@ def cmd_export(args: argparse.Namespace) -> int:
     with warehouse.connect(settings.warehouse_path, read_only=True) as con:
         check_industry(con, args.industry)
         if args.all_tables:
-            out = args.out or Path("innercircle-tables")
+            out = Path(args.out or "innercircle-tables")
             written = export_tables(con, out)
             print(f"{len(written)} tables, {sum(written.values())} rows -> {out}/")
             return 0
         fmt = args.format or "csv"
         name = f"innercircle-{args.industry or 'all'}.{fmt}"
-        out = args.out or Path(name)
-        if out.is_dir():  # `--out exports/`: the default name, in that folder
+        out = Path(args.out or name)
+        # `--out exports/` (or an existing folder): the default name, in that folder
+        if out.is_dir() or (args.out or "").endswith(("/", os.sep)):
             out = out / name
         rows = export_circle(con, fmt, out, args.industry)
     if rows == 0:

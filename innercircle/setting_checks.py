@@ -69,6 +69,10 @@ def check_folder(setting: str, folder: Path) -> None:
 LAKE_ANSWER_S = 20.0
 
 
+class _NoAnswer(Exception):
+    """The lake gave no answer in time (unlike a client's own quick time-out)."""
+
+
 def _answers_within(location: str, seconds: float) -> None:
     """Ask the lake whether its folder exists, in a daemon thread (a client stuck in its
     retries must not keep the process alive); its error, or TimeoutError, is raised."""
@@ -89,7 +93,7 @@ def _answers_within(location: str, seconds: float) -> None:
     thread.start()
     thread.join(seconds)
     if not outcome:
-        raise TimeoutError
+        raise _NoAnswer
     if outcome[0] is not None:
         raise outcome[0]
 
@@ -105,7 +109,7 @@ def check_lake(location: str) -> None:
         return
     try:
         _answers_within(location, LAKE_ANSWER_S)
-    except TimeoutError:
+    except _NoAnswer:
         raise SettingError(
             f"{setting}: did not answer within {LAKE_ANSWER_S:g} s (network, credentials?)"
         ) from None

@@ -46,11 +46,16 @@ def run_nightly(
     job = defs.resolve_job_def("nightly")
     progress.set_sink(progress.TerminalProgress())
     logging.getLogger("dagster").setLevel(logging.WARNING)
+    home = os.environ.get("DAGSTER_HOME")
+    if instance is None and home and give_home_our_settings(Path(home)):
+        # Said here, not in the Dagster log below, which a run that stops early drops.
+        print(f"innercircle: wrote {home}/dagster.yaml (the repository's: telemetry off, one "
+              "DuckDB writer at a time)", file=sys.stderr)
     redirect = contextlib.redirect_stderr(log_stream) if log_stream else contextlib.nullcontext()
     try:
         # One in-process run per warehouse (a second refuses: RunInProgress); the command
         # took the lock already, before writing anything, and this is the same run.
-        with run_lock(settings.warehouse_path), redirect, _instance(instance, True) as recorded_in:
+        with run_lock(settings.warehouse_path), redirect, _instance(instance) as recorded_in:
             result = job.execute_in_process(
                 instance=recorded_in,
                 partition_key=run_partition_key(settings),
@@ -152,16 +157,10 @@ def give_home_our_settings(home: Path) -> bool:
     return True
 
 
-def _instance(instance: dg.DagsterInstance | None, in_process: bool = False):
-    """``instance``, else ``$DAGSTER_HOME``'s (given the repository's settings for an
-    in-process run if it has none; a Celery home must be configured for its workers),
-    else an ephemeral one."""
+def _instance(instance: dg.DagsterInstance | None):
+    """``instance``, else ``$DAGSTER_HOME``'s, else an ephemeral one."""
     if instance is not None:
         return contextlib.nullcontext(instance)
     if os.environ.get("DAGSTER_HOME"):
-        if in_process and give_home_our_settings(Path(os.environ["DAGSTER_HOME"])):
-            print(f"innercircle: wrote {os.environ['DAGSTER_HOME']}/dagster.yaml "
-                  "(the repository's: telemetry off, one DuckDB writer at a time)",
-                  file=sys.stderr)
         return dg.DagsterInstance.get()
     return contextlib.nullcontext(dg.DagsterInstance.ephemeral())

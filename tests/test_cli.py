@@ -44,8 +44,12 @@ def test_a_failed_runs_summary_shows_no_ranking_and_says_readers_see_the_last_ru
         pass  # the working file a run left, its ranking unpublished
     cli.print_summary(settings, published=False)
     out = capsys.readouterr().out
-    assert f"{settings.warehouse_path} not updated: readers see the last finished run" in out
+    assert f"{settings.warehouse_path} not updated: nothing published yet" in out  # a first run
     assert "ranked voices" not in out  # nothing from the unpublished ranking
+    warehouse.publish(warehouse.working_path(settings.warehouse_path), settings.warehouse_path)
+    cli.print_summary(settings, published=False)
+    out = capsys.readouterr().out
+    assert f"{settings.warehouse_path} not updated: readers see the last finished run" in out
     cli.print_summary(settings)
     assert "no ranked voices" in capsys.readouterr().out
 

@@ -271,6 +271,11 @@ def test_export_into_a_folder_and_contradictory_options(sample_run, tmp_path):
                          env=sample_run.env)
     assert result.returncode == 0, result.stderr  # the default name, in that folder
     assert (tmp_path / "innercircle-fintech.csv").stat().st_size > 0
+    new = tmp_path / "exports"  # a folder not there yet, said to be one by its slash
+    result = innercircle("export", "--industry", "fintech", "--out", f"{new}/",
+                         env=sample_run.env)
+    assert result.returncode == 0, result.stderr
+    assert (new / "innercircle-fintech.csv").stat().st_size > 0
     for options, says in (
         (("--format", "csv"), "--all-tables writes Parquet only"),
         (("--industry", "fintech"), "leave --industry out"),

@@ -257,9 +257,10 @@ def crawl_feeds(
                 feed_for_source[site] = (found, "autodiscovered")
             else:
                 fallback_needed.append(site)
-        elif result.status is not None and 400 <= result.status < 500 and result.status != 429:
-            # The host answers, the listed page is gone or closed (a moved homepage, a
-            # path that was never one): its feed may still be at a common path.
+        elif result.status in (404, 410):
+            # The host answers, the listed page is gone (a moved homepage, a path that was
+            # never one): its feed may still be at a common path. Not after 401/403 (a
+            # login wall or a bot block would refuse those requests too) or 429.
             homepage_errors[site] = describe_error(result)
             fallback_needed.append(site)
         else:
