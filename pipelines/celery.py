@@ -3,9 +3,9 @@
 Workers on any machine run the crawl's fetch shards and the NER shards (they need only
 the lake and the instance database), but a step in the ``duckdb_writer`` pool opens the
 warehouse file, which lives on one machine. Those steps go to the ``warehouse`` queue,
-which only the workers on that machine consume (``-q dagster -q warehouse``); every
-other step goes to Celery's default ``dagster`` queue. An op's own
-``dagster-celery/queue`` tag still wins.
+which only the workers on that machine consume (``-q dagster,warehouse``: one list,
+since Celery keeps only the last of several ``-q``); every other step goes to Celery's
+default ``dagster`` queue. An op's own ``dagster-celery/queue`` tag still wins.
 """
 
 from __future__ import annotations

@@ -90,7 +90,7 @@ nightly_celery_job = dg.define_asset_job(
     selection=dg.AssetSelection.assets(*ALL_ASSETS),
     executor_def=_celery_executor(),
     description="The nightly job on Dagster's Celery executor (Redis broker, PostgreSQL "
-    "instance, workers started with deploy/celery/worker).",
+    "instance, workers started with deploy/celery/celery.yaml: README, Scaling out).",
 )
 
 #: Every night at 02:00, for today's partition of voice_history (the rest of the graph is
@@ -101,7 +101,7 @@ nightly_schedule = dg.build_schedule_from_partitioned_job(
     minute_of_hour=0,
     name="nightly_schedule",
     default_status=dg.DefaultScheduleStatus.RUNNING,
-    description="Every night at 02:00: crawl, extract, rank, snapshot and publish.",
+    description="Every night at 02:00 UTC: crawl, extract, rank, snapshot and publish.",
 )
 
 

@@ -95,12 +95,12 @@ def was_interrupted(result: dg.ExecuteInProcessResult) -> bool:
 def record_in_process_failure(
     result: dg.ExecuteInProcessResult, settings: Settings, message: str = "run failed"
 ) -> None:
-    """Record a failed run as the run-failure sensor would: an in-process run on an
-    ephemeral instance is seen by no daemon, so no sensor ever records it. ``message``
-    is "interrupted" for a run stopped by SIGINT or SIGTERM (Dagster maps one onto the
-    other, so which of them stopped it is not known here)."""
-    if os.environ.get("DAGSTER_HOME"):
-        return  # a persistent instance: the daemon's run_failure_recorder sees the run
+    """Record a failed run as the run-failure sensor would. The sensor never sees a run
+    this command made: on an ephemeral instance no daemon looks, and on ``$DAGSTER_HOME``'s
+    a run executed here (in-process, or submitted to Celery) carries no code-location
+    origin, which the sensor matches runs by. ``message`` is "interrupted" for a run
+    stopped by SIGINT or SIGTERM (Dagster maps one onto the other, so which of them
+    stopped it is not known here)."""
     from pipelines.sensors import record_run_failure
 
     steps = sorted({e.step_key for e in result.all_events if e.is_step_failure and e.step_key})
@@ -129,15 +129,38 @@ def run_on_celery(
             "share (see deploy/celery/dagster.yaml)"
         )
     with _instance(instance) as recorded_in:
-        result = dg.execute_job(
-            dg.reconstructable(celery_job),
-            instance=recorded_in,
-            run_config=celery_run_config(settings),
-            tags={"dagster/partition": run_partition_key(settings)},
-            raise_on_error=False,
-        )
+        try:
+            result = dg.execute_job(
+                dg.reconstructable(celery_job),
+                instance=recorded_in,
+                run_config=celery_run_config(settings),
+                tags={"dagster/partition": run_partition_key(settings)},
+                raise_on_error=False,
+            )
+        finally:
+            free_slots_of_ended_runs(recorded_in)
         print_step_failures(result)
         return result
+
+
+def free_slots_of_ended_runs(instance: dg.DagsterInstance) -> int:
+    """Give back the concurrency slots (the ``duckdb_writer`` pool's) that runs which have
+    ended still hold; returns how many runs held some. The Celery executor claims a slot
+    for a step in the submitting process; a run that ends before the step releases it
+    (its broker gone, the submitter stopped) kept the pool's only slot, and every later
+    run waited for it for ever. The daemon does the same after a delay
+    (``run_monitoring.free_slots_after_run_end_seconds`` in dagster.yaml); this does it
+    at once, for the runs this command submits."""
+    storage = instance.event_log_storage
+    if not storage.supports_global_concurrency_limits:
+        return 0
+    ended = [
+        run_id for run_id in storage.get_concurrency_run_ids()
+        if (run := instance.get_run_by_id(run_id)) is None or run.is_finished
+    ]
+    for run_id in ended:
+        storage.free_concurrency_slots_for_run(run_id)
+    return len(ended)
 
 
 def give_home_our_settings(home: Path) -> bool:

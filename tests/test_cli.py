@@ -411,3 +411,31 @@ def test_a_dagster_home_without_settings_gets_the_repositorys(tmp_path):
     (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")  # the user's own
     assert not give_home_our_settings(home)
     assert (home / "dagster.yaml").read_text() == "telemetry:\n  enabled: false\n"
+
+
+def test_slots_held_by_runs_that_ended_are_given_back(tmp_path):
+    # A Celery run that ends before its step releases the duckdb_writer slot (broker gone,
+    # submitter stopped) must not keep every later run waiting.
+    import dagster as dg
+
+    from pipelines.runner import free_slots_of_ended_runs
+
+    @dg.asset
+    def toy() -> None:
+        return None
+
+    with dg.DagsterInstance.from_config(str(_home(tmp_path))) as instance:
+        ended = dg.materialize([toy], instance=instance).run_id
+        storage = instance.event_log_storage
+        storage.set_concurrency_slots("duckdb_writer", 1)
+        storage.claim_concurrency_slot("duckdb_writer", ended, "store")
+        assert storage.get_concurrency_run_ids() == {ended}
+        assert free_slots_of_ended_runs(instance) == 1
+        assert storage.get_concurrency_run_ids() == set()
+
+
+def _home(tmp_path: Path) -> Path:
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text((ROOT / "dagster.yaml").read_text())
+    return home

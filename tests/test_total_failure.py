@@ -160,3 +160,17 @@ def test_the_run_failure_sensor_records_the_blocking_check(env, monkeypatch):
         "feeds_fetch_failures_under_threshold: 2 of 2 feeds fetches failed (100%), above "
         "the 90% at which the run fails: is the network reachable?"
     ]
+
+
+def test_a_failed_run_on_a_persistent_instance_is_recorded_too(env, monkeypatch, capsys):
+    # No daemon's sensor sees a run this command executes (it has no code-location
+    # origin), so the command records it itself, with DAGSTER_HOME set as without.
+    home = env / "dagster_home"
+    home.mkdir()
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    monkeypatch.setenv("INNERCIRCLE_SOURCES", str(write_sources(env / "s.yaml", closed_feeds(2))))
+    assert cli.main(["run"]) == 1
+    (line,) = (env / "run_failures.jsonl").read_text("utf-8").splitlines()
+    assert json.loads(line)["failed_checks"][0].startswith("feeds_fetch_failures_under_threshold")
+    assert (home / "dagster.yaml").is_file()  # given the repository's settings
+    assert "wrote" in capsys.readouterr().err
