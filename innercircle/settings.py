@@ -368,6 +368,10 @@ class Settings:
         self.check_values(today)
         if self.executor != "celery":
             self._check_this_machine()
+        else:
+            from innercircle.setting_checks import check_broker
+
+            check_broker(self.celery_broker)
         if with_sources:
             self._check_sources_file()
 

@@ -137,6 +137,10 @@ def run_on_celery(
                 tags={"dagster/partition": run_partition_key(settings)},
                 raise_on_error=False,
             )
+        except dg.DagsterExecutionInterruptedError as stopped:
+            # Ctrl-C or SIGTERM while waiting for the workers: the command's one line and
+            # exit 130, as for an in-process run, not Dagster's traceback.
+            raise KeyboardInterrupt from stopped
         finally:
             free_slots_of_ended_runs(recorded_in)
         print_step_failures(result)

@@ -439,3 +439,28 @@ def _home(tmp_path: Path) -> Path:
     home.mkdir()
     (home / "dagster.yaml").write_text((ROOT / "dagster.yaml").read_text())
     return home
+
+
+def test_a_celery_run_stopped_while_waiting_is_one_line_and_exit_130(tmp_path, monkeypatch,
+                                                                     capsys):
+    import socket
+
+    import dagster as dg
+
+    from innercircle import cli
+    from pipelines import runner
+
+    def stopped(*args, **kwargs):  # Ctrl-C or SIGTERM while the workers run the job
+        raise dg.DagsterExecutionInterruptedError()
+
+    sources = tmp_path / "sources.yaml"
+    sources.write_text("industries:\n  x:\n    feeds: [https://a.example/feed]\n")
+    monkeypatch.setattr(runner.dg, "execute_job", stopped)
+    monkeypatch.setenv("INNERCIRCLE_SOURCES", str(sources))
+    monkeypatch.setenv("INNERCIRCLE_EXECUTOR", "celery")
+    monkeypatch.setenv("DAGSTER_HOME", str(_home(tmp_path)))
+    with socket.create_server(("127.0.0.1", 0)) as broker:
+        monkeypatch.setenv("INNERCIRCLE_CELERY_BROKER",
+                           f"redis://127.0.0.1:{broker.getsockname()[1]}/0")
+        assert cli.main(["run"]) == 130
+    assert capsys.readouterr().err.strip().splitlines()[-1] == "innercircle: interrupted"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import fcntl
 import os
 import signal
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -130,5 +131,8 @@ def test_a_run_submitted_to_celery_takes_no_lock_on_this_machine(tmp_path, monke
     monkeypatch.setenv("INNERCIRCLE_EXECUTOR", "celery")
     submitted = []
     monkeypatch.setattr(cli, "run_and_report", lambda args, settings: submitted.append(1) or 0)
-    assert cli.main(["run"]) == 0 and submitted
+    with socket.create_server(("127.0.0.1", 0)) as broker:  # the broker answers
+        monkeypatch.setenv("INNERCIRCLE_CELERY_BROKER",
+                           f"redis://127.0.0.1:{broker.getsockname()[1]}/0")
+        assert cli.main(["run"]) == 0 and submitted
     assert not warehouse.parent.exists() and not lock_path(warehouse).exists()

@@ -200,20 +200,32 @@ def test_a_warehouse_in_a_read_only_folder_is_refused_even_when_run_as_root(tmp_
 
 
 def test_a_celery_run_checks_on_the_submitting_machine_only_what_it_reads_there(tmp_path):
+    import socket
+
     ok = _valid(tmp_path)
     a_file = tmp_path / "notes.txt"
     a_file.write_text("not a folder")
-    # The folders and models are the workers' (README "Scaling out"), not this machine's.
+    broker = socket.create_server(("127.0.0.1", 0))  # a broker that answers
+    # The folders and models are the workers' (README "Scaling out"), not this machine's;
+    # the broker it submits to is this machine's business.
     workers_own = ok.replace(executor="celery", warehouse_path=a_file / "w.duckdb",
                              reports_dir=a_file, feeds_dir=a_file, lake=str(a_file / "lake"),
-                             spacy_model="en_core_web_on_the_workers")
+                             spacy_model="en_core_web_on_the_workers",
+                             celery_broker=f"redis://127.0.0.1:{broker.getsockname()[1]}/0")
     workers_own.validate()
+    broker.close()  # now nothing listens there
+    with pytest.raises(SettingError, match="^INNERCIRCLE_CELERY_BROKER=redis://.* nothing answers"):
+        workers_own.validate()
+    broker = socket.create_server(("127.0.0.1", 0))
+    workers_own = workers_own.replace(
+        celery_broker=f"redis://127.0.0.1:{broker.getsockname()[1]}/0")
     with pytest.raises(SettingError, match="^INNERCIRCLE_WAREHOUSE=.* is a file, not a folder"):
         workers_own.replace(executor="in_process").validate()  # in process: all are here
     with pytest.raises(SettingError, match="^INNERCIRCLE_SOURCES=.*: no such file"):
         workers_own.replace(sources_path=tmp_path / "nope.yaml").validate()
     with pytest.raises(SettingError, match="^INNERCIRCLE_HOST_RATE=-1"):
         workers_own.replace(host_rate=-1.0).validate()
+    broker.close()
 
 
 def test_spacy_models_that_are_not_installed_are_refused_before_a_run(tmp_path):
@@ -249,6 +261,8 @@ def test_a_sources_file_whose_lists_are_all_empty_is_refused_before_a_run(tmp_pa
 
 
 def test_output_folders_that_cannot_be_written_are_refused_before_a_run(tmp_path):
+    import socket
+
     ok = _valid(tmp_path)
     a_file = tmp_path / "notes.txt"
     a_file.write_text("not a folder")
@@ -262,7 +276,9 @@ def test_output_folders_that_cannot_be_written_are_refused_before_a_run(tmp_path
     # A remote lake is asked whether it answers (nothing is created), by a machine that runs
     # steps; a machine that only submits Celery runs leaves it to the workers.
     ok.replace(lake="memory://innercircle/lake").validate()
-    ok.replace(lake="s3://bucket/lake", executor="celery").validate()
+    with socket.create_server(("127.0.0.1", 0)) as broker:  # a broker that answers
+        ok.replace(lake="s3://bucket/lake", executor="celery",
+                   celery_broker=f"redis://127.0.0.1:{broker.getsockname()[1]}/0").validate()
     for lake, says in (
         ("ftp://127.0.0.1:1/lake", "cannot be reached (ConnectionRefusedError"),
         ("nosuch://host/lake", "Unsupported filesystem: 'nosuch'; use a folder, s3://"),
