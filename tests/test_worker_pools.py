@@ -74,9 +74,8 @@ def test_a_close_interrupted_while_it_waits_still_stops_the_workers(monkeypatch)
         _kill(workers)
 
 
-#: A run's process: workers that ignore SIGINT, busy; Ctrl-C stops the "run", which then
-#: stops the pool, waiting for the workers; a second Ctrl-C arrives during that wait.
-RUN = """
+#: A process with a tracked pool of two workers that ignore SIGINT, busy for a minute.
+BUSY_POOL = """
 import signal, sys, time
 from concurrent.futures import ProcessPoolExecutor
 import multiprocessing
@@ -88,6 +87,11 @@ pool = worker_pools.track(ProcessPoolExecutor(
 busy = [pool.submit(time.sleep, 60) for _ in range(2)]
 while len(pool._processes) < 2:
     time.sleep(0.01)
+"""
+
+#: A run's process: Ctrl-C stops the "run", which then stops the pool, waiting for the
+#: workers; a second Ctrl-C arrives during that wait.
+RUN = BUSY_POOL + """
 try:
     print("workers", *pool._processes, flush=True)
     busy[0].result()
@@ -119,19 +123,8 @@ def test_two_ctrl_c_while_a_run_stops_its_pool_end_the_process_and_its_workers()
         run.wait()
 
 
-#: A process that leaves a pool running, its workers busy for a minute and deaf to SIGINT.
-LEFT = """
-import signal, time
-from concurrent.futures import ProcessPoolExecutor
-import multiprocessing
-from innercircle import worker_pools
-
-pool = worker_pools.track(ProcessPoolExecutor(
-    2, mp_context=multiprocessing.get_context("fork"),
-    initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN)))
-busy = [pool.submit(time.sleep, 60) for _ in range(2)]
-while len(pool._processes) < 2:
-    time.sleep(0.01)
+#: A process that ends leaving its pool running (never stopped).
+LEFT = BUSY_POOL + """
 print("workers", *pool._processes, flush=True)
 """
 
