@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -102,9 +103,12 @@ except KeyboardInterrupt:
 """
 
 
-def test_two_ctrl_c_while_a_run_stops_its_pool_end_the_process_and_its_workers():
+@contextlib.contextmanager
+def started(script: str) -> Iterator[tuple[subprocess.Popen, set[int]]]:
+    """``script`` running in a process of its own, with its pool's worker PIDs (the line
+    it prints); the process and the workers are killed by PID afterwards if still there."""
     run = subprocess.Popen(
-        [sys.executable, "-c", RUN], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        [sys.executable, "-c", script], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
     )
     workers: set[int] = set()
@@ -112,15 +116,20 @@ def test_two_ctrl_c_while_a_run_stops_its_pool_end_the_process_and_its_workers()
         first = run.stdout.readline().split()
         assert first[0] == "workers"
         workers = {int(pid) for pid in first[1:]}
+        yield run, workers
+    finally:
+        _kill(workers | {run.pid})
+        run.wait()
+
+
+def test_two_ctrl_c_while_a_run_stops_its_pool_end_the_process_and_its_workers():
+    with started(RUN) as (run, workers):
         run.send_signal(signal.SIGINT)
         assert run.stdout.readline().strip() == "stopping"
         time.sleep(0.3)
         run.send_signal(signal.SIGINT)
         run.wait(timeout=10)
         assert _wait_ended(workers, 5) == set()
-    finally:
-        _kill(workers | {run.pid})
-        run.wait()
 
 
 #: A process that ends leaving its pool running (never stopped).
@@ -130,17 +139,6 @@ print("workers", *pool._processes, flush=True)
 
 
 def test_a_process_ending_with_a_pool_nobody_stopped_does_not_wait_for_its_workers():
-    run = subprocess.Popen(
-        [sys.executable, "-c", LEFT], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-    )
-    workers: set[int] = set()
-    try:
-        first = run.stdout.readline().split()
-        assert first[0] == "workers"
-        workers = {int(pid) for pid in first[1:]}
+    with started(LEFT) as (run, workers):
         run.wait(timeout=20)  # not the workers' 60 s: they are killed at exit
         assert _wait_ended(workers, 5) == set()
-    finally:
-        _kill(workers | {run.pid})
-        run.wait()
