@@ -409,7 +409,7 @@ def demo(args: argparse.Namespace, web, settings: Settings) -> int:
             f"sources in {settings.sources_path}",
             file=sys.stderr,
         )
-        settings.validate()
+        settings.check_sources_file()  # the rest was checked before anything was written
         dagster_log = io.StringIO()
         result = run_nightly(settings, report_failures=False, log_stream=dagster_log)
     if stopped_by_ctrl_c(result):

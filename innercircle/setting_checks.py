@@ -75,7 +75,7 @@ class _NoAnswer(Exception):
 
 def _answers_within(location: str, seconds: float) -> None:
     """Ask the lake whether its folder exists, in a daemon thread (a client stuck in its
-    retries must not keep the process alive); its error, or TimeoutError, is raised."""
+    retries must not keep the process alive); its error, or :class:`_NoAnswer`, is raised."""
     import threading
 
     from innercircle import lake

@@ -373,7 +373,7 @@ class Settings:
 
             check_broker(self.celery_broker)
         if with_sources:
-            self._check_sources_file()
+            self.check_sources_file()
 
     def _check_this_machine(self) -> None:
         """What the steps need where they run: the warehouse files and the folders they
@@ -394,7 +394,9 @@ class Settings:
         check_lake(self.lake_location)
         check_spacy_models(self.spacy_model, self.spacy_models)
 
-    def _check_sources_file(self) -> None:
+    def check_sources_file(self) -> None:
+        """The sources file is there, parses and lists a URL (the last check of
+        :meth:`validate`; the demo runs it once it has written its own)."""
         from innercircle.sources import load_sources
 
         if self.sources_path.is_dir():
