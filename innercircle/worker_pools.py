@@ -9,7 +9,9 @@ and Python's exit joins them for ever (a second Ctrl-C that broke an orderly
 
 Hence :func:`stop`: an orderly shutdown that, interrupted while it waits, kills the
 workers instead and lets the interrupt go on; and an exit hook that kills the workers of
-any pool still alive when the interpreter ends, before Python would wait for them.
+any pool still alive when the interpreter ends, before Python would wait for them. Both
+shut a pool down in a thread of their own (an interrupt, raised in the main thread only,
+may then break the wait, never the shutdown while it holds the pool's lock).
 """
 
 from __future__ import annotations
@@ -35,10 +37,11 @@ def stop(pool: ProcessPoolExecutor, cancel_futures: bool = True) -> None:
     anything interrupts the wait (Ctrl-C, SIGTERM, which Dagster turns into the same
     interrupt), the workers are killed at once and the interrupt goes on: stopping must
     finish however many interrupts arrive."""
+    workers = _workers(pool)
     try:
-        pool.shutdown(wait=True, cancel_futures=cancel_futures)
+        _waited_in_a_thread(pool.shutdown, wait=True, cancel_futures=cancel_futures)
     except BaseException:
-        kill(pool)
+        _kill(pool, workers)
         raise
     finally:
         _TRACKED.discard(pool)
@@ -48,20 +51,52 @@ def kill(pool: ProcessPoolExecutor) -> None:
     """Kill ``pool``'s workers now, without waiting (its pending tasks are cancelled).
     An interrupt in the middle only makes it go through them again (it is called while
     an interrupt is already on its way out, so none is lost that matters)."""
+    _kill(pool, _workers(pool))
+
+
+def _workers(pool: ProcessPoolExecutor) -> list:
     # ProcessPoolExecutor has no public way to stop its workers before Python 3.14
     # (kill_workers); its ``_processes`` (pid -> Process) are those still running.
-    workers = list((getattr(pool, "_processes", None) or {}).values())
+    return list((getattr(pool, "_processes", None) or {}).values())
+
+
+def _kill(pool: ProcessPoolExecutor, workers: list) -> None:
     _TRACKED.discard(pool)
     for _attempt in range(3):  # an interrupt within microseconds of another: again
         try:
             for worker in workers:
                 with contextlib.suppress(OSError, ValueError):  # gone, or closed
                     worker.kill()
-            with contextlib.suppress(Exception):  # the pool may be broken or shut already
-                pool.shutdown(wait=False, cancel_futures=True)
+            # the pool may be broken or shut already: whatever it says is no news here
+            _waited_in_a_thread(pool.shutdown, wait=False, cancel_futures=True, quiet=True)
             return
         except BaseException:  # noqa: BLE001 - the interrupt under way is the one raised
             continue
+
+
+def _waited_in_a_thread(shutdown, *, quiet: bool = False, **kwargs) -> None:  # noqa: ANN001
+    """``shutdown(**kwargs)`` in a thread of its own, waited for.
+
+    Python runs signal handlers in the main thread only, so an interrupt can then break
+    the wait but never the shutdown itself. Called in the main thread, an interrupt could
+    land just after ``shutdown`` took the pool's lock and before its ``with`` block
+    began: the lock stayed taken, and the interpreter's exit, which takes it again
+    when the pool is collected, hung for ever (one double Ctrl-C in about twenty, with
+    the second 1-100 ms after the first; CPython's bpo-29988). What ``shutdown``
+    raises is raised here, unless ``quiet``."""
+    raised: list[BaseException] = []
+
+    def call() -> None:
+        try:
+            shutdown(**kwargs)
+        except Exception as exc:  # noqa: BLE001 - handed to the waiting thread
+            raised.append(exc)
+
+    thread = threading.Thread(target=call, name="worker-pool-shutdown", daemon=True)
+    thread.start()
+    thread.join()
+    if raised and not quiet:
+        raise raised[0]
 
 
 def _kill_left_behind() -> None:
