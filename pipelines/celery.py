@@ -6,6 +6,9 @@ warehouse file, which lives on one machine. Those steps go to the ``warehouse`` 
 which only the workers on that machine consume (``-q dagster,warehouse``: one list,
 since Celery keeps only the last of several ``-q``); every other step goes to Celery's
 default ``dagster`` queue. An op's own ``dagster-celery/queue`` tag still wins.
+
+A queue no worker reads holds its steps until one does, and Celery says nothing: so the
+run's log starts with a warning naming each queue the run needs that no worker reads.
 """
 
 from __future__ import annotations
@@ -23,17 +26,62 @@ from assets.common import WRITER_POOL
 WAREHOUSE_QUEUE = "warehouse"
 
 
+#: Seconds the run's start waits for the workers to say which queues they read.
+INSPECT_TIMEOUT_S = 1.0
+
+
+def step_queue(step, default: str) -> str:  # noqa: ANN001 - a Dagster ExecutionStep
+    """The queue ``step`` is sent to: its own tag's, ``warehouse`` for a step that writes
+    DuckDB, else ``default`` (Celery's default queue)."""
+    if DAGSTER_CELERY_QUEUE_TAG in step.tags:
+        return step.tags[DAGSTER_CELERY_QUEUE_TAG]
+    return WAREHOUSE_QUEUE if step.pool == WRITER_POOL else default
+
+
+def queues_without_workers(app, queues, timeout: float = INSPECT_TIMEOUT_S) -> list[str]:  # noqa: ANN001
+    """Those of ``queues`` that no running worker reads (every one when no worker
+    answers within ``timeout`` seconds), asked through the broker."""
+    answers = app.control.inspect(timeout=timeout).active_queues() or {}
+    read = {queue["name"] for worker in answers.values() for queue in worker or ()}
+    return [queue for queue in queues if queue not in read]
+
+
 def _route(app, plan_context, step, queue, priority, known_state):
-    if step.pool == WRITER_POOL and DAGSTER_CELERY_QUEUE_TAG not in step.tags:
-        queue = WAREHOUSE_QUEUE
-    return _submit_task(app, plan_context, step, queue, priority, known_state)
+    return _submit_task(app, plan_context, step, step_queue(step, queue), priority, known_state)
 
 
 class WarehouseRoutingCeleryExecutor(CeleryExecutor):
     def execute(self, plan_context, execution_plan):
         from dagster_celery.core_execution_loop import core_celery_execution_loop
 
+        warn_about_queues_without_workers(self, plan_context, execution_plan)
         return core_celery_execution_loop(plan_context, execution_plan, step_execution_fn=_route)
+
+
+def warn_about_queues_without_workers(executor, plan_context, execution_plan) -> list[str]:  # noqa: ANN001
+    """Log a warning for each queue the run's steps go to that no worker reads; returns
+    those queues. A broker that cannot be asked is left to the run, which says so."""
+    from dagster_celery.make_app import make_app
+
+    try:
+        app = make_app(executor.app_args())
+        default = app.conf.task_default_queue
+        # every step the run executes, those mapped over shards not yet known included
+        keys = set(execution_plan.step_keys_to_execute)
+        steps = [s for s in execution_plan.get_all_steps_in_topo_order() if s.key in keys]
+        needed = sorted({step_queue(step, default) for step in steps})
+        idle = queues_without_workers(app, needed)
+    except Exception:  # noqa: BLE001 - only a warning: the run itself reports the broker
+        return []
+    for queue in idle:
+        plan_context.log.warning(
+            f"no Celery worker reads the {queue!r} queue: its steps wait until one does; "
+            f"start one with `dagster-celery worker start -A dagster_celery.app "
+            f"-y deploy/celery/celery.yaml -i pipelines.definitions -q {queue}` "
+            + ("on the machine with the warehouse file " if queue == WAREHOUSE_QUEUE else "")
+            + "(README: Scaling out)"
+        )
+    return idle
 
 
 @dg.executor(

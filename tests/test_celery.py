@@ -163,8 +163,10 @@ def test_the_celery_executor_ranks_as_the_in_process_run_even_when_a_worker_dies
     tmp_path, sample_env, request, monkeypatch
 ):
     import dagster as dg
+    from celery import Celery
 
     from innercircle import warehouse
+    from pipelines.celery import queues_without_workers
 
     why = _why_not()
     if why:
@@ -217,6 +219,15 @@ def test_the_celery_executor_ranks_as_the_in_process_run_even_when_a_worker_dies
                     (w, (tmp_path / f"w{w}.log").read_text()[-3000:]) for w in (1, 2)
                 ]
                 starts = _starts(instance, result["run_id"])
+                # Both queues had workers: the run's start found them, and says so by
+                # saying nothing; a queue nobody reads is told apart through the broker.
+                assert not [
+                    e for e in instance.all_logs(result["run_id"])
+                    if "no Celery worker reads" in (e.user_message or "")
+                ]
+                app = Celery(broker=broker, backend=broker)
+                assert queues_without_workers(app, ["warehouse", "dagster", "nobody"]) == [
+                    "nobody"]
         finally:
             for worker in workers:
                 services.stop(worker)
