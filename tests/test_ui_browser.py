@@ -1,6 +1,7 @@
 """The Dagster UI, in a real browser: after a nightly run into a temporary warehouse,
-`dagster dev` serves the instance that recorded it, and headless Chromium finds the asset
-graph, the checks' results and the top-voices preview where a user would look.
+Dagster's webserver (what `make dev` serves) shows the instance that recorded it, and
+headless Chromium finds the asset graph, the checks' results and the top-voices preview
+where a user would look.
 
 Screenshots are kept in ``artifacts/ui/`` (git-ignored). Needs a Chromium binary
 (Debian: ``apt-get install chromium``); skipped without one.
@@ -17,7 +18,7 @@ import pytest
 
 from innercircle import warehouse
 from pipelines.definitions import ALL_ASSETS, ASSET_KEYS
-from tests.ui_driver import Browser, dagster_dev, find_chromium
+from tests.ui_driver import Browser, dagster_webserver, find_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts" / "ui"
@@ -37,8 +38,8 @@ pytestmark = [
 def nightly_run(sample_run, tmp_path_factory):
     """The session's nightly run against the sample web, in a copy of its DAGSTER_HOME
     (the repository's dagster.yaml and the run's events): what `make dev` would show after
-    a night. A copy, because `dagster dev`'s daemon writes into its home (heartbeats,
-    sensor ticks) while other test workers read the shared run's events."""
+    a night. A copy, because the webserver writes into its home while other test workers
+    read the shared run's events."""
     shutil.rmtree(ARTIFACTS, ignore_errors=True)  # no screenshot left from an earlier run
     home = tmp_path_factory.mktemp("ui") / "dagster_home"
     shutil.copytree(sample_run.dagster_home, home)
@@ -51,11 +52,11 @@ def nightly_run(sample_run, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def ui(nightly_run) -> str:
-    """`dagster dev` (webserver and daemon) over that instance; stopped, with its whole
-    process group, when the module's tests are done."""
+    """Dagster's webserver over that instance; stopped, with its whole process group,
+    when the module's tests are done."""
     env, _ = nightly_run
-    log = Path(env["DAGSTER_HOME"]) / "dagster-dev.log"
-    with dagster_dev(ROOT, env, log) as url:
+    log = Path(env["DAGSTER_HOME"]) / "dagster-webserver.log"
+    with dagster_webserver(ROOT, env, log) as url:
         yield url
 
 
