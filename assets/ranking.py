@@ -6,6 +6,7 @@ each an asset of its own (a ``multi_asset``). The checks that guard ``recurring_
 stand below it.
 """
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
@@ -17,7 +18,7 @@ from assets.common import (
     references_result,
     table_metadata,
 )
-from assets.resources import RankingResource, SourcesResource, WarehouseResource
+from assets.resources import LakeResource, RankingResource, SourcesResource, WarehouseResource
 from assets.tables import table_result, table_spec
 from innercircle import warehouse
 from innercircle.ranking import RankingConfig, score_explanation
@@ -32,6 +33,7 @@ from innercircle.stages.ranking import (
     write_ranking,
     write_snapshot,
 )
+from innercircle.stages.step_outputs import RunState, remove_old_step_outputs
 
 GROUP = "ranking"
 PREVIEW_PER_INDUSTRY = 10
@@ -273,15 +275,22 @@ def _extra(extras: dict, row: dict) -> tuple[str, str]:
     kinds={"duckdb"},
 )
 def published_warehouse(
-    context: dg.AssetExecutionContext, warehouse_db: WarehouseResource
+    context: dg.AssetExecutionContext, warehouse_db: WarehouseResource, lake_store: LakeResource
 ) -> dg.MaterializeResult:
     """The warehouse analysts read (``INNERCIRCLE_WAREHOUSE``): a checkpointed copy of the
     working file, swapped in atomically so open readers are never blocked nor see a
-    half-written ranking. Its row count is every table's rows together."""
+    half-written ranking. Its row count is every table's rows together. Then the lake
+    sheds the step outputs of runs that can no longer be re-executed
+    (:mod:`innercircle.stages.step_outputs`)."""
     work = Path(warehouse_db.database)
     public = warehouse.published_path(work)
     warehouse.publish(work, public)
     context.log.info(f"published {work} -> {public}")
+    removed = remove_old_step_outputs(
+        lake_store.location, context.run_id, lambda run_id: run_state(context.instance, run_id)
+    )
+    if removed:
+        context.log.info(f"removed the step outputs of {len(removed)} earlier runs from the lake")
     with warehouse.connect(public, read_only=True) as con:
         rows = [(t, warehouse.row_count(con, t)) for t in warehouse_tables()]
     return dg.MaterializeResult(
@@ -290,8 +299,18 @@ def published_warehouse(
             "rows_by_table": dg.MetadataValue.md(markdown_table(["table", "rows"], rows)),
             "path": dg.MetadataValue.path(str(public)),
             "bytes": dg.MetadataValue.int(public.stat().st_size),
+            "step_outputs_removed": dg.MetadataValue.int(len(removed)),
         }
     )
+
+
+def run_state(instance: dg.DagsterInstance, run_id: str) -> RunState | None:
+    """What ``instance`` knows of a run: None for a run it never recorded."""
+    record = instance.get_run_record_by_id(run_id)
+    if record is None:
+        return None
+    ended_at = datetime.fromtimestamp(record.end_time, UTC) if record.end_time else None
+    return RunState(ended=record.dagster_run.is_finished, ended_at=ended_at)
 
 
 # ---------------------------------------------------------------------------- checks

@@ -1,0 +1,93 @@
+"""Dagster's step outputs in the lake (``<lake>/dagster/<run id>/``) are kept while their
+run may be re-executed, then removed by the publish step: a nightly schedule's lake no
+longer grows by every night's shard plans and fetch results for ever."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import dagster as dg
+
+from innercircle import warehouse
+from innercircle.settings import Settings
+from innercircle.stages.step_outputs import RunState, remove_old_step_outputs
+from pipelines.definitions import build_resources
+
+NOW = datetime(2026, 6, 20, 2, 0, tzinfo=UTC)
+
+
+def _run_folder(lake: Path, run_id: str, changed: datetime) -> Path:
+    """A run's folder of step outputs, as the IO manager writes it, last changed then."""
+    folder = lake / "dagster" / run_id
+    result = folder / "feeds.plan_feeds" / "result"
+    result.parent.mkdir(parents=True)
+    result.write_bytes(b"a pickled shard plan")
+    for path in (result, result.parent, folder):
+        os.utime(path, (changed.timestamp(), changed.timestamp()))
+    return folder
+
+
+def _run_id(n: int) -> str:
+    return f"{n:08x}-0000-4000-8000-000000000000"
+
+
+def test_only_outputs_no_run_can_be_re_executed_from_are_removed(tmp_path):
+    lake = tmp_path / "lake"
+    current, old, recent, running, orphan, fresh_orphan = (_run_id(n) for n in range(6))
+    states = {
+        old: RunState(ended=True, ended_at=NOW - timedelta(days=8)),
+        recent: RunState(ended=True, ended_at=NOW - timedelta(days=2)),
+        running: RunState(ended=False),
+    }
+    for run_id in states:
+        _run_folder(lake, run_id, NOW - timedelta(days=9))
+    _run_folder(lake, current, NOW - timedelta(days=30))  # (its clock is no matter)
+    _run_folder(lake, orphan, NOW - timedelta(days=2))  # a throwaway instance's run
+    _run_folder(lake, fresh_orphan, NOW - timedelta(hours=3))  # maybe another's, running
+    assets_own = lake / "dagster" / "articles"  # an asset's output, replaced each run
+    assets_own.mkdir()
+    os.utime(assets_own, ((NOW - timedelta(days=30)).timestamp(),) * 2)
+
+    removed = remove_old_step_outputs(str(lake), current, states.get, now=NOW)
+
+    assert removed == sorted([old, orphan])
+    left = {p.name for p in (lake / "dagster").iterdir()}
+    assert left == {current, recent, running, fresh_orphan, "articles"}
+
+
+def test_a_lake_with_no_step_outputs_yet_is_left_alone(tmp_path):
+    assert remove_old_step_outputs(str(tmp_path / "lake"), _run_id(1), lambda _: None) == []
+    assert not (tmp_path / "lake").exists()
+
+
+def test_the_publish_step_removes_what_the_instance_says_no_one_can_re_execute(tmp_path):
+    """Through Dagster: the real publish step, its instance asked about each run."""
+    from assets.ranking import published_warehouse
+
+    public = tmp_path / "innercircle.duckdb"
+    lake = tmp_path / "lake"
+    with warehouse.connect(warehouse.working_path(public)):
+        pass  # an empty warehouse, its schema made, to publish
+    settings = Settings.from_env({
+        "INNERCIRCLE_WAREHOUSE": str(public), "INNERCIRCLE_LAKE": str(lake)})
+    instance = dg.DagsterInstance.ephemeral()
+
+    @dg.asset
+    def toy() -> int:
+        return 1
+
+    finished = dg.materialize([toy], instance=instance).run_id  # ended just now: kept
+    days_ago = datetime.now(UTC) - timedelta(days=2)
+    _run_folder(lake, finished, days_ago)
+    orphan = _run_folder(lake, _run_id(7), days_ago)  # no instance knows it
+
+    result = dg.materialize(
+        [published_warehouse], resources=build_resources(settings), instance=instance)
+
+    assert result.success
+    assert not orphan.exists()
+    assert (lake / "dagster" / finished).is_dir()
+    (materialization,) = result.asset_materializations_for_node("published_warehouse")
+    assert materialization.metadata["step_outputs_removed"].value == 1
