@@ -13,6 +13,8 @@ run's log starts with a warning naming each queue the run needs that no worker r
 
 from __future__ import annotations
 
+import warnings
+
 import dagster as dg
 from dagster._core.definitions.executor_definition import (
     multiple_process_executor_requirements,
@@ -47,7 +49,11 @@ def queues_without_workers(app, queues, timeout: float = INSPECT_TIMEOUT_S) -> l
 
 
 def _route(app, plan_context, step, queue, priority, known_state):
-    return _submit_task(app, plan_context, step, step_queue(step, queue), priority, known_state)
+    with warnings.catch_warnings():
+        # dagster-celery registers its one task again for every step it submits, and
+        # Celery warns each time that the new callable (the same code) is not registered.
+        warnings.filterwarnings("ignore", message="Task name 'execute_plan' is already")
+        return _submit_task(app, plan_context, step, step_queue(step, queue), priority, known_state)
 
 
 class WarehouseRoutingCeleryExecutor(CeleryExecutor):

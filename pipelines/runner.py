@@ -128,12 +128,19 @@ def run_on_celery(
             "INNERCIRCLE_EXECUTOR=celery needs DAGSTER_HOME set to an instance the workers "
             "share (see deploy/celery/dagster.yaml)"
         )
+    print("innercircle: the nightly run goes to the Celery workers; its steps show in the "
+          "Dagster UI (Runs) as they run", file=sys.stderr)
     with _instance(instance) as recorded_in:
         try:
             result = dg.execute_job(
                 dg.reconstructable(celery_job),
                 instance=recorded_in,
-                run_config=celery_run_config(settings),
+                # Dagster's DEBUG events (every step submitted, started, done: ~30 lines
+                # a run) stay in the instance for the UI; the console says what matters.
+                run_config={
+                    **celery_run_config(settings),
+                    "loggers": {"console": {"config": {"log_level": "INFO"}}},
+                },
                 tags={"dagster/partition": run_partition_key(settings)},
                 raise_on_error=False,
             )

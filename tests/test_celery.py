@@ -218,6 +218,11 @@ def test_the_celery_executor_ranks_as_the_in_process_run_even_when_a_worker_dies
                 assert result["success"], [result["stderr"]] + [
                     (w, (tmp_path / f"w{w}.log").read_text()[-3000:]) for w in (1, 2)
                 ]
+                # What `innercircle run` prints meanwhile: no DEBUG event, no warning that
+                # dagster-celery's task was registered again.
+                assert " - DEBUG - " not in result["stderr"], result["stderr"]
+                assert "Warning" not in result["stderr"], result["stderr"]
+                assert "goes to the Celery workers" in result["stderr"]
                 starts = _starts(instance, result["run_id"])
                 # Both queues had workers: the run's start found them, and says so by
                 # saying nothing; a queue nobody reads is told apart through the broker.
