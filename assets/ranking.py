@@ -6,6 +6,7 @@ each an asset of its own (a ``multi_asset``). The checks that guard ``recurring_
 stand below it.
 """
 
+import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -124,31 +125,53 @@ def people(context: dg.AssetExecutionContext, warehouse_db: WarehouseResource):
 daily = dg.DailyPartitionsDefinition(start_date=FIRST_DAY.isoformat(), end_offset=1)
 
 
-@dg.asset(
-    group_name=GROUP,
-    pool=WRITER_POOL,
-    deps=RESOLVED,
-    partitions_def=daily,
-    kinds={"duckdb"},
-)
+# A backfill of many days is one run, one step and one open of the warehouse, not a run
+# per day (each waiting its turn for the writer pool). Dagster 1.13 calls the parameter
+# beta, and would say so on every import of the definitions (every command's stderr).
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", dg.BetaWarning)
+    _daily_snapshots = dg.asset(
+        group_name=GROUP,
+        pool=WRITER_POOL,
+        deps=RESOLVED,
+        partitions_def=daily,
+        backfill_policy=dg.BackfillPolicy.single_run(),
+        kinds={"duckdb"},
+    )
+
+
+@_daily_snapshots
 def voice_history(
     context: dg.AssetExecutionContext, warehouse_db: WarehouseResource, ranking: RankingResource
 ) -> dg.MaterializeResult:
-    """The ranking as it stood on one day: evidence published up to the end of that day
-    (or up to now, for today). Backfill a missed night from the UI; re-running a day
-    replaces its snapshot."""
-    window = context.partition_time_window
-    as_of = snapshot_as_of(window.end, ranking.as_of_time() or now_utc())
+    """The ranking as it stood on each day: evidence published up to the end of that day
+    (or up to now, for today). Backfill missed nights from the UI (any range, in one run);
+    re-running a day replaces its snapshot. A range's materializations share its metadata:
+    the first and last day, and the snapshots' rows per day."""
+    now = ranking.as_of_time() or now_utc()
+    config = ranking.config()
+    written = []
     with warehouse_db.connect() as con:
-        rows = write_snapshot(con, ranking.config(), as_of, window.start.date())
-        context.log.info(f"snapshot of {window.start.date()} as of {as_of}: {rows} rows")
+        for key in context.partition_keys:
+            window = daily.time_window_for_partition_key(key)
+            as_of = snapshot_as_of(window.end, now)
+            rows = write_snapshot(con, config, as_of, window.start.date())
+            context.log.info(f"snapshot of {window.start.date()} as of {as_of}: {rows} rows")
+            written.append((str(window.start.date()), str(as_of), rows))
+        first, last = written[0], written[-1]
+        per_day = {}
+        if len(written) > 1:
+            per_day["snapshots"] = dg.MetadataValue.md(
+                markdown_table(["day", "as of", "rows"], written))
         return dg.MaterializeResult(
             metadata=table_metadata(
                 con,
                 "voice_history",
-                snapshot_date=dg.MetadataValue.text(str(window.start.date())),
-                as_of=dg.MetadataValue.text(str(as_of)),
-                snapshot_rows=dg.MetadataValue.int(rows),
+                snapshot_date=dg.MetadataValue.text(
+                    first[0] if first is last else f"{first[0]} … {last[0]}"),
+                as_of=dg.MetadataValue.text(last[1]),
+                snapshot_rows=dg.MetadataValue.int(sum(rows for *_, rows in written)),
+                **per_day,
             )
         )
 

@@ -216,6 +216,37 @@ def test_a_missed_day_can_be_backfilled_and_rerunning_it_replaces_it(
     assert 0 < per_day[day] < per_day[latest]
 
 
+def test_a_backfill_of_several_days_is_one_run_with_a_snapshot_per_day(
+    second_run, sample_web, tmp_path
+):
+    """The UI launches a backfill of a range as one run (``BackfillPolicy.single_run``):
+    the step writes each day's snapshot, and Dagster records each day materialised."""
+    from datetime import timedelta
+
+    from assets.ranking import voice_history
+
+    env = copy_warehouse(second_run, tmp_path)
+    public = Path(env["INNERCIRCLE_WAREHOUSE"])
+    last = (sample_web.reference_date - timedelta(days=40)).date()
+    days = [(last - timedelta(days=n)).isoformat() for n in (2, 1, 0)]
+    instance = dg.DagsterInstance.ephemeral()
+    result = dg.materialize(
+        [voice_history], resources=build_resources(Settings.from_env(env)), instance=instance,
+        tags={"dagster/asset_partition_range_start": days[0],
+              "dagster/asset_partition_range_end": days[-1]},
+    )
+    assert result.success
+    materialized = result.asset_materializations_for_node("voice_history")
+    assert sorted(m.partition for m in materialized) == days
+    assert materialized[0].metadata["snapshot_date"].value == f"{days[0]} … {days[-1]}"
+    with warehouse.connect(warehouse.working_path(public), read_only=True) as con:
+        per_day = dict(con.execute(
+            "SELECT snapshot_date::VARCHAR, count(*) FROM voice_history "
+            "WHERE snapshot_date BETWEEN $1 AND $2 GROUP BY 1", [days[0], days[-1]]).fetchall())
+    assert sorted(per_day) == days and all(per_day.values())
+    assert materialized[0].metadata["snapshot_rows"].value == sum(per_day.values())
+
+
 def test_people_who_span_two_industries_stay_one_person(two_runs, sample_web):
     *_, public = two_runs
     with warehouse.connect(public, read_only=True) as con:
