@@ -11,6 +11,7 @@ import contextlib
 import logging
 import os
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -19,6 +20,7 @@ import dagster as dg
 from innercircle import progress
 from innercircle.run_lock import run_lock
 from innercircle.settings import PROJECT_ROOT, SettingError, Settings
+from pipelines.celery_progress import CeleryProgress
 from pipelines.definitions import (
     build_resources,
     celery_job,
@@ -130,20 +132,23 @@ def run_on_celery(
         )
     print("innercircle: the nightly run goes to the Celery workers; its steps show in the "
           "Dagster UI (Runs) as they run", file=sys.stderr)
+    submitted = datetime.now(UTC)
     with _instance(instance) as recorded_in:
         try:
-            result = dg.execute_job(
-                dg.reconstructable(celery_job),
-                instance=recorded_in,
-                # Dagster's DEBUG events (every step submitted, started, done: ~30 lines
-                # a run) stay in the instance for the UI; the console says what matters.
-                run_config={
-                    **celery_run_config(settings),
-                    "loggers": {"console": {"config": {"log_level": "INFO"}}},
-                },
-                tags={"dagster/partition": run_partition_key(settings)},
-                raise_on_error=False,
-            )
+            with CeleryProgress(recorded_in, "nightly_celery", submitted):
+                result = dg.execute_job(
+                    dg.reconstructable(celery_job),
+                    instance=recorded_in,
+                    # Dagster's DEBUG events (every step submitted, started, done: ~30 lines
+                    # a run) stay in the instance for the UI; CeleryProgress prints a line
+                    # as steps end, the console logger only warnings and errors.
+                    run_config={
+                        **celery_run_config(settings),
+                        "loggers": {"console": {"config": {"log_level": "INFO"}}},
+                    },
+                    tags={"dagster/partition": run_partition_key(settings)},
+                    raise_on_error=False,
+                )
         except dg.DagsterExecutionInterruptedError as stopped:
             # Ctrl-C or SIGTERM while waiting for the workers: the command's one line and
             # exit 130, as for an in-process run, not Dagster's traceback.

@@ -223,6 +223,7 @@ def test_the_celery_executor_ranks_as_the_in_process_run_even_when_a_worker_dies
                 assert " - DEBUG - " not in result["stderr"], result["stderr"]
                 assert "Warning" not in result["stderr"], result["stderr"]
                 assert "goes to the Celery workers" in result["stderr"]
+                assert "steps done, latest " in result["stderr"]  # progress, as steps end
                 starts = _starts(instance, result["run_id"])
                 # Both queues had workers: the run's start found them, and says so by
                 # saying nothing; a queue nobody reads is told apart through the broker.
