@@ -81,7 +81,7 @@ def _waited_in_a_thread(shutdown, *, quiet: bool = False, **kwargs) -> None:  # 
     the wait but never the shutdown itself. Called in the main thread, an interrupt could
     land just after ``shutdown`` took the pool's lock and before its ``with`` block
     began: the lock stayed taken, and the interpreter's exit, which takes it again
-    when the pool is collected, hung for ever (one double Ctrl-C in about twenty, with
+    when the pool is collected, hung for ever (one double Ctrl-C in about 25, with
     the second 1-100 ms after the first; CPython's bpo-29988). What ``shutdown``
     raises is raised here, unless ``quiet``."""
     raised: list[BaseException] = []

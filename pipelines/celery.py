@@ -83,8 +83,9 @@ def warn_about_queues_without_workers(executor, plan_context, execution_plan) ->
         plan_context.log.warning(
             f"no Celery worker reads the {queue!r} queue: its steps wait until one does; "
             f"start one with `dagster-celery worker start -A dagster_celery.app "
-            f"-y deploy/celery/celery.yaml -i pipelines.definitions -q {queue}` "
-            + ("on the machine with the warehouse file " if queue == WAREHOUSE_QUEUE else "")
+            f"-y deploy/celery/celery.yaml -i pipelines.definitions -q "
+            + (f"dagster,{queue}` on the machine with the warehouse file "
+               if queue == WAREHOUSE_QUEUE else f"{queue}` ")
             + "(README: Scaling out)"
         )
     return idle

@@ -38,7 +38,8 @@ def test_with_no_worker_listening_the_run_names_each_queue_it_needs_and_how_to_s
     assert idle == ["dagster", "warehouse"]  # the shards', and the DuckDB writers'
     assert len(warnings) == 2
     assert warnings[1].startswith("no Celery worker reads the 'warehouse' queue: its steps wait")
-    assert "-q warehouse` on the machine with the warehouse file" in warnings[1]
+    assert "-q dagster,warehouse` on the machine with the warehouse file" in warnings[1]
+    assert warnings[0].endswith("-q dagster` (README: Scaling out)")
 
 
 def test_queues_read_by_some_worker_are_not_reported():

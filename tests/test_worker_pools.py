@@ -152,7 +152,7 @@ def test_the_pool_is_shut_down_in_a_thread_no_interrupt_reaches():
     """Python raises KeyboardInterrupt in the main thread only, between two bytecodes;
     one landing just after a shutdown in that thread took the pool's lock, before its
     ``with`` block began, left the lock taken, and the process hung at exit when the
-    pool was collected (about one double Ctrl-C in twenty-five, the second 1-100 ms
+    pool was collected (about one double Ctrl-C in 25, the second 1-100 ms
     after the first). So :func:`stop` and :func:`kill` shut pools down in a thread of
     their own and only wait for it where the interrupt may land."""
     import multiprocessing
