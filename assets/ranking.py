@@ -309,9 +309,13 @@ def published_warehouse(
     public = warehouse.published_path(work)
     warehouse.publish(work, public)
     context.log.info(f"published {work} -> {public}")
-    removed = remove_old_step_outputs(
-        lake_store.location, context.run_id, lambda run_id: run_state(context.instance, run_id)
-    )
+    try:
+        removed = remove_old_step_outputs(
+            lake_store.location, context.run_id, lambda run_id: run_state(context.instance, run_id)
+        )
+    except Exception as exc:  # noqa: BLE001 - housekeeping: the published ranking stands
+        removed = []
+        context.log.warning(f"old step outputs left in the lake: {type(exc).__name__}: {exc}")
     if removed:
         context.log.info(f"removed the step outputs of {len(removed)} earlier runs from the lake")
     with warehouse.connect(public, read_only=True) as con:

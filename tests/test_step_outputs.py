@@ -91,3 +91,25 @@ def test_the_publish_step_removes_what_the_instance_says_no_one_can_re_execute(t
     assert (lake / "dagster" / finished).is_dir()
     (materialization,) = result.asset_materializations_for_node("published_warehouse")
     assert materialization.metadata["step_outputs_removed"].value == 1
+
+
+def test_a_lake_that_fails_while_being_tidied_does_not_fail_the_publish(tmp_path, monkeypatch):
+    from assets import ranking
+    from assets.ranking import published_warehouse
+
+    public = tmp_path / "innercircle.duckdb"
+    with warehouse.connect(warehouse.working_path(public)):
+        pass
+    settings = Settings.from_env({
+        "INNERCIRCLE_WAREHOUSE": str(public), "INNERCIRCLE_LAKE": str(tmp_path / "lake")})
+
+    def unreachable(*args, **kwargs):
+        raise OSError("the object store timed out")
+
+    monkeypatch.setattr(ranking, "remove_old_step_outputs", unreachable)
+    instance = dg.DagsterInstance.ephemeral()
+    result = dg.materialize(
+        [published_warehouse], resources=build_resources(settings), instance=instance)
+    assert result.success and public.is_file()
+    said = [e.user_message for e in instance.all_logs(result.run_id)]
+    assert any("old step outputs left in the lake: OSError: the object store" in m for m in said)
