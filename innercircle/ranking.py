@@ -38,9 +38,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from innercircle.model import PIECES_SQL
 from innercircle.person_evidence import PERSON_CUE, acts_as_person_sql
-from innercircle.personhood import NON_PERSON_LABELS
 
 # A voice carried by one site keeps only this share of its score.
 SINGLE_SOURCE_FACTOR = 0.5
@@ -154,8 +152,10 @@ SIGNALS: tuple[Signal, ...] = (
     # score is multiplied by NAMED_ONLY_FACTOR.
     Signal("person_docs", "CASE WHEN t.judged_docs > 0 THEN t.person_docs END",
            phrase=_named_only),
+    # NULL when never dated (DuckDB's greatest() skips a NULL: it read as today's).
     Signal("recency",
-           "pow(0.5, greatest(date_diff('day', t.last_seen, $as_of), 0) / $half_life)",
+           "CASE WHEN t.last_seen IS NOT NULL THEN"
+           " pow(0.5, greatest(date_diff('day', t.last_seen, $as_of), 0) / $half_life) END",
            column=ROUNDED, phrase=_quiet),
 )
 
@@ -172,36 +172,17 @@ CREATE OR REPLACE TEMP TABLE _facts AS
 SELECT f.industry, f.person_id, f.doc_id, f.cluster_id, f.host, f.role, f.quoted,
        f.published_at AS seen_at,  -- NULL for undated documents (author pages)
        coalesce(dc.cluster_size, 1) > 1 AS in_cluster,
-       {acts} AS acts_as_person
+       -- a span the model labelled otherwise ('ner_label') has no sentence: it neither
+       -- shows nor denies acting as a person
+       CASE WHEN f.mention_id IS NOT NULL THEN {acts} END AS acts_as_person
 FROM mention_facts f
 LEFT JOIN document_clusters dc ON dc.doc_id = f.doc_id
 LEFT JOIN mentions m ON m.mention_id = f.mention_id
 LEFT JOIN documents d ON d.doc_id = f.doc_id
 WHERE f.person_id IS NOT NULL
   AND (f.published_at IS NULL OR f.published_at <= $as_of)  -- rank as of a past day, too
-UNION ALL
--- Mentions the NER model mislabelled: a full name the corpus knows as a person because it
--- signs pieces (a byline) counts as mentioned where the model labelled that same string
--- an organisation, product, work or place. The small English model tags many unfamiliar
--- names ORG; a byline is stronger evidence than its guess. Nothing else is known of such
--- a span (no sentence), so it neither shows nor denies acting as a person.
-SELECT di.industry, coalesce(ps.split_person_id, pa.person_id) AS person_id, e.doc_id,
-       coalesce(dc.cluster_id, e.doc_id) AS cluster_id, d.host, 'mentioned' AS role,
-       false AS quoted, d.published_at AS seen_at,
-       coalesce(dc.cluster_size, 1) > 1 AS in_cluster, NULL::BOOLEAN AS acts_as_person
-FROM (SELECT DISTINCT doc_id, name_key FROM entity_labels
-      WHERE refused = '' AND label IN ({labels}) AND contains(name_key, ' ')
-        AND name_key IN (SELECT name_key FROM mentions WHERE role = 'author')) e
-JOIN person_aliases pa ON pa.alias_key = e.name_key
-JOIN documents d ON d.doc_id = e.doc_id AND d.kind IN {pieces}
-JOIN (SELECT DISTINCT doc_id, industry FROM document_industries) di ON di.doc_id = e.doc_id
-LEFT JOIN person_industry_splits ps ON ps.person_id = pa.person_id AND ps.industry = di.industry
-LEFT JOIN document_clusters dc ON dc.doc_id = e.doc_id
-WHERE d.published_at IS NULL OR d.published_at <= $as_of
 """.format(acts=acts_as_person_sql("f.role", "f.doc_kind", "f.quoted", "f.snippet", "m.surface",
-                                   "d.language"),
-           labels=", ".join(f"'{label}'" for label in sorted(NON_PERSON_LABELS)),
-           pieces=PIECES_SQL)
+                                   "d.language"))
 
 # One row per (industry, person, counted document). Of the copies of a story, only the
 # earliest within the industry counts; documents with no copies (most) skip that work.

@@ -23,9 +23,12 @@ class World:
         self.people: dict[str, tuple[str, str]] = {}
         self.industry_of: dict[str, str] = {}
 
-    def doc(self, host: str, authors=(), mentioned=(), days_ago: int = 1, industry="fintech"):
+    def doc(
+        self, host: str, authors=(), mentioned=(), days_ago: int | None = 1, industry="fintech"
+    ):
+        """A document (undated when ``days_ago`` is None) and its mentions."""
         doc_id = f"d{len(self.docs)}"
-        published = AS_OF - timedelta(days=days_ago)
+        published = None if days_ago is None else AS_OF - timedelta(days=days_ago)
         self.docs.append(document_row(doc_id, host, published, byline=list(authors)))
         self.industry_of[doc_id] = industry
         for role, names in (("author", authors), ("mentioned", mentioned)):
@@ -116,6 +119,20 @@ def test_recency_decay_makes_a_quiet_voice_fade():
     rows = w.rank(half_life_days=30)
     fresh, old = (next(r for r in rows if r["name"] == n) for n in ("Fresh Voice", "Old Voice"))
     assert fresh["score"] > old["score"]
+
+
+def test_a_voice_never_dated_has_no_recency_rather_than_the_freshest():
+    """Undated pages say nothing of when a voice spoke: recency is NULL (the score takes
+    the neutral half), not 1.0, which kept such a voice from ever fading."""
+    w = World()
+    for i, host in enumerate(["a.example", "b.example", "c.example"]):
+        w.doc(host, authors=[f"W{i}"], mentioned=["Undated Voice"], days_ago=None)
+        w.doc(host, authors=[f"V{i}"], mentioned=["Dated Voice"], days_ago=200)
+    rows = w.rank(half_life_days=30)
+    undated, dated = (next(r for r in rows if r["name"] == n) for n in ("Undated Voice",
+                                                                        "Dated Voice"))
+    assert undated["last_seen"] is None and undated["recency"] is None
+    assert 0 < dated["recency"] < 0.02
 
 
 def test_ranks_are_per_industry_and_cut_at_top_n():

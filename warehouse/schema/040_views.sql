@@ -1,6 +1,11 @@
 -- Views for analysts. Recreated whenever the schema files change; safe to query any time.
 
--- Every resolved mention with its document, site and industry: the fact table behind the ranking.
+-- Every resolved mention with its document, site and industry: the fact table behind the
+-- ranking, and every view and profile of its evidence. Besides the mentions, a full name the
+-- corpus knows as a byline counts as named (origin 'ner_label', no sentence) in a piece
+-- where the NER model labelled that same string an organisation, product, work or place:
+-- the small English model tags many unfamiliar names ORG, and a byline is stronger
+-- evidence than its guess.
 CREATE OR REPLACE VIEW mention_facts AS
 SELECT di.industry,
        coalesce(ps.split_person_id, pa.person_id) AS person_id,
@@ -23,7 +28,34 @@ JOIN person_aliases pa ON pa.alias_key = m.name_key
 JOIN documents d ON d.doc_id = m.doc_id
 JOIN (SELECT DISTINCT doc_id, industry FROM document_industries) di ON di.doc_id = m.doc_id
 LEFT JOIN person_industry_splits ps ON ps.person_id = pa.person_id AND ps.industry = di.industry
-LEFT JOIN document_clusters dc ON dc.doc_id = m.doc_id;
+LEFT JOIN document_clusters dc ON dc.doc_id = m.doc_id
+UNION ALL
+SELECT di.industry,
+       coalesce(ps.split_person_id, pa.person_id) AS person_id,
+       NULL         AS mention_id,
+       e.doc_id,
+       'mentioned'  AS role,
+       'ner_label'  AS origin,
+       false        AS quoted,
+       NULL         AS snippet,
+       e.name       AS mentioned_as,
+       d.url,
+       d.host,
+       d.kind       AS doc_kind,
+       d.title,
+       d.published_at,
+       coalesce(dc.cluster_id, e.doc_id) AS cluster_id,
+       coalesce(dc.canonical, true)      AS canonical
+FROM (SELECT doc_id, name_key, min(name) AS name FROM entity_labels
+      WHERE refused = '' AND label IN ('EVENT', 'FAC', 'GPE', 'LOC', 'ORG', 'PRODUCT', 'WORK_OF_ART')
+        AND contains(name_key, ' ')
+        AND name_key IN (SELECT name_key FROM mentions WHERE role = 'author')
+      GROUP BY doc_id, name_key) e
+JOIN person_aliases pa ON pa.alias_key = e.name_key
+JOIN documents d ON d.doc_id = e.doc_id AND d.kind IN ('article', 'feed_entry')
+JOIN (SELECT DISTINCT doc_id, industry FROM document_industries) di ON di.doc_id = e.doc_id
+LEFT JOIN person_industry_splits ps ON ps.person_id = pa.person_id AND ps.industry = di.industry
+LEFT JOIN document_clusters dc ON dc.doc_id = e.doc_id;
 
 -- Why is this person ranked: the documents and sentences behind each ranked voice.
 -- Reposts of a story are listed (counted = false) but counted once, with their original.
