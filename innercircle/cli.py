@@ -121,7 +121,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.add_argument(
         "--out",
-        help="file, or a folder to write the default file name in (with --all-tables: folder)",
+        help="file, or a folder to write the default file name in (with --all-tables: "
+        "folder); - for stdout (CSV, JSON)",
     )
     export.add_argument(
         "--all-tables", action="store_true", help="every warehouse table, one Parquet file each"
@@ -437,6 +438,8 @@ def cmd_who(args: argparse.Namespace) -> int:
     from innercircle import warehouse
     from innercircle.coverage import who_covers
 
+    if not args.query.strip():
+        raise UsageError('who needs a topic to look for, e.g. innercircle who "real-time payments"')
     settings = Settings.from_env()
     with warehouse.connect(settings.warehouse_path, read_only=True) as con:
         check_industry(con, args.industry)
@@ -464,27 +467,44 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise UsageError("--all-tables writes Parquet only (leave --format out)")
     if args.all_tables and args.industry:
         raise UsageError("--all-tables writes every table whole: leave --industry out")
+    to_stdout = args.out == "-"
+    if to_stdout and (args.all_tables or args.format == "parquet"):
+        raise UsageError("--out - writes CSV or JSON to stdout; Parquet needs a file")
     settings = Settings.from_env()
     with warehouse.connect(settings.warehouse_path, read_only=True) as con:
         check_industry(con, args.industry)
         if args.all_tables:
             out = Path(args.out or "innercircle-tables")
-            written = export_tables(con, out)
+            written = _writing(out, lambda: export_tables(con, out))
             print(f"{len(written)} tables, {sum(written.values())} rows -> {out}/")
             return 0
         fmt = args.format or "csv"
         name = f"innercircle-{args.industry or 'all'}.{fmt}"
-        out = Path(args.out or name)
+        out = Path("/dev/stdout" if to_stdout else args.out or name)
         # `--out exports/` (or an existing folder): the default name, in that folder
-        if out.is_dir() or (args.out or "").endswith(("/", os.sep)):
+        if not to_stdout and (out.is_dir() or (args.out or "").endswith(("/", os.sep))):
             out = out / name
-        rows = export_circle(con, fmt, out, args.industry)
+        sys.stdout.flush()  # DuckDB writes to the file descriptor itself
+        rows = _writing(out, lambda: export_circle(con, fmt, out, args.industry))
     if rows == 0:
         print(f"no ranked voices{' for industry ' + repr(args.industry) if args.industry else ''}",
               file=sys.stderr)
         return 1
-    print(f"{rows} voices -> {out}")
+    print(f"{rows} voices -> {'stdout' if to_stdout else out}",
+          file=sys.stderr if to_stdout else sys.stdout)
     return 0
+
+
+def _writing(out: Path, write):  # noqa: ANN202 - returns what ``write`` returns
+    """``write()``, a path that cannot be written (a file where a folder should be, no
+    permission, a read-only file system) being one line, not DuckDB's traceback."""
+    import duckdb
+
+    try:
+        return write()
+    except (OSError, duckdb.IOException) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise InnercircleError(f"cannot write {out}: {reason.splitlines()[0]}") from None
 
 
 # -------------------------------------------------------------------------- extract

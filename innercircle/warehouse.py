@@ -99,6 +99,11 @@ def connect(
     (a step of a concurrent run finishing) before failing with an error that says why.
     """
     path = Path(path)
+    if path.is_dir():  # DuckDB's own answer is an IOException traceback
+        raise SettingError(
+            f"INNERCIRCLE_WAREHOUSE: {path} is a folder; name the warehouse file, e.g. "
+            f"{path / 'innercircle.duckdb'}"
+        )
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     elif not path.exists():

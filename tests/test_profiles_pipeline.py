@@ -284,6 +284,30 @@ def test_export_into_a_folder_and_contradictory_options(sample_run, tmp_path):
         assert result.returncode == 2 and says in result.stderr, result.stderr
 
 
+def test_export_to_stdout_and_to_places_it_cannot_write(sample_run, tmp_path, monkeypatch,
+                                                        capfd):
+    """``--out -`` is stdout (CSV, JSON); a path that cannot be written is one line."""
+    from innercircle import cli
+
+    for key, value in sample_run.env.items():
+        monkeypatch.setenv(key, value)
+    assert cli.main(["export", "--industry", "fintech", "--format", "json", "--out", "-"]) == 0
+    out, err = capfd.readouterr()
+    assert json.loads(out)[0]["rank"] == 1 and "voices -> stdout" in err
+    a_file = tmp_path / "voices.csv"
+    a_file.write_text("not a folder")
+    for args in (["--out", str(a_file / "x.csv")], ["--all-tables", "--out", str(a_file)]):
+        assert cli.main(["export", *args]) == 1, args
+        err = capfd.readouterr().err
+        assert err.startswith("innercircle: error: cannot write ") and err.count("\n") == 1, err
+    assert cli.main(["export", "--format", "parquet", "--out", "-"]) == 2
+    assert cli.main(["who", "  "]) == 2
+    assert "who needs a topic" in capfd.readouterr().err
+    monkeypatch.setenv("INNERCIRCLE_WAREHOUSE", str(tmp_path))
+    assert cli.main(["top"]) == 2
+    assert f"{tmp_path} is a folder; name the warehouse file" in capfd.readouterr().err
+
+
 def test_the_ranking_materialization_carries_figures_per_industry_and_a_richer_preview(
     sample_run,
 ):
