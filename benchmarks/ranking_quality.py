@@ -34,7 +34,7 @@ TUNING_SEED = 7
 
 BASELINES = {
     "mention count": """
-        SELECT industry, person_id, count(*) AS n FROM mention_facts GROUP BY ALL""",
+        SELECT industry, person_id, count(mention_id) AS n FROM mention_facts GROUP BY ALL""",
     "articles authored": """
         SELECT industry, person_id, count(DISTINCT doc_id) AS n FROM mention_facts
         WHERE role = 'author' GROUP BY ALL""",
