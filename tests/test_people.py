@@ -27,6 +27,17 @@ def test_finds_people_with_joining_and_quotes(finder):
     assert all(not m.surface.startswith("Mr") for m in mentions)
 
 
+def test_quoted_means_a_quotation_in_the_sentence_that_names_the_speaker(finder):
+    text = (
+        '"Prices will rise. Nobody doubts it," said Jane Roe. '
+        "Several readers asked whether Mark Poe is worth following. "
+        "Ann Coe said the market was calm."
+    )
+    [mentions] = finder.find_people([text])
+    quoted = {m.name: m.quoted for m in mentions}
+    assert quoted == {"Jane Roe": True, "Mark Poe": False, "Ann Coe": False}
+
+
 def test_batch_keeps_order_and_empty_texts(finder):
     result = finder.find_people(["", "Nothing here.", "Jane Doe wrote it."])
     assert result[0] == [] and result[1] == []

@@ -320,8 +320,10 @@ def _snippet(sentence: str, rel_start: int, rel_end: int) -> str:
 
 
 def _is_quoted(text: str, sent_start: int, sent_end: int, start: int, end: int) -> bool:
-    window = text[max(0, sent_start - 200) : min(len(text), sent_end + 50)]
-    if not any(q in window for q in _QUOTE_CHARS):
+    """A speech verb beside the name, in a sentence that holds a quotation mark (the end of
+    a quote that began sentences earlier counts). A quotation in a sentence nearby is not
+    enough: "Several readers asked whether Jake AI is worth it." quotes no one."""
+    if not any(q in text[sent_start:sent_end] for q in _QUOTE_CHARS):
         return False
     after = text[end : end + 40]
     before = text[max(sent_start, start - 60) : start]
