@@ -72,6 +72,8 @@ def cmd_accept(args: argparse.Namespace) -> int:
 
     if not args.urls and not args.top:
         raise UsageError("say which: --top N, or the URLs or hosts to accept")
+    if args.urls and args.top:
+        raise UsageError("say which: --top N, or the URLs or hosts to accept, not both")
     settings = Settings.from_env()
     rows = _rows(settings, args.industry)
     try:

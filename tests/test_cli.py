@@ -329,6 +329,8 @@ def test_a_count_below_one_is_a_usage_error(capsys):
     assert cli.main(["sources", "accept", "--industry", "x"]) == 2
     assert capsys.readouterr().err == (
         "innercircle: error: say which: --top N, or the URLs or hosts to accept\n")
+    assert cli.main(["sources", "accept", "--industry", "x", "--top", "1", "example.com"]) == 2
+    assert capsys.readouterr().err.endswith("to accept, not both\n")
 
 
 def test_extract_with_a_model_that_is_not_installed_names_the_setting(tmp_path, monkeypatch,
