@@ -18,6 +18,7 @@ VOICES_SQL = """
 SELECT rank, person_id, name, score, relevance, beats, writes_for, latest, homepage, profiles
 FROM voice_profiles WHERE industry = $industry ORDER BY rank
 """
+RANKED_AS_OF_SQL = "SELECT max(ranked_at) FROM recurring_voices WHERE industry = $industry"
 HISTORY_SQL = """
 SELECT person_id, snapshot_date, rank FROM voice_history
 WHERE industry = $industry ORDER BY snapshot_date
@@ -87,8 +88,11 @@ def render(
     departed: Sequence[tuple],
     focus: str | None,
     generated: datetime,
+    ranked_as_of: datetime | None = None,
 ) -> str:
-    """The whole page as a string."""
+    """The whole page as a string. ``ranked_as_of``: the moment the ranking counts
+    evidence up to, said when it is another day than ``generated`` (a ranking of a past
+    day, as on the demo's web)."""
     worst = max([r for pts in history.values() for _, r in pts] + [len(voices), 2])
     rows = []
     for v in voices:
@@ -124,13 +128,18 @@ def render(
         f'<p class="meta">Relevance is measured against the focus: “{escape(focus)}”</p>'
         if focus else '<p class="meta">No focus stated for this industry: relevance is blank.</p>'
     )
+    as_of = (
+        f", from the evidence published up to {ranked_as_of:%Y-%m-%d}"
+        if ranked_as_of is not None and ranked_as_of.date() != generated.date() else ""
+    )
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Inner circle: {escape(industry)}</title><style>{CSS}</style></head>
 <body>
 <h1>The {escape(industry)} inner circle</h1>
-<p class="meta">{len(voices)} voices, generated {generated:%Y-%m-%d %H:%M} UTC by innercircle.
+<p class="meta">{len(voices)} voices, generated {generated:%Y-%m-%d %H:%M} UTC by
+innercircle{as_of}.
 Score is influence (how often, how widely and by whom a voice is carried); relevance (0-100)
 is closeness to your focus and never changes the score.</p>
 {focus_line}
@@ -174,6 +183,7 @@ def write_reports(con, industries: Sequence[str], directory: Path, generated: da
             con.execute(DEPARTED_SQL, p).fetchall(),
             focus[0] if focus else None,
             generated,
+            con.execute(RANKED_AS_OF_SQL, p).fetchone()[0],
         )
         path = directory / f"{industry}.html"
         tmp = path.with_suffix(".html.tmp")

@@ -87,6 +87,8 @@ def test_the_report_renders_offline_with_its_table_and_charts(sample_run, tmp_pa
         requests = browser.requests()
     assert rows > 0 and charts == rows and drawn == rows
     assert "Relevance" in text and "Beats" in text
+    # The sample web's ranking is of a past day: the page says which, beside "generated".
+    assert "from the evidence published up to 20" in text
     assert not errors, errors
     # The page itself was loaded, and nothing came from the web.
     assert requests and all(u.startswith("file://") for u in requests), requests
