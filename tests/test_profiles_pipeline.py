@@ -18,7 +18,7 @@ from innercircle.feeds import parse_feed
 from innercircle.sampleweb import build_sample_web, serve
 from innercircle.stages import profiles as profiles_stage
 from innercircle.stages.profiles import profile_texts, write_profiles
-from tests.conftest import innercircle
+from tests.conftest import copy_warehouse, innercircle
 
 pytestmark = pytest.mark.slow(seconds=30)
 
@@ -289,7 +289,8 @@ def test_export_to_stdout_and_to_places_it_cannot_write(sample_run, tmp_path, mo
     """``--out -`` is stdout (CSV, JSON); a path that cannot be written is one line."""
     from innercircle import cli
 
-    for key, value in sample_run.env.items():
+    # A copy: this process may hold the shared file open already, with other settings.
+    for key, value in copy_warehouse(sample_run, tmp_path).items():
         monkeypatch.setenv(key, value)
     assert cli.main(["export", "--industry", "fintech", "--format", "json", "--out", "-"]) == 0
     out, err = capfd.readouterr()

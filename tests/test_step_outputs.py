@@ -94,8 +94,8 @@ def test_the_publish_step_removes_what_the_instance_says_no_one_can_re_execute(t
 
 
 def test_a_lake_that_fails_while_being_tidied_does_not_fail_the_publish(tmp_path, monkeypatch):
-    from assets import ranking
     from assets.ranking import published_warehouse
+    from innercircle import lake
 
     public = tmp_path / "innercircle.duckdb"
     with warehouse.connect(warehouse.working_path(public)):
@@ -106,7 +106,7 @@ def test_a_lake_that_fails_while_being_tidied_does_not_fail_the_publish(tmp_path
     def unreachable(*args, **kwargs):
         raise OSError("the object store timed out")
 
-    monkeypatch.setattr(ranking, "remove_old_step_outputs", unreachable)
+    monkeypatch.setattr(lake, "path", unreachable)  # what the tidying reads the lake with
     instance = dg.DagsterInstance.ephemeral()
     result = dg.materialize(
         [published_warehouse], resources=build_resources(settings), instance=instance)
