@@ -99,6 +99,27 @@ def test_a_feed_answering_an_empty_200_says_so():
     assert out.feed_outcomes == {"https://a.example/feed": "parse_error"}  # a failed night
 
 
+def test_a_feed_url_serving_a_web_page_has_no_format():
+    """A body read but not a feed: ``format`` is NULL, as for a feed never fetched (it was
+    '' for one and NULL for the other)."""
+    import httpx
+
+    from innercircle.fetch import Fetcher
+    from innercircle.model import Source
+    from innercircle.stages.crawl import crawl_feeds
+    from tests.builders import fetch_policy
+
+    policy = fetch_policy(respect_robots=False, allow_private_networks=False)
+    page = httpx.MockTransport(lambda request: httpx.Response(
+        200, content=b"<!doctype html><html><body>Welcome</body></html>",
+        headers={"content-type": "text/html"}))
+    with Fetcher(policy, transport=page, resolver=lambda host: ["93.184.216.34"]) as fetcher:
+        out = crawl_feeds([Source("x", "feed", "https://a.example/feed")], fetcher, {}, {}, "r1")
+    (row,) = out.rows["feeds"]
+    assert (row["status"], row["error"]) == ("error", "not a feed: the document is HTML")
+    assert row["format"] is None
+
+
 def test_a_site_whose_homepage_is_gone_is_still_looked_for_at_the_common_feed_paths():
     import httpx
 

@@ -368,7 +368,7 @@ def crawl_feeds(
                 error=parsed.error or parsed.warning,
                 title=parsed.title,
                 site_link=parsed.link,
-                format=parsed.format,
+                format=parsed.format or None,  # none read: NULL, as when never fetched
                 entries=entry_counts[feed_url],
             ),
         )
