@@ -34,7 +34,7 @@ from innercircle.stages.ranking import (
     write_ranking,
     write_snapshot,
 )
-from innercircle.stages.step_outputs import RunState, remove_old_step_outputs
+from innercircle.stages.step_outputs import RunState, group_state, remove_old_step_outputs
 
 GROUP = "ranking"
 PREVIEW_PER_INDUSTRY = 10
@@ -332,12 +332,19 @@ def published_warehouse(
 
 
 def run_state(instance: dg.DagsterInstance, run_id: str) -> RunState | None:
-    """What ``instance`` knows of a run: None for a run it never recorded."""
-    record = instance.get_run_record_by_id(run_id)
-    if record is None:
+    """What ``instance`` knows of a run's re-execution group (whose later runs read this
+    run's outputs): None for a run it never recorded."""
+    group = instance.get_run_group(run_id) if instance.has_run(run_id) else None
+    if group is None:
         return None
-    ended_at = datetime.fromtimestamp(record.end_time, UTC) if record.end_time else None
-    return RunState(ended=record.dagster_run.is_finished, ended_at=ended_at)
+    records = instance.get_run_records(dg.RunsFilter(run_ids=[r.run_id for r in group[1]]))
+    return group_state(
+        RunState(
+            ended=record.dagster_run.is_finished,
+            ended_at=datetime.fromtimestamp(record.end_time, UTC) if record.end_time else None,
+        )
+        for record in records
+    )
 
 
 # ---------------------------------------------------------------------------- checks

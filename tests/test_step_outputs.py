@@ -12,7 +12,7 @@ import dagster as dg
 
 from innercircle import warehouse
 from innercircle.settings import Settings
-from innercircle.stages.step_outputs import RunState, remove_old_step_outputs
+from innercircle.stages.step_outputs import RunState, group_state, remove_old_step_outputs
 from pipelines.definitions import build_resources
 
 NOW = datetime(2026, 6, 20, 2, 0, tzinfo=UTC)
@@ -44,8 +44,8 @@ def test_only_outputs_no_run_can_be_re_executed_from_are_removed(tmp_path):
     for run_id in states:
         _run_folder(lake, run_id, NOW - timedelta(days=9))
     _run_folder(lake, current, NOW - timedelta(days=30))  # (its clock is no matter)
-    _run_folder(lake, orphan, NOW - timedelta(days=2))  # a throwaway instance's run
-    _run_folder(lake, fresh_orphan, NOW - timedelta(hours=3))  # maybe another's, running
+    _run_folder(lake, orphan, NOW - timedelta(days=8))  # another instance's, long done
+    _run_folder(lake, fresh_orphan, NOW - timedelta(days=3))  # another's: it may re-run it
     assets_own = lake / "dagster" / "articles"  # an asset's output, replaced each run
     assets_own.mkdir()
     os.utime(assets_own, ((NOW - timedelta(days=30)).timestamp(),) * 2)
@@ -55,6 +55,16 @@ def test_only_outputs_no_run_can_be_re_executed_from_are_removed(tmp_path):
     assert removed == sorted([old, orphan])
     left = {p.name for p in (lake / "dagster").iterdir()}
     assert left == {current, recent, running, fresh_orphan, "articles"}
+
+
+def test_a_run_re_executed_later_keeps_its_outputs_as_long_as_the_last_re_execution():
+    """Re-executing a run from a failed step reads the other steps' outputs from the
+    earlier runs of its group: a run's folder is judged by its whole group."""
+    first = RunState(ended=True, ended_at=NOW - timedelta(days=8))
+    again = RunState(ended=True, ended_at=NOW - timedelta(days=2))
+    assert group_state([first, again]) == again
+    assert group_state([first, RunState(ended=False)]) == RunState(ended=False)
+    assert group_state([first]) == first
 
 
 def test_a_lake_with_no_step_outputs_yet_is_left_alone(tmp_path):
@@ -79,16 +89,19 @@ def test_the_publish_step_removes_what_the_instance_says_no_one_can_re_execute(t
         return 1
 
     finished = dg.materialize([toy], instance=instance).run_id  # ended just now: kept
-    days_ago = datetime.now(UTC) - timedelta(days=2)
-    _run_folder(lake, finished, days_ago)
-    orphan = _run_folder(lake, _run_id(7), days_ago)  # no instance knows it
+    retried = dg.materialize([toy], instance=instance, tags={  # ...and re-executed
+        "dagster/parent_run_id": finished, "dagster/root_run_id": finished}).run_id
+    days_ago = datetime.now(UTC) - timedelta(days=8)
+    for run_id in (finished, retried):
+        _run_folder(lake, run_id, days_ago)  # the files' age is no matter for a known run
+    orphan = _run_folder(lake, _run_id(7), days_ago)  # no instance here knows it
 
     result = dg.materialize(
         [published_warehouse], resources=build_resources(settings), instance=instance)
 
     assert result.success
     assert not orphan.exists()
-    assert (lake / "dagster" / finished).is_dir()
+    assert (lake / "dagster" / finished).is_dir() and (lake / "dagster" / retried).is_dir()
     (materialization,) = result.asset_materializations_for_node("published_warehouse")
     assert materialization.metadata["step_outputs_removed"].value == 1
 

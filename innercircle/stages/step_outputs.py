@@ -3,16 +3,17 @@
 The IO manager writes each op output of a run (the shard plans, the fetched shards'
 results) under ``<lake>/dagster/<run id>/``, and Dagster never removes them: about 0.5 MB
 a night on the sample web, in proportion to the pages (so a nightly schedule's lake grew
-by that every night, for ever). They serve one purpose: re-executing that run from a
-failed step. So the publish step removes the folders of runs that can no longer be
-re-executed:
+by that every night, for ever). They serve one purpose: re-executing a run from a failed
+step, which reads the outputs of the steps it does not run again from the earlier runs of
+its re-execution group. So the publish step removes the folders of runs that can no
+longer serve that:
 
-* a run the Dagster instance knows, that ended more than :data:`KEEP_DAYS` ago;
-* a run the instance does not know, whose files are all older than :data:`UNKNOWN_GRACE`.
-  `innercircle run` without ``DAGSTER_HOME`` records its runs in a throwaway instance, so
-  nothing can re-execute them; the grace is there because a run of another instance
-  sharing the lake (the schedule's, beside a run from the shell) may be writing its
-  folder now, and a day-old folder is no run's in progress.
+* a run the Dagster instance knows, once every run of its re-execution group (the run,
+  the runs re-executing it, and theirs) has ended, the last more than :data:`KEEP_DAYS`
+  days ago;
+* a run the instance does not know (a run of another instance sharing the lake: the
+  schedule's, beside `innercircle run` from a shell without ``DAGSTER_HOME``), once its
+  files are all :data:`KEEP_DAYS` days old.
 
 The current run's folder and a run not yet ended are never removed; nor is anything
 under ``dagster/`` not named like a run (the assets' own outputs, replaced each run).
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -32,8 +33,9 @@ from innercircle import lake
 
 #: Days a finished run's step outputs are kept, for re-executing it from a failed step.
 KEEP_DAYS = 7
-#: How long the folder of a run the instance does not know is left untouched first.
-UNKNOWN_GRACE = timedelta(days=1)
+#: How long the folder of a run the instance does not know is left untouched first: as
+#: long, since another instance may still re-execute it.
+UNKNOWN_GRACE = timedelta(days=KEEP_DAYS)
 #: The folder the IO manager writes step outputs under, in the lake.
 FOLDER = "dagster"
 
@@ -48,6 +50,15 @@ class RunState:
     ended_at: datetime | None = None
 
 
+def group_state(runs: Iterable[RunState]) -> RunState:
+    """The state of a re-execution group, as its first run's outputs see it: ended when
+    every run of it has, at the last one's end."""
+    runs = list(runs)
+    ended = all(run.ended for run in runs)
+    ends = [run.ended_at for run in runs if run.ended_at is not None]
+    return RunState(ended=ended, ended_at=max(ends) if ended and ends else None)
+
+
 def remove_old_step_outputs(
     location: str,
     current_run_id: str,
@@ -56,7 +67,8 @@ def remove_old_step_outputs(
 ) -> list[str]:
     """Remove the step-output folders of runs that can no longer be re-executed (see the
     module's docstring) from the lake at ``location``; returns their run ids, sorted.
-    ``run_state`` answers for a run id, None for a run the instance does not know."""
+    ``run_state`` answers for a run id with its re-execution group's state
+    (:func:`group_state`), None for a run the instance does not know."""
     now = now or datetime.now(UTC)
     root = lake.path(location, FOLDER)
     if not root.exists():
