@@ -480,12 +480,14 @@ def cmd_export(args: argparse.Namespace) -> int:
             return 0
         fmt = args.format or "csv"
         name = f"innercircle-{args.industry or 'all'}.{fmt}"
-        out = Path("/dev/stdout" if to_stdout else args.out or name)
-        # `--out exports/` (or an existing folder): the default name, in that folder
-        if not to_stdout and (out.is_dir() or (args.out or "").endswith(("/", os.sep))):
-            out = out / name
-        sys.stdout.flush()  # DuckDB writes to the file descriptor itself
-        rows = _writing(out, lambda: export_circle(con, fmt, out, args.industry))
+        if to_stdout:
+            rows = _to_stdout(lambda path: export_circle(con, fmt, path, args.industry), name)
+        else:
+            out = Path(args.out or name)
+            # `--out exports/` (or an existing folder): the default name, in that folder
+            if out.is_dir() or (args.out or "").endswith(("/", os.sep)):
+                out = out / name
+            rows = _writing(out, lambda: export_circle(con, fmt, out, args.industry))
     if rows == 0:
         print(f"no ranked voices{' for industry ' + repr(args.industry) if args.industry else ''}",
               file=sys.stderr)
@@ -493,6 +495,23 @@ def cmd_export(args: argparse.Namespace) -> int:
     print(f"{rows} voices -> {'stdout' if to_stdout else out}",
           file=sys.stderr if to_stdout else sys.stdout)
     return 0
+
+
+def _to_stdout(write, name: str) -> int:  # noqa: ANN001 - write(path) -> rows
+    """``write`` into a temporary file, then its bytes to stdout: handed ``/dev/stdout``,
+    DuckDB reopens and truncates it (``>> file`` lost what was there) and fails on a pipe
+    closed early or a socket; Python's own writes end ``| head`` quietly, as for ``top``."""
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="innercircle-export-") as tmp:
+        path = Path(tmp) / name
+        rows = _writing(path, lambda: write(path))
+        sys.stdout.flush()
+        with path.open("rb") as written:
+            shutil.copyfileobj(written, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+    return rows
 
 
 def _writing(out: Path, write):  # noqa: ANN202 - returns what ``write`` returns

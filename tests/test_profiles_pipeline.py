@@ -309,6 +309,28 @@ def test_export_to_stdout_and_to_places_it_cannot_write(sample_run, tmp_path, mo
     assert f"{tmp_path} is a folder; name the warehouse file" in capfd.readouterr().err
 
 
+def test_export_to_stdout_appends_and_ends_quietly_when_the_reader_stops(sample_run, tmp_path):
+    """As a shell uses it: ``>> file`` keeps what the file held, ``| head`` ends with 141."""
+    import os
+    import subprocess
+    import sys
+
+    exe = Path(sys.executable).with_name("innercircle")
+    env = {**os.environ, **copy_warehouse(sample_run, tmp_path)}
+    log = tmp_path / "log.csv"
+    log.write_text("kept line\n")
+    with log.open("ab") as appended:
+        done = subprocess.run([exe, "export", "--industry", "fintech", "--out", "-"], env=env,
+                              stdout=appended, stderr=subprocess.PIPE, check=False)
+    assert done.returncode == 0, done.stderr
+    lines = log.read_text().splitlines()
+    assert lines[0] == "kept line" and lines[1].startswith("industry,rank,") and len(lines) > 3
+    piped = subprocess.run(
+        ["bash", "-c", f'"{exe}" export --format json --out - | head -c 10 >/dev/null; '
+         'echo "${PIPESTATUS[0]}"'], env=env, capture_output=True, text=True, check=False)
+    assert piped.stdout.strip() in ("0", "141") and "error" not in piped.stderr, piped.stderr
+
+
 def test_the_ranking_materialization_carries_figures_per_industry_and_a_richer_preview(
     sample_run,
 ):
