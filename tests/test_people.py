@@ -30,8 +30,8 @@ def test_finds_people_with_joining_and_quotes(finder):
 def test_quoted_means_a_quotation_in_the_sentence_that_names_the_speaker(finder):
     text = (
         '"Prices will rise. Nobody doubts it," said Jane Roe. '
-        "Several readers asked whether Mark Poe is worth following. "
-        "Ann Coe said the market was calm."
+        "Several readers asked whether Mark Poe’s fund is worth following. "
+        "Ann Coe said the market’s mood was calm."
     )
     [mentions] = finder.find_people([text])
     quoted = {m.name: m.quoted for m in mentions}

@@ -241,6 +241,8 @@ _SPEECH_VERBS = (
     r"according\s+to|sagte|sagt|erklärte|erklärt|betonte|betont"
 )
 _QUOTE_CHARS = '"“”„«»‘’‚‹›「」'
+#: ’ and ‘ between two letters are apostrophes ("Poe’s", "market’s"), not quotation marks.
+_APOSTROPHE = re.compile(r"(?<=[^\W\d_])[’‘](?=[^\W\d_])")
 _SPEECH_AFTER = re.compile(rf"^\W{{0,3}}\s*(?:{_SPEECH_VERBS})\b", re.I)
 _SPEECH_BEFORE = re.compile(rf"\b(?:{_SPEECH_VERBS})\s*[,:]?\s*(?:\w+\s+){{0,3}}$", re.I)
 _LEADING = re.compile(r"^(?:the\s+)?", re.I)
@@ -323,7 +325,8 @@ def _is_quoted(text: str, sent_start: int, sent_end: int, start: int, end: int) 
     """A speech verb beside the name, in a sentence that holds a quotation mark (the end of
     a quote that began sentences earlier counts). A quotation in a sentence nearby is not
     enough: "Several readers asked whether Jake AI is worth it." quotes no one."""
-    if not any(q in text[sent_start:sent_end] for q in _QUOTE_CHARS):
+    sentence = _APOSTROPHE.sub("", text[sent_start:sent_end])
+    if not any(q in sentence for q in _QUOTE_CHARS):
         return False
     after = text[end : end + 40]
     before = text[max(sent_start, start - 60) : start]
