@@ -48,12 +48,13 @@ def queues_without_workers(app, queues, timeout: float = INSPECT_TIMEOUT_S) -> l
     return [queue for queue in queues if queue not in read]
 
 
+# dagster-celery registers its one task again for every step it submits, and Celery warns
+# that the new callable (the same code) is not registered: said once, here, for all.
+warnings.filterwarnings("ignore", message="Task name 'execute_plan' is already registered")
+
+
 def _route(app, plan_context, step, queue, priority, known_state):
-    with warnings.catch_warnings():
-        # dagster-celery registers its one task again for every step it submits, and
-        # Celery warns each time that the new callable (the same code) is not registered.
-        warnings.filterwarnings("ignore", message="Task name 'execute_plan' is already")
-        return _submit_task(app, plan_context, step, step_queue(step, queue), priority, known_state)
+    return _submit_task(app, plan_context, step, step_queue(step, queue), priority, known_state)
 
 
 class WarehouseRoutingCeleryExecutor(CeleryExecutor):

@@ -4,39 +4,48 @@ The steps run in the workers, on this machine or others, so the submitting comma
 console shows nothing of them: Dagster's DEBUG events (every step submitted, started and
 done, ~30 lines a run) were its only sign, and they are off. Instead a thread reads the
 run's step events from the instance (what the UI's run page shows) every few seconds and
-prints a line whenever more steps have ended: how many, how many failed, the latest.
+prints a line whenever more steps have ended: how many, how many failed, the latest. The
+run is found by a tag the submitter gives it (:data:`TAG`, a fresh id), not by clocks: the
+instance's database stamps runs with its own clock.
 """
 
 from __future__ import annotations
 
-import contextlib
 import sys
 import threading
-from datetime import datetime
+import uuid
 from typing import TextIO
 
 import dagster as dg
 
 #: Seconds between two looks at the instance.
 EVERY_S = 5.0
+#: The run tag that tells the submitter's run apart (its value: :func:`submission_id`).
+TAG = "innercircle/submission"
 _ENDED = {dg.DagsterEventType.STEP_SUCCESS, dg.DagsterEventType.STEP_FAILURE}
 
 
+def submission_id() -> str:
+    """A fresh value for :data:`TAG`."""
+    return uuid.uuid4().hex
+
+
 class CeleryProgress:
-    """``with CeleryProgress(instance, "nightly_celery", submitted_at): execute_job(...)``
-    prints ``innercircle: 7 steps done, latest articles.fetch_articles[shard_0]`` lines to
-    ``out`` (stderr) while the newest run of that job created since then goes on."""
+    """``with CeleryProgress(instance, submission) as p: execute_job(..., tags={TAG:
+    submission})`` prints ``innercircle: 7 steps done, latest
+    articles.fetch_articles[shard_0]`` lines to ``out`` (stderr) while that run goes on, and
+    a last one as it ends."""
 
     def __init__(
         self,
         instance: dg.DagsterInstance,
-        job_name: str,
-        since: datetime,
+        submission: str,
         every_s: float = EVERY_S,
         out: TextIO | None = None,
     ) -> None:
-        self.instance, self.job_name, self.since, self.every_s = instance, job_name, since, every_s
+        self.instance, self.submission, self.every_s = instance, submission, every_s
         self.out = out
+        self._failed_once = False
         self.run_id: str | None = None
         self.done = self.failed = 0
         self.latest = ""
@@ -51,12 +60,27 @@ class CeleryProgress:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join(timeout=self.every_s + 5)
+        self._report()  # the steps that ended since the last look
+
+    def _report(self) -> None:
+        try:
+            line = self.poll()
+        except Exception as exc:  # noqa: BLE001 - a failed look never stops the run
+            if not self._failed_once:  # said once, not every few seconds
+                self._failed_once = True
+                self._print(f"innercircle: no progress to show ({type(exc).__name__}: {exc})")
+            return
+        if line:
+            self._print(line)
+
+    def _print(self, line: str) -> None:
+        print(line, file=self.out or sys.stderr, flush=True)
 
     def poll(self) -> str | None:
         """Read the steps ended since the last look; the line to print, None if none ended."""
         if self.run_id is None:
             runs = self.instance.get_runs(
-                filters=dg.RunsFilter(job_name=self.job_name, created_after=self.since), limit=1
+                filters=dg.RunsFilter(tags={TAG: self.submission}), limit=1
             )
             if not runs:
                 return None
@@ -83,8 +107,4 @@ class CeleryProgress:
 
     def _watch(self) -> None:
         while not self._stop.wait(self.every_s):
-            # A failed look (the database busy, a restart) is no reason to stop the run.
-            with contextlib.suppress(Exception):
-                line = self.poll()
-                if line:
-                    print(line, file=self.out or sys.stderr, flush=True)
+            self._report()

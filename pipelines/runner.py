@@ -11,7 +11,6 @@ import contextlib
 import logging
 import os
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -20,7 +19,7 @@ import dagster as dg
 from innercircle import progress
 from innercircle.run_lock import run_lock
 from innercircle.settings import PROJECT_ROOT, SettingError, Settings
-from pipelines.celery_progress import CeleryProgress
+from pipelines.celery_progress import TAG, CeleryProgress, submission_id
 from pipelines.definitions import (
     build_resources,
     celery_job,
@@ -132,10 +131,10 @@ def run_on_celery(
         )
     print("innercircle: the nightly run goes to the Celery workers; its steps show in the "
           "Dagster UI (Runs) as they run", file=sys.stderr)
-    submitted = datetime.now(UTC)
+    submission = submission_id()
     with _instance(instance) as recorded_in:
         try:
-            with CeleryProgress(recorded_in, "nightly_celery", submitted):
+            with CeleryProgress(recorded_in, submission):
                 result = dg.execute_job(
                     dg.reconstructable(celery_job),
                     instance=recorded_in,
@@ -144,9 +143,9 @@ def run_on_celery(
                     # as steps end, the console logger only warnings and errors.
                     run_config={
                         **celery_run_config(settings),
-                        "loggers": {"console": {"config": {"log_level": "INFO"}}},
+                        "loggers": {"console": {"config": {"log_level": "WARNING"}}},
                     },
-                    tags={"dagster/partition": run_partition_key(settings)},
+                    tags={"dagster/partition": run_partition_key(settings), TAG: submission},
                     raise_on_error=False,
                 )
         except dg.DagsterExecutionInterruptedError as stopped:
