@@ -157,3 +157,19 @@ def test_a_warehouse_this_user_may_not_read_is_called_unreadable_not_another_kin
         f"INNERCIRCLE_WAREHOUSE: {path} cannot be read (permission denied: this user may not "
         "read it); fix its permissions or point INNERCIRCLE_WAREHOUSE at another file\n"
     ), done.stderr
+
+
+def test_the_views_lists_of_labels_and_piece_kinds_are_the_codes():
+    """``mention_facts`` names in SQL the NER labels a byline name may be mislabelled with
+    and the kinds of document that are pieces: the same lists as the Python that judges
+    people (:data:`NON_PERSON_LABELS`) and counts pieces (:data:`PIECE_KINDS`)."""
+    import re
+
+    from innercircle.model import PIECE_KINDS
+    from innercircle.personhood import NON_PERSON_LABELS
+
+    views = (warehouse.SCHEMA_DIR / "040_views.sql").read_text(encoding="utf-8")
+    labels = re.search(r"label IN \(([^)]*)\)", views).group(1)
+    kinds = re.search(r"d\.kind IN \(([^)]*)\)", views).group(1)
+    assert set(re.findall(r"'(\w+)'", labels)) == set(NON_PERSON_LABELS)
+    assert set(re.findall(r"'(\w+)'", kinds)) == set(PIECE_KINDS)

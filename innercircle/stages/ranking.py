@@ -87,6 +87,7 @@ FROM mention_facts f
 LEFT JOIN authors a ON a.doc_id = f.doc_id AND a.industry = f.industry
 LEFT JOIN (SELECT person_id, industry, list(DISTINCT link) AS links FROM profiles GROUP BY ALL) p
        ON p.person_id = f.person_id AND p.industry = f.industry
+WHERE f.mention_id IS NOT NULL  -- mentions: as people.documents counts (no 'ner_label' rows)
 GROUP BY f.person_id, f.industry
 """
 
@@ -97,7 +98,7 @@ SELECT s.split_person_id AS person_id, any_value(p.name) AS name,
        min(f.published_at) AS first_seen, max(f.published_at) AS last_seen
 FROM person_industry_splits s
 JOIN people p ON p.person_id = s.person_id
-JOIN mention_facts f ON f.person_id = s.split_person_id
+JOIN mention_facts f ON f.person_id = s.split_person_id AND f.mention_id IS NOT NULL
 GROUP BY s.split_person_id
 """
 
