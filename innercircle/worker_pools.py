@@ -93,8 +93,12 @@ def _waited_in_a_thread(shutdown, *, quiet: bool = False, **kwargs) -> None:  # 
             raised.append(exc)
 
     thread = threading.Thread(target=call, name="worker-pool-shutdown", daemon=True)
-    thread.start()
-    thread.join()
+    try:
+        thread.start()
+    except RuntimeError:  # the interpreter is ending (3.12+ starts no thread then), and
+        call()  # nothing runs signal handlers any more: the shutdown in this thread
+    else:
+        thread.join()
     if raised and not quiet:
         raise raised[0]
 

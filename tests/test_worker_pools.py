@@ -174,3 +174,30 @@ def test_the_pool_is_shut_down_in_a_thread_no_interrupt_reaches():
         pool.shutdown = recorded
         end(pool)
         assert shut_down_in and caller not in shut_down_in, end
+
+
+def test_at_the_interpreters_end_the_shutdown_runs_in_the_calling_thread(monkeypatch):
+    """From Python 3.12 no thread starts while the interpreter ends, which is when the exit
+    hook kills a pool nobody stopped: the shutdown then runs where it is called (seen on
+    3.12.1: it never ran), since no interrupt is handled any more either."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from innercircle import worker_pools
+
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+    assert pool.submit(int, "3").result() == 3
+    shut_down_in: list[threading.Thread] = []
+    shutdown = pool.shutdown
+
+    def recorded(*args, **kwargs) -> None:
+        shut_down_in.append(threading.current_thread())
+        shutdown(*args, **kwargs)
+
+    def no_new_threads(self) -> None:
+        raise RuntimeError("can't create new thread at interpreter shutdown")
+
+    pool.shutdown = recorded
+    monkeypatch.setattr(threading.Thread, "start", no_new_threads)
+    worker_pools.kill(pool)
+    assert shut_down_in == [threading.current_thread()]
