@@ -147,7 +147,8 @@ def voice_history(
     """The ranking as it stood on each day: evidence published up to the end of that day
     (or up to now, for today). Backfill missed nights from the UI (any range, in one run);
     re-running a day replaces its snapshot. A range's materializations share its metadata:
-    the first and last day, and the snapshots' rows per day."""
+    the first and last day, and a table of each day's rows (no per-day count, which
+    Dagster would plot as every day's)."""
     now = ranking.as_of_time() or now_utc()
     config = ranking.config()
     written = []
@@ -159,10 +160,11 @@ def voice_history(
             context.log.info(f"snapshot of {window.start.date()} as of {as_of}: {rows} rows")
             written.append((str(window.start.date()), str(as_of), rows))
         first, last = written[0], written[-1]
-        per_day = {}
-        if len(written) > 1:
-            per_day["snapshots"] = dg.MetadataValue.md(
-                markdown_table(["day", "as of", "rows"], written))
+        if first is last:
+            per_day = {"snapshot_rows": dg.MetadataValue.int(first[2])}
+        else:  # each day's materialization carries this: no one day's count, the table
+            per_day = {"snapshots": dg.MetadataValue.md(
+                markdown_table(["day", "as of", "rows"], written))}
         return dg.MaterializeResult(
             metadata=table_metadata(
                 con,
@@ -170,7 +172,6 @@ def voice_history(
                 snapshot_date=dg.MetadataValue.text(
                     first[0] if first is last else f"{first[0]} … {last[0]}"),
                 as_of=dg.MetadataValue.text(last[1]),
-                snapshot_rows=dg.MetadataValue.int(sum(rows for *_, rows in written)),
                 **per_day,
             )
         )
