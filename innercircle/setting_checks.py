@@ -28,6 +28,14 @@ def not_duckdb(path: Path) -> SettingError:
     )
 
 
+def a_folder(path: Path) -> SettingError:
+    """The one line for a warehouse setting that names a folder, not a file."""
+    return SettingError(
+        f"INNERCIRCLE_WAREHOUSE: {path} is a folder; name the warehouse file, e.g. "
+        f"{path / 'innercircle.duckdb'}"
+    )
+
+
 def cannot_open(path: Path, read_only: bool) -> SettingError:
     """The one line for a warehouse file this user may not open (DuckDB's "Permission
     denied"): it is a real file, so the advice is about its permissions, not moving it."""
@@ -47,7 +55,7 @@ def check_warehouse(public: Path) -> None:
     setting = f"INNERCIRCLE_WAREHOUSE={public}"
     for path in (public, working_path(public)):
         if path.is_dir():
-            raise SettingError(f"{setting}: {path} is a directory; give a file path")
+            raise a_folder(path)
         if path.exists():
             check_opens(path)
     check_folder(setting, public.parent)

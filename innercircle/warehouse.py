@@ -22,7 +22,7 @@ import duckdb
 import pyarrow as pa
 
 from innercircle.errors import InnercircleError
-from innercircle.setting_checks import cannot_open, not_duckdb
+from innercircle.setting_checks import a_folder, cannot_open, not_duckdb
 from innercircle.settings import PROJECT_ROOT, SettingError
 
 SCHEMA_DIR = PROJECT_ROOT / "warehouse" / "schema"
@@ -100,10 +100,7 @@ def connect(
     """
     path = Path(path)
     if path.is_dir():  # DuckDB's own answer is an IOException traceback
-        raise SettingError(
-            f"INNERCIRCLE_WAREHOUSE: {path} is a folder; name the warehouse file, e.g. "
-            f"{path / 'innercircle.duckdb'}"
-        )
+        raise a_folder(path)
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     elif not path.exists():

@@ -159,7 +159,7 @@ def test_a_warehouse_path_that_cannot_hold_the_warehouse_is_refused_before_a_run
     not_duckdb.write_text("id,name\n1,Jane Doe\n")
     for warehouse, says in (
         (a_file / "w.duckdb", f"{a_file} is a file, not a folder"),
-        (tmp_path, f"{tmp_path} is a directory"),
+        (tmp_path, f"{tmp_path} is a folder; name the warehouse file"),
         (not_duckdb, f"{not_duckdb} is not a DuckDB database"),
     ):
         with pytest.raises(SettingError, match="^INNERCIRCLE_WAREHOUSE") as raised:
