@@ -195,6 +195,15 @@ def test_the_report_is_self_contained_and_escapes_text():
     assert "Bob Roe (now #7" in page and "open banking" in page
 
 
+def test_the_report_says_the_day_of_its_evidence_when_not_the_day_it_was_made():
+    made = datetime(2026, 12, 7, 2, 0)
+    page = render("fintech", [], {}, [], [], None, made, ranked_as_of=datetime(2025, 6, 20, 12))
+    assert "by\ninnercircle, from the evidence published up to 2025-06-20." in page
+    same_day = render("fintech", [], {}, [], [], None, made, ranked_as_of=datetime(2026, 12, 7))
+    assert "evidence published up to" not in same_day
+    assert "evidence published up to" not in render("fintech", [], {}, [], [], None, made)
+
+
 def test_csv_and_json_helpers_write_from_a_query(tmp_path):
     import duckdb
 
