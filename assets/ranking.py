@@ -160,7 +160,8 @@ def voice_history(
             context.log.info(f"snapshot of {window.start.date()} as of {as_of}: {rows} rows")
             written.append((str(window.start.date()), str(as_of), rows))
         first, last = written[0], written[-1]
-        if first is last:
+        one_day = len(written) == 1
+        if one_day:
             per_day = {"snapshot_rows": dg.MetadataValue.int(first[2])}
         else:  # each day's materialization carries this: no one day's count, the table
             per_day = {"snapshots": dg.MetadataValue.md(
@@ -170,7 +171,7 @@ def voice_history(
                 con,
                 "voice_history",
                 snapshot_date=dg.MetadataValue.text(
-                    first[0] if first is last else f"{first[0]} … {last[0]}"),
+                    first[0] if one_day else f"{first[0]} … {last[0]}"),
                 as_of=dg.MetadataValue.text(last[1]),
                 **per_day,
             )

@@ -28,6 +28,10 @@ from pipelines.definitions import (
     run_partition_key,
 )
 
+#: Dagster's console log at WARNING: its DEBUG events (every step started and done) stay in
+#: the instance for the UI; the command shows progress its own way.
+QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+
 
 def run_nightly(
     settings: Settings,
@@ -62,7 +66,7 @@ def run_nightly(
                 partition_key=run_partition_key(settings),
                 resources=build_resources(settings),
                 raise_on_error=False,
-                run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+                run_config=QUIET_CONSOLE,
             )
     finally:
         progress.set_sink(None)
@@ -141,10 +145,7 @@ def run_on_celery(
                     # Dagster's DEBUG events (every step submitted, started, done: ~30 lines
                     # a run) stay in the instance for the UI; CeleryProgress prints a line
                     # as steps end, the console logger only warnings and errors.
-                    run_config={
-                        **celery_run_config(settings),
-                        "loggers": {"console": {"config": {"log_level": "WARNING"}}},
-                    },
+                    run_config={**celery_run_config(settings), **QUIET_CONSOLE},
                     tags={"dagster/partition": run_partition_key(settings), TAG: submission},
                     raise_on_error=False,
                 )
