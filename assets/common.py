@@ -11,8 +11,14 @@ from assets.resources import WarehouseResource
 from innercircle.progress import report
 from innercircle.stages import Progress, arrow  # noqa: F401  (re-exported for assets)
 
-#: Every asset that writes DuckDB runs in this pool; dagster.yaml limits it to one at a time.
+#: Every step that writes DuckDB runs in this pool; dagster.yaml limits it to one at a time.
 WRITER_POOL = "duckdb_writer"
+#: The queue a Celery run sends such a step to: only the workers on the warehouse file's
+#: machine read it (pipelines/celery.py, README: Scaling out).
+WAREHOUSE_QUEUE = "warehouse"
+#: ... declared on each writer step beside its pool, as dagster-celery's own queue tag, so
+#: it routes the step and its run log names that queue. A plain tag: no Celery needed here.
+WRITER_TAGS = {"dagster-celery/queue": WAREHOUSE_QUEUE}
 README_TABLES = "README.md, section 'Warehouse tables', and warehouse/schema/*.sql"
 
 
@@ -55,7 +61,7 @@ def references_check(asset, name: str, table: str, key: str, parent: str, descri
     """A blocking check that every row of ``table`` finds its ``key`` in ``parent``;
     its metadata counts the orphans."""
 
-    @dg.asset_check(pool=WRITER_POOL, asset=asset, name=name, blocking=True,
+    @dg.asset_check(pool=WRITER_POOL, op_tags=WRITER_TAGS, asset=asset, name=name, blocking=True,
                     description=description)
     def check(warehouse_db: WarehouseResource) -> dg.AssetCheckResult:
         with warehouse_db.connect() as con:

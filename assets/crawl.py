@@ -19,7 +19,14 @@ from pathlib import Path
 
 import dagster as dg
 
-from assets.common import WRITER_POOL, arrow, log_progress, markdown_table, table_metadata
+from assets.common import (
+    WRITER_POOL,
+    WRITER_TAGS,
+    arrow,
+    log_progress,
+    markdown_table,
+    table_metadata,
+)
 from assets.resources import (
     IN_PROCESS_EXECUTORS,
     HttpFetcherResource,
@@ -90,7 +97,7 @@ def _metadata_value(value) -> dg.MetadataValue:
     return dg.MetadataValue.md(str(value))
 
 
-@dg.asset(group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb", "yaml"})
+@dg.asset(group_name=GROUP, pool=WRITER_POOL, op_tags=WRITER_TAGS, kinds={"duckdb", "yaml"})
 def sources(
     context: dg.AssetExecutionContext,
     warehouse_db: WarehouseResource,
@@ -139,7 +146,7 @@ def crawl_asset(kind: SourceKind) -> dg.AssetsDefinition:
 
     @dg.op(
         name=f"plan_{kind.name}",
-        pool=WRITER_POOL,
+        pool=WRITER_POOL, tags=WRITER_TAGS,
         out=dg.DynamicOut(),
         ins={f"after_{name}": dg.In(dg.Nothing) for name in upstream},
     )
@@ -206,7 +213,7 @@ def crawl_asset(kind: SourceKind) -> dg.AssetsDefinition:
             )
         return done
 
-    @dg.op(name=f"store_{kind.name}", pool=WRITER_POOL)
+    @dg.op(name=f"store_{kind.name}", pool=WRITER_POOL, tags=WRITER_TAGS)
     def store(context: dg.OpExecutionContext, warehouse_db: WarehouseResource, shards: list):
         with warehouse_db.connect() as con:
             stored, records = store_crawl(con, kind, shards, context.run_id)
@@ -290,7 +297,7 @@ def _failed_share_check(asset, stage: str, blocking: bool = False):
     )
 
     @dg.asset_check(
-        pool=WRITER_POOL,
+        pool=WRITER_POOL, op_tags=WRITER_TAGS,
         asset=asset,
         name=f"{stage}_fetch_failures_under_threshold",
         blocking=blocking,

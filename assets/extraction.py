@@ -11,6 +11,7 @@ import dagster as dg
 
 from assets.common import (
     WRITER_POOL,
+    WRITER_TAGS,
     log_progress,
     markdown_table,
     references_check,
@@ -62,7 +63,7 @@ DOCUMENT_SPECS = [
 ]
 
 
-@dg.multi_asset(name="documents", specs=DOCUMENT_SPECS, pool=WRITER_POOL)
+@dg.multi_asset(name="documents", specs=DOCUMENT_SPECS, pool=WRITER_POOL, op_tags=WRITER_TAGS)
 def documents(
     context: dg.AssetExecutionContext,
     warehouse_db: WarehouseResource,
@@ -128,7 +129,7 @@ def documents(
 
 
 
-@dg.op(pool=WRITER_POOL, out=dg.DynamicOut(), ins={"after": dg.In(dg.Nothing)})
+@dg.op(pool=WRITER_POOL, tags=WRITER_TAGS, out=dg.DynamicOut(), ins={"after": dg.In(dg.Nothing)})
 def plan_mentions(
     context: dg.OpExecutionContext,
     warehouse_db: WarehouseResource,
@@ -201,7 +202,7 @@ MENTION_SPECS = {
 }
 
 
-@dg.op(pool=WRITER_POOL, out={name: dg.Out() for name in MENTION_SPECS})
+@dg.op(pool=WRITER_POOL, tags=WRITER_TAGS, out={name: dg.Out() for name in MENTION_SPECS})
 def store_mentions(warehouse_db: WarehouseResource, ner: NerModelResource, shards: list):
     """Every shard's mentions, labels and extraction records, in one transaction."""
     with warehouse_db.connect() as con:

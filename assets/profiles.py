@@ -11,7 +11,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from assets.common import WRITER_POOL, markdown_table
+from assets.common import WRITER_POOL, WRITER_TAGS, markdown_table
 from assets.ranking import recurring_voices, voice_history
 from assets.resources import OutputsResource, WarehouseResource
 from assets.tables import table_result, table_spec
@@ -42,7 +42,7 @@ PROFILE_SPECS = [
 ]
 
 
-@dg.multi_asset(name="voice_profiles", specs=PROFILE_SPECS, pool=WRITER_POOL)
+@dg.multi_asset(name="voice_profiles", specs=PROFILE_SPECS, pool=WRITER_POOL, op_tags=WRITER_TAGS)
 def voice_profiles(
     context: dg.AssetExecutionContext, warehouse_db: WarehouseResource, outputs: OutputsResource
 ):
@@ -82,7 +82,7 @@ FEED_SPECS = [
 ]
 
 
-@dg.multi_asset(name="voice_feeds", specs=FEED_SPECS, pool=WRITER_POOL)
+@dg.multi_asset(name="voice_feeds", specs=FEED_SPECS, pool=WRITER_POOL, op_tags=WRITER_TAGS)
 def voice_feeds(
     context: dg.AssetExecutionContext, warehouse_db: WarehouseResource, outputs: OutputsResource
 ):
@@ -117,7 +117,8 @@ def voice_feeds(
 
 
 @dg.asset(
-    group_name=GROUP, pool=WRITER_POOL, deps=["voice_profiles", voice_history], kinds={"html"}
+    group_name=GROUP, pool=WRITER_POOL, op_tags=WRITER_TAGS,
+    deps=["voice_profiles", voice_history], kinds={"html"},
 )
 def voice_reports(
     context: dg.AssetExecutionContext, warehouse_db: WarehouseResource, outputs: OutputsResource

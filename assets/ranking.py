@@ -14,6 +14,7 @@ import dagster as dg
 
 from assets.common import (
     WRITER_POOL,
+    WRITER_TAGS,
     count_rows,
     markdown_table,
     references_result,
@@ -77,7 +78,7 @@ RESOLVED = ["people", "person_aliases", "person_industry_splits", "document_clus
             "document_industries"]
 
 
-@dg.multi_asset(name="people", specs=PEOPLE_SPECS, pool=WRITER_POOL)
+@dg.multi_asset(name="people", specs=PEOPLE_SPECS, pool=WRITER_POOL, op_tags=WRITER_TAGS)
 def people(context: dg.AssetExecutionContext, warehouse_db: WarehouseResource):
     """Cluster reposted stories, keep non-people out, resolve name forms to people and
     split names that are different people in unlinked industries: one transaction."""
@@ -132,7 +133,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", dg.BetaWarning)
     _daily_snapshots = dg.asset(
         group_name=GROUP,
-        pool=WRITER_POOL,
+        pool=WRITER_POOL, op_tags=WRITER_TAGS,
         deps=RESOLVED,
         partitions_def=daily,
         backfill_policy=dg.BackfillPolicy.single_run(),
@@ -200,7 +201,7 @@ RANKING_CHECK_SPECS = [
 
 @dg.asset(
     group_name=GROUP,
-    pool=WRITER_POOL,
+    pool=WRITER_POOL, op_tags=WRITER_TAGS,
     deps=RESOLVED,
     kinds={"duckdb"},
     check_specs=RANKING_CHECK_SPECS,
@@ -286,7 +287,7 @@ def _extra(extras: dict, row: dict) -> tuple[str, str]:
 
 @dg.asset(
     group_name=GROUP,
-    pool=WRITER_POOL,
+    pool=WRITER_POOL, op_tags=WRITER_TAGS,
     # The profiles group (assets/profiles.py) and the source suggestions run between the
     # ranking and publishing.
     deps=[

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from assets.common import WRITER_POOL, arrow, markdown_table
+from assets.common import WRITER_POOL, WRITER_TAGS, arrow, markdown_table
 from assets.ranking import recurring_voices
 from assets.resources import (
     HttpFetcherResource,
@@ -49,7 +49,9 @@ SUGGESTION_SPECS = [
 ]
 
 
-@dg.multi_asset(name="source_suggestions", specs=SUGGESTION_SPECS, pool=WRITER_POOL)
+@dg.multi_asset(
+    name="source_suggestions", specs=SUGGESTION_SPECS, pool=WRITER_POOL, op_tags=WRITER_TAGS
+)
 def source_suggestions(
     context: dg.AssetExecutionContext,
     warehouse_db: WarehouseResource,

@@ -1,11 +1,12 @@
-"""Dagster's Celery executor, with the steps that write DuckDB sent to their own queue.
+"""Dagster's Celery executor, with the steps that write DuckDB on their own queue.
 
 Workers on any machine run the crawl's fetch shards and the NER shards (they need only
 the lake and the instance database), but a step in the ``duckdb_writer`` pool opens the
-warehouse file, which lives on one machine. Those steps go to the ``warehouse`` queue,
-which only the workers on that machine consume (``-q dagster,warehouse``: one list,
-since Celery keeps only the last of several ``-q``); every other step goes to Celery's
-default ``dagster`` queue. An op's own ``dagster-celery/queue`` tag still wins.
+warehouse file, which lives on one machine. Each such step carries dagster-celery's queue
+tag ``warehouse`` beside its pool (``assets.common.WRITER_TAGS``), so dagster-celery
+itself sends it there, and the run's log says so; only the workers on that machine
+consume it (``-q dagster,warehouse``: one list, since Celery keeps only the last of
+several ``-q``). Every other step goes to Celery's default ``dagster`` queue.
 
 A queue no worker reads holds its steps until one does, and Celery says nothing: so the
 run's log starts with a warning naming each queue the run needs that no worker reads.
@@ -20,24 +21,19 @@ from dagster._core.definitions.executor_definition import (
     multiple_process_executor_requirements,
 )
 from dagster._core.execution.retries import RetryMode
-from dagster_celery.executor import CELERY_CONFIG, CeleryExecutor, _submit_task
+from dagster_celery.executor import CELERY_CONFIG, CeleryExecutor
 from dagster_celery.tags import DAGSTER_CELERY_QUEUE_TAG
 
-from assets.common import WRITER_POOL
-
-WAREHOUSE_QUEUE = "warehouse"
-
+from assets.common import WAREHOUSE_QUEUE
 
 #: Seconds the run's start waits for the workers to say which queues they read.
 INSPECT_TIMEOUT_S = 1.0
 
 
 def step_queue(step, default: str) -> str:  # noqa: ANN001 - a Dagster ExecutionStep
-    """The queue ``step`` is sent to: its own tag's, ``warehouse`` for a step that writes
-    DuckDB, else ``default`` (Celery's default queue)."""
-    if DAGSTER_CELERY_QUEUE_TAG in step.tags:
-        return step.tags[DAGSTER_CELERY_QUEUE_TAG]
-    return WAREHOUSE_QUEUE if step.pool == WRITER_POOL else default
+    """The queue ``step`` is sent to: its queue tag's (``warehouse`` for a step that writes
+    DuckDB), else ``default`` (Celery's default queue), as dagster-celery reads it."""
+    return step.tags.get(DAGSTER_CELERY_QUEUE_TAG, default)
 
 
 def queues_without_workers(app, queues, timeout: float = INSPECT_TIMEOUT_S) -> list[str]:  # noqa: ANN001
@@ -53,16 +49,12 @@ def queues_without_workers(app, queues, timeout: float = INSPECT_TIMEOUT_S) -> l
 warnings.filterwarnings("ignore", message="Task name 'execute_plan' is already registered")
 
 
-def _route(app, plan_context, step, queue, priority, known_state):
-    return _submit_task(app, plan_context, step, step_queue(step, queue), priority, known_state)
-
-
 class WarehouseRoutingCeleryExecutor(CeleryExecutor):
-    def execute(self, plan_context, execution_plan):
-        from dagster_celery.core_execution_loop import core_celery_execution_loop
+    """dagster-celery's executor, warning first of the queues no worker reads."""
 
+    def execute(self, plan_context, execution_plan):
         warn_about_queues_without_workers(self, plan_context, execution_plan)
-        return core_celery_execution_loop(plan_context, execution_plan, step_execution_fn=_route)
+        return super().execute(plan_context, execution_plan)
 
 
 def warn_about_queues_without_workers(executor, plan_context, execution_plan) -> list[str]:  # noqa: ANN001

@@ -231,6 +231,12 @@ def test_the_celery_executor_ranks_as_the_in_process_run_even_when_a_worker_dies
                     e for e in instance.all_logs(result["run_id"])
                     if "no Celery worker reads" in (e.user_message or "")
                 ]
+                # The run's log names the queue each step went to, the writers' too.
+                said = {e.user_message for e in instance.all_logs(result["run_id"])}
+                for step, queue in (("documents", "warehouse"),
+                                    ("mentions.find_people[shard_0]", "dagster")):
+                    assert (f'Submitting celery task for step "{step}" to queue "{queue}".'
+                            in said), sorted(m for m in said if "Submitting" in m)
                 app = Celery(broker=broker, backend=broker)
                 assert queues_without_workers(app, ["warehouse", "dagster", "nobody"]) == [
                     "nobody"]

@@ -11,9 +11,11 @@ from types import SimpleNamespace
 from dagster._core.execution.api import create_execution_plan
 from dagster._core.execution.retries import RetryMode
 
+from assets.common import WRITER_POOL
 from pipelines.celery import (
     WarehouseRoutingCeleryExecutor,
     queues_without_workers,
+    step_queue,
     warn_about_queues_without_workers,
 )
 from pipelines.definitions import celery_job
@@ -25,11 +27,25 @@ def _executor() -> WarehouseRoutingCeleryExecutor:
     )
 
 
-def test_with_no_worker_listening_the_run_names_each_queue_it_needs_and_how_to_serve_it():
-    plan = create_execution_plan(
+def _plan():
+    return create_execution_plan(
         celery_job(), run_config={"execution": {"config": {"broker": "memory://"}}},
         tags={"dagster/partition": "2025-06-20"},
     )
+
+
+def test_every_step_that_writes_the_warehouse_and_only_those_go_to_its_queue():
+    steps = _plan().get_all_steps_in_topo_order()
+    writers = {s.key for s in steps if s.pool == WRITER_POOL}
+    queued = {s.key for s in steps if step_queue(s, "dagster") == "warehouse"}
+    assert {"documents", "mentions.store_mentions", "published_warehouse"} <= writers
+    assert queued == writers
+    assert step_queue(next(s for s in steps if s.key == "mentions.find_people[?]"),
+                      "dagster") == "dagster"
+
+
+def test_with_no_worker_listening_the_run_names_each_queue_it_needs_and_how_to_serve_it():
+    plan = _plan()
     warnings: list[str] = []
     log = SimpleNamespace(warning=warnings.append)
 
