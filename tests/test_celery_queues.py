@@ -11,7 +11,6 @@ from types import SimpleNamespace
 from dagster._core.execution.api import create_execution_plan
 from dagster._core.execution.retries import RetryMode
 
-from assets.common import WRITER_POOL
 from pipelines.celery import (
     WarehouseRoutingCeleryExecutor,
     queues_without_workers,
@@ -36,7 +35,7 @@ def _plan():
 
 def test_every_step_that_writes_the_warehouse_and_only_those_go_to_its_queue():
     steps = _plan().get_all_steps_in_topo_order()
-    writers = {s.key for s in steps if s.pool == WRITER_POOL}
+    writers = {s.key for s in steps if s.pool == "duckdb_writer"}  # dagster.yaml's pool
     queued = {s.key for s in steps if step_queue(s, "dagster") == "warehouse"}
     assert {"documents", "mentions.store_mentions", "published_warehouse"} <= writers
     assert queued == writers
