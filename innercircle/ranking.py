@@ -11,12 +11,10 @@ How a score is made (the README's "How the score works" says the same in prose):
 1. **Evidence units.** A document counts once per (industry, person). Near-duplicate
    documents (one story reposted on several sites, see :mod:`innercircle.dedup`) form a
    cluster, and only the cluster's earliest copy in the industry counts.
-2. **Signals** per (industry, person): ``distinct_sources`` (sites), ``distinct_documents``,
-   ``authored_docs``, ``mentioned_docs``, ``quoted_docs``, ``citing_authors`` (distinct other
-   people who wrote a document naming them), ``distinct_weeks``, ``centrality`` (PageRank,
-   1 = the industry average), ``recency`` (``0.5 ^ (days since last seen / half-life)``) and
-   ``person_docs`` (documents in which the name acts as a person). A full name that signs
-   pieces counts as mentioned where the NER model labelled it ORG, PRODUCT, … instead.
+2. **Signals** per (industry, person): the rows of :data:`SIGNALS` (named there only, so
+   this text cannot drift from them), each an SQL expression and, unless ``column`` is
+   None, a column of ``recurring_voices``. A full name that signs pieces counts as
+   mentioned where the NER model labelled it ORG, PRODUCT, … instead.
 3. **Breadth is built in.** Authored and mentioned documents are counted per site with a
    logarithm and summed over sites, so fifty posts on one blog weigh about as much as
    four posts on four blogs; a voice carried by one site keeps

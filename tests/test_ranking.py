@@ -259,3 +259,18 @@ def test_the_readme_states_the_weights_the_code_uses():
     for s in SIGNALS:
         if s.weight == 0:
             assert f"{s.readme} has weight 0" in score, s.name
+
+
+def test_the_readme_lists_every_stored_signal_in_how_the_score_works():
+    """Step 2 of the README's "How the score works" names the signal columns of
+    ``recurring_voices`` one by one: exactly the stored rows of ``SIGNALS``."""
+    import re
+    from pathlib import Path
+
+    from innercircle.ranking import SIGNALS
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    section = readme.split("### How the score works", 1)[1].split("\n## ", 1)[0]
+    step = section.split("\n2. ", 1)[1].split("\n3. ", 1)[0]
+    named = set(re.findall(r"`(\w+)`", step)) - {"recurring_voices"}
+    assert named == {s.name for s in SIGNALS if s.column}
