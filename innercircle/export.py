@@ -8,16 +8,19 @@ latest piece is flattened into its own columns; Parquet and JSON keep lists and 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+
+from innercircle.ranking import SIGNALS, Signal
 
 FORMATS = ("csv", "parquet", "json")
 
+# {signals}: every signal column of recurring_voices, from SIGNALS, so a new one is exported.
 CIRCLE_SQL = """
 SELECT v.industry, v.rank, v.name, v.person_id, round(v.score, 4) AS score, p.relevance,
        p.beats, p.writes_for, p.carried_by, p.homepage, p.profiles, p.latest,
        [c.name FOR c IN p.cites] AS cites, [c.name FOR c IN p.cited_by] AS cited_by,
-       v.distinct_sources, v.distinct_documents, v.authored_docs, v.mentioned_docs,
-       v.citing_authors, v.first_seen, v.last_seen, v.reasons
+       {signals}, v.first_seen, v.last_seen, v.reasons
 FROM recurring_voices v
 LEFT JOIN voice_profiles p ON p.industry = v.industry AND p.person_id = v.person_id
 WHERE $industry IS NULL OR v.industry = $industry
@@ -34,18 +37,22 @@ SELECT industry, rank, name, person_id, score, relevance,
        latest[1].published_at AS latest_published_at, latest[1].role AS latest_role,
        nullif(array_to_string(cites, '; '), '') AS cites,
        nullif(array_to_string(cited_by, '; '), '') AS cited_by,
-       distinct_sources, distinct_documents, authored_docs, mentioned_docs, citing_authors,
-       first_seen, last_seen, reasons
+       {signals}, first_seen, last_seen, reasons
 FROM ({circle})
 """
 
 
-def circle_query(fmt: str) -> str:
-    """The SELECT an export of ``fmt`` writes (``$industry`` NULL for every industry)."""
-    return CSV_SQL.format(circle=CIRCLE_SQL) if fmt == "csv" else CIRCLE_SQL
+def circle_query(fmt: str, signals: Sequence[Signal] = SIGNALS) -> str:
+    """The SELECT an export of ``fmt`` writes (``$industry`` NULL for every industry), with
+    every stored signal of ``signals`` as a column."""
+    names = [s.name for s in signals if s.column]
+    circle = CIRCLE_SQL.format(signals=", ".join(f"v.{n}" for n in names))
+    return CSV_SQL.format(circle=circle, signals=", ".join(names)) if fmt == "csv" else circle
 
 
-def export_circle(con, fmt: str, out: Path, industry: str | None = None) -> int:
+def export_circle(
+    con, fmt: str, out: Path, industry: str | None = None, signals: Sequence[Signal] = SIGNALS
+) -> int:
     """Write the inner circle (one industry, or all) to ``out``; returns the rows written."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}")
@@ -55,7 +62,7 @@ def export_circle(con, fmt: str, out: Path, industry: str | None = None) -> int:
         "parquet": "FORMAT parquet",
         "json": "FORMAT json, ARRAY true",
     }[fmt]
-    sql = circle_query(fmt).replace("$industry", "$ind")
+    sql = circle_query(fmt, signals).replace("$industry", "$ind")
     # COPY answers with the number of rows it wrote, so the query runs once.
     return con.execute(
         f"COPY ({sql}) TO '{_quoted(out)}' ({options})", {"ind": industry}

@@ -115,9 +115,11 @@ class Signal:
     phrase: Callable[[dict], str | None] | None = None  # its part of a row's ``reasons``
 
 
-#: Every signal, in the order ``reasons`` reads them. To add one: a row here (its column
-#: also needs an ``ALTER TABLE recurring_voices ADD COLUMN`` in warehouse/schema/) and, if
-#: weighted, its label and weight in the README's "How the score works".
+#: Every signal, in the order ``reasons`` reads them (and the export lists them). To add
+#: one: a row here; its column also needs an ``ALTER TABLE recurring_voices ADD COLUMN`` in
+#: warehouse/schema/ and its name in the README (the ``recurring_voices`` entry, and step 2
+#: of "How the score works"; if weighted, its label and weight in step 4). Tests check the
+#: README against this.
 SIGNALS: tuple[Signal, ...] = (
     Signal("distinct_sources", "b.distinct_sources", 3.0,
            "distinct sites carrying the person", "distinct sites",

@@ -7,7 +7,8 @@ import pyarrow as pa
 import pytest
 
 from innercircle import warehouse
-from innercircle.ranking import WEIGHTS, RankingConfig, rank_voices, score_explanation
+from innercircle.export import export_circle
+from innercircle.ranking import SIGNALS, WEIGHTS, RankingConfig, rank_voices, score_explanation
 from tests.builders import document_row, load_world, mention_row
 
 AS_OF = datetime(2026, 11, 1)
@@ -71,6 +72,19 @@ class World:
             warehouse.insert(self.con, "document_clusters", pa.Table.from_pylist(rows))
         load_world(self.con, self.docs, self.mentions, self.industry_of, self.people)
         return rank_voices(self.con, RankingConfig(**config), AS_OF).to_pylist()
+
+    def publish(self, signals=SIGNALS) -> None:
+        """Rank with ``signals`` and store the ranking, as the pipeline's ranking step does."""
+        self.rank()  # loads the warehouse
+        table = rank_voices(self.con, RankingConfig(), AS_OF, signals)
+        warehouse.replace_all(self.con, "recurring_voices", table)
+
+    def exported(self, tmp_path, fmt: str = "csv", signals=SIGNALS) -> list[dict]:
+        """The rows ``innercircle export`` writes in ``fmt``, read back."""
+        out = tmp_path / f"circle.{fmt}"
+        export_circle(self.con, fmt, out, signals=signals)
+        reader = "read_csv" if fmt == "csv" else "read_parquet"
+        return duckdb.sql(f"SELECT * FROM {reader}('{out}')").to_arrow_table().to_pylist()
 
 
 def names(rows, industry="fintech"):
@@ -205,10 +219,12 @@ def test_the_explanation_in_words_names_every_weighted_signal():
     assert "0.5^(days since last seen / 90)" in text and "top 150" in text
 
 
-def test_a_signal_declared_once_reaches_the_sql_the_score_and_the_explanation():
+def test_a_signal_declared_once_reaches_the_sql_the_score_the_explanation_and_the_export(
+    tmp_path,
+):
     from dataclasses import replace
 
-    from innercircle.ranking import SIGNALS, Signal, ranking_sql
+    from innercircle.ranking import Signal, ranking_sql
 
     toy = Signal(
         "toy_weeks_again",
@@ -242,12 +258,36 @@ def test_a_signal_declared_once_reaches_the_sql_the_score_and_the_explanation():
     zero = ada((*SIGNALS, replace(toy, weight=0.0)))
     assert zero["score"] == plain["score"]
 
+    # With its column in the warehouse (the ALTER TABLE in warehouse/schema), the signal
+    # reaches the inner_circle view and the export too, nothing else touched.
+    w = world()
+    w.con.execute("ALTER TABLE recurring_voices ADD COLUMN toy_weeks_again INTEGER")
+    w.publish(with_toy)
+    assert w.con.execute(
+        "SELECT toy_weeks_again FROM inner_circle WHERE name = 'Ada Broad'"
+    ).fetchall() == [(2,)]
+    exported = next(r for r in w.exported(tmp_path, "csv", with_toy) if r["name"] == "Ada Broad")
+    assert exported["toy_weeks_again"] == 2
+
+
+def test_the_inner_circle_view_and_the_export_carry_every_stored_signal(tmp_path):
+    w = World()
+    w.doc("a.example", authors=["Ann Author"], mentioned=["Ada Broad"], days_ago=1)
+    w.doc("b.example", authors=["Ben Author"], mentioned=["Ada Broad"], days_ago=8)
+    w.publish()
+    stored = [s.name for s in SIGNALS if s.column]
+    ada = w.con.sql("FROM recurring_voices WHERE name = 'Ada Broad'")
+    [want] = ada.to_arrow_table().to_pylist()
+    assert [n for n in stored if n not in w.con.table("inner_circle").columns] == []
+    for fmt in ("csv", "parquet"):
+        row = next(r for r in w.exported(tmp_path, fmt) if r["name"] == "Ada Broad")
+        assert [n for n in stored if n not in row] == [], fmt
+        assert {n: row[n] for n in stored} == {n: want[n] for n in stored}, fmt
+
 
 def test_the_readme_states_the_weights_the_code_uses():
     import re
     from pathlib import Path
-
-    from innercircle.ranking import SIGNALS
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
     section = readme.split("### How the score works", 1)[1].split("\n## ", 1)[0]
@@ -266,8 +306,6 @@ def test_the_readme_lists_every_stored_signal_in_how_the_score_works():
     ``recurring_voices`` one by one: exactly the stored rows of ``SIGNALS``."""
     import re
     from pathlib import Path
-
-    from innercircle.ranking import SIGNALS
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
     section = readme.split("### How the score works", 1)[1].split("\n## ", 1)[0]

@@ -100,11 +100,14 @@ FROM recurring_voices
 GROUP BY person_id
 HAVING count(*) > 1;
 
--- The inner circle of each industry, in rank order, with the signals behind the score.
+-- The inner circle of each industry with the signals behind the score. Every column of
+-- recurring_voices but its dates, so a signal added there (a row of SIGNALS and its
+-- ALTER TABLE above) shows here too; the fractions rounded, the reasons last.
 CREATE OR REPLACE VIEW inner_circle AS
-SELECT industry, rank, person_id, name, round(score, 2) AS score,
-       distinct_sources, distinct_documents, authored_docs, citing_authors, distinct_weeks,
-       round(centrality, 2) AS centrality, round(recency, 2) AS recency, reasons
+SELECT * EXCLUDE (first_seen, last_seen, ranked_at, reasons)
+         REPLACE (round(score, 2) AS score, round(max_source_share, 2) AS max_source_share,
+                  round(centrality, 2) AS centrality, round(recency, 2) AS recency),
+       reasons
 FROM recurring_voices;
 
 -- Rank change per voice against the snapshots 7 and 30 days before the latest one
