@@ -1,7 +1,9 @@
 """Resources: one per external system (the web, the warehouse, the sources file), the NER
 model and the ranking's settings.
 
-Every field's default is the :class:`~innercircle.settings.Settings` default, and
+A field an ``INNERCIRCLE_*`` variable sets has the :class:`~innercircle.settings.Settings`
+default (the fetcher's through :class:`~innercircle.fetch.FetchPolicy`, whose defaults are
+the Settings'; ``as_of`` is text, empty for now).
 :func:`resources_for` fills them from one validated ``Settings`` value (read from the
 ``INNERCIRCLE_*`` variables, see ``innercircle/settings.py``): the code location, the CLI
 and the tests build the same resources, and no asset reads the environment itself.
@@ -34,25 +36,28 @@ from innercircle.settings import Settings, parse_datetime
 from innercircle.stages.early_parse import close_early as close_early_parser
 
 _DEFAULTS = Settings()
+_DEFAULT_POLICY = FetchPolicy()
 _ROBOTS_BY_AGENT: dict[str, RobotsCache] = {}
 
 
 class HttpFetcherResource(dg.ConfigurableResource):
     """The crawler's HTTP client: politeness, retries, caps and the private-network guard."""
 
-    user_agent: str = _DEFAULTS.user_agent
-    allow_private_networks: bool = False
-    per_host_connections: int = 2
-    per_host_rate: float = 1.0
-    max_parallel_hosts: int = 16
-    total_timeout_s: float = 60.0
-    max_bytes: int = 10 * 2**20
-    retries: int = 3
-    respect_robots: bool = True
+    # The policy's defaults, which are the Settings' (see innercircle.fetch.policy).
+    user_agent: str = _DEFAULT_POLICY.user_agent
+    allow_private_networks: bool = _DEFAULT_POLICY.allow_private_networks
+    per_host_connections: int = _DEFAULT_POLICY.per_host_connections
+    per_host_rate: float = _DEFAULT_POLICY.per_host_rate
+    max_parallel_hosts: int = _DEFAULT_POLICY.max_parallel_hosts
+    total_timeout_s: float = _DEFAULT_POLICY.total_timeout_s
+    max_bytes: int = _DEFAULT_POLICY.max_bytes
+    retries: int = _DEFAULT_POLICY.retries
+    respect_robots: bool = _DEFAULT_POLICY.respect_robots
 
     @classmethod
     def from_policy(cls, policy: FetchPolicy) -> "HttpFetcherResource":
-        """The resource for a policy read from the environment (``FetchPolicy.from_env``)."""
+        """The resource for ``policy``'s fields this resource carries (:func:`resources_for`
+        passes ``FetchPolicy.from_env(settings)``, built from a Settings value)."""
         return cls(**{name: getattr(policy, name) for name in HttpFetcherResource.model_fields})
 
     def policy(self) -> FetchPolicy:
@@ -151,7 +156,7 @@ class NerModelResource(dg.ConfigurableResource):
 class LakeResource(dg.ConfigurableResource):
     """Where steps exchange Parquet files (``INNERCIRCLE_LAKE``; see ``innercircle.lake``)."""
 
-    location: str = ""
+    location: str = _DEFAULTS.lake_location
 
 
 DOCUMENTS = dg.AssetKey("documents")  # the step that takes pages read during the crawl

@@ -307,3 +307,20 @@ def test_a_remote_lake_that_does_not_answer_is_refused_in_time(tmp_path, monkeyp
             _valid(tmp_path).replace(lake="s3://bucket/lake").validate()
     finally:
         released.set()
+
+
+def test_the_fetch_policy_and_the_resources_default_to_the_settings_defaults():
+    import pydantic
+
+    from assets.resources import resources_for
+    from innercircle.fetch import FetchPolicy
+
+    assert FetchPolicy() == FetchPolicy.from_env(Settings())
+    for name, built in resources_for(Settings()).items():
+        if type(built).__module__ != "assets.resources":  # Dagster's own (the io manager)
+            continue
+        try:
+            bare = type(built)()
+        except pydantic.ValidationError:  # a field with no default (the warehouse file)
+            continue
+        assert bare.model_dump() == built.model_dump(), name

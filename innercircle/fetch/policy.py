@@ -13,25 +13,29 @@ from typing import Any
 
 from innercircle.settings import DEFAULT_USER_AGENT, Settings
 
+#: The crawler limits an ``INNERCIRCLE_*`` variable sets have their one default in
+#: :class:`Settings`; the policy's fields below take theirs from it.
+_SETTINGS = Settings()
+
 
 @dataclass(frozen=True)
 class FetchPolicy:
     """Limits and politeness settings for one :class:`~innercircle.fetch.Fetcher`."""
 
-    user_agent: str = DEFAULT_USER_AGENT
-    allow_private_networks: bool = False
+    user_agent: str = _SETTINGS.user_agent
+    allow_private_networks: bool = _SETTINGS.allow_private_networks
     connect_timeout_s: float = 10
     read_timeout_s: float = 20
-    total_timeout_s: float = 60  # whole-request budget incl. slow-drip bodies
-    max_bytes: int = 10 * 2**20  # cap on the DECOMPRESSED body; gzip bombs stop here
+    total_timeout_s: float = _SETTINGS.fetch_timeout_s  # whole request, slow-drip bodies too
+    max_bytes: int = _SETTINGS.max_bytes  # cap on the DECOMPRESSED body; gzip bombs stop here
     max_redirects: int = 5
-    per_host_connections: int = 2
-    per_host_rate: float = 1.0  # requests per second per host
-    max_parallel_hosts: int = 16
-    retries: int = 3  # on connect errors (not a refused connection), 429 and 5xx
+    per_host_connections: int = _SETTINGS.host_connections
+    per_host_rate: float = _SETTINGS.host_rate  # requests per second per host
+    max_parallel_hosts: int = _SETTINGS.parallel_hosts
+    retries: int = _SETTINGS.retries  # on connect errors (not a refused connection), 429, 5xx
     backoff_base_s: float = 0.5
     max_retry_after_s: float = 120  # Retry-After honoured on 429/503 up to this
-    respect_robots: bool = True
+    respect_robots: bool = _SETTINGS.respect_robots
     robots_max_bytes: int = 500 * 1024  # RFC 9309: parse at least 500 KiB
     robots_ttl_s: float = 24 * 3600  # RFC 9309: cache up to 24 h
     max_crawl_delay_s: float = 30  # a robots.txt Crawl-delay above this is capped
