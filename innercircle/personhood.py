@@ -49,7 +49,14 @@ from collections.abc import Iterable, Mapping
 
 from innercircle.name_words import NameWords
 from innercircle.name_words import name_words as _name_words
-from innercircle.resolve import PERSON_CUES, NameContext, mark_name, non_person_reason
+from innercircle.resolve import (
+    PERSON_CUES,
+    NameContext,
+    count_cue_sentences,
+    mark_name,
+    marked_sentence,
+    non_person_reason,
+)
 from innercircle.vocabulary import (
     UI_WORDS,
     is_brand_word,
@@ -118,27 +125,12 @@ def product_reason(ctx: NameContext) -> str | None:
     """``"product context"`` when the sentences treat the name as a product or company."""
     if ctx.authored:
         return None
-    product = person = 0
-    for surface, sentence, quoted in ctx.sentences:
-        if not sentence or not surface:
-            person += bool(quoted)
-            continue
-        marked = _marked(ctx, surface, sentence)
-        is_person = quoted or any(p.search(marked) for p in PERSON_CUES)
-        is_product = any(p.search(marked) for p in _PRODUCT_CUES)
-        product += is_product and not is_person
-        person += is_person
+    product, person = count_cue_sentences(
+        ctx, _PRODUCT_CUES, cue_beats_quote=False, full_name_first=True
+    )
     if product >= 2 and product >= 2 * person + 1:
         return "product context"
     return None
-
-
-def _marked(ctx: NameContext, surface: str, sentence: str) -> str:
-    """The sentence with the name marked: its full form first ("Harry" was joined to "Harry
-    Potter", and "Harry Potter is a brand" is about the full name), then the surface."""
-    if ctx.display and ctx.display != surface:
-        sentence = mark_name(sentence, ctx.display)
-    return mark_name(sentence, surface)
 
 
 def label_reason(ctx: NameContext, labels: Mapping[str, int], quoted: int = 0) -> str | None:
@@ -239,7 +231,7 @@ def _person_sentences(ctx: NameContext) -> int:
         or (
             sentence
             and surface
-            and any(p.search(_marked(ctx, surface, sentence)) for p in PERSON_CUES)
+            and any(p.search(marked_sentence(ctx, surface, sentence)) for p in PERSON_CUES)
         )
     )
 

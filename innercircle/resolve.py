@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from innercircle.disjoint import DisjointSets
@@ -325,6 +325,45 @@ def mark_name(sentence: str, surface: str) -> str:
     return "".join(out)
 
 
+def marked_sentence(ctx: NameContext, surface: str, sentence: str) -> str:
+    """The sentence with the name marked: its full form first ("Harry" was joined to "Harry
+    Potter", and "Harry Potter is a brand" is about the full name), then the surface."""
+    if ctx.display and ctx.display != surface:
+        sentence = mark_name(sentence, ctx.display)
+    return mark_name(sentence, surface)
+
+
+def count_cue_sentences(
+    ctx: NameContext,
+    cues: Sequence[re.Pattern[str]],
+    *,
+    cue_beats_quote: bool,
+    full_name_first: bool,
+) -> tuple[int, int]:
+    """``(cue, person)``: how many of ``ctx``'s sentences use the name as ``cues`` say and
+    not as a person, and how many use it as a person (:data:`PERSON_CUES`, or a quote).
+
+    The one count behind the organisation rule here and the product rule of
+    :mod:`innercircle.personhood`. ``cue_beats_quote``: a sentence flagged as a quote that
+    also matches a cue is not a person's ("according to a note from X"). ``full_name_first``
+    marks the name as :func:`marked_sentence` does, else the surface alone."""
+    cue = person = 0
+    for surface, sentence, quoted in ctx.sentences:
+        if not sentence or not surface:
+            person += bool(quoted)
+            continue
+        if full_name_first:
+            marked = marked_sentence(ctx, surface, sentence)
+        else:
+            marked = mark_name(sentence, surface)
+        is_cue = any(p.search(marked) for p in cues)
+        says_person = any(p.search(marked) for p in PERSON_CUES)
+        is_person = says_person or (quoted and not (cue_beats_quote and is_cue))
+        cue += is_cue and not is_person
+        person += is_person
+    return cue, person
+
+
 def non_person_reason(ctx: NameContext) -> str | None:
     """Why ``ctx`` is an organisation, place or product rather than a person, or None.
 
@@ -341,17 +380,10 @@ def non_person_reason(ctx: NameContext) -> str | None:
         return "organisation word"
     if ctx.authored:
         return None
-    org_hits = person_hits = 0
-    for surface, sentence, quoted in ctx.sentences:
-        if not sentence or not surface:
-            person_hits += bool(quoted)
-            continue
-        marked = mark_name(sentence, surface)
-        is_org = any(p.search(marked) for p in ORG_CUES)
-        # "according to a note from X" is flagged as a quote too: the org cue wins there.
-        is_person = any(p.search(marked) for p in PERSON_CUES) or (quoted and not is_org)
-        org_hits += is_org and not is_person
-        person_hits += is_person
+    # "according to a note from X" is flagged as a quote too: the org cue wins there.
+    org_hits, person_hits = count_cue_sentences(
+        ctx, ORG_CUES, cue_beats_quote=True, full_name_first=False
+    )
     if org_hits >= 2 and org_hits >= 3 * person_hits and org_hits * 2 >= len(ctx.sentences):
         return "organisation context"
     return None
