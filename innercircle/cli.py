@@ -17,7 +17,7 @@ from innercircle.settings import SettingError, Settings
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
+    parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
         parser.print_help()
@@ -71,7 +71,7 @@ INTERRUPTED = (
 )
 
 
-def _parser() -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="innercircle",
         description="Find the voices who shape an industry by reading what it publishes.",

@@ -291,7 +291,7 @@ def test_the_readme_lists_every_command_with_the_options_it_has():
     import argparse
     import re
 
-    from innercircle.cli import _parser
+    from innercircle.cli import build_parser
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
     section = readme.split("\n## The command line\n", 1)[1].split("\n## ", 1)[0]
@@ -308,7 +308,7 @@ def test_the_readme_lists_every_command_with_the_options_it_has():
                     nested = list(subcommands(child, f"{prefix}{name} "))
                     yield from nested or [(f"{prefix}{name}", child)]
 
-    commands = dict(subcommands(_parser()))
+    commands = dict(subcommands(build_parser()))
     assert set(documented) == set(commands)
     for name, parser in commands.items():
         options = {o for a in parser._actions for o in a.option_strings} - {"-h", "--help"}

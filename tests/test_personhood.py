@@ -10,10 +10,10 @@ from innercircle import personhood, vocabulary
 from innercircle.errors import ModelLoadError
 from innercircle.extract.people import (
     PersonFinder,
-    _trim_span,
-    _trim_title,
     language_models,
     models_signature,
+    trim_span,
+    trim_title,
 )
 from innercircle.resolve import AliasStats, NameContext, resolve_names
 from innercircle.settings import Settings
@@ -231,16 +231,16 @@ def test_nickname_pairs_from_the_dataset_merge():
 
 
 def test_spans_are_cut_to_the_name():
-    def trimmed(text, fn=_trim_span, *args):
+    def trimmed(text, fn=trim_span, *args):
         a, b = fn(text, 0, len(text), *args)
         return text[a:b]
 
     assert trimmed("Afridi 88\nC. Cairns") == "Afridi"  # a name never crosses a line
     assert trimmed("Astle 9-0-53-1") == "Astle"  # nor runs into a number
     assert trimmed("Mr. Smith's") == "Smith"
-    assert trimmed("Prime Minister Jane Doe", _trim_title, "en") == "Jane Doe"
-    assert trimmed("Mary Anne Smith", _trim_title, "en") == "Mary Anne Smith"  # given name
-    assert trimmed("Minister Doe", _trim_title, "en") == "Minister Doe"  # two words: kept
+    assert trimmed("Prime Minister Jane Doe", trim_title, "en") == "Jane Doe"
+    assert trimmed("Mary Anne Smith", trim_title, "en") == "Mary Anne Smith"  # given name
+    assert trimmed("Minister Doe", trim_title, "en") == "Minister Doe"  # two words: kept
 
 
 def test_a_document_without_a_model_keeps_its_byline_and_is_counted(finder):

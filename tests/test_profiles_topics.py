@@ -18,7 +18,6 @@ import pytest
 from bs4 import BeautifulSoup
 
 from innercircle.sampleweb import build_sample_web, vocab
-from innercircle.sampleweb.generator import _Builder
 from innercircle.sampleweb.web import SampleWeb
 
 
@@ -41,7 +40,7 @@ def _shape(web: SampleWeb) -> list[tuple]:
 @pytest.mark.parametrize("seed", [7, 11])
 def test_planting_topics_changes_what_is_said_not_who_is_named(seed: int) -> None:
     with_topics = build_sample_web(seed)
-    without = _Builder(seed, 1.0, with_topics=False).build()
+    without = build_sample_web(seed, with_topics=False)
     assert _shape(with_topics) == _shape(without)
     for industry, truth in with_topics.truth.industries.items():
         plain = without.truth.industries[industry]

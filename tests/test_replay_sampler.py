@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from innercircle.evaluation.replay import _process_rss_mb, stage_of
+from innercircle.evaluation.replay import process_rss_mb, stage_of
 
 
 def test_progress_lines_name_the_stage_and_its_end():
@@ -28,10 +28,10 @@ def test_progress_lines_name_the_stage_and_its_end():
 def test_every_process_of_the_tree_is_sampled():
     child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
     try:
-        found = _process_rss_mb(os.getpid())
+        found = process_rss_mb(os.getpid())
         assert child.pid in found and os.getpid() in found
         assert all(mb > 0 for mb in found.values())
     finally:
         child.kill()
         child.wait()
-    assert _process_rss_mb(child.pid) == {}  # gone
+    assert process_rss_mb(child.pid) == {}  # gone

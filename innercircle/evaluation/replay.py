@@ -397,7 +397,7 @@ def run_pipeline(server: ReplayServer, workdir: Path, timeout: float = 3600,
         if time.perf_counter() - start > timeout:
             proc.kill()
             break
-        rss = _process_rss_mb(proc.pid)
+        rss = process_rss_mb(proc.pid)
         now = stage[0]
         by_stage[now] = max(by_stage.get(now, 0.0), sum(rss.values()))
         largest[now] = max(largest.get(now, 0.0), max(rss.values(), default=0.0))
@@ -434,7 +434,7 @@ def stage_of(line: str, current: str) -> str:
     return current
 
 
-def _process_rss_mb(pid: int) -> dict[int, float]:
+def process_rss_mb(pid: int) -> dict[int, float]:
     """Resident memory (MB) of a process and of each of its descendants now, from /proc
     (empty once it is gone)."""
     found: dict[int, float] = {}

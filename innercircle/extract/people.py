@@ -262,7 +262,7 @@ def truncate_text(text: str, limit: int = MAX_CHARS) -> str:
     return text[: cut + 1]
 
 
-def _trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     """Drop leading honorifics/"the" and a trailing possessive from a span; cut it at a line
     break or at a token with digits ("Astle 2", "Afridi 88\nC. Cairns"): a name has
     neither."""
@@ -347,7 +347,7 @@ def _trim_ui(text: str, start: int, end: int) -> tuple[int, int]:
         return start, end
 
 
-def _trim_title(text: str, start: int, end: int, lang: str | None) -> tuple[int, int]:
+def trim_title(text: str, start: int, end: int, lang: str | None) -> tuple[int, int]:
     """Drop leading role words while three or more words are left ("Prime Minister Jane
     Doe" -> "Jane Doe"; see :data:`TITLE_ZIPF`)."""
     while lang:
@@ -433,7 +433,7 @@ def _analyse(doc, lang: str | None = DEFAULT_LANGUAGE) -> DocPeople:
         label = "PERSON" if ent.label_ in _PERSON_LABELS else ent.label_
         if label not in RECORDED_LABELS:
             continue
-        start, end = _trim_span(text, ent.start_char, ent.end_char)
+        start, end = trim_span(text, ent.start_char, ent.end_char)
         if label != "PERSON":
             _count(out, text[start:end], label, "")
             others.append((ent, start, end))
@@ -472,7 +472,7 @@ def _take(
     again on each call, which for every entity of a long document cost more than half
     of the work after NER."""
     start, end = _trim_ui(text, start, end)
-    start, end = _trim_title(text, start, end, lang)
+    start, end = trim_title(text, start, end, lang)
     surface = text[start:end]
     sent = ent.sent
     initial = not text[sent.start_char : start].strip(" \t\n\"'“”‘’„«»([-–—•*")

@@ -603,16 +603,17 @@ class _Builder:
 
 
 def build_sample_web(seed: int = 7, scale: float = 1.0, as_of: datetime | None = None,
-                     coverage: Coverage | None = None) -> SampleWeb:
+                     coverage: Coverage | None = None, with_topics: bool = True) -> SampleWeb:
     """The sample web for ``seed``: same seed, same bytes. ``scale`` sizes the blogs.
 
     ``as_of`` gives the same web as it stood earlier: the pieces published after it are
     not out yet (no page, in no feed or listing), the others are byte for byte those of
     the full web. Serving it, then the full web (``SampleWebServer.replace``), grows the
     web between two runs. The answer key is the full web's. ``coverage`` confines a few
-    top voices to some blogs (:data:`Coverage`).
+    top voices to some blogs (:data:`Coverage`). ``with_topics=False`` plants no topics
+    (the same people named in the same places, saying nothing on topic).
     """
-    return _Builder(seed, scale, as_of=as_of, coverage=coverage).build()
+    return _Builder(seed, scale, as_of=as_of, with_topics=with_topics, coverage=coverage).build()
 
 
 __all__ = ["INDUSTRIES", "REFUSED_HOST", "build_sample_web", "reference_date"]
