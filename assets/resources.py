@@ -61,7 +61,7 @@ class HttpFetcherResource(dg.ConfigurableResource):
         return cls(**{name: getattr(policy, name) for name in HttpFetcherResource.model_fields})
 
     def policy(self) -> FetchPolicy:
-        # This class's fields, not a subclass's (a benchmark's adds its loopback port).
+        # This class's fields, not a subclass's (pipelines.bench's adds its loopback port).
         fields = HttpFetcherResource.model_fields
         return FetchPolicy(**{name: getattr(self, name) for name in fields})
 

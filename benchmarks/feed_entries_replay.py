@@ -31,13 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import dagster as dg  # noqa: E402
-import httpx  # noqa: E402
-
-from assets.resources import HttpFetcherResource  # noqa: E402
 from innercircle import warehouse  # noqa: E402
 from innercircle.evaluation.split import HALVES, half_of  # noqa: E402
-from innercircle.fetch import Fetcher  # noqa: E402
 from innercircle.settings import Settings  # noqa: E402
 
 FEED_PREFIX = "/__feeds__/"
@@ -88,39 +83,8 @@ def serve_corpus(feeds_dir: Path) -> Iterator[int]:
         server.server_close()
 
 
-class ToLoopback(httpx.AsyncBaseTransport):
-    """Sends every request, whatever its host and scheme, to the local server."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.inner = httpx.AsyncHTTPTransport()
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        request.url = request.url.copy_with(scheme="http", host="127.0.0.1", port=self.port)
-        return await self.inner.handle_async_request(request)
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
-
-
-class ReplayFetcherResource(HttpFetcherResource):
-    """The crawler with its network replaced by the loopback server."""
-
-    port: int = 0
-
-    @contextlib.contextmanager
-    def open(self) -> Iterator[Fetcher]:
-        fetcher = Fetcher(
-            self.policy(), transport=ToLoopback(self.port), resolver=lambda _h: ["127.0.0.1"]
-        )
-        try:
-            yield fetcher
-        finally:
-            fetcher.close()
-
-
 def run(eval_dir: Path) -> dict:
-    from pipelines.definitions import ALL_ASSETS, ALL_CHECKS, build_resources, run_partition_key
+    from pipelines.bench import materialize_all_from_loopback
 
     feeds_dir = eval_dir / "feeds"
     files = feed_files(feeds_dir)
@@ -138,19 +102,8 @@ def run(eval_dir: Path) -> dict:
             }
         )
         settings = Settings.from_env()
-        resources = build_resources(settings)
-        http = resources["http"]
-        fields = {k: getattr(http, k) for k in HttpFetcherResource.model_fields}
-        fields.update(per_host_rate=1000.0, retries=0)
-        resources["http"] = ReplayFetcherResource(**fields, port=port)
         started = time.monotonic()
-        result = dg.materialize(
-            [*ALL_ASSETS, *ALL_CHECKS],
-            resources=resources,
-            instance=dg.DagsterInstance.ephemeral(),
-            partition_key=run_partition_key(settings),
-            raise_on_error=False,
-        )
+        result = materialize_all_from_loopback(settings, port, per_host_rate=1000.0, retries=0)
         elapsed = time.monotonic() - started
         with warehouse.connect(warehouse.working_path(settings.warehouse_path)) as con:
             report = summarise(con, rel, feeds_dir)

@@ -18,8 +18,6 @@ from pathlib import Path
 
 
 def main() -> int:
-    import dagster as dg
-
     from innercircle import warehouse
     from innercircle.extract.ner_pool import cores
     from innercircle.sampleweb import build_sample_web
@@ -39,11 +37,15 @@ def main() -> int:
             "DAGSTER_HOME": str(home),
         }
         os.environ.update(env)  # the code location and the step processes read it
-        from pipelines.definitions import defs, parallel_job, run_partition_key
+        from pipelines.bench import (
+            ephemeral_instance,
+            rematerialize_in_process,
+            rematerialize_in_processes,
+        )
         from pipelines.runner import run_nightly
 
         settings = Settings.from_env()
-        assert run_nightly(settings, dg.DagsterInstance.ephemeral()).success
+        assert run_nightly(settings, ephemeral_instance()).success
         work = warehouse.working_path(settings.warehouse_path)
 
         def forget() -> int:
@@ -51,13 +53,11 @@ def main() -> int:
                 con.execute("DELETE FROM mention_extractions")
                 return con.execute("SELECT count(*) FROM documents").fetchone()[0]
 
-        mentions = [dg.AssetKey("mentions")]
+        mentions = ["mentions"]
         docs = forget()
+        instance = ephemeral_instance()
         start = time.perf_counter()
-        job = defs.resolve_job_def("nightly")
-        result = job.execute_in_process(
-            asset_selection=mentions, instance=dg.DagsterInstance.ephemeral()
-        )
+        result = rematerialize_in_process(mentions, instance)
         pool_s = time.perf_counter() - start
         assert result.success
 
@@ -66,14 +66,9 @@ def main() -> int:
             forget()
             os.environ["INNERCIRCLE_NER_SHARDS"] = str(shards)
             start = time.perf_counter()
-            with dg.DagsterInstance.local_temp(str(home)) as instance:
-                done = dg.execute_job(
-                    dg.reconstructable(parallel_job), instance=instance,
-                    asset_selection=mentions,
-                    tags={"dagster/partition": run_partition_key(settings)},
-                )
+            done = rematerialize_in_processes(mentions, settings, home)
             rows[shards] = time.perf_counter() - start
-            assert done.success
+            assert done
     print(f"load average {os.getloadavg()[0]:.1f} on {cores()} cores; NER over {docs} documents")
     print(f"in-process job, 1 step, pool of {cores()} processes: {pool_s:6.1f} s")
     for shards, seconds in rows.items():

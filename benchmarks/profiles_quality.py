@@ -112,24 +112,12 @@ def measure(con, web) -> dict:
 def run_nightly_over(web, root: Path) -> tuple[Path, dict]:
     """Serve ``web``, run the nightly job over it into ``root`` with a focus per industry;
     returns the published warehouse and the timings."""
-    import dagster as dg
     import yaml
 
-    import assets.ranking
     from innercircle.sampleweb.server import serve
     from innercircle.settings import Settings
+    from pipelines.bench import ephemeral_instance, timed_previews
     from pipelines.runner import run_nightly
-
-    preview_s = 0.0
-    real_preview = assets.ranking.preview_extras
-
-    def timed_preview(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
-        nonlocal preview_s
-        start = time.perf_counter()
-        try:
-            return real_preview(*args, **kwargs)
-        finally:
-            preview_s += time.perf_counter() - start
 
     topics = planted_topics(web)
     with serve(web) as server:
@@ -146,13 +134,11 @@ def run_nightly_over(web, root: Path) -> tuple[Path, dict]:
             "INNERCIRCLE_AS_OF": web.reference_date.isoformat(),
         }
         settings = Settings.from_env({**os.environ, **env})
-        assets.ranking.preview_extras = timed_preview
-        try:
+        with timed_previews() as preview_seconds:
             start = time.perf_counter()
-            result = run_nightly(settings, dg.DagsterInstance.ephemeral())
+            result = run_nightly(settings, ephemeral_instance())
             wall = time.perf_counter() - start
-        finally:
-            assets.ranking.preview_extras = real_preview
+        preview_s = preview_seconds[0]
     if not result.success:
         raise SystemExit("the nightly run failed")
     steps = {e.step_key: e.event_specific_data.duration_ms / 1000

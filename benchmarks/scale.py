@@ -138,26 +138,6 @@ class Sampler(threading.Thread):
         return max(0.0, at(end) - at(start))
 
 
-def step_times(instance, run_id: str) -> list[tuple[str, float, float]]:
-    """(step key, start, end) of every step of a run, from its event log, in order."""
-    import dagster as dg
-
-    starts: dict[str, float] = {}
-    out = []
-    for record in instance.all_logs(run_id):
-        event = record.dagster_event
-        if event is None or not event.step_key:
-            continue
-        if event.event_type == dg.DagsterEventType.STEP_START:
-            starts[event.step_key] = record.timestamp
-        elif event.event_type in (
-            dg.DagsterEventType.STEP_SUCCESS,
-            dg.DagsterEventType.STEP_FAILURE,
-        ) and event.step_key in starts:
-            out.append((event.step_key, starts[event.step_key], record.timestamp))
-    return out
-
-
 #: The run's phases, in order: which step opens each (the crawl opens the run).
 PHASES = (("crawl", ""), ("documents and NER", "documents"), ("ranking and the rest", "people"))
 
@@ -215,11 +195,10 @@ def ner_floor(settings, processes: int) -> tuple[int, float]:
 
 def one(sources: Path, as_of: str, floor: bool = False) -> dict:
     """Run the nightly job once on a served sample web; measure it (a child process)."""
-    import dagster as dg
-
     from innercircle import warehouse
     from innercircle.extract.ner_pool import cores
     from innercircle.settings import Settings
+    from pipelines.bench import ephemeral_instance, step_spans
     from pipelines.runner import run_nightly
 
     tmp = sources.parent
@@ -231,7 +210,7 @@ def one(sources: Path, as_of: str, floor: bool = False) -> dict:
         "INNERCIRCLE_AS_OF": as_of,
     }
     settings = Settings.from_env({**os.environ, **env})
-    instance = dg.DagsterInstance.ephemeral()
+    instance = ephemeral_instance()
     sampler = Sampler()
     sampler.start()
     cpu0, busy0 = tree_cpu_s(), machine_busy_s()
@@ -241,7 +220,7 @@ def one(sources: Path, as_of: str, floor: bool = False) -> dict:
     cpu = tree_cpu_s() - cpu0
     others = max(0.0, machine_busy_s() - busy0 - cpu) / wall  # cores other programs took
     sampler.stop()
-    timed = step_times(instance, result.run_id)  # the run's event log, read once
+    timed = step_spans(instance, result.run_id)  # the run's event log, read once
     steps = [
         (key, end - begin, *sampler.peaks(begin, end), sampler.cpu(begin, end))
         for key, begin, end in timed
@@ -289,13 +268,9 @@ def one(sources: Path, as_of: str, floor: bool = False) -> dict:
 def _read_during_crawl(instance) -> int:
     """Pages the documents step found read by the crawl (``early_parse``), from its
     materialization's metadata."""
-    import dagster as dg
+    from pipelines.bench import latest_metadata
 
-    event = instance.get_latest_materialization_event(dg.AssetKey("documents"))
-    if event is None or event.asset_materialization is None:
-        return 0
-    value = event.asset_materialization.metadata.get("read_during_crawl")
-    return int(value.value) if value is not None else 0
+    return int((latest_metadata(instance, "documents") or {}).get("read_during_crawl", 0))
 
 
 def measure(scale: float, floor: bool = False) -> dict:

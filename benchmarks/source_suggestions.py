@@ -34,30 +34,19 @@ from ranking_quality import ranked_ids, truth_ids  # noqa: E402
 
 
 def run(settings):  # noqa: ANN001, ANN201
-    import dagster as dg
-
+    from pipelines.bench import ephemeral_instance, latest_metadata, step_spans
     from pipelines.runner import run_nightly
 
-    instance = dg.DagsterInstance.ephemeral()
+    instance = ephemeral_instance()
     start = time.perf_counter()
     result = run_nightly(settings, instance)
     wall = time.perf_counter() - start
     if not result.success:
         raise SystemExit("the nightly run failed")
-    steps: dict[str, float] = {}
-    starts: dict[str, float] = {}
-    for entry in instance.all_logs(result.run_id):
-        event = entry.dagster_event
-        if event is None:
-            continue
-        if event.event_type_value == "STEP_START":
-            starts[event.step_key] = entry.timestamp
-        elif event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE"):
-            steps[event.step_key] = entry.timestamp - starts.get(event.step_key, entry.timestamp)
-    mat = instance.get_latest_materialization_event(dg.AssetKey("source_suggestions"))
-    if mat is not None:
-        meta = mat.asset_materialization.metadata
-        steps["metadata"] = {k: meta[k].value for k in
+    steps: dict = {key: end - begin for key, begin, end in step_spans(instance, result.run_id)}
+    meta = latest_metadata(instance, "source_suggestions")
+    if meta is not None:
+        steps["metadata"] = {k: meta[k] for k in
                              ("candidates", "checked", "rechecked", "with_feed", "refused",
                               "score_ms", "feed_check_ms") if k in meta}
     return wall, steps

@@ -66,10 +66,8 @@ def _env(public: Path) -> dict[str, str]:
 
 def replay(snapshot: Path, out: Path) -> None:
     """The tail on a copy of ``snapshot`` in ``out``; prints wall and CPU s per step."""
-    import dagster as dg
-
     from innercircle.settings import Settings
-    from pipelines.definitions import ALL_ASSETS, ALL_CHECKS, RECORD_SPECS, build_resources
+    from pipelines.bench import ephemeral_instance, execute_quietly, job_of, step_spans
 
     out.mkdir(parents=True, exist_ok=True)
     public = out / "innercircle.duckdb"
@@ -77,29 +75,17 @@ def replay(snapshot: Path, out: Path) -> None:
     sources = snapshot.with_name(snapshot.name.replace(".duckdb", ".sources.yaml"))
     env = _env(public) | {"INNERCIRCLE_SOURCES": str(sources)}
     settings = Settings.from_env({**os.environ, **env})
-    selection = dg.AssetSelection.assets(*TAIL).required_multi_asset_neighbors()
-    job = dg.define_asset_job("tail", selection=selection, executor_def=dg.in_process_executor)
-    defs = dg.Definitions(assets=[*ALL_ASSETS, *RECORD_SPECS], asset_checks=ALL_CHECKS,
-                          jobs=[job], resources=build_resources(settings))
-    instance = dg.DagsterInstance.ephemeral()
-    tail = defs.resolve_job_def("tail")
+    tail = job_of(TAIL, settings, name="tail")
+    instance = ephemeral_instance()
     cpu0, start = os.times(), time.perf_counter()
-    result = tail.execute_in_process(
-        instance=instance, partition_key=AS_OF[:10], raise_on_error=False,
-        run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
-    )
+    result = execute_quietly(tail, instance, partition_key=AS_OF[:10])
     wall = time.perf_counter() - start
     cpu1 = os.times()
     cpu = cpu1.user + cpu1.system - cpu0.user - cpu0.system
-    steps, begun = [], {}
-    for record in instance.all_logs(result.run_id):
-        event = record.dagster_event
-        if event is None or not event.step_key:
-            continue
-        if event.event_type == dg.DagsterEventType.STEP_START:
-            begun[event.step_key] = record.timestamp
-        elif event.event_type == dg.DagsterEventType.STEP_SUCCESS:
-            steps.append((event.step_key, record.timestamp - begun[event.step_key]))
+    steps = [
+        (key, end - begin)
+        for key, begin, end in step_spans(instance, result.run_id, failed_too=False)
+    ]
     print(f"tail of {snapshot.name}: {'ok' if result.success else 'FAILED'}, "
           f"{len(steps)} steps, wall {wall:.2f} s, CPU {cpu:.2f} s of this process, "
           f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB, "

@@ -1,5 +1,6 @@
 """The layers stay one-way: ``innercircle/`` is pure logic. Only the command
-(``innercircle/cli.py``) reaches Dagster, through ``pipelines/runner.py``."""
+(``innercircle/cli.py``) reaches Dagster, through ``pipelines/runner.py``; the benchmarks
+through it and ``pipelines/bench.py``."""
 
 import ast
 from pathlib import Path
@@ -26,6 +27,17 @@ def test_innercircle_imports_no_dagster_except_the_cli_through_the_runner():
         if module.split(".")[0] in DAGSTER_LAYER
     }
     assert crossing == {("innercircle/cli.py", "pipelines.runner")}
+
+
+def test_benchmarks_reach_dagster_only_through_the_runner_and_the_bench_adapter():
+    adapters = {"pipelines.runner", "pipelines.bench"}
+    crossing = {
+        (path.name, module)
+        for path in (ROOT / "benchmarks").glob("*.py")
+        for module in imported_modules(path)
+        if module.split(".")[0] in DAGSTER_LAYER and module not in adapters
+    }
+    assert crossing == set()
 
 
 def test_tests_take_logic_from_stages_and_only_definitions_from_assets():
