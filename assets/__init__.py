@@ -8,5 +8,6 @@ Every warehouse table is an asset: a step that writes several tables in one tran
 a ``multi_asset`` with one spec per table (description and columns from the DDL).
 
 sources -> feeds -> articles (+ author_pages) -> documents -> mentions -> people
--> recurring_voices (+ voice_history) -> published_warehouse
+-> recurring_voices (+ voice_history) -> voice_profiles -> voice_feeds, voice_reports;
+recurring_voices -> source_suggestions; all of these -> published_warehouse
 """

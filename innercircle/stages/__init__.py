@@ -1,8 +1,11 @@
-"""Stage logic: what each asset does, as plain functions over plain data.
+"""Stage logic: what each asset does, as plain functions with no Dagster in them.
 
-Each function takes what it needs (sources, cached state, a fetcher, a model) and
-returns rows for the warehouse; the Dagster assets only read inputs from DuckDB,
-call these, and write the results back.
+Each function takes what it needs (sources, cached state, a fetcher, a model, and, for a
+step that reads or writes the warehouse, an open DuckDB connection ``con``). Those given
+``con`` read through it, and the ones that write (``store_*``, ``write_*``, ``build_*``)
+write their tables themselves; the others return rows or figures. The Dagster assets open the
+connection (a transaction where a step writes several tables), call these, and turn what
+they return, and a few counts of the tables, into the step's metadata.
 """
 
 from __future__ import annotations
