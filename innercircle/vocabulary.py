@@ -15,7 +15,9 @@ apart, and the three lookups that replace hand lists of names with kept datasets
 * :func:`formal_names`: the formal names a nickname stands for, from ``nicknames``.
 
 Everything here is general language, never a list of particular people, products or
-companies.
+companies. The cue patterns that judge a name by how a sentence uses it ("analysts at X",
+"launched X", "X said") live with the rules that count them (:mod:`innercircle.resolve`,
+:mod:`innercircle.personhood`).
 """
 
 from __future__ import annotations
