@@ -22,9 +22,6 @@ from assets.resources import HttpFetcherResource
 from innercircle.fetch import Fetcher
 from innercircle.settings import Settings
 
-#: Dagster's console log at WARNING, as ``innercircle run`` sets it.
-QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
-
 
 def ephemeral_instance() -> dg.DagsterInstance:
     """An in-memory instance: the run's event log, gone with the process."""
@@ -105,6 +102,8 @@ def execute_quietly(
     job: dg.JobDefinition, instance: dg.DagsterInstance, partition_key: str
 ) -> dg.ExecuteInProcessResult:
     """Run ``job`` for one partition; failures are in the result, the console log quiet."""
+    from pipelines.runner import QUIET_CONSOLE  # imports the definitions: not before a call
+
     return job.execute_in_process(
         instance=instance, partition_key=partition_key, raise_on_error=False,
         run_config=QUIET_CONSOLE,
