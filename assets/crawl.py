@@ -8,9 +8,10 @@ writes every shard's rows in one transaction. With ``INNERCIRCLE_CRAWL_SHARDS=1`
 default) there is one shard and the graph behaves like a single step.
 
 The crawl's own records (``crawl_log``, ``http_cache``, ``raw_pages``, ``host_health``,
-``feed_health``, ``feed_entries``) are written by every crawl step: they are asset specs
-downstream of the crawl assets, materialized (with their row counts) by each step that
-writes them. The crawl's checks (the share of failed fetches) stand at the end.
+``feed_health``) are written by every crawl step, and a kind's other tables
+(``feed_entries``) by its own step only (``crawl_lake.written_by``): they are asset specs
+downstream of the crawl assets that write them, materialized (with their row counts) by
+each such step. The crawl's checks (the share of failed fetches) stand at the end.
 """
 
 import inspect
@@ -35,16 +36,25 @@ from assets.resources import (
     SourcesResource,
     WarehouseResource,
 )
+from assets.tables import table_description
 from innercircle import warehouse
+from innercircle.schema_docs import warehouse_tables
 from innercircle.sources import load_sources
 from innercircle.stages.crawl import CrawlOutput, failure_hint, host_of
-from innercircle.stages.crawl_lake import ShardFiles, fetch_shard, plan_crawl, store_crawl
+from innercircle.stages.crawl_lake import (
+    ShardFiles,
+    fetch_shard,
+    plan_crawl,
+    store_crawl,
+    written_by,
+)
 from innercircle.stages.early_parse import start_during_crawl, start_early
 from innercircle.stages.kinds import PlanContext, SourceKind, registered, upstream_of
 
 GROUP = "crawl"
 
-#: The crawl's bookkeeping tables, written by every crawl step.
+#: What the crawl's bookkeeping tables hold, for the UI. Which step writes which is the
+#: kinds' declaration (``crawl_lake.written_by``), not this.
 CRAWL_RECORDS = {
     "crawl_log": "Every request of every crawl step: URL, host, HTTP status, outcome "
     "(ok, not_modified, http_error, error, skipped), bytes, time and error class.",
@@ -219,10 +229,10 @@ def crawl_asset(kind: SourceKind) -> dg.AssetsDefinition:
             stored, records = store_crawl(con, kind, shards, context.run_id)
             for warning in stored.warnings:
                 context.log.warning(warning)
-            for table, description in CRAWL_RECORDS.items():
+            for table in written_by(kind):
                 yield dg.AssetMaterialization(
                     asset_key=table,
-                    description=description,
+                    description=_record_description(table),
                     metadata=table_metadata(con, table, written_by=dg.MetadataValue.text(
                         kind.name
                     )),
@@ -258,12 +268,30 @@ def crawl_assets(kinds: list[SourceKind] | None = None) -> list[dg.AssetsDefinit
     return [crawl_asset(kind) for kind in (kinds or registered())]
 
 
+def _record_description(table: str) -> str:
+    """What a crawl record holds: said here for the crawl's own, else by its DDL."""
+    if table in CRAWL_RECORDS:
+        return CRAWL_RECORDS[table]
+    if table in warehouse_tables():
+        return table_description(table)
+    return f"Written by the crawl step of the source kind that declares {table}."
+
+
 def crawl_records(kinds: list[SourceKind] | None = None) -> list[dg.AssetSpec]:
-    """The bookkeeping tables, downstream of every crawl asset that writes them."""
-    writers = [kind.name for kind in (kinds or registered())]
+    """The bookkeeping tables, each downstream of the crawl assets that write it."""
+    writers: dict[str, list[str]] = {}
+    for kind in kinds or registered():
+        for table in written_by(kind):
+            writers.setdefault(table, []).append(kind.name)
     return [
-        dg.AssetSpec(table, deps=writers, description=text, group_name=GROUP, kinds={"duckdb"})
-        for table, text in CRAWL_RECORDS.items()
+        dg.AssetSpec(
+            table,
+            deps=names,
+            description=_record_description(table),
+            group_name=GROUP,
+            kinds={"duckdb"},
+        )
+        for table, names in writers.items()
     ]
 
 

@@ -155,6 +155,13 @@ def test_the_crawl_records_are_in_the_asset_graph_downstream_of_every_crawl_asse
         assert node.parent_keys == crawl and node.description, table
 
 
+def test_a_table_one_kind_declares_is_downstream_of_that_kind_alone():
+    from pipelines.definitions import defs
+
+    graph = defs.resolve_asset_graph()
+    assert graph.get(dg.AssetKey("feed_entries")).parent_keys == {dg.AssetKey("feeds")}
+
+
 def test_a_registered_sitemap_kind_crawls_and_its_pages_become_documents(
     sitemap_web, sitemaps_registered, tmp_path
 ):
@@ -198,3 +205,8 @@ def test_a_registered_sitemap_kind_crawls_and_its_pages_become_documents(
         if e.asset_key == dg.AssetKey("crawl_log")
     ]
     assert logged[-1] == 3 and len(logged) == 4  # after each crawl step: 3 requests in all
+    entries_by = [
+        e.step_key for e in result.get_asset_materialization_events()
+        if e.asset_key == dg.AssetKey("feed_entries")
+    ]
+    assert entries_by == ["feeds.store_feeds"]  # only the feeds kind writes its entries

@@ -37,8 +37,11 @@ from innercircle.stages.kinds import (
     ensure_tables,
 )
 
-#: The crawl's own records, written by every crawl step.
+#: The crawl's own records, written by every crawl step (its shards hand these over).
 RECORD_TABLES = ("crawl_log", "http_cache", "raw_pages")
+#: Every table :func:`store_crawl` writes whatever the kind: the records above and the
+#: health the store derives from the crawl log.
+STEP_RECORDS = (*RECORD_TABLES, "host_health", "feed_health")
 #: Rows buffered per table before they go to Parquet. Raw bodies (gzip) are flushed
 #: sooner, at this many rows or bytes, whichever comes first: a shard holds at most one
 #: such batch of compressed bodies, and each is one row group the store reads alone.
@@ -273,6 +276,13 @@ def _store_raw_pages(con: duckdb.DuckDBPyConnection, shards: list[ShardFiles]) -
 
 def _rows_by(con: duckdb.DuckDBPyConnection, query: str, key: str) -> dict[str, dict]:
     return {r[key]: r for r in con.sql(query).to_arrow_table().to_pylist()}
+
+
+def written_by(kind: SourceKind) -> list[str]:
+    """The tables a kind's store step writes besides the kind's own (its asset): the
+    crawl's records, then the other tables the kind declares (``feed_entries`` for
+    feeds). The step's lineage is read from here, so a table shows only its writers."""
+    return [*STEP_RECORDS, *(t for t in kind.tables if t != kind.name)]
 
 
 def store_crawl(
