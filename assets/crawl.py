@@ -23,7 +23,6 @@ import dagster as dg
 from assets.common import (
     WRITER_POOL,
     WRITER_TAGS,
-    arrow,
     log_progress,
     markdown_table,
     table_metadata,
@@ -37,10 +36,9 @@ from assets.resources import (
     WarehouseResource,
 )
 from assets.tables import table_description
-from innercircle import warehouse
 from innercircle.schema_docs import warehouse_tables
 from innercircle.sources import load_sources
-from innercircle.stages.crawl import CrawlOutput, failure_hint, host_of
+from innercircle.stages.crawl import CrawlOutput, failure_hint, store_sources
 from innercircle.stages.crawl_lake import (
     ShardFiles,
     fetch_shard,
@@ -117,15 +115,8 @@ def sources(
     (``INNERCIRCLE_SOURCES``). A malformed file fails here, naming the line."""
     path = Path(sources_file.path)
     listed = load_sources(path)
-    rows = [
-        {"industry": s.industry, "kind": s.kind, "url": s.url, "host": host_of(s.url)}
-        for s in listed
-    ]
     with warehouse_db.connect() as con:
-        con.execute("BEGIN")
-        warehouse.replace_all(con, "sources", arrow(rows))
-        con.execute("COMMIT")
-        by_industry = Counter(s.industry for s in listed)
+        by_industry = store_sources(con, listed)
         context.log.info(
             f"{len(listed)} sources in {len(by_industry)} industries from {path}"
         )

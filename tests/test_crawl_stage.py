@@ -148,3 +148,20 @@ def test_a_site_whose_homepage_is_gone_is_still_looked_for_at_the_common_feed_pa
     (row,) = gone.rows["feeds"]
     assert row["status"] == "error" and row["error"].startswith("homepage ")
     assert row["error"].endswith("and no feed at common paths")
+
+
+def test_the_sources_file_replaces_the_sources_table_whole(tmp_path):
+    from innercircle import warehouse
+    from innercircle.model import Source
+    from innercircle.stages.crawl import store_sources
+
+    with warehouse.connect(tmp_path / "w.duckdb") as con:
+        store_sources(con, [Source("oceans", "feed", "https://Old.example/feed")])
+        counts = store_sources(con, [
+            Source("oceans", "feed", "https://A.example/feed"),
+            Source("oceans", "author", "https://b.example/me"),
+            Source("rivers", "site", "https://c.example/"),
+        ])
+        rows = con.execute("SELECT industry, host FROM sources ORDER BY url").fetchall()
+    assert counts == {"oceans": 2, "rivers": 1}
+    assert rows == [("oceans", "a.example"), ("oceans", "b.example"), ("rivers", "c.example")]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -15,11 +16,12 @@ from urllib.parse import urlsplit
 
 import duckdb
 
+from innercircle import warehouse
 from innercircle.feeds import discover_feeds, fallback_feed_urls, parse_feed
 from innercircle.fetch import Fetcher, FetchRequest
 from innercircle.fetch.outcome import SKIPPED_CLASSES, UNWELL_HOST_CLASSES, crawl_outcome
 from innercircle.model import FetchResult, ParsedFeed, Source
-from innercircle.stages import Progress, no_progress
+from innercircle.stages import Progress, arrow, no_progress
 from innercircle.stages.early_parse import feed_worker
 from innercircle.stages.feed_reading import FeedReading
 from innercircle.stages.health import feed_outcome
@@ -44,6 +46,24 @@ def host_of(url: str) -> str:
 
 def content_hash(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
+
+
+def store_sources(con: duckdb.DuckDBPyConnection, listed: Sequence[Source]) -> Counter:
+    """The sources file's entries replace the ``sources`` table, in one transaction (the
+    file is the whole truth: a source taken out of it is gone). Returns how many sources
+    each industry lists."""
+    rows = [
+        {"industry": s.industry, "kind": s.kind, "url": s.url, "host": host_of(s.url)}
+        for s in listed
+    ]
+    con.execute("BEGIN")
+    try:
+        warehouse.replace_all(con, "sources", arrow(rows))
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return Counter(s.industry for s in listed)
 
 
 @dataclass
