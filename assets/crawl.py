@@ -15,7 +15,6 @@ each such step. The crawl's checks (the share of failed fetches) stand at the en
 """
 
 import inspect
-from collections import Counter
 from pathlib import Path
 
 import dagster as dg
@@ -38,7 +37,12 @@ from assets.resources import (
 from assets.tables import table_description
 from innercircle.schema_docs import warehouse_tables
 from innercircle.sources import load_sources
-from innercircle.stages.crawl import CrawlOutput, failure_hint, store_sources
+from innercircle.stages.crawl import (
+    crawl_summary,
+    failure_hint,
+    last_run_fetch_failures,
+    store_sources,
+)
 from innercircle.stages.crawl_lake import (
     ShardFiles,
     fetch_shard,
@@ -67,34 +71,6 @@ CRAWL_RECORDS = {
     "feed_entries": "Every entry of every feed read: its URL, title, date, authors and "
     "text, kept so that an entry whose page cannot be had becomes the document.",
 }
-
-
-def crawl_metadata(out: CrawlOutput) -> dict:
-    outcomes = Counter(r["outcome"] for r in out.crawl_log)
-    errors = Counter(
-        r["error_class"] or f"HTTP {r['status']}"
-        for r in out.crawl_log
-        if r["outcome"] in ("error", "http_error")
-    )
-    return {
-        "requests": dg.MetadataValue.int(len(out.crawl_log)),
-        "ok": dg.MetadataValue.int(outcomes["ok"]),
-        "not_modified_304": dg.MetadataValue.int(outcomes["not_modified"]),
-        "http_errors": dg.MetadataValue.int(outcomes["http_error"]),
-        "client_4xx": dg.MetadataValue.int(
-            sum(1 for r in out.crawl_log if r["status"] and 400 <= r["status"] < 500)
-        ),
-        "server_5xx": dg.MetadataValue.int(
-            sum(1 for r in out.crawl_log if r["status"] and r["status"] >= 500)
-        ),
-        "errors": dg.MetadataValue.int(outcomes["error"]),
-        "skipped_backoff_dead_or_budget": dg.MetadataValue.int(outcomes["skipped"]),
-        "bytes": dg.MetadataValue.int(sum(r["bytes"] for r in out.crawl_log)),
-        "hosts": dg.MetadataValue.int(len({r["host"] for r in out.crawl_log})),
-        "errors_by_class": dg.MetadataValue.md(
-            markdown_table(["error", "count"], errors.most_common()) if errors else "none"
-        ),
-    }
 
 
 def _metadata_value(value) -> dg.MetadataValue:
@@ -231,7 +207,7 @@ def crawl_asset(kind: SourceKind) -> dg.AssetsDefinition:
             metadata = table_metadata(
                 con,
                 kind.name,
-                **crawl_metadata(records),
+                **{k: _metadata_value(v) for k, v in crawl_summary(records.crawl_log).items()},
                 shards=dg.MetadataValue.int(len(shards)),
                 **{k: _metadata_value(v) for k, v in stored.metadata.items()},
             )
@@ -307,8 +283,10 @@ def _failed_share_check(asset, stage: str, blocking: bool = False):
     """Share of failed fetches in the stage's last run: a warning above
     MAX_FAILED_FETCH_SHARE; with ``blocking``, an error above the
     ``INNERCIRCLE_MAX_FAILED_FEED_SHARE`` setting, which fails the run and stops the
-    ranking from being rebuilt from nothing. Requests skipped because their host failed on
-    earlier nights count as failed (nothing was reached); budget skips do not."""
+    ranking from being rebuilt from nothing. What a failed fetch is, is the crawl's rule
+    (``stages.crawl.last_run_fetch_failures``, which the "every source failed" line
+    shares): requests skipped because their host or feed failed on earlier nights count
+    as failed (nothing was reached); budget skips do not."""
     blocking_note = (
         " Above INNERCIRCLE_MAX_FAILED_FEED_SHARE (default 90%) it fails the run."
         if blocking
@@ -327,19 +305,8 @@ def _failed_share_check(asset, stage: str, blocking: bool = False):
         warehouse_db: WarehouseResource, sources_file: SourcesResource
     ) -> dg.AssetCheckResult:
         with warehouse_db.connect() as con:
-            total, failed, errors = con.execute(
-                """
-                WITH fetches AS (
-                    SELECT *, outcome IN ('error', 'http_error')
-                              OR error_class = 'host_backoff' AS failed
-                    FROM crawl_log)
-                SELECT count(*), count(*) FILTER (WHERE failed),
-                       list(DISTINCT coalesce(error_class, outcome)) FILTER (WHERE failed)
-                FROM fetches WHERE stage = $stage AND run_id = (
-                    SELECT arg_max(run_id, fetched_at) FROM crawl_log WHERE stage = $stage)""",
-                {"stage": stage},
-            ).fetchone()
-        share = failed / total if total else 0.0
+            failures = last_run_fetch_failures(con, stage)
+        total, failed, share = failures.requests, failures.failed, failures.share
         limit = sources_file.max_failed_feed_share
         fatal = blocking and share > limit
         return dg.AssetCheckResult(
@@ -347,7 +314,7 @@ def _failed_share_check(asset, stage: str, blocking: bool = False):
             severity=dg.AssetCheckSeverity.ERROR if fatal else dg.AssetCheckSeverity.WARN,
             description=(
                 f"{failed} of {total} {stage} fetches failed ({share:.0%}), above the "
-                f"{limit:.0%} at which the run fails: {failure_hint(set(errors or ()))}"
+                f"{limit:.0%} at which the run fails: {failure_hint(set(failures.errors))}"
                 if fatal
                 else None
             ),

@@ -13,9 +13,18 @@ import dagster as dg
 import pytest
 
 from assets.crawl import feeds, sources
-from innercircle import cli
+from innercircle import cli, warehouse
+from innercircle.fetch.outcome import crawl_outcome, failed_fetch
+from innercircle.model import FetchResult, Source
 from innercircle.settings import Settings
-from innercircle.stages.crawl import total_failure_message
+from innercircle.stages import arrow
+from innercircle.stages.crawl import (
+    CrawlOutput,
+    last_run_fetch_failures,
+    last_run_total_failure,
+    store_sources,
+    total_failure_message,
+)
 from pipelines.definitions import ALL_CHECKS, build_resources
 from pipelines.sensors import run_failure_recorder
 from tests.hostile_server import refused_port, serve, static
@@ -55,6 +64,33 @@ def test_the_network_is_asked_about_only_when_no_host_could_be_reached():
                    {"a": "connect_error", "b": "http_error"},
                    {"a": "invalid_url"}):
         assert not total_failure_message(errors).endswith("is the network reachable?")
+
+
+def night(con, stage: str, results: dict[str, FetchResult]) -> None:
+    """One run of ``stage`` in the warehouse's crawl log: each URL with its result."""
+    out = CrawlOutput()
+    for url, result in results.items():
+        out.record("run1", stage, url, result)
+    warehouse.insert(con, "crawl_log", arrow(out.crawl_log))
+
+
+def test_the_crawl_checks_and_the_every_source_failed_line_count_the_same_failures(tmp_path):
+    down = FetchResult(url="a", final_url="a", error_class="connect_error")
+    queued = FetchResult(url="b", final_url="b", error_class="host_budget")  # tonight's budget
+    authors = {"https://a.example/me": down, "https://b.example/me": queued}
+    with warehouse.connect(tmp_path / "w.duckdb") as con:
+        store_sources(con, [Source("oceans", "author", url) for url in authors])
+        night(con, "author_pages", authors)
+        failures = last_run_fetch_failures(con, "author_pages")
+        line = last_run_total_failure(con)
+    # A page left for a later night by the budget is not a failed fetch: one of two
+    # failed, so not every source did.
+    assert (failures.requests, failures.failed, failures.errors) == (2, 1, {"connect_error"})
+    assert line is None
+    # A feed known dead is: nothing was reached, as for a host in backoff.
+    dead = FetchResult(url="f", final_url="f", error_class="dead_feed")
+    assert failed_fetch(crawl_outcome(dead), dead.error_class)
+    assert not failed_fetch(crawl_outcome(queued), queued.error_class)
 
 
 def write_sources(path: Path, urls: list[str]) -> Path:

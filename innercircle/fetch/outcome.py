@@ -7,7 +7,10 @@ everything else is an error (or a skip the crawler chose). From that:
   ``http_error``, ``error`` or ``skipped`` (a host in backoff, a dead feed);
 - :func:`night_outcome` is what a night records for the dead-feed and backoff policy
   (``fetch/hoststate.py``): the HTTP status, 304, or the error class;
-- :func:`status_class` is the benchmark's per-run tally: ``2xx``, ``304``, ``4xx`` ... ``error``;
+- :func:`status_class` is the benchmark's per-run tally: ``2xx``, ``304``, ``4xx`` ... ``error``
+  (:func:`logged_status_class`: the same word from a ``crawl_log`` row);
+- :func:`failed_fetch` is whether a ``crawl_log`` row is a failed fetch, for the crawl's
+  checks and the run's "every source failed" line alike;
 - :func:`host_verdict` is what one ``crawl_log`` row says about its host's health: the
   host answered, the host is unwell (only that puts it into backoff), or nothing.
 """
@@ -18,6 +21,12 @@ from innercircle.model import FetchResult
 
 #: Error classes of requests the crawler did not make on purpose.
 SKIPPED_CLASSES = frozenset({"host_backoff", "dead_feed", "feed_budget", "host_budget"})
+
+#: Skips that stand for earlier failures: the host failed on earlier nights (backoff) or
+#: the feed is gone or has failed for many (dead). Nothing was reached, so they count as
+#: failed fetches. A budget skip does not: the page was not asked for and waits, queued,
+#: for a later night.
+FAILED_SKIPS = frozenset({"host_backoff", "dead_feed"})
 
 #: Error classes saying the host itself is unwell: nothing answers (refused, reset, no
 #: DNS answer), it is too slow (timeout), or its TLS or HTTP is broken. Only these put a
@@ -63,9 +72,22 @@ def night_outcome(result: FetchResult) -> Outcome:
 
 
 def status_class(result: FetchResult) -> str:
-    if result.not_modified:
+    return logged_status_class(crawl_outcome(result), result.status)
+
+
+def logged_status_class(outcome: str, status: int | None) -> str:
+    """:func:`status_class` of a request as ``crawl_log`` keeps it (its
+    :func:`crawl_outcome` and HTTP status)."""
+    if outcome == "not_modified":
         return "304"
-    return f"{result.status // 100}xx" if answered(result) else "error"
+    return f"{status // 100}xx" if outcome in ANSWERED_OUTCOMES and status else "error"
+
+
+def failed_fetch(outcome: str, error_class: str | None) -> bool:
+    """Whether a request (its :func:`crawl_outcome` and error class, as ``crawl_log``
+    keeps them) is a failed fetch: an error, an HTTP error, or a skip standing for
+    earlier failures (:data:`FAILED_SKIPS`); never a skip for tonight's budgets."""
+    return outcome in ("error", "http_error") or error_class in FAILED_SKIPS
 
 
 def host_verdict(outcome: str, error_class: str | None) -> bool | None:

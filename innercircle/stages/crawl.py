@@ -19,7 +19,13 @@ import duckdb
 from innercircle import warehouse
 from innercircle.feeds import discover_feeds, fallback_feed_urls, parse_feed
 from innercircle.fetch import Fetcher, FetchRequest
-from innercircle.fetch.outcome import SKIPPED_CLASSES, UNWELL_HOST_CLASSES, crawl_outcome
+from innercircle.fetch.outcome import (
+    SKIPPED_CLASSES,
+    UNWELL_HOST_CLASSES,
+    crawl_outcome,
+    failed_fetch,
+    logged_status_class,
+)
 from innercircle.model import FetchResult, ParsedFeed, Source
 from innercircle.stages import Progress, arrow, no_progress
 from innercircle.stages.early_parse import feed_worker
@@ -535,25 +541,83 @@ def _skip(url: str, reason: str, message: str) -> FetchResult:
     )
 
 
+# ------------------------------------------------------------- what a crawl step came to
+
+
+def crawl_summary(crawl_log: Sequence[dict]) -> dict[str, int | str | tuple]:
+    """A crawl step's requests, counted for its metadata: by outcome, by HTTP status
+    class (:func:`~innercircle.fetch.outcome.logged_status_class`), bytes, hosts, and
+    the errors by class (a ``(headers, rows)`` table, or ``"none"``)."""
+    outcomes = Counter(r["outcome"] for r in crawl_log)
+    classes = Counter(logged_status_class(r["outcome"], r["status"]) for r in crawl_log)
+    errors = Counter(
+        r["error_class"] or f"HTTP {r['status']}"
+        for r in crawl_log
+        if r["outcome"] in ("error", "http_error")
+    )
+    return {
+        "requests": len(crawl_log),
+        "ok": outcomes["ok"],
+        "not_modified_304": outcomes["not_modified"],
+        "http_errors": outcomes["http_error"],
+        "client_4xx": classes["4xx"],
+        "server_5xx": classes["5xx"],
+        "errors": outcomes["error"],
+        "skipped_backoff_dead_or_budget": outcomes["skipped"],
+        "bytes": sum(r["bytes"] for r in crawl_log),
+        "hosts": len({r["host"] for r in crawl_log}),
+        "errors_by_class": (["error", "count"], errors.most_common()) if errors else "none",
+    }
+
+
+@dataclass(frozen=True)
+class FetchFailures:
+    """The failed fetches (:func:`~innercircle.fetch.outcome.failed_fetch`) of one crawl
+    stage's last run: how many requests, how many failed, and their error classes."""
+
+    requests: int
+    failed: int
+    errors: frozenset[str]
+
+    @property
+    def share(self) -> float:
+        return self.failed / self.requests if self.requests else 0.0
+
+
+def last_run_fetch_failures(con: duckdb.DuckDBPyConnection, stage: str) -> FetchFailures:
+    """The failed fetches of ``stage``'s latest run (the crawl's checks)."""
+    rows = con.execute(
+        """SELECT outcome, error_class FROM crawl_log
+           WHERE stage = $stage AND run_id = (
+               SELECT arg_max(run_id, fetched_at) FROM crawl_log WHERE stage = $stage)""",
+        {"stage": stage},
+    ).fetchall()
+    failed = [(outcome, error) for outcome, error in rows if failed_fetch(outcome, error)]
+    return FetchFailures(
+        len(rows), len(failed), frozenset(error or outcome for outcome, error in failed)
+    )
+
+
 # --------------------------------------------------------------------- total failure
 
 
 def last_run_total_failure(con: duckdb.DuckDBPyConnection) -> str | None:
     """:func:`total_failure_message` for the warehouse's latest crawl: each listed source
-    failed or read, from its own request (author pages) or its feeds' statuses."""
+    failed or read, from its own request (author pages) or its feeds' statuses. A request
+    failed as the crawl's checks count it (:func:`last_run_fetch_failures`)."""
     run = con.execute("SELECT arg_max(run_id, fetched_at) FROM crawl_log").fetchone()[0]
     if run is None:
         return None
-    # Why each request of the run failed (NULL when it worked), last attempt per URL.
-    requests = dict(
-        con.execute(
-            """SELECT url, arg_max(CASE WHEN outcome IN ('ok', 'not_modified') THEN NULL
-                                   ELSE coalesce(error_class, 'http_error') END, fetched_at)
-               FROM crawl_log WHERE run_id = $run AND stage IN ('feeds', 'author_pages')
-               GROUP BY url""",
+    # Why each request of the run failed (None when it did not), last attempt per URL.
+    requests = {
+        url: (error or "http_error") if failed_fetch(outcome, error) else None
+        for url, outcome, error in con.execute(
+            """SELECT url, outcome, error_class FROM crawl_log
+               WHERE run_id = $run AND stage IN ('feeds', 'author_pages')
+               QUALIFY row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC) = 1""",
             {"run": run},
         ).fetchall()
-    )
+    }
     sources = con.execute("SELECT DISTINCT kind, url FROM sources").fetchall()
     feeds: dict[str, list[tuple[str, str]]] = {}
     for source_url, feed_url, status in con.execute(
