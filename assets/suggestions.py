@@ -1,15 +1,16 @@
 """Source suggestions (ranking group): sites an industry does not read yet, from its evidence.
 
 The logic lives in :mod:`innercircle.stages.suggestions`; this asset picks its resources,
-calls it, writes ``source_suggestions`` and previews the best candidates with their
-evidence. It runs after the ranking (it needs the voices) and before publishing.
+calls it to make, store and (when asked) auto-accept the suggestions, and previews the
+best candidates with their evidence. It runs after the ranking (it needs the voices) and
+before publishing.
 """
 
 from pathlib import Path
 
 import dagster as dg
 
-from assets.common import WRITER_POOL, WRITER_TAGS, arrow, markdown_table
+from assets.common import WRITER_POOL, WRITER_TAGS, markdown_table
 from assets.ranking import recurring_voices
 from assets.resources import (
     HttpFetcherResource,
@@ -19,10 +20,13 @@ from assets.resources import (
     WarehouseResource,
 )
 from assets.tables import table_result, table_spec
-from innercircle import warehouse
-from innercircle.accept import auto_accept
 from innercircle.stages.crawl import now_utc
-from innercircle.stages.suggestions import previous_checks, suggest_sources
+from innercircle.stages.suggestions import (
+    accept_tonight,
+    previous_checks,
+    store_suggestions,
+    suggest_sources,
+)
 
 GROUP = "ranking"  # beside the voices it reads; keeps the asset graph one row high
 PREVIEW_PER_INDUSTRY = 5
@@ -68,33 +72,20 @@ def source_suggestions(
             con, fetcher, as_of, suggestions.top_per_industry, ranking.half_life_days,
             previous_checks(con),
         )
-        con.execute("BEGIN")
-        warehouse.replace_all(con, "source_suggestions", arrow(rows))
-        warehouse.insert(con, "suggestion_feed_checks", arrow(checks), replace=True)
-        con.execute("COMMIT")
-        added = accept_tonight(context, rows, suggestions.auto_accept, Path(sources_file.path))
+        store_suggestions(con, rows, checks)
+        path = Path(sources_file.path)
+        added = accept_tonight(path, rows, suggestions.auto_accept)
+        for url in added:
+            context.log.info(f"auto-accepted {url} into {path}")
         # Dagster wants a multi-asset's tables in the order of their lineage.
         yield table_result(con, "suggestion_feed_checks")
         yield table_result(
             con,
             "source_suggestions",
             **{k: dg.MetadataValue.int(v) for k, v in counts.items()},
-            auto_accepted=dg.MetadataValue.int(added),
+            auto_accepted=dg.MetadataValue.int(len(added)),
             top_suggestions=dg.MetadataValue.md(preview(rows)),
         )
-
-
-def accept_tonight(context: dg.AssetExecutionContext, rows: list[dict], top: int, path: Path
-                   ) -> int:
-    """INNERCIRCLE_SUGGEST_AUTO_ACCEPT: add the best suggestions to the sources file."""
-    if top <= 0 or not path.is_file():
-        return 0
-    text, added = auto_accept(path.read_text("utf-8"), rows, top, now_utc().date())
-    for url in added:
-        context.log.info(f"auto-accepted {url} into {path}")
-    if added:
-        path.write_text(text, "utf-8")
-    return len(added)
 
 
 def preview(rows: list[dict]) -> str:

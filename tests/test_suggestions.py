@@ -301,6 +301,20 @@ def _found(host: str, when: datetime = datetime(2024, 2, 28)) -> dict:
                    "feed_note": None, "checked_at": when}}
 
 
+def test_auto_accept_edits_the_sources_file_only_when_asked(tmp_path):
+    from innercircle.stages.suggestions import accept_tonight
+
+    path = tmp_path / "sources.yaml"
+    path.write_text(SOURCES, "utf-8")
+    rows = [_row("hidden.example", "https://hidden.example/feed.xml")]
+    assert accept_tonight(path, rows, 0) == []  # off: the file is left alone
+    assert path.read_text("utf-8") == SOURCES
+    assert accept_tonight(tmp_path / "none.yaml", rows, 3) == []  # no file to edit
+    assert accept_tonight(path, rows, 3) == ["https://hidden.example/feed.xml"]
+    assert "https://hidden.example/feed.xml" in [s.url for s in parse_sources(path.read_text())]
+    assert accept_tonight(path, rows, 3) == []  # listed now: nothing more to add
+
+
 def test_a_check_made_with_private_networks_allowed_is_not_reused_when_they_are_not():
     """A week-old "found" for a loopback host must not outlive the guard being switched on."""
     cand = Candidate("fintech", "127.0.0.9", "http://127.0.0.9/")

@@ -44,14 +44,18 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from urllib.parse import urlsplit
 
+from innercircle import warehouse
+from innercircle.accept import auto_accept
 from innercircle.errors import FetchError
 from innercircle.extract.links import link_host
 from innercircle.feeds import fallback_feed_urls, parse_feed
 from innercircle.fetch import Fetcher, FetchRequest
 from innercircle.fetch.robots import origin_of
 from innercircle.model import FetchResult
+from innercircle.stages import arrow
 from innercircle.stages.crawl import advertised_feed, describe_error, is_fallback_feed, now_utc
 
 DEFAULT_TOP_PER_INDUSTRY = 25
@@ -519,3 +523,34 @@ def check_rows(rows_by_host: Mapping[str, Candidate]) -> list[dict]:
          "feed_note": c.feed_note, "checked_at": c.checked_at}
         for h, c in rows_by_host.items() if c.checked_at is not None
     ]
+
+
+def store_suggestions(
+    con,  # noqa: ANN001 - a DuckDB connection
+    rows: Sequence[dict],
+    checks: Sequence[dict],
+) -> None:
+    """Tonight's suggestions replace the last night's, and their feed checks are kept
+    per host, in one transaction: the table never shows suggestions whose checks are
+    missing."""
+    con.execute("BEGIN")
+    try:
+        warehouse.replace_all(con, "source_suggestions", arrow(rows))
+        warehouse.insert(con, "suggestion_feed_checks", arrow(checks), replace=True)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+def accept_tonight(path: Path, rows: Sequence[Mapping], top: int) -> list[str]:
+    """INNERCIRCLE_SUGGEST_AUTO_ACCEPT: the ``top`` best suggestions with a feed per
+    industry added to the sources file at ``path`` (see
+    :func:`innercircle.accept.auto_accept`); returns the URLs added. Off (``top`` 0), or
+    no file to edit: nothing is added."""
+    if top <= 0 or not path.is_file():
+        return []
+    text, added = auto_accept(path.read_text("utf-8"), rows, top, now_utc().date())
+    if added:
+        path.write_text(text, "utf-8")
+    return added
