@@ -19,14 +19,9 @@ from innercircle.activity_feed import write_feeds
 from innercircle.report import write_reports
 from innercircle.sources import load_focus
 from innercircle.stages.crawl import now_utc
-from innercircle.stages.profiles import record_arrivals, write_profiles
+from innercircle.stages.profiles import ranked_industries, record_arrivals, write_profiles
 
 GROUP = "profiles"
-
-
-def _industries(con) -> list[str]:
-    return [r[0] for r in con.execute(
-        "SELECT DISTINCT industry FROM recurring_voices ORDER BY 1").fetchall()]
 
 
 PROFILE_SPECS = [
@@ -90,18 +85,12 @@ def voice_feeds(
     now = now_utc()
     directory = Path(outputs.feeds_dir)
     with warehouse_db.connect() as con:
-        con.execute("BEGIN")
-        try:
-            arrived = record_arrivals(con, now)
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
+        arrived = record_arrivals(con, now)  # one transaction for both tables
         yield table_result(con, "arrival_runs")  # in the order of their lineage
         yield table_result(
             con, "document_arrivals", arrived_this_run=dg.MetadataValue.int(sum(arrived.values()))
         )
-        entries = write_feeds(con, _industries(con), directory, now)
+        entries = write_feeds(con, ranked_industries(con), directory, now)
         context.log.info(f"new documents {arrived}; feed entries {entries} in {directory}")
         yield dg.MaterializeResult(
             asset_key="voice_feeds",
@@ -129,7 +118,7 @@ def voice_reports(
     reports written."""
     directory = Path(outputs.reports_dir)
     with warehouse_db.connect() as con:
-        written = write_reports(con, _industries(con), directory, now_utc())
+        written = write_reports(con, ranked_industries(con), directory, now_utc())
     context.log.info(f"reports {written} in {directory}")
     return dg.MaterializeResult(
         metadata={

@@ -229,6 +229,31 @@ def test_circle_changes_count_newcomers_and_departures_per_industry():
     }
 
 
+def test_a_run_is_recorded_with_its_arrivals_or_not_at_all(tmp_path):
+    # If marking the arrivals fails after the run was numbered, the step run again must
+    # not find the run recorded without them (its documents would never arrive).
+    from innercircle import warehouse
+    from innercircle.stages.profiles import record_arrivals
+    from tests.builders import document_row, load_world
+
+    class FailsOnArrivals:  # the warehouse, refusing the arrivals of the new run
+        def __init__(self, con):
+            self.con = con
+
+        def execute(self, sql, *args):
+            if "$run AS run" in sql:
+                raise RuntimeError("disk full")
+            return self.con.execute(sql, *args)
+
+    day = datetime(2026, 3, 1)
+    with warehouse.connect(tmp_path / "w.duckdb") as con:
+        load_world(con, [document_row("a1", "a.example", day)], [], {"a1": "fintech"}, {})
+        with pytest.raises(RuntimeError, match="disk full"):
+            record_arrivals(FailsOnArrivals(con), day)
+        assert con.execute("SELECT count(*) FROM arrival_runs").fetchone() == (0,)
+        assert record_arrivals(con, day) == {"fintech": 1}
+
+
 def test_every_piece_arrives_once_an_article_or_a_feed_entry_never_an_author_page(tmp_path):
     # A feed entry stands for an article whose page was out of reach: the voices it ranks
     # show it in voice_activity and the Atom feeds; an author page is no piece.

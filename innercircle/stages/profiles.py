@@ -304,7 +304,20 @@ def industry_figures(con) -> dict[str, dict]:
 
 def record_arrivals(con, now: datetime) -> dict[str, int]:
     """Mark the documents first seen in each industry since the last run; returns how many
-    arrived per industry in this run (the first run marks every document)."""
+    arrived per industry in this run (the first run marks every document). One
+    transaction: a run is in ``arrival_runs`` only with its arrivals, so a failed step
+    run again marks them then, not never."""
+    con.execute("BEGIN")
+    try:
+        arrived = _mark_arrivals(con, now)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return arrived
+
+
+def _mark_arrivals(con, now: datetime) -> dict[str, int]:
     # Arrivals recorded articles only before feed entries counted as pieces: a feed entry
     # extracted before the last run arrived then, not now (else the first run after the
     # upgrade would show every old one as new in voice_activity and the Atom feeds).
@@ -335,6 +348,12 @@ def record_arrivals(con, now: datetime) -> dict[str, int]:
             {"run": run},
         ).fetchall()
     )
+
+
+def ranked_industries(con) -> list[str]:
+    """The industries with ranked voices, sorted: those the feeds and reports are for."""
+    return [r[0] for r in con.execute(
+        "SELECT DISTINCT industry FROM recurring_voices ORDER BY 1").fetchall()]
 
 
 def ranked_members(con) -> set[tuple[str, str]]:
