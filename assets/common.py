@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import dagster as dg
 
 from assets.resources import WarehouseResource
+from innercircle import warehouse
 from innercircle.progress import report
 from innercircle.stages import Progress, arrow  # noqa: F401  (re-exported for assets)
 
@@ -34,10 +35,6 @@ def log_progress(context: dg.AssetExecutionContext, every_s: float = 5.0) -> Pro
             context.log.info(f"{stage}: {done}/{total} done, {errors} errors so far")
 
     return progress
-
-
-def count_rows(con, query: str) -> int:
-    return con.execute(f"SELECT count(*) FROM ({query})").fetchone()[0]
 
 
 def table_metadata(con, table: str, **extra) -> dict:
@@ -74,9 +71,7 @@ def references_result(con, table: str, key: str, parent: str,
                       check_name: str | None = None) -> dg.AssetCheckResult:
     """Whether every row of ``table`` finds its ``key`` in ``parent``; the metadata counts
     the orphans (``check_name`` when the asset's own step reports it)."""
-    orphans = count_rows(
-        con, f"SELECT * FROM {table} t LEFT JOIN {parent} p USING ({key}) WHERE p.{key} IS NULL"
-    )
+    orphans = warehouse.orphan_count(con, table, key, parent)
     return dg.AssetCheckResult(
         passed=orphans == 0, metadata={f"orphan_{table}": orphans}, check_name=check_name
     )

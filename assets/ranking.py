@@ -15,7 +15,6 @@ import dagster as dg
 from assets.common import (
     WRITER_POOL,
     WRITER_TAGS,
-    count_rows,
     markdown_table,
     references_result,
     table_metadata,
@@ -31,6 +30,7 @@ from innercircle.stages.crawl import now_utc
 from innercircle.stages.profiles import circle_changes, preview_extras, ranked_members
 from innercircle.stages.ranking import (
     build_people,
+    ranking_faults,
     snapshot_as_of,
     write_ranking,
     write_snapshot,
@@ -355,15 +355,8 @@ def run_state(instance: dg.DagsterInstance, run_id: str) -> RunState | None:
 
 def ranking_checks(con) -> list[dg.AssetCheckResult]:
     """The results of :data:`RANKING_CHECK_SPECS` on the warehouse as it is now."""
-    dupes = count_rows(con, """SELECT industry, person_id FROM recurring_voices
-                           GROUP BY ALL HAVING count(*) > 1""")
-    missing = [
-        r[0]
-        for r in con.execute("""
-        SELECT DISTINCT di.industry FROM document_industries di
-        WHERE di.industry NOT IN (SELECT industry FROM recurring_voices)
-        ORDER BY 1""").fetchall()
-    ]
+    faults = ranking_faults(con)
+    dupes, missing = faults.duplicate_keys, faults.industries_without_ranking
     return [
         dg.AssetCheckResult(check_name="voices_unique_per_industry", passed=dupes == 0,
                             metadata={"duplicate_keys": dupes}),

@@ -256,3 +256,12 @@ def replace_all(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table) -> i
 
 def row_count(con: duckdb.DuckDBPyConnection, table: str) -> int:
     return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+def orphan_count(con: duckdb.DuckDBPyConnection, table: str, key: str, parent: str) -> int:
+    """Rows of ``table`` whose ``key`` is in no row of ``parent`` (a reference that DuckDB
+    does not enforce, counted by the checks instead)."""
+    return con.execute(
+        f"SELECT count(*) FROM {table} t LEFT JOIN {parent} p USING ({key}) "
+        f"WHERE p.{key} IS NULL"
+    ).fetchone()[0]

@@ -6,6 +6,7 @@ only pick the settings and call them.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import pyarrow as pa
@@ -281,3 +282,28 @@ def write_snapshot(con, config: RankingConfig, as_of, snapshot_date) -> int:
     con.unregister("_snapshot")
     con.execute("COMMIT")
     return ranking.num_rows
+
+
+@dataclass(frozen=True)
+class RankingFaults:
+    """What the ranking's blocking checks look for: ``(industry, person_id)`` keys ranked
+    more than once, and the industries with documents but no ranking (sorted)."""
+
+    duplicate_keys: int
+    industries_without_ranking: list[str]
+
+
+def ranking_faults(con) -> RankingFaults:
+    """:class:`RankingFaults` of ``recurring_voices`` as it is now."""
+    dupes = con.execute(
+        """SELECT count(*) FROM (SELECT industry, person_id FROM recurring_voices
+           GROUP BY ALL HAVING count(*) > 1)"""
+    ).fetchone()[0]
+    missing = [
+        r[0]
+        for r in con.execute("""
+        SELECT DISTINCT di.industry FROM document_industries di
+        WHERE di.industry NOT IN (SELECT industry FROM recurring_voices)
+        ORDER BY 1""").fetchall()
+    ]
+    return RankingFaults(dupes, missing)
