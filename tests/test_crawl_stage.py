@@ -2,12 +2,12 @@
 
 from innercircle.fetch.outcome import crawl_outcome
 from innercircle.model import FetchResult
-from innercircle.stages.crawl import CacheEntry, CrawlOutput, _request, shard_of
+from innercircle.stages.crawl import CacheEntry, CrawlOutput, conditional_request, shard_of
 
 
 def test_validators_from_last_time_are_sent_back():
     cache = {"https://a.example/feed": CacheEntry(etag='"v1"', last_modified="Mon, 01 Jan 2026")}
-    request = _request("https://a.example/feed", cache)
+    request = conditional_request("https://a.example/feed", cache)
     assert (request.url, request.etag, request.last_modified) == (
         "https://a.example/feed",
         '"v1"',
@@ -17,7 +17,7 @@ def test_validators_from_last_time_are_sent_back():
 
 def test_a_permanent_redirect_is_followed_directly_next_time():
     cache = {"https://a.example/old": CacheEntry(etag='"v1"', redirect_to="https://a.example/new")}
-    request = _request("https://a.example/old", cache)
+    request = conditional_request("https://a.example/old", cache)
     assert request.url == "https://a.example/new"
     assert request.etag is None  # the old URL's validators don't describe the new one
 

@@ -162,7 +162,9 @@ def describe_error(result: FetchResult) -> str:
     return f"HTTP {result.status}"
 
 
-def _request(url: str, cache: Mapping[str, CacheEntry]) -> FetchRequest:
+def conditional_request(url: str, cache: Mapping[str, CacheEntry]) -> FetchRequest:
+    """The request for ``url`` given what the last fetch left in ``cache``: its validators
+    sent back (a conditional GET), or the new address of a permanent redirect asked plainly."""
     entry = cache.get(url)
     if entry is None:
         return FetchRequest(url)
@@ -200,7 +202,7 @@ def _fetch(
     backoff = backoff or {}
     skipped = {u: _skipped_for_backoff(u, backoff) for u in urls if host_of(u) in backoff}
     urls = [u for u in urls if u not in skipped]
-    requests = [_request(u, cache) for u in urls]
+    requests = [conditional_request(u, cache) for u in urls]
     url_for = {id(req): url for req, url in zip(requests, urls, strict=True)}
     done = errors = 0
     total = len(urls)
