@@ -38,9 +38,8 @@ def log_progress(context: dg.AssetExecutionContext, every_s: float = 5.0) -> Pro
 
 
 def table_metadata(con, table: str, **extra) -> dict:
-    count = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
     return {
-        "dagster/row_count": dg.MetadataValue.int(count),
+        "dagster/row_count": dg.MetadataValue.int(warehouse.row_count(con, table)),
         "table": dg.MetadataValue.text(table),
         "docs": dg.MetadataValue.text(f"Columns documented in {README_TABLES}"),
         **extra,

@@ -21,13 +21,14 @@ from assets.resources import LakeResource, NerModelResource, WarehouseResource
 from assets.tables import table_result, table_spec
 from innercircle.extract.ner_pool import close_early
 from innercircle.extract.people import models_signature
-from innercircle.stages.documents import PARSED_BATCH, build_documents
+from innercircle.stages.documents import PARSED_BATCH, build_documents, documents_summary
 from innercircle.stages.early_parse import close_early as close_early_parser
 from innercircle.stages.early_parse import parsed_pages
 from innercircle.stages.kinds import document_sources, industry_tables
 from innercircle.stages.ner_shards import (
     NerShard,
     best_effort,
+    documents_without_ner_model,
     plan_shards,
     read_ahead,
     run_shard,
@@ -35,7 +36,6 @@ from innercircle.stages.ner_shards import (
 )
 
 GROUP = "extraction"
-NO_MODEL_SQL = "SELECT count(*) FROM mention_extractions WHERE NOT ner"
 
 DOCUMENT_SPECS = [
     table_spec(
@@ -94,6 +94,7 @@ def documents(
         done = build_documents(
             con, log_progress(context), context.log.warning, read_ahead=ahead, parsed=parsed
         )
+        summary = documents_summary(con)
         yield table_result(
             con,
             "documents",
@@ -102,29 +103,16 @@ def documents(
                 f"{kind}_documents_this_run": dg.MetadataValue.int(n)
                 for kind, n in done.extra_by_kind.items()
             },
-            by_kind=dg.MetadataValue.md(
-                markdown_table(
-                    ["kind", "documents"],
-                    con.execute(
-                        "SELECT kind, count(*) FROM documents GROUP BY 1 ORDER BY 1"
-                    ).fetchall(),
-                )
-            ),
+            by_kind=dg.MetadataValue.md(markdown_table(["kind", "documents"], summary.by_kind)),
             extraction_failures=dg.MetadataValue.int(done.failures),
             read_during_crawl=dg.MetadataValue.int(done.read_early),
-            documents_with_byline=dg.MetadataValue.int(
-                con.execute("SELECT count(*) FROM documents WHERE len(byline) > 0").fetchone()[0]
-            ),
+            documents_with_byline=dg.MetadataValue.int(summary.with_byline),
         )
         yield table_result(con, "document_links")
         yield table_result(
             con,
             "document_industries",
-            industries=dg.MetadataValue.int(
-                con.execute(
-                    "SELECT count(DISTINCT industry) FROM document_industries"
-                ).fetchone()[0]
-            ),
+            industries=dg.MetadataValue.int(summary.industries),
         )
 
 
@@ -229,7 +217,7 @@ def store_mentions(warehouse_db: WarehouseResource, ner: NerModelResource, shard
                 con,
                 "mention_extractions",
                 documents_without_ner_model=dg.MetadataValue.int(
-                    con.execute(NO_MODEL_SQL).fetchone()[0]
+                    documents_without_ner_model(con)
                 ),
             ),
         )

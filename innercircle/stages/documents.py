@@ -180,3 +180,24 @@ def _parsed_documents(
             continue
         done.add(url)
     return rows
+
+
+@dataclass(frozen=True)
+class DocumentsSummary:
+    """What the documents tables hold after the step, for its metadata."""
+
+    by_kind: list[tuple[str, int]]  # (kind, documents), by kind
+    with_byline: int  # documents naming at least one author
+    industries: int  # industries with at least one document
+
+
+def documents_summary(con: duckdb.DuckDBPyConnection) -> DocumentsSummary:
+    """Counts of the ``documents`` and ``document_industries`` tables as they stand."""
+    return DocumentsSummary(
+        by_kind=con.execute("SELECT kind, count(*) FROM documents GROUP BY 1 ORDER BY 1")
+        .fetchall(),
+        with_byline=con.execute(
+            "SELECT count(*) FROM documents WHERE len(byline) > 0").fetchone()[0],
+        industries=con.execute(
+            "SELECT count(DISTINCT industry) FROM document_industries").fetchone()[0],
+    )

@@ -242,3 +242,9 @@ def store_shards(con: duckdb.DuckDBPyConnection, shards: list[NerShard]) -> dict
 def _batches(source: str) -> Iterator[pa.Table]:
     for batch in lake.read_batches(lake.path(source), STORE_BATCH):
         yield pa.Table.from_batches([batch])
+
+
+def documents_without_ner_model(con: duckdb.DuckDBPyConnection) -> int:
+    """Documents whose language had no NER model: their bylines count, no text was read
+    for people (``mention_extractions.ner`` false)."""
+    return con.execute("SELECT count(*) FROM mention_extractions WHERE NOT ner").fetchone()[0]
