@@ -58,3 +58,16 @@ def test_tests_take_logic_from_stages_and_only_definitions_from_assets():
                     continue
                 value = getattr(module, alias.name)
                 assert isinstance(value, definitions), (path.name, node.module, alias.name)
+
+
+def test_asset_modules_declare_and_call_stages_holding_no_sql():
+    """An asset module declares (inputs, resources, metadata) and calls a stage: the SQL
+    and the transactions live in ``innercircle/`` (stages, ``warehouse``), where they are
+    tested without Dagster."""
+    holding = []
+    for path in (ROOT / "assets").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            called = isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            if called and node.func.attr in ("execute", "executemany", "sql", "begin", "commit"):
+                holding.append(f"{path.name}:{node.lineno} .{node.func.attr}()")
+    assert holding == []
