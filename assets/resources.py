@@ -3,7 +3,8 @@ model and the ranking's settings.
 
 A field an ``INNERCIRCLE_*`` variable sets has the :class:`~innercircle.settings.Settings`
 default (the fetcher's through :class:`~innercircle.fetch.FetchPolicy`, whose defaults are
-the Settings'; ``as_of`` is text, empty for now).
+the Settings'; ``as_of`` is text, empty for now), but for the warehouse's ``database``,
+which has none: it is the working file beside the published one.
 :func:`resources_for` fills them from one validated ``Settings`` value (read from the
 ``INNERCIRCLE_*`` variables, see ``innercircle/settings.py``): the code location, the CLI
 and the tests build the same resources, and no asset reads the environment itself.

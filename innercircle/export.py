@@ -15,12 +15,19 @@ from innercircle.ranking import SIGNALS, Signal
 
 FORMATS = ("csv", "parquet", "json")
 
-# {signals}: every signal column of recurring_voices, from SIGNALS, so a new one is exported.
+#: The signal columns the export has always had, first and in this order; every other
+#: stored signal of SIGNALS follows the reasons (an export's columns are only added).
+FIRST_SIGNALS = (
+    "distinct_sources", "distinct_documents", "authored_docs", "mentioned_docs",
+    "citing_authors",
+)
+
+# {first}: FIRST_SIGNALS; {signals}: the other stored signals, so a new one is exported too.
 CIRCLE_SQL = """
 SELECT v.industry, v.rank, v.name, v.person_id, round(v.score, 4) AS score, p.relevance,
        p.beats, p.writes_for, p.carried_by, p.homepage, p.profiles, p.latest,
        [c.name FOR c IN p.cites] AS cites, [c.name FOR c IN p.cited_by] AS cited_by,
-       {signals}, v.first_seen, v.last_seen, v.reasons
+       {first}, v.first_seen, v.last_seen, v.reasons{signals}
 FROM recurring_voices v
 LEFT JOIN voice_profiles p ON p.industry = v.industry AND p.person_id = v.person_id
 WHERE $industry IS NULL OR v.industry = $industry
@@ -37,7 +44,7 @@ SELECT industry, rank, name, person_id, score, relevance,
        latest[1].published_at AS latest_published_at, latest[1].role AS latest_role,
        nullif(array_to_string(cites, '; '), '') AS cites,
        nullif(array_to_string(cited_by, '; '), '') AS cited_by,
-       {signals}, first_seen, last_seen, reasons
+       {first}, first_seen, last_seen, reasons{signals}
 FROM ({circle})
 """
 
@@ -45,9 +52,13 @@ FROM ({circle})
 def circle_query(fmt: str, signals: Sequence[Signal] = SIGNALS) -> str:
     """The SELECT an export of ``fmt`` writes (``$industry`` NULL for every industry), with
     every stored signal of ``signals`` as a column."""
-    names = [s.name for s in signals if s.column]
-    circle = CIRCLE_SQL.format(signals=", ".join(f"v.{n}" for n in names))
-    return CSV_SQL.format(circle=circle, signals=", ".join(names)) if fmt == "csv" else circle
+    names = [s.name for s in signals if s.column and s.name not in FIRST_SIGNALS]
+    circle = CIRCLE_SQL.format(first=", ".join(f"v.{n}" for n in FIRST_SIGNALS),
+                               signals="".join(f", v.{n}" for n in names))
+    if fmt != "csv":
+        return circle
+    return CSV_SQL.format(circle=circle, first=", ".join(FIRST_SIGNALS),
+                          signals="".join(f", {n}" for n in names))
 
 
 def export_circle(

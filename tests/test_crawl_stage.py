@@ -165,3 +165,19 @@ def test_the_sources_file_replaces_the_sources_table_whole(tmp_path):
         rows = con.execute("SELECT industry, host FROM sources ORDER BY url").fetchall()
     assert counts == {"oceans": 2, "rivers": 1}
     assert rows == [("oceans", "a.example"), ("oceans", "b.example"), ("rivers", "c.example")]
+
+
+def test_a_crawl_steps_summary_counts_answers_by_status_class():
+    from innercircle.stages.crawl import crawl_summary
+
+    out = CrawlOutput()
+    for url, status, error in (("a", 200, None), ("b", 404, "http_error"),
+                               ("c", 503, "http_error"), ("d", 999, "http_error"),
+                               ("e", None, "connect_error")):
+        out.record("run1", "feeds", f"https://h.example/{url}",
+                   FetchResult(url=url, final_url=url, status=status, error_class=error,
+                               body=b"x" if status == 200 else b""))
+    summary = crawl_summary(out.crawl_log)
+    assert (summary["requests"], summary["ok"], summary["http_errors"], summary["errors"]) == (
+        5, 1, 3, 1)
+    assert (summary["client_4xx"], summary["server_5xx"]) == (1, 2)  # 999 (LinkedIn) is 5xx+

@@ -55,6 +55,9 @@ def test_the_network_is_asked_about_only_when_no_host_could_be_reached():
         "all 3 sources failed (1 host in backoff, 1 timeout, 1 TLS error): "
         "is the network reachable?"
     )
+    # A dead feed failed on earlier nights, as a host in backoff did: it changes nothing.
+    assert total_failure_message({"a": "connect_error", "b": "dead_feed"}).endswith(
+        "is the network reachable?")
     # Hosts that answered, with something we could not use: the reasons are per source.
     assert total_failure_message({"a": "not_a_feed", "b": "not_a_feed"}) == (
         "all 2 sources failed (2 unreadable feeds): see each one's error in the feeds "

@@ -173,3 +173,34 @@ def test_the_views_lists_of_labels_and_piece_kinds_are_the_codes():
     kinds = re.search(r"d\.kind IN \(([^)]*)\)", views).group(1)
     assert set(re.findall(r"'(\w+)'", labels)) == set(NON_PERSON_LABELS)
     assert set(re.findall(r"'(\w+)'", kinds)) == set(PIECE_KINDS)
+
+
+def test_the_inner_circle_views_columns_are_only_ever_added(tmp_path: Path):
+    """Its columns as they were before signals reached it from recurring_voices, in their
+    order (readers may read them by position), then the others."""
+    with warehouse.connect(tmp_path / "w.duckdb") as con:
+        columns = [r[0] for r in con.execute("DESCRIBE inner_circle").fetchall()]
+    assert columns[:13] == [
+        "industry", "rank", "person_id", "name", "score", "distinct_sources",
+        "distinct_documents", "authored_docs", "citing_authors", "distinct_weeks",
+        "centrality", "recency", "reasons"]
+    assert {"mentioned_docs", "max_source_share", "syndicated_copies"} <= set(columns[13:])
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_the_exports_columns_are_only_ever_added(tmp_path: Path, fmt: str):
+    """`innercircle export`'s columns as they were, in their order (a spreadsheet mapping
+    reads them by position), then every other stored signal."""
+    from innercircle.export import circle_query
+
+    latest = (["latest_title", "latest_url", "latest_published_at", "latest_role"]
+              if fmt == "csv" else ["latest"])
+    before = ["industry", "rank", "name", "person_id", "score", "relevance", "beats",
+              "writes_for", "carried_by", "homepage", "profiles", *latest, "cites",
+              "cited_by", "distinct_sources", "distinct_documents", "authored_docs",
+              "mentioned_docs", "citing_authors", "first_seen", "last_seen", "reasons"]
+    with warehouse.connect(tmp_path / "w.duckdb") as con:
+        cur = con.execute(circle_query(fmt), {"industry": None})
+        columns = [c[0] for c in cur.description]
+    assert columns[:len(before)] == before
+    assert {"quoted_docs", "centrality", "syndicated_copies"} <= set(columns[len(before):])

@@ -20,11 +20,12 @@ from innercircle import warehouse
 from innercircle.feeds import discover_feeds, fallback_feed_urls, parse_feed
 from innercircle.fetch import Fetcher, FetchRequest
 from innercircle.fetch.outcome import (
+    ANSWERED_OUTCOMES,
+    FAILED_SKIPS,
     SKIPPED_CLASSES,
     UNWELL_HOST_CLASSES,
     crawl_outcome,
     failed_fetch,
-    logged_status_class,
 )
 from innercircle.model import FetchResult, ParsedFeed, Source
 from innercircle.stages import Progress, arrow, no_progress
@@ -548,10 +549,10 @@ def _skip(url: str, reason: str, message: str) -> FetchResult:
 
 def crawl_summary(crawl_log: Sequence[dict]) -> dict[str, int | str | tuple]:
     """A crawl step's requests, counted for its metadata: by outcome, by HTTP status
-    class (:func:`~innercircle.fetch.outcome.logged_status_class`), bytes, hosts, and
+    class of the answers (5xx: any status from 500 up), bytes, hosts, and
     the errors by class (a ``(headers, rows)`` table, or ``"none"``)."""
     outcomes = Counter(r["outcome"] for r in crawl_log)
-    classes = Counter(logged_status_class(r["outcome"], r["status"]) for r in crawl_log)
+    statuses = [r["status"] for r in crawl_log if r["outcome"] in ANSWERED_OUTCOMES]
     errors = Counter(
         r["error_class"] or f"HTTP {r['status']}"
         for r in crawl_log
@@ -562,8 +563,8 @@ def crawl_summary(crawl_log: Sequence[dict]) -> dict[str, int | str | tuple]:
         "ok": outcomes["ok"],
         "not_modified_304": outcomes["not_modified"],
         "http_errors": outcomes["http_error"],
-        "client_4xx": classes["4xx"],
-        "server_5xx": classes["5xx"],
+        "client_4xx": sum(1 for s in statuses if s and 400 <= s < 500),
+        "server_5xx": sum(1 for s in statuses if s and s >= 500),  # LinkedIn's 999 too
         "errors": outcomes["error"],
         "skipped_backoff_dead_or_budget": outcomes["skipped"],
         "bytes": sum(r["bytes"] for r in crawl_log),
@@ -663,7 +664,8 @@ def failure_hint(errors: set[str]) -> str:
     """What to check when every source (or most fetches) failed with these error
     classes: the one cause the user can act on, the network when every failure says a
     host could not be reached (:data:`~innercircle.fetch.outcome.UNWELL_HOST_CLASSES`;
-    hosts in backoff failed so on earlier runs), else where each source's reason is."""
+    hosts in backoff and dead feeds, :data:`~innercircle.fetch.outcome.FAILED_SKIPS`,
+    failed on earlier runs), else where each source's reason is."""
     if errors == {"blocked_address"}:
         return (
             "private and loopback addresses are refused unless "
@@ -671,7 +673,7 @@ def failure_hint(errors: set[str]) -> str:
         )
     if errors == {"host_backoff"}:
         return "their hosts failed on earlier runs and are retried later (see host_health)"
-    if errors <= UNWELL_HOST_CLASSES | {"host_backoff"}:
+    if errors - FAILED_SKIPS <= UNWELL_HOST_CLASSES:
         return "is the network reachable?"
     return "see each one's error in the feeds table and crawl_log"
 

@@ -100,14 +100,18 @@ FROM recurring_voices
 GROUP BY person_id
 HAVING count(*) > 1;
 
--- The inner circle of each industry with the signals behind the score. Every column of
--- recurring_voices but its dates, so a signal added there (a row of SIGNALS and its
--- ALTER TABLE above) shows here too; the fractions rounded, the reasons last.
+-- The inner circle of each industry with the signals behind the score: its columns as they
+-- always were (the reasons last), then every other column of recurring_voices but its
+-- dates, so a signal added there (a row of SIGNALS and its ALTER TABLE above) shows here
+-- too, after the others; the fractions rounded.
 CREATE OR REPLACE VIEW inner_circle AS
-SELECT * EXCLUDE (first_seen, last_seen, ranked_at, reasons)
-         REPLACE (round(score, 2) AS score, round(max_source_share, 2) AS max_source_share,
-                  round(centrality, 2) AS centrality, round(recency, 2) AS recency),
-       reasons
+SELECT industry, rank, person_id, name, round(score, 2) AS score,
+       distinct_sources, distinct_documents, authored_docs, citing_authors, distinct_weeks,
+       round(centrality, 2) AS centrality, round(recency, 2) AS recency, reasons,
+       * EXCLUDE (industry, rank, person_id, name, score, distinct_sources,
+                  distinct_documents, authored_docs, citing_authors, distinct_weeks,
+                  centrality, recency, first_seen, last_seen, ranked_at, reasons)
+         REPLACE (round(max_source_share, 2) AS max_source_share)
 FROM recurring_voices;
 
 -- Rank change per voice against the snapshots 7 and 30 days before the latest one
