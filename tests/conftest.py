@@ -26,7 +26,13 @@ from typing import Any
 
 import pytest
 
-EVAL_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
+# The real-world evaluation data (../shared/eval beside the checkout); INNERCIRCLE_EVAL_DIR
+# points a checkout elsewhere (a worktree, a clone in /tmp) at it. Tests reading it skip
+# with a reason where it is absent.
+EVAL_DIR = Path(
+    os.environ.get("INNERCIRCLE_EVAL_DIR")
+    or Path(__file__).resolve().parents[1].parent / "shared" / "eval"
+)
 ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -15,7 +15,6 @@ where ../shared/eval is absent.
 import functools
 import hashlib
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,8 +24,7 @@ from tests.conftest import EVAL_DIR
 
 FLOOR = json.loads((Path(__file__).parent / "extraction_floor.json").read_text())
 TRAFILATURA = Path(__file__).parent / "trafilatura_maintext.json"
-# INNERCIRCLE_EVAL_DIR points a checkout that is not beside ../shared (a worktree) at it.
-EVAL = Path(os.environ.get("INNERCIRCLE_EVAL_DIR") or EVAL_DIR)
+EVAL = EVAL_DIR  # INNERCIRCLE_EVAL_DIR, else ../shared/eval (tests/conftest.py)
 AUTHORS = EVAL / "articles" / "authors.jsonl"
 MAINTEXT = EVAL / "articles" / "maintext.jsonl"
 

@@ -12,7 +12,6 @@ absent.
 """
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -21,8 +20,7 @@ from tests.conftest import EVAL_DIR
 
 FLOOR = json.loads((Path(__file__).parent / "extraction_floor.json").read_text())
 PLAIN = Path(__file__).parent / "plain_model_per.json"
-# INNERCIRCLE_EVAL_DIR points a checkout that is not beside ../shared (a worktree) at it.
-EVAL = Path(os.environ.get("INNERCIRCLE_EVAL_DIR") or EVAL_DIR)
+EVAL = EVAL_DIR  # INNERCIRCLE_EVAL_DIR, else ../shared/eval (tests/conftest.py)
 CONLL = EVAL / "ner" / "conll2003" / "eng.testb"
 
 # The benchmark runs the model over every text (~10 s): slow, not in `make test-fast`.

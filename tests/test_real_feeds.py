@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 
 from innercircle.feeds import discover_feeds, parse_feed
+from tests.conftest import EVAL_DIR
 
-EVAL = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
+EVAL = EVAL_DIR  # INNERCIRCLE_EVAL_DIR, else ../shared/eval (tests/conftest.py)
 FEEDS = EVAL / "feeds"
 
 pytestmark = [
