@@ -181,3 +181,36 @@ def test_a_crawl_steps_summary_counts_answers_by_status_class():
     assert (summary["requests"], summary["ok"], summary["http_errors"], summary["errors"]) == (
         5, 1, 3, 1)
     assert (summary["client_4xx"], summary["server_5xx"]) == (1, 2)  # 999 (LinkedIn) is 5xx+
+
+
+def test_a_site_rediscovered_after_a_bad_night_is_read_whole_not_answered_304():
+    """A site whose feed failed (or that left the sources file a night) is rediscovered;
+    asked conditionally, its unchanged homepage would answer 304 with nothing to find the
+    feed in, and the site stayed failed for ever."""
+    import httpx
+
+    from innercircle.fetch import Fetcher
+    from innercircle.model import Source
+    from innercircle.stages.crawl import crawl_feeds
+    from tests.builders import fetch_policy
+
+    home = b'<html><head><link rel="alternate" type="application/rss+xml" href="/feed"></head>'
+    rss = (b"<?xml version='1.0'?><rss version='2.0'><channel><title>B</title>"
+           b"<item><title>T</title><link>https://b.example/1</link></item></channel></rss>")
+
+    def site(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/feed":
+            return httpx.Response(200, content=rss, headers={"content-type": "application/rss+xml"})
+        if request.headers.get("if-none-match") == '"home-v1"':
+            return httpx.Response(304, headers={"etag": '"home-v1"'})
+        return httpx.Response(200, content=home, headers={"etag": '"home-v1"',
+                                                          "content-type": "text/html"})
+
+    cache = {"https://b.example/": CacheEntry(etag='"home-v1"')}  # read on an earlier night
+    policy = fetch_policy(respect_robots=False, allow_private_networks=False)
+    with Fetcher(policy, transport=httpx.MockTransport(site),
+                 resolver=lambda host: ["93.184.216.34"]) as fetcher:
+        out = crawl_feeds([Source("x", "site", "https://b.example/")], fetcher, cache, {}, "r1")
+    (row,) = out.rows["feeds"]
+    assert (row["feed_url"], row["via"], row["status"]) == (
+        "https://b.example/feed", "autodiscovered", "ok")

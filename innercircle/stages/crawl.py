@@ -10,7 +10,7 @@ import gzip
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
@@ -299,7 +299,11 @@ def crawl_feeds(
             )
             out.add("feeds", row)
 
-    _fetch(fetcher, to_discover, cache, "discover", progress, backoff, on_result=homepage)
+    # A homepage read to find its feed is read whole: asked with last time's validators,
+    # an unchanged one answers 304 with nothing to find the feed in (the site then stayed
+    # failed for ever). A permanent redirect is still followed directly.
+    whole = {u: replace(cache[u], etag=None, last_modified=None) for u in to_discover if u in cache}
+    _fetch(fetcher, to_discover, whole, "discover", progress, backoff, on_result=homepage)
     fallback_needed.sort()
 
     # 2. Common feed paths for homepages that advertise none.
