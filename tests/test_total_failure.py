@@ -213,3 +213,18 @@ def test_a_failed_run_on_a_persistent_instance_is_recorded_too(env, monkeypatch,
     assert json.loads(line)["failed_checks"][0].startswith("feeds_fetch_failures_under_threshold")
     assert (home / "dagster.yaml").is_file()  # given the repository's settings
     assert "wrote" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("config", ["dagster.yaml", "deploy/celery/dagster.yaml"])
+def test_a_crashed_run_is_retried_once_a_run_failed_by_its_checks_is_not(tmp_path, config):
+    """Re-executed from failure, a run failed by a blocking check would only run the check
+    again on the same fetches (and record a second failure); a run whose worker died is
+    re-executed from its failed step, which gives the same ranking (tests/test_celery.py)."""
+    import yaml
+
+    settings = yaml.safe_load((Path(__file__).resolve().parents[1] / config).read_text())
+    settings.pop("storage", None)  # the Celery instance's PostgreSQL: not what is read here
+    (tmp_path / "dagster.yaml").write_text(yaml.safe_dump(settings))
+    with dg.DagsterInstance.from_config(str(tmp_path)) as instance:
+        assert instance.run_retries_enabled and instance.run_retries_max_retries == 1
+        assert not instance.run_retries_retry_on_asset_or_op_failure
