@@ -201,3 +201,35 @@ def test_at_the_interpreters_end_the_shutdown_runs_in_the_calling_thread(monkeyp
     monkeypatch.setattr(threading.Thread, "start", no_new_threads)
     worker_pools.kill(pool)
     assert shut_down_in == [threading.current_thread()]
+
+
+#: A run with both of its pools started (the crawl's page reader, the NER workers), then
+#: killed outright: no stop, no exit hook runs.
+KILLED = """
+import time
+from innercircle.extract.ner_pool import PooledPersonFinder
+from innercircle.settings import Settings
+from innercircle.stages import early_parse
+
+early_parse.start_early(1)
+while (reader := early_parse.feed_worker()) is None:
+    time.sleep(0.05)
+ner = PooledPersonFinder(Settings().spacy_model, 2)
+ner.start_workers()
+while len(ner._pool._processes) < 2:
+    time.sleep(0.05)
+print("workers", *reader._processes, *ner._pool._processes, flush=True)
+time.sleep(120)
+"""
+
+
+@pytest.mark.timeout(120)
+def test_the_workers_of_a_run_killed_outright_end_by_themselves():
+    """SIGKILL (the OOM killer, `kill -9`) leaves a run no chance to stop its pools: their
+    workers, waiting for work, kept the fork server and their models (about 140 MB a NER
+    worker) for as long as the machine ran. Each now ends once the run is gone."""
+    with started(KILLED) as (run, workers):
+        assert len(workers) == 3
+        run.kill()
+        run.wait(timeout=10)
+        assert _wait_ended(workers, 10) == set()

@@ -146,12 +146,14 @@ def worker_context(models: Mapping[str, str]) -> multiprocessing.context.BaseCon
     return context
 
 
-def _init_worker(models: dict[str, str]) -> None:
+def _init_worker(models: dict[str, str], owner: int) -> None:
     global _WORKER_FINDER
     # Ctrl-C in a terminal reaches the whole process group: the run's process stops the
     # pool, and a worker printing its own KeyboardInterrupt traceback would only bury the
-    # one line the command prints.
+    # one line the command prints. A run killed outright stops nothing: then the worker
+    # ends by itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    worker_pools.end_with(owner)
     _WORKER_FINDER = PersonFinder(models=models)
 
 
@@ -235,7 +237,7 @@ class PooledPersonFinder:
                 max_workers=self.processes,
                 mp_context=worker_context(self.models),
                 initializer=_init_worker,
-                initargs=(self.models,),
+                initargs=(self.models, os.getpid()),
             )
         )
 

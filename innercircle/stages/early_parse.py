@@ -30,6 +30,7 @@ it as ``__mp_main__``: a script that runs the job must guard its entry point wit
 from __future__ import annotations
 
 import multiprocessing
+import os
 import pickle
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -90,6 +91,7 @@ def _start(processes: int) -> tuple[ProcessPoolExecutor, Future]:
             max_workers=max(1, processes),
             mp_context=multiprocessing.get_context("spawn"),
             initializer=early_reader.warm,
+            initargs=(os.getpid(),),
         )
     )
     return pool, pool.submit(early_reader.ready)

@@ -17,6 +17,7 @@ import os
 import pickle
 import signal
 
+from innercircle import worker_pools
 from innercircle.stages.kinds import Content
 
 #: A page each reader reads once when the worker starts, so that it loads its models
@@ -33,14 +34,16 @@ WARM_PAGE = (
 NICENESS = 10
 
 
-def warm() -> None:
-    """The worker's start: a lower priority, then every built-in reader, with its
-    models, loaded once."""
+def warm(owner: int | None = None) -> None:
+    """The worker's start: a lower priority, to end once ``owner`` (the process that made
+    its pool) is gone, then every built-in reader, with its models, loaded once."""
     with contextlib.suppress(OSError, AttributeError):  # not on every platform
         os.nice(NICENESS)
     # Ctrl-C reaches the whole process group: the run's process stops this worker, which
     # would otherwise print a KeyboardInterrupt traceback of its own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if owner is not None:
+        worker_pools.end_with(owner)  # a run killed outright stops nothing
     from innercircle.stages.page_readers import READERS
 
     for reader in READERS:
