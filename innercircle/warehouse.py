@@ -191,6 +191,11 @@ def prepare_working_copy(public_path: Path) -> Path:
 
 def publish(work: Path, public_path: Path) -> Path:
     """Checkpoint the working file and atomically replace the public file with a copy."""
+    if not work.is_file():  # publishing alone, before any run wrote the working file
+        raise InnercircleError(
+            f"nothing to publish: no working warehouse at {work}; materialize the graph "
+            "(or run `innercircle run`) first"
+        )
     con = duckdb.connect(str(work), config=duckdb_config())
     try:
         ensure_schema(con)

@@ -40,6 +40,13 @@ def test_replace_where_is_delete_then_insert(tmp_path: Path):
         assert warehouse.row_count(con, "sources") == 1
 
 
+def test_publishing_before_any_run_says_so_in_one_line(tmp_path: Path):
+    work = tmp_path / "missing" / "innercircle.work.duckdb"
+    with pytest.raises(InnercircleError, match=r"nothing to publish: no working warehouse at "):
+        warehouse.publish(work, tmp_path / "missing" / "innercircle.duckdb")
+    assert not work.exists()  # not made, empty, as DuckDB would
+
+
 def test_publish_replaces_the_public_file_while_a_reader_holds_the_old_one(tmp_path: Path):
     public = tmp_path / "innercircle.duckdb"
     work = warehouse.working_path(public)
