@@ -41,29 +41,45 @@ def end_with(owner: int) -> None:
     """In a pool's worker, as it starts: end this worker once ``owner`` (the PID of the
     process that made the pool) is gone. A run killed outright cannot stop its pools, and
     their workers, waiting for work for ever, kept the fork server and their models'
-    memory (about 140 MB a NER worker) for as long as the machine ran."""
+    memory (about 140 MB a NER worker) for as long as the machine ran. The owner is told
+    by its PID and its start time, so a new process given the same PID is not it."""
+    started = _start_time(owner)
 
     def watch() -> None:
-        while not _ended(owner):
+        while not _ended(owner, started):
             time.sleep(OWNER_CHECK_S)
         os._exit(1)
 
     threading.Thread(target=watch, name="end-with-owner", daemon=True).start()
 
 
-def _ended(pid: int) -> bool:
-    """Whether process ``pid`` has ended (one ended but not yet reaped counts as ended)."""
+def _stat(pid: int) -> list[str] | None:
+    """The fields of ``/proc/<pid>/stat`` after the command name (None without it)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+
+
+def _start_time(pid: int) -> str | None:
+    """When ``pid`` started, in clock ticks since boot (None where /proc is not)."""
+    fields = _stat(pid)
+    return fields[19] if fields and len(fields) > 19 else None
+
+
+def _ended(pid: int, started: str | None = None) -> bool:
+    """Whether process ``pid`` (started at ``started``, when known) has ended: gone, ended
+    but not yet reaped, or its PID now another process's."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return True
-    except PermissionError:  # there, another user's: not ours to judge
+    except PermissionError:  # another user's process now holds the PID
+        return True
+    fields = _stat(pid)
+    if fields is None:  # no /proc (not Linux): alive, as kill said
         return False
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):  # no /proc (not Linux): alive, as kill said
-        return False
-    return state in ("Z", "X")
+    return fields[0] in ("Z", "X") or (started is not None and _start_time(pid) != started)
 
 
 def track(pool: ProcessPoolExecutor) -> ProcessPoolExecutor:
