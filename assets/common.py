@@ -23,6 +23,24 @@ WRITER_TAGS = {"dagster-celery/queue": WAREHOUSE_QUEUE}
 README_TABLES = "README.md, section 'Warehouse tables', and warehouse/schema/*.sql"
 
 
+#: The partitioned asset every nightly run ends with; its day is the run's partition.
+HISTORY = dg.AssetKey("voice_history")
+
+
+def refuse_a_run_without_its_day(context: dg.AssetExecutionContext) -> None:
+    """Fail the run's first step when it will snapshot ``voice_history`` but names no day:
+    Dagster would otherwise crawl, read and rank first, and fail only at the snapshot."""
+    tags = context.run.tags
+    if HISTORY in context.job_def.asset_layer.selected_asset_keys and not (
+        "dagster/partition" in tags or "dagster/asset_partition_range_start" in tags
+    ):
+        raise dg.Failure(
+            "this run names no day for voice_history's snapshot: launch it for a partition "
+            "(--tags '{\"dagster/partition\": \"YYYY-MM-DD\"}', the UI's partition picker) "
+            "or with `innercircle run`, which picks today"
+        )
+
+
 def log_progress(context: dg.AssetExecutionContext, every_s: float = 5.0) -> Progress:
     """Progress for long steps: a log line when a stage starts, ends, or every few seconds."""
     last = {"t": 0.0}

@@ -24,6 +24,7 @@ from assets.common import (
     WRITER_TAGS,
     log_progress,
     markdown_table,
+    refuse_a_run_without_its_day,
     table_metadata,
 )
 from assets.resources import (
@@ -88,7 +89,9 @@ def sources(
     sources_file: SourcesResource,
 ) -> dg.MaterializeResult:
     """Feeds, sites and author pages listed per industry in the sources file
-    (``INNERCIRCLE_SOURCES``). A malformed file fails here, naming the line."""
+    (``INNERCIRCLE_SOURCES``). A malformed file fails here, naming the line; so does a
+    run with no day for its snapshot, before anything is fetched."""
+    refuse_a_run_without_its_day(context)
     path = Path(sources_file.path)
     listed = load_sources(path)
     with warehouse_db.connect() as con:

@@ -228,3 +228,31 @@ def test_a_crashed_run_is_retried_once_a_run_failed_by_its_checks_is_not(tmp_pat
     with dg.DagsterInstance.from_config(str(tmp_path)) as instance:
         assert instance.run_retries_enabled and instance.run_retries_max_retries == 1
         assert not instance.run_retries_retry_on_asset_or_op_failure
+
+
+def test_a_run_naming_no_day_fails_at_its_first_step_before_fetching_anything(env):
+    """`dagster job execute -j nightly` without a partition crawled, read and ranked, then
+    failed at voice_history's snapshot (operator pass): now its first step says why."""
+    from innercircle.settings import Settings
+    from pipelines.definitions import (
+        ALL_ASSETS,
+        ALL_CHECKS,
+        RECORD_SPECS,
+        build_resources,
+        nightly_job,
+    )
+
+    settings = Settings.from_env({
+        "INNERCIRCLE_SOURCES": str(write_sources(env / "s.yaml", closed_feeds(1))),
+        "INNERCIRCLE_WAREHOUSE": str(env / "innercircle.duckdb"),
+    })
+    job = dg.Definitions(assets=[*ALL_ASSETS, *RECORD_SPECS], asset_checks=ALL_CHECKS,
+                         jobs=[nightly_job], resources=build_resources(settings)
+                         ).resolve_job_def("nightly")
+    result = job.execute_in_process(instance=dg.DagsterInstance.ephemeral(),
+                                    raise_on_error=False)
+    assert not result.success
+    (failure,) = [e for e in result.all_events if e.is_step_failure]
+    assert failure.step_key == "sources"
+    assert "names no day for voice_history's snapshot" in str(failure.step_failure_data.error)
+    assert not [e for e in result.all_events if e.is_step_success]  # nothing ran before it
