@@ -58,6 +58,9 @@ def test_the_network_is_asked_about_only_when_no_host_could_be_reached():
     # A dead feed failed on earlier nights, as a host in backoff did: it changes nothing.
     assert total_failure_message({"a": "connect_error", "b": "dead_feed"}).endswith(
         "is the network reachable?")
+    # Nothing asked tonight at all: no network to doubt.
+    assert total_failure_message({"a": "dead_feed", "b": "host_backoff"}).endswith(
+        "they failed on earlier runs and are retried later (see host_health, feed_health)")
     # Hosts that answered, with something we could not use: the reasons are per source.
     assert total_failure_message({"a": "not_a_feed", "b": "not_a_feed"}) == (
         "all 2 sources failed (2 unreadable feeds): see each one's error in the feeds "

@@ -677,6 +677,8 @@ def failure_hint(errors: set[str]) -> str:
         )
     if errors == {"host_backoff"}:
         return "their hosts failed on earlier runs and are retried later (see host_health)"
+    if errors and errors <= FAILED_SKIPS:  # nothing was asked tonight: no network to doubt
+        return "they failed on earlier runs and are retried later (see host_health, feed_health)"
     if errors - FAILED_SKIPS <= UNWELL_HOST_CLASSES:
         return "is the network reachable?"
     return "see each one's error in the feeds table and crawl_log"
