@@ -90,6 +90,19 @@ def duckdb_config() -> dict[str, str]:
 
 
 @contextlib.contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One transaction around the block: committed when it ends, rolled back if it raises
+    (a step's writes land whole or not at all)."""
+    con.execute("BEGIN")
+    try:
+        yield con
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+@contextlib.contextmanager
 def connect(
     path: Path, read_only: bool = False, lock_wait_s: float = LOCK_WAIT_S
 ) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -63,13 +63,8 @@ def store_sources(con: duckdb.DuckDBPyConnection, listed: Sequence[Source]) -> C
         {"industry": s.industry, "kind": s.kind, "url": s.url, "host": host_of(s.url)}
         for s in listed
     ]
-    con.execute("BEGIN")
-    try:
+    with warehouse.transaction(con):
         warehouse.replace_all(con, "sources", arrow(rows))
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return Counter(s.industry for s in listed)
 
 

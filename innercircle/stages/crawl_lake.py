@@ -296,8 +296,7 @@ def store_crawl(
     note = next((s.note for s in shards if s.note), {})
     records = CrawlOutput()
     ctx = StoreContext(run_id, lambda table: read_rows(shards, table), note, records)
-    con.execute("BEGIN")
-    try:
+    with warehouse.transaction(con):
         stored = kind.store(con, ctx)
         records.crawl_log = read_rows(shards, "crawl_log") + records.crawl_log
         for shard in shards:
@@ -317,10 +316,6 @@ def store_crawl(
         warehouse.insert(
             con, "feed_health", _arrow(con, "feed_health", feed_health), replace=True
         )
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return stored, records
 
 

@@ -88,24 +88,20 @@ def build_documents(
     parsed again; the documents are the same either way."""
     out = DocumentsBuilt()
     reader = con.cursor()
-    con.execute("BEGIN")
     try:
-        ctx = DocumentsContext(reader, lambda rows: write_documents(con, rows), batch)
-        stood_for: set[str] = set()
-        for kind in registered():
-            if kind.extra_documents:
-                extra = kind.extra_documents.build(ctx)
-                dk = kind.extra_documents.document_kind
-                out.extra_by_kind[dk] = out.extra_by_kind.get(dk, 0) + extra.written
-                out.built += extra.written
-                stood_for |= extra.stands_for
-        _build_pages(ctx, stood_for, out, progress, warn, read_ahead, parsed)
-        con.execute("DELETE FROM document_industries")
-        con.execute(f"INSERT INTO document_industries {document_industries_sql()}")
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+        with warehouse.transaction(con):
+            ctx = DocumentsContext(reader, lambda rows: write_documents(con, rows), batch)
+            stood_for: set[str] = set()
+            for kind in registered():
+                if kind.extra_documents:
+                    extra = kind.extra_documents.build(ctx)
+                    dk = kind.extra_documents.document_kind
+                    out.extra_by_kind[dk] = out.extra_by_kind.get(dk, 0) + extra.written
+                    out.built += extra.written
+                    stood_for |= extra.stands_for
+            _build_pages(ctx, stood_for, out, progress, warn, read_ahead, parsed)
+            con.execute("DELETE FROM document_industries")
+            con.execute(f"INSERT INTO document_industries {document_industries_sql()}")
     finally:
         reader.close()
     return out

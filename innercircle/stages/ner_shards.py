@@ -215,8 +215,7 @@ STORE_BATCH = 8192
 def store_shards(con: duckdb.DuckDBPyConnection, shards: list[NerShard]) -> dict:
     """Every shard's rows into the warehouse in one transaction (idempotent)."""
     totals = Counter()
-    con.execute("BEGIN")
-    try:
+    with warehouse.transaction(con):
         for shard in shards:
             # Every file streams in a batch at a time. The extraction records go first (read
             # once): they name the shard's documents, whose earlier mentions and labels are
@@ -232,10 +231,6 @@ def store_shards(con: duckdb.DuckDBPyConnection, shards: list[NerShard]) -> dict
                     warehouse.insert(con, table, rows)
                     totals[table] += rows.num_rows
             totals["cut"] += shard.cut
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return dict(totals)
 
 

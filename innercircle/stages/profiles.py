@@ -264,8 +264,7 @@ def _profile_texts(con, focus: Mapping[str, str]) -> list[dict]:
 def write_profiles(con, focus: Mapping[str, str], now: datetime) -> dict:
     """Replace ``voice_profiles`` and ``industry_focus``; returns per-industry figures."""
     texts = pa.Table.from_pylist(profile_texts(con, focus), schema=TEXT_SCHEMA)
-    con.execute("BEGIN")
-    try:
+    with warehouse.transaction(con):
         warehouse.replace_all(
             con,
             "industry_focus",
@@ -283,10 +282,6 @@ def write_profiles(con, focus: Mapping[str, str], now: datetime) -> dict:
             )
         finally:
             con.unregister("_profile_text")
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return industry_figures(con)
 
 
@@ -307,13 +302,8 @@ def record_arrivals(con, now: datetime) -> dict[str, int]:
     arrived per industry in this run (the first run marks every document). One
     transaction: a run is in ``arrival_runs`` only with its arrivals, so a failed step
     run again marks them then, not never."""
-    con.execute("BEGIN")
-    try:
+    with warehouse.transaction(con):
         arrived = _mark_arrivals(con, now)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return arrived
 
 

@@ -242,14 +242,9 @@ def resolve_people(con) -> dict:
 
 def build_people(con) -> dict:
     """Cluster reposted stories, then resolve people, in one transaction; returns counts."""
-    con.execute("BEGIN")
-    try:
+    with warehouse.transaction(con):
         clusters = cluster_documents(con)
         counts = resolve_people(con)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return {**counts, **clusters}
 
 
@@ -261,9 +256,8 @@ def snapshot_as_of(end_of_day: datetime, now: datetime) -> datetime:
 def write_ranking(con, config: RankingConfig, as_of) -> pa.Table:
     """Rank as of ``as_of`` and replace ``recurring_voices``."""
     ranking = rank_voices(con, config, as_of)
-    con.execute("BEGIN")
-    warehouse.replace_all(con, "recurring_voices", ranking)
-    con.execute("COMMIT")
+    with warehouse.transaction(con):
+        warehouse.replace_all(con, "recurring_voices", ranking)
     return ranking
 
 
@@ -271,16 +265,15 @@ def write_snapshot(con, config: RankingConfig, as_of, snapshot_date) -> int:
     """Rank as of ``as_of`` and replace the ``voice_history`` snapshot of ``snapshot_date``:
     delete-then-insert, so re-running a day never duplicates it."""
     ranking = rank_voices(con, config, as_of)
-    con.execute("BEGIN")
-    con.execute("DELETE FROM voice_history WHERE snapshot_date = $d", {"d": snapshot_date})
-    con.register("_snapshot", ranking)
-    con.execute(
-        """INSERT INTO voice_history BY NAME
-           SELECT $d AS snapshot_date, industry, person_id, rank, score FROM _snapshot""",
-        {"d": snapshot_date},
-    )
-    con.unregister("_snapshot")
-    con.execute("COMMIT")
+    with warehouse.transaction(con):
+        con.execute("DELETE FROM voice_history WHERE snapshot_date = $d", {"d": snapshot_date})
+        con.register("_snapshot", ranking)
+        con.execute(
+            """INSERT INTO voice_history BY NAME
+               SELECT $d AS snapshot_date, industry, person_id, rank, score FROM _snapshot""",
+            {"d": snapshot_date},
+        )
+        con.unregister("_snapshot")
     return ranking.num_rows
 
 

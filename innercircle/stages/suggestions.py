@@ -533,14 +533,9 @@ def store_suggestions(
     """Tonight's suggestions replace the last night's, and their feed checks are kept
     per host, in one transaction: the table never shows suggestions whose checks are
     missing."""
-    con.execute("BEGIN")
-    try:
+    with warehouse.transaction(con):
         warehouse.replace_all(con, "source_suggestions", arrow(rows))
         warehouse.insert(con, "suggestion_feed_checks", arrow(checks), replace=True)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
 
 
 def accept_tonight(path: Path, rows: Sequence[Mapping], top: int) -> list[str]:
