@@ -22,13 +22,19 @@ Recall is per person: found when any of the forms written for them is predicted.
 Seed 7 is the tuning web; 101-105 were fixed before any tuning. Quote the worst unseen seed.
 
     PYTHONPATH=. .venv/bin/python benchmarks/finder_quality.py [--seeds 7 101 ...] [--limit N]
+        [--paraphrase]   # the other wording of the English sentences (ranking_quality.py)
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from paraphrased_templates import paraphrased  # noqa: E402
 
 SEEDS = (7, 101, 102, 103, 104, 105)
 
@@ -39,12 +45,14 @@ def _prf(tp: int, fp: int, found: int, gold: int) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def score_seed(seed: int, finder, limit: int | None = None) -> dict[str, tuple]:  # noqa: ANN001
+def score_seed(seed: int, finder, limit: int | None = None,  # noqa: ANN001
+               paraphrase: bool = False) -> dict[str, tuple]:
     from innercircle.extract.names import name_key
     from innercircle.extract.page import extract_page
     from innercircle.sampleweb import build_sample_web
 
-    web = build_sample_web(seed)
+    with paraphrased() if paraphrase else contextlib.nullcontext():
+        web = build_sample_web(seed)
     english = {b.host for b in web.blogs if b.language == "en"}
     founders = {f for t in web.truth.industries.values() for f in t.founders}
     arts = [a for a in web.articles if a.host in english and web.is_out(a)][:limit]
@@ -94,6 +102,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=list(SEEDS))
     parser.add_argument("--limit", type=int, default=None, help="articles per seed")
+    parser.add_argument("--paraphrase", action="store_true",
+                        help="the webs' English sentences in their other wording "
+                             "(benchmarks/paraphrased_templates.py)")
     args = parser.parse_args(argv)
 
     from innercircle.extract.people import PersonFinder
@@ -102,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     print("seed  articles  plain P / R / F1 (wrong)     ours P / R / F1 (wrong)      ours time")
     worst: tuple[float, int] | None = None
     for seed in args.seeds:
-        r = score_seed(seed, finder, args.limit)
+        r = score_seed(seed, finder, args.limit, args.paraphrase)
         (pp, pr, pf, pw), (op, orr, of, ow) = r["plain"], r["ours"]
         print(f"{seed:<5} {r['articles'][0]:>8}  {pp:.3f} / {pr:.3f} / {pf:.3f} ({pw:>4})"
               f"   {op:.3f} / {orr:.3f} / {of:.3f} ({ow:>4})   {r['speed'][0]:.2f}x plain")
