@@ -71,3 +71,28 @@ def test_decoys_stay_out_of_the_top_20(sample_warehouse, sample_web):
             assert not top & decoys, (industry, top & decoys)
             excluded = {r[0] for r in con.execute("SELECT name FROM excluded_names").fetchall()}
             assert not excluded & set(truth.top_voices), industry
+
+
+def test_the_paraphrased_web_says_the_same_things_in_other_words():
+    """``--paraphrase`` changes the wording only: the same answer key, other sentences,
+    and the generator's own templates back once the block ends."""
+    from paraphrased_templates import PARAPHRASED, paraphrased
+
+    from innercircle.sampleweb import build_sample_web, vocab
+
+    original = {name: list(getattr(vocab, name)) for name in PARAPHRASED}
+    with paraphrased():
+        other = build_sample_web(101, scale=0.25)
+    assert {name: getattr(vocab, name) for name in PARAPHRASED} == original
+    usual = build_sample_web(101, scale=0.25)
+    assert other.truth.industries.keys() == usual.truth.industries.keys()
+    for industry, truth in usual.truth.industries.items():
+        assert other.truth.industries[industry].top_voices == truth.top_voices
+
+    def text(web) -> str:
+        return b"".join(page.body for pages in web.pages.values() for page in pages.values()
+                        if isinstance(page.body, bytes)).decode("utf-8", "replace")
+
+    ours, theirs = text(other), text(usual)
+    assert "declined to comment" in theirs and "declined to comment" not in ours
+    assert "did not respond to a request for comment" in ours
