@@ -100,3 +100,41 @@ def test_an_older_warehouse_gains_the_entry_text_column(tmp_path):
         columns = [r[0] for r in con.execute("DESCRIBE feed_entries").fetchall()]
         assert columns[-1] == "content_text"
         assert con.execute("SELECT url, content_text FROM feed_entries").fetchall() == [("u", None)]
+
+
+def test_an_entry_dated_only_by_its_update_is_dated_by_it_not_by_tonight(tmp_path):
+    """RSS 1.0's ``dc:date`` and Atom entries without ``<published>`` give only an update
+    time: that is the entry's date (as feed readers show it), for its own document and
+    for its page's."""
+    from innercircle.stages.extraction import ENTRIES_TO_BUILD_SQL
+    from innercircle.stages.kinds import page_context_sql
+
+    updated = datetime(2013, 1, 30, 12, 0)
+    with warehouse.connect(tmp_path / "w.duckdb") as con:
+        con.execute(
+            "INSERT INTO feed_entries (feed_url, url, title, published_at, updated_at, "
+            "raw_authors, feed_authors, first_seen_at, last_seen_at, content_text) VALUES "
+            "('https://a.example/feed', 'https://a.example/1', 't', NULL, ?, [], [], "
+            "now(), now(), 'Some text.')", [updated])
+        (entry,) = con.execute(ENTRIES_TO_BUILD_SQL).fetchall()
+        (context,) = con.execute(page_context_sql()).fetchall()
+    assert entry[1] == updated and context[1] == updated
+
+
+def test_a_date_no_reader_could_have_seen_is_not_the_pieces_date():
+    """A piece cannot be published after it was first read (a wrong zone, "2031"): it
+    is dated when first read, so the ranking does not leave it out until then; a zero
+    timestamp is no date."""
+    from datetime import UTC
+
+    from innercircle.extract.dates import plausible_date
+
+    seen = datetime(2026, 12, 7, 17, 0)
+    assert plausible_date(datetime(2031, 1, 1), seen) == seen
+    assert plausible_date(datetime(2026, 12, 1), seen) == datetime(2026, 12, 1)
+    assert plausible_date(datetime(1970, 1, 1, tzinfo=UTC), seen) is None
+    assert plausible_date(datetime(1969, 12, 31, 19, 0), seen) is None  # the epoch, UTC-5
+    future = FeedContext(datetime(2031, 5, 1), "t", [], [])
+    assert build_entry_document("https://a.example/3", "x", future, seen)["published_at"] == seen
+    zero = FeedContext(datetime(1970, 1, 1), "t", [], [])
+    assert build_entry_document("https://a.example/4", "x", zero, seen)["published_at"] == seen

@@ -156,7 +156,7 @@ FEEDS = SourceKind(
     FROM feed_entries e
     JOIN feeds f ON f.feed_url = e.feed_url""",
     page_context="""
-    SELECT url, arg_max(published_at, last_seen_at) AS published_at,
+    SELECT url, arg_max(coalesce(published_at, updated_at), last_seen_at) AS published_at,
            arg_max(title, last_seen_at) AS title,
            arg_max(raw_authors, last_seen_at) AS raw_authors,
            arg_max(feed_authors, last_seen_at) AS feed_authors

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from innercircle.extract.bylines import entry_authors
+from innercircle.extract.dates import plausible_date
 from innercircle.extract.names import name_key
 from innercircle.extract.people import PersonFinder
 from innercircle.stages import Progress, no_progress
@@ -73,7 +74,7 @@ def page_document(page: RawPage, content: PageContent) -> dict:
         "kind": page.kind,
         "title": content.title,
         # Undated articles fall back to their first fetch; author pages stay undated.
-        "published_at": content.published
+        "published_at": plausible_date(content.published, page.fetched_at)
         or (page.fetched_at if content.undated_is_fetched else None),
         "content_hash": page.content_hash,
         "text_chars": len(content.text),
@@ -133,7 +134,7 @@ def build_entry_document(url: str, text: str, feed: FeedContext, seen_at: dateti
         "host": host_of(url),
         "kind": "feed_entry",
         "title": feed.title,
-        "published_at": feed.published or seen_at,
+        "published_at": plausible_date(feed.published, seen_at) or seen_at,
         "content_hash": entry_content_hash(text, feed),
         "text_chars": len(text),
         "text": text,
@@ -147,7 +148,7 @@ def build_entry_document(url: str, text: str, feed: FeedContext, seen_at: dateti
 #: is not plainly HTML, the body to sniff) and the version of their document, if any.
 ENTRIES_TO_BUILD_SQL = """
 WITH latest_entry AS (
-    SELECT url, arg_max(published_at, last_seen_at) AS published_at,
+    SELECT url, arg_max(coalesce(published_at, updated_at), last_seen_at) AS published_at,
            arg_max(title, last_seen_at) AS title,
            arg_max(raw_authors, last_seen_at) AS raw_authors,
            arg_max(feed_authors, last_seen_at) AS feed_authors,

@@ -8,7 +8,7 @@ CREATE TABLE IF NOT EXISTS documents (
     host           VARCHAR NOT NULL,       -- the site: what "distinct sources" counts
     kind           VARCHAR NOT NULL,       -- 'article' | 'feed_entry' | 'author_page'
     title          VARCHAR,
-    published_at   TIMESTAMP,              -- page date, else feed date, else first fetch; NULL for author pages
+    published_at   TIMESTAMP,              -- page date, else feed entry's (published, else updated), else first fetch; never after the fetch; NULL for author pages
     content_hash   VARCHAR NOT NULL,       -- of the raw page (of the entry for feed_entry): unchanged hash, no re-extraction
     text_chars     INTEGER NOT NULL,
     text           VARCHAR,                -- main text only (no navigation, footers, comments)
