@@ -131,7 +131,9 @@ def resolve_names(
 
     clusters = _merge_on_profiles(clusters, profiles)
 
-    # 2. Initial-only first names ("r kim") join the one cluster they fit.
+    # 2. Initial-only first names ("r kim") join the one cluster they fit. Initials after
+    #    the first ("h x lin", from "H.-X. Lin") must be written by the cluster too: the
+    #    first initial alone joined a biologist to a designer called Hank Lin.
     unresolved: list[str] = []
     attach: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for key in initial_only:
@@ -139,7 +141,7 @@ def resolve_names(
         fits = [
             i
             for i, (keys, _) in enumerate(clusters)
-            if any(k.split()[-1] == tokens[-1] and k.split()[0][0] == tokens[0] for k in keys)
+            if any(_initials_fit(tokens, k.split()) for k in keys)
         ]
         if len(fits) == 1:
             attach[fits[0]].append((key, "initial"))
@@ -387,3 +389,15 @@ def non_person_reason(ctx: NameContext) -> str | None:
     if org_hits >= 2 and org_hits >= 3 * person_hits and org_hits * 2 >= len(ctx.sentences):
         return "organisation context"
     return None
+
+
+def _initials_fit(initials: list[str], full: list[str]) -> bool:
+    """Whether ``initials`` ("r kim", "h x lin": a first initial, maybe more initials,
+    a surname) can write the name ``full`` ("robert kim", "hong xia lin"): the same
+    surname and every initial the first letter of ``full``'s given and middle names, in
+    order."""
+    given, written = initials[:-1], full[:-1]
+    if initials[-1] != full[-1] or len(given) > len(written):
+        return False
+    return all(w.startswith(g[0]) for g, w in zip(given, written, strict=False))
+

@@ -82,6 +82,23 @@ def test_an_initial_that_fits_two_people_is_left_unresolved():
     assert "r kim" in r.unresolved
 
 
+def test_initials_join_only_a_name_that_writes_every_one_of_them():
+    """"H.-X. Lin" (a biologist) is not "Hank Lin" (a case designer): the second initial
+    is a name Hank Lin's forms never write. "T. J. Jones" joins "Thad J. Jones"."""
+    r = resolve_names(
+        [
+            stats("hank lin", "Hank Lin", 3),
+            stats("h x lin", "H.-X. Lin"),
+            stats("thad j jones", "Thad J. Jones", 2),
+            stats("t j jones", "T. J. Jones"),
+            stats("h lin", "H. Lin"),
+        ]
+    )
+    assert "h x lin" in r.unresolved
+    assert r.aliases["t j jones"].person_id == r.aliases["thad j jones"].person_id
+    assert r.aliases["h lin"].person_id == r.aliases["hank lin"].person_id
+
+
 def test_person_ids_are_stable_across_runs_even_when_the_display_form_changes():
     first = resolve_names([stats("jane doe", "Jane Doe", 2)])
     (pid,) = first.people
