@@ -214,3 +214,46 @@ def test_a_site_rediscovered_after_a_bad_night_is_read_whole_not_answered_304():
     (row,) = out.rows["feeds"]
     assert (row["feed_url"], row["via"], row["status"]) == (
         "https://b.example/feed", "autodiscovered", "ok")
+
+
+def test_a_page_answering_404_three_nights_running_is_asked_again_only_when_its_entry_changes(
+    tmp_path,
+):
+    """A 404 may be a page put live late: it has three nights. After that the page is gone
+    (so is one answering 410), until its feed entry says it changed."""
+    from datetime import datetime, timedelta
+
+    from innercircle import warehouse
+    from innercircle.stages.crawl_kinds import articles_to_fetch_sql
+
+    night = datetime(2026, 12, 1, 2, 0)
+    with warehouse.connect(tmp_path / "w.duckdb") as con:
+        con.execute("INSERT INTO feeds VALUES ('https://a.example/', 'https://a.example/feed', "
+                    "'listed', 't', NULL, 'rss20', 3, 'ok', NULL, ?)", [night])
+        for path, statuses in (("late", [404, 404]), ("gone", [404, 404, 404]),
+                               ("flaky", [404, 500, 404]), ("removed", [200, 410, 410, 410])):
+            url = f"https://a.example/{path}"
+            con.execute("INSERT INTO feed_entries (feed_url, url, title, published_at, "
+                        "raw_authors, feed_authors, first_seen_at, last_seen_at) VALUES "
+                        "('https://a.example/feed', ?, 't', ?, [], [], ?, ?)",
+                        [url, night - timedelta(days=9), night, night])
+            for i, status in enumerate(statuses):
+                con.execute(
+                    "INSERT INTO crawl_log (run_id, stage, url, host, status, outcome, bytes, "
+                    "elapsed_ms, from_cache, attempts, fetched_at) VALUES "
+                    "(?, 'articles', ?, 'a.example', ?, ?, 0, 1, false, 1, ?)",
+                    [f"r{i}", url, status, "ok" if status == 200 else "http_error",
+                     night + timedelta(days=i)])
+            last = night + timedelta(days=len(statuses) - 1)
+            con.execute("INSERT INTO articles VALUES (?, ?, 'a.example', ?, 'http_error', NULL, "
+                        "'not found', ?)", [url, url, statuses[-1], last])
+        plan = {row[0].rsplit("/", 1)[1]: (row[2], row[6])
+                for row in con.execute(articles_to_fetch_sql()).fetchall()}
+        assert plan == {"late": (True, False), "flaky": (True, False),
+                        "gone": (False, True), "removed": (False, True)}
+        # The entry of the gone page changes: it is asked for again.
+        con.execute("UPDATE feed_entries SET updated_at = ? WHERE url LIKE '%/gone'",
+                    [night + timedelta(days=5)])
+        again = {row[0].rsplit("/", 1)[1]: row[2]
+                 for row in con.execute(articles_to_fetch_sql()).fetchall()}
+        assert again["gone"] and not again["removed"]

@@ -259,8 +259,29 @@ AUTHOR_PAGES = SourceKind(
 # ------------------------------------------------------------------------------ articles
 
 
+#: A page that answered 404 or 410 on this many fetches in a row (one a night) is gone:
+#: it is asked for again only when its feed entry changes. A 404 may be a page put live
+#: late, so it has a few nights; asking every night for ever spent the hosts' requests
+#: (and the night's budget) on pages that will not come.
+GONE_AFTER = 3
+
+#: Pages whose last :data:`GONE_AFTER` fetches all answered 404 or 410.
+_GONE_SQL = f"""
+SELECT url FROM (
+    SELECT url, status, row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC) AS n
+    FROM crawl_log
+    WHERE stage = 'articles' AND outcome <> 'skipped'
+      AND url IN (SELECT url FROM articles WHERE status IN (404, 410))
+)
+WHERE n <= {GONE_AFTER}
+GROUP BY url
+HAVING count(*) = {GONE_AFTER} AND bool_and(status IN (404, 410))"""
+
+
 def articles_to_fetch_sql() -> str:
-    """Every announced page with what decides whether it is fetched tonight."""
+    """Every announced page with what decides whether it is fetched tonight: never
+    fetched, or its last fetch failed (unless the page is gone, :data:`GONE_AFTER`), or
+    its feed entry changed since; and whether it is gone."""
     return f"""
 WITH wanted AS (
 {announced_pages_sql()}
@@ -269,13 +290,16 @@ per_url AS (
     SELECT url, max(changed_at) AS changed_at, max(dated) AS dated,
            arg_max(feed_url, dated) FILTER (WHERE feed_url IS NOT NULL) AS feed_url
     FROM wanted GROUP BY url
+),
+gone AS ({_GONE_SQL}
 )
 SELECT w.url, a.content_hash,
-       a.url IS NULL OR a.outcome NOT IN ('ok', 'not_modified')
+       a.url IS NULL OR (a.outcome NOT IN ('ok', 'not_modified') AND g.url IS NULL)
          OR (w.changed_at IS NOT NULL AND w.changed_at > a.fetched_at) AS needs_fetch,
-       w.feed_url, w.dated, a.url IS NOT NULL AS fetched_before
+       w.feed_url, w.dated, a.url IS NOT NULL AS fetched_before, g.url IS NOT NULL AS gone
 FROM per_url w
 LEFT JOIN articles a USING (url)
+LEFT JOIN gone g USING (url)
 ORDER BY w.url
 """
 
@@ -297,17 +321,19 @@ def plan_articles(con: duckdb.DuckDBPyConnection, ctx: PlanContext) -> CrawlPlan
     fetch_urls, skipped = budget_articles(
         [
             ArticleCandidate(url, feed_url, dated, bool(before))
-            for url, _, needs, feed_url, dated, before in todo
+            for url, _, needs, feed_url, dated, before, _ in todo
             if needs
         ],
         per_feed=ctx.per_feed,
         per_host=ctx.per_host,
         host_used=host_used,
     )
-    feed_of = {url: feed_url for url, _, _, feed_url, _, _ in todo}
-    unchanged = sum(1 for _, _, needs, *_ in todo if not needs)
+    feed_of = {url: feed_url for url, _, _, feed_url, *_ in todo}
+    gone = sum(1 for _, _, needs, *_, is_gone in todo if is_gone and not needs)
+    unchanged = sum(1 for _, _, needs, *_, is_gone in todo if not needs and not is_gone)
     note = {
         "unchanged": unchanged,
+        "gone": gone,
         "skipped": skipped,
         "backlog_by_feed": Counter(
             feed_of.get(r.url) or "(author pages)" for r in skipped
@@ -321,7 +347,8 @@ def plan_articles(con: duckdb.DuckDBPyConnection, ctx: PlanContext) -> CrawlPlan
     log = (
         f"{len(todo)} articles known, {len(fetch_urls)} to fetch tonight, "
         f"{len(skipped)} queued for later nights (budgets), {unchanged} unchanged since "
-        "last fetch"
+        f"last fetch, {gone} gone (404/410 {GONE_AFTER} times; asked again when their "
+        "feed entry changes)"
     )
     return CrawlPlan(fetch_urls, state, note, log)
 
@@ -347,6 +374,7 @@ def store_articles(con: duckdb.DuckDBPyConnection, ctx: StoreContext) -> Stored:
         metadata={
             "fetched": len(article_rows),
             "skipped_unchanged": ctx.note.get("unchanged", 0),
+            "skipped_gone": ctx.note.get("gone", 0),
             "backlog": len(skipped),
             "backlog_by_feed": (["feed", "queued"], backlog[:20]) if backlog else "none",
         }
@@ -356,7 +384,8 @@ def store_articles(con: duckdb.DuckDBPyConnection, ctx: StoreContext) -> Stored:
 ARTICLES = SourceKind(
     name="articles",
     description="Article pages announced by feeds or listed on author pages. An article "
-    "fetched before is fetched again only when its feed entry says it changed.",
+    "fetched before is fetched again only when its feed entry says it changed, or when "
+    "its last fetch failed (not after three 404/410 answers in a row).",
     follows_announced=True,
     plan=plan_articles,
     fetch=fetch_articles,
