@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 import httpx
 import pytest
 
-from innercircle.errors import BlockedAddressError
+from innercircle.errors import BlockedAddressError, FetchError
 from innercircle.fetch import AddressGuard, Fetcher, FetchPolicy, FetchRequest, is_public_address
 from innercircle.fetch.transport import guarded_transport
 from tests.builders import fetch_policy
@@ -171,6 +172,47 @@ def test_unresolvable_host_is_a_connect_error():
 
     result = Fetcher(_policy(False), resolver=resolver).fetch("https://nowhere.invalid/feed")
     assert result.error_class == "connect_error" and "resolve" in result.error_message
+
+
+def test_a_name_that_does_not_resolve_is_asked_once_per_run():
+    """Every URL of a dead host fails as the first did, without asking DNS again, even
+    with the host's lanes asking at the same moment (the resolver takes its time)."""
+    from innercircle.fetch.outcome import crawl_outcome, host_verdict
+
+    calls: list[str] = []
+
+    def resolver(host: str) -> list[str]:
+        calls.append(host)
+        time.sleep(0.2)
+        raise OSError("[Errno -3] Temporary failure in name resolution")
+
+    fetcher = Fetcher(fetch_policy(per_host_connections=4, retries=1), resolver=resolver)
+    urls = [f"http://feedproxy.example/~r/a/{n}" for n in range(12)]
+    results = fetcher.fetch_all([FetchRequest(u) for u in urls])
+    assert calls == ["feedproxy.example"]
+    kinds = {(r.error_class, r.error_message, crawl_outcome(r)) for r in results}
+    assert kinds == {("connect_error", "feedproxy.example: cannot resolve host: "
+                      "[Errno -3] Temporary failure in name resolution", "error")}
+    assert {host_verdict(crawl_outcome(r), r.error_class) for r in results} == {False}
+
+
+def test_a_failed_lookup_is_asked_again_after_the_ttl():
+    answers = iter([OSError("no answer"), ["93.184.216.34"]])
+
+    def resolver(host: str) -> list[str]:
+        answer = next(answers)
+        if isinstance(answer, OSError):
+            raise answer
+        return answer
+
+    guard = AddressGuard(False, resolver=resolver, ttl_s=0.05)
+    for _ in range(2):
+        with pytest.raises(FetchError, match="cannot resolve host: no answer"):
+            guard.check("flaky.example")
+    assert guard.cached("flaky.example")
+    time.sleep(0.06)
+    assert not guard.cached("flaky.example")
+    assert guard.check("flaky.example") == [PUBLIC]
 
 
 def test_a_host_counts_as_refusing_only_when_every_address_refused():
