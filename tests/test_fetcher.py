@@ -252,7 +252,11 @@ def test_a_refused_connection_is_a_connect_error_tried_once():
     f = Fetcher(local_policy(retries=2, respect_robots=True))
     r = f.fetch(f"http://127.0.0.1:{port}/feed")
     assert r.error_class == "connect_error" and r.status is None and r.attempts == 1
-    assert r.error_message == "robots.txt: connection refused"  # what crawl_log says
+    # What crawl_log says: the host refused, when asked for its robots.txt (the first
+    # request to a host), not robots.txt refusing anything.
+    assert r.error_message == (
+        f"connection refused (while asking for http://127.0.0.1:{port}/robots.txt)"
+    )
 
 
 def test_other_connect_errors_are_tried_again():

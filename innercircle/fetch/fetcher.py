@@ -467,11 +467,14 @@ class _Run:
         except Exception as exc:
             failure = _classify_exception(exc)
             if isinstance(exc, TimeoutError):
-                failure = _Failure("timeout", "robots.txt timed out", retryable=True)
+                failure = _Failure("timeout", "timed out", retryable=True)
             if failure.error_class in ("blocked_address", "connect_error", "timeout", "tls_error"):
-                # The host itself is unreachable: report that, not a robots verdict.
+                # The host itself is unreachable: report that, not a robots verdict, and
+                # as what happened to the host ("robots.txt: connection refused" read as
+                # if robots.txt had refused something).
                 raise _Failure(
-                    failure.error_class, f"robots.txt: {failure.message}", failure.retryable
+                    failure.error_class, f"{failure.message} (while asking for {url})",
+                    failure.retryable,
                 ) from exc
             return RobotsRules("disallow_all", f"robots.txt failed ({failure.error_class})")
 
