@@ -299,8 +299,11 @@ def run_nightly(settings: Settings, instance=None, report_failures: bool = True,
 def print_summary(settings: Settings, per_industry: int = 10, published: bool = True) -> None:
     """What the run did, from the working file, then the top voices. After a failed run
     (``published=False``) the ranking is left out: it was not published, and may be the
-    half-written work of the failed step."""
+    half-written work of the failed step. Sources that failed are named in one line
+    (:func:`innercircle.stages.crawl.last_run_failed_sources`): otherwise they showed
+    only as the steps' warnings, among Dagster's log lines."""
     from innercircle import warehouse
+    from innercircle.stages.crawl import last_run_failed_sources
 
     work = warehouse.working_path(settings.warehouse_path)
     if not work.exists():
@@ -319,6 +322,9 @@ def print_summary(settings: Settings, per_industry: int = 10, published: bool = 
         mentions = con.execute("SELECT count(*) FROM mentions").fetchone()[0]
         print()
         print(f"sources     {n_sources} in {n_industries} industries")
+        failed = last_run_failed_sources(con)
+        if failed:
+            print(f"            {failed}")
         print("fetches     " + (", ".join(f"{n} {o}" for o, n in outcomes) or "none"))
         print(f"documents   {docs}    mentions {mentions}    people {people}")
         if not published:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from datetime import datetime
 from pathlib import Path
 
 import dagster as dg
@@ -20,6 +21,7 @@ from innercircle.settings import Settings
 from innercircle.stages import arrow
 from innercircle.stages.crawl import (
     CrawlOutput,
+    failed_sources_message,
     last_run_fetch_failures,
     last_run_total_failure,
     store_sources,
@@ -99,6 +101,49 @@ def test_the_crawl_checks_and_the_every_source_failed_line_count_the_same_failur
     assert not failed_fetch(crawl_outcome(queued), queued.error_class)
 
 
+def test_the_summary_names_the_sources_that_failed(tmp_path, capsys):
+    """Seven of eight feeds broken in the ways a user pass met: the summary says which,
+    five by name, in one line, and where to read the rest."""
+    answered = FetchResult(url="", final_url="", status=200, body=b"x")
+    requests = {
+        "http://a.example/feed": FetchResult(url="", final_url="", status=500,
+                                             error_class="http_error"),
+        "http://b.example/feed": FetchResult(url="", final_url="",
+                                             error_class="too_many_redirects"),
+        "http://c.example/feed": FetchResult(url="", final_url="", error_class="timeout"),
+        "http://d.example/feed": FetchResult(url="", final_url="", error_class="connect_error"),
+        "http://e.example/feed": FetchResult(url="", final_url="", status=200, body=b""),
+        "http://f.example/feed": answered,  # a page, not a feed
+        "http://g.example/feed": answered,  # malformed XML
+        "http://ok.example/feed": answered,
+    }
+    statuses = {url: "ok" if "ok." in url else "error" for url in requests}
+    settings = Settings(warehouse_path=tmp_path / "innercircle.duckdb")
+    with warehouse.connect(warehouse.working_path(settings.warehouse_path)) as con:
+        store_sources(con, [Source("oceans", "feed", url) for url in requests])
+        night(con, "feeds", requests)
+        warehouse.insert(con, "feeds", arrow([
+            {"source_url": url, "feed_url": url, "via": "listed", "title": None,
+             "site_link": None, "format": None, "entries": 0, "status": status,
+             "error": None, "checked_at": datetime(2026, 12, 7)}
+            for url, status in statuses.items()
+        ]))
+    cli.print_summary(settings, published=False)
+    lines = capsys.readouterr().out.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("sources "))
+    assert lines[at + 1].strip() == (
+        "7 of 8 sources failed in this run: http://a.example/feed (HTTP error), "
+        "http://b.example/feed (too many redirects), http://c.example/feed (timeout), "
+        "http://d.example/feed (connect error), http://e.example/feed (unreadable feed) "
+        "and 2 more; see each one's error in the feeds table and crawl_log"
+    )
+    assert failed_sources_message({"a": None, "b": "http_error"}) == (
+        "1 of 2 sources failed in this run: b (HTTP error); see each one's error in the "
+        "feeds table and crawl_log"
+    )
+    assert failed_sources_message({"a": None}) is None  # nothing to say when all worked
+
+
 def write_sources(path: Path, urls: list[str]) -> Path:
     lines = "".join(f"      - {u}\n" for u in urls)
     path.write_text(f"industries:\n  x:\n    feeds:\n{lines}", "utf-8")
@@ -167,7 +212,8 @@ def test_a_partial_failure_stays_a_warning(env, monkeypatch, capsys):
     out, err = capsys.readouterr()
     assert code == 0, err[-2000:]
     assert "sources failed" not in err
-    assert "fetches" in out  # the usual summary
+    assert "fetches" in out  # the usual summary, naming the sources that failed
+    assert f"3 of 4 sources failed in this run: {urls[1]} (connect error), " in out
     assert not (env / "run_failures.jsonl").exists()
 
 

@@ -604,12 +604,23 @@ def last_run_fetch_failures(con: duckdb.DuckDBPyConnection, stage: str) -> Fetch
 
 
 def last_run_total_failure(con: duckdb.DuckDBPyConnection) -> str | None:
-    """:func:`total_failure_message` for the warehouse's latest crawl: each listed source
-    failed or read, from its own request (author pages) or its feeds' statuses. A request
-    failed as the crawl's checks count it (:func:`last_run_fetch_failures`)."""
+    """:func:`total_failure_message` for the warehouse's latest crawl."""
+    return total_failure_message(last_run_source_errors(con))
+
+
+def last_run_failed_sources(con: duckdb.DuckDBPyConnection) -> str | None:
+    """:func:`failed_sources_message` for the warehouse's latest crawl."""
+    return failed_sources_message(last_run_source_errors(con))
+
+
+def last_run_source_errors(con: duckdb.DuckDBPyConnection) -> dict[str, str | None]:
+    """Why each listed source failed in the warehouse's latest crawl (an error class), or
+    None when it was read: from its own request (author pages) or its feeds' statuses. A
+    request failed as the crawl's checks count it (:func:`last_run_fetch_failures`).
+    Empty before any crawl."""
     run = con.execute("SELECT arg_max(run_id, fetched_at) FROM crawl_log").fetchone()[0]
     if run is None:
-        return None
+        return {}
     # Why each request of the run failed (None when it did not), last attempt per URL.
     requests = {
         url: (error or "http_error") if failed_fetch(outcome, error) else None
@@ -638,7 +649,7 @@ def last_run_total_failure(con: duckdb.DuckDBPyConnection) -> str | None:
         elif rows:
             found = [requests.get(f) for f, _ in rows if requests.get(f)]
             errors[url] = (found or [requests.get(url)])[0] or "not_a_feed"
-    return total_failure_message(errors)
+    return errors
 
 
 def total_failure_message(source_errors: Mapping[str, str | None]) -> str | None:
@@ -657,6 +668,30 @@ def total_failure_message(source_errors: Mapping[str, str | None]) -> str | None
         for error, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     )
     return f"all {len(source_errors)} sources failed ({parts}): {failure_hint(set(counts))}"
+
+
+#: How many failed sources the run's summary names; the rest are counted.
+NAMED_FAILURES = 5
+
+
+def failed_sources_message(
+    source_errors: Mapping[str, str | None], named: int = NAMED_FAILURES
+) -> str | None:
+    """The summary's one line naming the sources that failed, or None when none did.
+
+    ``source_errors`` is as for :func:`total_failure_message`. The first ``named``
+    sources (by URL) are given with why; the rest are counted, and the line says where
+    each one's error is, so a night with many broken sources stays one line.
+    """
+    failed = sorted((url, error) for url, error in source_errors.items() if error)
+    if not failed:
+        return None
+    shown = ", ".join(f"{url} ({_plural(error, 1)})" for url, error in failed[:named])
+    more = f" and {len(failed) - named} more" if len(failed) > named else ""
+    return (
+        f"{len(failed)} of {len(source_errors)} sources failed in this run: {shown}{more}; "
+        "see each one's error in the feeds table and crawl_log"
+    )
 
 
 def failure_hint(errors: set[str]) -> str:
