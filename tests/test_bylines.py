@@ -20,6 +20,10 @@ def names(raw):
         ("Ann Lee; Bob Ray", [("Ann Lee", "person"), ("Bob Ray", "person")]),
         ("Lee, A. B., Ray, C.", [("A. B. Lee", "person"), ("C. Ray", "person")]),
         ("Li, Z., Ma, L.", [("Z. Li", "person"), ("L. Ma", "person")]),
+        # A surname in capitals is a surname, not a run of initials ("LAP" "ALU").
+        ("LAPALU, N., SIMON, A., Lu, A., Plaumann, P.-L.",
+         [("N. Lapalu", "person"), ("A. Simon", "person"), ("A. Lu", "person"),
+          ("P.-L. Plaumann", "person")]),
         ("Doe, Jane", [("Jane Doe", "person")]),
         ("Doe, Jane Q.", [("Jane Q. Doe", "person")]),
         # Dutch and German sorted forms move the surname's particle behind the given name.

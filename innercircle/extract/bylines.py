@@ -165,7 +165,7 @@ _SPLIT = re.compile(
 )
 # "L. B.", "H.-X.", "JR", "J": initials carry a dot or are short uppercase runs, so that
 # two-letter surnames ("Li", "Ma", "Wu") are not mistaken for them.
-_INITIALS = re.compile(r"^(?:(?:[^\W\d_]\.|[A-Z]{1,3}(?![a-z]))[\s\-]*)+$")
+_INITIALS = re.compile(r"^(?:(?:[^\W\d_]\.|[A-Z]{1,3}(?![A-Za-z]))[\s\-]*)+$")
 _TRAILING_PAREN = re.compile(r"\s*\([^()]*\)\s*$")
 # A nickname in quotes between given name and surname: 'Amanda "Tania Mae" Tan'.
 _QUOTED_NICKNAME = re.compile(r"(?<=\s)[\"“„]([^\"“”„]{2,30})[\"”“](?=\s)")
