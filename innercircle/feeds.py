@@ -105,6 +105,37 @@ def _absolute(link: str, base: str) -> str:
     return urljoin(base, link) if base else link
 
 
+# A closing tag or a character/entity reference: what makes a string HTML rather than text
+# that happens to hold a "<" (feedparser's test for RSS titles, in short).
+_HTMLISH = re.compile(r"</[A-Za-z][\w:-]*\s*>|&(?:#\d+|#[xX][0-9A-Fa-f]+|[A-Za-z]\w*);")
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def _plain_title(value: Any, html: bool) -> str:
+    """A title as plain text: tags gone, entities decoded, whitespace collapsed.
+
+    Titles are shown and written out as text (report, Atom output), which escape them
+    once more; a title kept as HTML would show its tags and ``&#8217;`` to the reader.
+    """
+    if not isinstance(value, str):
+        return ""
+    return " ".join((markup_to_text(value) if html else value).split())
+
+
+def _fp_title(detail: Any, value: Any) -> str:
+    """A feedparser title as text; its ``*_detail`` says whether the feed wrote HTML."""
+    kind = detail.get("type", "") if isinstance(detail, dict) else ""
+    return _plain_title(value, kind in _HTML_TYPES)
+
+
+def _json_title(value: Any) -> str:
+    """A JSON feed's title as text. JSON Feed says titles are plain text, but feeds written
+    by HTML tools escape them (``I&#039;m``); a title that reads as HTML is taken as HTML,
+    one with a bare ``<`` (``von <i> und <b>``) as text."""
+    text = value.strip() if isinstance(value, str) else ""
+    return _plain_title(text, bool(_HTMLISH.search(text)))
+
+
 def _dedupe(values: list[str]) -> list[str]:
     out: list[str] = []
     for v in values:
@@ -222,7 +253,7 @@ def _parse_json_feed(body: bytes, url: str) -> ParsedFeed:
     link = data.get("home_page_url") if isinstance(data.get("home_page_url"), str) else ""
     feed = ParsedFeed(
         url=url,
-        title=str(data.get("title") or ""),
+        title=_json_title(data.get("title")),
         link=_absolute(link or "", url),
         format="json",
         feed_authors=_json_authors(data),
@@ -236,7 +267,7 @@ def _parse_json_feed(body: bytes, url: str) -> ParsedFeed:
         feed.entries.append(
             FeedEntry(
                 url=_absolute(item_url if isinstance(item_url, str) else "", url),
-                title=str(item.get("title") or ""),
+                title=_json_title(item.get("title")),
                 entry_id=str(item.get("id") or ""),
                 published=_feed_date(item.get("date_published")),
                 updated=_feed_date(item.get("date_modified")),
@@ -262,7 +293,7 @@ def _parse_rss_in_json(rss: dict[str, Any], url: str) -> ParsedFeed:
 
     feed = ParsedFeed(
         url=url,
-        title=text(channel, "title"),
+        title=_json_title(channel.get("title")),
         link=_absolute(text(channel, "link"), url),
         format="rss-in-json",
         feed_authors=_dedupe([text(channel, k) for k in ("managingEditor", "dc:creator")]),
@@ -273,7 +304,7 @@ def _parse_rss_in_json(rss: dict[str, Any], url: str) -> ParsedFeed:
         feed.entries.append(
             FeedEntry(
                 url=_absolute(text(item, "link") or text(item, "guid"), url),
-                title=text(item, "title"),
+                title=_json_title(item.get("title")),
                 entry_id=text(item, "guid"),
                 published=_feed_date(text(item, "pubDate")),
                 raw_authors=_dedupe([text(item, k) for k in ("author", "dc:creator")]),
@@ -333,7 +364,7 @@ def _parse_feed(body: bytes, url: str, content_type: str) -> ParsedFeed:
     feed_info = d.feed
     feed = ParsedFeed(
         url=url,
-        title=feed_info.get("title", "") or "",
+        title=_fp_title(feed_info.get("title_detail"), feed_info.get("title")),
         link=_absolute(feed_info.get("link", "") or "", url),
         format=d.version or "unknown",
         warning=f"malformed feed, read leniently: {reason}" if bozo else None,
@@ -354,7 +385,7 @@ def _parse_feed(body: bytes, url: str, content_type: str) -> ParsedFeed:
         feed.entries.append(
             FeedEntry(
                 url=link,
-                title=e.get("title", "") or "",
+                title=_fp_title(e.get("title_detail"), e.get("title")),
                 entry_id=str(e.get("id", "") or ""),
                 published=_to_datetime(e.get("published_parsed")),
                 updated=_to_datetime(e.get("updated_parsed")),

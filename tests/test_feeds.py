@@ -276,3 +276,35 @@ def test_fallback_paths():
         "https://x.example/feed", "https://x.example/rss.xml",
         "https://x.example/atom.xml", "https://x.example/index.xml",
     ]
+
+
+def test_titles_are_plain_text_in_every_format():
+    """A title the feed wrote as HTML is stored as the text a reader sees; one that is
+    text stays as written, "<" and all."""
+    rss = b"""<rss version="2.0"><channel><title>Caf&amp;eacute; &lt;b&gt;news&lt;/b&gt;</title>
+      <item><title>&lt;b&gt;Slack&lt;/b&gt;   (NASDAQ:WORK)</title><link>https://r.example/1</link></item>
+      <item><title>&amp;#8216;Jokes&amp;#8217;</title><link>https://r.example/2</link></item>
+      <item><title>Use the &lt;div&gt; tag</title><link>https://r.example/3</link></item>
+    </channel></rss>"""
+    feed = parse_feed(rss, "https://r.example/feed")
+    assert feed.title == "Café news"
+    assert [e.title for e in feed.entries] == [
+        "Slack (NASDAQ:WORK)", "\u2018Jokes\u2019", "Use the <div> tag"
+    ]
+    atom = b"""<feed xmlns="http://www.w3.org/2005/Atom"><title type="text">A &amp; B</title>
+      <entry><title type="html">Link: <![CDATA[That&#8217;s it]]></title><id>urn:1</id></entry>
+      <entry><title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><b>X</b>
+        &amp; y</div></title><id>urn:2</id></entry>
+    </feed>"""
+    feed = parse_feed(atom, "https://a.example/feed")
+    assert feed.title == "A & B"
+    assert [e.title for e in feed.entries] == ["Link: That\u2019s it", "X & y"]
+    json_feed = json.dumps({"version": "https://jsonfeed.org/version/1", "title": "J &amp; J",
+        "items": [{"id": "1", "url": "https://j.example/1", "title": "I&#039;m <em>here</em>"},
+                  {"id": "2", "url": "https://j.example/2", "title": "Von <i> und <b>"}]})
+    feed = parse_feed(json_feed.encode(), "https://j.example/feed.json")
+    assert feed.title == "J & J"
+    assert [e.title for e in feed.entries] == ["I'm here", "Von <i> und <b>"]
+    rij = json.dumps({"rss": {"channel": {"title": "R", "item": [
+        {"link": "https://k.example/1", "title": "Q&amp;A: <b>rates</b>"}]}}})
+    assert parse_feed(rij.encode(), "https://k.example/f.json").entries[0].title == "Q&A: rates"
