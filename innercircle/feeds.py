@@ -184,10 +184,38 @@ def _item_key(item: Any) -> str:
     return ""
 
 
-def _raw_authors(data: bytes) -> tuple[list[str], list[tuple[str, list[str]]]] | None:
-    """(feed-level fields, [(item key, item fields)]) or None when lxml cannot read it."""
+def _as_decoded(data: bytes, encoding: str) -> tuple[bytes, str | None]:
+    """The document in the encoding feedparser read it in, as (bytes, encoding for lxml).
+
+    A feed whose declared encoding is wrong (windows-1252 bytes declared UTF-8) is read by
+    feedparser in the one that works; lxml would follow the declaration and turn every
+    accented letter of the author fields into U+FFFD. Re-encoded as UTF-8, with lxml told
+    so, both passes read the same characters.
+    """
+    try:
+        text = data.decode(encoding) if encoding else None
+    except (LookupError, UnicodeDecodeError):
+        text = None
+    if text is None:
+        return data, None
+    return text.encode("utf-8"), "utf-8"
+
+
+def _raw_authors(
+    data: bytes, encoding: str = ""
+) -> tuple[list[str], list[tuple[str, list[str]]]] | None:
+    """(feed-level fields, [(item key, item fields)]) or None when lxml cannot read it.
+
+    ``encoding`` is the one feedparser used (``d.encoding``), so that both read the same.
+    """
+    data, override = _as_decoded(data, encoding)
     parser = etree.XMLParser(
-        recover=True, resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False
+        recover=True,
+        resolve_entities=False,
+        no_network=True,
+        huge_tree=False,
+        load_dtd=False,
+        encoding=override,
     )
     try:
         root = etree.fromstring(data, parser)
@@ -369,7 +397,7 @@ def _parse_feed(body: bytes, url: str, content_type: str) -> ParsedFeed:
         format=d.version or "unknown",
         warning=f"malformed feed, read leniently: {reason}" if bozo else None,
     )
-    raw = _raw_authors(body)
+    raw = _raw_authors(body, d.get("encoding") or "")
     raw_items: list[tuple[str, list[str]]] = raw[1] if raw else []
     by_key = {k: a for k, a in raw_items if k}
     positional = len(raw_items) == len(d.entries)

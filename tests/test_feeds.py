@@ -308,3 +308,22 @@ def test_titles_are_plain_text_in_every_format():
     rij = json.dumps({"rss": {"channel": {"title": "R", "item": [
         {"link": "https://k.example/1", "title": "Q&amp;A: <b>rates</b>"}]}}})
     assert parse_feed(rij.encode(), "https://k.example/f.json").entries[0].title == "Q&A: rates"
+
+
+def test_misdeclared_encoding_keeps_author_names():
+    """windows-1252 bytes declared as UTF-8: feedparser reads them as windows-1252, and so
+    must the raw author pass, or the names come out with U+FFFD and no byline is found."""
+    from innercircle.extract.bylines import entry_authors
+
+    doc = (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Café</title>'
+        "<item><title>Crème brûlée</title><link>https://c.example/1</link>"
+        "<author>x@c.example (François Château)</author></item></channel></rss>"
+    ).encode("cp1252")
+    feed = parse_feed(doc, "https://c.example/feed")
+    (entry,) = feed.entries
+    assert entry.title == "Crème brûlée" and feed.warning  # the wrong declaration is told
+    assert entry.raw_authors == ["x@c.example (François Château)"]
+    assert [b.name for b in entry_authors(entry.raw_authors, feed.feed_authors)] == [
+        "François Château"
+    ]
