@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 import zlib
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -184,6 +185,42 @@ def _item_key(item: Any) -> str:
     return ""
 
 
+@dataclass(frozen=True)
+class _RawItem:
+    """An item as written, for what feedparser's parsed form no longer tells."""
+
+    key: str  # its link, else its guid/id, as written: to find its feedparser entry
+    authors: list[str]
+    has_link: bool  # it has an alternate link that is not empty
+    empty_links: frozenset[str]  # where its empty links (href="") resolve: no addresses
+    page_id: str  # its guid/id if that is a permalink written as an http(s) URL, else ""
+
+
+def _is_web_url(value: str) -> bool:
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def _raw_item(item: Any, url: str) -> _RawItem:
+    """feedparser resolves an empty ``href`` to the base URL and a guid or id, relative or
+    ``isPermaLink="false"``, into a link; what was written tells them from real links."""
+    has_link, empty, ident, permalink = False, set(), None, True
+    for child in item:
+        name = _local(child.tag)
+        if name == "link" and child.get("rel", "alternate") == "alternate":
+            href = child.get("href")
+            value = (child.text if href is None else href) or ""
+            has_link = has_link or bool(value.strip())
+            if href is not None and not href.strip():
+                empty.add(urljoin(url, child.base or ""))
+        elif name in ("guid", "id") and ident is None:
+            ident = (child.text or "").strip()
+            attrs = {k.lower(): v for k, v in child.attrib.items() if isinstance(k, str)}
+            permalink = attrs.get("ispermalink", "true").strip().lower() != "false"
+    page_id = ident if ident and permalink and _is_web_url(ident) else ""
+    return _RawItem(_item_key(item), _author_fields(item), has_link, frozenset(empty), page_id)
+
+
 def _as_decoded(data: bytes, encoding: str) -> tuple[bytes, str | None]:
     """The document in the encoding feedparser read it in, as (bytes, encoding for lxml).
 
@@ -201,10 +238,10 @@ def _as_decoded(data: bytes, encoding: str) -> tuple[bytes, str | None]:
     return text.encode("utf-8"), "utf-8"
 
 
-def _raw_authors(
-    data: bytes, encoding: str = ""
-) -> tuple[list[str], list[tuple[str, list[str]]]] | None:
-    """(feed-level fields, [(item key, item fields)]) or None when lxml cannot read it.
+def _raw_items(
+    data: bytes, url: str, encoding: str = ""
+) -> tuple[list[str], list[_RawItem]] | None:
+    """(feed-level author fields, the items as written) or None when lxml cannot read it.
 
     ``encoding`` is the one feedparser used (``d.encoding``), so that both read the same.
     """
@@ -218,7 +255,7 @@ def _raw_authors(
         encoding=override,
     )
     try:
-        root = etree.fromstring(data, parser)
+        root = etree.fromstring(data, parser, base_url=url or None)
     except (etree.XMLSyntaxError, ValueError):
         return None
     if root is None:
@@ -229,11 +266,7 @@ def _raw_authors(
             channel = child
             break
     feed_level = _author_fields(channel)
-    items = [
-        (_item_key(el), _author_fields(el))
-        for el in root.iter()
-        if _local(el.tag) in ("item", "entry")
-    ]
+    items = [_raw_item(el, url) for el in root.iter() if _local(el.tag) in ("item", "entry")]
     return feed_level, items
 
 
@@ -397,19 +430,22 @@ def _parse_feed(body: bytes, url: str, content_type: str) -> ParsedFeed:
         format=d.version or "unknown",
         warning=f"malformed feed, read leniently: {reason}" if bozo else None,
     )
-    raw = _raw_authors(body, d.get("encoding") or "")
-    raw_items: list[tuple[str, list[str]]] = raw[1] if raw else []
-    by_key = {k: a for k, a in raw_items if k}
+    raw = _raw_items(body, url, d.get("encoding") or "")
+    raw_items: list[_RawItem] = raw[1] if raw else []
+    by_key = {item.key: item for item in raw_items if item.key}
     positional = len(raw_items) == len(d.entries)
     feed.feed_authors = raw[0] if raw and raw[0] else _fp_authors(feed_info)
     for i, e in enumerate(d.entries):
-        link = _entry_link(e, url)
         if positional:
-            authors = raw_items[i][1]
+            as_written: _RawItem | None = raw_items[i]
         else:
-            authors = by_key.get(link.strip()) or by_key.get(str(e.get("id", "")).strip()) or []
-        if not authors:
-            authors = _fp_authors(e) if not positional else []
+            as_written = by_key.get(str(e.get("link") or "").strip()) or by_key.get(
+                str(e.get("id") or "").strip()
+            )
+        link = _entry_link(e, url, as_written)
+        authors = as_written.authors if as_written else []
+        if not authors and not positional:
+            authors = _fp_authors(e)
         feed.entries.append(
             FeedEntry(
                 url=link,
@@ -435,21 +471,31 @@ def _fp_content(entry: Any) -> str:
     return max(values, key=len, default="")
 
 
-def _entry_link(entry: Any, base: str) -> str:
-    """The entry's web address: its link, another alternate link, or a URL-shaped id.
+def _entry_link(entry: Any, base: str, as_written: _RawItem | None) -> str:
+    """The entry's web address: its link or another alternate link, else its id when that
+    is a permalink written as an http(s) URL; "" when it has none.
 
-    Non-web identifiers (``tag:``, ``urn:``) are not addresses; they give "".
+    An empty link (``href=""``) is no link, though feedparser resolves it to the base URL,
+    and an id is a name, not a path: never resolved against the base, so ``e8-id``, a
+    UUID or a ``tag:`` id gives no address (it would be fetched, and 404).
     """
-    candidates = [entry.get("link") or ""]
-    candidates += [
+    links = [entry.get("link") or ""]
+    links += [
         link.get("href") or ""
         for link in entry.get("links") or []
         if link.get("rel", "alternate") == "alternate"
     ]
-    candidates.append(str(entry.get("id") or ""))
+    if as_written is None:  # feedparser's word only: a link it took from the guid is left
+        from_id = entry.get("id") if entry.get("guidislink") else None
+        candidates = [link for link in links if link != from_id]
+    elif as_written.has_link:
+        candidates = [link for link in links if link not in as_written.empty_links]
+        candidates.append(as_written.page_id)
+    else:  # feedparser's link, if any, is the guid or an empty href resolved
+        candidates = [as_written.page_id]
     for candidate in candidates:
         absolute = _absolute(candidate, base)
-        if urlsplit(absolute).scheme in ("http", "https"):
+        if _is_web_url(absolute):
             return absolute
     return ""
 

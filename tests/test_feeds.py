@@ -327,3 +327,44 @@ def test_misdeclared_encoding_keeps_author_names():
     assert [b.name for b in entry_authors(entry.raw_authors, feed.feed_authors)] == [
         "François Château"
     ]
+
+
+def test_an_empty_link_is_no_link():
+    """WordPress's wp-atom.php writes href="" for some entries; feedparser resolves it to
+    the base URL, which would make them all one page. An http(s) id stands in for it."""
+    atom = b"""<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://w.example/wp-atom.php">
+      <title>W</title><link rel="alternate" href="https://w.example"/>
+      <entry><title>A</title><link rel="alternate" type="text/html" href=""/>
+        <id>https://w.example/?p=1</id></entry>
+      <entry><title>B</title><link rel="alternate" type="text/html" href="" /><id>urn:b</id></entry>
+      <entry><title>C</title><link rel="alternate" href="/2024/c"/><id>urn:c</id></entry>
+    </feed>"""
+    feed = parse_feed(atom, "https://w.example/feed/atom/")
+    assert [e.url for e in feed.entries] == ["https://w.example/?p=1", "", "https://w.example/2024/c"]
+    no_base = atom.replace(b' xml:base="https://w.example/wp-atom.php"', b"")
+    urls = [e.url for e in parse_feed(no_base, "https://w.example/feed/atom/").entries]
+    assert urls == ["https://w.example/?p=1", "", "https://w.example/2024/c"]
+
+
+def test_only_a_permalink_id_written_as_a_url_is_a_link():
+    """A guid or id is a name: it stands for the entry's page only when it is a permalink
+    (RSS ``isPermaLink`` not "false") already written as an http(s) URL; it is never
+    resolved against the feed's URL into an address that was never published."""
+    rss = b"""<rss version="2.0"><channel><title>G</title><link>https://g.example/</link>
+      <item><title>1</title><guid isPermaLink="true">https://g.example/e1</guid></item>
+      <item><title>2</title><guid isPermaLink="false">e2-id</guid></item>
+      <item><title>3</title><guid>e3-id</guid></item>
+      <item><title>4</title><guid isPermaLink="false">https://g.example/?p=4</guid></item>
+      <item><title>5</title><link>https://g.example/e5</link>
+        <guid isPermaLink="false">https://g.example/e5</guid></item>
+    </channel></rss>"""
+    urls = [e.url for e in parse_feed(rss, "https://g.example/feed").entries]
+    assert urls == ["https://g.example/e1", "", "", "", "https://g.example/e5"]
+    atom = b"""<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://a.example/blog/">
+      <title>A</title>
+      <entry><title>1</title><id>https://a.example/blog/1</id></entry>
+      <entry><title>2</title><id>3f2a7c1e-5460-11e8-b38c-5f5faf9dd0c5</id></entry>
+      <entry><title>3</title><id>tag:a.example,2024:3</id></entry>
+    </feed>"""
+    urls = [e.url for e in parse_feed(atom, "https://a.example/feed").entries]
+    assert urls == ["https://a.example/blog/1", "", ""]
