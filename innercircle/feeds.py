@@ -472,8 +472,11 @@ def _fp_content(entry: Any) -> str:
 
 
 def _entry_link(entry: Any, base: str, as_written: _RawItem | None) -> str:
-    """The entry's web address: its link or another alternate link, else its id when that
-    is a permalink written as an http(s) URL; "" when it has none.
+    """The entry's web address: its FeedBurner origLink, its link or another alternate
+    link, else its id when that is a permalink written as an http(s) URL; "" if none.
+
+    A FeedBurner feed's links go through feedproxy.google.com; ``<feedburner:origLink>``
+    names the article the proxy stands for, the page whose byline counts.
 
     An empty link (``href=""``) is no link, though feedparser resolves it to the base URL,
     and an id is a name, not a path: never resolved against the base, so ``e8-id``, a
@@ -493,7 +496,7 @@ def _entry_link(entry: Any, base: str, as_written: _RawItem | None) -> str:
         candidates.append(as_written.page_id)
     else:  # feedparser's link, if any, is the guid or an empty href resolved
         candidates = [as_written.page_id]
-    for candidate in candidates:
+    for candidate in [str(entry.get("feedburner_origlink") or ""), *candidates]:
         absolute = _absolute(candidate, base)
         if _is_web_url(absolute):
             return absolute

@@ -368,3 +368,14 @@ def test_only_a_permalink_id_written_as_a_url_is_a_link():
     </feed>"""
     urls = [e.url for e in parse_feed(atom, "https://a.example/feed").entries]
     assert urls == ["https://a.example/blog/1", "", ""]
+
+
+def test_feedburner_origlink_is_the_entry_page():
+    rss = b"""<rss version="2.0" xmlns:feedburner="http://rssnamespace.org/feedburner/ext/1.0">
+      <channel><title>F</title><link>https://f.example/</link>
+      <item><title>A</title><link>http://feedproxy.google.com/~r/f/~3/Xy1/</link>
+        <feedburner:origLink>https://f.example/2024/a/</feedburner:origLink></item>
+      <item><title>B</title><link>https://f.example/2024/b/</link></item>
+    </channel></rss>"""
+    urls = [e.url for e in parse_feed(rss, "https://feeds.feedburner.com/f").entries]
+    assert urls == ["https://f.example/2024/a/", "https://f.example/2024/b/"]
