@@ -362,9 +362,10 @@ def _parse_rss_in_json(rss: dict[str, Any], url: str) -> ParsedFeed:
     for item in items:
         if not isinstance(item, dict):
             continue
+        guid = text(item, "guid")  # a name; a link only if written as one (see _entry_link)
         feed.entries.append(
             FeedEntry(
-                url=_absolute(text(item, "link") or text(item, "guid"), url),
+                url=_absolute(text(item, "link"), url) or (guid if _is_web_url(guid) else ""),
                 title=_json_title(item.get("title")),
                 entry_id=text(item, "guid"),
                 published=_feed_date(text(item, "pubDate")),

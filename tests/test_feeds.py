@@ -368,6 +368,10 @@ def test_only_a_permalink_id_written_as_a_url_is_a_link():
     </feed>"""
     urls = [e.url for e in parse_feed(atom, "https://a.example/feed").entries]
     assert urls == ["https://a.example/blog/1", "", ""]
+    rss_in_json = json.dumps({"rss": {"channel": {"title": "J", "item": [
+        {"title": "1", "guid": "https://j.example/1"}, {"title": "2", "guid": "j-2"}]}}})
+    urls = [e.url for e in parse_feed(rss_in_json.encode(), "https://j.example/f.json").entries]
+    assert urls == ["https://j.example/1", ""]
 
 
 def test_feedburner_origlink_is_the_entry_page():
