@@ -7,7 +7,12 @@ what can be read, and what cannot is reported in ``ParsedFeed.error``.
 Author fields are taken *raw*: feedparser splits ``jane@x.org (Jane Doe)`` into parts and
 merges ``author``/``dc:creator``/``itunes:author`` into one list, which loses what the
 feed said. A second, shallow pass with lxml (entities off, no network) reads the fields
-as written; byline parsing is a later stage's job.
+as written; byline parsing is a later stage's job. The same pass tells an entry's real
+links from those feedparser makes up (an empty ``href`` resolved to the base URL, a guid
+that is no permalink resolved into one), and it reads the document in the encoding
+feedparser found, not the one the document declares.
+
+Titles are stored as plain text, whatever markup the feed wrote them in.
 
 Entity-expansion bombs are refused by :func:`~innercircle.xml_safety.xml_entity_problem`
 before any XML parser sees the document, so memory stays flat whatever the DOCTYPE
