@@ -65,7 +65,7 @@ def stored_world(con) -> None:
         for u in PAGES
     ]))
     warehouse.insert(con, "feed_entries", arrow([
-        {"feed_url": "http://a.example/feed", "url": u, "title": f"Feed title {i}",
+        {"feed_url": f"http://{u.split('/')[2]}/feed", "url": u, "title": f"Feed title {i}",
          "published_at": FEED_DATE, "updated_at": None, "raw_authors": ["Ines Okafor"],
          "feed_authors": [], "first_seen_at": FETCHED, "last_seen_at": FETCHED}
         for i, u in enumerate(PAGES)
@@ -344,3 +344,35 @@ def test_workers_that_cannot_start_during_the_crawl_are_a_warning_not_a_lost_cra
         "An attempt has been made to start a new process"
     ]
     assert started == ["ner"]
+
+
+def test_a_link_blogs_entry_credits_no_one_on_the_page_it_links_to(tmp_path):
+    """A link blog's feed announces other sites' articles under its own author: its entry
+    describes the link, not the article. A silent page on the feed's own site (its feed
+    host, its site link or its listed source, ``www.`` or not) still takes the entry's
+    author; a silent page elsewhere does not, nor its title or date."""
+    own, elsewhere, proxied = ("https://www.linker.example/2026/note",
+                               "https://news.example/story", "https://linker.example/p/1")
+    with warehouse.connect(tmp_path / "w.duckdb") as con:
+        ensure_tables(con)
+        warehouse.insert(con, "raw_pages", arrow([
+            {"url": u, "content_type": "text/html", "fetched_at": FETCHED,
+             "body_gzip": gzip.compress(body("", None)), "content_hash": digest(body("", None))}
+            for u in (own, elsewhere, proxied)]))
+        warehouse.insert(con, "articles", arrow([
+            {"url": u, "host": u.split("/")[2], "outcome": "ok", "fetched_at": FETCHED}
+            for u in (own, elsewhere, proxied)]))
+        con.execute("INSERT INTO feeds VALUES ('https://linker.example/', "
+                    "'https://feeds.hosting.example/linker', 'listed', 'Linker', "
+                    "'https://www.linker.example/', 'rss20', 3, 'ok', NULL, ?)", [FETCHED])
+        warehouse.insert(con, "feed_entries", arrow([
+            {"feed_url": "https://feeds.hosting.example/linker", "url": u, "title": "Linked",
+             "published_at": FEED_DATE, "updated_at": None, "raw_authors": ["Jane Linker"],
+             "feed_authors": [], "first_seen_at": FETCHED, "last_seen_at": FETCHED}
+            for u in (own, elsewhere, proxied)]))
+        build_documents(con)
+        docs = {url: (byline, title) for url, byline, title in con.execute(
+            "SELECT url, byline, title FROM documents").fetchall()}
+    assert docs[own] == (["Jane Linker"], "Linked")
+    assert docs[proxied] == (["Jane Linker"], "Linked")
+    assert docs[elsewhere] == ([], "")

@@ -156,11 +156,15 @@ FEEDS = SourceKind(
     FROM feed_entries e
     JOIN feeds f ON f.feed_url = e.feed_url""",
     page_context="""
-    SELECT url, arg_max(coalesce(published_at, updated_at), last_seen_at) AS published_at,
-           arg_max(title, last_seen_at) AS title,
-           arg_max(raw_authors, last_seen_at) AS raw_authors,
-           arg_max(feed_authors, last_seen_at) AS feed_authors
-    FROM feed_entries GROUP BY url""",
+    SELECT e.url,
+           arg_max(coalesce(e.published_at, e.updated_at), e.last_seen_at) AS published_at,
+           arg_max(e.title, e.last_seen_at) AS title,
+           arg_max(e.raw_authors, e.last_seen_at) AS raw_authors,
+           arg_max(e.feed_authors, e.last_seen_at) AS feed_authors,
+           list_distinct(flatten(list([e.feed_url, f.site_link, f.source_url])))
+             AS feed_sites
+    FROM feed_entries e LEFT JOIN feeds f ON f.feed_url = e.feed_url
+    GROUP BY e.url""",
     industries="""
     SELECT d.doc_id, s.industry, s.url AS source_url
     FROM documents d

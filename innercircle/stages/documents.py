@@ -19,9 +19,9 @@ from innercircle import warehouse
 from innercircle.stages import Progress, arrow, no_progress
 from innercircle.stages.early_parse import page_content
 from innercircle.stages.extraction import (
-    FeedContext,
     RawPage,
     build_document,
+    entry_context,
     parsed_document,
 )
 from innercircle.stages.kinds import (
@@ -132,9 +132,9 @@ def _build_pages(
     pages = ctx.reader.execute(sql, {"stood_for": [*stood_for, *done]})
     while batch := pages.fetchmany(ctx.batch):
         rows = []
-        for url, kind, body, digest, fetched_at, published, title, raw, feed_authors in batch:
+        for url, kind, body, digest, fetched_at, *entry in batch:
             page = RawPage(url, kind, body, digest, fetched_at)
-            feed = FeedContext(published, title or "", raw or [], feed_authors or [])
+            feed = entry_context(url, *entry)
             try:
                 rows.append(build_document(page, feed))
             except Exception as exc:  # one unparseable page must not stop the others
@@ -165,11 +165,11 @@ def _parsed_documents(
     finally:
         ctx.reader.unregister("_parsed")
     rows = []
-    for url, kind, digest, fetched_at, published, title, raw, feed_authors in wanted:
+    for url, kind, digest, fetched_at, *entry in wanted:
         if url in done:
             continue
         page = RawPage(url, kind, b"", digest, fetched_at)
-        feed = FeedContext(published, title or "", raw or [], feed_authors or [])
+        feed = entry_context(url, *entry)
         try:
             rows.append(parsed_document(page, page_content(content[(url, kind, digest)]), feed))
         except Exception:  # noqa: BLE001 - then it is parsed from its body, and reported there

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from innercircle.extract.bylines import entry_authors
 from innercircle.extract.dates import plausible_date
+from innercircle.extract.links import link_host
 from innercircle.extract.names import name_key
 from innercircle.extract.people import PersonFinder
 from innercircle.stages import Progress, no_progress
@@ -44,6 +45,38 @@ class FeedContext:
     title: str = ""
     raw_authors: list[str] = field(default_factory=list)
     feed_authors: list[str] = field(default_factory=list)
+
+
+def site_key(url: str) -> str:
+    """The site a URL belongs to, for telling one site from another: its host without
+    ``www.`` and, past two labels, its last two ("feeds.example.com" and
+    "www.example.com" are one site). Without the public suffix list a name under
+    "co.uk" keys as "co.uk": two such sites then count as one, which only keeps the
+    answer it would have been without this test."""
+    host = link_host(url)
+    labels = host.split(".")
+    return ".".join(labels[-2:]) if len(labels) > 2 else host
+
+
+def entry_context(
+    url: str,
+    published: datetime | None,
+    title: str | None,
+    raw_authors: Sequence[str] | None,
+    feed_authors: Sequence[str] | None,
+    feed_sites: Sequence[str | None] | None = None,
+) -> FeedContext | None:
+    """What a feed entry says of the page at ``url`` (``page_context_sql``'s columns), or
+    None when it says nothing of it: no entry, or a page on another site than every feed
+    announcing it (``feed_sites``: the feeds, their sites and listed sources). A link
+    blog's entry points at someone else's article; its author and title are the linker's,
+    and credited to that article they made the linker the author of pages on 54 sites."""
+    if published is None and not title and not raw_authors and not feed_authors:
+        return None
+    sites = {site_key(s) for s in feed_sites or () if s}
+    if sites and site_key(url) not in sites:
+        return None
+    return FeedContext(published, title or "", list(raw_authors or []), list(feed_authors or []))
 
 
 def build_document(page: RawPage, feed: FeedContext | None) -> dict:
