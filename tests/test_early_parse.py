@@ -370,9 +370,16 @@ def test_a_link_blogs_entry_credits_no_one_on_the_page_it_links_to(tmp_path):
              "published_at": FEED_DATE, "updated_at": None, "raw_authors": ["Jane Linker"],
              "feed_authors": [], "first_seen_at": FETCHED, "last_seen_at": FETCHED}
             for u in (own, elsewhere, proxied)]))
+        # An entry whose page could not be had is the linker's note, on the linker's site.
+        con.execute("INSERT INTO feed_entries (feed_url, url, title, raw_authors, feed_authors, "
+                    "first_seen_at, last_seen_at, content_text) VALUES "
+                    "('https://feeds.hosting.example/linker', 'https://other.example/gone', "
+                    "'Noted', ['Jane Linker'], [], ?, ?, 'A note on a story elsewhere.')",
+                    [FETCHED, FETCHED])
         build_documents(con)
-        docs = {url: (byline, title) for url, byline, title in con.execute(
-            "SELECT url, byline, title FROM documents").fetchall()}
-    assert docs[own] == (["Jane Linker"], "Linked")
-    assert docs[proxied] == (["Jane Linker"], "Linked")
-    assert docs[elsewhere] == ([], "")
+        docs = {url: (byline, title, host) for url, byline, title, host in con.execute(
+            "SELECT url, byline, title, host FROM documents").fetchall()}
+    assert docs[own] == (["Jane Linker"], "Linked", "www.linker.example")
+    assert docs[proxied] == (["Jane Linker"], "Linked", "linker.example")
+    assert docs[elsewhere] == ([], "", "news.example")
+    assert docs["https://other.example/gone"] == (["Jane Linker"], "Noted", "www.linker.example")

@@ -58,6 +58,13 @@ def site_key(url: str) -> str:
     return ".".join(labels[-2:]) if len(labels) > 2 else host
 
 
+def on_feed_site(url: str, feed_sites: Sequence[str | None] | None) -> bool:
+    """Whether ``url`` is on the site of a feed announcing it (``feed_sites``: the feeds,
+    their site links and listed sources); True when nothing is known of them."""
+    sites = {site_key(s) for s in feed_sites or () if s}
+    return not sites or site_key(url) in sites
+
+
 def entry_context(
     url: str,
     published: datetime | None,
@@ -73,8 +80,7 @@ def entry_context(
     and credited to that article they made the linker the author of pages on 54 sites."""
     if published is None and not title and not raw_authors and not feed_authors:
         return None
-    sites = {site_key(s) for s in feed_sites or () if s}
-    if sites and site_key(url) not in sites:
+    if not on_feed_site(url, feed_sites):
         return None
     return FeedContext(published, title or "", list(raw_authors or []), list(feed_authors or []))
 
@@ -181,16 +187,23 @@ def build_entry_document(url: str, text: str, feed: FeedContext, seen_at: dateti
 #: is not plainly HTML, the body to sniff) and the version of their document, if any.
 ENTRIES_TO_BUILD_SQL = """
 WITH latest_entry AS (
-    SELECT url, arg_max(coalesce(published_at, updated_at), last_seen_at) AS published_at,
-           arg_max(title, last_seen_at) AS title,
-           arg_max(raw_authors, last_seen_at) AS raw_authors,
-           arg_max(feed_authors, last_seen_at) AS feed_authors,
-           arg_max(content_text, last_seen_at) AS content_text,
-           min(first_seen_at) AS first_seen_at
-    FROM feed_entries WHERE content_text IS NOT NULL AND content_text <> '' GROUP BY url
+    SELECT e.url,
+           arg_max(coalesce(e.published_at, e.updated_at), e.last_seen_at) AS published_at,
+           arg_max(e.title, e.last_seen_at) AS title,
+           arg_max(e.raw_authors, e.last_seen_at) AS raw_authors,
+           arg_max(e.feed_authors, e.last_seen_at) AS feed_authors,
+           arg_max(e.content_text, e.last_seen_at) AS content_text,
+           min(e.first_seen_at) AS first_seen_at,
+           arg_max(coalesce(f.site_link, f.source_url, e.feed_url), e.last_seen_at)
+             AS feed_site,
+           list_distinct(flatten(list([e.feed_url, f.site_link, f.source_url])))
+             AS feed_sites
+    FROM feed_entries e LEFT JOIN feeds f ON f.feed_url = e.feed_url
+    WHERE e.content_text IS NOT NULL AND e.content_text <> '' GROUP BY e.url
 )
 SELECT e.url, e.published_at, e.title, e.raw_authors, e.feed_authors, e.content_text,
-       e.first_seen_at, r.url IS NOT NULL AS has_page, r.content_type,
+       e.first_seen_at, e.feed_site, e.feed_sites, r.url IS NOT NULL AS has_page,
+       r.content_type,
        CASE WHEN lower(trim(split_part(coalesce(r.content_type, ''), ';', 1)))
                  IN ('text/html', 'application/xhtml+xml') THEN NULL
             ELSE r.body_gzip END AS body_to_sniff,
@@ -219,6 +232,8 @@ def feed_entry_documents(ctx: DocumentsContext) -> ExtraBuilt:
             feed_authors,
             text,
             first_seen,
+            feed_site,
+            feed_sites,
             has_page,
             content_type,
             body_to_sniff,
@@ -230,7 +245,12 @@ def feed_entry_documents(ctx: DocumentsContext) -> ExtraBuilt:
                 out.stands_for.add(url)
             feed = FeedContext(published, title or "", raw_authors or [], feed_authors or [])
             if document_hash != entry_content_hash(text, feed):
-                rows.append(build_entry_document(url, text, feed, first_seen))
+                doc = build_entry_document(url, text, feed, first_seen)
+                if feed_site and not on_feed_site(url, feed_sites):
+                    # A link blog's entry: its text and authors are the linker's, published
+                    # on the feed's site, whatever page it links to.
+                    doc["host"] = host_of(feed_site)
+                rows.append(doc)
         del batch
         out.written += ctx.write(rows)
     return out
