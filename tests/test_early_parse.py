@@ -383,3 +383,11 @@ def test_a_link_blogs_entry_credits_no_one_on_the_page_it_links_to(tmp_path):
     assert docs[proxied] == (["Jane Linker"], "Linked", "linker.example")
     assert docs[elsewhere] == ([], "", "news.example")
     assert docs["https://other.example/gone"] == (["Jane Linker"], "Noted", "www.linker.example")
+
+
+def test_sites_are_told_apart_by_name_and_addresses_by_address():
+    from innercircle.stages.extraction import site_key
+
+    assert site_key("https://feeds.linker.example/x") == site_key("http://www.linker.example/")
+    assert site_key("http://127.0.0.5:8803/a") != site_key("http://10.0.0.5/a")
+    assert site_key("http://[::1]:8080/a") == "::1"

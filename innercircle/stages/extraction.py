@@ -55,7 +55,9 @@ def site_key(url: str) -> str:
     answer it would have been without this test."""
     host = link_host(url)
     labels = host.split(".")
-    return ".".join(labels[-2:]) if len(labels) > 2 else host
+    if len(labels) <= 2 or labels[-1].isdigit() or ":" in host:  # an address is its own site
+        return host
+    return ".".join(labels[-2:])
 
 
 def on_feed_site(url: str, feed_sites: Sequence[str | None] | None) -> bool:
