@@ -38,6 +38,7 @@ def names(raw):
         ("/u/some_user", [("u/some_user", "handle")]),
         ("@someone", [("@someone", "handle")]),
         ("Associated Press", [("Associated Press", "organisation")]),
+        ("HDblog.it", [("HDblog.it", "organisation")]),  # a site's name
         ("Reuters Staff", [("Reuters Staff", "organisation")]),
         ("DealPost Team", [("DealPost Team", "organisation")]),
         ("Editorial Board", [("Editorial Board", "organisation")]),

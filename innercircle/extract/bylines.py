@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 
 from innercircle.extract.byline_labels import CONJUNCTIONS
-from innercircle.extract.name_shape import is_full_given_name
+from innercircle.extract.name_shape import is_domain_like, is_full_given_name
 from innercircle.extract.names import COMMA_DEGREES, PLACEHOLDERS, clean_person_name
 from innercircle.model import Byline
 from innercircle.vocabulary import is_given_name_anywhere
@@ -277,6 +277,8 @@ def _one(part: str, email: str | None = None, url: str | None = None) -> Byline 
     if _ACCOUNT.match(part):
         return Byline(name=part, kind="handle", email=email, url=url)
     part = _QUOTED_NICKNAME.sub(r"\1", _strip_role(part))
+    if is_domain_like(part):  # "HDblog.it": a site's name, never a person's
+        return Byline(name=part, kind="organisation", email=email, url=url)
     if is_organisation(part) and part.lower() not in PLACEHOLDERS:
         return Byline(name=part, kind="organisation", email=email, url=url)
     name = clean_person_name(part)
