@@ -105,6 +105,25 @@ def intruders(con, web) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
+#: What the answer key calls a name that is no person at all (as opposed to a person who
+#: is no top voice): the kinds the inner circle must leave out.
+NOT_PEOPLE = ("product", "eponymous company", "fiction", "organisation", "byline label")
+
+
+def non_people(con, web, top: int = 50) -> dict[str, int]:
+    """Names in our top ``top`` (every industry) that are no person, counted by kind."""
+    counts: dict[str, int] = {}
+    for industry, truth in web.truth.industries.items():
+        names = [r[0] for r in con.execute(
+            "SELECT name FROM recurring_voices WHERE industry = $i AND rank <= $n",
+            {"i": industry, "n": top}).fetchall()]
+        for name in names:
+            kind = truth.kind_of(name)
+            if kind in NOT_PEOPLE:
+                counts[kind] = counts.get(kind, 0) + 1
+    return counts
+
+
 def build_warehouse(tmp: Path, web) -> Path:
     """Serve ``web`` on loopback and run the nightly job on it, in-process, into ``tmp``."""
     from innercircle.cli import run_nightly
@@ -194,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
               "(benchmarks/paraphrased_templates.py)", flush=True)
     by_seed: dict[int, dict] = {}
     kinds: dict[str, int] = {}
+    top50_non_people: dict[int, int] = {}
     for seed in args.seeds:
         with paraphrased() if args.paraphrase else contextlib.nullcontext():
             web = build_sample_web(seed)
@@ -202,6 +222,7 @@ def main(argv: list[str] | None = None) -> int:
             with warehouse.connect(path, read_only=True) as con:
                 by_seed[seed] = measure(con, web)
                 wrong = intruders(con, web)
+                nobody = non_people(con, web)
         tag = " (tuning web)" if seed == TUNING_SEED else " (unseen)"
         print(f"\nseed {seed}{tag}: precision@20 / recall of the true top 20 within the top 50",
               flush=True)
@@ -213,11 +234,18 @@ def main(argv: list[str] | None = None) -> int:
             for _, kind in names:
                 base = kind.removesuffix(" (part)")
                 kinds[base] = kinds.get(base, 0) + (seed != TUNING_SEED)
+        print(f"  no person at all in our top 50s: {sum(nobody.values())}"
+              + (" (" + ", ".join(f"{k} {n}" for k, n in sorted(nobody.items())) + ")"
+                 if nobody else ""), flush=True)
+        top50_non_people[seed] = sum(nobody.values())
     print()
     print(summary(by_seed))
     if any(kinds.values()):
         print("\nwhat took the places of planted voices in our top 20s, over the unseen seeds: "
               + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items(), key=lambda t: -t[1])))
+    print("names that are no person (products, firms, fiction, organisations, byline labels)"
+          " in the top 50s of all industries, per seed: "
+          + ", ".join(f"{s} {n}" for s, n in top50_non_people.items()))
     unseen = [s for s in by_seed if s != TUNING_SEED] or list(by_seed)
     worst = min(min(r["innercircle"][0] for r in by_seed[s].values()) for s in unseen)
     print(f"\nworst industry precision@20 over the unseen seeds: {worst:.2f} (target 0.90)")
