@@ -151,3 +151,43 @@ def test_the_feeds_step_writes_the_same_rows_with_the_runs_worker_as_without(mon
     assert sent  # the worker read some feeds
     assert shared == alone
     assert len(alone[0]) == 6 and len(alone[1]) == sum(3 + n for n in range(6))
+
+
+PODCAST = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Cast</title>
+<link>https://cast.example/</link>
+<item><title>Ep 3</title><link>https://cast.example/</link>
+<guid>https://cdn.example/ep3.mp3</guid><description>Ann Lee joins us.</description></item>
+<item><title>Ep 2</title><link>https://cast.example/</link>
+<guid>https://cdn.example/ep2.mp3</guid><description>Bo Chen joins us.</description></item>
+<item><title>Solo</title><link>https://cast.example/solo</link>
+<description>A page of its own.</description></item>
+</channel></rss>"""
+
+
+def test_entries_sharing_one_link_are_each_kept_and_none_is_fetched_as_that_page(tmp_path):
+    """A podcast's episodes all link to its homepage: each stays an entry of its own (an
+    address of its own, the same every night), is never fetched (the homepage is not the
+    episode), and becomes a document from its own text."""
+    from innercircle import warehouse
+    from innercircle.stages import arrow
+    from innercircle.stages.crawl_kinds import articles_to_fetch_sql
+    from innercircle.stages.extraction import ENTRIES_TO_BUILD_SQL
+
+    seen = datetime(2026, 12, 7)
+    _, rows, count = read_feed("https://cast.example/feed", "https://cast.example/feed",
+                               PODCAST, "application/rss+xml", seen)
+    _, again, _ = read_feed("https://cast.example/feed", "https://cast.example/feed",
+                            PODCAST, "application/rss+xml", seen)
+    urls = [r["url"] for r in rows]
+    assert count == 3 and len(set(urls)) == 3 and urls == [r["url"] for r in again]
+    assert urls[2] == "https://cast.example/solo"
+    assert all(u.startswith("https://cast.example/#entry-") for u in urls[:2])
+    with warehouse.connect(tmp_path / "w.duckdb") as con:
+        con.execute("INSERT INTO feeds VALUES ('https://cast.example/', "
+                    "'https://cast.example/feed', 'listed', 'Cast', 'https://cast.example/', "
+                    "'rss20', 3, 'ok', NULL, ?)", [seen])
+        warehouse.insert(con, "feed_entries", arrow(rows))
+        fetched = [r[0] for r in con.execute(articles_to_fetch_sql()).fetchall()]
+        entries = [r[0] for r in con.execute(ENTRIES_TO_BUILD_SQL).fetchall()]
+    assert fetched == ["https://cast.example/solo"]
+    assert sorted(entries) == sorted(urls)

@@ -36,6 +36,7 @@ from innercircle.stages.crawl import (
 )
 from innercircle.stages.crawl_lake import backoff, load_cache, url_of
 from innercircle.stages.extraction import feed_entry_documents
+from innercircle.stages.feed_reading import SHARED_LINK_MARK
 from innercircle.stages.kinds import (
     CrawlPlan,
     ExtraDocuments,
@@ -149,12 +150,13 @@ FEEDS = SourceKind(
     fetch=fetch_feeds,
     store=store_feeds,
     tables=("feeds", "feed_entries"),
-    announces="""
+    announces=f"""
     SELECT e.url, e.feed_url,
            coalesce(e.updated_at, e.published_at) AS changed_at,
            coalesce(e.published_at, e.updated_at, e.first_seen_at) AS dated
     FROM feed_entries e
-    JOIN feeds f ON f.feed_url = e.feed_url""",
+    JOIN feeds f ON f.feed_url = e.feed_url
+    WHERE NOT contains(e.url, '{SHARED_LINK_MARK}')  -- entries sharing a link: no page""",
     page_context="""
     SELECT e.url,
            arg_max(coalesce(e.published_at, e.updated_at), e.last_seen_at) AS published_at,

@@ -15,15 +15,16 @@ only its rows until the feeds before it are delivered.
 
 from __future__ import annotations
 
+import hashlib
 import pickle
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable
 from concurrent.futures import Future
 from datetime import datetime
 
 from innercircle.extract.dates import naive_utc
 from innercircle.feeds import entry_text, parse_feed
-from innercircle.model import ParsedFeed
+from innercircle.model import FeedEntry, ParsedFeed
 from innercircle.stages import early_reader
 
 #: Feeds waiting for the worker at once: one being read and one next, so that it never
@@ -31,18 +32,40 @@ from innercircle.stages import early_reader
 IN_WORKER = 2
 
 
+#: What marks the address given to each of several entries that share one link (see
+#: :func:`entry_rows`): such an address is no page of its own and is never fetched.
+SHARED_LINK_MARK = "#entry-"
+
+
+def shared_link_url(link: str, entry: FeedEntry) -> str:
+    """The address of one of several entries sharing ``link``: the link with a fragment
+    made from the entry's id (else its title and date), the same every night."""
+    key = entry.entry_id or f"{entry.title}|{entry.published}"
+    digest = hashlib.sha1(key.encode("utf-8"), usedforsecurity=False).hexdigest()[:12]
+    return f"{link.split('#', 1)[0]}{SHARED_LINK_MARK}{digest}"
+
+
 def entry_rows(feed_url: str, parsed: ParsedFeed, seen_at: datetime) -> list[dict]:
-    """A feed's ``feed_entries`` rows (each URL once)."""
+    """A feed's ``feed_entries`` rows (each URL once).
+
+    Entries that share one link (a podcast's episodes all linking to its homepage, a
+    changelog's releases to one page) are different pieces, as a feed reader shows
+    them: each gets its own address (:func:`shared_link_url`), which is never fetched,
+    so its document is its entry's text. Kept by their link alone, 122 of a podcast's
+    131 episodes were lost without a word.
+    """
     rows: list[dict] = []
     seen: set[str] = set()
+    shared = {u for u, n in Counter(e.url for e in parsed.entries if e.url).items() if n > 1}
     for entry in parsed.entries:
-        if not entry.url or entry.url in seen:
+        url = shared_link_url(entry.url, entry) if entry.url in shared else entry.url
+        if not url or url in seen:
             continue
-        seen.add(entry.url)
+        seen.add(url)
         rows.append(
             {
                 "feed_url": feed_url,
-                "url": entry.url,
+                "url": url,
                 "title": entry.title,
                 "published_at": naive_utc(entry.published),
                 "updated_at": naive_utc(entry.updated),
