@@ -161,13 +161,16 @@ PODCAST = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Cast</titl
 <guid>https://cdn.example/ep2.mp3</guid><description>Bo Chen joins us.</description></item>
 <item><title>Solo</title><link>https://cast.example/solo</link>
 <description>A page of its own.</description></item>
+<item><title>Note</title><guid isPermaLink="false">5f0c9a1e-note</guid>
+<description>No page at all, only this text.</description></item>
+<item><title>Empty</title><guid isPermaLink="false">5f0c9a1e-empty</guid></item>
 </channel></rss>"""
 
 
 def test_entries_sharing_one_link_are_each_kept_and_none_is_fetched_as_that_page(tmp_path):
     """A podcast's episodes all link to its homepage: each stays an entry of its own (an
     address of its own, the same every night), is never fetched (the homepage is not the
-    episode), and becomes a document from its own text."""
+    episode), and becomes a document from its own text. So does an entry with no link."""
     from innercircle import warehouse
     from innercircle.stages import arrow
     from innercircle.stages.crawl_kinds import articles_to_fetch_sql
@@ -179,9 +182,12 @@ def test_entries_sharing_one_link_are_each_kept_and_none_is_fetched_as_that_page
     _, again, _ = read_feed("https://cast.example/feed", "https://cast.example/feed",
                             PODCAST, "application/rss+xml", seen)
     urls = [r["url"] for r in rows]
-    assert count == 3 and len(set(urls)) == 3 and urls == [r["url"] for r in again]
+    assert count == 5 and len(set(urls)) == 4 and urls == [r["url"] for r in again]
     assert urls[2] == "https://cast.example/solo"
     assert all(u.startswith("https://cast.example/#entry-") for u in urls[:2])
+    # an entry with text and no link at all is kept under the feed's address; one with
+    # neither has nothing to keep
+    assert urls[3].startswith("https://cast.example/feed#entry-")
     with warehouse.connect(tmp_path / "w.duckdb") as con:
         con.execute("INSERT INTO feeds VALUES ('https://cast.example/', "
                     "'https://cast.example/feed', 'listed', 'Cast', 'https://cast.example/', "

@@ -52,13 +52,19 @@ def entry_rows(feed_url: str, parsed: ParsedFeed, seen_at: datetime) -> list[dic
     changelog's releases to one page) are different pieces, as a feed reader shows
     them: each gets its own address (:func:`shared_link_url`), which is never fetched,
     so its document is its entry's text. Kept by their link alone, 122 of a podcast's
-    131 episodes were lost without a word.
+    131 episodes were lost without a word. An entry with no link but with text is kept
+    the same way, under the feed's address.
     """
     rows: list[dict] = []
     seen: set[str] = set()
     shared = {u for u, n in Counter(e.url for e in parsed.entries if e.url).items() if n > 1}
     for entry in parsed.entries:
-        url = shared_link_url(entry.url, entry) if entry.url in shared else entry.url
+        if entry.url in shared:
+            url = shared_link_url(entry.url, entry)
+        elif not entry.url and entry_text(entry):
+            url = shared_link_url(feed_url, entry)
+        else:
+            url = entry.url
         if not url or url in seen:
             continue
         seen.add(url)
