@@ -38,8 +38,25 @@ _FALSE = {"0", "false", "no", "off"}
 FIRST_DAY = date(2024, 1, 1)
 
 
+#: A URL's password (``redis://:secret@host``, ``postgresql://user:secret@host``) and a
+#: query parameter that carries one (``?password=secret``).
+_URL_PASSWORD = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^/@:\s]*:)[^/@\s]+@", re.IGNORECASE)
+_QUERY_SECRET = re.compile(
+    r"([?&](?:password|passwd|secret|secret_key|token|access_key)=)[^&\s]+", re.IGNORECASE)
+
+
+def masked(text: str) -> str:
+    """``text`` with the password of every URL in it shown as ``***``: a setting's value is
+    echoed in its error line, which lands in terminals, cron mail and CI logs."""
+    return _QUERY_SECRET.sub(r"\1***", _URL_PASSWORD.sub(r"\1***@", text))
+
+
 class SettingError(InnercircleError):
-    """A setting has a value innercircle cannot use; the message names the variable."""
+    """A setting has a value innercircle cannot use; the message names the variable (and
+    never shows a URL's password: :func:`masked`)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(masked(message))
 
 
 def parse_flag(value: str) -> bool:

@@ -228,6 +228,27 @@ def test_a_celery_run_checks_on_the_submitting_machine_only_what_it_reads_there(
     broker.close()
 
 
+def test_a_url_setting_s_password_is_never_shown(tmp_path):
+    from innercircle.settings import masked
+    from tests.services import free_port
+
+    celery = _valid(tmp_path).replace(executor="celery")
+    down = f"redis://:opspass-s3cret@127.0.0.1:{free_port()}/0"  # nothing answers there
+    with pytest.raises(SettingError) as raised:
+        celery.replace(celery_broker=down).validate()
+    assert str(raised.value).startswith("INNERCIRCLE_CELERY_BROKER=redis://:***@127.0.0.1:")
+    assert "s3cret" not in str(raised.value)
+    with pytest.raises(SettingError) as raised:  # a lake's credentials likewise
+        _valid(tmp_path).replace(lake="ftp://crawler:s3cret@127.0.0.1:1/lake").validate()
+    assert str(raised.value).startswith("INNERCIRCLE_LAKE=ftp://crawler:***@127.0.0.1:1/lake: ")
+    assert "s3cret" not in str(raised.value)
+    assert masked("postgresql+psycopg2://dagster:p%40ss@db:5432/dagster") == (
+        "postgresql+psycopg2://dagster:***@db:5432/dagster")
+    assert masked("rediss://h:6380/0?password=s3cret&ssl_cert_reqs=none") == (
+        "rediss://h:6380/0?password=***&ssl_cert_reqs=none")
+    assert masked("redis://127.0.0.1:6379/0") == "redis://127.0.0.1:6379/0"
+
+
 def test_spacy_models_that_are_not_installed_are_refused_before_a_run(tmp_path):
     ok = _valid(tmp_path)
     ok.replace(spacy_models="fr=fr_core_news_sm, en=blank:en").validate()
