@@ -381,15 +381,17 @@ class Settings:
         a failed run's traceback. With the Celery executor the steps run on the workers
         (README "Scaling out"), so this machine, which only submits the run, checks the
         values and the sources file it reads, not folders and models that are the
-        workers'. ``with_sources=False`` leaves the sources file out (the demo checks the
+        workers', and the services it submits through: the broker (it answers, and lets
+        this machine in) and the Dagster instance (PostgreSQL, and it opens).
+        ``with_sources=False`` leaves the sources file out (the demo checks the
         rest before it writes one)."""
         self.check_values(today)
         if self.executor != "celery":
             self._check_this_machine()
         else:
-            from innercircle.setting_checks import check_broker
+            from innercircle.setting_checks import check_celery_services
 
-            check_broker(self.celery_broker)
+            check_celery_services(self.celery_broker)
         if with_sources:
             self.check_sources_file()
 

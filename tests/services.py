@@ -86,17 +86,18 @@ def stop(proc: subprocess.Popen, timeout: float = 15) -> None:
 
 
 @contextlib.contextmanager
-def redis_server() -> Iterator[str]:
-    """A Redis with no persistence; yields its URL."""
+def redis_server(password: str | None = None) -> Iterator[str]:
+    """A Redis with no persistence, asking for ``password`` when given; yields its URL
+    (with the password in it)."""
     port = free_port()
     proc = subprocess.Popen(
         ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no"],
+         "--appendonly", "no", *(["--requirepass", password] if password else [])],
         stdout=subprocess.DEVNULL, start_new_session=True,
     )
     try:
         wait_for_port(port)
-        yield f"redis://127.0.0.1:{port}/0"
+        yield f"redis://{':' + password + '@' if password else ''}127.0.0.1:{port}/0"
     finally:
         stop(proc)
 
@@ -107,17 +108,19 @@ class Postgres:
     port: int
     user: str
     db: str
+    password: str = ""
 
     def env(self) -> dict[str, str]:
         """The DAGSTER_PG_* variables deploy/celery/dagster.yaml reads."""
         return {"DAGSTER_PG_HOST": self.host, "DAGSTER_PG_PORT": str(self.port),
-                "DAGSTER_PG_USER": self.user, "DAGSTER_PG_PASSWORD": "",
+                "DAGSTER_PG_USER": self.user, "DAGSTER_PG_PASSWORD": self.password,
                 "DAGSTER_PG_DB": self.db}
 
 
 @contextlib.contextmanager
-def postgres_cluster() -> Iterator[Postgres]:
-    """A fresh cluster (trust auth, 127.0.0.1 only) with an empty ``dagster`` database."""
+def postgres_cluster(password: str | None = None) -> Iterator[Postgres]:
+    """A fresh cluster (127.0.0.1 only) with an empty ``dagster`` database: trust auth, or
+    with ``password`` the ``postgres`` user's password asked over TCP."""
     bin_dir = pg_bin()
     assert bin_dir is not None
     root = Path(tempfile.mkdtemp(prefix="innercircle-pg-"))
@@ -132,9 +135,18 @@ def postgres_cluster() -> Iterator[Postgres]:
     def run(*args: str) -> None:
         subprocess.run(args, check=True, capture_output=True, **as_user)
 
+    auth = ["--auth=trust"]
+    client_env = dict(os.environ)
+    if password:
+        secret = root / "pwfile"
+        secret.write_text(password + "\n")
+        if as_user:
+            os.chown(secret, as_user["user"], as_user["group"])
+        auth = ["--auth-local=trust", "--auth-host=scram-sha-256", f"--pwfile={secret}"]
+        client_env["PGPASSWORD"] = password
     server = None
     try:
-        run(str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
+        run(str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", *auth,
             "--no-sync", "-E", "UTF8")
         server = subprocess.Popen(
             [str(bin_dir / "postgres"), "-D", str(data), "-p", str(port), "-h", "127.0.0.1",
@@ -147,14 +159,14 @@ def postgres_cluster() -> Iterator[Postgres]:
         while True:  # the port opens before the server accepts connections
             done = subprocess.run(
                 [str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U",
-                 "postgres", "dagster"], capture_output=True, **as_user,
+                 "postgres", "dagster"], capture_output=True, env=client_env, **as_user,
             )
             if done.returncode == 0:
                 break
             if time.monotonic() > deadline:
                 raise RuntimeError(done.stderr.decode())
             time.sleep(0.3)
-        yield Postgres("127.0.0.1", port, "postgres", "dagster")
+        yield Postgres("127.0.0.1", port, "postgres", "dagster", password or "")
     finally:
         if server is not None:
             stop(server)

@@ -445,11 +445,9 @@ def _home(tmp_path: Path) -> Path:
 
 def test_a_celery_run_stopped_while_waiting_is_one_line_and_exit_130(tmp_path, monkeypatch,
                                                                      capsys):
-    import socket
-
     import dagster as dg
 
-    from innercircle import cli
+    from innercircle import cli, setting_checks
     from pipelines import runner
 
     def stopped(*args, **kwargs):  # Ctrl-C or SIGTERM while the workers run the job
@@ -461,8 +459,7 @@ def test_a_celery_run_stopped_while_waiting_is_one_line_and_exit_130(tmp_path, m
     monkeypatch.setenv("INNERCIRCLE_SOURCES", str(sources))
     monkeypatch.setenv("INNERCIRCLE_EXECUTOR", "celery")
     monkeypatch.setenv("DAGSTER_HOME", str(_home(tmp_path)))
-    with socket.create_server(("127.0.0.1", 0)) as broker:
-        monkeypatch.setenv("INNERCIRCLE_CELERY_BROKER",
-                           f"redis://127.0.0.1:{broker.getsockname()[1]}/0")
-        assert cli.main(["run"]) == 130
+    # The broker and the PostgreSQL instance (checked before a run: tests/test_settings.py)
+    monkeypatch.setattr(setting_checks, "check_celery_services", lambda broker: None)
+    assert cli.main(["run"]) == 130
     assert capsys.readouterr().err.strip().splitlines()[-1] == "innercircle: interrupted"

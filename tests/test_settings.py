@@ -199,33 +199,72 @@ def test_a_warehouse_in_a_read_only_folder_is_refused_even_when_run_as_root(tmp_
     ok.validate()  # the warehouse's own folder is still fine
 
 
-def test_a_celery_run_checks_on_the_submitting_machine_only_what_it_reads_there(tmp_path):
-    import socket
+def _needs_servers() -> None:
+    """Skip unless the local Redis and PostgreSQL servers can be started here."""
+    from tests import services
 
+    if why := services.missing():
+        pytest.skip(why)
+
+
+def _no_instance_check(monkeypatch) -> None:
+    """Stand in for the Dagster instance (PostgreSQL) a test about something else does not
+    start: the check that it opens is tested on its own below."""
+    from innercircle import setting_checks
+
+    monkeypatch.setattr(setting_checks, "check_instance", lambda home: None)
+
+
+def test_a_celery_run_checks_on_the_submitting_machine_only_what_it_reads_there(
+    tmp_path, monkeypatch
+):
+    from tests import services
+
+    _needs_servers()
+    _no_instance_check(monkeypatch)
     ok = _valid(tmp_path)
     a_file = tmp_path / "notes.txt"
     a_file.write_text("not a folder")
-    broker = socket.create_server(("127.0.0.1", 0))  # a broker that answers
     # The folders and models are the workers' (README "Scaling out"), not this machine's;
     # the broker it submits to is this machine's business.
-    workers_own = ok.replace(executor="celery", warehouse_path=a_file / "w.duckdb",
-                             reports_dir=a_file, feeds_dir=a_file, lake=str(a_file / "lake"),
-                             spacy_model="en_core_web_on_the_workers",
-                             celery_broker=f"redis://127.0.0.1:{broker.getsockname()[1]}/0")
-    workers_own.validate()
-    broker.close()  # now nothing listens there
+    with services.redis_server() as broker:
+        workers_own = ok.replace(executor="celery", warehouse_path=a_file / "w.duckdb",
+                                 reports_dir=a_file, feeds_dir=a_file,
+                                 lake=str(a_file / "lake"),
+                                 spacy_model="en_core_web_on_the_workers",
+                                 celery_broker=broker)
+        workers_own.validate()
+    # now nothing listens there
     with pytest.raises(SettingError, match="^INNERCIRCLE_CELERY_BROKER=redis://.* nothing answers"):
         workers_own.validate()
-    broker = socket.create_server(("127.0.0.1", 0))
-    workers_own = workers_own.replace(
-        celery_broker=f"redis://127.0.0.1:{broker.getsockname()[1]}/0")
-    with pytest.raises(SettingError, match="^INNERCIRCLE_WAREHOUSE=.* is a file, not a folder"):
-        workers_own.replace(executor="in_process").validate()  # in process: all are here
-    with pytest.raises(SettingError, match="^INNERCIRCLE_SOURCES=.*: no such file"):
-        workers_own.replace(sources_path=tmp_path / "nope.yaml").validate()
-    with pytest.raises(SettingError, match="^INNERCIRCLE_HOST_RATE=-1"):
-        workers_own.replace(host_rate=-1.0).validate()
-    broker.close()
+    with services.redis_server() as broker:
+        workers_own = workers_own.replace(celery_broker=broker)
+        with pytest.raises(SettingError, match="^INNERCIRCLE_WAREHOUSE=.* is a file, not a folder"):
+            workers_own.replace(executor="in_process").validate()  # in process: all are here
+        with pytest.raises(SettingError, match="^INNERCIRCLE_SOURCES=.*: no such file"):
+            workers_own.replace(sources_path=tmp_path / "nope.yaml").validate()
+        with pytest.raises(SettingError, match="^INNERCIRCLE_HOST_RATE=-1"):
+            workers_own.replace(host_rate=-1.0).validate()
+
+
+def test_a_broker_that_refuses_the_url_s_password_is_one_line_before_a_run(
+    tmp_path, monkeypatch
+):
+    from tests import services
+
+    _needs_servers()
+    _no_instance_check(monkeypatch)
+    celery = _valid(tmp_path).replace(executor="celery")
+    with services.redis_server(password="opspass-s3cret") as broker:
+        celery.replace(celery_broker=broker).validate()  # the right password
+        wrong = broker.replace("opspass-s3cret", "guessed")
+        with pytest.raises(SettingError) as raised:
+            celery.replace(celery_broker=wrong).validate()
+        assert re.fullmatch(r"INNERCIRCLE_CELERY_BROKER=redis://:\*\*\*@127\.0\.0\.1:\d+/0: "
+                            r"the broker refused the URL's password \(.*\)", str(raised.value))
+        none = broker.replace(":opspass-s3cret@", "")
+        with pytest.raises(SettingError, match="asks for a password and the URL gives none"):
+            celery.replace(celery_broker=none).validate()
 
 
 def test_a_url_setting_s_password_is_never_shown(tmp_path):
@@ -247,6 +286,66 @@ def test_a_url_setting_s_password_is_never_shown(tmp_path):
     assert masked("rediss://h:6380/0?password=s3cret&ssl_cert_reqs=none") == (
         "rediss://h:6380/0?password=***&ssl_cert_reqs=none")
     assert masked("redis://127.0.0.1:6379/0") == "redis://127.0.0.1:6379/0"
+
+
+def _home(tmp_path, yaml: str | None) -> Path:
+    home = tmp_path / "dagster_home"
+    home.mkdir(exist_ok=True)
+    if yaml is not None:
+        (home / "dagster.yaml").write_text(yaml)
+    return home
+
+
+def test_a_celery_run_refuses_an_instance_the_workers_cannot_share_or_open(
+    tmp_path, monkeypatch
+):
+    from innercircle.setting_checks import check_instance
+    from tests.services import free_port
+
+    celery_yaml = (README.parent / "deploy" / "celery" / "dagster.yaml").read_text()
+    with pytest.raises(SettingError, match="^DAGSTER_HOME is not set"):
+        check_instance(None)
+    # A home without dagster.yaml keeps runs in SQLite, on this machine only: the run went
+    # on there without a word, the workers' steps recorded nowhere it looked.
+    home = _home(tmp_path, None)
+    with pytest.raises(SettingError, match=f"^DAGSTER_HOME={home}: it has no dagster.yaml and "
+                                           "keeps runs in SQLite"):
+        check_instance(str(home))
+    home = _home(tmp_path, (README.parent / "dagster.yaml").read_text())  # the in-process one
+    with pytest.raises(SettingError, match=f"^DAGSTER_HOME={home}: its dagster.yaml keeps runs "
+                                           "in SQLite"):
+        check_instance(str(home))
+    home = _home(tmp_path, celery_yaml)
+    for key, value in {"DAGSTER_PG_HOST": "127.0.0.1", "DAGSTER_PG_PORT": str(free_port()),
+                       "DAGSTER_PG_USER": "dagster", "DAGSTER_PG_DB": "dagster"}.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("DAGSTER_PG_PASSWORD", raising=False)
+    with pytest.raises(SettingError, match=r"^DAGSTER_PG_PASSWORD is not set \(DAGSTER_HOME="):
+        check_instance(str(home))
+    monkeypatch.setenv("DAGSTER_PG_PASSWORD", "opspass-s3cret")
+    with pytest.raises(SettingError) as raised:  # nothing listens on that port
+        check_instance(str(home))
+    assert re.fullmatch(f"DAGSTER_HOME={home}: the instance's PostgreSQL database cannot be "
+                        r"opened \(connection to server .* Connection refused.*\); check .*",
+                        str(raised.value))
+
+
+def test_a_celery_run_opens_the_instance_s_postgresql_with_its_password(tmp_path, monkeypatch):
+    from innercircle.setting_checks import check_instance
+    from tests import services
+
+    _needs_servers()
+    home = _home(tmp_path, (README.parent / "deploy" / "celery" / "dagster.yaml").read_text())
+    with services.postgres_cluster(password="opspass-s3cret") as pg:
+        for key, value in pg.env().items():
+            monkeypatch.setenv(key, value)
+        check_instance(str(home))
+        monkeypatch.setenv("DAGSTER_PG_PASSWORD", "guessed")
+        with pytest.raises(SettingError) as raised:
+            check_instance(str(home))
+    assert "password authentication failed" in str(raised.value)
+    assert str(raised.value).startswith(f"DAGSTER_HOME={home}: ")
+    assert "guessed" not in str(raised.value) and "\n" not in str(raised.value)
 
 
 def test_spacy_models_that_are_not_installed_are_refused_before_a_run(tmp_path):
@@ -281,8 +380,8 @@ def test_a_sources_file_whose_lists_are_all_empty_is_refused_before_a_run(tmp_pa
         _valid(tmp_path).replace(sources_path=placeholder).validate()
 
 
-def test_output_folders_that_cannot_be_written_are_refused_before_a_run(tmp_path):
-    import socket
+def test_output_folders_that_cannot_be_written_are_refused_before_a_run(tmp_path, monkeypatch):
+    from innercircle import setting_checks
 
     ok = _valid(tmp_path)
     a_file = tmp_path / "notes.txt"
@@ -297,9 +396,8 @@ def test_output_folders_that_cannot_be_written_are_refused_before_a_run(tmp_path
     # A remote lake is asked whether it answers (nothing is created), by a machine that runs
     # steps; a machine that only submits Celery runs leaves it to the workers.
     ok.replace(lake="memory://innercircle/lake").validate()
-    with socket.create_server(("127.0.0.1", 0)) as broker:  # a broker that answers
-        ok.replace(lake="s3://bucket/lake", executor="celery",
-                   celery_broker=f"redis://127.0.0.1:{broker.getsockname()[1]}/0").validate()
+    monkeypatch.setattr(setting_checks, "check_celery_services", lambda broker: None)
+    ok.replace(lake="s3://bucket/lake", executor="celery").validate()
     for lake, says in (
         ("ftp://127.0.0.1:1/lake", "cannot be reached (ConnectionRefusedError"),
         ("nosuch://host/lake", "Unsupported filesystem: 'nosuch'; use a folder, s3://"),
