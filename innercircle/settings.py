@@ -398,12 +398,17 @@ class Settings:
     def _check_this_machine(self) -> None:
         """What the steps need where they run: the warehouse files and the folders they
         write, and the spaCy models they load."""
-        from innercircle.setting_checks import (
-            check_folder,
-            check_lake,
-            check_spacy_models,
-            check_warehouse,
-        )
+        from innercircle.setting_checks import check_lake, check_spacy_models
+
+        self.check_writer_outputs()
+        check_lake(self.lake_location)
+        check_spacy_models(self.spacy_model, self.spacy_models)
+
+    def check_writer_outputs(self) -> None:
+        """What the steps that write DuckDB need where they run (this machine, or a Celery
+        worker on the ``warehouse`` queue): the warehouse files, the feeds and reports
+        folders."""
+        from innercircle.setting_checks import check_folder, check_warehouse
 
         check_warehouse(self.warehouse_path)
         for env, folder in (
@@ -411,8 +416,6 @@ class Settings:
             ("INNERCIRCLE_REPORTS_DIR", self.reports_path()),
         ):
             check_folder(f"{env}={folder}", folder)
-        check_lake(self.lake_location)
-        check_spacy_models(self.spacy_model, self.spacy_models)
 
     def check_sources_file(self) -> None:
         """The sources file is there, parses and lists a URL (the last check of

@@ -17,7 +17,12 @@ from assets.resources import resources_for
 from assets.suggestions import source_suggestions
 from assets.tables import with_table_schemas
 from innercircle.settings import Settings
+from pipelines import worker_checks
 from pipelines.sensors import freshness_sensor, ranking_freshness_checks, run_failure_recorder
+
+# A Celery worker that imports this code location (the README's `-i pipelines.definitions`)
+# checks its settings as it starts, for the steps of its queues.
+worker_checks.connect()
 
 #: The asset definitions, one per step; a step that writes several tables (``documents``,
 #: ``mentions``, ``people``, ``voice_profiles``, ``voice_feeds``, ``source_suggestions``)
