@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
+
 import dagster as dg
 
 from assets.crawl import CRAWL_ASSETS, CRAWL_CHECKS, CRAWL_RECORD_SPECS, sources
@@ -16,7 +19,7 @@ from assets.ranking import (
 from assets.resources import resources_for
 from assets.suggestions import source_suggestions
 from assets.tables import with_table_schemas
-from innercircle.settings import Settings
+from innercircle.settings import Settings, masked
 from pipelines import worker_checks
 from pipelines.sensors import freshness_sensor, ranking_freshness_checks, run_failure_recorder
 
@@ -144,11 +147,12 @@ def celery_run_config(settings: Settings) -> dict:
     """The Celery executor's config: the broker, also the result backend; tasks are
     acknowledged when they end, so a task whose worker dies goes back to the queue (the
     workers read the same from deploy/celery/celery.yaml)."""
+    broker = broker_source(settings)
     return {
         "execution": {
             "config": {
-                "broker": settings.celery_broker,
-                "backend": settings.celery_broker,
+                "broker": broker,
+                "backend": broker,
                 "config_source": {
                     "task_acks_late": True,
                     "task_reject_on_worker_lost": True,
@@ -157,6 +161,18 @@ def celery_run_config(settings: Settings) -> dict:
             }
         }
     }
+
+
+def broker_source(settings: Settings, environ: Mapping[str, str] | None = None) -> str | dict:
+    """The broker as the run's config gives it. The run config is stored with the run in
+    the instance and shown in the Dagster UI: a URL with a password in it is named by its
+    variable (``{"env": "INNERCIRCLE_CELERY_BROKER"}``, which the submitter and every
+    worker set), not written out, whenever that variable holds it."""
+    environ = os.environ if environ is None else environ
+    url = settings.celery_broker
+    if masked(url) != url and environ.get("INNERCIRCLE_CELERY_BROKER") == url:
+        return {"env": "INNERCIRCLE_CELERY_BROKER"}
+    return url
 
 
 def run_partition_key(settings: Settings | None = None) -> str:

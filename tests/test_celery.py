@@ -172,7 +172,9 @@ def test_the_celery_executor_ranks_as_the_in_process_run_even_when_a_worker_dies
     if why:
         pytest.skip(why)
     workers: list[subprocess.Popen] = []
-    with services.redis_server() as broker, services.postgres_cluster() as pg:
+    # A broker with a password, as in production: it must not be stored with the run.
+    with (services.redis_server(password="celery-test-s3cret") as broker,
+          services.postgres_cluster() as pg):
         home = tmp_path / "dagster_home"
         home.mkdir()
         shutil.copy(ROOT / "deploy" / "celery" / "dagster.yaml", home / "dagster.yaml")
@@ -225,6 +227,9 @@ def test_the_celery_executor_ranks_as_the_in_process_run_even_when_a_worker_dies
                 assert "goes to the Celery workers" in result["stderr"]
                 assert "steps done, latest " in result["stderr"]  # progress, as steps end
                 starts = _starts(instance, result["run_id"])
+                # The run's config (shown in the Dagster UI) names the broker's variable.
+                assert "s3cret" not in json.dumps(
+                    instance.get_run_by_id(result["run_id"]).run_config), "broker password"
                 # Both queues had workers: the run's start found them, and says so by
                 # saying nothing; a queue nobody reads is told apart through the broker.
                 assert not [

@@ -288,6 +288,22 @@ def test_a_url_setting_s_password_is_never_shown(tmp_path):
     assert masked("redis://127.0.0.1:6379/0") == "redis://127.0.0.1:6379/0"
 
 
+def test_the_runs_config_names_the_broker_s_variable_instead_of_its_password(monkeypatch):
+    import json
+
+    from pipelines.definitions import celery_run_config
+
+    # The run config is stored with the run in the instance and shown in the Dagster UI.
+    url = "redis://:opspass-s3cret@broker.example:6379/0"
+    monkeypatch.setenv("INNERCIRCLE_CELERY_BROKER", url)
+    executor = celery_run_config(Settings.from_env())["execution"]["config"]
+    assert "s3cret" not in json.dumps(executor)
+    assert executor["broker"] == executor["backend"] == {"env": "INNERCIRCLE_CELERY_BROKER"}
+    plain = "redis://broker.example:6379/0"  # nothing to hide: the URL itself
+    monkeypatch.setenv("INNERCIRCLE_CELERY_BROKER", plain)
+    assert celery_run_config(Settings.from_env())["execution"]["config"]["broker"] == plain
+
+
 def _home(tmp_path, yaml: str | None) -> Path:
     home = tmp_path / "dagster_home"
     home.mkdir(exist_ok=True)
