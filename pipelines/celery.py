@@ -9,25 +9,35 @@ consume it (``-q dagster,warehouse``: one list, since Celery keeps only the last
 several ``-q``). Every other step goes to Celery's default ``dagster`` queue.
 
 A queue no worker reads holds its steps until one does, and Celery says nothing: so the
-run's log starts with a warning naming each queue the run needs that no worker reads.
+run's log starts with a warning naming each queue the run needs that no worker reads
+(``innercircle run`` asks before it submits, and refuses: :func:`idle_queues`).
+
+Ctrl-C (or SIGTERM) makes dagster-celery revoke the run's tasks and wait for each to
+answer; a task no worker has taken never answers, and the submitter waited for ever. Here
+a revoked task that has not answered within :data:`REVOKE_WAIT_S` counts as revoked.
 """
 
 from __future__ import annotations
 
+import time
 import warnings
 
 import dagster as dg
+from celery.exceptions import TaskRevokedError
 from dagster._core.definitions.executor_definition import (
     multiple_process_executor_requirements,
 )
 from dagster._core.execution.retries import RetryMode
-from dagster_celery.executor import CELERY_CONFIG, CeleryExecutor
+from dagster_celery.core_execution_loop import core_celery_execution_loop
+from dagster_celery.executor import CELERY_CONFIG, CeleryExecutor, _submit_task
 from dagster_celery.tags import DAGSTER_CELERY_QUEUE_TAG
 
 from assets.common import WAREHOUSE_QUEUE
 
 #: Seconds the run's start waits for the workers to say which queues they read.
 INSPECT_TIMEOUT_S = 1.0
+#: Seconds an interrupted run waits for its revoked tasks to answer before it stops.
+REVOKE_WAIT_S = 3.0
 
 
 def step_queue(step, default: str) -> str:  # noqa: ANN001 - a Dagster ExecutionStep
@@ -49,12 +59,68 @@ def queues_without_workers(app, queues, timeout: float = INSPECT_TIMEOUT_S) -> l
 warnings.filterwarnings("ignore", message="Task name 'execute_plan' is already registered")
 
 
+def needed_queues(execution_plan, default: str) -> list[str]:  # noqa: ANN001
+    """The queues the plan's steps go to, those mapped over shards not yet known included."""
+    keys = set(execution_plan.step_keys_to_execute)
+    steps = [s for s in execution_plan.get_all_steps_in_topo_order() if s.key in keys]
+    return sorted({step_queue(step, default) for step in steps})
+
+
+def idle_queues(job: dg.JobDefinition, run_config: dict, tags: dict[str, str]) -> list[str]:
+    """The queues ``job`` run with ``run_config`` needs that no worker reads, asked before
+    anything is submitted. Raises what the broker raises when it cannot be asked."""
+    from dagster._core.execution.api import create_execution_plan
+    from dagster_celery.make_app import make_app
+
+    config = run_config["execution"]["config"]
+    executor = WarehouseRoutingCeleryExecutor(
+        broker=config.get("broker"), backend=config.get("backend"),
+        config_source=config.get("config_source"), retries=RetryMode.DISABLED,
+    )
+    app = make_app(executor.app_args())
+    plan = create_execution_plan(job, run_config=run_config, tags=tags)
+    return queues_without_workers(app, needed_queues(plan, app.conf.task_default_queue))
+
+
+class BoundedRevoke:
+    """A submitted task's ``AsyncResult`` that, once revoked, reads as revoked after
+    ``wait_s`` seconds without an answer: a task still in a queue no worker reads never
+    answers, and dagster-celery's loop waited for it for ever after Ctrl-C."""
+
+    def __init__(self, result, wait_s: float = REVOKE_WAIT_S) -> None:  # noqa: ANN001
+        self.result, self.wait_s = result, wait_s
+        self._deadline: float | None = None
+
+    def revoke(self, *args, **kwargs):  # noqa: ANN002, ANN003
+        self._deadline = time.monotonic() + self.wait_s
+        return self.result.revoke(*args, **kwargs)
+
+    def _given_up(self) -> bool:
+        return self._deadline is not None and time.monotonic() >= self._deadline
+
+    def ready(self) -> bool:
+        return self._given_up() or self.result.ready()
+
+    def get(self, *args, **kwargs):  # noqa: ANN002, ANN003
+        if self._given_up() and not self.result.ready():
+            raise TaskRevokedError(f"no answer {self.wait_s:g} s after it was revoked")
+        return self.result.get(*args, **kwargs)
+
+
+def submit_with_bounded_revoke(*args, **kwargs) -> BoundedRevoke:  # noqa: ANN002, ANN003
+    """dagster-celery's task submission, its result wrapped in :class:`BoundedRevoke`."""
+    return BoundedRevoke(_submit_task(*args, **kwargs))
+
+
 class WarehouseRoutingCeleryExecutor(CeleryExecutor):
-    """dagster-celery's executor, warning first of the queues no worker reads."""
+    """dagster-celery's executor, warning first of the queues no worker reads, and
+    stopping within :data:`REVOKE_WAIT_S` of an interrupt."""
 
     def execute(self, plan_context, execution_plan):
         warn_about_queues_without_workers(self, plan_context, execution_plan)
-        return super().execute(plan_context, execution_plan)
+        return core_celery_execution_loop(
+            plan_context, execution_plan, step_execution_fn=submit_with_bounded_revoke
+        )
 
 
 def warn_about_queues_without_workers(executor, plan_context, execution_plan) -> list[str]:  # noqa: ANN001
@@ -64,24 +130,27 @@ def warn_about_queues_without_workers(executor, plan_context, execution_plan) ->
 
     try:
         app = make_app(executor.app_args())
-        default = app.conf.task_default_queue
-        # every step the run executes, those mapped over shards not yet known included
-        keys = set(execution_plan.step_keys_to_execute)
-        steps = [s for s in execution_plan.get_all_steps_in_topo_order() if s.key in keys]
-        needed = sorted({step_queue(step, default) for step in steps})
-        idle = queues_without_workers(app, needed)
+        idle = queues_without_workers(
+            app, needed_queues(execution_plan, app.conf.task_default_queue))
     except Exception:  # noqa: BLE001 - only a warning: the run itself reports the broker
         return []
     for queue in idle:
         plan_context.log.warning(
             f"no Celery worker reads the {queue!r} queue: its steps wait until one does; "
-            f"start one with `dagster-celery worker start -A dagster_celery.app "
-            f"-y deploy/celery/celery.yaml -i pipelines.definitions -q "
-            + (f"dagster,{queue}` on the machine with the warehouse file "
-               if queue == WAREHOUSE_QUEUE else f"{queue}` ")
-            + "(README: Scaling out)"
+            f"{how_to_serve(queue)}"
         )
     return idle
+
+
+def how_to_serve(queue: str) -> str:
+    """The command that starts a worker reading ``queue``, and where."""
+    return (
+        "start one with `dagster-celery worker start -A dagster_celery.app "
+        "-y deploy/celery/celery.yaml -i pipelines.definitions -q "
+        + (f"dagster,{queue}` on the machine with the warehouse file "
+           if queue == WAREHOUSE_QUEUE else f"{queue}` ")
+        + "(README: Scaling out)"
+    )
 
 
 @dg.executor(

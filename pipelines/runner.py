@@ -133,6 +133,7 @@ def run_on_celery(
             "INNERCIRCLE_EXECUTOR=celery needs DAGSTER_HOME set to an instance the workers "
             "share (see deploy/celery/dagster.yaml)"
         )
+    refuse_without_workers(settings)
     print("innercircle: the nightly run goes to the Celery workers; its steps show in the "
           "Dagster UI (Runs) as they run", file=sys.stderr)
     submission = submission_id()
@@ -157,6 +158,27 @@ def run_on_celery(
             free_slots_of_ended_runs(recorded_in)
         print_step_failures(result)
         return result
+
+
+def refuse_without_workers(settings: Settings) -> None:
+    """A run whose queue no worker reads waits for ever, holding nothing but the command:
+    refuse it, naming the queue and how to serve it. A broker that cannot be asked is left
+    to the run, which says so."""
+    from assets.common import WAREHOUSE_QUEUE
+    from pipelines.celery import how_to_serve, idle_queues
+
+    tags = {"dagster/partition": run_partition_key(settings)}
+    try:
+        idle = idle_queues(celery_job(), celery_run_config(settings), tags)
+    except Exception:  # noqa: BLE001 - the run reports an unreachable broker itself
+        return
+    if idle:
+        queues = ", ".join(repr(q) for q in idle)
+        raise SettingError(
+            f"no Celery worker reads the {queues} queue{'s' if len(idle) > 1 else ''} at "
+            f"INNERCIRCLE_CELERY_BROKER, so nothing was submitted; "
+            f"{how_to_serve(WAREHOUSE_QUEUE if WAREHOUSE_QUEUE in idle else idle[0])}"
+        )
 
 
 def free_slots_of_ended_runs(instance: dg.DagsterInstance) -> int:

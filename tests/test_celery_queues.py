@@ -1,18 +1,29 @@
 """A Celery run whose queues no worker reads says so as it starts, instead of waiting in
 silence: the steps that write the warehouse go to the ``warehouse`` queue, which only a
-worker on the warehouse's machine reads (README: Scaling out). Offline: Celery's
-in-memory broker, where no worker answers. The same check against live workers is in
-tests/test_celery.py."""
+worker on the warehouse's machine reads (README: Scaling out); ``innercircle run``
+refuses such a run before it submits it, and Ctrl-C ends one within seconds. Offline:
+Celery's in-memory broker, where no worker answers. The same check against live workers
+is in tests/test_celery.py."""
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
+import time
 from types import SimpleNamespace
 
+import dagster as dg
+import pytest
 from dagster._core.execution.api import create_execution_plan
 from dagster._core.execution.retries import RetryMode
 
+from innercircle.settings import SettingError, Settings
+from pipelines import runner
 from pipelines.celery import (
+    REVOKE_WAIT_S,
     WarehouseRoutingCeleryExecutor,
+    celery_routing_executor,
     queues_without_workers,
     step_queue,
     warn_about_queues_without_workers,
@@ -78,3 +89,67 @@ def test_a_broker_that_cannot_be_asked_gives_no_warning_the_run_reports_it_itsel
     assert warn_about_queues_without_workers(
         executor, SimpleNamespace(log=SimpleNamespace(warning=warnings.append)), plan) == []
     assert warnings == []
+
+
+@dg.op
+def waits_for_a_worker() -> int:
+    return 1
+
+
+@dg.job(executor_def=celery_routing_executor)
+def nobody_serves():
+    waits_for_a_worker()
+
+
+def _interrupt_once_submitted(instance, done: threading.Event) -> None:
+    """Ctrl-C (SIGINT to this process) once the run sent its step to the queue."""
+    while not done.wait(0.05):
+        for run in instance.get_runs(limit=1):
+            said = [e.user_message for e in instance.all_logs(run.run_id)]
+            if any(m.startswith("Submitting celery task") for m in said):
+                os.kill(os.getpid(), signal.SIGINT)
+                return
+
+
+@pytest.mark.timeout(120)
+def test_ctrl_c_ends_a_run_whose_steps_no_worker_took_within_seconds(tmp_path):
+    # dagster-celery revokes the run's tasks and waits for each to answer; a task still
+    # in a queue nobody reads never does, and only kill -9 ended the submitter.
+    done = threading.Event()
+    with dg.DagsterInstance.local_temp(str(tmp_path)) as instance:
+        watcher = threading.Thread(target=_interrupt_once_submitted, args=(instance, done))
+        watcher.start()
+        try:
+            result = dg.execute_job(
+                dg.reconstructable(nobody_serves), instance=instance, raise_on_error=False,
+                run_config={"execution": {"config": {"broker": "memory://",
+                                                     "backend": "cache+memory://"}},
+                            "loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
+            )
+            ended = time.time()  # the clock of the events' timestamps
+        finally:
+            done.set()
+            watcher.join()
+        failure = next(e for e in result.all_events
+                       if e.event_type == dg.DagsterEventType.RUN_FAILURE)
+    assert failure.event_specific_data.error.cls_name == "DagsterExecutionInterruptedError"
+    revoked = next(e for e in instance.all_logs(result.run_id)
+                   if "received termination signal" in (e.user_message or ""))
+    assert ended - revoked.timestamp < REVOKE_WAIT_S + 3
+
+
+def test_a_job_whose_queues_no_worker_reads_is_refused_before_it_is_submitted(
+    tmp_path, monkeypatch, capsys
+):
+    # Celery's in-memory broker: no worker answers, so neither queue has one.
+    monkeypatch.setattr(runner.dg, "execute_job", lambda *a, **k: pytest.fail("submitted"))
+    with dg.DagsterInstance.ephemeral() as instance, pytest.raises(SettingError) as refused:
+        runner.run_on_celery(Settings(executor="celery", celery_broker="memory://"), instance)
+    assert str(refused.value) == (
+        "no Celery worker reads the 'dagster', 'warehouse' queues at "
+        "INNERCIRCLE_CELERY_BROKER, so nothing was submitted; start one with `dagster-celery "
+        "worker start -A dagster_celery.app -y deploy/celery/celery.yaml -i "
+        "pipelines.definitions -q dagster,warehouse` on the machine with the warehouse file "
+        "(README: Scaling out)"
+    )
+    assert capsys.readouterr().err == ""

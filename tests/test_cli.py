@@ -456,6 +456,7 @@ def test_a_celery_run_stopped_while_waiting_is_one_line_and_exit_130(tmp_path, m
     sources = tmp_path / "sources.yaml"
     sources.write_text("industries:\n  x:\n    feeds: [https://a.example/feed]\n")
     monkeypatch.setattr(runner.dg, "execute_job", stopped)
+    monkeypatch.setattr(runner, "refuse_without_workers", lambda settings: None)  # they answer
     monkeypatch.setenv("INNERCIRCLE_SOURCES", str(sources))
     monkeypatch.setenv("INNERCIRCLE_EXECUTOR", "celery")
     monkeypatch.setenv("DAGSTER_HOME", str(_home(tmp_path)))
