@@ -94,6 +94,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.set_defaults(handler=cmd_run)
 
+    fail = command(
+        sub, "fail-run", "mark a Celery run whose submitter died as failed, giving back the "
+        "duckdb_writer slot it holds (`innercircle run` names such a run)"
+    )
+    fail.add_argument("run_id", metavar="RUN_ID", help="the run's id (Dagster UI: Runs)")
+    fail.set_defaults(handler=cmd_fail_run)
+
     demo = command(sub, "demo", "serve the bundled sample web on 127.0.0.x and run on it")
     demo.add_argument(
         "--port", type=port_number, default=8765, help="port for the sample web (default 8765)"
@@ -215,6 +222,20 @@ def cmd_run(args: argparse.Namespace) -> int:
     in_process = settings.executor != "celery"
     with run_lock(settings.warehouse_path) if in_process else contextlib.nullcontext():
         return run_and_report(args, settings)
+
+
+def cmd_fail_run(args: argparse.Namespace) -> int:
+    """``innercircle fail-run RUN_ID``: see :func:`pipelines.slots.fail_run`."""
+    if not os.environ.get("DAGSTER_HOME"):
+        raise SettingError("innercircle fail-run needs DAGSTER_HOME set to the instance "
+                           "the run is in")
+    import dagster as dg
+
+    from pipelines.slots import fail_run
+
+    with dg.DagsterInstance.get() as instance:
+        print(fail_run(instance, args.run_id), file=sys.stderr)
+    return 0
 
 
 def run_and_report(args: argparse.Namespace, settings: Settings) -> int:

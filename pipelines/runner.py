@@ -27,6 +27,7 @@ from pipelines.definitions import (
     defs,
     run_partition_key,
 )
+from pipelines.slots import SUBMITTER_TAG, free_slots_of_ended_runs, make_way, this_process
 
 #: Dagster's console log at WARNING: its DEBUG events (every step started and done) stay in
 #: the instance for the UI; the command shows progress its own way.
@@ -138,6 +139,7 @@ def run_on_celery(
           "Dagster UI (Runs) as they run", file=sys.stderr)
     submission = submission_id()
     with _instance(instance) as recorded_in:
+        make_way(recorded_in)  # before the run: a slot a dead run holds is said, not waited for
         try:
             with CeleryProgress(recorded_in, submission):
                 result = dg.execute_job(
@@ -147,7 +149,8 @@ def run_on_celery(
                     # a run) stay in the instance for the UI; CeleryProgress prints a line
                     # as steps end, the console logger only warnings and errors.
                     run_config={**celery_run_config(settings), **QUIET_CONSOLE},
-                    tags={"dagster/partition": run_partition_key(settings), TAG: submission},
+                    tags={"dagster/partition": run_partition_key(settings), TAG: submission,
+                          SUBMITTER_TAG: this_process()},
                     raise_on_error=False,
                 )
         except dg.DagsterExecutionInterruptedError as stopped:
@@ -155,7 +158,9 @@ def run_on_celery(
             # exit 130, as for an in-process run, not Dagster's traceback.
             raise KeyboardInterrupt from stopped
         finally:
-            free_slots_of_ended_runs(recorded_in)
+            # Never in place of the run's own error (an instance database gone, say).
+            with contextlib.suppress(Exception):
+                free_slots_of_ended_runs(recorded_in)
         print_step_failures(result)
         return result
 
@@ -179,26 +184,6 @@ def refuse_without_workers(settings: Settings) -> None:
             f"INNERCIRCLE_CELERY_BROKER, so nothing was submitted; "
             f"{how_to_serve(WAREHOUSE_QUEUE if WAREHOUSE_QUEUE in idle else idle[0])}"
         )
-
-
-def free_slots_of_ended_runs(instance: dg.DagsterInstance) -> int:
-    """Give back the concurrency slots (the ``duckdb_writer`` pool's) that runs which have
-    ended still hold; returns how many runs held some. The Celery executor claims a slot
-    for a step in the submitting process; a run that ends before the step releases it
-    (its broker gone, the submitter stopped) kept the pool's only slot, and every later
-    run waited for it for ever. The daemon does the same after a delay
-    (``run_monitoring.free_slots_after_run_end_seconds`` in dagster.yaml); this does it
-    at once, for the runs this command submits."""
-    storage = instance.event_log_storage
-    if not storage.supports_global_concurrency_limits:
-        return 0
-    ended = [
-        run_id for run_id in storage.get_concurrency_run_ids()
-        if (run := instance.get_run_by_id(run_id)) is None or run.is_finished
-    ]
-    for run_id in ended:
-        storage.free_concurrency_slots_for_run(run_id)
-    return len(ended)
 
 
 def give_home_our_settings(home: Path) -> bool:
