@@ -8,6 +8,7 @@ are built from that value, so the CLI never edits the environment to configure a
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 import os
 import sys
@@ -48,7 +49,7 @@ def run_nightly(
     log goes to ``log_stream`` when given (stderr otherwise).
     """
     if settings.executor == "celery":
-        return run_on_celery(settings, instance)
+        return run_on_celery(settings, instance, report_failures, log_stream)
     job = defs.resolve_job_def("nightly")
     progress.set_sink(progress.TerminalProgress())
     logging.getLogger("dagster").setLevel(logging.WARNING)
@@ -77,21 +78,35 @@ def run_nightly(
 
 
 def print_step_failures(result: dg.ExecuteInProcessResult | dg.ExecutionResult) -> None:
-    """One stderr line per failed step, with the step's own error message."""
+    """One stderr line per failed step, with the error that failed it (:func:`cause`)."""
     for event in result.all_events:
         if event.is_step_failure and event.event_specific_data is not None:
             error = getattr(event.event_specific_data, "error", None)
             if error is not None:
-                print(f"step {event.step_key} failed: {error.message.strip()}", file=sys.stderr)
+                print(f"step {event.step_key} failed: {cause(error)}", file=sys.stderr)
 
 
-def was_interrupted(result: dg.ExecuteInProcessResult) -> bool:
+def cause(error) -> str:  # noqa: ANN001 - Dagster's SerializableErrorInfo
+    """``ModelLoadError: cannot load ...``: the first error in ``error``'s chain that is not
+    one of Dagster's own wrappers (``DagsterExecutionStepExecutionError: Error occurred
+    while executing op ...``, which says only where), its class without its module."""
+    while error.cause is not None and (error.cls_name or "").startswith("Dagster"):
+        error = error.cause
+    text = error.message.strip()
+    head, sep, rest = text.partition(": ")
+    if error.cls_name and head.rsplit(".", 1)[-1] == error.cls_name:
+        text = f"{error.cls_name}: {rest}" if sep else error.cls_name
+    return " ".join(text.split())
+
+
+def was_interrupted(result: dg.ExecuteInProcessResult | dg.ExecutionResult) -> bool:
     """Did the run stop because of Ctrl-C (SIGINT), or SIGTERM, which Dagster maps onto
     SIGINT's handler (``timeout``, systemd)? Dagster turns the interrupt (its own error, or
-    ``KeyboardInterrupt`` from the crawl's event loop) into a failed step rather than
-    letting it out of the run."""
+    ``KeyboardInterrupt`` from the crawl's event loop) into a failed step of an in-process
+    run, and into the failure of a run on Celery (its submitter was interrupted), rather
+    than letting it out of the run."""
     return any(
-        event.is_step_failure
+        (event.is_step_failure or event.event_type == dg.DagsterEventType.RUN_FAILURE)
         and getattr(getattr(event.event_specific_data, "error", None), "cls_name", "")
         in ("DagsterExecutionInterruptedError", "KeyboardInterrupt")
         for event in result.all_events
@@ -121,13 +136,19 @@ def record_in_process_failure(
 
 
 def run_on_celery(
-    settings: Settings, instance: dg.DagsterInstance | None = None
+    settings: Settings,
+    instance: dg.DagsterInstance | None = None,
+    report_failures: bool = True,
+    log_stream: TextIO | None = None,
 ) -> dg.ExecutionResult:
     """Submit the nightly job to the Celery workers and wait for it.
 
     Needs a persistent instance (``$DAGSTER_HOME``, PostgreSQL-backed for workers on
     other machines, see deploy/celery/dagster.yaml) and running workers; the workers build
     their resources from their own ``INNERCIRCLE_*`` environment, which must match.
+    Refuses (:class:`SettingError`) when no worker reads a queue the job needs. Dagster's
+    console log goes to ``log_stream`` when given, as for an in-process run; the
+    progress lines and what is said before the run go to stderr.
     """
     if instance is None and not os.environ.get("DAGSTER_HOME"):
         raise SettingError(
@@ -138,10 +159,12 @@ def run_on_celery(
     print("innercircle: the nightly run goes to the Celery workers; its steps show in the "
           "Dagster UI (Runs) as they run", file=sys.stderr)
     submission = submission_id()
+    console = sys.stderr
+    redirect = contextlib.redirect_stderr(log_stream) if log_stream else contextlib.nullcontext()
     with _instance(instance) as recorded_in:
         make_way(recorded_in)  # before the run: a slot a dead run holds is said, not waited for
         try:
-            with CeleryProgress(recorded_in, submission):
+            with CeleryProgress(recorded_in, submission, out=console), redirect:
                 result = dg.execute_job(
                     dg.reconstructable(celery_job),
                     instance=recorded_in,
@@ -154,15 +177,20 @@ def run_on_celery(
                     raise_on_error=False,
                 )
         except dg.DagsterExecutionInterruptedError as stopped:
-            # Ctrl-C or SIGTERM while waiting for the workers: the command's one line and
-            # exit 130, as for an in-process run, not Dagster's traceback.
+            # Ctrl-C or SIGTERM that Dagster let out rather than failing the run with it
+            # (was_interrupted): the command's one line and exit 130 all the same.
             raise KeyboardInterrupt from stopped
+        except Exception:
+            if isinstance(log_stream, io.StringIO):  # what Dagster said before, not lost
+                console.write(log_stream.getvalue())
+            raise
         finally:
             # Never in place of the run's own error (an instance database gone, say).
             with contextlib.suppress(Exception):
                 free_slots_of_ended_runs(recorded_in)
+    if not result.success and report_failures and not was_interrupted(result):
         print_step_failures(result)
-        return result
+    return result
 
 
 def refuse_without_workers(settings: Settings) -> None:

@@ -111,7 +111,7 @@ def _interrupt_once_submitted(instance, done: threading.Event) -> None:
                 return
 
 
-@pytest.mark.timeout(120)
+@pytest.mark.timeout(60)
 def test_ctrl_c_ends_a_run_whose_steps_no_worker_took_within_seconds(tmp_path):
     # dagster-celery revokes the run's tasks and waits for each to answer; a task still
     # in a queue nobody reads never does, and only kill -9 ended the submitter.

@@ -89,7 +89,7 @@ def test_the_executor_setting_chooses_the_celery_runner(tmp_path, monkeypatch):
     import pipelines.runner as runner
 
     chosen = []
-    monkeypatch.setattr(runner, "run_on_celery", lambda s, i=None: chosen.append(s.executor))
+    monkeypatch.setattr(runner, "run_on_celery", lambda s, *rest: chosen.append(s.executor))
     runner.run_nightly(Settings(executor="celery", warehouse_path=tmp_path / "w.duckdb"))
     assert chosen == ["celery"]
     monkeypatch.undo()
