@@ -117,9 +117,12 @@ def _slots_by_run(instance: dg.DagsterInstance) -> dict[str, dict[str, str]]:
 
 def _when(instance: dg.DagsterInstance, run_id: str) -> str:
     record = instance.get_run_record_by_id(run_id)
-    stamp = record and (record.start_time or record.create_timestamp.timestamp())
-    if not stamp:
+    if record is None:
         return "start unknown"
+    created = record.create_timestamp
+    if created.tzinfo is None:  # naive UTC in some storages
+        created = created.replace(tzinfo=UTC)
+    stamp = record.start_time or created.timestamp()
     return "started " + datetime.fromtimestamp(stamp, UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
