@@ -226,15 +226,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_fail_run(args: argparse.Namespace) -> int:
     """``innercircle fail-run RUN_ID``: see :func:`pipelines.slots.fail_run`."""
-    if not os.environ.get("DAGSTER_HOME"):
-        raise SettingError("innercircle fail-run needs DAGSTER_HOME set to the instance "
-                           "the run is in")
-    import dagster as dg
+    from pipelines.runner import fail_run
 
-    from pipelines.slots import fail_run
-
-    with dg.DagsterInstance.get() as instance:
-        print(fail_run(instance, args.run_id), file=sys.stderr)
+    print(fail_run(args.run_id), file=sys.stderr)
     return 0
 
 

@@ -389,9 +389,9 @@ class Settings:
         if self.executor != "celery":
             self._check_this_machine()
         else:
-            from innercircle.setting_checks import check_celery_services
+            from innercircle.setting_checks import check_broker
 
-            check_celery_services(self.celery_broker)
+            check_broker(self.celery_broker)  # the instance: pipelines.instance_checks
         if with_sources:
             self.check_sources_file()
 

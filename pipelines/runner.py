@@ -28,6 +28,7 @@ from pipelines.definitions import (
     defs,
     run_partition_key,
 )
+from pipelines.instance_checks import check_instance
 from pipelines.slots import SUBMITTER_TAG, free_slots_of_ended_runs, make_way, this_process
 
 #: Dagster's console log at WARNING: its DEBUG events (every step started and done) stay in
@@ -150,11 +151,8 @@ def run_on_celery(
     console log goes to ``log_stream`` when given, as for an in-process run; the
     progress lines and what is said before the run go to stderr.
     """
-    if instance is None and not os.environ.get("DAGSTER_HOME"):
-        raise SettingError(
-            "INNERCIRCLE_EXECUTOR=celery needs DAGSTER_HOME set to an instance the workers "
-            "share (see deploy/celery/dagster.yaml)"
-        )
+    if instance is None:  # the shared instance: PostgreSQL, and it opens (one line if not)
+        check_instance(os.environ.get("DAGSTER_HOME"))
     refuse_without_workers(settings)
     print("innercircle: the nightly run goes to the Celery workers; its steps show in the "
           "Dagster UI (Runs) as they run", file=sys.stderr)
@@ -191,6 +189,18 @@ def run_on_celery(
     if not result.success and report_failures and not was_interrupted(result):
         print_step_failures(result)
     return result
+
+
+def fail_run(run_id: str) -> str:
+    """``innercircle fail-run``: :func:`pipelines.slots.fail_run` in ``$DAGSTER_HOME``'s
+    instance; what was done, in one line."""
+    from pipelines.slots import fail_run as fail
+
+    if not os.environ.get("DAGSTER_HOME"):
+        raise SettingError("innercircle fail-run needs DAGSTER_HOME set to the instance "
+                           "the run is in")
+    with dg.DagsterInstance.get() as instance:
+        return fail(instance, run_id)
 
 
 def refuse_without_workers(settings: Settings) -> None:

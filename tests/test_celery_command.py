@@ -47,6 +47,7 @@ def celery_env(tmp_path, monkeypatch):
     monkeypatch.setenv("DAGSTER_HOME", str(home))
     monkeypatch.setattr(Settings, "validate", lambda self: None)  # no broker to reach here
     monkeypatch.setattr(runner, "refuse_without_workers", lambda settings: None)
+    monkeypatch.setattr(runner, "check_instance", lambda home: None)  # its own tests: test_settings
     return tmp_path / "w" / "innercircle.duckdb"
 
 

@@ -461,6 +461,7 @@ def test_a_celery_run_stopped_while_waiting_is_one_line_and_exit_130(tmp_path, m
     monkeypatch.setenv("INNERCIRCLE_EXECUTOR", "celery")
     monkeypatch.setenv("DAGSTER_HOME", str(_home(tmp_path)))
     # The broker and the PostgreSQL instance (checked before a run: tests/test_settings.py)
-    monkeypatch.setattr(setting_checks, "check_celery_services", lambda broker: None)
+    monkeypatch.setattr(setting_checks, "check_broker", lambda broker: None)
+    monkeypatch.setattr(runner, "check_instance", lambda home: None)
     assert cli.main(["run"]) == 130
     assert capsys.readouterr().err.strip().splitlines()[-1] == "innercircle: interrupted"

@@ -131,6 +131,6 @@ def test_a_run_submitted_to_celery_takes_no_lock_on_this_machine(tmp_path, monke
     submitted = []
     monkeypatch.setattr(cli, "run_and_report", lambda args, settings: submitted.append(1) or 0)
     # The broker and the PostgreSQL instance answer (checked: tests/test_settings.py)
-    monkeypatch.setattr(setting_checks, "check_celery_services", lambda broker: None)
+    monkeypatch.setattr(setting_checks, "check_broker", lambda broker: None)
     assert cli.main(["run"]) == 0 and submitted
     assert not warehouse.parent.exists() and not lock_path(warehouse).exists()

@@ -209,10 +209,11 @@ def _needs_servers() -> None:
 
 def _no_instance_check(monkeypatch) -> None:
     """Stand in for the Dagster instance (PostgreSQL) a test about something else does not
-    start: the check that it opens is tested on its own below."""
-    from innercircle import setting_checks
+    start: the check that it opens (run by the runner before a Celery run) is tested on its
+    own below."""
+    from pipelines import runner
 
-    monkeypatch.setattr(setting_checks, "check_instance", lambda home: None)
+    monkeypatch.setattr(runner, "check_instance", lambda home: None)
 
 
 def test_a_celery_run_checks_on_the_submitting_machine_only_what_it_reads_there(
@@ -315,7 +316,7 @@ def _home(tmp_path, yaml: str | None) -> Path:
 def test_a_celery_run_refuses_an_instance_the_workers_cannot_share_or_open(
     tmp_path, monkeypatch
 ):
-    from innercircle.setting_checks import check_instance
+    from pipelines.instance_checks import check_instance
     from tests.services import free_port
 
     celery_yaml = (README.parent / "deploy" / "celery" / "dagster.yaml").read_text()
@@ -347,7 +348,7 @@ def test_a_celery_run_refuses_an_instance_the_workers_cannot_share_or_open(
 
 
 def test_a_celery_run_opens_the_instance_s_postgresql_with_its_password(tmp_path, monkeypatch):
-    from innercircle.setting_checks import check_instance
+    from pipelines.instance_checks import check_instance
     from tests import services
 
     _needs_servers()
@@ -412,7 +413,7 @@ def test_output_folders_that_cannot_be_written_are_refused_before_a_run(tmp_path
     # A remote lake is asked whether it answers (nothing is created), by a machine that runs
     # steps; a machine that only submits Celery runs leaves it to the workers.
     ok.replace(lake="memory://innercircle/lake").validate()
-    monkeypatch.setattr(setting_checks, "check_celery_services", lambda broker: None)
+    monkeypatch.setattr(setting_checks, "check_broker", lambda broker: None)
     ok.replace(lake="s3://bucket/lake", executor="celery").validate()
     for lake, says in (
         ("ftp://127.0.0.1:1/lake", "cannot be reached (ConnectionRefusedError"),
