@@ -38,7 +38,9 @@ def names(raw):
         ("/u/some_user", [("u/some_user", "handle")]),
         ("@someone", [("@someone", "handle")]),
         ("Associated Press", [("Associated Press", "organisation")]),
-        ("HDblog.it", [("HDblog.it", "organisation")]),  # a site's name
+        ("HDblog.it", [("HDblog.it", "organisation")]),  # a site's name ...
+        ("J.Smith", [("J.Smith", "person")]),  # ... but not initials glued to a surname
+        ("John St.Clair", [("John St.Clair", "person")]),
         ("Reuters Staff", [("Reuters Staff", "organisation")]),
         ("DealPost Team", [("DealPost Team", "organisation")]),
         ("Editorial Board", [("Editorial Board", "organisation")]),

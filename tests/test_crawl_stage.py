@@ -231,7 +231,8 @@ def test_a_page_answering_404_three_nights_running_is_asked_again_only_when_its_
         con.execute("INSERT INTO feeds VALUES ('https://a.example/', 'https://a.example/feed', "
                     "'listed', 't', NULL, 'rss20', 3, 'ok', NULL, ?)", [night])
         for path, statuses in (("late", [404, 404]), ("gone", [404, 404, 404]),
-                               ("flaky", [404, 500, 404]), ("removed", [200, 410, 410, 410])):
+                               ("flaky", [404, 500, 404]), ("removed", [200, 410, 410, 410]),
+                               ("unreachable", [None, None, 404])):
             url = f"https://a.example/{path}"
             con.execute("INSERT INTO feed_entries (feed_url, url, title, published_at, "
                         "raw_authors, feed_authors, first_seen_at, last_seen_at) VALUES "
@@ -242,7 +243,8 @@ def test_a_page_answering_404_three_nights_running_is_asked_again_only_when_its_
                     "INSERT INTO crawl_log (run_id, stage, url, host, status, outcome, bytes, "
                     "elapsed_ms, from_cache, attempts, fetched_at) VALUES "
                     "(?, 'articles', ?, 'a.example', ?, ?, 0, 1, false, 1, ?)",
-                    [f"r{i}", url, status, "ok" if status == 200 else "http_error",
+                    [f"r{i}", url, status,
+                     "ok" if status == 200 else "http_error" if status else "error",
                      night + timedelta(days=i)])
             last = night + timedelta(days=len(statuses) - 1)
             con.execute("INSERT INTO articles VALUES (?, ?, 'a.example', ?, 'http_error', NULL, "
@@ -250,6 +252,7 @@ def test_a_page_answering_404_three_nights_running_is_asked_again_only_when_its_
         plan = {row[0].rsplit("/", 1)[1]: (row[2], row[6])
                 for row in con.execute(articles_to_fetch_sql()).fetchall()}
         assert plan == {"late": (True, False), "flaky": (True, False),
+                        "unreachable": (True, False),  # no answer is no 404
                         "gone": (False, True), "removed": (False, True)}
         # The entry of the gone page changes: it is asked for again.
         con.execute("UPDATE feed_entries SET updated_at = ? WHERE url LIKE '%/gone'",

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 
 from innercircle.extract.byline_labels import CONJUNCTIONS
-from innercircle.extract.name_shape import is_domain_like, is_full_given_name
+from innercircle.extract.name_shape import is_full_given_name
 from innercircle.extract.names import COMMA_DEGREES, PLACEHOLDERS, clean_person_name
 from innercircle.model import Byline
 from innercircle.vocabulary import is_given_name_anywhere
@@ -167,6 +167,9 @@ _SPLIT = re.compile(
 # two-letter surnames ("Li", "Ma", "Wu") are not mistaken for them.
 _INITIALS = re.compile(r"^(?:(?:[^\W\d_]\.|[A-Z]{1,3}(?![A-Za-z]))[\s\-]*)+$")
 _TRAILING_PAREN = re.compile(r"\s*\([^()]*\)\s*$")
+# A site's name as an author field: one word of labels ending in a lowercase top-level
+# domain ("HDblog.it", "example.co.uk"); "J.Smith", "St.Clair" and "M.Sc." are not.
+_SITE_NAME = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}$")
 # A nickname in quotes between given name and surname: 'Amanda "Tania Mae" Tan'.
 _QUOTED_NICKNAME = re.compile(r"(?<=\s)[\"“„]([^\"“”„]{2,30})[\"”“](?=\s)")
 _IN_PLACE = re.compile(r"\s+in\s+[A-Z][\w.'\-]*(?:[\s,]+[A-Z][\w.'\-]*)*\s*$")
@@ -277,7 +280,7 @@ def _one(part: str, email: str | None = None, url: str | None = None) -> Byline 
     if _ACCOUNT.match(part):
         return Byline(name=part, kind="handle", email=email, url=url)
     part = _QUOTED_NICKNAME.sub(r"\1", _strip_role(part))
-    if is_domain_like(part):  # "HDblog.it": a site's name, never a person's
+    if _SITE_NAME.match(part):  # "HDblog.it": a site's name, never a person's
         return Byline(name=part, kind="organisation", email=email, url=url)
     if is_organisation(part) and part.lower() not in PLACEHOLDERS:
         return Byline(name=part, kind="organisation", email=email, url=url)

@@ -281,7 +281,7 @@ SELECT url FROM (
 )
 WHERE n <= {GONE_AFTER}
 GROUP BY url
-HAVING count(*) = {GONE_AFTER} AND bool_and(status IN (404, 410))"""
+HAVING count(*) FILTER (WHERE status IN (404, 410)) = {GONE_AFTER}  -- NULL: no answer"""
 
 
 def articles_to_fetch_sql() -> str:
