@@ -205,12 +205,12 @@ def test_a_failed_lookup_is_asked_again_after_the_ttl():
             raise answer
         return answer
 
-    guard = AddressGuard(False, resolver=resolver, ttl_s=0.05)
+    guard = AddressGuard(False, resolver=resolver, ttl_s=1.0)  # room for a loaded machine
     for _ in range(2):
         with pytest.raises(FetchError, match="cannot resolve host: no answer"):
             guard.check("flaky.example")
     assert guard.cached("flaky.example")
-    time.sleep(0.06)
+    time.sleep(1.05)
     assert not guard.cached("flaky.example")
     assert guard.check("flaky.example") == [PUBLIC]
 
@@ -248,3 +248,28 @@ def test_a_host_counts_as_refusing_only_when_every_address_refused():
     assert mixed is reset and not caused_by(mixed, ConnectionRefusedError)
     both = raised({"10.0.0.1": refused("10.0.0.1"), "10.0.0.2": refused("10.0.0.2")})
     assert caused_by(both, ConnectionRefusedError)
+
+
+def test_a_name_that_does_not_exist_is_kept_but_a_temporary_failure_only_briefly():
+    """The resolver's "no such name" is its answer, kept as long as an address would be;
+    "temporary failure" (a resolver under load) is kept a few seconds, so one bad moment
+    does not fail every page of a healthy host for the rest of the step."""
+    import socket
+
+    answers = {"gone.example": [socket.gaierror(socket.EAI_NONAME, "Name or service not known")],
+               "busy.example": [socket.gaierror(socket.EAI_AGAIN, "Temporary failure"),
+                                ["93.184.216.34"]]}
+
+    def resolver(host: str) -> list[str]:
+        answer = answers[host].pop(0)
+        if isinstance(answer, OSError):
+            raise answer
+        return answer
+
+    guard = AddressGuard(False, resolver=resolver, ttl_s=60, transient_s=0.3)
+    for host in ("gone.example", "busy.example"):
+        with pytest.raises(FetchError, match="cannot resolve host"):
+            guard.check(host)
+    time.sleep(0.35)
+    assert guard.cached("gone.example") and not guard.cached("busy.example")
+    assert guard.check("busy.example") == [PUBLIC]

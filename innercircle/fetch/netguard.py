@@ -69,6 +69,13 @@ def system_resolver(host: str) -> list[str]:
     return seen
 
 
+#: The resolver's own word that a name does not exist (not that it could not say).
+_NO_SUCH_NAME = frozenset(
+    code for code in (getattr(socket, "EAI_NONAME", None), getattr(socket, "EAI_NODATA", None))
+    if code is not None
+)
+
+
 class AddressGuard:
     """Resolves host names once (cached briefly) and refuses non-public answers.
 
@@ -84,6 +91,10 @@ class AddressGuard:
     8.5-minute run). A failure is kept as long as an answer, not for the guard's whole
     life, so that a long-lived fetcher finds a name that was down for a moment again;
     a crawl step (one fetcher, a few minutes) asks about a dead name once or twice.
+    Only a name the resolver says does not exist is kept that long: a failure it calls
+    temporary (``EAI_AGAIN``, a resolver under load), or an error that is not its answer,
+    is kept ``transient_s`` (10 s), long enough for a host's parallel lanes to share it,
+    short enough that one bad moment does not fail a healthy host's every page.
     Lookups of one name wait for each other, so a host's parallel lanes ask once.
     """
 
@@ -92,11 +103,13 @@ class AddressGuard:
         allow_private: bool = False,
         resolver: Resolver | None = None,
         ttl_s: float = 300.0,
+        transient_s: float = 10.0,
     ) -> None:
         self.allow_private = allow_private
         self._resolver = resolver or system_resolver
         self._ttl_s = ttl_s
-        # host -> (when, addresses), or (when, the failure's message) for a failed lookup
+        self._transient_s = min(transient_s, ttl_s)
+        # host -> (until, addresses), or (until, the failure's message) for a failed lookup
         self._cache: dict[str, tuple[float, list[str] | str]] = {}
         self._lookups: dict[str, threading.Lock] = {}
         self._lookups_lock = threading.Lock()
@@ -115,8 +128,8 @@ class AddressGuard:
             with self._lookup_lock(host):
                 hit = self._fresh(host)  # a parallel lookup of the name may just have ended
                 if hit is None:
-                    hit = self._lookup(host)
-                    self._cache[host] = (time.monotonic(), hit)
+                    hit, keep_s = self._lookup(host)
+                    self._cache[host] = (time.monotonic() + keep_s, hit)
         if isinstance(hit, str):
             raise _ResolveError(host, hit)
         return hit
@@ -124,17 +137,21 @@ class AddressGuard:
     def _fresh(self, host: str) -> list[str] | str | None:
         """The cached answer (addresses, or a failure's message) for ``host`` if fresh."""
         hit = self._cache.get(host)
-        if hit is not None and time.monotonic() - hit[0] < self._ttl_s:
+        if hit is not None and time.monotonic() < hit[0]:
             return hit[1]
         return None
 
-    def _lookup(self, host: str) -> list[str] | str:
-        """Ask the resolver: the addresses, or why there are none."""
+    def _lookup(self, host: str) -> tuple[list[str] | str, float]:
+        """Ask the resolver: the addresses, or why there are none; and how long to keep
+        that answer."""
         try:
             addresses = list(self._resolver(host))
         except (OSError, UnicodeError) as exc:
-            return f"cannot resolve host: {exc}"
-        return addresses or "cannot resolve host: no addresses"
+            final = isinstance(exc, socket.gaierror) and exc.errno in _NO_SUCH_NAME
+            return f"cannot resolve host: {exc}", self._ttl_s if final else self._transient_s
+        if not addresses:
+            return "cannot resolve host: no addresses", self._ttl_s
+        return addresses, self._ttl_s
 
     def _lookup_lock(self, host: str) -> threading.Lock:
         with self._lookups_lock:
