@@ -164,6 +164,8 @@ PODCAST = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Cast</titl
 <item><title>Note</title><guid isPermaLink="false">5f0c9a1e-note</guid>
 <description>No page at all, only this text.</description></item>
 <item><title>Empty</title><guid isPermaLink="false">5f0c9a1e-empty</guid></item>
+<item><title>Solo</title><link>https://cast.example/solo</link>
+<description>A page of its own.</description></item>
 </channel></rss>"""
 
 
@@ -182,8 +184,8 @@ def test_entries_sharing_one_link_are_each_kept_and_none_is_fetched_as_that_page
     _, again, _ = read_feed("https://cast.example/feed", "https://cast.example/feed",
                             PODCAST, "application/rss+xml", seen)
     urls = [r["url"] for r in rows]
-    assert count == 5 and len(set(urls)) == 4 and urls == [r["url"] for r in again]
-    assert urls[2] == "https://cast.example/solo"
+    assert count == 6 and len(set(urls)) == 4 and urls == [r["url"] for r in again]
+    assert urls[2] == "https://cast.example/solo"  # listed twice: one entry, its own page
     assert all(u.startswith("https://cast.example/#entry-") for u in urls[:2])
     # an entry with text and no link at all is kept under the feed's address; one with
     # neither has nothing to keep

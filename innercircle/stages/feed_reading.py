@@ -37,11 +37,16 @@ IN_WORKER = 2
 SHARED_LINK_MARK = "#entry-"
 
 
+def _entry_key(entry: FeedEntry) -> str:
+    """What tells one entry from another: its id, else its title and date."""
+    return entry.entry_id or f"{entry.title}|{entry.published}"
+
+
 def shared_link_url(link: str, entry: FeedEntry) -> str:
     """The address of one of several entries sharing ``link``: the link with a fragment
     made from the entry's id (else its title and date), the same every night."""
-    key = entry.entry_id or f"{entry.title}|{entry.published}"
-    digest = hashlib.sha1(key.encode("utf-8"), usedforsecurity=False).hexdigest()[:12]
+    digest = hashlib.sha1(_entry_key(entry).encode("utf-8"),
+                          usedforsecurity=False).hexdigest()[:12]
     return f"{link.split('#', 1)[0]}{SHARED_LINK_MARK}{digest}"
 
 
@@ -57,7 +62,9 @@ def entry_rows(feed_url: str, parsed: ParsedFeed, seen_at: datetime) -> list[dic
     """
     rows: list[dict] = []
     seen: set[str] = set()
-    shared = {u for u, n in Counter(e.url for e in parsed.entries if e.url).items() if n > 1}
+    # a link two different entries give (the same entry listed twice is one entry)
+    keys = Counter(u for u, _ in {(e.url, _entry_key(e)) for e in parsed.entries if e.url})
+    shared = {u for u, n in keys.items() if n > 1}
     for entry in parsed.entries:
         if entry.url in shared:
             url = shared_link_url(entry.url, entry)
