@@ -130,7 +130,7 @@ def test_a_date_no_reader_could_have_seen_is_not_the_pieces_date():
     from innercircle.extract.dates import plausible_date
 
     seen = datetime(2026, 12, 7, 17, 0)
-    assert plausible_date(datetime(2031, 1, 1), seen) == seen
+    assert plausible_date(datetime(2031, 1, 1), seen) is None  # the next source decides
     assert plausible_date(datetime(2026, 12, 1), seen) == datetime(2026, 12, 1)
     assert plausible_date(datetime(1970, 1, 1, tzinfo=UTC), seen) is None
     assert plausible_date(datetime(1969, 12, 31, 19, 0), seen) is None  # the epoch, UTC-5
@@ -138,3 +138,14 @@ def test_a_date_no_reader_could_have_seen_is_not_the_pieces_date():
     assert build_entry_document("https://a.example/3", "x", future, seen)["published_at"] == seen
     zero = FeedContext(datetime(1970, 1, 1), "t", [], [])
     assert build_entry_document("https://a.example/4", "x", zero, seen)["published_at"] == seen
+
+
+def test_a_page_dated_at_zero_or_in_the_future_takes_its_feed_entrys_date():
+    from innercircle.stages.page_readers import article_content
+
+    feed = FeedContext(datetime(2026, 11, 1, 9, 0), "t", [], [])
+    for meta in ("1970-01-01T00:00:00Z", "2031-05-01T00:00:00Z"):
+        html = (f'<html><head><meta property="article:published_time" content="{meta}">'
+                "</head><body><article><p>Some words about the harbour survey and the "
+                "kelp the divers counted.</p></article></body></html>").encode()
+        assert article_content(html, "https://a.example/p", feed).published == feed.published

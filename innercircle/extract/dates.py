@@ -68,15 +68,16 @@ _EPOCH = datetime(1970, 1, 1)
 
 
 def plausible_date(value: datetime | None, seen: datetime | None) -> datetime | None:
-    """``value`` (naive UTC) as a document's date, given when it was first ``seen``.
+    """``value`` (naive UTC) if it can be a piece's date, given when it was first
+    ``seen``; else None, so the caller takes its next source (the feed's date, then the
+    first read).
 
     A zero timestamp (1970-01-01, give or take a zone) is no date at all. A date later
     than the first time the piece was read cannot be when it was published: a wrong
-    zone or a typo ("2031"); it would keep the piece out of every ranking until then, so
-    the piece is dated when it was first read instead.
+    zone or a typo ("2031"); kept, it would keep the piece out of every ranking until then.
     """
     value = naive_utc(value)
     if value is None or abs((value - _EPOCH).total_seconds()) <= 86_400:
         return None
     seen = naive_utc(seen)
-    return min(value, seen) if seen is not None else value
+    return None if seen is not None and value > seen else value

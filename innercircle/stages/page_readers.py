@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
+from datetime import UTC, datetime
 
 from innercircle.extract.author_page import extract_author_page
 from innercircle.extract.bylines import entry_authors
-from innercircle.extract.dates import naive_utc
+from innercircle.extract.dates import naive_utc, plausible_date
 from innercircle.extract.html import parse_html
 from innercircle.extract.language import detect_language
 from innercircle.extract.links import main_text_links
@@ -81,7 +82,8 @@ def article_with_feed(page: PageContent, feed) -> PageContent:
     return replace(
         page,
         title=page.title or feed.title,
-        published=page.published or feed.published,
+        # a zero or future date on the page is none: the feed's is taken instead
+        published=plausible_date(page.published, datetime.now(UTC)) or feed.published,
         byline=byline,
         byline_origin=origin,
     )
