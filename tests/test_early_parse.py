@@ -391,3 +391,33 @@ def test_sites_are_told_apart_by_name_and_addresses_by_address():
     assert site_key("https://feeds.linker.example/x") == site_key("http://www.linker.example/")
     assert site_key("http://127.0.0.5:8803/a") != site_key("http://10.0.0.5/a")
     assert site_key("http://[::1]:8080/a") == "::1"
+
+
+def test_the_pages_own_feed_speaks_for_it_before_a_link_blog_and_through_a_redirect(tmp_path):
+    """A story its own site's feed announces (by Jane Roe) and a link blog links to (Link
+    Er, seen the same night): the own feed's entry completes the page, whichever was read
+    last. A feed whose links go through a redirector on another domain still completes
+    the page it lands on, when that is on the feed's site."""
+    story, redirected = "https://news.example/story", "https://redir.example/~/123"
+    with warehouse.connect(tmp_path / "w.duckdb") as con:
+        ensure_tables(con)
+        warehouse.insert(con, "raw_pages", arrow([
+            {"url": u, "content_type": "text/html", "fetched_at": FETCHED,
+             "body_gzip": gzip.compress(body("", None)), "content_hash": digest(body("", None))}
+            for u in (story, redirected)]))
+        warehouse.insert(con, "articles", arrow([
+            {"url": story, "final_url": story, "host": "news.example", "outcome": "ok",
+             "fetched_at": FETCHED},
+            {"url": redirected, "final_url": "https://www.shop.example/post/1",
+             "host": "redir.example", "outcome": "ok", "fetched_at": FETCHED}]))
+        for feed, url, author in (("https://news.example/feed", story, "Jane Roe"),
+                                  ("https://linker.example/feed", story, "Link Er"),
+                                  ("https://shop.example/feed", redirected, "Ann Shop")):
+            warehouse.insert(con, "feed_entries", arrow([
+                {"feed_url": feed, "url": url, "title": f"by {author}",
+                 "published_at": FEED_DATE, "updated_at": None, "raw_authors": [author],
+                 "feed_authors": [], "first_seen_at": FETCHED, "last_seen_at": FETCHED}]))
+        build_documents(con)
+        docs = dict(con.execute("SELECT url, byline FROM documents").fetchall())
+    assert docs == {story: ["Jane Roe"], redirected: ["Ann Shop"]}
+

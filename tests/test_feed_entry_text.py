@@ -118,7 +118,7 @@ def test_an_entry_dated_only_by_its_update_is_dated_by_it_not_by_tonight(tmp_pat
             "now(), now(), 'Some text.')", [updated])
         (entry,) = con.execute(ENTRIES_TO_BUILD_SQL).fetchall()
         (context,) = con.execute(page_context_sql()).fetchall()
-    assert entry[1] == updated and context[1] == updated
+    assert entry[1][0]["published_at"] == updated and context[1][0]["published_at"] == updated
 
 
 def test_a_date_no_reader_could_have_seen_is_not_the_pieces_date():

@@ -157,15 +157,19 @@ FEEDS = SourceKind(
     FROM feed_entries e
     JOIN feeds f ON f.feed_url = e.feed_url
     WHERE NOT contains(e.url, '{SHARED_LINK_MARK}')  -- entries sharing a link: no page""",
+    # Every feed's entry for the page, newest first, each with where its feed is (the
+    # feed, its site link, its listed source), and where the page redirected to:
+    # extraction.entry_context takes the newest entry of a feed on the page's own site.
     page_context="""
     SELECT e.url,
-           arg_max(coalesce(e.published_at, e.updated_at), e.last_seen_at) AS published_at,
-           arg_max(e.title, e.last_seen_at) AS title,
-           arg_max(e.raw_authors, e.last_seen_at) AS raw_authors,
-           arg_max(e.feed_authors, e.last_seen_at) AS feed_authors,
-           list_distinct(flatten(list([e.feed_url, f.site_link, f.source_url])))
-             AS feed_sites
-    FROM feed_entries e LEFT JOIN feeds f ON f.feed_url = e.feed_url
+           list({'published_at': coalesce(e.published_at, e.updated_at), 'title': e.title,
+                 'raw_authors': e.raw_authors, 'feed_authors': e.feed_authors,
+                 'feed_sites': [e.feed_url, f.site_link, f.source_url]}
+                ORDER BY e.last_seen_at DESC, e.feed_url, f.source_url) AS entries,
+           any_value(a.final_url) AS final_url
+    FROM feed_entries e
+    LEFT JOIN feeds f ON f.feed_url = e.feed_url
+    LEFT JOIN articles a ON a.url = e.url
     GROUP BY e.url""",
     industries="""
     SELECT d.doc_id, s.industry, s.url AS source_url

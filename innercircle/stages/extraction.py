@@ -68,23 +68,26 @@ def on_feed_site(url: str, feed_sites: Sequence[str | None] | None) -> bool:
 
 
 def entry_context(
-    url: str,
-    published: datetime | None,
-    title: str | None,
-    raw_authors: Sequence[str] | None,
-    feed_authors: Sequence[str] | None,
-    feed_sites: Sequence[str | None] | None = None,
+    url: str, entries: Sequence[Mapping] | None, final_url: str | None = None
 ) -> FeedContext | None:
-    """What a feed entry says of the page at ``url`` (``page_context_sql``'s columns), or
-    None when it says nothing of it: no entry, or a page on another site than every feed
-    announcing it (``feed_sites``: the feeds, their sites and listed sources). A link
-    blog's entry points at someone else's article; its author and title are the linker's,
-    and credited to that article they made the linker the author of pages on 54 sites."""
-    if published is None and not title and not raw_authors and not feed_authors:
-        return None
-    if not on_feed_site(url, feed_sites):
-        return None
-    return FeedContext(published, title or "", list(raw_authors or []), list(feed_authors or []))
+    """What the feeds say of the page at ``url`` (``page_context_sql``'s ``entries``,
+    newest first): the newest entry of a feed on the page's own site (where it was
+    announced, or where it redirected to), or None when no feed on its site announces it.
+
+    A link blog's entry points at someone else's article: its author and title are the
+    linker's, and credited to that article they made the linker the author of pages on
+    54 sites. When the article's own site's feed announces it too, that entry speaks.
+    """
+    for entry in entries or ():
+        sites = entry.get("feed_sites")
+        if on_feed_site(url, sites) or (final_url and on_feed_site(final_url, sites)):
+            return FeedContext(
+                entry.get("published_at"),
+                entry.get("title") or "",
+                list(entry.get("raw_authors") or []),
+                list(entry.get("feed_authors") or []),
+            )
+    return None
 
 
 def build_document(page: RawPage, feed: FeedContext | None) -> dict:
@@ -188,29 +191,24 @@ def build_entry_document(url: str, text: str, feed: FeedContext, seen_at: dateti
 #: Feed entries that carry text, with whether their page is stored (and, when its type
 #: is not plainly HTML, the body to sniff) and the version of their document, if any.
 ENTRIES_TO_BUILD_SQL = """
-WITH latest_entry AS (
+WITH entry AS (
     SELECT e.url,
-           arg_max(coalesce(e.published_at, e.updated_at), e.last_seen_at) AS published_at,
-           arg_max(e.title, e.last_seen_at) AS title,
-           arg_max(e.raw_authors, e.last_seen_at) AS raw_authors,
-           arg_max(e.feed_authors, e.last_seen_at) AS feed_authors,
-           arg_max(e.content_text, e.last_seen_at) AS content_text,
-           min(e.first_seen_at) AS first_seen_at,
-           arg_max(coalesce(f.site_link, f.source_url, e.feed_url), e.last_seen_at)
-             AS feed_site,
-           list_distinct(flatten(list([e.feed_url, f.site_link, f.source_url])))
-             AS feed_sites
+           list({'published_at': coalesce(e.published_at, e.updated_at), 'title': e.title,
+                 'raw_authors': e.raw_authors, 'feed_authors': e.feed_authors,
+                 'content_text': e.content_text,
+                 'feed_site': coalesce(f.site_link, f.source_url, e.feed_url),
+                 'feed_sites': [e.feed_url, f.site_link, f.source_url]}
+                ORDER BY e.last_seen_at DESC, e.feed_url, f.source_url) AS entries,
+           min(e.first_seen_at) AS first_seen_at
     FROM feed_entries e LEFT JOIN feeds f ON f.feed_url = e.feed_url
     WHERE e.content_text IS NOT NULL AND e.content_text <> '' GROUP BY e.url
 )
-SELECT e.url, e.published_at, e.title, e.raw_authors, e.feed_authors, e.content_text,
-       e.first_seen_at, e.feed_site, e.feed_sites, r.url IS NOT NULL AS has_page,
-       r.content_type,
+SELECT e.url, e.entries, e.first_seen_at, r.url IS NOT NULL AS has_page, r.content_type,
        CASE WHEN lower(trim(split_part(coalesce(r.content_type, ''), ';', 1)))
                  IN ('text/html', 'application/xhtml+xml') THEN NULL
             ELSE r.body_gzip END AS body_to_sniff,
        d.content_hash AS document_hash
-FROM latest_entry e
+FROM entry e
 LEFT JOIN raw_pages r USING (url)
 LEFT JOIN documents d USING (url)
 ORDER BY e.url
@@ -221,37 +219,29 @@ def feed_entry_documents(ctx: DocumentsContext) -> ExtraBuilt:
     """The feeds kind's extra documents: every feed entry that carries text and whose
     page is not stored or is not HTML becomes its own document (only when it changed),
     and stands for that page. Entries stream from ``ctx.reader`` ``ctx.batch`` at a
-    time: neither their texts nor their documents are ever all held at once."""
+    time: neither their texts nor their documents are ever all held at once.
+
+    Of several feeds' entries for one address, the newest of a feed on the address's own
+    site is the document, else the newest of all: a link blog's entry, whose text and
+    author are the linker's, is then on the feed's site, whatever page it links to."""
     out = ExtraBuilt()
-    entries = ctx.reader.execute(ENTRIES_TO_BUILD_SQL)
-    while batch := entries.fetchmany(ctx.batch):
+    found = ctx.reader.execute(ENTRIES_TO_BUILD_SQL)
+    while batch := found.fetchmany(ctx.batch):
         rows = []
-        for (
-            url,
-            published,
-            title,
-            raw_authors,
-            feed_authors,
-            text,
-            first_seen,
-            feed_site,
-            feed_sites,
-            has_page,
-            content_type,
-            body_to_sniff,
-            document_hash,
-        ) in batch:
+        for url, entries, first_seen, has_page, content_type, body_to_sniff, doc_hash in batch:
             if has_page:
                 if body_to_sniff is None or page_is_html(content_type, body_to_sniff):
                     continue  # an HTML page: the page is the document
                 out.stands_for.add(url)
-            feed = FeedContext(published, title or "", raw_authors or [], feed_authors or [])
-            if document_hash != entry_content_hash(text, feed):
+            on_site = [e for e in entries if on_feed_site(url, e["feed_sites"])]
+            entry = (on_site or entries)[0]
+            feed = FeedContext(entry["published_at"], entry["title"] or "",
+                               entry["raw_authors"] or [], entry["feed_authors"] or [])
+            text = entry["content_text"]
+            if doc_hash != entry_content_hash(text, feed):
                 doc = build_entry_document(url, text, feed, first_seen)
-                if feed_site and not on_feed_site(url, feed_sites):
-                    # A link blog's entry: its text and authors are the linker's, published
-                    # on the feed's site, whatever page it links to.
-                    doc["host"] = host_of(feed_site)
+                if not on_site:
+                    doc["host"] = host_of(entry["feed_site"])
                 rows.append(doc)
         del batch
         out.written += ctx.write(rows)

@@ -276,7 +276,7 @@ def pages_to_build_sql() -> str:
     return f"""
 {_pages_with_context()}
 SELECT p.url, p.kind, r.body_gzip, r.content_hash, r.fetched_at,
-       e.published_at, e.title, e.raw_authors, e.feed_authors, e.feed_sites
+       e.entries, e.final_url
 FROM pages p
 JOIN raw_pages r USING (url)
 {_TO_BUILD}
@@ -292,7 +292,7 @@ def parsed_pages_to_build_sql() -> str:
     return f"""
 {_pages_with_context()}
 SELECT p.url, p.kind, r.content_hash, r.fetched_at,
-       e.published_at, e.title, e.raw_authors, e.feed_authors, e.feed_sites
+       e.entries, e.final_url
 FROM _parsed x
 JOIN pages p ON p.url = x.url AND p.kind = x.kind
 JOIN raw_pages r ON r.url = x.url AND r.content_hash = x.content_hash
@@ -311,14 +311,14 @@ WHERE (d.doc_id IS NULL OR d.content_hash <> r.content_hash)
 
 
 def page_context_sql() -> str:
-    """``url, published_at, title, raw_authors, feed_authors, feed_sites``: what the one
-    kind that describes other kinds' pages (the feeds' entries) says about each, and the
-    addresses of the feeds that say it (the feed, its site, its listed source)."""
+    """``url, entries, final_url``: what the one kind that describes other kinds' pages
+    (the feeds' entries) says about each: every entry for it, newest first (a struct of
+    ``published_at, title, raw_authors, feed_authors`` and ``feed_sites``, where its feed
+    is), and where the page redirected to."""
     parts = [k.page_context.strip() for k in registered() if k.page_context]
     return parts[0] if parts else (
-        "SELECT NULL::VARCHAR AS url, NULL::TIMESTAMP AS published_at, NULL::VARCHAR AS "
-        "title, NULL::VARCHAR[] AS raw_authors, NULL::VARCHAR[] AS feed_authors, "
-        "NULL::VARCHAR[] AS feed_sites WHERE false"
+        "SELECT NULL::VARCHAR AS url, NULL AS entries, NULL::VARCHAR AS final_url "
+        "WHERE false"
     )
 
 
