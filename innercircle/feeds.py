@@ -222,6 +222,9 @@ def _raw_item(item: Any, url: str) -> _RawItem:
             ident = (child.text or "").strip()
             attrs = {k.lower(): v for k, v in child.attrib.items() if isinstance(k, str)}
             permalink = attrs.get("ispermalink", "true").strip().lower() != "false"
+    if ident is None:  # RSS 1.0 names an item's page in its rdf:about
+        ident = next((v for k, v in item.attrib.items()
+                      if isinstance(k, str) and k.endswith("}about")), None)
     page_id = ident if ident and permalink and _is_web_url(ident) else ""
     return _RawItem(_item_key(item), _author_fields(item), has_link, frozenset(empty), page_id)
 

@@ -383,3 +383,14 @@ def test_feedburner_origlink_is_the_entry_page():
     </channel></rss>"""
     urls = [e.url for e in parse_feed(rss, "https://feeds.feedburner.com/f").entries]
     assert urls == ["https://f.example/2024/a/", "https://f.example/2024/b/"]
+
+
+def test_an_rss_1_item_without_a_link_is_at_its_rdf_about():
+    body = b"""<?xml version="1.0"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/">
+<channel rdf:about="https://r.example/"><title>R</title><link>https://r.example/</link></channel>
+<item rdf:about="https://r.example/posts/1"><title>One</title>
+<description>Text.</description></item>
+</rdf:RDF>"""
+    (entry,) = parse_feed(body, "https://r.example/index.rdf").entries
+    assert entry.url == "https://r.example/posts/1"
