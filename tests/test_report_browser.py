@@ -74,6 +74,12 @@ def test_the_report_renders_offline_with_its_table_and_charts(sample_run, tmp_pa
         browser.set_viewport(1500, 1100)
         browser.goto(report.as_uri())
         text = browser.wait_for_text("The fintech inner circle", "Ranked voices", "Newcomers")
+        # The headings show while the page is still being read: count once it is whole (a
+        # loaded machine counted 17 rows, then 77 charts).
+        deadline = time.monotonic() + 30
+        while browser.evaluate("document.readyState") != "complete":
+            assert time.monotonic() < deadline, "the report never finished loading"
+            time.sleep(0.1)
         rows = browser.evaluate("document.querySelectorAll('#voices tbody tr').length")
         charts = browser.evaluate(
             "[...document.querySelectorAll('#voices svg.spark')]"
