@@ -19,6 +19,7 @@ a revoked task that has not answered within :data:`REVOKE_WAIT_S` counts as revo
 
 from __future__ import annotations
 
+import os
 import time
 import warnings
 
@@ -74,12 +75,21 @@ def idle_queues(job: dg.JobDefinition, run_config: dict, tags: dict[str, str]) -
 
     config = run_config["execution"]["config"]
     executor = WarehouseRoutingCeleryExecutor(
-        broker=config.get("broker"), backend=config.get("backend"),
+        broker=_value(config.get("broker")), backend=_value(config.get("backend")),
         config_source=config.get("config_source"), retries=RetryMode.DISABLED,
     )
     app = make_app(executor.app_args())
     plan = create_execution_plan(job, run_config=run_config, tags=tags)
     return queues_without_workers(app, needed_queues(plan, app.conf.task_default_queue))
+
+
+def _value(setting):  # noqa: ANN001, ANN202 - a run config value
+    """A run config value as Dagster gives it to the executor: ``{"env": NAME}`` (a broker
+    URL with a password is named by its variable, ``definitions.broker_source``) is that
+    variable's value."""
+    if isinstance(setting, dict) and "env" in setting:
+        return os.environ.get(setting["env"])
+    return setting
 
 
 class BoundedRevoke:

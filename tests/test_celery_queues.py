@@ -143,8 +143,12 @@ def test_a_job_whose_queues_no_worker_reads_is_refused_before_it_is_submitted(
 ):
     # Celery's in-memory broker: no worker answers, so neither queue has one.
     monkeypatch.setattr(runner.dg, "execute_job", lambda *a, **k: pytest.fail("submitted"))
+    # A broker URL with a password, as the README sets it up: the run config names its
+    # variable, and the question still reaches the broker.
+    broker = "memory://:s3cret@localhost/"
+    monkeypatch.setenv("INNERCIRCLE_CELERY_BROKER", broker)
     with dg.DagsterInstance.ephemeral() as instance, pytest.raises(SettingError) as refused:
-        runner.run_on_celery(Settings(executor="celery", celery_broker="memory://"), instance)
+        runner.run_on_celery(Settings(executor="celery", celery_broker=broker), instance)
     assert str(refused.value) == (
         "no Celery worker reads the 'dagster', 'warehouse' queues at "
         "INNERCIRCLE_CELERY_BROKER, so nothing was submitted; start one with `dagster-celery "
