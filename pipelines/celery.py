@@ -14,12 +14,15 @@ run's log starts with a warning naming each queue the run needs that no worker r
 
 Ctrl-C (or SIGTERM) makes dagster-celery revoke the run's tasks and wait for each to
 answer; a task no worker has taken never answers, and the submitter waited for ever. Here
-a revoked task that has not answered within :data:`REVOKE_WAIT_S` counts as revoked.
+a revoked task that has not answered within :data:`REVOKE_WAIT_S` counts as revoked,
+unless a worker says it is running it: a revoke does not stop a started step, so the run
+waits for that step to end (:class:`BoundedRevoke`).
 """
 
 from __future__ import annotations
 
 import os
+import sys
 import time
 import warnings
 
@@ -37,8 +40,10 @@ from assets.common import WAREHOUSE_QUEUE
 
 #: Seconds the run's start waits for the workers to say which queues they read.
 INSPECT_TIMEOUT_S = 1.0
-#: Seconds an interrupted run waits for its revoked tasks to answer before it stops.
+#: Seconds an interrupted run waits for its revoked tasks to answer before it stops
+#: (those a worker is running excepted: it waits for them, asking every ASK_AGAIN_S).
 REVOKE_WAIT_S = 3.0
+ASK_AGAIN_S = 2.0
 
 
 def step_queue(step, default: str) -> str:  # noqa: ANN001 - a Dagster ExecutionStep
@@ -94,19 +99,46 @@ def _value(setting):  # noqa: ANN001, ANN202 - a run config value
 
 class BoundedRevoke:
     """A submitted task's ``AsyncResult`` that, once revoked, reads as revoked after
-    ``wait_s`` seconds without an answer: a task still in a queue no worker reads never
-    answers, and dagster-celery's loop waited for it for ever after Ctrl-C."""
+    ``wait_s`` seconds without an answer, unless a worker says it is running it: a task
+    still in a queue no worker reads never answers, and dagster-celery's loop waited for
+    it for ever after Ctrl-C. A revoke does not stop a step a worker has started (it goes
+    on, and may write the warehouse), so the run waits for that one to end: leaving it
+    would give its writer slot back while it still writes."""
 
     def __init__(self, result, wait_s: float = REVOKE_WAIT_S) -> None:  # noqa: ANN001
         self.result, self.wait_s = result, wait_s
         self._deadline: float | None = None
+        self._next_ask = 0.0
+        self._running = False
+        self._said = False
 
     def revoke(self, *args, **kwargs):  # noqa: ANN002, ANN003
         self._deadline = time.monotonic() + self.wait_s
         return self.result.revoke(*args, **kwargs)
 
     def _given_up(self) -> bool:
-        return self._deadline is not None and time.monotonic() >= self._deadline
+        now = time.monotonic()
+        if self._deadline is None or now < self._deadline:
+            return False
+        if now >= self._next_ask:  # asked again every few seconds while it runs
+            self._running = self._worker_runs_it()
+            self._next_ask = now + ASK_AGAIN_S
+            if self._running and not self._said:
+                self._said = True
+                print("innercircle: a Celery worker is still running one of the run's steps; "
+                      "waiting for it to end", file=sys.stderr, flush=True)
+        return not self._running
+
+    def _worker_runs_it(self) -> bool:
+        """Whether a worker says it is running this task now (one that only holds it
+        reserved got the revoke and will not start it)."""
+        try:
+            answers = self.result.app.control.inspect(
+                timeout=INSPECT_TIMEOUT_S).query_task(self.result.id) or {}
+        except Exception:  # noqa: BLE001 - a broker that cannot be asked: nothing to wait for
+            return False
+        return any((tasks or {}).get(self.result.id, [None])[0] == "active"
+                   for tasks in answers.values())
 
     def ready(self) -> bool:
         return self._given_up() or self.result.ready()

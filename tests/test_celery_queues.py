@@ -157,3 +157,48 @@ def test_a_job_whose_queues_no_worker_reads_is_refused_before_it_is_submitted(
         "(README: Scaling out)"
     )
     assert capsys.readouterr().err == ""
+
+
+class _Result:
+    """An AsyncResult stand-in whose workers say what they hold of it."""
+
+    def __init__(self, held: dict) -> None:
+        self.id, self.held, self.revoked = "task-1", held, False
+
+        class _Inspect:
+            def __init__(inner, timeout: float) -> None:  # noqa: N805
+                pass
+
+            def query_task(inner, task_id: str) -> dict:  # noqa: N805
+                return self.held
+
+        self.app = type("App", (), {"control": type("C", (), {"inspect": _Inspect})()})()
+
+    def revoke(self, *args, **kwargs) -> None:
+        self.revoked = True
+
+    def ready(self) -> bool:
+        return False
+
+
+def test_a_revoked_step_a_worker_is_running_is_waited_for_one_nobody_took_is_not(
+    monkeypatch, capsys
+):
+    """After Ctrl-C: a step no worker took counts as revoked after the wait; one a worker
+    is running goes on whatever the revoke (it may be writing the warehouse), so the run
+    waits for it, saying so once."""
+    from pipelines import celery
+
+    monkeypatch.setattr(celery, "ASK_AGAIN_S", 0.0)
+    nobody = celery.BoundedRevoke(_Result({}), wait_s=0.0)
+    reserved = celery.BoundedRevoke(_Result({"w1": {"task-1": ["reserved", {}]}}), wait_s=0.0)
+    running_result = _Result({"w1": {"task-1": ["active", {}]}})
+    running = celery.BoundedRevoke(running_result, wait_s=0.0)
+    for task in (nobody, reserved, running):
+        assert not task.ready()  # not revoked yet: it is waited for as any step
+        task.revoke()
+    assert nobody.ready() and reserved.ready()
+    assert not running.ready() and not running.ready()
+    assert capsys.readouterr().err.count("still running one of the run's steps") == 1
+    running_result.held = {}  # it ended (its answer comes as any step's)
+    assert running.ready()
