@@ -78,11 +78,20 @@ def submitter_gone(tag: str | None) -> bool | None:
     here = _machine()
     if None in (start, here["boot"], here["pidns"]):
         return None
-    if (who.get("host"), who.get("pidns")) != (here["host"], here["pidns"]):
+    if (who.get("host"), who.get("pidns"), who.get("boot")) != (
+        here["host"], here["pidns"], here["boot"]
+    ):
+        # Another machine, or this one restarted since: two machines may share a host
+        # name and the host's own PID namespace number, so a boot that differs cannot tell
+        # a restart from a live submitter elsewhere.
         return None
-    if who.get("boot") != here["boot"]:
-        return True  # the machine restarted since
     return _start_ticks(pid) != start
+
+
+def submitter_tag(run: dg.DagsterRun) -> str | None:
+    """The run's :data:`SUBMITTER_TAG`, unless the run is a re-execution: the Dagster UI
+    copies a run's tags to its re-execution, whose submitter is then not the one named."""
+    return None if run.parent_run_id else run.tags.get(SUBMITTER_TAG)
 
 
 def free_slots_of_ended_runs(instance: dg.DagsterInstance) -> int:
@@ -150,7 +159,7 @@ def make_way(instance: dg.DagsterInstance, out: TextIO | None = None) -> list[st
             continue  # ended since the look above
         when = _when(instance, run_id)
         slots = ", ".join(f"{how} the {pool!r} slot" for pool, how in pools.items())
-        if submitter_gone(run.tags.get(SUBMITTER_TAG)):
+        if submitter_gone(submitter_tag(run)):
             end_run(instance, run, "its submitter's process is gone")
             ended.append(run_id)
             line = (f"run {run_id} ({when}{_submitter(run)}) was left unfinished by its "
@@ -177,7 +186,7 @@ def fail_run(instance: dg.DagsterInstance, run_id: str) -> str:
     run = instance.get_run_by_id(run_id)
     if run is None:
         raise InnercircleError(f"no run {run_id} in the Dagster instance at DAGSTER_HOME")
-    tag = run.tags.get(SUBMITTER_TAG)
+    tag = submitter_tag(run)
     if not run.is_finished and submitter_gone(tag) is False:
         pid = json.loads(tag)["pid"]
         raise InnercircleError(

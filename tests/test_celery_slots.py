@@ -66,7 +66,26 @@ def test_a_submitter_is_gone_only_when_its_process_on_this_machine_is():
     assert submitter_gone(_gone_submitter()) is True
     elsewhere = {**json.loads(this_process()), "host": "another-machine"}
     assert submitter_gone(json.dumps(elsewhere)) is None  # cannot be told from here
+    # Same host name and PID namespace number, another boot: a restart of this machine,
+    # or a clone with the same name whose submitter may well be alive: cannot be told.
+    twin = {**json.loads(_gone_submitter()), "boot": "another-boot-id"}
+    assert submitter_gone(json.dumps(twin)) is None
     assert submitter_gone(None) is None  # e.g. `dagster job execute`'s run
+
+
+def test_a_re_execution_is_not_taken_for_its_parents_submitter(instance):
+    """The Dagster UI copies a run's tags to its re-execution: a re-execution launched
+    here carries the old (gone) submitter's tag, and must not be failed for it."""
+    parent = make_new_run_id()
+    run_id = make_new_run_id()
+    instance.add_run(dg.DagsterRun(
+        job_name="nightly_celery", run_id=run_id, status=dg.DagsterRunStatus.STARTED,
+        tags={SUBMITTER_TAG: _gone_submitter()}, parent_run_id=parent, root_run_id=parent))
+    instance.event_log_storage.claim_concurrency_slot("duckdb_writer", run_id, "documents")
+    out = io.StringIO()
+    assert make_way(instance, out) == []
+    assert instance.get_run_by_id(run_id).status == dg.DagsterRunStatus.STARTED
+    assert f"`innercircle fail-run {run_id}` ends it" in out.getvalue()
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
