@@ -220,6 +220,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     # Before --reextract writes anything. A Celery run's warehouse is the workers' (this
     # machine only submits it): no lock, nor a folder for one, here.
     in_process = settings.executor != "celery"
+    if not in_process:
+        from pipelines.runner import check_before_celery_run
+
+        check_before_celery_run(settings)
     with run_lock(settings.warehouse_path) if in_process else contextlib.nullcontext():
         return run_and_report(args, settings)
 

@@ -38,8 +38,10 @@ from dagster_celery.tags import DAGSTER_CELERY_QUEUE_TAG
 
 from assets.common import WAREHOUSE_QUEUE
 
-#: Seconds the run's start waits for the workers to say which queues they read.
+#: Seconds the run's start waits for the workers to say which queues they read; before
+#: refusing a run for a queue no worker read, they are asked again for longer.
 INSPECT_TIMEOUT_S = 1.0
+INSPECT_AGAIN_S = 5.0
 #: Seconds an interrupted run waits for its revoked tasks to answer before it stops
 #: (those a worker is running excepted: it waits for them, asking every ASK_AGAIN_S).
 REVOKE_WAIT_S = 3.0
@@ -72,9 +74,13 @@ def needed_queues(execution_plan, default: str) -> list[str]:  # noqa: ANN001
     return sorted({step_queue(step, default) for step in steps})
 
 
-def idle_queues(job: dg.JobDefinition, run_config: dict, tags: dict[str, str]) -> list[str]:
+def idle_queues(
+    job: dg.JobDefinition, run_config: dict, tags: dict[str, str],
+    timeout: float = INSPECT_TIMEOUT_S,
+) -> list[str]:
     """The queues ``job`` run with ``run_config`` needs that no worker reads, asked before
-    anything is submitted. Raises what the broker raises when it cannot be asked."""
+    anything is submitted (workers have ``timeout`` seconds to answer). Raises what the
+    broker raises when it cannot be asked."""
     from dagster._core.execution.api import create_execution_plan
     from dagster_celery.make_app import make_app
 
@@ -85,7 +91,8 @@ def idle_queues(job: dg.JobDefinition, run_config: dict, tags: dict[str, str]) -
     )
     app = make_app(executor.app_args())
     plan = create_execution_plan(job, run_config=run_config, tags=tags)
-    return queues_without_workers(app, needed_queues(plan, app.conf.task_default_queue))
+    return queues_without_workers(
+        app, needed_queues(plan, app.conf.task_default_queue), timeout=timeout)
 
 
 def _value(setting):  # noqa: ANN001, ANN202 - a run config value

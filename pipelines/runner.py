@@ -191,6 +191,14 @@ def run_on_celery(
     return result
 
 
+def check_before_celery_run(settings: Settings) -> None:
+    """What a Celery run needs from the services before anything is written (``innercircle
+    run --reextract`` resets documents first): the shared instance opens, and a worker
+    reads each queue. One line (:class:`SettingError`) when not."""
+    check_instance(os.environ.get("DAGSTER_HOME"))
+    refuse_without_workers(settings)
+
+
 def fail_run(run_id: str) -> str:
     """``innercircle fail-run``: :func:`pipelines.slots.fail_run` in ``$DAGSTER_HOME``'s
     instance; what was done, in one line."""
@@ -208,11 +216,14 @@ def refuse_without_workers(settings: Settings) -> None:
     refuse it, naming the queue and how to serve it. A broker that cannot be asked is left
     to the run, which says so."""
     from assets.common import WAREHOUSE_QUEUE
-    from pipelines.celery import how_to_serve, idle_queues
+    from pipelines.celery import INSPECT_AGAIN_S, how_to_serve, idle_queues
 
     tags = {"dagster/partition": run_partition_key(settings)}
     try:
         idle = idle_queues(celery_job(), celery_run_config(settings), tags)
+        if idle:  # a busy or distant worker may answer late: asked again, for longer
+            idle = idle_queues(celery_job(), celery_run_config(settings), tags,
+                               timeout=INSPECT_AGAIN_S)
     except Exception:  # noqa: BLE001 - the run reports an unreachable broker itself
         return
     if idle:

@@ -105,3 +105,22 @@ def test_an_in_process_step_failure_names_the_error_too(capsys):
     runner.print_step_failures(result)
     assert capsys.readouterr().err == (
         "step find_people failed: ModelLoadError: cannot load the NER model 'en_core_web_sm'\n")
+
+
+def test_a_celery_run_is_checked_before_reextract_touches_anything(celery_env, monkeypatch,
+                                                                     capsys):
+    """``--reextract`` resets documents before the run: a Celery run whose instance cannot
+    be opened (or whose queues no worker reads) must refuse first, one line, exit 2."""
+    from innercircle import cli
+    from innercircle.settings import SettingError
+
+    def no_instance(home):
+        raise SettingError(f"DAGSTER_HOME={home}: the instance's PostgreSQL database cannot "
+                           "be opened (refused)")
+
+    monkeypatch.setattr(runner, "check_instance", no_instance)
+    monkeypatch.setattr(cli, "reset_extraction",
+                        lambda settings: pytest.fail("documents reset before the checks"))
+    assert cli.main(["run", "--reextract"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("innercircle: error: DAGSTER_HOME=") and err.count("\n") == 1

@@ -121,6 +121,7 @@ def test_a_run_holds_the_lock_while_it_runs_and_frees_it_when_it_ends(tmp_path, 
 def test_a_run_submitted_to_celery_takes_no_lock_on_this_machine(tmp_path, monkeypatch):
     # Its warehouse is the workers' (on other machines): nothing is made for it here.
     from innercircle import cli, setting_checks
+    from pipelines import runner
 
     sources = tmp_path / "sources.yaml"
     sources.write_text("industries:\n  x:\n    feeds: [https://a.example/feed]\n")
@@ -130,7 +131,9 @@ def test_a_run_submitted_to_celery_takes_no_lock_on_this_machine(tmp_path, monke
     monkeypatch.setenv("INNERCIRCLE_EXECUTOR", "celery")
     submitted = []
     monkeypatch.setattr(cli, "run_and_report", lambda args, settings: submitted.append(1) or 0)
-    # The broker and the PostgreSQL instance answer (checked: tests/test_settings.py)
+    # The broker, the PostgreSQL instance and the workers answer (checked:
+    # tests/test_settings.py, tests/test_celery_queues.py)
     monkeypatch.setattr(setting_checks, "check_broker", lambda broker: None)
+    monkeypatch.setattr(runner, "check_before_celery_run", lambda settings: None)
     assert cli.main(["run"]) == 0 and submitted
     assert not warehouse.parent.exists() and not lock_path(warehouse).exists()
