@@ -40,7 +40,9 @@ FIRST_DAY = date(2024, 1, 1)
 
 #: A URL's password (``redis://:secret@host``, ``postgresql://user:secret@host``) and a
 #: query parameter that carries one (``?password=secret``).
-_URL_PASSWORD = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^/@:\s]*:)[^/@\s]+@", re.IGNORECASE)
+# The password runs to the authority's last "@" (one may hold "@" unencoded); a port
+# before a query holding "@" ("http://h:8080?u=@bob") is no password.
+_URL_PASSWORD = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^/@:\s]*:)[^/?#\s]*@", re.IGNORECASE)
 _QUERY_SECRET = re.compile(
     r"([?&](?:password|passwd|secret|secret_key|token|access_key)=)[^&\s]+", re.IGNORECASE)
 

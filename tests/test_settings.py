@@ -287,6 +287,9 @@ def test_a_url_setting_s_password_is_never_shown(tmp_path):
     assert masked("rediss://h:6380/0?password=s3cret&ssl_cert_reqs=none") == (
         "rediss://h:6380/0?password=***&ssl_cert_reqs=none")
     assert masked("redis://127.0.0.1:6379/0") == "redis://127.0.0.1:6379/0"
+    # a password holding "@" unencoded is masked whole; a port before a query with "@" is kept
+    assert masked("redis://:p@ss@host:6379/0") == "redis://:***@host:6379/0"
+    assert masked("http://h:8080?u=@bob") == "http://h:8080?u=@bob"
 
 
 def test_the_runs_config_names_the_broker_s_variable_instead_of_its_password(monkeypatch):
