@@ -207,7 +207,13 @@ def fail_run(run_id: str) -> str:
     if not os.environ.get("DAGSTER_HOME"):
         raise SettingError("innercircle fail-run needs DAGSTER_HOME set to the instance "
                            "the run is in")
-    with dg.DagsterInstance.get() as instance:
+    try:
+        instance = dg.DagsterInstance.get()
+    except Exception as exc:  # noqa: BLE001 - a server down, a password unset: one line
+        reason = " ".join(str(exc).split())[:300]
+        raise SettingError(f"DAGSTER_HOME={os.environ['DAGSTER_HOME']}: the instance cannot "
+                           f"be opened ({type(exc).__name__}: {reason})") from None
+    with instance:
         return fail(instance, run_id)
 
 

@@ -155,3 +155,20 @@ def test_the_way_is_made_before_the_run_is_submitted_and_the_run_names_its_submi
 
     assert f"innercircle: run {left} (started " in seen["said"]  # before, not after
     assert json.loads(seen["tags"][SUBMITTER_TAG]) == json.loads(this_process())
+
+
+def test_fail_run_on_an_instance_that_cannot_be_opened_is_one_line(tmp_path, monkeypatch,
+                                                                    capsys):
+    from innercircle import cli
+
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text(
+        (ROOT / "deploy" / "celery" / "dagster.yaml").read_text())
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    for key in ("DAGSTER_PG_PASSWORD", "DAGSTER_PG_USER", "DAGSTER_PG_HOST"):
+        monkeypatch.delenv(key, raising=False)
+    assert cli.main(["fail-run", "some-run"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"innercircle: error: DAGSTER_HOME={home}: the instance cannot be "
+                          "opened") and err.count("\n") == 1
