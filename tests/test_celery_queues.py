@@ -147,6 +147,9 @@ def test_a_job_whose_queues_no_worker_reads_is_refused_before_it_is_submitted(
     # variable, and the question still reaches the broker.
     broker = "memory://:s3cret@localhost/"
     monkeypatch.setenv("INNERCIRCLE_CELERY_BROKER", broker)
+    from pipelines import celery
+
+    monkeypatch.setattr(celery, "INSPECT_AGAIN_S", 0.2)  # asked again before refusing
     with dg.DagsterInstance.ephemeral() as instance, pytest.raises(SettingError) as refused:
         runner.run_on_celery(Settings(executor="celery", celery_broker=broker), instance)
     assert str(refused.value) == (
