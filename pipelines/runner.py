@@ -176,7 +176,9 @@ def run_on_celery(
                 )
         except dg.DagsterExecutionInterruptedError as stopped:
             # Ctrl-C or SIGTERM that Dagster let out rather than failing the run with it
-            # (was_interrupted): the command's one line and exit 130 all the same.
+            # (was_interrupted): the command's one line and exit 130 all the same, and the
+            # run recorded as interrupted like one that failed with it.
+            record_interrupted(recorded_in, submission, settings)
             raise KeyboardInterrupt from stopped
         except Exception:
             if isinstance(log_stream, io.StringIO):  # what Dagster said before, not lost
@@ -189,6 +191,18 @@ def run_on_celery(
     if not result.success and report_failures and not was_interrupted(result):
         print_step_failures(result)
     return result
+
+
+def record_interrupted(instance: dg.DagsterInstance, submission: str, settings: Settings) -> None:
+    """Record in run_failures.jsonl, as "interrupted", the run this submission made (found
+    by its submission tag); nothing when there is none yet or the instance cannot say."""
+    from pipelines.sensors import record_run_failure
+
+    with contextlib.suppress(Exception):  # never in place of the interrupt itself
+        runs = instance.get_runs(filters=dg.RunsFilter(tags={TAG: submission}), limit=1)
+        if runs:
+            record_run_failure(settings.warehouse_path, runs[0].run_id, runs[0].job_name,
+                               "interrupted", [])
 
 
 def check_before_celery_run(settings: Settings) -> None:

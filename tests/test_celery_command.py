@@ -124,3 +124,18 @@ def test_a_celery_run_is_checked_before_reextract_touches_anything(celery_env, m
     assert cli.main(["run", "--reextract"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("innercircle: error: DAGSTER_HOME=") and err.count("\n") == 1
+
+
+def test_ctrl_c_that_dagster_lets_out_of_a_celery_run_is_recorded_too(celery_env, monkeypatch):
+    """Dagster may let the interrupt out of ``execute_job`` instead of failing the run with
+    it: the run it made is still recorded as interrupted."""
+    from innercircle import cli
+
+    def interrupted(job, instance, run_config, tags, raise_on_error):  # noqa: ARG001
+        instance.add_run(dg.DagsterRun(job_name="nightly_celery", run_id="7a1c0de5", tags=tags))
+        raise dg.DagsterExecutionInterruptedError("Execution was interrupted")
+
+    monkeypatch.setattr(runner.dg, "execute_job", interrupted)
+    assert cli.main(["run"]) == 130
+    recorded = json.loads(run_failures_path(celery_env).read_text().splitlines()[-1])
+    assert (recorded["run_id"], recorded["message"]) == ("7a1c0de5", "interrupted")
