@@ -98,7 +98,7 @@ def test_an_older_warehouse_gains_the_entry_text_column(tmp_path):
                     "now(), now())")
     with warehouse.connect(path) as con:
         columns = [r[0] for r in con.execute("DESCRIBE feed_entries").fetchall()]
-        assert columns[-1] == "content_text"
+        assert columns[-2:] == ["content_text", "entry_id"]
         assert con.execute("SELECT url, content_text FROM feed_entries").fetchall() == [("u", None)]
 
 

@@ -199,3 +199,27 @@ def test_entries_sharing_one_link_are_each_kept_and_none_is_fetched_as_that_page
         entries = [r[0] for r in con.execute(ENTRIES_TO_BUILD_SQL).fetchall()]
     assert fetched == ["https://cast.example/solo"]
     assert sorted(entries) == sorted(urls)
+
+
+def test_an_entry_whose_address_changed_leaves_no_row_under_the_old_one(tmp_path):
+    """Night one: one episode, linking to the podcast's homepage. Night two: a second
+    episode shares that link, so both get addresses of their own: the first episode's
+    row under the homepage goes (it would be announced, and a document, twice)."""
+    from innercircle import warehouse
+    from innercircle.stages import arrow
+    from innercircle.stages.crawl_kinds import MOVED_ENTRIES_SQL
+
+    feed = "https://cast.example/feed"
+    one = PODCAST.replace(b"<item><title>Ep 2</title>", b"<!--").replace(
+        b"Bo Chen joins us.</description></item>", b"-->")
+    _, night_one, _ = read_feed(feed, feed, one, "application/rss+xml", datetime(2026, 12, 6))
+    _, night_two, _ = read_feed(feed, feed, PODCAST, "application/rss+xml", datetime(2026, 12, 7))
+    assert "https://cast.example/" in [r["url"] for r in night_one]
+    with warehouse.connect(tmp_path / "w.duckdb") as con:
+        for rows in (night_one, night_two):
+            con.register("_new", arrow(rows))
+            con.execute("INSERT OR REPLACE INTO feed_entries BY NAME SELECT * FROM _new")
+            con.execute(MOVED_ENTRIES_SQL)
+            con.unregister("_new")
+        urls = sorted(r[0] for r in con.execute("SELECT url FROM feed_entries").fetchall())
+    assert urls == sorted({r["url"] for r in night_two})

@@ -117,6 +117,18 @@ def fetch_feeds(items: Sequence, fetcher: Fetcher, out: CrawlOutput, ctx: FetchC
     )
 
 
+#: An entry read tonight under another address than before (its link became shared
+#: with other entries, a proxy link gave way to the real one): the feed's row under the
+#: old address goes, so the piece is not announced, and a document, twice. Only entries
+#: whose id is the feed's only one of that id tonight.
+MOVED_ENTRIES_SQL = """
+DELETE FROM feed_entries o
+USING (SELECT feed_url, entry_id, any_value(url) AS url FROM _new
+       WHERE entry_id IS NOT NULL GROUP BY ALL HAVING count(*) = 1) n
+WHERE o.feed_url = n.feed_url AND o.entry_id = n.entry_id AND o.url <> n.url
+"""
+
+
 def store_feeds(con: duckdb.DuckDBPyConnection, ctx: StoreContext) -> Stored:
     feed_rows = ctx.rows("feeds")
     entry_rows = ctx.rows("feed_entries")
@@ -128,6 +140,7 @@ def store_feeds(con: duckdb.DuckDBPyConnection, ctx: StoreContext) -> Stored:
             INSERT OR REPLACE INTO feed_entries BY NAME
             SELECT n.* REPLACE (coalesce(o.first_seen_at, n.first_seen_at) AS first_seen_at)
             FROM _new n LEFT JOIN feed_entries o USING (feed_url, url)""")
+        con.execute(MOVED_ENTRIES_SQL)
         con.unregister("_new")
     failed = [r for r in feed_rows if r["status"] == "error"]
     dead = sorted(r["feed_url"] for r in feed_rows if r["status"] == "dead")

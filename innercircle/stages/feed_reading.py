@@ -87,6 +87,7 @@ def entry_rows(feed_url: str, parsed: ParsedFeed, seen_at: datetime) -> list[dic
                 "first_seen_at": seen_at,
                 "last_seen_at": seen_at,
                 "content_text": entry_text(entry) or None,
+                "entry_id": _entry_key(entry),
             }
         )
     return rows

@@ -83,6 +83,10 @@ CREATE TABLE IF NOT EXISTS feed_entries (
 -- The entry's own text (its content, else its summary, markup removed): the document
 -- when the article page cannot be had (feed_entry documents).
 ALTER TABLE feed_entries ADD COLUMN IF NOT EXISTS content_text VARCHAR;
+-- What tells the entry from the feed's others: its id, else its title and date. When an
+-- entry's address changes (its link became shared, a proxy link gave way to the real one),
+-- the feed's row under the old address is dropped. NULL in rows from before it was kept.
+ALTER TABLE feed_entries ADD COLUMN IF NOT EXISTS entry_id VARCHAR;
 
 -- Article pages and their fetch state (one row per article URL).
 CREATE TABLE IF NOT EXISTS articles (
