@@ -241,7 +241,8 @@ def run_and_report(args: argparse.Namespace, settings: Settings) -> int:
     if getattr(args, "reextract", False):
         reset_extraction(settings)
     dagster_log = io.StringIO()
-    result = run_nightly(settings, report_failures=False, log_stream=dagster_log)
+    # cmd_run made a Celery run's checks before anything was written
+    result = run_nightly(settings, report_failures=False, log_stream=dagster_log, checked=True)
     from pipelines.runner import record_in_process_failure
 
     if stopped_by_ctrl_c(result):
@@ -305,14 +306,16 @@ def reset_extraction(settings: Settings) -> None:
         con.execute("DELETE FROM mention_extractions")
 
 
-def run_nightly(settings: Settings, instance=None, report_failures: bool = True, log_stream=None):
+def run_nightly(settings: Settings, instance=None, report_failures: bool = True, log_stream=None,
+                checked: bool = False):
     """Execute the nightly job in this process (see ``pipelines/runner.py``, the one module
     through which the command reaches Dagster); returns Dagster's result. Failed steps are
     printed unless ``report_failures`` is off; Dagster's console log goes to ``log_stream``
-    when given (stderr otherwise)."""
+    when given (stderr otherwise); ``checked``: a Celery run's checks were made."""
     from pipelines.runner import run_nightly as execute
 
-    return execute(settings, instance, report_failures=report_failures, log_stream=log_stream)
+    return execute(settings, instance, report_failures=report_failures, log_stream=log_stream,
+                   checked=checked)
 
 
 def print_summary(settings: Settings, per_industry: int = 10, published: bool = True) -> None:

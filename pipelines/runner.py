@@ -41,16 +41,18 @@ def run_nightly(
     instance: dg.DagsterInstance | None = None,
     report_failures: bool = True,
     log_stream: TextIO | None = None,
+    checked: bool = False,
 ) -> dg.ExecuteInProcessResult:
     """Execute the nightly job in this process with a live progress line, recorded in
     ``instance`` (default: ``$DAGSTER_HOME``'s, else an ephemeral one).
 
     Returns Dagster's result (truthy ``.success`` when the run succeeded); failed steps are
     printed unless ``report_failures`` is off (the caller reports them). Dagster's console
-    log goes to ``log_stream`` when given (stderr otherwise).
+    log goes to ``log_stream`` when given (stderr otherwise). ``checked``: the caller ran
+    :func:`check_before_celery_run` already (a Celery run's checks, made once).
     """
     if settings.executor == "celery":
-        return run_on_celery(settings, instance, report_failures, log_stream)
+        return run_on_celery(settings, instance, report_failures, log_stream, checked)
     job = defs.resolve_job_def("nightly")
     progress.set_sink(progress.TerminalProgress())
     logging.getLogger("dagster").setLevel(logging.WARNING)
@@ -141,6 +143,7 @@ def run_on_celery(
     instance: dg.DagsterInstance | None = None,
     report_failures: bool = True,
     log_stream: TextIO | None = None,
+    checked: bool = False,
 ) -> dg.ExecutionResult:
     """Submit the nightly job to the Celery workers and wait for it.
 
@@ -151,9 +154,10 @@ def run_on_celery(
     console log goes to ``log_stream`` when given, as for an in-process run; the
     progress lines and what is said before the run go to stderr.
     """
-    if instance is None:  # the shared instance: PostgreSQL, and it opens (one line if not)
-        check_instance(os.environ.get("DAGSTER_HOME"))
-    refuse_without_workers(settings)
+    if not checked:  # the shared instance opens, a worker reads each queue (one line if not)
+        if instance is None:
+            check_instance(os.environ.get("DAGSTER_HOME"))
+        refuse_without_workers(settings)
     print("innercircle: the nightly run goes to the Celery workers; its steps show in the "
           "Dagster UI (Runs) as they run", file=sys.stderr)
     submission = submission_id()
