@@ -186,10 +186,10 @@ def test_entries_sharing_one_link_are_each_kept_and_none_is_fetched_as_that_page
     urls = [r["url"] for r in rows]
     assert count == 6 and len(set(urls)) == 4 and urls == [r["url"] for r in again]
     assert urls[2] == "https://cast.example/solo"  # listed twice: one entry, its own page
-    assert all(u.startswith("https://cast.example/#entry-") for u in urls[:2])
+    assert all(u.startswith("https://cast.example/#innercircle-entry-") for u in urls[:2])
     # an entry with text and no link at all is kept under the feed's address; one with
     # neither has nothing to keep
-    assert urls[3].startswith("https://cast.example/feed#entry-")
+    assert urls[3].startswith("https://cast.example/feed#innercircle-entry-")
     with warehouse.connect(tmp_path / "w.duckdb") as con:
         con.execute("INSERT INTO feeds VALUES ('https://cast.example/', "
                     "'https://cast.example/feed', 'listed', 'Cast', 'https://cast.example/', "

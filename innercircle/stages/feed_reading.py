@@ -33,8 +33,9 @@ IN_WORKER = 2
 
 
 #: What marks the address given to each of several entries that share one link (see
-#: :func:`entry_rows`): such an address is no page of its own and is never fetched.
-SHARED_LINK_MARK = "#entry-"
+#: :func:`entry_rows`): such an address is no page of its own and is never fetched. Named
+#: for this project, so that no site's own anchor ("#entry-123") is taken for it.
+SHARED_LINK_MARK = "#innercircle-entry-"
 
 
 def _entry_key(entry: FeedEntry) -> str:
