@@ -35,7 +35,7 @@ from innercircle.stages.crawl import (
     stream_pages,
 )
 from innercircle.stages.crawl_lake import backoff, load_cache, url_of
-from innercircle.stages.extraction import feed_entry_documents
+from innercircle.stages.extraction import entries_sql, feed_entry_documents
 from innercircle.stages.feed_reading import SHARED_LINK_MARK
 from innercircle.stages.kinds import (
     CrawlPlan,
@@ -173,12 +173,8 @@ FEEDS = SourceKind(
     # Every feed's entry for the page, newest first, each with where its feed is (the
     # feed, its site link, its listed source), and where the page redirected to:
     # extraction.entry_context takes the newest entry of a feed on the page's own site.
-    page_context="""
-    SELECT e.url,
-           list({'published_at': coalesce(e.published_at, e.updated_at), 'title': e.title,
-                 'raw_authors': e.raw_authors, 'feed_authors': e.feed_authors,
-                 'feed_sites': [e.feed_url, f.site_link, f.source_url]}
-                ORDER BY e.last_seen_at DESC, e.feed_url, f.source_url) AS entries,
+    page_context=f"""
+    SELECT e.url, {entries_sql()},
            any_value(a.final_url) AS final_url
     FROM feed_entries e
     LEFT JOIN feeds f ON f.feed_url = e.feed_url

@@ -67,27 +67,52 @@ def on_feed_site(url: str, feed_sites: Sequence[str | None] | None) -> bool:
     return not sites or site_key(url) in sites
 
 
-def entry_context(
+def entries_sql(with_text: bool = False) -> str:
+    """The SQL list of every feed's entry for an address (over ``feed_entries e LEFT JOIN
+    feeds f``, grouped by ``e.url``), newest first: what a page or an entry document takes
+    from it, and where each entry's feed is (``feed_sites``: the feed, its site link, its
+    listed source; ``feed_site``: the one to name). ``with_text`` adds the entry's text,
+    which only entry documents read (pages do not carry it, as it can be long)."""
+    text = "'content_text': e.content_text, " if with_text else ""
+    return (
+        "list({'published_at': coalesce(e.published_at, e.updated_at), 'title': e.title, "
+        f"'raw_authors': e.raw_authors, 'feed_authors': e.feed_authors, {text}"
+        "'feed_site': coalesce(f.site_link, f.source_url, e.feed_url), "
+        "'feed_sites': [e.feed_url, f.site_link, f.source_url]} "
+        "ORDER BY e.last_seen_at DESC, e.feed_url, f.source_url) AS entries"
+    )
+
+
+def speaking_entry(
     url: str, entries: Sequence[Mapping] | None, final_url: str | None = None
-) -> FeedContext | None:
-    """What the feeds say of the page at ``url`` (``page_context_sql``'s ``entries``,
-    newest first): the newest entry of a feed on the page's own site (where it was
-    announced, or where it redirected to), or None when no feed on its site announces it.
+) -> tuple[Mapping | None, bool]:
+    """Of :func:`entries_sql`'s ``entries`` for ``url``: the newest of a feed on the
+    page's own site (where it was announced, or where it redirected to) and True; else
+    the newest of all and False (None when there is none).
 
     A link blog's entry points at someone else's article: its author and title are the
     linker's, and credited to that article they made the linker the author of pages on
-    54 sites. When the article's own site's feed announces it too, that entry speaks.
-    """
+    54 sites. When the article's own site's feed announces it too, that entry speaks."""
     for entry in entries or ():
-        sites = entry.get("feed_sites")
+        sites = entry["feed_sites"]
         if on_feed_site(url, sites) or (final_url and on_feed_site(final_url, sites)):
-            return FeedContext(
-                entry.get("published_at"),
-                entry.get("title") or "",
-                list(entry.get("raw_authors") or []),
-                list(entry.get("feed_authors") or []),
-            )
-    return None
+            return entry, True
+    return (entries[0] if entries else None), False
+
+
+def feed_context(entry: Mapping) -> FeedContext:
+    return FeedContext(entry["published_at"], entry["title"] or "",
+                       list(entry["raw_authors"] or []), list(entry["feed_authors"] or []))
+
+
+def entry_context(
+    url: str, entries: Sequence[Mapping] | None, final_url: str | None = None
+) -> FeedContext | None:
+    """What the feeds say of the page at ``url`` (``page_context_sql``'s columns): the
+    entry :func:`speaking_entry` finds on the page's site, or None when no feed on its
+    site announces it."""
+    entry, on_site = speaking_entry(url, entries, final_url)
+    return feed_context(entry) if on_site else None
 
 
 def build_document(page: RawPage, feed: FeedContext | None) -> dict:
@@ -190,15 +215,9 @@ def build_entry_document(url: str, text: str, feed: FeedContext, seen_at: dateti
 
 #: Feed entries that carry text, with whether their page is stored (and, when its type
 #: is not plainly HTML, the body to sniff) and the version of their document, if any.
-ENTRIES_TO_BUILD_SQL = """
+ENTRIES_TO_BUILD_SQL = f"""
 WITH entry AS (
-    SELECT e.url,
-           list({'published_at': coalesce(e.published_at, e.updated_at), 'title': e.title,
-                 'raw_authors': e.raw_authors, 'feed_authors': e.feed_authors,
-                 'content_text': e.content_text,
-                 'feed_site': coalesce(f.site_link, f.source_url, e.feed_url),
-                 'feed_sites': [e.feed_url, f.site_link, f.source_url]}
-                ORDER BY e.last_seen_at DESC, e.feed_url, f.source_url) AS entries,
+    SELECT e.url, {entries_sql(with_text=True)},
            min(e.first_seen_at) AS first_seen_at
     FROM feed_entries e LEFT JOIN feeds f ON f.feed_url = e.feed_url
     WHERE e.content_text IS NOT NULL AND e.content_text <> '' GROUP BY e.url
@@ -233,10 +252,8 @@ def feed_entry_documents(ctx: DocumentsContext) -> ExtraBuilt:
                 if body_to_sniff is None or page_is_html(content_type, body_to_sniff):
                     continue  # an HTML page: the page is the document
                 out.stands_for.add(url)
-            on_site = [e for e in entries if on_feed_site(url, e["feed_sites"])]
-            entry = (on_site or entries)[0]
-            feed = FeedContext(entry["published_at"], entry["title"] or "",
-                               entry["raw_authors"] or [], entry["feed_authors"] or [])
+            entry, on_site = speaking_entry(url, entries)
+            feed = feed_context(entry)
             text = entry["content_text"]
             if doc_hash != entry_content_hash(text, feed):
                 doc = build_entry_document(url, text, feed, first_seen)

@@ -67,9 +67,10 @@ def entry_rows(feed_url: str, parsed: ParsedFeed, seen_at: datetime) -> list[dic
     keys = Counter(u for u, _ in {(e.url, _entry_key(e)) for e in parsed.entries if e.url})
     shared = {u for u, n in keys.items() if n > 1}
     for entry in parsed.entries:
+        text = entry_text(entry) or None  # markup read once per entry
         if entry.url in shared:
             url = shared_link_url(entry.url, entry)
-        elif not entry.url and entry_text(entry):
+        elif not entry.url and text:
             url = shared_link_url(feed_url, entry)
         else:
             url = entry.url
@@ -87,7 +88,7 @@ def entry_rows(feed_url: str, parsed: ParsedFeed, seen_at: datetime) -> list[dic
                 "feed_authors": list(parsed.feed_authors),
                 "first_seen_at": seen_at,
                 "last_seen_at": seen_at,
-                "content_text": entry_text(entry) or None,
+                "content_text": text,
                 "entry_id": _entry_key(entry),
             }
         )
