@@ -19,6 +19,9 @@ written to ``excluded_names``, when:
 * ``product context``: the sentences treat it as a product or company ("launched X",
   "X's app", "using X", "X, the AI tool") at least twice and clearly more often than
   as a person ("X said", a quote, he/she, a job title), and it never writes;
+* ``fiction context``: the sentences speak of it as a character of a film, novel or
+  series ("X, the hero of the novel Y", "like X in the film Y", "the character X") at
+  least twice and clearly more often than as a person, and it never writes;
 * ``common words``: every word is a common word and the first is no given name
   ("Bottom Line", "Error Handling", "Twitter Thread";
   :func:`innercircle.vocabulary.is_common_phrase`), and nothing says it is a person: at
@@ -121,6 +124,47 @@ _PRODUCT_CUES = [
 ]
 
 
+#: What a character of a story is called ("X, the hero of the novel Y").
+_FICTION_ROLES = r"hero|heroine|protagonist|antagonist|villain|antihero|narrator|sidekick"
+#: Works that have characters; not "book" or "show" (their authors and guests are people),
+#: nor a funding round ("Series B").
+_FICTION_WORKS = (
+    r"films?|movies?|novels?|novellas?|series(?!\s+[a-z]\b)|sitcoms?|musicals?|comics?|"
+    r"cartoons?|sagas?|trilogy|franchise|video games?|graphic novels?|fairy tales?"
+)
+_A_WORK = rf"(?:the|a|an)\s+(?:[\w'’]+\s+){{0,2}}(?:{_FICTION_WORKS})\b"
+_FICTION_CUES = [
+    # "X, the hero of the novel Y", "X, the reluctant villain in a TV series"
+    re.compile(
+        rf"\b{_N}\s*,\s*(?:the|a|an)\s+(?:\w+\s+){{0,2}}(?:{_FICTION_ROLES})\s+"
+        rf"(?:of|in|from)\s+{_A_WORK}",
+        re.I,
+    ),
+    # "like X in the film Y", "X from the TV series Y"
+    re.compile(rf"\b{_N}\s+(?:in|from)\s+{_A_WORK}", re.I),
+    # "the character X", "a character called X"
+    re.compile(rf"\bcharacters?\s*,?\s+(?:called\s+|named\s+)?{_N}\b", re.I),
+    # "X, played by", "who portrayed X"
+    re.compile(rf"\b{_N}\s*,?\s+(?:played|portrayed|voiced)\s+by\b", re.I),
+    re.compile(rf"\b(?:portrayed|portrays|voiced)\s+{_N}\b", re.I),
+]
+
+
+def fiction_reason(ctx: NameContext) -> str | None:
+    """``"fiction context"`` when the sentences speak of the name as a character of a
+    film, novel or series ("X, the hero of the novel Y", "like X in the film Y") at least
+    twice and clearly more often than as a person, and it never writes: a character is
+    named as widely as a real voice, and never says anything."""
+    if ctx.authored:
+        return None
+    fiction, person = count_cue_sentences(
+        ctx, _FICTION_CUES, cue_beats_quote=False, full_name_first=True
+    )
+    if fiction >= 2 and fiction >= 2 * person + 1:
+        return "fiction context"
+    return None
+
+
 def product_reason(ctx: NameContext) -> str | None:
     """``"product context"`` when the sentences treat the name as a product or company."""
     if ctx.authored:
@@ -169,7 +213,7 @@ def exclusion_reason(
     reason = shape_reason(ctx, corpus.is_given_name_here(ctx.key) if corpus else None, person)
     if reason:
         return reason
-    reason = product_reason(ctx)
+    reason = product_reason(ctx) or fiction_reason(ctx)
     if reason:
         return reason
     if not (ctx.authored or person) and corpus and corpus.organisation_word(ctx.key, ctx.display):

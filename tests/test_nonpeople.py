@@ -162,6 +162,45 @@ def test_a_work_or_franchise_named_like_a_person():
     assert personhood.exclusion_reason(author) is None
 
 
+def test_a_character_of_a_film_or_novel_is_no_person():
+    character = NameContext(
+        "orla finch",
+        "Orla Finch",
+        sentences=[
+            ("Orla Finch", "Orla Finch, the reluctant heroine of the novel The Salt Road, "
+             "never finds the map.", False),
+            ("Orla Finch", "Our rollout went a little like Orla Finch in the TV series "
+             "Harbour Lights: late, but it landed.", False),
+            ("Orla Finch", "Everyone remembers Orla Finch shouting at the tide.", False),
+        ],
+    )
+    assert personhood.exclusion_reason(character) == "fiction context"
+    # An actor plays a character and is a person: quoted, or the text says "she".
+    actor = NameContext(
+        "orla finch",
+        "Orla Finch",
+        sentences=[
+            *character.sentences[:2],
+            ("Orla Finch", "Orla Finch said the part changed how she saw the sea.", False),
+            ("Orla Finch", "“It was hard work,” Orla Finch told us.", True),
+        ],
+    )
+    assert personhood.exclusion_reason(actor) is None
+    # A funding round is no series with characters; a writer of a novel writes.
+    investor = NameContext(
+        "orla finch",
+        "Orla Finch",
+        sentences=[
+            ("Orla Finch", "Orla Finch in the Series B round put in the most.", False),
+            ("Orla Finch", "Orla Finch in the series A of Acme Pay was the lead.", False),
+        ],
+    )
+    assert personhood.fiction_reason(investor) is None
+    novelist = NameContext("orla finch", "Orla Finch", authored=2,
+                           sentences=character.sentences)
+    assert personhood.fiction_reason(novelist) is None
+
+
 def test_a_pronoun_after_another_name_is_that_names():
     films = [
         ("Tessa Wren", "The eight Tessa Wren films had a fine cast.", False),
