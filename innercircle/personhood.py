@@ -19,7 +19,7 @@ written to ``excluded_names``, when:
 * ``product context``: the sentences treat it as a product or company ("launched X",
   "X's app", "using X", "X, the AI tool") at least twice and clearly more often than
   as a person ("X said", a quote, he/she, a job title), and it never writes;
-* ``fiction context``: the sentences speak of it as a character of a film, novel or
+* ``fiction context``: the sentences speak of it as a character of a film, novel or TV
   series ("X, the hero of the novel Y", "like X in the film Y", "the character X") at
   least twice and clearly more often than as a person, and it never writes;
 * ``common words``: every word is a common word and the first is no given name
@@ -124,15 +124,22 @@ _PRODUCT_CUES = [
 ]
 
 
-#: What a character of a story is called ("X, the hero of the novel Y").
-_FICTION_ROLES = r"hero|heroine|protagonist|antagonist|villain|antihero|narrator|sidekick"
+#: What a character of a story is called ("X, the hero of the novel Y"); not "narrator"
+#: (a documentary's is a person).
+_FICTION_ROLES = r"hero|heroine|protagonist|antagonist|villain|antihero|sidekick"
 #: Works that have characters; not "book" or "show" (their authors and guests are people),
-#: nor a funding round ("Series B").
+#: not a bare "series" (of posts, of interviews, a podcast's, a funding round's "Series B")
+#: nor a "saga" (the news's word for a long affair).
 _FICTION_WORKS = (
-    r"films?|movies?|novels?|novellas?|series(?!\s+[a-z]\b)|sitcoms?|musicals?|comics?|"
-    r"cartoons?|sagas?|trilogy|franchise|video games?|graphic novels?|fairy tales?"
+    r"films?|movies?|novels?|novellas?|(?:tv|television)\s+series|sitcoms?|musicals?|"
+    r"comics?|cartoons?|trilogy|video games?|graphic novels?|fairy tales?"
 )
-_A_WORK = rf"(?:the|a|an)\s+(?:[\w'’]+\s+){{0,2}}(?:{_FICTION_WORKS})\b"
+#: The work word ends its phrase: punctuation, the work's title (a capital) or a clause
+#: follows; "the video games industry" and "the film's budget" are no work of fiction.
+_WORK_END = (
+    r"(?=\s*(?:[.,;:!?)\"”]|$)|\s+(?-i:[A-Z\"“‘'])|\s+(?:that|which|where|and|by)\b)"
+)
+_A_WORK = rf"(?:the|a|an)\s+(?:[\w'’]+\s+){{0,2}}(?:{_FICTION_WORKS}){_WORK_END}"
 _FICTION_CUES = [
     # "X, the hero of the novel Y", "X, the reluctant villain in a TV series"
     re.compile(
@@ -144,17 +151,18 @@ _FICTION_CUES = [
     re.compile(rf"\b{_N}\s+(?:in|from)\s+{_A_WORK}", re.I),
     # "the character X", "a character called X"
     re.compile(rf"\bcharacters?\s*,?\s+(?:called\s+|named\s+)?{_N}\b", re.I),
-    # "X, played by", "who portrayed X"
-    re.compile(rf"\b{_N}\s*,?\s+(?:played|portrayed|voiced)\s+by\b", re.I),
-    re.compile(rf"\b(?:portrayed|portrays|voiced)\s+{_N}\b", re.I),
+    # "X, played by Y" (not "X played by the rules"); "Y voiced X" (not "portrayed X as")
+    re.compile(rf"\b{_N}\s*,?\s+(?:played|portrayed|voiced)\s+by\s+(?-i:[A-Z])", re.I),
+    re.compile(rf"\b(?:portrayed|portrays|voiced)\s+{_N}\b(?!['’]s|\s+as\b)", re.I),
 ]
 
 
 def fiction_reason(ctx: NameContext) -> str | None:
     """``"fiction context"`` when the sentences speak of the name as a character of a
-    film, novel or series ("X, the hero of the novel Y", "like X in the film Y") at least
-    twice and clearly more often than as a person, and it never writes: a character is
-    named as widely as a real voice, and never says anything."""
+    film, novel or TV series ("X, the hero of the novel Y", "like X in the film Y") at
+    least twice and clearly more often than as a person (quoted, "X said", he/she), and
+    it never writes: a character is named as
+    widely as a real voice, and never says anything."""
     if ctx.authored:
         return None
     fiction, person = count_cue_sentences(

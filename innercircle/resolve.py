@@ -345,8 +345,8 @@ def count_cue_sentences(
     """``(cue, person)``: how many of ``ctx``'s sentences use the name as ``cues`` say and
     not as a person, and how many use it as a person (:data:`PERSON_CUES`, or a quote).
 
-    The one count behind the organisation rule here and the product rule of
-    :mod:`innercircle.personhood`. ``cue_beats_quote``: a sentence flagged as a quote that
+    The one count behind the organisation rule here and the product and fiction
+    rules of :mod:`innercircle.personhood`. ``cue_beats_quote``: a sentence flagged as a quote that
     also matches a cue is not a person's ("according to a note from X"). ``full_name_first``
     marks the name as :func:`marked_sentence` does, else the surface alone."""
     cue = person = 0

@@ -201,6 +201,29 @@ def test_a_character_of_a_film_or_novel_is_no_person():
     assert personhood.fiction_reason(novelist) is None
 
 
+def test_news_words_for_stories_do_not_make_a_person_a_character():
+    # Each pair reads like a character's cues at a glance, and each is a real person's.
+    pairs = [
+        ("Orla Finch in a series of posts on Sunday said the deal was dead.",
+         "Orla Finch in a series of interviews laid out the roadmap."),
+        ("Orla Finch, the central villain of the Voltex saga, resigned.",
+         "Orla Finch, the hero of the series against Boston, scored 41."),
+        ("Orla Finch in the video games industry is a legend.",
+         "Orla Finch in the film industry raised prices."),
+        ("Regulators portrayed Orla Finch as a reckless trader.",
+         "Orla Finch played by the rules for twenty years."),
+        ("Orla Finch in the Series AA round put in $2m.",
+         "Orla Finch from the Series Seed round led again."),
+        ("Orla Finch, the narrator of the documentary film Blue Coast, is 92.",
+         "Orla Finch in the series Founders Unfiltered talks about startups."),
+    ]
+    for first, second in pairs:
+        person = NameContext("orla finch", "Orla Finch",
+                             sentences=[("Orla Finch", first, False),
+                                        ("Orla Finch", second, False)])
+        assert personhood.fiction_reason(person) is None, (first, second)
+
+
 def test_a_pronoun_after_another_name_is_that_names():
     films = [
         ("Tessa Wren", "The eight Tessa Wren films had a fine cast.", False),
