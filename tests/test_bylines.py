@@ -24,6 +24,13 @@ def names(raw):
         ("LAPALU, N., SIMON, A., Lu, A., Plaumann, P.-L.",
          [("N. Lapalu", "person"), ("A. Simon", "person"), ("A. Lu", "person"),
           ("P.-L. Plaumann", "person")]),
+        # ... however short: dotted initials after the comma make "LI" and "KIM" surnames,
+        # and "Y." is an initial, not the Spanish "y" ("MA" opening a pair is no degree).
+        ("LI, N., WU, J., SIMON, A.",
+         [("N. Li", "person"), ("J. Wu", "person"), ("A. Simon", "person")]),
+        ("KIM, J. H., LEE, S.", [("J. H. Kim", "person"), ("S. Lee", "person")]),
+        ("LI, N.; MA, Y.", [("N. Li", "person"), ("Y. Ma", "person")]),
+        ("Jane Doe, MA", [("Jane Doe", "person")]),
         ("Doe, Jane", [("Jane Doe", "person")]),
         ("Doe, Jane Q.", [("Jane Q. Doe", "person")]),
         # Dutch and German sorted forms move the surname's particle behind the given name.

@@ -157,9 +157,10 @@ _JOB_WORDS = frozenset(
     ]
 )
 # Interview credits name both people: "A im Gespräch mit B", "A in conversation with B".
+# A conjunction followed by a dot or hyphen is an initial ("Ma, Y.", "Y.-H."), not "y".
 _SPLIT = re.compile(
     r"\s*(?:;|\||\s&\s|\s&amp;\s|"
-    + "".join(rf"\b{word}\b|" for word in CONJUNCTIONS)
+    + "".join(rf"\b{word}\b(?![.\-])|" for word in CONJUNCTIONS)
     + r"\bim\s+gespräch\s+mit\b|\bin\s+conversation\s+with\b|\ben\s+conversation\s+avec\b)\s*",
     re.I,
 )
@@ -233,6 +234,28 @@ def is_degree(piece: str) -> bool:
     return piece.strip().lower().rstrip(".") in COMMA_DEGREES
 
 
+#: A short surname in capitals ("LI", "WU", "KIM"), which alone reads as undotted initials.
+_SHORT_CAPITALS = re.compile(r"^[A-Z]{2,3}$")
+
+
+def _capital_surname(surname: str, initials: str) -> bool:
+    """Whether ``surname`` is a short capital run that the dotted initials after its comma
+    show to be a surname: in "LI, N." the pair is surname first, so "LI" is no initials
+    ("J. R., Smith" and "JJ, AB" stay as they were)."""
+    return bool(_SHORT_CAPITALS.match(surname.strip())) and "." in initials
+
+
+def _opens_surname_pair(pieces: list[str], i: int) -> bool:
+    """Whether piece ``i`` is the surname of a surname-first pair opening the field: "MA, Y."
+    is Y. Ma, whereas a degree ("Jane Doe, MA") only ever follows a name."""
+    return (
+        i == 0
+        and len(pieces) > 1
+        and _given_after_surname(pieces[1])
+        and not is_degree(pieces[1])
+    )
+
+
 def _surname_initial_list(field: str) -> list[str] | None:
     """Read "Ray, L. B., Vinson, V." as ["L. B. Ray", "V. Vinson"]; None if not that shape."""
     parts = [p.strip() for p in field.split(",")]
@@ -242,7 +265,7 @@ def _surname_initial_list(field: str) -> list[str] | None:
     for surname, initials in zip(parts[0::2], parts[1::2], strict=True):
         if is_degree(initials) or not _is_initials(initials):
             return None
-        if _is_initials(surname) or not surname:
+        if not surname or _is_initials(surname) and not _capital_surname(surname, initials):
             return None
         if len(parts) == 2 and "." not in initials and _capitalised_words(surname) > 1:
             return None  # "Jane Doe, CNN": a name and an outlet, not "Doe, J."
@@ -346,7 +369,10 @@ def parse_author_field(raw: str) -> list[Byline]:
     out: list[Byline] = []
     for part in parts:
         part = _IN_PLACE.sub("", part)
-        pieces = [p for p in part.split(",") if p.strip() and not is_degree(p)]
+        pieces = [p for p in part.split(",") if p.strip()]
+        pieces = [
+            p for i, p in enumerate(pieces) if not is_degree(p) or _opens_surname_pair(pieces, i)
+        ]
         # "Doe, J." and "Doe, Jane" but not "Jane Doe, CNN": one person written surname
         # first, a one-word surname before initials or a given name.
         if len(pieces) == 2 and len(pieces[0].split()) == 1 and _given_after_surname(pieces[1]):
