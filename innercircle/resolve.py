@@ -258,8 +258,12 @@ _AUX = r"has|had|is|was|have"
 _ORG_OBJECT_VERBS = r"joined|joins|acquired|acquires|bought|buys|invested in|backed by|funded by"
 _PERSON_VERBS = (
     r"said|says|argues|argued|told|tells|explains|explained|wrote|writes|thinks|believes|"
-    r"recalls|added|adds|warned|warns|notes|noted|put it|sees"
+    r"recalls|warned|warns|put it|sees"
 )
+#: Speech only with what is said after them ("X added: …", "X noted that …") or with a
+#: quote or comma before (", added X"): "the latest release of X adds better reporting"
+#: is a product's (the same rule as :data:`innercircle.person_evidence.SOFT_VERBS`).
+_SOFT_PERSON_VERBS = r"added|adds|noted|notes"
 PERSON_APPOSITION = (
     r"who|the (?:head|chief|founder|co-?founder|author|director|lead|partner)|"
     r"a (?:former |senior )?(?:partner|professor|analyst|researcher|founder|co-?founder|"
@@ -300,6 +304,8 @@ def _compile_cues() -> tuple[list[re.Pattern[str]], list[re.Pattern[str]]]:
     person = [
         re.compile(rf"\b(?:{_PERSON_VERBS})\s*,?\s+(?:\w+\.\s+)?{n}\b", re.I),
         re.compile(rf"\b{n}\s+(?:{_PERSON_VERBS})\b", re.I),
+        re.compile(rf"\b{n}\s+(?:{_SOFT_PERSON_VERBS})\s*(?:that\b|[,:;.\"“”])", re.I),
+        re.compile(rf"[,\"“”]\s*(?:{_SOFT_PERSON_VERBS})\s+(?:\w+\.\s+)?{n}\b", re.I),
         re.compile(rf"\b{n}\s*,\s*(?:{PERSON_APPOSITION})\b", re.I),
         # he/she later in the sentence, with no other capitalised word between: in "X felt
         # compelled, as if Rowling knew she was ..." the pronoun is Rowling's

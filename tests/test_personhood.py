@@ -138,6 +138,32 @@ def test_a_common_word_is_not_a_name_by_itself():
     assert not vocabulary.is_common_word("Will", "en")  # also a given name: other evidence decides
 
 
+def test_a_release_that_adds_features_is_a_products_not_a_persons_words():
+    # "adds" is speech only with what is said after it, as person_evidence reads it.
+    product = NameContext(
+        "nora desk",
+        "Nora Desk",
+        sentences=[
+            ("Nora Desk", "The latest release of Nora Desk adds better reporting.", False),
+            ("Nora Desk", "Nora Desk adds support for single sign-on.", False),
+            ("Nora Desk", "Teams using Nora Desk reported fewer failures.", False),
+            ("Nora Desk", "Teams using Nora Desk cut their backlog.", False),
+        ],
+    )
+    assert personhood.exclusion_reason(product) == "product context"
+    person = NameContext(
+        "nora desk",
+        "Nora Desk",
+        sentences=[
+            *product.sentences[2:],
+            ("Nora Desk", "Nora Desk added that the backlog was the real problem.", False),
+            ("Nora Desk", "“It is early,” added Nora Desk.", False),
+            ("Nora Desk", "Nora Desk noted: the numbers are small.", False),
+        ],
+    )
+    assert personhood.exclusion_reason(person) is None
+
+
 def test_a_product_launched_is_excluded_with_its_reason():
     jasper = NameContext(
         "jasper ai",
