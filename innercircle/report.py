@@ -14,9 +14,14 @@ from datetime import date, datetime
 from html import escape
 from pathlib import Path
 
+# ``reasons``: the score in words, as the ranking wrote it (what ``innercircle who`` and
+# the ``inner_circle`` view show), so a reader sees what each number is made of.
 VOICES_SQL = """
-SELECT rank, person_id, name, score, relevance, beats, writes_for, latest, homepage, profiles
-FROM voice_profiles WHERE industry = $industry ORDER BY rank
+SELECT p.rank, p.person_id, p.name, p.score, p.relevance, p.beats, p.writes_for, p.latest,
+       p.homepage, p.profiles, v.reasons
+FROM voice_profiles p
+LEFT JOIN recurring_voices v ON v.industry = p.industry AND v.person_id = p.person_id
+WHERE p.industry = $industry ORDER BY p.rank
 """
 RANKED_AS_OF_SQL = "SELECT max(ranked_at) FROM recurring_voices WHERE industry = $industry"
 HISTORY_SQL = """
@@ -42,6 +47,8 @@ font-variant-numeric:tabular-nums}.beat{display:inline-block;background:#eef2ff;
 border-radius:9px;padding:0 .45rem;margin:0 .2rem .2rem 0;font-size:.85em}
 a{color:#1d4ed8;text-decoration:none}a:hover{text-decoration:underline}
 .muted{color:#8a93a5}svg.spark{display:block}ul.plain{padding-left:1.1rem;margin:.2rem 0}
+.why{text-align:left;font-size:.8em;color:#5b6475;min-width:13em;max-width:19em;
+font-variant-numeric:normal}
 """
 
 
@@ -113,7 +120,8 @@ def render(
         rows.append(
             f'<tr data-person="{escape(v["person_id"])}"><td class="num">{v["rank"]}</td>'
             f"<td>{escape(v['name'])}<br><small>{links}</small></td>"
-            f'<td class="num">{v["score"]:.2f}</td><td class="num">{relevance}</td>'
+            f'<td class="num">{v["score"]:.2f}{_why(v.get("reasons"))}</td>'
+            f'<td class="num">{relevance}</td>'
             f"<td>{sparkline(history.get(v['person_id'], []), worst)}</td>"
             f"<td>{beats}</td><td>{piece}</td>"
             f"<td>{escape(', '.join(v['writes_for'] or []))}</td></tr>"
@@ -128,6 +136,12 @@ def render(
         f'<p class="meta">Relevance is measured against the focus: “{escape(focus)}”</p>'
         if focus else '<p class="meta">No focus stated for this industry: relevance is blank.</p>'
     )
+    scale = (
+        f" It has no fixed maximum: here the top voice scores "
+        f"{max(v['score'] for v in voices):.2f} and the last {min(v['score'] for v in voices):.2f}"
+        "; under each score, what it is made of."
+        if voices else ""
+    )
     as_of = (
         f", from the evidence published up to {ranked_as_of:%Y-%m-%d}"
         if ranked_as_of is not None and ranked_as_of.date() != generated.date() else ""
@@ -140,8 +154,8 @@ def render(
 <h1>The {escape(industry)} inner circle</h1>
 <p class="meta">{len(voices)} voices, generated {generated:%Y-%m-%d %H:%M} UTC by
 innercircle{as_of}.
-Score is influence (how often, how widely and by whom a voice is carried); relevance (0-100)
-is closeness to your focus and never changes the score.</p>
+Score is influence (how often, how widely and by whom a voice is carried).{scale}
+Relevance (0-100) is closeness to your focus and never changes the score.</p>
 {focus_line}
 <h2>Newcomers and departures</h2>
 <table id="changes"><tr><th>Newcomers</th><th>Departed</th></tr>
@@ -155,6 +169,11 @@ is closeness to your focus and never changes the score.</p>
 </tbody></table>
 </body></html>
 """
+
+
+def _why(reasons: str | None) -> str:
+    """The score in words, under the number: "18.70" alone says nothing to a reader."""
+    return f'<div class="why">{escape(reasons)}</div>' if reasons else ""
 
 
 def _short(url: str) -> str:

@@ -312,3 +312,44 @@ def test_the_report_names_a_departed_voice_no_longer_in_people(tmp_path):
     assert written["fintech"] > 0
     page = (tmp_path / "reports" / "fintech.html").read_text()
     assert "p_gone (no longer named) (last #1 on 2025-01-01)" in page
+
+
+def _rank(con, industry: str, voices: list[tuple[str, str, float, str]],
+          day: datetime = datetime(2025, 1, 2)) -> None:
+    """Rank ``voices`` (person_id, name, score, reasons), best first, in ``industry`` as
+    the ranking and the profiles would: a row each in recurring_voices and voice_profiles."""
+    for rank, (person_id, name, score, reasons) in enumerate(voices, 1):
+        con.execute(
+            """INSERT INTO recurring_voices BY NAME SELECT $industry AS industry, $rank AS rank,
+                   $pid AS person_id, $name AS name, $score AS score, 0 AS authored_docs,
+                   0 AS mentioned_docs, 0 AS quoted_docs, 1 AS distinct_sources,
+                   0 AS citing_authors, 1 AS distinct_weeks, 1.0 AS max_source_share,
+                   $reasons AS reasons, $day AS ranked_at""",
+            {"industry": industry, "rank": rank, "pid": person_id, "name": name,
+             "score": score, "reasons": reasons, "day": day})
+        con.execute(
+            """INSERT INTO voice_profiles BY NAME SELECT $industry AS industry,
+                   $pid AS person_id, $name AS name, $rank AS rank, $score AS score,
+                   [] AS beats, [] AS beat_weights, [] AS writes_for, [] AS carried_by,
+                   [] AS latest, [] AS profiles, [] AS cites, [] AS cited_by,
+                   $day AS profiled_at""",
+            {"industry": industry, "rank": rank, "pid": person_id, "name": name,
+             "score": score, "day": day})
+
+
+def test_each_score_in_the_report_says_what_it_is_made_of(tmp_path):
+    """"18.70" alone means nothing to a reader who never writes SQL: under each score, the
+    ranking's own sentence for it; in the header, what the scores run from and to."""
+    from innercircle import warehouse
+    from innercircle.report import write_reports
+
+    with warehouse.connect(tmp_path / "w.duckdb") as con:
+        _rank(con, "fintech", [
+            ("p1", "Jane Doe", 18.697, "carried by 9 sites; wrote 2 pieces; quoted in 10"),
+            ("p2", "Acme Lab", 1.549, "carried by 2 sites; never acts as a person: score × 0.5"),
+        ])
+        write_reports(con, ["fintech"], tmp_path / "reports", datetime(2025, 1, 2))
+    page = (tmp_path / "reports" / "fintech.html").read_text()
+    assert '18.70<div class="why">carried by 9 sites; wrote 2 pieces; quoted in 10</div>' in page
+    assert '1.55<div class="why">carried by 2 sites; never acts as a person: score × 0.5' in page
+    assert "the top voice scores 18.70 and the last 1.55" in page
