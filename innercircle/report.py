@@ -99,42 +99,33 @@ def render(
 ) -> str:
     """The whole page as a string. ``ranked_as_of``: the moment the ranking counts
     evidence up to, said when it is another day than ``generated`` (a ranking of a past
-    day, as on the demo's web)."""
+    day, as on the demo's web).
+
+    A column with nothing to say is left out rather than filled with dashes: relevance
+    without a focus, rank over time before any voice was ranked twice."""
     worst = max([r for pts in history.values() for _, r in pts] + [len(voices), 2])
+    num = ' class="num"'
+    columns = [
+        ("#", num), ("Voice", ""), ("Score", num),
+        *([("Relevance", num)] if focus else []),
+        *([("Rank over time", "")] if _ranked_twice(voices, history) else []),
+        ("Beats", ""), ("Latest piece", ""), ("Writes for", ""),
+    ]
     rows = []
     for v in voices:
-        beats = "".join(f'<span class="beat">{escape(b)}</span>' for b in v["beats"] or [])
-        latest = (v["latest"] or [None])[0]
-        piece = (
-            _link(latest["url"], latest["title"] or latest["url"])
-            + f' <span class="muted">({escape(latest["role"])}'
-            + (f", {latest['published_at']:%Y-%m-%d}" if latest["published_at"] else "")
-            + ")</span>"
-            if latest else '<span class="muted">–</span>'
-        )
-        links = " ".join(
-            _link(u, _short(u)) for u in ([v["homepage"]] if v["homepage"] else [])
-            + list(v["profiles"] or [])
-        )
-        relevance = "–" if v["relevance"] is None else str(v["relevance"])
+        cells = _voice_cells(v, history.get(v["person_id"], []), worst)
         rows.append(
-            f'<tr data-person="{escape(v["person_id"])}"><td class="num">{v["rank"]}</td>'
-            f"<td>{escape(v['name'])}<br><small>{links}</small></td>"
-            f'<td class="num">{v["score"]:.2f}{_why(v.get("reasons"))}</td>'
-            f'<td class="num">{relevance}</td>'
-            f"<td>{sparkline(history.get(v['person_id'], []), worst)}</td>"
-            f"<td>{beats}</td><td>{piece}</td>"
-            f"<td>{escape(', '.join(v['writes_for'] or []))}</td></tr>"
+            f'<tr data-person="{escape(v["person_id"])}">'
+            + "".join(f"<td{attrs}>{cells[h]}</td>" for h, attrs in columns)
+            + "</tr>"
         )
-    new_items = "".join(
-        f"<li>{escape(n)} (now #{r}, since {d})</li>" for n, r, d in newcomers
-    ) or '<li class="muted">none</li>'
-    gone_items = "".join(
-        f"<li>{escape(n)} (last #{r} on {d})</li>" for n, r, d in departed
-    ) or '<li class="muted">none</li>'
+    header = "".join(f"<th>{escape(h)}</th>" for h, _ in columns)
     focus_line = (
-        f'<p class="meta">Relevance is measured against the focus: “{escape(focus)}”</p>'
-        if focus else '<p class="meta">No focus stated for this industry: relevance is blank.</p>'
+        f'<p class="meta">Relevance (0-100) is closeness to the focus “{escape(focus)}”; '
+        "it never changes the score.</p>"
+        if focus else '<p class="meta">No focus stated for this industry, so no relevance: '
+        "give it a <code>focus:</code> in the sources file to see how close each voice is "
+        "to your work.</p>"
     )
     scale = (
         f" It has no fixed maximum: here the top voice scores "
@@ -154,21 +145,69 @@ def render(
 <h1>The {escape(industry)} inner circle</h1>
 <p class="meta">{len(voices)} voices, generated {generated:%Y-%m-%d %H:%M} UTC by
 innercircle{as_of}.
-Score is influence (how often, how widely and by whom a voice is carried).{scale}
-Relevance (0-100) is closeness to your focus and never changes the score.</p>
+Score is influence (how often, how widely and by whom a voice is carried).{scale}</p>
 {focus_line}
 <h2>Newcomers and departures</h2>
-<table id="changes"><tr><th>Newcomers</th><th>Departed</th></tr>
-<tr><td><ul class="plain">{new_items}</ul></td>
-<td><ul class="plain">{gone_items}</ul></td></tr></table>
+{_changes(history, newcomers, departed)}
 <h2>Ranked voices</h2>
-<table id="voices"><thead><tr><th>#</th><th>Voice</th><th>Score</th><th>Relevance</th>
-<th>Rank over time</th><th>Beats</th><th>Latest piece</th><th>Writes for</th></tr></thead>
+<table id="voices"><thead><tr>{header}</tr></thead>
 <tbody>
 {chr(10).join(rows)}
 </tbody></table>
 </body></html>
 """
+
+
+def _ranked_twice(voices: Sequence[Mapping], history: Mapping[str, Sequence]) -> bool:
+    """Has any voice on the page two snapshots or more? Before that the chart is one dot."""
+    return any(len(history.get(v["person_id"], [])) > 1 for v in voices)
+
+
+def _voice_cells(v: Mapping, points: Sequence[tuple[date, int]], worst: int) -> dict[str, str]:
+    """A voice's row, cell by column header (the page picks the columns it shows)."""
+    latest = (v["latest"] or [None])[0]
+    piece = (
+        _link(latest["url"], latest["title"] or latest["url"])
+        + f' <span class="muted">({escape(latest["role"])}'
+        + (f", {latest['published_at']:%Y-%m-%d}" if latest["published_at"] else "")
+        + ")</span>"
+        if latest else '<span class="muted">–</span>'
+    )
+    links = " ".join(
+        _link(u, _short(u)) for u in ([v["homepage"]] if v["homepage"] else [])
+        + list(v["profiles"] or [])
+    )
+    return {
+        "#": str(v["rank"]),
+        "Voice": f"{escape(v['name'])}<br><small>{links}</small>",
+        "Score": f'{v["score"]:.2f}{_why(v.get("reasons"))}',
+        "Relevance": "–" if v["relevance"] is None else str(v["relevance"]),
+        "Rank over time": (
+            sparkline(points, worst) if len(points) > 1
+            else '<span class="muted">ranked once</span>'
+        ),
+        "Beats": "".join(f'<span class="beat">{escape(b)}</span>' for b in v["beats"] or []),
+        "Latest piece": piece,
+        "Writes for": escape(", ".join(v["writes_for"] or [])),
+    }
+
+
+def _changes(history: Mapping[str, Sequence[tuple[date, int]]], newcomers: Sequence[tuple],
+             departed: Sequence[tuple]) -> str:
+    """Newcomers and departures; on the industry's first ranking, that there is nothing to
+    compare with yet ("none" and "none" would read as "nothing changed")."""
+    if len({d for points in history.values() for d, _ in points}) < 2:
+        return ('<p class="meta" id="changes">First run: nothing to compare yet. Newcomers '
+                "and departures show from the next run on.</p>")
+    new_items = "".join(
+        f"<li>{escape(n)} (now #{r}, since {d})</li>" for n, r, d in newcomers
+    ) or '<li class="muted">none</li>'
+    gone_items = "".join(
+        f"<li>{escape(n)} (last #{r} on {d})</li>" for n, r, d in departed
+    ) or '<li class="muted">none</li>'
+    return f"""<table id="changes"><tr><th>Newcomers</th><th>Departed</th></tr>
+<tr><td><ul class="plain">{new_items}</ul></td>
+<td><ul class="plain">{gone_items}</ul></td></tr></table>"""
 
 
 def _why(reasons: str | None) -> str:

@@ -353,3 +353,51 @@ def test_each_score_in_the_report_says_what_it_is_made_of(tmp_path):
     assert '18.70<div class="why">carried by 9 sites; wrote 2 pieces; quoted in 10</div>' in page
     assert '1.55<div class="why">carried by 2 sites; never acts as a person: score × 0.5' in page
     assert "the top voice scores 18.70 and the last 1.55" in page
+
+
+def _ranked(person_id: str, rank: int, relevance: int | None = None, **extra) -> dict:
+    """A voice_profiles row as the report reads it, with only what a test needs."""
+    return {"rank": rank, "person_id": person_id, "name": person_id.title(),
+            "score": 10.0 / rank, "relevance": relevance, "beats": [], "writes_for": [],
+            "latest": [], "homepage": None, "profiles": [], **extra}
+
+
+def _headers(page: str) -> list[str]:
+    head = page.split('<table id="voices"><thead><tr>')[1].split("</tr>")[0]
+    return [h.split("</th>")[0] for h in head.split("<th>")[1:]]
+
+
+def test_the_report_leaves_out_relevance_when_the_industry_states_no_focus():
+    made = datetime(2025, 1, 2)
+    history = {"ann": [(date(2025, 1, 1), 1), (date(2025, 1, 2), 1)]}
+    page = render("fintech", [_ranked("ann", 1)], history, [], [], None, made)
+    assert "Relevance" not in _headers(page)
+    assert "No focus stated for this industry, so no relevance" in page
+    focused = render("fintech", [_ranked("ann", 1, relevance=100)], history, [], [],
+                     "instant payments", made)
+    assert _headers(focused)[3] == "Relevance" and '<td class="num">100</td>' in focused
+    assert "closeness to the focus “instant payments”" in focused
+
+
+def test_rank_over_time_shows_once_a_voice_was_ranked_twice():
+    made = datetime(2025, 1, 2)
+    voices = [_ranked("ann", 1), _ranked("bob", 2)]
+    once = {"ann": [(date(2025, 1, 2), 1)], "bob": [(date(2025, 1, 2), 2)]}
+    page = render("fintech", voices, once, [], [], None, made)
+    assert "Rank over time" not in _headers(page) and "<svg" not in page
+    twice = {**once, "ann": [(date(2025, 1, 1), 2), (date(2025, 1, 2), 1)]}
+    page = render("fintech", voices, twice, [("Bob", 2, date(2025, 1, 2))], [], None, made)
+    assert "Rank over time" in _headers(page) and page.count("<svg") == 1
+    assert '<span class="muted">ranked once</span>' in page  # bob, new today
+
+
+def test_a_first_run_says_there_is_nothing_to_compare_yet():
+    made = datetime(2025, 1, 2)
+    first = render("fintech", [_ranked("ann", 1)], {"ann": [(date(2025, 1, 2), 1)]},
+                   [], [], None, made)
+    assert "First run: nothing to compare yet" in first and "<th>Newcomers</th>" not in first
+    later = render("fintech", [_ranked("ann", 1)],
+                   {"ann": [(date(2025, 1, 2), 1)], "bob": [(date(2025, 1, 1), 1)]},
+                   [], [("Bob", 1, date(2025, 1, 1))], None, made)
+    assert "nothing to compare" not in later
+    assert '<li class="muted">none</li>' in later and "Bob (last #1 on 2025-01-01)" in later
