@@ -37,6 +37,10 @@ DEPARTED_SQL = """SELECT coalesce(name, person_id || ' (no longer named)'), last
 WHERE industry = $industry ORDER BY last_rank"""
 FOCUS_SQL = "SELECT focus FROM industry_focus WHERE industry = $industry"
 
+#: The latest piece's column, and how it says the voice's part in the piece.
+LATEST = "Latest piece by or about them"
+ROLE_WORDS = {"author": "by them", "quoted": "quotes them", "mentioned": "mentions them"}
+
 CSS = """
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem;color:#1d2433}
 h1{font-size:1.6rem;margin:0 0 .2rem}h2{font-size:1.15rem;margin:2rem 0 .5rem}
@@ -48,7 +52,9 @@ border-radius:9px;padding:0 .45rem;margin:0 .2rem .2rem 0;font-size:.85em}
 a{color:#1d4ed8;text-decoration:none}a:hover{text-decoration:underline}
 .muted{color:#8a93a5}svg.spark{display:block}ul.plain{padding-left:1.1rem;margin:.2rem 0}
 .why{text-align:left;font-size:.8em;color:#5b6475;min-width:13em;max-width:19em;
-font-variant-numeric:normal}
+font-variant-numeric:normal}.role{display:inline-block;font-size:.8em;font-weight:600;
+border-radius:4px;padding:0 .35rem;margin-right:.15rem;background:#fef3c7;color:#92400e}
+.role.by{background:#dcfce7;color:#166534}
 """
 
 
@@ -109,7 +115,7 @@ def render(
         ("#", num), ("Voice", ""), ("Score", num),
         *([("Relevance", num)] if focus else []),
         *([("Rank over time", "")] if _ranked_twice(voices, history) else []),
-        ("Beats", ""), ("Latest piece", ""), ("Writes for", ""),
+        ("Beats", ""), (LATEST, ""), ("Writes for", ""),
     ]
     rows = []
     for v in voices:
@@ -166,13 +172,7 @@ def _ranked_twice(voices: Sequence[Mapping], history: Mapping[str, Sequence]) ->
 def _voice_cells(v: Mapping, points: Sequence[tuple[date, int]], worst: int) -> dict[str, str]:
     """A voice's row, cell by column header (the page picks the columns it shows)."""
     latest = (v["latest"] or [None])[0]
-    piece = (
-        _link(latest["url"], latest["title"] or latest["url"])
-        + f' <span class="muted">({escape(latest["role"])}'
-        + (f", {latest['published_at']:%Y-%m-%d}" if latest["published_at"] else "")
-        + ")</span>"
-        if latest else '<span class="muted">–</span>'
-    )
+    piece = _piece(latest) if latest else '<span class="muted">–</span>'
     links = " ".join(
         _link(u, _short(u)) for u in ([v["homepage"]] if v["homepage"] else [])
         + list(v["profiles"] or [])
@@ -187,9 +187,20 @@ def _voice_cells(v: Mapping, points: Sequence[tuple[date, int]], worst: int) -> 
             else '<span class="muted">ranked once</span>'
         ),
         "Beats": "".join(f'<span class="beat">{escape(b)}</span>' for b in v["beats"] or []),
-        "Latest piece": piece,
+        LATEST: piece,
         "Writes for": escape(", ".join(v["writes_for"] or [])),
     }
+
+
+def _piece(latest: Mapping) -> str:
+    """A latest piece, led by whether it is theirs or about them, in words seen at once:
+    "Interview: Baccio Ajello on …" is often not by the voice whose row it is in."""
+    role = latest["role"]
+    label = f'<span class="role{" by" if role == "author" else ""}">' \
+        f"{escape(ROLE_WORDS.get(role, role))}</span> "
+    day = (f' <span class="muted">({latest["published_at"]:%Y-%m-%d})</span>'
+           if latest["published_at"] else "")
+    return label + _link(latest["url"], latest["title"] or latest["url"]) + day
 
 
 def _changes(history: Mapping[str, Sequence[tuple[date, int]]], newcomers: Sequence[tuple],

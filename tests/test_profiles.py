@@ -401,3 +401,20 @@ def test_a_first_run_says_there_is_nothing_to_compare_yet():
                    [], [("Bob", 1, date(2025, 1, 1))], None, made)
     assert "nothing to compare" not in later
     assert '<li class="muted">none</li>' in later and "Bob (last #1 on 2025-01-01)" in later
+
+
+def test_the_latest_piece_says_at_once_whether_it_is_by_them_or_about_them():
+    def piece(role: str) -> dict:
+        return {"title": "Interview: Bob Roe on payments", "url": "https://x.example/i",
+                "role": role, "published_at": datetime(2025, 6, 19)}
+
+    voices = [_ranked("ann", 1, latest=[piece("mentioned")]),
+              _ranked("bob", 2, latest=[piece("quoted")]),
+              _ranked("cy", 3, latest=[piece("author")])]
+    page = render("fintech", voices, {}, [], [], None, datetime(2025, 6, 20))
+    assert "Latest piece by or about them" in _headers(page)
+    assert ('<span class="role">mentions them</span> <a href="https://x.example/i">'
+            "Interview: Bob Roe on payments</a>") in page
+    assert '<span class="role">quotes them</span>' in page
+    assert '<span class="role by">by them</span>' in page
+    assert "(mentioned" not in page and "(author" not in page  # no internal role names
