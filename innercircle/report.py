@@ -55,6 +55,15 @@ a{color:#1d4ed8;text-decoration:none}a:hover{text-decoration:underline}
 font-variant-numeric:normal}.role{display:inline-block;font-size:.8em;font-weight:600;
 border-radius:4px;padding:0 .35rem;margin-right:.15rem;background:#fef3c7;color:#92400e}
 .role.by{background:#dcfce7;color:#166534}
+@media (max-width:700px){body{margin:1rem}#voices thead{display:none}
+#voices,#voices tbody,#voices tr,#voices td{display:block}
+#voices tr{border-bottom:1px solid #c9ced8;padding:.5rem 0}
+#voices td{border:0;padding:.15rem 0;text-align:left;overflow-wrap:anywhere}
+#voices td::before{content:attr(data-label);display:block;font-size:.75em;font-weight:600;
+color:#5b6475}#voices td:nth-child(-n+2){font-weight:600}
+#voices td:nth-child(-n+2)::before{content:none}
+#voices td:first-child{float:left;margin-right:.35rem}#voices td:first-child::after{content:"."}
+#voices td:nth-child(2) small{font-weight:400}.why{min-width:0;max-width:none}}
 """
 
 
@@ -108,7 +117,9 @@ def render(
     day, as on the demo's web).
 
     A column with nothing to say is left out rather than filled with dashes: relevance
-    without a focus, rank over time before any voice was ranked twice."""
+    without a focus, rank over time before any voice was ranked twice. On a narrow screen
+    (below 700 px) each voice is a card: every cell carries its column's name
+    (``data-label``), which the CSS writes above it, so no script is needed."""
     worst = max([r for pts in history.values() for _, r in pts] + [len(voices), 2])
     num = ' class="num"'
     columns = [
@@ -122,7 +133,8 @@ def render(
         cells = _voice_cells(v, history.get(v["person_id"], []), worst)
         rows.append(
             f'<tr data-person="{escape(v["person_id"])}">'
-            + "".join(f"<td{attrs}>{cells[h]}</td>" for h, attrs in columns)
+            + "".join(f'<td{attrs} data-label="{escape(h)}">{cells[h]}</td>'
+                      for h, attrs in columns)
             + "</tr>"
         )
     header = "".join(f"<th>{escape(h)}</th>" for h, _ in columns)

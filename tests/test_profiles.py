@@ -375,7 +375,8 @@ def test_the_report_leaves_out_relevance_when_the_industry_states_no_focus():
     assert "No focus stated for this industry, so no relevance" in page
     focused = render("fintech", [_ranked("ann", 1, relevance=100)], history, [], [],
                      "instant payments", made)
-    assert _headers(focused)[3] == "Relevance" and '<td class="num">100</td>' in focused
+    assert _headers(focused)[3] == "Relevance"
+    assert '<td class="num" data-label="Relevance">100</td>' in focused
     assert "closeness to the focus “instant payments”" in focused
 
 
@@ -418,3 +419,19 @@ def test_the_latest_piece_says_at_once_whether_it_is_by_them_or_about_them():
     assert '<span class="role">quotes them</span>' in page
     assert '<span class="role by">by them</span>' in page
     assert "(mentioned" not in page and "(author" not in page  # no internal role names
+
+
+def test_on_a_narrow_screen_each_voice_is_a_card_its_cells_named_by_their_columns():
+    """Below 700 px the table would run off a phone's screen: the CSS stacks each row and
+    writes every cell's column name above it, from the cell's data-label (no script)."""
+    import re
+
+    history = {"ann": [(date(2025, 1, 1), 2), (date(2025, 1, 2), 1)]}
+    page = render("fintech", [_ranked("ann", 1, relevance=80)], history, [], [],
+                  "instant payments", datetime(2025, 1, 2))
+    labels = re.findall(r'<td[^>]* data-label="([^"]*)">', page)
+    assert labels == _headers(page) and len(labels) == 8
+    narrow = page.split("@media (max-width:700px){")[1].split("</style>")[0]
+    assert "#voices thead{display:none}" in narrow
+    assert "#voices td::before{content:attr(data-label)" in narrow
+    assert "<script" not in page

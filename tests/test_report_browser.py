@@ -1,7 +1,7 @@
 """The nightly HTML report, in a real browser: headless Chromium opens the page the
 sample-web run wrote (from disk, offline), the table of voices renders, and the
-rank-over-time charts once there is a second snapshot; nothing is fetched from the network,
-and no error reaches the console.
+rank-over-time charts once there is a second snapshot; at 420 px nothing runs off the page
+sideways; nothing is fetched from the network, and no error reaches the console.
 
 The screenshot is left in ``artifacts/report/`` (git-ignored, like the UI test's: a test run
 changes no tracked file). Needs a Chromium binary
@@ -93,6 +93,13 @@ def test_the_report_renders_offline_with_its_table_and_charts(sample_run, tmp_pa
             ".filter(c => c.getBoundingClientRect().height > 0).length")
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         browser.screenshot(ARTIFACTS / "fintech-report.png")
+        # On a phone each voice is a card: nothing runs off the page sideways.
+        browser.set_viewport(420, 900)
+        _open(browser, later)
+        assert browser.evaluate("document.documentElement.scrollWidth") <= 420
+        assert browser.evaluate(
+            "getComputedStyle(document.querySelector('#voices thead')).display") == "none"
+        browser.screenshot(ARTIFACTS / "fintech-report-420px.png")
         errors = browser.errors()
         requests = browser.requests()
     assert rows > 0 and charts == rows and drawn == rows
