@@ -323,7 +323,8 @@ def print_summary(settings: Settings, per_industry: int = 10, published: bool = 
     (``published=False``) the ranking is left out: it was not published, and may be the
     half-written work of the failed step. Sources that failed are named in one line
     (:func:`innercircle.stages.crawl.last_run_failed_sources`): otherwise they showed
-    only as the steps' warnings, among Dagster's log lines."""
+    only as the steps' warnings, among Dagster's log lines. A published run ends with
+    where its HTML reports are."""
     from innercircle import warehouse
     from innercircle.stages.crawl import last_run_failed_sources
 
@@ -357,6 +358,9 @@ def print_summary(settings: Settings, per_industry: int = 10, published: bool = 
         print(f"warehouse   {settings.warehouse_path}")
         print()
         print_top(con, None, per_industry)
+    # Last, where a reader who never writes SQL looks: the page per industry.
+    print()
+    print(f"reports     {settings.reports_path() / '<industry>.html'}")
 
 
 def print_top(con, industry: str | None, limit: int) -> None:

@@ -54,6 +54,20 @@ def test_a_failed_runs_summary_shows_no_ranking_and_says_readers_see_the_last_ru
     assert "no ranked voices" in capsys.readouterr().out
 
 
+def test_a_published_runs_summary_ends_with_where_the_reports_are(tmp_path, capsys):
+    from innercircle import cli, warehouse
+    from innercircle.settings import Settings
+
+    settings = Settings(warehouse_path=tmp_path / "innercircle.duckdb")
+    with warehouse.connect(warehouse.working_path(settings.warehouse_path)):
+        pass
+    cli.print_summary(settings)
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        f"reports     {tmp_path / 'reports' / '<industry>.html'}")
+    cli.print_summary(settings, published=False)  # nothing new was written there
+    assert "reports " not in capsys.readouterr().out
+
+
 def test_a_misspelt_industry_is_named_with_the_industries_there_are(tmp_path, monkeypatch,
                                                                     capsys):
     from innercircle import cli, warehouse
