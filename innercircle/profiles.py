@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -59,22 +60,33 @@ def _english_stop_words() -> set[str]:
 STOP = frozenset(_english_stop_words()) | {"said", "says", "like", "just", "also", "new", "year",
                                 "week", "per", "cent", "percent", "mr", "ms", "dr"}
 _CHUNK = re.compile(r"[.,;:!?()\[\]{}\"“”«»|/\\…—–]+|\s-\s|\s'|'\s")
-_TOKEN = re.compile(r"[a-z][a-z0-9]*(?:[-'’][a-z0-9]+)*")
+#: A word in any script: a letter, then letters, digits or combining marks, hyphens and
+#: apostrophes joining parts ("Françoise", "köll", "real-time", "o'brien"). An ASCII-only
+#: class cut "Françoise" into "fran" and "oise" and "Köll Labs" into "ll labs".
+_LETTER = r"[^\W\d_]"
+_INNER = r"(?:[^\W_]|[\u0300-\u036f])"
+_TOKEN = re.compile(rf"{_LETTER}{_INNER}*(?:[-'’]{_INNER}+)*")
 BREAK = " | "
 PRIOR = 100.0  # pseudo-counts of the prior drawn from the industry background
 
 
 def mask_names(text: str, names: Iterable[str]) -> str:
     """Replace each name (as written) by a phrase break, longest first, so ``Jane Doe``
-    never becomes a beat and no phrase spans the gap it leaves."""
-    for name in sorted({n for n in names if n and len(n) > 1}, key=len, reverse=True):
+    never becomes a beat and no phrase spans the gap it leaves. Text and names are
+    NFC-normalised, so "Françoise" written with a combining cedilla is still her name."""
+    text = unicodedata.normalize("NFC", text)
+    wanted = {unicodedata.normalize("NFC", n) for n in names if n and len(n) > 1}
+    for name in sorted(wanted, key=len, reverse=True):
         text = text.replace(name, BREAK)
     return text
 
 
 def tokens(text: str) -> list[list[str]]:
-    """Lowercase word runs between punctuation (phrases never cross a comma or a full stop)."""
-    return [_TOKEN.findall(chunk) for chunk in _CHUNK.split(text.lower())]
+    """Lowercase word runs between punctuation (phrases never cross a comma or a full stop).
+    The text is NFC-normalised first, so a letter written as a base and a combining accent
+    is one letter, as it is in a name NER found."""
+    text = unicodedata.normalize("NFC", text).lower()
+    return [_TOKEN.findall(chunk) for chunk in _CHUNK.split(text)]
 
 
 def phrases(text: str, max_n: int = 3) -> Counter:
