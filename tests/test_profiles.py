@@ -13,6 +13,7 @@ from innercircle.activity_feed import atom_feed, group_by_document, why
 from innercircle.errors import SourcesFileError
 from innercircle.feeds import parse_feed
 from innercircle.profiles import (
+    KnownNames,
     VoiceText,
     beats,
     best_sentence,
@@ -53,6 +54,27 @@ def test_names_with_accents_are_masked_however_the_accent_is_written():
     text = mask_names(decomposed, ["Françoise Reavy"])
     assert " ".join(phrases(text)) == " ".join(phrases("backs credit underwriting."))
     assert not any("fran" in p or "oise" in p or "reavy" in p for p in phrases(text))
+
+
+def test_a_surname_alone_is_masked_once_the_text_names_the_person_but_a_firm_is_not():
+    text = mask_names("Jarlath Greely backs embedded lending. For Greely, embedded lending "
+                      "wins; Greely's team agrees. Greely Capital and Greely & Sons disagree.",
+                      ["Jarlath Greely"])
+    got = phrases(text)
+    assert "greely's team" not in got and "team" in got
+    assert got["greely capital"] == got["greely sons"] == 1  # firms named after someone ...
+    assert got["greely"] == 2  # ... are all that is left of "Greely"
+
+
+def test_names_nobody_marked_are_found_among_the_people_known():
+    known = KnownNames.of(["Shanice Devereux", "Emily Varkey", "Will Power", "Cher"])
+    text = ("Interview: Shanice Devereux on gene editing. As Emily “Emma” Varkey said, "
+            "Varkey expects more. Will power grids hold? Cher sings.")
+    found = known.found_in(text)
+    assert found == ["Emily “Emma” Varkey", "Shanice Devereux"]  # not "Will power", no one-word
+    got = phrases(mask_names(text, found))
+    assert "gene editing" in got and "power grids" in got
+    assert not {"shanice", "devereux", "emma", "varkey", "emily"} & set(got)
 
 def _voice(key: str, *texts: str) -> VoiceText:
     v = VoiceText(key)

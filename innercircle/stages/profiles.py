@@ -16,15 +16,16 @@ import pyarrow as pa
 
 from innercircle import warehouse
 from innercircle.model import PIECES_SQL
-from innercircle.profiles import VoiceText, beats, mask_names, phrases, relevance
+from innercircle.profiles import KnownNames, VoiceText, beats, mask_names, phrases, relevance
 
 BEATS_PER_VOICE = 8
 LATEST_PER_VOICE = 5
 CIRCLE_PER_VOICE = 5
 
-#: Phrase counts per document version, kept in the process: the ranking's preview and the
-#: profiles step (one process with the in-process executor) tokenise each document once.
-_PHRASES: dict[tuple, tuple[Counter, Counter]] = {}
+#: Phrase counts per document version (text, title, and the names masked in it), kept in
+#: the process: the ranking's preview and the profiles step (one process with the
+#: in-process executor) tokenise each document once.
+_PHRASES: dict[tuple, tuple[Counter, Counter, tuple[str, ...]]] = {}
 MAX_CACHED_DOCUMENTS = 50_000
 
 #: Each article's text with the names to mask in it. The names are grouped by ``doc_id``
@@ -197,22 +198,28 @@ def _profile_texts(con, focus: Mapping[str, str]) -> list[dict]:
     ``PROFILE_INPUTS`` (and ``focus``): a query read here but missing there would let the
     cache serve beats computed from other rows."""
     doc_counts: dict[str, Counter] = {}
-    doc_names: dict[str, list[str]] = {}
+    doc_names: dict[str, tuple[str, ...]] = {}
     doc_titles: dict[str, Counter] = {}
     if len(_PHRASES) > MAX_CACHED_DOCUMENTS:
         _PHRASES.clear()
+    # Everyone's names, lower case (no beat may hold one), and indexed to find the names
+    # a text holds where NER found none: a text is masked of its mentions and of those.
+    people = [n for (n,) in con.execute(NAMES_SQL).fetchall() if n and " " in n]
+    never = frozenset(n.lower() for n in people)
+    known, known_key = KnownNames.of(people), hash(frozenset(people))
     texts = con.execute(TEXTS_SQL)  # a batch of texts at a time, never all
     while batch := texts.fetchmany(TEXT_BATCH):
         for doc_id, content_hash, text, title, names in batch:
             names = [n for n in (names or []) if n]
-            doc_names[doc_id] = names
-            key = (doc_id, content_hash, title, tuple(names))
+            key = (doc_id, content_hash, title, tuple(names), known_key)
             if key not in _PHRASES:
+                masked = (*names, *known.found_in(text or ""), *known.found_in(title or ""))
                 _PHRASES[key] = (
-                    phrases(mask_names(text or "", names)),
-                    phrases(mask_names(title or "", names)),
+                    phrases(mask_names(text or "", masked)),
+                    phrases(mask_names(title or "", masked)),
+                    masked,
                 )
-            doc_counts[doc_id], doc_titles[doc_id] = _PHRASES[key]
+            doc_counts[doc_id], doc_titles[doc_id], doc_names[doc_id] = _PHRASES[key]
     by_industry: dict[str, list[str]] = defaultdict(list)
     for industry, doc_id in con.execute(INDUSTRY_DOCS_SQL).fetchall():
         if doc_id in doc_counts:
@@ -226,13 +233,12 @@ def _profile_texts(con, focus: Mapping[str, str]) -> list[dict]:
         if role == "author" and doc_id in doc_counts:
             voice.add(doc_counts[doc_id], title, title)
         elif role == "mentioned" and snippet:
-            key = (doc_id, snippet, tuple(doc_names.get(doc_id, ())))
+            key = (doc_id, snippet, doc_names.get(doc_id, ()))
             if key not in _PHRASES:
                 _PHRASES[key] = (phrases(mask_names(snippet, doc_names.get(doc_id, ()))),
-                                 Counter())
+                                 Counter(), ())
             voice.add(_PHRASES[key][0], title)
     ranked = con.execute(RANKED_SQL).fetchall()
-    names = frozenset(n.lower() for (n,) in con.execute(NAMES_SQL).fetchall() if n and " " in n)
     for industry, person_id in ranked:
         voices[industry].setdefault(person_id, VoiceText(person_id))
     rows = []
@@ -243,7 +249,7 @@ def _profile_texts(con, focus: Mapping[str, str]) -> list[dict]:
             background.update(doc_counts[doc_id])
             df.update(doc_counts[doc_id].keys())
         listed = list(members.values())
-        top = beats(listed, background, k=BEATS_PER_VOICE, never=names)
+        top = beats(listed, background, k=BEATS_PER_VOICE, never=never)
         text = focus.get(industry)
         near = relevance(text, listed, df, len(by_industry.get(industry, ()))) if text else {}
         for voice in listed:
