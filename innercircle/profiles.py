@@ -16,11 +16,11 @@
 * **Search** ("who covers X") is Okapi BM25 over single documents, where document length
   normalisation and term saturation are what one wants for a short query.
 
-Phrases are 1-3 word n-grams that never cross punctuation, never start or end with a
-stop word (spaCy's English list) and never contain a person's name: the names a document
-mentions, and the known people's names it holds where NER found none
-(:class:`KnownNames`), are masked before it is tokenised, surnames alone included
-(:func:`mask_names`).
+Phrases are 1-3 word n-grams of whole words (in any script) that never cross punctuation,
+never start or end with a stop word (spaCy's list for the document's language, and
+English's) and never contain a person's name: the names a document mentions, and the
+known people's names it holds where NER found none (:class:`KnownNames`), are masked
+before it is tokenised, surnames alone included (:func:`mask_names`).
 
 Everything here is numpy and the standard library: profiles for 150 voices in each of
 several industries take well under a second on the sample web.
@@ -28,6 +28,7 @@ several industries take well under a second on the sample web.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -36,31 +37,50 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 
-def _english_stop_words() -> set[str]:
-    """spaCy's English stop words, read from spaCy's own list (``spacy/lang/en/
-    stop_words.py``, a module without imports) without importing spaCy: the package's
-    start costs about half a CPU second, and the run's process, which builds profiles,
-    runs no NER of its own (its NER workers are other processes). The plain import is
-    the fallback for a spaCy that keeps the list elsewhere."""
+@functools.cache
+def _spacy_stop_words(language: str) -> frozenset[str]:
+    """spaCy's stop words for ``language`` (an ISO 639 code), read from spaCy's own list
+    (``spacy/lang/<language>/stop_words.py``, a module without imports) without importing
+    spaCy: the package's start costs about half a CPU second, and the run's process, which
+    builds profiles, runs no NER of its own (its NER workers are other processes). Read
+    once per language. Empty for a language spaCy has no list for."""
     import importlib.util
     from pathlib import Path
 
+    if not re.fullmatch(r"[a-z]{2,3}", language):
+        return frozenset()
     spec = importlib.util.find_spec("spacy")  # finds the package; does not import it
     roots = spec.submodule_search_locations if spec is not None else None
-    path = Path(roots[0], "lang", "en", "stop_words.py") if roots else None
+    path = Path(roots[0], "lang", language, "stop_words.py") if roots else None
     if path is not None and path.is_file():
         namespace: dict = {}
         exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), namespace)
         if isinstance(namespace.get("STOP_WORDS"), set):
-            return namespace["STOP_WORDS"]
-    from spacy.lang.en.stop_words import STOP_WORDS
+            return frozenset(w.replace("’", "'") for w in namespace["STOP_WORDS"])
+    if language != "en":
+        return frozenset()
+    from spacy.lang.en.stop_words import STOP_WORDS  # a spaCy that keeps the list elsewhere
 
-    return STOP_WORDS
+    return frozenset(STOP_WORDS)
 
 
+#: Words of web furniture, stop words in any language the pages are in.
+_FURNITURE = frozenset({"said", "says", "like", "just", "also", "new", "year", "week", "per",
+                        "cent", "percent", "mr", "ms", "dr"})
 #: spaCy's English stop words (already a dependency) plus words of web furniture.
-STOP = frozenset(_english_stop_words()) | {"said", "says", "like", "just", "also", "new", "year",
-                                "week", "per", "cent", "percent", "mr", "ms", "dr"}
+STOP = _spacy_stop_words("en") | _FURNITURE
+
+
+@functools.cache
+def stop_words(language: str | None = None) -> frozenset[str]:
+    """The stop words for a text in ``language`` (``documents.language``: ISO 639-1, None
+    when unsure): spaCy's list for it with the English one (pages in other languages quote
+    English, and an unknown or wrongly detected language is most often English), plus web
+    furniture. English alone for None or a language spaCy has no list for."""
+    code = (language or "en").split("-")[0].lower()
+    return STOP | _spacy_stop_words(code)
+
+
 _CHUNK = re.compile(r"[.,;:!?()\[\]{}\"“”«»|/\\…—–]+|\s-\s|\s'|'\s")
 #: A word in any script: a letter, then letters, digits or combining marks, hyphens and
 #: apostrophes joining parts ("Françoise", "köll", "real-time", "o'brien"). An ASCII-only
@@ -188,17 +208,20 @@ def _in_order(words: list[str], name: tuple[str, ...]) -> tuple[int, int] | None
 def tokens(text: str) -> list[list[str]]:
     """Lowercase word runs between punctuation (phrases never cross a comma or a full stop).
     The text is NFC-normalised first, so a letter written as a base and a combining accent
-    is one letter, as it is in a name NER found."""
-    text = unicodedata.normalize("NFC", text).lower()
+    is one letter, as it is in a name NER found; a typographic apostrophe is a plain one."""
+    text = unicodedata.normalize("NFC", text).lower().replace("’", "'")
     return [_TOKEN.findall(chunk) for chunk in _CHUNK.split(text)]
 
 
-def phrases(text: str, max_n: int = 3) -> Counter:
+def phrases(text: str, max_n: int = 3, language: str | None = None) -> Counter:
     """1..``max_n``-word phrases of ``text``, counted. A phrase neither starts nor ends with a
-    stop word or a one-letter word."""
+    stop word (of ``language``, see :func:`stop_words`) or a one-letter word. An elided
+    stop word is no part of the word it is written onto: French "l'équipe" is "équipe"."""
+    stop = stop_words(language)
     out: list[str] = []
     for run in tokens(text):
-        ok = [w not in STOP and len(w) > 1 for w in run]
+        run = [_unelided(w, stop) for w in run]
+        ok = [w not in stop and len(w) > 1 for w in run]
         out.extend(w for w, good in zip(run, ok, strict=True) if good)
         for n in range(2, max_n + 1):
             out.extend(
@@ -207,6 +230,13 @@ def phrases(text: str, max_n: int = 3) -> Counter:
                 if ok[i] and ok[i + n - 1]
             )
     return Counter(out)
+
+
+def _unelided(word: str, stop: frozenset[str]) -> str:
+    """``word`` without a stop word elided onto its front ("l'", "qu'", "dell'"), as
+    spaCy's French and Italian lists hold them; English lists only suffixes ("'s")."""
+    cut = word.find("'") + 1
+    return word[cut:] if 0 < cut < len(word) and word[:cut] in stop else word
 
 
 @dataclass

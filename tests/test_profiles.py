@@ -115,6 +115,30 @@ def test_a_phrase_used_once_is_not_a_beat_when_the_voice_has_more_to_go_on():
     assert "open banking" in got and "quantum teleportation" not in got
 
 
+def test_a_text_in_another_language_loses_that_languages_stop_words():
+    french = phrases("La technique, ce sont les équipes de l'entreprise qui comptent.",
+                     language="fr")
+    assert {"technique", "équipes", "entreprise"} <= set(french)
+    assert not {"la", "la technique", "ce sont les", "les", "de", "l'entreprise"} & set(french)
+    german = phrases("Die Wärmepumpe ist nicht das Problem, sagt sie.", language="de-AT")
+    assert set(german) >= {"wärmepumpe", "problem"} and not {"die", "ist", "das"} & set(german)
+    # English words stay stop words in any language; a language without a list is English
+    assert "the" not in phrases("the Wärmepumpe", language="de")
+    assert phrases("the open banking", language="xx") == phrases("the open banking")
+
+
+def test_a_german_voice_among_english_ones_gets_topics_as_beats_not_function_words():
+    voices, background, _ = _industry()
+    german = VoiceText("d")
+    for text in ("Die Wärmepumpe ist nicht das Problem, sagt sie bei der Tagung.",
+                 "Das Problem ist die Wärmepumpe nicht, sondern die Netzplanung mit Daten."):
+        german.add(phrases(text, language="de"))
+    background.update(german.counts)
+    got = [p for p, _ in beats([*voices, german], background, k=5)["d"]]
+    assert "wärmepumpe" in got
+    assert not any(w in {"die", "das", "ist", "nicht", "mit", "der", "sie"}
+                   for p in got for w in p.split()), got
+
 def test_relevance_ranks_the_on_focus_voice_first_and_is_0_without_overlap():
     voices, _, df = _industry()
     near = relevance("fraud detection for card payments", voices, df, n_docs=6)

@@ -28,10 +28,11 @@ CIRCLE_PER_VOICE = 5
 _PHRASES: dict[tuple, tuple[Counter, Counter, tuple[str, ...]]] = {}
 MAX_CACHED_DOCUMENTS = 50_000
 
-#: Each article's text with the names to mask in it. The names are grouped by ``doc_id``
-#: alone and the texts joined afterwards: grouping by the text itself made DuckDB hash
-#: every text (about 200 MB more resident memory on 900 real pages, against 45 MB). The
-#: lists are sorted so that the same inputs read the same (see :func:`inputs_fingerprint`).
+#: Each article's text with the names to mask in it, and its language (for stop words).
+#: The names are grouped by ``doc_id`` alone and the texts joined afterwards: grouping by
+#: the text itself made DuckDB hash every text (about 200 MB more resident memory on 900
+#: real pages, against 45 MB). The lists are sorted so that the same inputs read the same
+#: (see :func:`inputs_fingerprint`).
 TEXTS_SQL = f"""
 WITH doc_names AS (
     SELECT d.doc_id, list(DISTINCT m.surface ORDER BY m.surface) AS surfaces,
@@ -40,7 +41,8 @@ WITH doc_names AS (
     WHERE d.kind IN {PIECES_SQL} AND d.text IS NOT NULL
     GROUP BY d.doc_id
 )
-SELECT d.doc_id, d.content_hash, d.text, d.title, n.surfaces || n.names || d.byline AS names
+SELECT d.doc_id, d.content_hash, d.text, d.title, n.surfaces || n.names || d.byline AS names,
+       d.language
 FROM documents d JOIN doc_names n USING (doc_id)
 """
 #: Texts fetched at once by :func:`profile_texts`.
@@ -200,6 +202,7 @@ def _profile_texts(con, focus: Mapping[str, str]) -> list[dict]:
     doc_counts: dict[str, Counter] = {}
     doc_names: dict[str, tuple[str, ...]] = {}
     doc_titles: dict[str, Counter] = {}
+    doc_language: dict[str, str | None] = {}
     if len(_PHRASES) > MAX_CACHED_DOCUMENTS:
         _PHRASES.clear()
     # Everyone's names, lower case (no beat may hold one), and indexed to find the names
@@ -209,14 +212,15 @@ def _profile_texts(con, focus: Mapping[str, str]) -> list[dict]:
     known, known_key = KnownNames.of(people), hash(frozenset(people))
     texts = con.execute(TEXTS_SQL)  # a batch of texts at a time, never all
     while batch := texts.fetchmany(TEXT_BATCH):
-        for doc_id, content_hash, text, title, names in batch:
+        for doc_id, content_hash, text, title, names, language in batch:
             names = [n for n in (names or []) if n]
-            key = (doc_id, content_hash, title, tuple(names), known_key)
+            doc_language[doc_id] = language
+            key = (doc_id, content_hash, title, tuple(names), known_key, language)
             if key not in _PHRASES:
                 masked = (*names, *known.found_in(text or ""), *known.found_in(title or ""))
                 _PHRASES[key] = (
-                    phrases(mask_names(text or "", masked)),
-                    phrases(mask_names(title or "", masked)),
+                    phrases(mask_names(text or "", masked), language=language),
+                    phrases(mask_names(title or "", masked), language=language),
                     masked,
                 )
             doc_counts[doc_id], doc_titles[doc_id], doc_names[doc_id] = _PHRASES[key]
@@ -233,10 +237,11 @@ def _profile_texts(con, focus: Mapping[str, str]) -> list[dict]:
         if role == "author" and doc_id in doc_counts:
             voice.add(doc_counts[doc_id], title, title)
         elif role == "mentioned" and snippet:
-            key = (doc_id, snippet, doc_names.get(doc_id, ()))
+            language = doc_language.get(doc_id)
+            key = (doc_id, snippet, doc_names.get(doc_id, ()), language)
             if key not in _PHRASES:
-                _PHRASES[key] = (phrases(mask_names(snippet, doc_names.get(doc_id, ()))),
-                                 Counter(), ())
+                _PHRASES[key] = (phrases(mask_names(snippet, doc_names.get(doc_id, ())),
+                                         language=language), Counter(), ())
             voice.add(_PHRASES[key][0], title)
     ranked = con.execute(RANKED_SQL).fetchall()
     for industry, person_id in ranked:
