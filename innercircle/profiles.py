@@ -102,6 +102,31 @@ def mask_names(text: str, names: Iterable[str]) -> str:
     named after someone perhaps, but no person. Text and names are NFC-normalised, so
     "Françoise" written with a combining cedilla is still her name."""
     text = unicodedata.normalize("NFC", text)
+    whole, forms = _name_forms(tuple(names))
+    # str.find, not one regex per text: compiling it cost more than the masking itself
+    spans: list[tuple[int, int]] = []
+    for form in forms:
+        at = text.find(form)
+        while at >= 0:
+            end = at + len(form)
+            if (
+                not (at and text[at - 1].isalnum())
+                and not (end < len(text) and text[end].isalnum())
+                and (form in whole or not _starts_name(text, end))
+                and not any(a < end and at < b for a, b in spans)
+            ):
+                spans.append((at, end))
+            at = text.find(form, at + 1)
+    out, last = [], 0
+    for a, b in sorted(spans):
+        out += [text[last:a], BREAK]
+        last = b
+    return "".join([*out, text[last:]])
+
+
+@functools.lru_cache(maxsize=4096)  # a document's names mask its text and each snippet
+def _name_forms(names: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The names as written, and those with their capitalised words, longest first."""
     whole: set[str] = set()
     parts: set[str] = set()
     for name in names:
@@ -111,17 +136,7 @@ def mask_names(text: str, names: Iterable[str]) -> str:
             words = _TOKEN.findall(name)
             if len(words) > 1:
                 parts.update(w for w in words if len(w) > 1 and w[0].isupper())
-    if not whole:
-        return text
-    forms = sorted(whole | parts, key=len, reverse=True)
-    pattern = rf"(?<![^\W_])(?:{'|'.join(map(re.escape, forms))})(?![^\W_])"
-
-    def mask(m: re.Match) -> str:
-        if m.group() not in whole and _starts_name(text, m.end()):
-            return m.group()
-        return BREAK
-
-    return re.sub(pattern, mask, text)
+    return frozenset(whole), tuple(sorted(whole | parts, key=lambda f: (-len(f), f)))
 
 
 _NEXT_WORD = re.compile(r"[ \t]+(?:&[ \t]+)?([^\W\d_])")
@@ -131,11 +146,6 @@ def _starts_name(text: str, at: int) -> bool:
     """Whether a capitalised word follows ``at`` on the same line (maybe after "&")."""
     m = _NEXT_WORD.match(text, at)
     return m is not None and m.group(1).isupper()
-
-
-#: Capitalised words in a row, maybe with a nickname in quotes or brackets between them
-#: ('Emily “Emma” Varkey'): where a text may hold a person's name.
-_GAP = re.compile(r"[\s\"“”‘’'()]*")
 
 
 @dataclass(frozen=True)
@@ -161,35 +171,43 @@ class KnownNames:
 
     def found_in(self, text: str) -> list[str]:
         """The known names ``text`` holds, as written there (sorted): all of a name's words,
-        capitalised, in order in one run of capitalised words, with at most one word (a
-        middle name or a nickname) between them."""
+        in order, with nothing but spaces, quotes or brackets between them, or one more
+        capitalised word (a middle name, a nickname)."""
         text = unicodedata.normalize("NFC", text or "")
         found: set[str] = set()
-        for run in _capitalised_runs(text):
+        for run in self._runs(text):
             words = [m.group() for m in run]
-            for name in {n for w in words for n in self.by_word.get(w, ())}:
+            for name in {n for w in words for n in self.by_word[w]}:
                 span = _in_order(words, name)
                 if span is not None and span[1] - span[0] <= len(name):
                     found.add(text[run[span[0]].start() : run[span[1]].end()])
         return sorted(found)
 
-
-def _capitalised_runs(text: str) -> list[list[re.Match]]:
-    runs: list[list[re.Match]] = []
-    run: list[re.Match] = []
-    for m in _TOKEN.finditer(text):
-        joined = bool(run) and _GAP.fullmatch(text, run[-1].end(), m.start()) is not None
-        if not m.group()[0].isupper():
-            joined, m = False, None
-        if not joined and len(run) > 1:
-            runs.append(run)
-        if not joined:
-            run = []
-        if m is not None:
+    def _runs(self, text: str) -> list[list[re.Match]]:
+        """Runs of two or more words of known names, next to each other as in a name."""
+        runs: list[list[re.Match]] = []
+        run: list[re.Match] = []
+        for m in _TOKEN.finditer(text):
+            if m.group() not in self.by_word:
+                continue
+            if run and not _name_gap(text[run[-1].end() : m.start()]):
+                if len(run) > 1:
+                    runs.append(run)
+                run = []
             run.append(m)
-    if len(run) > 1:
-        runs.append(run)
-    return runs
+        if len(run) > 1:
+            runs.append(run)
+        return runs
+
+
+_QUOTES = "\"“”‘’'()"
+
+
+def _name_gap(gap: str) -> bool:
+    """Whether ``gap`` may stand between two words of a name: spaces, quotes or brackets
+    around a nickname ('Emily “Emma” Varkey'), or one capitalised word (a middle name)."""
+    words = "".join(" " if c in _QUOTES else c for c in gap).split()
+    return not words or (len(words) == 1 and words[0][0].isupper() and words[0].isalpha())
 
 
 def _in_order(words: list[str], name: tuple[str, ...]) -> tuple[int, int] | None:
