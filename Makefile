@@ -10,8 +10,10 @@ STAMP  := $(VENV)/.installed-stamp
 
 .PHONY: demo test test-fast lint dev run top clean bench
 
+# The demo's run is recorded in the instance `make dev` opens, so the UI shows it.
 demo: $(STAMP)  ## Set up, serve the sample web on 127.0.0.x, run the nightly job, show the ranking
-	$(BIN)/innercircle demo
+	DAGSTER_HOME=$${DAGSTER_HOME:-$(CURDIR)/.dagster_home} ; mkdir -p $$DAGSTER_HOME ; \
+	DAGSTER_HOME=$$DAGSTER_HOME $(BIN)/innercircle demo
 
 # One worker per core, each given whole files (their module fixtures are built once), in
 # the order tests/conftest.py sorts them (files with slow tests first), not by test count.
