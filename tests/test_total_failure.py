@@ -200,6 +200,23 @@ def test_feeds_that_answer_with_errors_do_not_ask_about_the_network(env, monkeyp
     assert json.loads(line)["failed_checks"][0].endswith(f"fails: {where}")
 
 
+def test_feed_urls_that_answer_with_web_pages_fail_the_feeds_check(env, monkeypatch, capsys):
+    # Every "feed" answers 200 with a web page (a login wall, a moved site): no request
+    # failed, but no feed was read either, and the ranking must not be rebuilt from nothing.
+    page = static(b"<html><body><h1>Please sign in</h1></body></html>", "text/html")
+    with serve({"/a.xml": page, "/b.xml": page}, "127.0.0.81") as srv:
+        urls = [srv.url("/a.xml"), srv.url("/b.xml")]
+        monkeypatch.setenv("INNERCIRCLE_SOURCES", str(write_sources(env / "s.yaml", urls)))
+        monkeypatch.setenv("INNERCIRCLE_HOST_RATE", "100")
+        code = cli.main(["run"])
+    _, err = capsys.readouterr()
+    assert code == 1
+    assert "all 2 sources failed (2 unreadable feeds)" in err.strip().splitlines()[-1]
+    (line,) = (env / "run_failures.jsonl").read_text("utf-8").splitlines()
+    assert json.loads(line)["failed_checks"][0].startswith(
+        "feeds_fetch_failures_under_threshold: 2 of 2 feeds fetches failed (100%)")
+
+
 @pytest.mark.slow  # every step of the graph runs (one source works)
 def test_a_partial_failure_stays_a_warning(env, monkeypatch, capsys):
     with serve({"/feed.xml": static(EMPTY_RSS, "application/rss+xml")}, "127.0.0.79") as srv:

@@ -587,17 +587,31 @@ class FetchFailures:
 
 
 def last_run_fetch_failures(con: duckdb.DuckDBPyConnection, stage: str) -> FetchFailures:
-    """The failed fetches of ``stage``'s latest run (the crawl's checks)."""
+    """The failed fetches of ``stage``'s latest run (the crawl's checks).
+
+    For the feeds, a feed that answered but could not be read as one (an HTML page, a
+    broken document: its ``feeds`` row says ``error``) failed too, as ``not_a_feed``: the
+    run's summary counts it among the failed sources, and a night on which every feed
+    URL answered with a login page must trip the feeds check as surely as one on which
+    none answered."""
     rows = con.execute(
-        """SELECT outcome, error_class FROM crawl_log
+        """SELECT url, outcome, error_class FROM crawl_log
            WHERE stage = $stage AND run_id = (
                SELECT arg_max(run_id, fetched_at) FROM crawl_log WHERE stage = $stage)""",
         {"stage": stage},
     ).fetchall()
-    failed = [(outcome, error) for outcome, error in rows if failed_fetch(outcome, error)]
-    return FetchFailures(
-        len(rows), len(failed), frozenset(error or outcome for outcome, error in failed)
-    )
+    failed = [(url, error or outcome) for url, outcome, error in rows
+              if failed_fetch(outcome, error)]
+    if stage == "feeds" and rows:
+        fetched = {url for url, _, _ in rows} - {url for url, _ in failed}
+        failed += [
+            (url, "not_a_feed")
+            for (url,) in con.execute(
+                "SELECT DISTINCT feed_url FROM feeds WHERE status = 'error' AND feed_url <> ''"
+            ).fetchall()
+            if url in fetched
+        ]
+    return FetchFailures(len(rows), len(failed), frozenset(error for _, error in failed))
 
 
 # --------------------------------------------------------------------- total failure
