@@ -436,7 +436,7 @@ def demo(args: argparse.Namespace, web, settings: Settings) -> int:
             "so reuse the same port on later demo runs)"
         ) from exc
     with server:
-        server.write_sources(settings.sources_path)
+        server.write_sources(settings.sources_path, focus=True)
         print(
             f"sample web: {len(web.hosts)} sites on 127.0.0.x:{server.port}; "
             f"sources in {settings.sources_path}",

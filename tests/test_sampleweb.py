@@ -581,3 +581,19 @@ def test_too_few_topics_for_a_voice_is_an_error_not_an_endless_deal() -> None:
     cast = _voices("mid", 3)  # a mid-tier voice needs one topic: one is enough
     plant_topics(random.Random(1), cast, ["fintech"], {"fintech": ["payments"]})
     assert {p.topics["fintech"] for p in cast.people.values()} == {("payments",)}
+
+
+def test_the_demos_sources_state_a_focus_its_voices_write_about(web: SampleWeb, tmp_path) -> None:
+    """``innercircle demo`` writes a focus per industry, so the demo shows relevance."""
+    from innercircle.sources import load_focus, load_sources
+
+    with serve(web) as server:
+        path = server.write_sources(tmp_path / "sources.yaml", focus=True)
+        plain = server.write_sources(tmp_path / "plain.yaml")
+    focus = load_focus(path)
+    assert set(focus) == set(web.industries)
+    for industry, text in focus.items():
+        topics = {t for ts in web.truth.industries[industry].topics.values() for t in ts}
+        assert sum(t in text for t in topics) >= 2, (industry, text)
+    assert load_sources(path) == load_sources(plain)  # the same sources, only the focus
+    assert load_focus(plain) == {}

@@ -195,11 +195,17 @@ class SampleWebServer(MultiHostServer[_HostServer]):
     def sources(self, include_broken: bool = True) -> dict:
         return self.web.sources(self.base, include_broken=include_broken)
 
-    def write_sources(self, path: Path, include_broken: bool = True) -> Path:
-        """Write the YAML sources file with this server's real URLs."""
+    def write_sources(self, path: Path, include_broken: bool = True, focus: bool = False) -> Path:
+        """Write the YAML sources file with this server's real URLs. ``focus`` states a
+        focus per industry (two of the topics its voices write about), so a run shows how
+        relevant each voice is, as a user's file would after "focus: <what we sell>"."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        text = yaml.safe_dump(self.sources(include_broken), sort_keys=False, allow_unicode=True)
+        sources = self.sources(include_broken)
+        if focus:
+            for industry, entry in sources["industries"].items():
+                entry["focus"] = self.web.focus(industry)
+        text = yaml.safe_dump(sources, sort_keys=False, allow_unicode=True)
         path.write_text(text, encoding="utf-8")
         return path
 

@@ -191,6 +191,16 @@ class SampleWeb:
                 return blog
         raise KeyError(host)
 
+    def focus(self, industry: str) -> str:
+        """A focus for ``industry`` as a user would state it: the two topics its voices
+        write about most often (ties by name), e.g. "open banking and real-time payments"."""
+        counts: dict[str, int] = {}
+        for topics in self.truth.industries[industry].topics.values():
+            for topic in topics:
+                counts[topic] = counts.get(topic, 0) + 1
+        first, second = sorted(counts, key=lambda t: (-counts[t], t))[:2]
+        return f"{first} and {second}"
+
     def sources(self, base: Callable[[str], str], include_broken: bool = True) -> dict:
         """The sources-file structure, with ``base(host)`` giving e.g. ``http://127.0.0.2:8800``.
 
