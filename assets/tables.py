@@ -1,6 +1,7 @@
 """Warehouse tables as Dagster assets: one ``AssetSpec`` per table, its description and
 column schema read from the DDL (:mod:`innercircle.schema_docs`), and the metadata each
-materialisation reports (row count first).
+materialisation reports (row count first). The analysts' views are assets too, in a group
+of their own, downstream of the tables they read (:func:`view_specs`).
 
 A step that writes several tables in one transaction is a ``multi_asset`` whose specs
 come from :func:`table_spec`; it yields one :func:`table_result` per table, so the UI
@@ -14,7 +15,7 @@ from collections.abc import Iterable
 import dagster as dg
 
 from assets.common import table_metadata
-from innercircle.schema_docs import warehouse_tables
+from innercircle.schema_docs import warehouse_tables, warehouse_views
 
 CoercibleToKey = str | dg.AssetKey | dg.AssetsDefinition | dg.AssetSpec
 
@@ -98,3 +99,33 @@ def with_table_schemas(definitions: list) -> list:
         return spec.merge_attributes(metadata=table_definition_metadata(table))
 
     return dg.map_asset_specs(add, definitions)
+
+
+#: The group of the analysts' views in the asset graph.
+VIEWS_GROUP = "views"
+_VIEW_NOTE = (
+    "A view: DuckDB computes it whenever it is read, so it is never materialised and is as "
+    "fresh as the tables it reads."
+)
+
+
+def view_specs() -> list[dg.AssetSpec]:
+    """One asset per view of the DDL (``inner_circle``, ``voice_evidence`` …), with its
+    description, columns and the tables it reads as its lineage: what analysts query is in
+    the asset catalog beside the tables. External assets: no step makes them."""
+    return [
+        dg.AssetSpec(
+            key=view.name,
+            deps=[dg.AssetKey(name) for name in view.reads],
+            description=" ".join(p for p in (view.description, _VIEW_NOTE) if p),
+            group_name=VIEWS_GROUP,
+            metadata={
+                "dagster/column_schema": dg.TableSchema(
+                    columns=[dg.TableColumn(name=c.name, type=c.type) for c in view.columns]
+                ),
+                "dagster/table_name": f"main.{view.name}",
+            },
+            kinds={"duckdb"},
+        )
+        for view in warehouse_views().values()
+    ]

@@ -1,5 +1,6 @@
-"""What each warehouse table is, read from its DDL: the comment above its ``CREATE
-TABLE``, each column's type, key and trailing comment.
+"""What each warehouse table and view is, read from its DDL: the comment above its
+``CREATE TABLE`` (or ``CREATE OR REPLACE VIEW``), each column's type, key and trailing
+comment, and for a view the tables and views it reads.
 
 ``warehouse/schema/*.sql`` documents every table column by column, and it is the public
 interface; reading the descriptions from it (rather than writing them a second time next
@@ -132,3 +133,66 @@ def warehouse_tables() -> dict[str, Table]:
         for name in described
         if name in by_table
     }
+
+
+_CREATE_VIEW = re.compile(r"CREATE OR REPLACE VIEW (\w+)", re.I)
+_READS = re.compile(r"\b(?:FROM|JOIN)\s+(\w+)", re.I)
+
+
+@dataclass(frozen=True)
+class View:
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    reads: tuple[str, ...]  # the tables and views it selects from, in order of mention
+
+
+def _view_texts() -> dict[str, tuple[str, str]]:
+    """Each view's comment above it and its body (up to the ``;`` that ends it)."""
+    out: dict[str, tuple[str, str]] = {}
+    for path in sorted(warehouse.SCHEMA_DIR.glob("*.sql")):
+        block: list[str] = []
+        view: str | None = None
+        body: list[str] = []
+        for line in path.read_text("utf-8").splitlines():
+            if view is not None:
+                body.append(line.partition("--")[0])
+                if line.rstrip().endswith(";"):
+                    out[view] = (out[view][0], "\n".join(body))
+                    view, body = None, []
+                continue
+            if only := _COMMENT_ONLY.match(line):
+                block.append(only.group(1).strip())
+            elif m := _CREATE_VIEW.search(line):
+                view, body = m.group(1), [line]
+                out[view] = (" ".join(block), "")
+                block = []
+            else:
+                block = []
+    return out
+
+
+@cache
+def warehouse_views() -> dict[str, View]:
+    """Every view the DDL creates, by name, in the order the DDL creates them: what
+    analysts query (``inner_circle``, ``voice_evidence`` …), with the tables they read."""
+    texts = _view_texts()
+    with duckdb.connect() as con:
+        for statement in warehouse.schema_statements():
+            con.execute(statement)
+        rows = con.execute(
+            """SELECT c.table_name, c.column_name, c.data_type
+               FROM information_schema.columns c
+               JOIN information_schema.tables t USING (table_schema, table_name)
+               WHERE t.table_type = 'VIEW' AND c.table_schema = 'main'
+               ORDER BY c.table_name, c.ordinal_position"""
+        ).fetchall()
+    columns: dict[str, list[Column]] = {}
+    for view, column, data_type in rows:
+        columns.setdefault(view, []).append(Column(column, data_type, True, False, ""))
+    known = set(warehouse_tables()) | set(texts)
+    views = {}
+    for name, (description, body) in texts.items():
+        reads = [r for r in dict.fromkeys(_READS.findall(body)) if r in known and r != name]
+        views[name] = View(name, description, tuple(columns.get(name, ())), tuple(reads))
+    return views

@@ -18,7 +18,7 @@ from assets.ranking import (
 )
 from assets.resources import resources_for
 from assets.suggestions import source_suggestions
-from assets.tables import with_table_schemas
+from assets.tables import view_specs, with_table_schemas
 from innercircle.settings import Settings, masked
 from pipelines import worker_checks
 from pipelines.sensors import freshness_sensor, ranking_freshness_checks, run_failure_recorder
@@ -53,6 +53,9 @@ ASSET_KEYS = [
     *(key for definition in ALL_ASSETS for key in definition.keys),
     *(spec.key for spec in RECORD_SPECS),
 ]
+#: The analysts' views (``inner_circle`` …): assets no step makes, in the ``views`` group,
+#: downstream of the tables they read, so the catalog shows what analysts query.
+VIEW_SPECS = view_specs()
 #: The checks that are steps of their own; the ranking's are evaluated by the
 #: ``recurring_voices`` step (``assets.ranking.RANKING_CHECK_SPECS``).
 ALL_CHECKS = [*CRAWL_CHECKS, *EXTRACTION_CHECKS]
@@ -124,7 +127,7 @@ def build_resources(settings: Settings | None = None) -> dict:
 
 
 defs = dg.Definitions(
-    assets=[*ALL_ASSETS, *RECORD_SPECS],
+    assets=[*ALL_ASSETS, *RECORD_SPECS, *VIEW_SPECS],
     asset_checks=[*ALL_CHECKS, *ranking_freshness_checks],
     jobs=[nightly_job, nightly_parallel_job, nightly_celery_job],
     schedules=[nightly_schedule],

@@ -9,7 +9,7 @@ import pytest
 
 from innercircle import warehouse
 from innercircle.schema_docs import warehouse_tables
-from pipelines.definitions import ALL_ASSETS, ASSET_KEYS, RECORD_SPECS, defs
+from pipelines.definitions import ALL_ASSETS, ASSET_KEYS, RECORD_SPECS, VIEW_SPECS, defs
 
 
 def spec_of(key: str) -> dg.AssetSpec:
@@ -97,3 +97,26 @@ def test_the_nightly_run_reports_every_table_with_its_row_count(sample_run):
                   "document_industries", "entity_labels", "mention_extractions",
                   "document_arrivals", "arrival_runs"):
         assert reported[table]["dagster/row_count"].value > 0, table
+
+
+def test_every_view_analysts_query_is_an_asset_downstream_of_what_it_reads():
+    from innercircle.schema_docs import warehouse_views
+
+    graph = defs.resolve_asset_graph()
+    views = warehouse_views()
+    assert {"inner_circle", "voice_evidence", "mention_facts", "voice_changes"} <= set(views)
+    for name, view in views.items():
+        node = graph.get(dg.AssetKey(name))
+        assert not node.is_materializable, name  # DuckDB computes it when read
+        assert {k.to_user_string() for k in node.parent_keys} == set(view.reads), name
+        spec = next(s for s in VIEW_SPECS if s.key == dg.AssetKey(name))
+        assert spec.group_name == "views" and len(spec.description) > 40, name
+        columns = [c.name for c in spec.metadata["dagster/column_schema"].columns]
+        assert columns and columns == [c.name for c in view.columns], name
+    # mention_facts reads the people step's tables; inner_circle reads the ranking.
+    assert {"mentions", "person_aliases", "documents"} <= set(views["mention_facts"].reads)
+    assert views["inner_circle"].reads == ("recurring_voices",)
+    assert views["voice_evidence"].description.startswith("Why is this person ranked")
+    # No job makes a view.
+    job = defs.resolve_job_def("nightly")
+    assert dg.AssetKey("inner_circle") not in job.asset_layer.selected_asset_keys
