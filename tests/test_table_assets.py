@@ -48,6 +48,17 @@ def test_the_ddl_is_read_whole_types_keys_comments_and_added_columns(tmp_path):
     assert profiles["latest"].description.startswith("their 5 latest pieces")
 
 
+def test_every_column_of_every_table_is_described_in_its_ddl():
+    """The UI's column schema is the only place it shows what a column holds."""
+    undescribed = [
+        f"{table.name}.{column.name}"
+        for table in warehouse_tables().values()
+        for column in table.columns
+        if not column.description
+    ]
+    assert not undescribed, f"give these a -- comment in warehouse/schema: {undescribed}"
+
+
 def test_each_table_asset_has_a_description_and_the_ddl_columns():
     tables = warehouse_tables()
     for key in ASSET_KEYS:
@@ -55,8 +66,8 @@ def test_each_table_asset_has_a_description_and_the_ddl_columns():
         assert spec.description and len(spec.description) > 20, key
         if key.to_user_string() in tables:
             schema = spec.metadata["dagster/column_schema"]
-            assert [c.name for c in schema.columns] == [
-                c.name for c in tables[key.to_user_string()].columns
+            assert [(c.name, c.description) for c in schema.columns] == [
+                (c.name, c.description or None) for c in tables[key.to_user_string()].columns
             ]
 
 

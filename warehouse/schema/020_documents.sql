@@ -4,31 +4,31 @@
 -- page could not be had (its content or summary; replaced by the page once fetched).
 CREATE TABLE IF NOT EXISTS documents (
     doc_id         VARCHAR PRIMARY KEY,    -- stable: derived from the URL
-    url            VARCHAR NOT NULL,
+    url            VARCHAR NOT NULL,       -- the article or author page URL
     host           VARCHAR NOT NULL,       -- the site: what "distinct sources" counts
     kind           VARCHAR NOT NULL,       -- 'article' | 'feed_entry' | 'author_page'
-    title          VARCHAR,
+    title          VARCHAR,                -- the page's title (the entry's for a feed_entry)
     published_at   TIMESTAMP,              -- page date, else feed entry's (published, else updated), else first fetch; never after the fetch; NULL for author pages
     content_hash   VARCHAR NOT NULL,       -- of the raw page (of the entry for feed_entry): unchanged hash, no re-extraction
-    text_chars     INTEGER NOT NULL,
+    text_chars     INTEGER NOT NULL,       -- length of text, in characters
     text           VARCHAR,                -- main text only (no navigation, footers, comments)
     byline         VARCHAR[] NOT NULL,     -- author names found on the page or in the feed
     byline_origin  VARCHAR,                -- where the byline came from: 'page' | 'feed' | 'author_page'
-    extracted_at   TIMESTAMP NOT NULL
+    extracted_at   TIMESTAMP NOT NULL      -- when this version was extracted (UTC)
 );
 
 -- Which industries each document counts for (through the sources that led to it).
 CREATE TABLE IF NOT EXISTS document_industries (
-    doc_id         VARCHAR NOT NULL,
-    industry       VARCHAR NOT NULL,
-    source_url     VARCHAR NOT NULL,
+    doc_id         VARCHAR NOT NULL,       -- documents.doc_id
+    industry       VARCHAR NOT NULL,       -- an industry of a source that led to it
+    source_url     VARCHAR NOT NULL,       -- that source (sources.url)
     PRIMARY KEY (doc_id, industry, source_url)
 );
 
 -- A person named in a document: as an author (byline) or mentioned in the text.
 CREATE TABLE IF NOT EXISTS mentions (
     mention_id     VARCHAR PRIMARY KEY,    -- stable: derived from doc, role, name and position
-    doc_id         VARCHAR NOT NULL,
+    doc_id         VARCHAR NOT NULL,       -- documents.doc_id
     name           VARCHAR NOT NULL,       -- normalised name (in-document short forms expanded)
     name_key       VARCHAR NOT NULL,       -- lowercase, ASCII-folded; joins person_aliases.alias_key
     surface        VARCHAR NOT NULL,       -- as written
@@ -42,11 +42,12 @@ CREATE TABLE IF NOT EXISTS mentions (
 -- Which version of each document the mentions were extracted from: an unchanged
 -- document is never sent through NER again.
 CREATE TABLE IF NOT EXISTS mention_extractions (
-    doc_id         VARCHAR PRIMARY KEY,
-    content_hash   VARCHAR NOT NULL,
-    mentions       INTEGER NOT NULL,
-    model          VARCHAR NOT NULL,       -- the spaCy model used (INNERCIRCLE_SPACY_MODEL)
-    extracted_at   TIMESTAMP NOT NULL
+    doc_id         VARCHAR PRIMARY KEY,    -- documents.doc_id
+    content_hash   VARCHAR NOT NULL,       -- the version extracted (documents.content_hash)
+    mentions       INTEGER NOT NULL,       -- mentions found in it
+    model          VARCHAR NOT NULL,       -- spaCy model per language, 'en=…,fr=…' (one changed
+                                           -- or added: the document is read again)
+    extracted_at   TIMESTAMP NOT NULL      -- when it was extracted (UTC)
 );
 
 -- Columns added after the first release (existing warehouses get them on the next run).

@@ -4,9 +4,9 @@
 
 -- One row per ranked voice (industry, person). Replaced every run, after the ranking.
 CREATE TABLE IF NOT EXISTS voice_profiles (
-    industry        VARCHAR NOT NULL,
-    person_id       VARCHAR NOT NULL,
-    name            VARCHAR NOT NULL,
+    industry        VARCHAR NOT NULL,          -- as in recurring_voices
+    person_id       VARCHAR NOT NULL,          -- as in recurring_voices
+    name            VARCHAR NOT NULL,          -- as in recurring_voices
     rank            INTEGER NOT NULL,          -- as in recurring_voices
     score           DOUBLE NOT NULL,           -- the influence score, as in recurring_voices
     relevance       INTEGER,                   -- 0-100 against the industry's focus (100 = closest
@@ -24,30 +24,30 @@ CREATE TABLE IF NOT EXISTS voice_profiles (
                                                -- people they name most in what they write
     cited_by        STRUCT(person_id VARCHAR, name VARCHAR, documents INTEGER)[] NOT NULL,
                                                -- authors who name them most
-    profiled_at     TIMESTAMP NOT NULL,
+    profiled_at     TIMESTAMP NOT NULL,        -- when the profiles were built (UTC)
     PRIMARY KEY (industry, person_id)
 );
 
 -- The focus each industry states in the sources file (`focus:`). Replaced every run.
 CREATE TABLE IF NOT EXISTS industry_focus (
-    industry        VARCHAR PRIMARY KEY,
-    focus           VARCHAR NOT NULL
+    industry        VARCHAR PRIMARY KEY,       -- as in sources.industry
+    focus           VARCHAR NOT NULL           -- the industry's `focus:` in the sources file
 );
 
 -- When each document was first seen in an industry: what "new since the last run" means
 -- for the Atom feeds and voice_activity. run counts up by one per profiles run.
 CREATE TABLE IF NOT EXISTS document_arrivals (
-    industry        VARCHAR NOT NULL,
-    doc_id          VARCHAR NOT NULL,
-    run             INTEGER NOT NULL,
-    noticed_at      TIMESTAMP NOT NULL,
+    industry        VARCHAR NOT NULL,          -- as in document_industries
+    doc_id          VARCHAR NOT NULL,          -- documents.doc_id
+    run             INTEGER NOT NULL,          -- the first run to see it here (arrival_runs.run)
+    noticed_at      TIMESTAMP NOT NULL,        -- when that run ran (arrival_runs.ran_at)
     PRIMARY KEY (industry, doc_id)
 );
 
 -- One row per run that recorded arrivals (also runs in which nothing arrived).
 CREATE TABLE IF NOT EXISTS arrival_runs (
-    run             INTEGER PRIMARY KEY,
-    ran_at          TIMESTAMP NOT NULL
+    run             INTEGER PRIMARY KEY,       -- counts up by one per profiles run
+    ran_at          TIMESTAMP NOT NULL         -- when it ran (UTC)
 );
 
 -- The inner circle ranked by influence and by closeness to the focus, side by side:
