@@ -4,7 +4,8 @@ model and the ranking's settings.
 A field an ``INNERCIRCLE_*`` variable sets has the :class:`~innercircle.settings.Settings`
 default (the fetcher's through :class:`~innercircle.fetch.FetchPolicy`, whose defaults are
 the Settings'; ``as_of`` is text, empty for now), but for the warehouse's ``database``,
-which has none: it is the working file beside the published one.
+which has none: it is the working file beside the published one. Each such field is
+declared with :func:`set_by`, so the UI describes it by the variable a user sets.
 :func:`resources_for` fills them from one validated ``Settings`` value (read from the
 ``INNERCIRCLE_*`` variables, see ``innercircle/settings.py``): the code location, the CLI
 and the tests build the same resources, and no asset reads the environment itself.
@@ -15,11 +16,13 @@ import contextlib
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
-from pydantic import PrivateAttr
+from pydantic import Field, PrivateAttr
+from pydantic_core import PydanticUndefined
 
 from innercircle import warehouse
 from innercircle.extract.ner_pool import (
@@ -33,27 +36,42 @@ from innercircle.extract.people import PersonFinder, language_models
 from innercircle.fetch import Fetcher, FetchPolicy
 from innercircle.fetch.robots import RobotsCache
 from innercircle.ranking import RankingConfig
-from innercircle.settings import Settings, parse_datetime
+from innercircle.settings import SETTINGS, Settings, parse_datetime
 from innercircle.stages.early_parse import close_early as close_early_parser
 
 _DEFAULTS = Settings()
 _DEFAULT_POLICY = FetchPolicy()
 _ROBOTS_BY_AGENT: dict[str, RobotsCache] = {}
+_SETTINGS_BY_FIELD = {s.field: s for s in SETTINGS}
+
+
+def set_by(setting: str, default: Any = PydanticUndefined, *, holds: str = "") -> Any:
+    """A resource field that the ``INNERCIRCLE_*`` variable of ``Settings.<setting>`` sets.
+
+    Its description, what the UI shows beside the field, names that variable (the field's
+    own name often differs: ``per_host_rate`` is ``INNERCIRCLE_HOST_RATE``) and says what it
+    does in the words of its row in :data:`~innercircle.settings.SETTINGS`, which the
+    README's settings table is checked against; ``holds`` says it instead where the field
+    holds something derived from the variable."""
+    row = _SETTINGS_BY_FIELD[setting]
+    return Field(default=default, description=f"{row.env}: {holds or row.meaning}".replace("`", ""))
 
 
 class HttpFetcherResource(dg.ConfigurableResource):
     """The crawler's HTTP client: politeness, retries, caps and the private-network guard."""
 
     # The policy's defaults, which are the Settings' (see innercircle.fetch.policy).
-    user_agent: str = _DEFAULT_POLICY.user_agent
-    allow_private_networks: bool = _DEFAULT_POLICY.allow_private_networks
-    per_host_connections: int = _DEFAULT_POLICY.per_host_connections
-    per_host_rate: float = _DEFAULT_POLICY.per_host_rate
-    max_parallel_hosts: int = _DEFAULT_POLICY.max_parallel_hosts
-    total_timeout_s: float = _DEFAULT_POLICY.total_timeout_s
-    max_bytes: int = _DEFAULT_POLICY.max_bytes
-    retries: int = _DEFAULT_POLICY.retries
-    respect_robots: bool = _DEFAULT_POLICY.respect_robots
+    user_agent: str = set_by("user_agent", _DEFAULT_POLICY.user_agent)
+    allow_private_networks: bool = set_by(
+        "allow_private_networks", _DEFAULT_POLICY.allow_private_networks
+    )
+    per_host_connections: int = set_by("host_connections", _DEFAULT_POLICY.per_host_connections)
+    per_host_rate: float = set_by("host_rate", _DEFAULT_POLICY.per_host_rate)
+    max_parallel_hosts: int = set_by("parallel_hosts", _DEFAULT_POLICY.max_parallel_hosts)
+    total_timeout_s: float = set_by("fetch_timeout_s", _DEFAULT_POLICY.total_timeout_s)
+    max_bytes: int = set_by("max_bytes", _DEFAULT_POLICY.max_bytes)
+    retries: int = set_by("retries", _DEFAULT_POLICY.retries)
+    respect_robots: bool = set_by("respect_robots", _DEFAULT_POLICY.respect_robots)
 
     @classmethod
     def from_policy(cls, policy: FetchPolicy) -> "HttpFetcherResource":
@@ -84,6 +102,12 @@ class HttpFetcherResource(dg.ConfigurableResource):
 class WarehouseResource(DuckDBResource):
     """The DuckDB working file the run writes (see ``innercircle.warehouse``)."""
 
+    database: str = set_by(
+        "warehouse_path",
+        holds="the working copy the run writes, <name>.work.duckdb beside the warehouse "
+        "analysts read (published when the run ends)",
+    )
+
     @contextlib.contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         # Unlike DuckDBResource.get_connection, always closes, even when the step fails,
@@ -103,11 +127,11 @@ class NerModelResource(dg.ConfigurableResource):
     shards (``INNERCIRCLE_NER_SHARDS``) and processes (``INNERCIRCLE_NER_PROCESSES``) NER
     uses, and how much of each text it reads (``INNERCIRCLE_NER_MAX_CHARS``)."""
 
-    model: str = _DEFAULTS.spacy_model  # English
-    models: str = _DEFAULTS.spacy_models  # other languages, "fr=fr_core_news_sm,..."
-    shards: int = _DEFAULTS.ner_shards
-    processes: int = _DEFAULTS.ner_processes
-    max_chars: int = _DEFAULTS.ner_max_chars
+    model: str = set_by("spacy_model", _DEFAULTS.spacy_model)  # English
+    models: str = set_by("spacy_models", _DEFAULTS.spacy_models)  # "fr=fr_core_news_sm,..."
+    shards: int = set_by("ner_shards", _DEFAULTS.ner_shards)
+    processes: int = set_by("ner_processes", _DEFAULTS.ner_processes)
+    max_chars: int = set_by("ner_max_chars", _DEFAULTS.ner_max_chars)
     _finder: PersonFinder | None = PrivateAttr(default=None)
 
     def language_models(self) -> dict[str, str]:
@@ -157,7 +181,7 @@ class NerModelResource(dg.ConfigurableResource):
 class LakeResource(dg.ConfigurableResource):
     """Where steps exchange Parquet files (``INNERCIRCLE_LAKE``; see ``innercircle.lake``)."""
 
-    location: str = _DEFAULTS.lake_location
+    location: str = set_by("lake", _DEFAULTS.lake_location)
 
 
 DOCUMENTS = dg.AssetKey("documents")  # the step that takes pages read during the crawl
@@ -175,14 +199,16 @@ class SourcesResource(dg.ConfigurableResource):
     """The sources file (``INNERCIRCLE_SOURCES``) and how many host shards the crawl uses
     (``INNERCIRCLE_CRAWL_SHARDS``, for the ``nightly_parallel`` job)."""
 
-    path: str = str(_DEFAULTS.sources_path)
-    crawl_shards: int = _DEFAULTS.crawl_shards
-    parse_during_crawl: bool = _DEFAULTS.parse_during_crawl  # INNERCIRCLE_PARSE_DURING_CRAWL
-    # Nightly budgets (INNERCIRCLE_FEED_ARTICLES_PER_NIGHT, INNERCIRCLE_HOST_REQUESTS_PER_NIGHT)
-    # and the share of failed feed fetches that fails the run (INNERCIRCLE_MAX_FAILED_FEED_SHARE).
-    feed_articles_per_night: int = _DEFAULTS.feed_articles_per_night
-    host_requests_per_night: int = _DEFAULTS.host_requests_per_night
-    max_failed_feed_share: float = _DEFAULTS.max_failed_feed_share
+    path: str = set_by("sources_path", str(_DEFAULTS.sources_path))
+    crawl_shards: int = set_by("crawl_shards", _DEFAULTS.crawl_shards)
+    parse_during_crawl: bool = set_by("parse_during_crawl", _DEFAULTS.parse_during_crawl)
+    feed_articles_per_night: int = set_by(
+        "feed_articles_per_night", _DEFAULTS.feed_articles_per_night
+    )
+    host_requests_per_night: int = set_by(
+        "host_requests_per_night", _DEFAULTS.host_requests_per_night
+    )
+    max_failed_feed_share: float = set_by("max_failed_feed_share", _DEFAULTS.max_failed_feed_share)
 
     def parses_early_in(self, context: dg.OpExecutionContext) -> bool:
         """Whether this run's crawl reads its pages as they arrive. What it reads is kept
@@ -196,9 +222,11 @@ class RankingResource(dg.ConfigurableResource):
     """How voices are ranked: ``INNERCIRCLE_TOP_N``, ``INNERCIRCLE_HALF_LIFE_DAYS`` and
     ``INNERCIRCLE_AS_OF`` (an ISO date or datetime; empty means now)."""
 
-    top_n: int = _DEFAULTS.top_n
-    half_life_days: float = _DEFAULTS.half_life_days
-    as_of: str = ""
+    top_n: int = set_by("top_n", _DEFAULTS.top_n)
+    half_life_days: float = set_by("half_life_days", _DEFAULTS.half_life_days)
+    as_of: str = set_by(
+        "as_of", "", holds="rank as of this ISO date or datetime (naive UTC); empty: now"
+    )
 
     def config(self) -> RankingConfig:
         return RankingConfig(top_n=self.top_n, half_life_days=self.half_life_days)
@@ -212,17 +240,20 @@ class OutputsResource(dg.ConfigurableResource):
     HTML reports (``INNERCIRCLE_REPORTS_DIR``), and the sources file for each industry's
     ``focus:``."""
 
-    feeds_dir: str = str(_DEFAULTS.feeds_path())
-    reports_dir: str = str(_DEFAULTS.reports_path())
-    sources_path: str = str(_DEFAULTS.sources_path)
+    feeds_dir: str = set_by("feeds_dir", str(_DEFAULTS.feeds_path()))
+    reports_dir: str = set_by("reports_dir", str(_DEFAULTS.reports_path()))
+    sources_path: str = set_by(
+        "sources_path", str(_DEFAULTS.sources_path), holds="the sources file, for each "
+        "industry's focus:"
+    )
 
 
 class SuggestionsResource(dg.ConfigurableResource):
     """How sources are suggested: ``INNERCIRCLE_SUGGEST_TOP`` candidates checked per
     industry, ``INNERCIRCLE_SUGGEST_AUTO_ACCEPT`` added to the sources file each night."""
 
-    top_per_industry: int = _DEFAULTS.suggest_top
-    auto_accept: int = _DEFAULTS.suggest_auto_accept
+    top_per_industry: int = set_by("suggest_top", _DEFAULTS.suggest_top)
+    auto_accept: int = set_by("suggest_auto_accept", _DEFAULTS.suggest_auto_accept)
 
 
 def resources_for(settings: Settings) -> dict[str, dg.ConfigurableResource]:

@@ -23,10 +23,9 @@ def test_the_readme_settings_table_lists_every_setting_with_its_default_and_mean
     assert readme_settings_rows() == declared
 
 
-def test_every_setting_reaches_a_resource_the_assets_use(tmp_path):
-    from assets.resources import resources_for
-
-    changed = Settings(
+def every_setting_changed(tmp_path: Path) -> Settings:
+    """Settings in which every value differs from its default."""
+    return Settings(
         sources_path=tmp_path / "s.yaml",
         warehouse_path=tmp_path / "w.duckdb",
         allow_private_networks=True,
@@ -59,6 +58,12 @@ def test_every_setting_reaches_a_resource_the_assets_use(tmp_path):
         executor="celery",
         celery_broker="redis://broker.example:6379/1",
     )
+
+
+def test_every_setting_reaches_a_resource_the_assets_use(tmp_path):
+    from assets.resources import resources_for
+
+    changed = every_setting_changed(tmp_path)
     defaults = Settings()
     for s in SETTINGS:  # every field above differs from its default
         assert getattr(changed, s.field) != getattr(defaults, s.field), s.field
@@ -83,6 +88,41 @@ def test_every_setting_reaches_a_resource_the_assets_use(tmp_path):
             "as_of": "2025-05-06T00:00:00",
         }.get(s.field, str(value))
         assert shown in values, (s.env, shown)
+
+
+def project_fields(resource: type) -> list[str]:
+    """The config fields a resource class of ours declares (not those Dagster's own base
+    classes bring, such as DuckDBResource's ``connection_config``)."""
+    return [
+        name
+        for cls in reversed(resource.__mro__)
+        if cls.__module__ == "assets.resources"
+        for name in getattr(cls, "__annotations__", {})
+        if name in resource.model_fields
+    ]
+
+
+def test_every_resource_field_names_the_variable_that_sets_it(tmp_path):
+    """The UI shows a resource's config by field name (``per_host_rate``, not
+    ``INNERCIRCLE_HOST_RATE``): each field's description names the variable a user sets,
+    and setting that variable is what changes the field."""
+    from assets.resources import resources_for
+
+    by_env = {s.env: s for s in SETTINGS}
+    changed, defaults = every_setting_changed(tmp_path), Settings()
+    described = 0
+    for name, resource in resources_for(defaults).items():
+        for field in project_fields(type(resource)):
+            description = type(resource).model_fields[field].description or ""
+            env = re.match(r"(INNERCIRCLE_\w+): \S", description)
+            assert env and env.group(1) in by_env, (name, field, description)
+            setting = by_env[env.group(1)]
+            one = defaults.replace(**{setting.field: getattr(changed, setting.field)})
+            assert getattr(resources_for(one)[name], field) != getattr(resource, field), (
+                f"{name}.{field} names {setting.env}, which does not set it"
+            )
+            described += 1
+    assert described >= 30  # every resource of ours was looked at
 
 
 def test_the_executor_setting_chooses_the_celery_runner(tmp_path, monkeypatch):
