@@ -1,4 +1,4 @@
-"""Source suggestions (ranking group): sites an industry does not read yet, from its evidence.
+"""Source suggestions (profiles group): sites an industry does not read yet, from its evidence.
 
 The logic lives in :mod:`innercircle.stages.suggestions`; this asset picks its resources,
 calls it to make, store and (when asked) auto-accept the suggestions, and previews the
@@ -28,7 +28,7 @@ from innercircle.stages.suggestions import (
     suggest_sources,
 )
 
-GROUP = "ranking"  # beside the voices it reads; keeps the asset graph one row high
+GROUP = "profiles"  # like the profiles, it reads the ranked voices and precedes publishing
 PREVIEW_PER_INDUSTRY = 5
 
 

@@ -10,12 +10,8 @@ import dagster as dg
 from assets.crawl import CRAWL_ASSETS, CRAWL_CHECKS, CRAWL_RECORD_SPECS, sources
 from assets.extraction import EXTRACTION_CHECKS, documents, mentions
 from assets.profiles import voice_feeds, voice_profiles, voice_reports
-from assets.ranking import (
-    people,
-    published_warehouse,
-    recurring_voices,
-    voice_history,
-)
+from assets.publish import published_warehouse
+from assets.ranking import people, recurring_voices, voice_history
 from assets.resources import resources_for
 from assets.suggestions import source_suggestions
 from assets.tables import view_specs, with_table_schemas

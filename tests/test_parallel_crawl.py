@@ -80,7 +80,7 @@ def test_the_parallel_job_fetches_shards_in_separate_steps_and_reads_every_artic
         shard_steps = {s for s in steps if s.startswith(stage + "[")}
         assert len(shard_steps) == 3, (stage, sorted(steps))
 
-    # The crawl steps write the working copy; publishing is the ranking group's last step.
+    # The crawl steps write the working copy; publishing is the last step.
     work = warehouse.working_path(Path(os.environ["INNERCIRCLE_WAREHOUSE"]))
     with warehouse.connect(work, read_only=True) as con:
         crawled = set(con.execute(CRAWLED_SQL).fetchall())

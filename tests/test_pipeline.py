@@ -293,7 +293,8 @@ def test_a_failed_ranking_check_stops_the_run_before_publishing(sample_run, tmp_
     with warehouse.connect(warehouse.working_path(public)) as con:
         con.execute("""INSERT INTO document_industries  -- a document that names nobody
                        VALUES ('no-names', 'nowhere', 'http://nowhere.test/')""")
-    from assets.ranking import published_warehouse, recurring_voices
+    from assets.publish import published_warehouse
+    from assets.ranking import recurring_voices
 
     result = dg.materialize(
         [recurring_voices, published_warehouse],

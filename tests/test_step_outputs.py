@@ -74,7 +74,7 @@ def test_a_lake_with_no_step_outputs_yet_is_left_alone(tmp_path):
 
 def test_the_publish_step_removes_what_the_instance_says_no_one_can_re_execute(tmp_path):
     """Through Dagster: the real publish step, its instance asked about each run."""
-    from assets.ranking import published_warehouse
+    from assets.publish import published_warehouse
 
     public = tmp_path / "innercircle.duckdb"
     lake = tmp_path / "lake"
@@ -107,7 +107,7 @@ def test_the_publish_step_removes_what_the_instance_says_no_one_can_re_execute(t
 
 
 def test_a_lake_that_fails_while_being_tidied_does_not_fail_the_publish(tmp_path, monkeypatch):
-    from assets.ranking import published_warehouse
+    from assets.publish import published_warehouse
     from innercircle import lake
 
     public = tmp_path / "innercircle.duckdb"

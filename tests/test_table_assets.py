@@ -90,6 +90,18 @@ def test_lineage_follows_what_each_step_reads_and_writes():
     assert people_step.op.name == "people" and len(people_step.keys) == 5
 
 
+def test_groups_follow_one_another_in_one_direction():
+    """The UI's group lineage reads as the README's flow: no two groups feed each other."""
+    graph = defs.resolve_asset_graph()
+    feeds = {
+        (graph.get(parent).group_name, graph.get(key).group_name)
+        for key in graph.get_all_asset_keys()
+        for parent in graph.get(key).parent_keys
+    }
+    assert {(a, b) for a, b in feeds if a != b and (b, a) in feeds} == set()
+    assert ("ranking", "publish") in feeds and ("profiles", "publish") in feeds
+
+
 @pytest.mark.slow
 def test_the_nightly_run_reports_every_table_with_its_row_count(sample_run):
     reported = {}

@@ -32,6 +32,6 @@ def test_asset_groups_live_in_modules_named_for_them():
             if module is None or module.startswith("assets.crawl"):  # the crawl's own layout
                 continue
             assert not sys.modules[module].__file__.endswith("__init__.py"), module
-            # Source suggestions sit in the ranking group, beside the voices they read.
+            # Source suggestions sit in the profiles group: both read the ranked voices.
             stem = module.rsplit(".", 1)[-1]
             assert stem in (spec.group_name, "suggestions"), (spec.key, module)

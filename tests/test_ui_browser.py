@@ -100,19 +100,20 @@ def blocks(text: str, names: list[str]) -> dict[str, str]:
 
 
 def test_the_asset_graph_shows_every_asset_materialised_with_its_checks(ui, browser, nightly_run):
-    """The global lineage shows the four groups; each group's graph shows every asset in it
+    """The global lineage shows the five groups; each group's graph shows every asset in it
     (a table written beside others, too) materialised, with its checks."""
     _, checks = nightly_run
     browser.set_viewport(3400, 1100)
     browser.goto(f"{ui}/asset-groups")
-    browser.wait_for_text("Global asset lineage", "crawl", "extraction", "ranking", "profiles")
+    browser.wait_for_text(
+        "Global asset lineage", "crawl", "extraction", "ranking", "profiles", "publish")
     browser.screenshot(ARTIFACTS / "asset-graph.png")
 
     members = defaultdict(list)  # group -> [(definition, key)]
     for definition in ALL_ASSETS:
         for spec in definition.specs:
             members[spec.group_name].append((definition, spec.key.to_user_string()))
-    assert set(members) == {"crawl", "extraction", "ranking", "profiles"}
+    assert set(members) == {"crawl", "extraction", "ranking", "profiles", "publish"}
     for group, assets in members.items():
         browser.set_viewport(3400, 3400)  # big enough for every node of a group, in full
         browser.goto(f"{ui}/locations/innercircle/asset-groups/{group}")
