@@ -9,6 +9,7 @@ import pytest
 
 from innercircle import warehouse
 from innercircle.schema_docs import warehouse_tables
+from innercircle.settings import FIRST_DAY
 from pipelines.definitions import ALL_ASSETS, ASSET_KEYS, RECORD_SPECS, VIEW_SPECS, defs
 
 
@@ -100,6 +101,14 @@ def test_groups_follow_one_another_in_one_direction():
     }
     assert {(a, b) for a, b in feeds if a != b and (b, a) in feeds} == set()
     assert ("ranking", "publish") in feeds and ("profiles", "publish") in feeds
+
+
+def test_voice_history_says_only_days_run_exist_and_what_its_row_count_counts():
+    """Its page shows missing partitions back to the first day, and a row count."""
+    description = spec_of("voice_history").description
+    assert f"other daily partitions since {FIRST_DAY.isoformat()} show as missing" in description
+    assert "row count is the whole table's" in description
+    assert "no per-day count" not in description
 
 
 @pytest.mark.slow
