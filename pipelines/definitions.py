@@ -17,7 +17,12 @@ from assets.suggestions import source_suggestions
 from assets.tables import view_specs, with_table_schemas
 from innercircle.settings import Settings, masked
 from pipelines import worker_checks
-from pipelines.sensors import freshness_sensor, ranking_freshness_checks, run_failure_recorder
+from pipelines.sensors import (
+    NIGHTLY_HOUR_UTC,
+    freshness_sensor,
+    ranking_freshness_checks,
+    run_failure_recorder,
+)
 
 # A Celery worker that imports this code location (the README's `-i pipelines.definitions`)
 # checks its settings as it starts, for the steps of its queues.
@@ -104,7 +109,7 @@ nightly_celery_job = dg.define_asset_job(
 #: unpartitioned): a fresh ranking by morning, and the day's snapshot for trends.
 nightly_schedule = dg.build_schedule_from_partitioned_job(
     nightly_job,
-    hour_of_day=2,
+    hour_of_day=NIGHTLY_HOUR_UTC,
     minute_of_hour=0,
     name="nightly_schedule",
     default_status=dg.DefaultScheduleStatus.RUNNING,

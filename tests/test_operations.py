@@ -6,7 +6,12 @@ import dagster as dg
 
 from innercircle.settings import Settings
 from pipelines.definitions import build_resources, defs
-from pipelines.sensors import RANKING_MAX_AGE, run_failure_recorder
+from pipelines.sensors import (
+    RANKING_MAX_AGE,
+    freshness_sensor,
+    ranking_freshness_checks,
+    run_failure_recorder,
+)
 
 
 def test_the_nightly_schedule_and_the_sensors_run_by_default():
@@ -21,6 +26,26 @@ def test_a_stale_ranking_is_flagged_after_36_hours():
     keys = {c.name for c in defs.resolve_asset_graph().asset_check_keys}
     assert any("freshness" in k for k in keys), keys
     assert RANKING_MAX_AGE.total_seconds() == 36 * 3600
+
+
+def test_the_freshness_check_and_its_sensor_say_what_they_watch_and_still_work():
+    graph = defs.resolve_asset_graph()
+    (key,) = [k for k in graph.asset_check_keys if k.name == "freshness_check"]
+    description = graph.get_check_spec(key).description
+    assert description.startswith("recurring_voices updated within 36 h: nightly at 02:00 UTC")
+    sensor = defs.get_repository_def().get_sensor_def("freshness_checks_sensor")
+    assert sensor.description.startswith("Runs the freshness check of recurring_voices")
+
+    just_ranked = dg.Definitions(
+        assets=[dg.AssetSpec("recurring_voices")], asset_checks=ranking_freshness_checks)
+    with dg.instance_for_test() as instance:
+        instance.report_runless_asset_event(dg.AssetMaterialization("recurring_voices"))
+        request = freshness_sensor(dg.build_sensor_context(instance, definitions=just_ranked))
+        assert request.asset_check_keys == [key]
+        result = dg.materialize(ranking_freshness_checks, instance=instance,
+                                selection=dg.AssetSelection.checks(key))
+    (evaluation,) = result.get_asset_check_evaluations()
+    assert evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.WARN
 
 
 def test_a_failed_run_is_recorded_beside_the_warehouse(tmp_path, monkeypatch):
