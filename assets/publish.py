@@ -41,7 +41,7 @@ def published_warehouse(
     working file, swapped in atomically so open readers are never blocked nor see a
     half-written ranking. Its row count is every table's rows together. Then the lake
     sheds the step outputs of runs that can no longer be re-executed
-    (:mod:`innercircle.stages.step_outputs`)."""
+    (innercircle/stages/step_outputs.py)."""
     work = Path(warehouse_db.database)
     public = warehouse.published_path(work)
     warehouse.publish(work, public)

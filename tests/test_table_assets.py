@@ -4,6 +4,8 @@ is a multi-asset that reports each of them."""
 
 from __future__ import annotations
 
+import re
+
 import dagster as dg
 import pytest
 
@@ -109,6 +111,25 @@ def test_voice_history_says_only_days_run_exist_and_what_its_row_count_counts():
     assert f"other daily partitions since {FIRST_DAY.isoformat()} show as missing" in description
     assert "row count is the whole table's" in description
     assert "no per-day count" not in description
+
+
+def test_what_the_ui_shows_of_the_definitions_is_plain_text_not_sphinx_roles():
+    """Docstrings become descriptions; the UI shows ``:mod:`x``` as typed."""
+    repo = defs.get_repository_def()
+    graph = defs.resolve_asset_graph()
+    shown = {
+        **{f"asset {k.to_user_string()}": graph.get(k).description
+           for k in graph.get_all_asset_keys()},
+        **{f"check {k.to_user_string()}": graph.get_check_spec(k).description
+           for k in graph.asset_check_keys},
+        **{f"sensor {s.name}": s.description for s in repo.sensor_defs},
+        **{f"schedule {s.name}": s.description for s in repo.schedule_defs},
+    }
+    for job in repo.get_all_jobs():
+        shown[f"job {job.name}"] = job.description
+        shown.update({f"op {op.name}": op.description for op in job.graph.iterate_node_defs()})
+    roles = {where: text for where, text in shown.items() if re.search(r":[a-z]+:`", text or "")}
+    assert roles == {}
 
 
 @pytest.mark.slow
