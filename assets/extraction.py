@@ -44,21 +44,19 @@ DOCUMENT_SPECS = [
         # come from (feed_entries also dates and credits articles whose page is silent).
         deps=[*document_sources(), "raw_pages", "feed_entries"],
         group=GROUP,
-        note="Main text, title, date, language and byline of every stored page, and of every "
-        "feed entry whose page could not be had, until the page replaces it. Only what "
-        "changed since the last extraction is built again.",
+        note="Main text, title, date, language and byline of each. Only what changed since "
+        "the last extraction is built again.",
     ),
     table_spec(
         "document_links",
         deps=["documents"],
         group=GROUP,
-        note="Written with its document, in the same transaction.",
     ),
     table_spec(
         "document_industries",
         deps=["documents", "sources", *industry_tables()],
         group=GROUP,
-        note="Rebuilt from the sources that led to each document, with the documents.",
+        note="Rebuilt with the documents, in their transaction.",
     ),
 ]
 
@@ -169,8 +167,8 @@ MENTION_SPECS = {
         "mentions",
         group=GROUP,
         kinds=("duckdb", "spacy"),
-        note="Authors and people named in each document's main text (spaCy NER, only with a "
-        "model for the document's language), with the sentence as evidence. Documents whose "
+        note="Names in the text are found by spaCy NER (only with a model for the "
+        "document's language), with the sentence as evidence. Documents whose "
         "content and models are unchanged are not sent to NER again. NER runs in shards "
         "(INNERCIRCLE_NER_SHARDS) that exchange Parquet files through the lake, each on "
         "every core it is given (INNERCIRCLE_NER_PROCESSES).",
@@ -179,7 +177,6 @@ MENTION_SPECS = {
         "entity_labels",
         group=GROUP,
         kinds=("duckdb", "spacy"),
-        note="Replaced with the mentions of the documents NER read again.",
     ),
     "mention_extractions": table_spec(
         "mention_extractions",

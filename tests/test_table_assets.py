@@ -132,6 +132,20 @@ def test_what_the_ui_shows_of_the_definitions_is_plain_text_not_sphinx_roles():
     assert roles == {}
 
 
+def test_no_description_says_the_same_words_twice():
+    """A table's description is the DDL's comment and the step's note: the note adds to
+    the comment, it does not repeat it (five words in the same order count as a repeat)."""
+    graph = defs.resolve_asset_graph()
+    repeats = {}
+    for key in graph.get_all_asset_keys():
+        words = re.findall(r"\w+", (graph.get(key).description or "").lower())
+        runs = [tuple(words[i : i + 5]) for i in range(len(words) - 4)]
+        twice = {" ".join(run) for run in runs if runs.count(run) > 1}
+        if twice:
+            repeats[key.to_user_string()] = twice
+    assert repeats == {}
+
+
 @pytest.mark.slow
 def test_the_nightly_run_reports_every_table_with_its_row_count(sample_run):
     reported = {}
