@@ -204,19 +204,14 @@ def store_mentions(warehouse_db: WarehouseResource, ner: NerModelResource, shard
                 ner_max_chars=dg.MetadataValue.int(ner.max_chars),
                 shards=dg.MetadataValue.int(len(shards)),
                 model=dg.MetadataValue.text(models_signature(ner.language_models())),
-            ),
-        )
-        yield dg.Output(None, "entity_labels", metadata=table_metadata(con, "entity_labels"))
-        yield dg.Output(
-            None,
-            "mention_extractions",
-            metadata=table_metadata(
-                con,
-                "mention_extractions",
                 documents_without_ner_model=dg.MetadataValue.int(
                     documents_without_ner_model(con)
                 ),
             ),
+        )
+        yield dg.Output(None, "entity_labels", metadata=table_metadata(con, "entity_labels"))
+        yield dg.Output(
+            None, "mention_extractions", metadata=table_metadata(con, "mention_extractions")
         )
 
 

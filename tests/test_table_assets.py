@@ -9,9 +9,11 @@ import re
 import dagster as dg
 import pytest
 
+from assets.crawl import record_writers_metadata
 from innercircle import warehouse
 from innercircle.schema_docs import warehouse_tables
 from innercircle.settings import FIRST_DAY
+from innercircle.stages.kinds import registered
 from pipelines.definitions import ALL_ASSETS, ASSET_KEYS, RECORD_SPECS, VIEW_SPECS, defs
 
 
@@ -146,6 +148,13 @@ def test_no_description_says_the_same_words_twice():
     assert repeats == {}
 
 
+def test_a_crawl_record_names_every_step_that_writes_it_not_only_the_last():
+    articles = next(kind for kind in registered() if kind.name == "articles")
+    crawl_log = record_writers_metadata("crawl_log", articles)
+    assert crawl_log["written_by"].value == "feeds, author_pages, articles"
+    assert crawl_log["this_time_by"].value == "articles"
+
+
 @pytest.mark.slow
 def test_the_nightly_run_reports_every_table_with_its_row_count(sample_run):
     reported = {}
@@ -165,6 +174,10 @@ def test_the_nightly_run_reports_every_table_with_its_row_count(sample_run):
                   "document_industries", "entity_labels", "mention_extractions",
                   "document_arrivals", "arrival_runs"):
         assert reported[table]["dagster/row_count"].value > 0, table
+    # Each figure on the page the README names; a record names all its writers.
+    assert "documents_without_ner_model" in reported["mentions"]
+    assert reported["crawl_log"]["written_by"].value == "feeds, author_pages, articles"
+    assert reported["feed_entries"]["written_by"].value == "feeds"
 
 
 def test_every_view_analysts_query_is_an_asset_downstream_of_what_it_reads():
