@@ -61,13 +61,23 @@ VIEW_SPECS = view_specs()
 #: ``recurring_voices`` step (``assets.ranking.RANKING_CHECK_SPECS``).
 ALL_CHECKS = [*CRAWL_CHECKS, *EXTRACTION_CHECKS]
 
+#: What the nightly job runs, step by step, in the UI's words.
+NIGHTLY_DESCRIPTION = (
+    "Crawl every source (sources, feeds, author_pages, articles); extract the documents "
+    "and the people named in them (documents, mentions); resolve and rank them (people, "
+    "recurring_voices) and snapshot the day's ranking (voice_history); profile the voices "
+    "and write their Atom feeds and HTML reports (voice_profiles, voice_feeds, "
+    "voice_reports); suggest sources (source_suggestions); publish the warehouse "
+    "(published_warehouse)."
+)
+
 #: Steps are few and each is busy in its own right (the crawler is concurrent inside),
 #: and every one of them writes DuckDB, so one process runs them one after another.
 nightly_job = dg.define_asset_job(
     name="nightly",
     selection=dg.AssetSelection.assets(*ALL_ASSETS),
     executor_def=dg.in_process_executor,
-    description="Crawl every source, extract people, resolve and rank them, publish the warehouse.",
+    description=NIGHTLY_DESCRIPTION,
 )
 
 #: The same graph with the multiprocess executor: pays when crawling is sharded
@@ -113,7 +123,8 @@ nightly_schedule = dg.build_schedule_from_partitioned_job(
     minute_of_hour=0,
     name="nightly_schedule",
     default_status=dg.DefaultScheduleStatus.RUNNING,
-    description="Every night at 02:00 UTC: crawl, extract, rank, snapshot and publish.",
+    description=f"Every night at {NIGHTLY_HOUR_UTC:02d}:00 UTC, the nightly job: crawl, "
+    "extract, rank, snapshot, profiles, feeds and reports, source suggestions, publish.",
 )
 
 

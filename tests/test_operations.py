@@ -5,7 +5,7 @@ import json
 import dagster as dg
 
 from innercircle.settings import Settings
-from pipelines.definitions import build_resources, defs
+from pipelines.definitions import ALL_ASSETS, build_resources, defs
 from pipelines.sensors import (
     RANKING_MAX_AGE,
     freshness_sensor,
@@ -20,6 +20,12 @@ def test_the_nightly_schedule_and_the_sensors_run_by_default():
     assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
     for sensor in defs.sensors:
         assert sensor.default_status == dg.DefaultSensorStatus.RUNNING, sensor.name
+
+
+def test_the_nightly_job_says_every_step_it_runs():
+    job = defs.resolve_job_def("nightly")
+    steps = {definition.node_def.name for definition in ALL_ASSETS}
+    assert {step for step in steps if step not in job.description} == set()
 
 
 def test_a_stale_ranking_is_flagged_after_36_hours():
