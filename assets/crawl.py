@@ -309,7 +309,7 @@ def _failed_share_check(asset, stage: str, blocking: bool = False):
     blocking_note = (
         " Above INNERCIRCLE_MAX_FAILED_FEED_SHARE (default 90%) it fails the run."
         if blocking
-        else " (a warning, never a failure)."
+        else " Above it, a warning, never a failure."
     )
 
     @dg.asset_check(
