@@ -94,6 +94,14 @@ def test_newcomers_and_departed_voices():
     assert rows(first_run_only, "SELECT * FROM voice_newcomers") == {}
 
 
+def test_a_departed_voice_no_longer_in_people_keeps_the_name_its_snapshots_gave():
+    # Bob was ranked with his name; a newer rule kept him out, so people no longer has him.
+    con = history({10: {"ann": 1, "bob": 2}, 0: {"ann": 1}})
+    con.execute("UPDATE voice_history SET name = 'Bob Stone' WHERE person_id = 'bob'")
+    con.execute("DELETE FROM people WHERE person_id = 'bob'")
+    assert rows(con, "SELECT * FROM departed_voices")["bob"]["name"] == "Bob Stone"
+
+
 def test_each_run_date_keeps_its_own_snapshot_and_a_rerun_replaces_it():
     from innercircle.ranking import RankingConfig
     from innercircle.stages.ranking import write_snapshot
@@ -115,3 +123,5 @@ def test_each_run_date_keeps_its_own_snapshot_and_a_rerun_replaces_it():
         r[0] for r in con.execute("SELECT snapshot_date FROM voice_history ORDER BY 1").fetchall()
     ]
     assert dates == [date(2026, 3, 2), date(2026, 3, 3)]
+    names = {r[0] for r in con.execute("SELECT name FROM voice_history").fetchall()}
+    assert names == {"Ada Broad"}  # each snapshot names its voices

@@ -364,14 +364,19 @@ def test_the_report_names_a_departed_voice_no_longer_in_people(tmp_path):
     from innercircle.report import write_reports
 
     with warehouse.connect(tmp_path / "w.duckdb") as con:
-        con.execute("""INSERT INTO voice_history VALUES
-            ('2025-01-01', 'fintech', 'p_gone', 1, 9.0),
-            ('2025-01-01', 'fintech', 'p_new', 2, 8.0),
-            ('2025-01-02', 'fintech', 'p_new', 1, 9.5)""")
+        # p_gone's snapshot is older than voice_history.name; p_kept_out's names him.
+        con.execute("""INSERT INTO voice_history BY NAME
+            SELECT * FROM (VALUES
+            ('2025-01-01'::DATE, 'fintech', 'p_gone', 1, 9.0, NULL),
+            ('2025-01-01', 'fintech', 'p_kept_out', 3, 7.0, 'Eric Keohan'),
+            ('2025-01-01', 'fintech', 'p_new', 2, 8.0, 'Ann New'),
+            ('2025-01-02', 'fintech', 'p_new', 1, 9.5, 'Ann New'))
+            AS t(snapshot_date, industry, person_id, rank, score, name)""")
         written = write_reports(con, ["fintech"], tmp_path / "reports", datetime(2025, 1, 2))
     assert written["fintech"] > 0
     page = (tmp_path / "reports" / "fintech.html").read_text()
     assert "p_gone (no longer named) (last #1 on 2025-01-01)" in page
+    assert "Eric Keohan (last #3 on 2025-01-01)" in page
 
 
 def _rank(con, industry: str, voices: list[tuple[str, str, float, str]],

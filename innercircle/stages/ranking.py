@@ -270,7 +270,8 @@ def write_snapshot(con, config: RankingConfig, as_of, snapshot_date) -> int:
         con.register("_snapshot", ranking)
         con.execute(
             """INSERT INTO voice_history BY NAME
-               SELECT $d AS snapshot_date, industry, person_id, rank, score FROM _snapshot""",
+               SELECT $d AS snapshot_date, industry, person_id, rank, score, name
+               FROM _snapshot""",
             {"d": snapshot_date},
         )
         con.unregister("_snapshot")

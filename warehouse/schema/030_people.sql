@@ -71,6 +71,10 @@ ALTER TABLE recurring_voices ADD COLUMN IF NOT EXISTS person_docs INTEGER;
                                        -- documents in which the name acts as a person (writes,
                                        -- is quoted or speaks, has a job title, is he/she);
                                        -- NULL when none could tell; 0 halves the score
+ALTER TABLE voice_history ADD COLUMN IF NOT EXISTS name VARCHAR;
+                                       -- the voice's name that day, so a voice that later
+                                       -- leaves people (merged, or kept out by a newer rule)
+                                       -- is still named; NULL in snapshots made before it
 
 -- Near-duplicate documents (the same story reposted on several sites), found by MinHash
 -- over word shingles. A cluster counts once in the ranking; its earliest copy is canonical

@@ -146,19 +146,22 @@ LEFT JOIN voice_history h30 ON h30.industry = r.industry AND h30.snapshot_date =
                            AND h30.person_id = h.person_id
 LEFT JOIN people p ON p.person_id = h.person_id;
 
--- Voices who dropped out: ranked 7 or 30 days before the latest snapshot, not in it.
+-- Voices who dropped out: ranked 7 or 30 days before the latest snapshot, not in it;
+-- named as people names them, else as their last snapshot did (merged since, or kept out
+-- by a newer rule: see excluded_names).
 CREATE OR REPLACE VIEW departed_voices AS
 WITH latest AS (
     SELECT industry, max(snapshot_date) AS d FROM voice_history GROUP BY industry
 )
-SELECT h.industry, h.person_id, p.name, max(h.snapshot_date) AS last_ranked,
-       arg_max(h.rank, h.snapshot_date) AS last_rank
+SELECT h.industry, h.person_id,
+       coalesce(any_value(p.name), arg_max(h.name, h.snapshot_date)) AS name,
+       max(h.snapshot_date) AS last_ranked, arg_max(h.rank, h.snapshot_date) AS last_rank
 FROM voice_history h
 JOIN latest l ON l.industry = h.industry AND h.snapshot_date >= l.d - INTERVAL 30 DAY
 LEFT JOIN people p ON p.person_id = h.person_id
 WHERE NOT EXISTS (SELECT 1 FROM voice_history x WHERE x.industry = h.industry
                   AND x.snapshot_date = l.d AND x.person_id = h.person_id)
-GROUP BY h.industry, h.person_id, p.name;
+GROUP BY h.industry, h.person_id;
 
 -- Newcomers: voices in the latest snapshot whose first snapshot in the industry came
 -- after the industry's history began (so the very first run marks nobody new).
