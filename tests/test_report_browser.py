@@ -120,8 +120,9 @@ def _report_after_a_second_snapshot(sample_run, tmp_path: Path) -> Path:
     copy = tmp_path / "innercircle.duckdb"
     shutil.copy(sample_run.warehouse, copy)
     with warehouse.connect(copy) as con:
-        con.execute("""INSERT INTO voice_history SELECT snapshot_date - 7, industry, person_id,
-                       rank + 1, score FROM voice_history""")
+        con.execute("""INSERT INTO voice_history BY NAME
+                       SELECT snapshot_date - 7 AS snapshot_date, industry, person_id,
+                              rank + 1 AS rank, score, name FROM voice_history""")
         write_reports(con, ["fintech"], tmp_path / "reports", datetime(2026, 1, 1))
     return tmp_path / "reports" / "fintech.html"
 
