@@ -149,8 +149,8 @@ _FICTION_CUES = [
     ),
     # "like X in the film Y", "X from the TV series Y"
     re.compile(rf"\b{_N}\s+(?:in|from)\s+{_A_WORK}", re.I),
-    # "the character X", "a character called X"
-    re.compile(rf"\bcharacters?\s*,?\s+(?:called\s+|named\s+)?{_N}\b", re.I),
+    # "the character X", "a character called X" (not "the characters X praised")
+    re.compile(rf"\bcharacter\s*,?\s+(?:called\s+|named\s+)?{_N}\b", re.I),
     # "X, played by Y" (not "X played by the rules"); "Y voiced X" (not "portrayed X as")
     re.compile(rf"\b{_N}\s*,?\s+(?:played|portrayed|voiced)\s+by\s+(?-i:[A-Z])", re.I),
     re.compile(rf"\b(?:portrayed|portrays|voiced)\s+{_N}\b(?!['’]s|\s+as\b)", re.I),

@@ -85,8 +85,11 @@ _CHUNK = re.compile(r"[.,;:!?()\[\]{}\"“”«»|/\\…—–]+|\s-\s|\s'|'\s")
 #: A word in any script: a letter, then letters, digits or combining marks, hyphens and
 #: apostrophes joining parts ("Françoise", "köll", "real-time", "o'brien"). An ASCII-only
 #: class cut "Françoise" into "fran" and "oise" and "Köll Labs" into "ll labs".
-_LETTER = r"[^\W\d_]"
-_INNER = r"(?:[^\W_]|[\u0300-\u036f])"
+#: Scripts written without spaces between words (Thai, kana, Han): a run of them is a
+#: clause, not a word, so they make no tokens (no beats) rather than whole clauses.
+_UNSPACED = r"\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff"
+_LETTER = rf"(?![{_UNSPACED}])[^\W\d_]"
+_INNER = rf"(?:(?![{_UNSPACED}])[^\W_]|[\u0300-\u036f])"
 _TOKEN = re.compile(rf"{_LETTER}{_INNER}*(?:[-'’]{_INNER}+)*")
 BREAK = " | "
 PRIOR = 100.0  # pseudo-counts of the prior drawn from the industry background
@@ -105,6 +108,7 @@ def mask_names(text: str, names: Iterable[str]) -> str:
     whole, forms = _name_forms(tuple(names))
     # str.find, not one regex per text: compiling it cost more than the masking itself
     spans: list[tuple[int, int]] = []
+    covered = bytearray(len(text))  # 1 where a longer form was masked: linear, not per span
     for form in forms:
         at = text.find(form)
         while at >= 0:
@@ -113,9 +117,10 @@ def mask_names(text: str, names: Iterable[str]) -> str:
                 not (at and text[at - 1].isalnum())
                 and not (end < len(text) and text[end].isalnum())
                 and (form in whole or not _starts_name(text, end))
-                and not any(a < end and at < b for a, b in spans)
+                and not any(covered[at:end])
             ):
                 spans.append((at, end))
+                covered[at:end] = b"\x01" * (end - at)
             at = text.find(form, at + 1)
     out, last = [], 0
     for a, b in sorted(spans):
@@ -178,9 +183,8 @@ class KnownNames:
         for run in self._runs(text):
             words = [m.group() for m in run]
             for name in {n for w in words for n in self.by_word[w]}:
-                span = _in_order(words, name)
-                if span is not None and span[1] - span[0] <= len(name):
-                    found.add(text[run[span[0]].start() : run[span[1]].end()])
+                for first, last in _in_order(words, name):
+                    found.add(text[run[first].start() : run[last].end()])
         return sorted(found)
 
     def _runs(self, text: str) -> list[list[re.Match]]:
@@ -206,21 +210,30 @@ _QUOTES = "\"“”‘’'()"
 def _name_gap(gap: str) -> bool:
     """Whether ``gap`` may stand between two words of a name: spaces, quotes or brackets
     around a nickname ('Emily “Emma” Varkey'), or one capitalised word (a middle name)."""
+    if "\n" in gap:  # a name never runs on to the next line (a list of names, one a line)
+        return False
     words = "".join(" " if c in _QUOTES else c for c in gap).split()
     return not words or (len(words) == 1 and words[0][0].isupper() and words[0].isalpha())
 
 
-def _in_order(words: list[str], name: tuple[str, ...]) -> tuple[int, int] | None:
-    """Where ``name``'s words first occur in ``words`` in order: (first, last) index."""
-    at, first = 0, None
-    for w in name:
-        try:
-            at = words.index(w, at)
-        except ValueError:
-            return None
-        first = at if first is None else first
-        at += 1
-    return (first, at - 1) if first is not None else None
+def _in_order(words: list[str], name: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Every place ``name``'s words stand in ``words`` in order, from each occurrence of
+    its first word, with at most one other word among them (a middle name): (first,
+    last) indexes. "Jane Smith Jane Doe" holds Jane Doe from its second "Jane"."""
+    spans = []
+    for first, word in enumerate(words):
+        if word != name[0]:
+            continue
+        at = first
+        for w in name[1:]:
+            try:
+                at = words.index(w, at + 1)
+            except ValueError:
+                break
+        else:
+            if at - first <= len(name):
+                spans.append((first, at))
+    return spans
 
 
 def tokens(text: str) -> list[list[str]]:

@@ -261,8 +261,9 @@ _PERSON_VERBS = (
     r"recalls|warned|warns|put it|sees"
 )
 #: Speech only with what is said after them ("X added: …", "X noted that …") or with a
-#: quote or comma before (", added X"): "the latest release of X adds better reporting"
-#: is a product's (the same rule as :data:`innercircle.person_evidence.SOFT_VERBS`).
+#: quote or comma before and the clause ending at the name (", added X."): "the latest
+#: release of X adds better reporting" and "…, adds X support" are a product's (as
+#: :data:`innercircle.person_evidence.SOFT_VERBS` reads them, and "X added that …").
 _SOFT_PERSON_VERBS = r"added|adds|noted|notes"
 PERSON_APPOSITION = (
     r"who|the (?:head|chief|founder|co-?founder|author|director|lead|partner)|"
@@ -305,7 +306,10 @@ def _compile_cues() -> tuple[list[re.Pattern[str]], list[re.Pattern[str]]]:
         re.compile(rf"\b(?:{_PERSON_VERBS})\s*,?\s+(?:\w+\.\s+)?{n}\b", re.I),
         re.compile(rf"\b{n}\s+(?:{_PERSON_VERBS})\b", re.I),
         re.compile(rf"\b{n}\s+(?:{_SOFT_PERSON_VERBS})\s*(?:that\b|[,:;.\"“”])", re.I),
-        re.compile(rf"[,\"“”]\s*(?:{_SOFT_PERSON_VERBS})\s+(?:\w+\.\s+)?{n}\b", re.I),
+        re.compile(
+            rf"[,\"“”]\s*(?:{_SOFT_PERSON_VERBS})\s+(?:\w+\.\s+)?{n}\s*(?:[.,;:!?\"“”]|$)",
+            re.I,
+        ),
         re.compile(rf"\b{n}\s*,\s*(?:{PERSON_APPOSITION})\b", re.I),
         # he/she later in the sentence, with no other capitalised word between: in "X felt
         # compelled, as if Rowling knew she was ..." the pronoun is Rowling's

@@ -156,8 +156,9 @@ def _view_texts() -> dict[str, tuple[str, str]]:
         body: list[str] = []
         for line in path.read_text("utf-8").splitlines():
             if view is not None:
-                body.append(line.partition("--")[0])
-                if line.rstrip().endswith(";"):
+                code = line.partition("--")[0]  # a ";" in a comment ends nothing
+                body.append(code)
+                if code.rstrip().endswith(";"):
                     out[view] = (out[view][0], "\n".join(body))
                     view, body = None, []
                 continue

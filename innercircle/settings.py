@@ -248,9 +248,9 @@ SETTINGS: tuple[Setting, ...] = (
             "fill the rest, feeds sharing a host take turns",
             _at_least(1)),
     Setting("INNERCIRCLE_MAX_FAILED_FEED_SHARE", "max_failed_feed_share", _number(float),
-            DEFAULT, "above this share of failed feed fetches (hosts in backoff and dead feeds "
-            "count as failed) the blocking check `feeds_fetch_failures_under_threshold` "
-            "fails the run",
+            DEFAULT, "above this share of failed feed fetches (hosts in backoff, dead feeds "
+            "and feeds that answered but could not be read count as failed) the blocking "
+            "check `feeds_fetch_failures_under_threshold` fails the run",
             _SHARE),
     Setting("INNERCIRCLE_FEEDS_DIR", "feeds_dir", _path, "`feeds/` beside the warehouse",
             "where each night writes an Atom feed per industry (`<industry>.atom`): the new "

@@ -212,6 +212,8 @@ def test_news_words_for_stories_do_not_make_a_person_a_character():
          "Orla Finch in the film industry raised prices."),
         ("Regulators portrayed Orla Finch as a reckless trader.",
          "Orla Finch played by the rules for twenty years."),
+        ("The characters Orla Finch praised were all engineers.",
+         "Two characters Orla Finch hired left in May."),
         ("Orla Finch in the Series AA round put in $2m.",
          "Orla Finch from the Series Seed round led again."),
         ("Orla Finch, the narrator of the documentary film Blue Coast, is 92.",

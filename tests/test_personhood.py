@@ -146,6 +146,7 @@ def test_a_release_that_adds_features_is_a_products_not_a_persons_words():
         sentences=[
             ("Nora Desk", "The latest release of Nora Desk adds better reporting.", False),
             ("Nora Desk", "Nora Desk adds support for single sign-on.", False),
+            ("Nora Desk", "The update fixes bugs, adds Nora Desk support and more.", False),
             ("Nora Desk", "Teams using Nora Desk reported fewer failures.", False),
             ("Nora Desk", "Teams using Nora Desk cut their backlog.", False),
         ],

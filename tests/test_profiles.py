@@ -47,6 +47,8 @@ def test_words_with_accents_or_in_other_scripts_are_whole_words():
     assert "köll labs" in got and "pavlík's team" in got and "ørsted" in got
     assert "москва" in got
     assert not {"ll", "ll labs", "pavl", "k's team", "rsted"} & set(got)
+    # Scripts written without spaces make no words here, rather than whole clauses.
+    assert phrases("我们认为人工智能将改变一切，这是新的时代。") == Counter()
 
 
 def test_names_with_accents_are_masked_however_the_accent_is_written():
@@ -75,6 +77,15 @@ def test_names_nobody_marked_are_found_among_the_people_known():
     got = phrases(mask_names(text, found))
     assert "gene editing" in got and "power grids" in got
     assert not {"shanice", "devereux", "emma", "varkey", "emily"} & set(got)
+
+
+def test_names_listed_one_after_another_are_each_found():
+    known = KnownNames.of(["Jane Doe", "Jane Smith", "Ana Ruiz"])
+    assert known.found_in("Speakers:\nJane Smith\nJane Doe\nAna Ruiz") == [
+        "Ana Ruiz", "Jane Doe", "Jane Smith"]
+    assert known.found_in("with Jane Smith Jane Doe") == ["Jane Doe", "Jane Smith"]
+    # A name never runs on to the next line.
+    assert known.found_in("Jane\nDoe") == []
 
 def _voice(key: str, *texts: str) -> VoiceText:
     v = VoiceText(key)

@@ -597,3 +597,7 @@ def test_the_demos_sources_state_a_focus_its_voices_write_about(web: SampleWeb, 
         assert sum(t in text for t in topics) >= 2, (industry, text)
     assert load_sources(path) == load_sources(plain)  # the same sources, only the focus
     assert load_focus(plain) == {}
+    # A web without topics states none rather than failing.
+    bare = build_sample_web(with_topics=False)
+    with serve(bare) as server:
+        assert load_focus(server.write_sources(tmp_path / "bare.yaml", focus=True)) == {}

@@ -204,7 +204,8 @@ class SampleWebServer(MultiHostServer[_HostServer]):
         sources = self.sources(include_broken)
         if focus:
             for industry, entry in sources["industries"].items():
-                entry["focus"] = self.web.focus(industry)
+                if text := self.web.focus(industry):
+                    entry["focus"] = text
         text = yaml.safe_dump(sources, sort_keys=False, allow_unicode=True)
         path.write_text(text, encoding="utf-8")
         return path

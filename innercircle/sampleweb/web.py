@@ -193,13 +193,13 @@ class SampleWeb:
 
     def focus(self, industry: str) -> str:
         """A focus for ``industry`` as a user would state it: the two topics its voices
-        write about most often (ties by name), e.g. "open banking and real-time payments"."""
+        write about most often (ties by name), e.g. "open banking and real-time payments";
+        empty for a web without topics."""
         counts: dict[str, int] = {}
         for topics in self.truth.industries[industry].topics.values():
             for topic in topics:
                 counts[topic] = counts.get(topic, 0) + 1
-        first, second = sorted(counts, key=lambda t: (-counts[t], t))[:2]
-        return f"{first} and {second}"
+        return " and ".join(sorted(counts, key=lambda t: (-counts[t], t))[:2])
 
     def sources(self, base: Callable[[str], str], include_broken: bool = True) -> dict:
         """The sources-file structure, with ``base(host)`` giving e.g. ``http://127.0.0.2:8800``.
