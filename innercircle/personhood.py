@@ -161,28 +161,23 @@ def fiction_reason(ctx: NameContext) -> str | None:
     """``"fiction context"`` when the sentences speak of the name as a character of a
     film, novel or TV series ("X, the hero of the novel Y", "like X in the film Y") at
     least twice and clearly more often than as a person (quoted, "X said", he/she), and
-    it never writes: a character is named as
-    widely as a real voice, and never says anything."""
-    if ctx.authored:
-        return None
-    fiction, person = count_cue_sentences(
-        ctx, _FICTION_CUES, cue_beats_quote=False, full_name_first=True
-    )
-    if fiction >= 2 and fiction >= 2 * person + 1:
-        return "fiction context"
-    return None
+    it never writes: a character is named as widely as a real voice, and never says
+    anything."""
+    return _context_reason(ctx, _FICTION_CUES, "fiction context")
 
 
 def product_reason(ctx: NameContext) -> str | None:
     """``"product context"`` when the sentences treat the name as a product or company."""
+    return _context_reason(ctx, _PRODUCT_CUES, "product context")
+
+
+def _context_reason(ctx: NameContext, cues: list[re.Pattern[str]], reason: str) -> str | None:
+    """``reason`` when at least two sentences use the name as ``cues`` say and clearly
+    more than as a person (twice as many, and one), and it never writes."""
     if ctx.authored:
         return None
-    product, person = count_cue_sentences(
-        ctx, _PRODUCT_CUES, cue_beats_quote=False, full_name_first=True
-    )
-    if product >= 2 and product >= 2 * person + 1:
-        return "product context"
-    return None
+    cue, person = count_cue_sentences(ctx, cues, cue_beats_quote=False, full_name_first=True)
+    return reason if cue >= 2 and cue >= 2 * person + 1 else None
 
 
 def label_reason(ctx: NameContext, labels: Mapping[str, int], quoted: int = 0) -> str | None:

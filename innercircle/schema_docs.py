@@ -95,30 +95,42 @@ def _comments() -> tuple[dict[str, str], dict[tuple[str, str], str]]:
 
 
 @cache
-def warehouse_tables() -> dict[str, Table]:
-    """Every table the DDL creates (views and the internal schema hash excluded), by name,
-    in the order the DDL creates them."""
-    described, commented = _comments()
+def _declared() -> tuple[frozenset[tuple[str, str]], tuple[tuple[str, str, str, str, bool], ...]]:
+    """What DuckDB makes of the DDL, run once in memory: the primary-key columns
+    (table, column), and every column of every table and view as (``BASE TABLE`` or
+    ``VIEW``, table, column, type, nullable), in column order."""
     with duckdb.connect() as con:
         for statement in warehouse.schema_statements():
             con.execute(statement)
-        keys = {
+        keys = frozenset(
             (table, column)
             for table, names in con.execute(
                 "SELECT table_name, constraint_column_names FROM duckdb_constraints() "
                 "WHERE constraint_type = 'PRIMARY KEY'"
             ).fetchall()
             for column in names
-        }
+        )
         rows = con.execute(
-            """SELECT c.table_name, c.column_name, c.data_type, c.is_nullable = 'YES'
+            """SELECT t.table_type, c.table_name, c.column_name, c.data_type,
+                      c.is_nullable = 'YES'
                FROM information_schema.columns c
                JOIN information_schema.tables t USING (table_schema, table_name)
-               WHERE t.table_type = 'BASE TABLE' AND c.table_schema = 'main'
+               WHERE c.table_schema = 'main'
                ORDER BY c.table_name, c.ordinal_position"""
         ).fetchall()
+    return keys, tuple(rows)
+
+
+@cache
+def warehouse_tables() -> dict[str, Table]:
+    """Every table the DDL creates (views and the internal schema hash excluded), by name,
+    in the order the DDL creates them."""
+    described, commented = _comments()
+    keys, rows = _declared()
     by_table: dict[str, list[Column]] = {}
-    for table, column, data_type, nullable in rows:
+    for kind, table, column, data_type, nullable in rows:
+        if kind != "BASE TABLE":
+            continue
         by_table.setdefault(table, []).append(
             Column(
                 name=column,
@@ -178,19 +190,10 @@ def warehouse_views() -> dict[str, View]:
     """Every view the DDL creates, by name, in the order the DDL creates them: what
     analysts query (``inner_circle``, ``voice_evidence`` …), with the tables they read."""
     texts = _view_texts()
-    with duckdb.connect() as con:
-        for statement in warehouse.schema_statements():
-            con.execute(statement)
-        rows = con.execute(
-            """SELECT c.table_name, c.column_name, c.data_type
-               FROM information_schema.columns c
-               JOIN information_schema.tables t USING (table_schema, table_name)
-               WHERE t.table_type = 'VIEW' AND c.table_schema = 'main'
-               ORDER BY c.table_name, c.ordinal_position"""
-        ).fetchall()
     columns: dict[str, list[Column]] = {}
-    for view, column, data_type in rows:
-        columns.setdefault(view, []).append(Column(column, data_type, True, False, ""))
+    for kind, view, column, data_type, _ in _declared()[1]:
+        if kind == "VIEW":
+            columns.setdefault(view, []).append(Column(column, data_type, True, False, ""))
     known = set(warehouse_tables()) | set(texts)
     views = {}
     for name, (description, body) in texts.items():
