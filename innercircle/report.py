@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from html import escape
 from pathlib import Path
+from urllib.parse import urlsplit
 
 # ``reasons``: the score in words, as the ranking wrote it (what ``innercircle who`` and
 # the ``inner_circle`` view show), so a reader sees what each number is made of.
@@ -97,7 +98,9 @@ def sparkline(points: Sequence[tuple[date, int]], worst: int, width: int = 120,
 
 
 def _link(url: str | None, text: str) -> str:
-    if not url:
+    """A link for a web address; anything else (``javascript:``, ``data:``: a feed or a
+    page may carry them) is shown as text, so the page stays free of script."""
+    if not url or urlsplit(url.strip()).scheme.lower() not in ("http", "https"):
         return escape(text)
     return f'<a href="{escape(url, quote=True)}">{escape(text)}</a>'
 

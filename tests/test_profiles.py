@@ -3,6 +3,7 @@ small hand-made inputs (fast). The same on the sample web: tests/test_profiles_p
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import date, datetime
 
@@ -264,6 +265,12 @@ def test_the_report_is_self_contained_and_escapes_text():
     assert "http" not in page.replace("https://x.example/t", "").replace(
         "https://github.com/jane", "").replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert "Bob Roe (now #7" in page and "open banking" in page
+    # A link a feed or page gave that is no web address stays text: the page runs no script.
+    hostile = {**voice, "homepage": "javascript:alert(1)",
+               "latest": [{**voice["latest"][0], "url": " JavaScript:alert(2)"}]}
+    page = render("fintech", [hostile], {}, [], [], None, datetime(2025, 3, 2))
+    hrefs = re.findall(r'href="([^"]*)"', page)
+    assert hrefs == ["https://github.com/jane"]  # shown as text, never as links
 
 
 def test_the_report_says_the_day_of_its_evidence_when_not_the_day_it_was_made():
