@@ -33,7 +33,10 @@ def _keys(deps: Iterable[CoercibleToKey]) -> list[dg.AssetKey]:
 
 
 def column_schema(table: str) -> dg.TableSchema:
-    """The table's columns as the DDL declares them (type, key, NOT NULL, comment)."""
+    """The table's (or view's) columns as the DDL declares them (type, key, NOT NULL,
+    comment)."""
+    tables = warehouse_tables()
+    columns = tables[table].columns if table in tables else warehouse_views()[table].columns
     return dg.TableSchema(
         columns=[
             dg.TableColumn(
@@ -44,14 +47,14 @@ def column_schema(table: str) -> dg.TableSchema:
                     nullable=c.nullable, unique=False, other=["primary key"] if c.key else []
                 ),
             )
-            for c in warehouse_tables()[table].columns
+            for c in columns
         ]
     )
 
 
 def table_definition_metadata(table: str) -> dict:
-    """Definition metadata of a table asset: its column schema and table name, shown in
-    the UI before it is ever materialised."""
+    """Definition metadata of a table (or view) asset: its column schema and table name,
+    shown in the UI before it is ever materialised."""
     return {
         "dagster/column_schema": column_schema(table),
         "dagster/table_name": f"main.{table}",
@@ -119,12 +122,7 @@ def view_specs() -> list[dg.AssetSpec]:
             deps=[dg.AssetKey(name) for name in view.reads],
             description=" ".join(p for p in (view.description, _VIEW_NOTE) if p),
             group_name=VIEWS_GROUP,
-            metadata={
-                "dagster/column_schema": dg.TableSchema(
-                    columns=[dg.TableColumn(name=c.name, type=c.type) for c in view.columns]
-                ),
-                "dagster/table_name": f"main.{view.name}",
-            },
+            metadata=table_definition_metadata(view.name),
             kinds={"duckdb"},
         )
         for view in warehouse_views().values()
