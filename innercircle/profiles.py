@@ -36,39 +36,13 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-
-@functools.cache
-def _spacy_stop_words(language: str) -> frozenset[str]:
-    """spaCy's stop words for ``language`` (an ISO 639 code), read from spaCy's own list
-    (``spacy/lang/<language>/stop_words.py``, a module without imports) without importing
-    spaCy: the package's start costs about half a CPU second, and the run's process, which
-    builds profiles, runs no NER of its own (its NER workers are other processes). Read
-    once per language. Empty for a language spaCy has no list for."""
-    import importlib.util
-    from pathlib import Path
-
-    if not re.fullmatch(r"[a-z]{2,3}", language):
-        return frozenset()
-    spec = importlib.util.find_spec("spacy")  # finds the package; does not import it
-    roots = spec.submodule_search_locations if spec is not None else None
-    path = Path(roots[0], "lang", language, "stop_words.py") if roots else None
-    if path is not None and path.is_file():
-        namespace: dict = {}
-        exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), namespace)
-        if isinstance(namespace.get("STOP_WORDS"), set):
-            return frozenset(w.replace("’", "'") for w in namespace["STOP_WORDS"])
-    if language != "en":
-        return frozenset()
-    from spacy.lang.en.stop_words import STOP_WORDS  # a spaCy that keeps the list elsewhere
-
-    return frozenset(STOP_WORDS)
-
+from innercircle.vocabulary import spacy_stop_words
 
 #: Words of web furniture, stop words in any language the pages are in.
 _FURNITURE = frozenset({"said", "says", "like", "just", "also", "new", "year", "week", "per",
                         "cent", "percent", "mr", "ms", "dr"})
 #: spaCy's English stop words (already a dependency) plus words of web furniture.
-STOP = _spacy_stop_words("en") | _FURNITURE
+STOP = spacy_stop_words("en") | _FURNITURE
 
 
 @functools.cache
@@ -78,7 +52,7 @@ def stop_words(language: str | None = None) -> frozenset[str]:
     English, and an unknown or wrongly detected language is most often English), plus web
     furniture. English alone for None or a language spaCy has no list for."""
     code = (language or "en").split("-")[0].lower()
-    return STOP | _spacy_stop_words(code)
+    return STOP | spacy_stop_words(code)
 
 
 _CHUNK = re.compile(r"[.,;:!?()\[\]{}\"“”«»|/\\…—–]+|\s-\s|\s'|'\s")

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from innercircle.extract.names import name_key
@@ -177,6 +177,32 @@ def is_common_word(word: str, lang: str | None) -> bool:
     if not word or not lang or is_given_name(word):
         return False
     return zipf(word, lang) >= COMMON_ZIPF
+
+
+@cache
+def spacy_stop_words(language: str) -> frozenset[str]:
+    """spaCy's stop words for ``language`` (an ISO 639 code), read from spaCy's own list
+    (``spacy/lang/<language>/stop_words.py``, a module without imports) without importing
+    spaCy: the package's start costs about half a CPU second, and the run's process, which
+    builds profiles and judges bylines, runs no NER of its own (its NER workers are other
+    processes). Read once per language. Empty for a language spaCy has no list for."""
+    import importlib.util
+
+    if not re.fullmatch(r"[a-z]{2,3}", language):
+        return frozenset()
+    spec = importlib.util.find_spec("spacy")  # finds the package; does not import it
+    roots = spec.submodule_search_locations if spec is not None else None
+    path = Path(roots[0], "lang", language, "stop_words.py") if roots else None
+    if path is not None and path.is_file():
+        namespace: dict = {}
+        exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), namespace)
+        if isinstance(namespace.get("STOP_WORDS"), set):
+            return frozenset(w.replace("’", "'") for w in namespace["STOP_WORDS"])
+    if language != "en":
+        return frozenset()
+    from spacy.lang.en.stop_words import STOP_WORDS  # a spaCy that keeps the list elsewhere
+
+    return frozenset(STOP_WORDS)
 
 
 @lru_cache(maxsize=1)

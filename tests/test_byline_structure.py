@@ -272,6 +272,19 @@ def test_dotted_initials_and_a_surname_are_a_names_shape():
     assert not looks_like_person_name("Read More")
 
 
+def test_a_byline_opening_with_a_stop_word_of_its_language_is_no_name():
+    """Rarer function words than the frequency bar ("unsere", "our") open noun phrases,
+    never a name; a given name that is also a stop word elsewhere stays a name."""
+    from innercircle.extract.name_shape import looks_like_person_name
+
+    assert not looks_like_person_name("Unsere Frischen Produkte", ("de",))
+    assert not looks_like_person_name("Wenn Sie", ("de",))
+    assert not looks_like_person_name("Whatever Happened", ("en",))
+    assert looks_like_person_name("Uwe Brandtner", ("de",))  # "uwe": Dutch for "your"
+    assert looks_like_person_name("Anders Holmqvist", ("de",))  # "anders": "otherwise"
+    assert looks_like_person_name("Holger Unsere", ("de",))  # the first word decides
+
+
 def test_an_initials_byline_in_a_byline_block_after_a_by_label():
     body = (
         "<h1>A story</h1><div data-testid='prism-byline'><span>By</span><span>"

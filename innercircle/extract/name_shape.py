@@ -20,7 +20,12 @@ from __future__ import annotations
 
 import re
 
-from innercircle.vocabulary import is_given_name, is_given_name_anywhere, zipf
+from innercircle.vocabulary import (
+    is_given_name,
+    is_given_name_anywhere,
+    spacy_stop_words,
+    zipf,
+)
 
 # A word this frequent (Zipf scale: 6 = once per thousand words) opening a
 # "name" is a function word or a button label ("Zur", "See", "This"), never a surname.
@@ -62,12 +67,22 @@ def looks_like_person_name(name: str, languages: tuple[str, ...] = ("en",)) -> b
         return True
     if _INITIALS_THEN_SURNAME.match(text) and freq[-1] < FUNCTION_WORD_ZIPF:
         return True  # "J.R. Stone", "A. B. Miller": dotted initials are a name's shape
-    if freq[0] >= FUNCTION_WORD_ZIPF:
+    if freq[0] >= FUNCTION_WORD_ZIPF or _opens_with_stop_word(words[0], langs):
         return False  # opens with a function word: "Zur Artikelübersicht", "This Week"
     # Lowercase particles ("de la", "von") and initials are part of names: not evidence.
     capitalised = [f for t, f in zip(tokens, freq, strict=True) if t[0].isupper() and len(t) > 1]
     bar = COMMON_SINGLE_WORD_ZIPF if len(words) == 1 else COMMON_WORD_ZIPF
     return not capitalised or not all(f >= bar for f in capitalised)
+
+
+def _opens_with_stop_word(first: str, languages: tuple[str, ...]) -> bool:
+    """The first word is a stop word of the page's language or English (spaCy's lists:
+    "Unsere", "Wenn", "About"), and no given name of any locale ("Uwe" and "Anders" are
+    stop words of Dutch and German too). Rarer function words than the frequency bar
+    above catches ("unsere": Zipf 5.6 in German) open noun phrases, never names."""
+    return any(first in spacy_stop_words(lang) for lang in languages) and (
+        not is_given_name_anywhere(first)
+    )
 
 
 # A word at least this common before a full name is a title or a role, not part of it.
