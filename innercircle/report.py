@@ -37,6 +37,10 @@ DEPARTED_SQL = """SELECT coalesce(name, person_id || ' (no longer named)'), last
        last_ranked FROM departed_voices
 WHERE industry = $industry ORDER BY last_rank"""
 FOCUS_SQL = "SELECT focus FROM industry_focus WHERE industry = $industry"
+# The names sites give themselves: their feeds' titles, with where each feed says its site
+# is (the project's order, as for a feed entry's site: its link, the listed source, itself).
+OUTLETS_SQL = """SELECT coalesce(nullif(site_link, ''), source_url, feed_url), title FROM feeds
+WHERE nullif(trim(title), '') IS NOT NULL"""
 
 #: The latest piece's column, and how it says the voice's part in the piece.
 LATEST = "Latest piece by or about them"
@@ -114,10 +118,12 @@ def render(
     focus: str | None,
     generated: datetime,
     ranked_as_of: datetime | None = None,
+    outlets: Mapping[str, str] | None = None,
 ) -> str:
     """The whole page as a string. ``ranked_as_of``: the moment the ranking counts
     evidence up to, said when it is another day than ``generated`` (a ranking of a past
-    day, as on the demo's web).
+    day, as on the demo's web). ``outlets``: a site's name by its host (see
+    :func:`outlet_names`); "Writes for" shows it in place of the host where there is one.
 
     A column with nothing to say is left out rather than filled with dashes: relevance
     without a focus, rank over time before any voice was ranked twice. On a narrow screen
@@ -133,7 +139,7 @@ def render(
     ]
     rows = []
     for v in voices:
-        cells = _voice_cells(v, history.get(v["person_id"], []), worst)
+        cells = _voice_cells(v, history.get(v["person_id"], []), worst, outlets or {})
         rows.append(
             f'<tr data-person="{escape(v["person_id"])}">'
             + "".join(f'<td{attrs} data-label="{escape(h)}">{cells[h]}</td>'
@@ -184,7 +190,8 @@ def _ranked_twice(voices: Sequence[Mapping], history: Mapping[str, Sequence]) ->
     return any(len(history.get(v["person_id"], [])) > 1 for v in voices)
 
 
-def _voice_cells(v: Mapping, points: Sequence[tuple[date, int]], worst: int) -> dict[str, str]:
+def _voice_cells(v: Mapping, points: Sequence[tuple[date, int]], worst: int,
+                 outlets: Mapping[str, str]) -> dict[str, str]:
     """A voice's row, cell by column header (the page picks the columns it shows)."""
     latest = (v["latest"] or [None])[0]
     piece = _piece(latest) if latest else '<span class="muted">–</span>'
@@ -203,7 +210,7 @@ def _voice_cells(v: Mapping, points: Sequence[tuple[date, int]], worst: int) -> 
         ),
         "Beats": "".join(f'<span class="beat">{escape(b)}</span>' for b in v["beats"] or []),
         LATEST: piece,
-        "Writes for": escape(", ".join(v["writes_for"] or [])),
+        "Writes for": ", ".join(_outlet(h, outlets) for h in v["writes_for"] or []),
     }
 
 
@@ -236,6 +243,41 @@ def _changes(history: Mapping[str, Sequence[tuple[date, int]]], newcomers: Seque
 <td><ul class="plain">{gone_items}</ul></td></tr></table>"""
 
 
+def outlet_names(feeds: Sequence[tuple[str, str]]) -> dict[str, str]:
+    """A site's name by its host (``www.`` and case aside), from ``(site, title)`` pairs:
+    each feed's title and the address it says its site is at (:data:`OUTLETS_SQL`).
+
+    Only a feed that links to its site's home page names the site: one linking elsewhere
+    is a part's (a writer's page on a shared host, "Stories by Jane Doe on Medium", names
+    no outlet). Of several titles for one site, the shortest ("Example" over "Example »
+    Markets"), then the first in alphabetical order. A host no feed names gets no name:
+    the report shows the host rather than a guess."""
+    names: dict[str, str] = {}
+    for site, title in feeds:
+        parts = urlsplit(site.strip())
+        name = " ".join(title.split())
+        host = _site_host(parts.hostname or "")
+        if not host or not name or parts.path not in ("", "/"):
+            continue
+        if host not in names or (len(name), name) < (len(names[host]), names[host]):
+            names[host] = name
+    return names
+
+
+def _site_host(host: str) -> str:
+    """A host as :func:`outlet_names` keys it: lowercase, without ``www.``."""
+    return host.lower().rstrip(".").removeprefix("www.")
+
+
+def _outlet(host: str, outlets: Mapping[str, str]) -> str:
+    """A site a voice writes for, by its name when its feeds give one (the host stays
+    a tooltip, to tell apart two sites of one name), else by its host."""
+    name = outlets.get(_site_host(host))
+    if name is None:
+        return escape(host)
+    return f'<span title="{escape(host, quote=True)}">{escape(name)}</span>'
+
+
 def _why(reasons: str | None) -> str:
     """The score in words, under the number: "18.70" alone says nothing to a reader."""
     return f'<div class="why">{escape(reasons)}</div>' if reasons else ""
@@ -249,6 +291,7 @@ def _short(url: str) -> str:
 def write_reports(con, industries: Sequence[str], directory: Path, generated: datetime) -> dict:
     """Write ``<directory>/<industry>.html`` per industry; returns bytes written per industry."""
     directory.mkdir(parents=True, exist_ok=True)
+    outlets = outlet_names(con.execute(OUTLETS_SQL).fetchall())
     out = {}
     for industry in industries:
         p = {"industry": industry}
@@ -268,6 +311,7 @@ def write_reports(con, industries: Sequence[str], directory: Path, generated: da
             focus[0] if focus else None,
             generated,
             con.execute(RANKED_AS_OF_SQL, p).fetchone()[0],
+            outlets,
         )
         path = directory / f"{industry}.html"
         tmp = path.with_suffix(".html.tmp")

@@ -1,0 +1,75 @@
+"""The nightly HTML report, as a reader who never writes SQL sees it: outlets by name,
+ties said as ties. Small hand-made warehouses (fast); the page in a real browser is
+tests/test_report_browser.py, the rest of the page tests/test_profiles.py."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from innercircle import warehouse
+from innercircle.report import write_reports
+
+DAY = datetime(2025, 1, 2)
+
+
+def _voice(con, industry: str, rank: int, person_id: str, score: float,
+           writes_for: list[str] | None = None) -> None:
+    """A ranked voice as the ranking and the profiles write it: a row in recurring_voices
+    and one in voice_profiles."""
+    params = {"industry": industry, "rank": rank, "pid": person_id, "name": person_id.title(),
+              "score": score, "day": DAY}
+    con.execute(
+        """INSERT INTO recurring_voices BY NAME SELECT $industry AS industry, $rank AS rank,
+               $pid AS person_id, $name AS name, $score AS score, 0 AS authored_docs,
+               0 AS mentioned_docs, 0 AS quoted_docs, 1 AS distinct_sources,
+               0 AS citing_authors, 1 AS distinct_weeks, 1.0 AS max_source_share,
+               'r' AS reasons, $day AS ranked_at""", params)
+    con.execute(
+        """INSERT INTO voice_profiles BY NAME SELECT $industry AS industry,
+               $pid AS person_id, $name AS name, $rank AS rank, $score AS score,
+               [] AS beats, [] AS beat_weights, $writes_for AS writes_for, [] AS carried_by,
+               [] AS latest, [] AS profiles, [] AS cites, [] AS cited_by,
+               $day AS profiled_at""", {**params, "writes_for": writes_for or []})
+
+
+def _feed(con, source_url: str, feed_url: str, title: str | None, site_link: str | None) -> None:
+    con.execute(
+        """INSERT INTO feeds BY NAME SELECT $source AS source_url, $feed AS feed_url,
+               'listed' AS via, $title AS title, $link AS site_link, 0 AS entries,
+               'ok' AS status, $day AS checked_at""",
+        {"source": source_url, "feed": feed_url, "title": title, "link": site_link,
+         "day": DAY})
+
+
+def _cell(page: str, person_id: str, column: str) -> str:
+    row = page.split(f'<tr data-person="{person_id}">')[1].split("</tr>")[0]
+    return row.split(f'data-label="{column}">')[1].split("</td>")[0]
+
+
+def _page(tmp_path: Path, con) -> str:
+    write_reports(con, ["fintech"], tmp_path / "reports", DAY)
+    return (tmp_path / "reports" / "fintech.html").read_text()
+
+
+def test_writes_for_names_each_outlet_its_feed_names_and_else_shows_its_host(tmp_path):
+    """"127.0.0.2" says nothing to a reader; "The Tender Post", the title of the site's
+    feed, does. A site no feed names keeps its host: no name is made up."""
+    with warehouse.connect(tmp_path / "w.duckdb") as con:
+        _voice(con, "fintech", 1, "ann", 9.0,
+               ["tender.example", "www.ledger.example", "medium.example", "quiet.example"])
+        _feed(con, "https://tender.example/", "https://tender.example/atom.xml",
+              " The  Tender Post ", "https://tender.example/")
+        # Of a site's feeds, the shortest title: the site's, not one of its sections'.
+        _feed(con, "https://ledger.example/rss", "https://ledger.example/rss", "Ledger", None)
+        _feed(con, "https://ledger.example/markets/rss", "https://ledger.example/markets/rss",
+              "Ledger » Markets", "https://ledger.example")
+        _feed(con, "https://ledger.example/", "https://ledger.example/", "Ledger", None)
+        # A writer's own feed on a shared host names the writer, not the outlet.
+        _feed(con, "https://medium.example/feed/@jo", "https://medium.example/feed/@jo",
+              "Stories by Jo on Medium", "https://medium.example/@jo?source=rss")
+        _feed(con, "https://quiet.example/", "", "", None)
+        page = _page(tmp_path, con)
+    assert _cell(page, "ann", "Writes for") == (
+        '<span title="tender.example">The Tender Post</span>, '
+        '<span title="www.ledger.example">Ledger</span>, medium.example, quiet.example')
