@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from html import escape
+from itertools import pairwise
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -42,6 +43,17 @@ FOCUS_SQL = "SELECT focus FROM industry_focus WHERE industry = $industry"
 OUTLETS_SQL = """SELECT coalesce(nullif(site_link, ''), source_url, feed_url), title FROM feeds
 WHERE nullif(trim(title), '') IS NOT NULL"""
 
+#: How the ranking orders its voices (``innercircle.ranking``): ties on the score are
+#: broken by more sites carrying the voice, then by its id. :data:`TIES` says it to readers.
+RANKING_ORDER = "ORDER BY score DESC, distinct_sources DESC, person_id"
+#: The score is stored to four decimals; the ranking orders by the unrounded score.
+TIES = (
+    "“=” before a rank marks a tie: the same score, to four decimals, as the voice next to "
+    "it. The ranking still numbers tied voices one by one: by the score’s further decimals, "
+    "then by how many sites carry them (more first), then by an internal id, which says "
+    "nothing about them."
+)
+
 #: The latest piece's column, and how it says the voice's part in the piece.
 LATEST = "Latest piece by or about them"
 ROLE_WORDS = {"author": "by them", "quoted": "quotes them", "mentioned": "mentions them"}
@@ -59,7 +71,7 @@ a{color:#1d4ed8;text-decoration:none}a:hover{text-decoration:underline}
 .why{text-align:left;font-size:.8em;color:#5b6475;min-width:13em;max-width:19em;
 font-variant-numeric:normal}.role{display:inline-block;font-size:.8em;font-weight:600;
 border-radius:4px;padding:0 .35rem;margin-right:.15rem;background:#fef3c7;color:#92400e}
-.role.by{background:#dcfce7;color:#166534}
+.role.by{background:#dcfce7;color:#166534}.tie{font-weight:600;color:#92400e}
 @media (max-width:700px){body{margin:1rem}#voices thead{display:none}
 #voices,#voices tbody,#voices tr,#voices td{display:block}
 #voices tr{border-bottom:1px solid #c9ced8;padding:.5rem 0}
@@ -137,9 +149,12 @@ def render(
         *([("Rank over time", "")] if _ranked_twice(voices, history) else []),
         ("Beats", ""), (LATEST, ""), ("Writes for", ""),
     ]
+    scores = [v["score"] for v in voices]
+    ranks = _rank_labels([v["rank"] for v in voices], scores)
     rows = []
-    for v in voices:
+    for v, rank, score in zip(voices, ranks, _shown_scores(scores), strict=True):
         cells = _voice_cells(v, history.get(v["person_id"], []), worst, outlets or {})
+        cells |= {"#": rank, "Score": score + _why(v.get("reasons"))}
         rows.append(
             f'<tr data-person="{escape(v["person_id"])}">'
             + "".join(f'<td{attrs} data-label="{escape(h)}">{cells[h]}</td>'
@@ -177,12 +192,58 @@ Score is influence (how often, how widely and by whom a voice is carried).{scale
 <h2>Newcomers and departures</h2>
 {_changes(history, newcomers, departed)}
 <h2>Ranked voices</h2>
-<table id="voices"><thead><tr>{header}</tr></thead>
+{_ties_line(scores)}<table id="voices"><thead><tr>{header}</tr></thead>
 <tbody>
 {chr(10).join(rows)}
 </tbody></table>
 </body></html>
 """
+
+
+def _rank_labels(ranks: Sequence[int], scores: Sequence[float]) -> list[str]:
+    """Each voice's rank as the ranking gave it, with "=" before it when its score equals
+    a neighbour's: #63 and #64 on one score look like a verdict the score never gave."""
+    labels = []
+    for i, rank in enumerate(ranks):
+        others = ", ".join(f"#{r}" for r in _tie_group(i, ranks, scores))
+        labels.append(
+            f'<span class="tie" title="tied with {others}: the same score">=</span>{rank}'
+            if others else str(rank)
+        )
+    return labels
+
+
+def _tie_group(i: int, ranks: Sequence[int], scores: Sequence[float]) -> list[int]:
+    """The ranks of the other voices of voice ``i``'s run of equal scores."""
+    lo = hi = i
+    while lo > 0 and scores[lo - 1] == scores[i]:
+        lo -= 1
+    while hi + 1 < len(scores) and scores[hi + 1] == scores[i]:
+        hi += 1
+    return [ranks[j] for j in range(lo, hi + 1) if j != i]
+
+
+def _neighbours(i: int, n: int) -> list[int]:
+    return [j for j in (i - 1, i + 1) if 0 <= j < n]
+
+
+def _shown_scores(scores: Sequence[float]) -> list[str]:
+    """Scores to two decimals, or as many more (up to the four stored) as it takes to tell
+    one from a neighbour it differs from: "2.54" above "2.54" reads as a tie that is none."""
+    shown = []
+    for i, score in enumerate(scores):
+        others = [scores[j] for j in _neighbours(i, len(scores)) if scores[j] != score]
+        places = next((p for p in (2, 3) if all(f"{score:.{p}f}" != f"{o:.{p}f}"
+                                                 for o in others)), 4)
+        shown.append(f"{score:.{places}f}")
+    return shown
+
+
+def _ties_line(scores: Sequence[float]) -> str:
+    """How ties are ordered, on a page that has one."""
+    if any(a == b for a, b in pairwise(scores)):
+        return f'<p class="meta" id="ties">{escape(TIES)}</p>\n'
+    return ""
 
 
 def _ranked_twice(voices: Sequence[Mapping], history: Mapping[str, Sequence]) -> bool:
@@ -192,7 +253,8 @@ def _ranked_twice(voices: Sequence[Mapping], history: Mapping[str, Sequence]) ->
 
 def _voice_cells(v: Mapping, points: Sequence[tuple[date, int]], worst: int,
                  outlets: Mapping[str, str]) -> dict[str, str]:
-    """A voice's row, cell by column header (the page picks the columns it shows)."""
+    """A voice's row, cell by column header (the page picks the columns it shows), but for
+    its rank and score, which depend on its neighbours' (:func:`render` adds them)."""
     latest = (v["latest"] or [None])[0]
     piece = _piece(latest) if latest else '<span class="muted">–</span>'
     links = " ".join(
@@ -200,9 +262,7 @@ def _voice_cells(v: Mapping, points: Sequence[tuple[date, int]], worst: int,
         + list(v["profiles"] or [])
     )
     return {
-        "#": str(v["rank"]),
         "Voice": f"{escape(v['name'])}<br><small>{links}</small>",
-        "Score": f'{v["score"]:.2f}{_why(v.get("reasons"))}',
         "Relevance": "–" if v["relevance"] is None else str(v["relevance"]),
         "Rank over time": (
             sparkline(points, worst) if len(points) > 1

@@ -73,3 +73,44 @@ def test_writes_for_names_each_outlet_its_feed_names_and_else_shows_its_host(tmp
     assert _cell(page, "ann", "Writes for") == (
         '<span title="tender.example">The Tender Post</span>, '
         '<span title="www.ledger.example">Ledger</span>, medium.example, quiet.example')
+
+
+def test_voices_on_one_score_are_marked_as_tied_and_the_page_says_how_ties_are_ordered(
+        tmp_path):
+    """The ranking numbers every voice, equal scores too (#3 and #4 on 2.62): the report
+    keeps those numbers but marks the tie, and says what orders tied voices."""
+    with warehouse.connect(tmp_path / "w.duckdb") as con:
+        for rank, (pid, score) in enumerate(
+                [("ann", 9.1), ("bob", 2.6174), ("cy", 2.6174), ("dee", 2.6174), ("eve", 1.2)],
+                start=1):
+            _voice(con, "fintech", rank, pid, score)
+        page = _page(tmp_path, con)
+    assert _cell(page, "ann", "#") == "1" and _cell(page, "eve", "#") == "5"
+    assert _cell(page, "bob", "#") == (
+        '<span class="tie" title="tied with #3, #4: the same score">=</span>2')
+    assert _cell(page, "cy", "#").endswith('title="tied with #2, #4: the same score">=</span>3')
+    assert "“=” before a rank marks a tie" in page
+    assert "then by how many sites carry them (more first), then by an internal id" in page
+
+
+def test_scores_that_differ_show_the_decimals_that_tell_them_apart(tmp_path):
+    """2.5374 and 2.536 are no tie (the higher is ranked first for it), so they are not
+    both shown as "2.54"; a page with no tie has nothing to say about ties."""
+    with warehouse.connect(tmp_path / "w.duckdb") as con:
+        for rank, (pid, score) in enumerate(
+                [("ann", 3.0), ("bob", 2.5374), ("cy", 2.536), ("dee", 2.2169), ("eve", 2.2168)],
+                start=1):
+            _voice(con, "fintech", rank, pid, score)
+        page = _page(tmp_path, con)
+    shown = [_cell(page, p, "Score").split("<")[0] for p in ("ann", "bob", "cy", "dee", "eve")]
+    assert shown == ["3.00", "2.537", "2.536", "2.2169", "2.2168"]
+    assert "=</span>" not in page and "marks a tie" not in page
+
+
+def test_the_tie_rule_the_report_states_is_the_rankings():
+    """The page's sentence on ties restates the ranking's ORDER BY: if that changes, so
+    must the sentence."""
+    from innercircle.ranking import ranking_sql
+    from innercircle.report import RANKING_ORDER
+
+    assert RANKING_ORDER in " ".join(ranking_sql().split())
