@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from innercircle.model import PIECES_SQL
 from innercircle.profiles import best_sentence, bm25, phrases
 
 DOCS_SQL = f"""
-SELECT DISTINCT d.doc_id, d.text FROM documents d
+SELECT DISTINCT d.doc_id, d.text, d.language FROM documents d
 JOIN document_industries di ON di.doc_id = d.doc_id
 LEFT JOIN document_clusters dc ON dc.doc_id = d.doc_id
 WHERE d.kind IN {PIECES_SQL} AND d.text IS NOT NULL AND coalesce(dc.canonical, true)
@@ -54,12 +55,10 @@ def who_covers(con, query: str, industry: str | None = None, limit: int = 20) ->
     import pyarrow as pa
 
     docs = con.execute(DOCS_SQL, {"industry": industry}).fetchall()
-    texts = {doc_id: text for doc_id, text in docs}
-    ids = list(texts)
-    hits = bm25(query, [phrases(texts[i], 2) for i in ids])
-    if not hits:
+    texts = {doc_id: text for doc_id, text, _ in docs}
+    score_of = matching_documents(query, docs)
+    if not score_of:
         return []
-    score_of = {ids[h.doc]: h.score for h in hits}
     con.register("_hits", pa.table({"doc_id": list(score_of)}))
     try:
         rows = con.execute(VOICES_SQL, {"industry": industry}).fetchall()
@@ -88,6 +87,15 @@ def who_covers(con, query: str, industry: str | None = None, limit: int = 20) ->
     for m in ranked:
         m.sentence, m.url = _best(query, evidence[(m.industry, m.person_id)])
     return ranked
+
+
+def matching_documents(query: str, docs: Sequence[tuple[str, str, str | None]]) -> dict[str, float]:
+    """BM25 score by document id of the ``(doc_id, text, language)`` documents matching
+    ``query``. Each text's words are read with its own language's stop words: with the
+    English list alone, "der" and "und" were words of every German text, and a query
+    holding one matched them all."""
+    hits = bm25(query, [phrases(text, 2, language) for _, text, language in docs])
+    return {docs[h.doc][0]: h.score for h in hits}
 
 
 def _best(query: str, texts: list[tuple[str, str]]) -> tuple[str | None, str | None]:
