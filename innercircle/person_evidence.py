@@ -24,26 +24,21 @@ from __future__ import annotations
 import re
 
 from innercircle.resolve import NAME_MARK, PERSON_APPOSITION
+from innercircle.vocabulary import SOFT_SPEECH_VERBS, SPEECH_VERBS
 
 #: The name under test is replaced by this token in the lower-cased sentence.
 NAME = NAME_MARK
-#: Verbs only a person (or a speaking organisation) does, next to the name.
-SPEECH_VERBS = (
-    r"said|says|told|tells|explained|explains|argued|argues|recalled|recalls|warned|warns|"
-    r"insisted|insists|believes|thinks|wrote|writes|replied|replies|put it"
-)
-#: Verbs that are speech only when punctuation or a quote follows ("X added: ...") or
-#: precedes (", added X"); otherwise they take an object ("X adds better reporting").
-SOFT_VERBS = r"added|adds|noted|notes|asked|asks|stated|states|commented|comments|continued"
+# The verbs (vocabulary.SPEECH_VERBS, SOFT_SPEECH_VERBS) are the ones resolve.PERSON_CUES
+# hears too; the shapes around them are this rule's own.
 QUOTE_CHARS = "\"“”„«»"
 PRONOUNS = r"he|she|his|her|him|hers|himself|herself"
 
 PERSON_CUE = "|".join(
     [
         rf"\b{NAME}\s+(?:(?:has|had|also|then|once)\s+)?(?:{SPEECH_VERBS})\b",
-        rf"[,{QUOTE_CHARS}]\s*(?:{SPEECH_VERBS}|{SOFT_VERBS})\s+(?:[a-z]+\.\s+)?{NAME}\b",
+        rf"[,{QUOTE_CHARS}]\s*(?:{SPEECH_VERBS}|{SOFT_SPEECH_VERBS})\s+(?:[a-z]+\.\s+)?{NAME}\b",
         rf"\baccording to\s+(?:[a-z]+\.\s+)?{NAME}\b",
-        rf"\b{NAME}\s+(?:{SOFT_VERBS})\s*[,:;.{QUOTE_CHARS}]",
+        rf"\b{NAME}\s+(?:{SOFT_SPEECH_VERBS})\s*[,:;.{QUOTE_CHARS}]",
         rf"\b{NAME}\s*,\s*(?:{PERSON_APPOSITION})\b",
         rf"\b{NAME}\b[^.;]*\b(?:{PRONOUNS})\b",
     ]

@@ -21,7 +21,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from innercircle.disjoint import DisjointSets
-from innercircle.vocabulary import ORGANISATION_WORDS, is_nickname_of
+from innercircle.vocabulary import (
+    ORGANISATION_WORDS,
+    SOFT_SPEECH_VERBS,
+    SPEECH_VERBS,
+    is_nickname_of,
+)
 
 
 @dataclass
@@ -256,15 +261,6 @@ _ORG_VERBS = (
 )
 _AUX = r"has|had|is|was|have"
 _ORG_OBJECT_VERBS = r"joined|joins|acquired|acquires|bought|buys|invested in|backed by|funded by"
-_PERSON_VERBS = (
-    r"said|says|argues|argued|told|tells|explains|explained|wrote|writes|thinks|believes|"
-    r"recalls|warned|warns|put it|sees"
-)
-#: Speech only with what is said after them ("X added: …", "X noted that …") or with a
-#: quote or comma before and the clause ending at the name (", added X."): "the latest
-#: release of X adds better reporting" and "…, adds X support" are a product's (as
-#: :data:`innercircle.person_evidence.SOFT_VERBS` reads them, and "X added that …").
-_SOFT_PERSON_VERBS = r"added|adds|noted|notes"
 PERSON_APPOSITION = (
     r"who|the (?:head|chief|founder|co-?founder|author|director|lead|partner)|"
     r"a (?:former |senior )?(?:partner|professor|analyst|researcher|founder|co-?founder|"
@@ -303,11 +299,11 @@ def _compile_cues() -> tuple[list[re.Pattern[str]], list[re.Pattern[str]]]:
         re.compile(rf"\b(?:{_ORG_OBJECT_VERBS})\s+{n}\b", re.I),
     ]
     person = [
-        re.compile(rf"\b(?:{_PERSON_VERBS})\s*,?\s+(?:\w+\.\s+)?{n}\b", re.I),
-        re.compile(rf"\b{n}\s+(?:{_PERSON_VERBS})\b", re.I),
-        re.compile(rf"\b{n}\s+(?:{_SOFT_PERSON_VERBS})\s*(?:that\b|[,:;.\"“”])", re.I),
+        re.compile(rf"\b(?:{SPEECH_VERBS})\s*,?\s+(?:\w+\.\s+)?{n}\b", re.I),
+        re.compile(rf"\b{n}\s+(?:{SPEECH_VERBS})\b", re.I),
+        re.compile(rf"\b{n}\s+(?:{SOFT_SPEECH_VERBS})\s*(?:that\b|[,:;.\"“”])", re.I),
         re.compile(
-            rf"[,\"“”]\s*(?:{_SOFT_PERSON_VERBS})\s+(?:\w+\.\s+)?{n}\s*(?:[.,;:!?\"“”]|$)",
+            rf"[,\"“”]\s*(?:{SOFT_SPEECH_VERBS})\s+(?:\w+\.\s+)?{n}\s*(?:[.,;:!?\"“”]|$)",
             re.I,
         ),
         re.compile(rf"\b{n}\s*,\s*(?:{PERSON_APPOSITION})\b", re.I),

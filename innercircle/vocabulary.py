@@ -17,7 +17,9 @@ apart, and the three lookups that replace hand lists of names with kept datasets
 Everything here is general language, never a list of particular people, products or
 companies. The cue patterns that judge a name by how a sentence uses it ("analysts at X",
 "launched X", "X said") live with the rules that count them (:mod:`innercircle.resolve`,
-:mod:`innercircle.personhood`).
+:mod:`innercircle.personhood`, :mod:`innercircle.person_evidence`); the speech verbs those
+patterns share are here (:data:`SPEECH_VERBS`, :data:`SOFT_SPEECH_VERBS`), so the rule that
+tells a person from an organisation and the ranking's "acts as a person" hear the same verbs.
 """
 
 from __future__ import annotations
@@ -53,6 +55,21 @@ ORGANISATION_WORDS = frozenset(
     street square bridge state cup games tour series mini plus
     """.split()  # noqa: SIM905 (a word list reads better as text)
 )
+
+#: Verbs that make a name next to them a person speaking ("X said", "told X", "as X put it"),
+#: as regex alternatives: the one list behind :data:`innercircle.resolve.PERSON_CUES` and
+#: :data:`innercircle.person_evidence.PERSON_CUE` (and its SQL twin). Only speech and
+#: opinion: "sees" is left out, since markets, firms and products see things ("the app sees
+#: heavy use", "the market sees Acme as ...").
+SPEECH_VERBS = (
+    r"said|says|told|tells|explained|explains|argued|argues|recalled|recalls|warned|warns|"
+    r"insisted|insists|replied|replies|wrote|writes|believes|thinks|put it"
+)
+#: Verbs that are speech only with what is said after them ("X added: ...", "X noted that
+#: ...") or with the clause ending at the name (", added X."); otherwise they take an object
+#: ("the latest release of X adds better reporting", "readers asked whether X ...").
+#: "continued" is left out: "X continued." is as often a trend's ("demand for X continued.").
+SOFT_SPEECH_VERBS = r"added|adds|noted|notes|asked|asks|stated|states|commented|comments"
 
 #: Interface words that make up button and caption text ("Zum Download", "Read More",
 #: "Camera Zoom"): a name made only of them is not one.

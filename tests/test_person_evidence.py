@@ -8,6 +8,7 @@ import duckdb
 import pytest
 
 from innercircle.person_evidence import PERSON_CUE, acts_as_person, acts_as_person_sql
+from innercircle.resolve import PERSON_CUES, mark_name
 
 # (snippet, surface, quoted, expected)
 CASES = [
@@ -64,3 +65,25 @@ def test_the_sql_gives_the_python_answers():
     got = con.execute(f"SELECT {acts_as_person_sql()} FROM t ORDER BY i",
                       {"person_cue": PERSON_CUE}).fetchall()
     assert [g[0] for g in got] == [acts_as_person(*r) for r in rows]
+
+
+# (sentence, is it a person speaking?) read by the ranking's rule and by the rule that
+# tells people from organisations (resolve.PERSON_CUES): one list of speech verbs, one answer.
+SPEECH_SENTENCES = [
+    ("Jane Doe added: the hard part is plumbing.", True),
+    ("Jane Doe asked: who pays for the pilots?", True),
+    ("Jane Doe replied that the numbers were wrong.", True),
+    ("The numbers were wrong, insisted Jane Doe.", True),
+    ("The latest release of Nora Desk adds better reporting.", False),
+    ("Several readers asked whether Nora Desk is worth switching to.", False),
+    ("Demand for Nora Desk continued.", False),
+    ("The market sees Nora Desk as the default choice.", False),
+]
+
+
+@pytest.mark.parametrize("sentence,speaks", SPEECH_SENTENCES)
+def test_the_ranking_and_the_organisation_rule_hear_the_same_speech(sentence, speaks):
+    surface = "Jane Doe" if "Jane Doe" in sentence else "Nora Desk"
+    marked = mark_name(sentence, surface)
+    assert any(p.search(marked) for p in PERSON_CUES) is speaks
+    assert acts_as_person("mentioned", "article", False, sentence, surface) is speaks
