@@ -23,6 +23,7 @@ from innercircle.stages.crawl import (
     CrawlOutput,
     failed_sources_message,
     last_run_fetch_failures,
+    last_run_source_errors,
     last_run_total_failure,
     store_sources,
     total_failure_message,
@@ -142,6 +143,32 @@ def test_the_summary_names_the_sources_that_failed(tmp_path, capsys):
         "feeds table and crawl_log"
     )
     assert failed_sources_message({"a": None}) is None  # nothing to say when all worked
+
+
+def test_a_feed_left_for_a_later_night_is_not_an_unreadable_feed(tmp_path):
+    """As for the author page above: a feed the budget left for a later night did not
+    fail, for the run's lines as for the crawl's checks (one rule decides not_a_feed)."""
+    requests = {
+        "http://a.example/feed": FetchResult(url="", final_url="", error_class="connect_error"),
+        "http://b.example/feed": FetchResult(url="", final_url="", error_class="feed_budget"),
+        "http://c.example/feed": FetchResult(url="", final_url="", status=200, body=b"<html>"),
+    }
+    statuses = {"http://a.example/feed": "error", "http://b.example/feed": "skipped",
+                "http://c.example/feed": "error"}
+    with warehouse.connect(tmp_path / "w.duckdb") as con:
+        store_sources(con, [Source("oceans", "feed", url) for url in requests])
+        night(con, "feeds", requests)
+        warehouse.insert(con, "feeds", arrow([
+            {"source_url": url, "feed_url": url, "via": "listed", "title": None,
+             "site_link": None, "format": None, "entries": 0, "status": status,
+             "error": None, "checked_at": datetime(2026, 12, 7)}
+            for url, status in statuses.items()
+        ]))
+        failures = last_run_fetch_failures(con, "feeds")
+        errors = last_run_source_errors(con)
+    assert (failures.failed, failures.errors) == (2, {"connect_error", "not_a_feed"})
+    assert errors == {"http://a.example/feed": "connect_error", "http://b.example/feed": None,
+                      "http://c.example/feed": "not_a_feed"}
 
 
 def write_sources(path: Path, urls: list[str]) -> Path:

@@ -604,14 +604,40 @@ def last_run_fetch_failures(con: duckdb.DuckDBPyConnection, stage: str) -> Fetch
               if failed_fetch(outcome, error)]
     if stage == "feeds" and rows:
         fetched = {url for url, _, _ in rows} - {url for url, _ in failed}
+        statuses: dict[str, list[str]] = {}
+        for url, status in con.execute(
+            "SELECT DISTINCT feed_url, status FROM feeds WHERE feed_url <> ''"
+        ).fetchall():
+            if url in fetched:
+                statuses.setdefault(url, []).append(status)
         failed += [
-            (url, "not_a_feed")
-            for (url,) in con.execute(
-                "SELECT DISTINCT feed_url FROM feeds WHERE status = 'error' AND feed_url <> ''"
-            ).fetchall()
-            if url in fetched
+            (url, error)
+            for url, found in sorted(statuses.items())
+            if (error := feeds_error([(status, None) for status in found]))
         ]
     return FetchFailures(len(rows), len(failed), frozenset(error for _, error in failed))
+
+
+#: ``feeds.status`` of a feed that was read tonight, or answered unchanged since it was.
+READ_STATUSES = frozenset({"ok", "warning", "not_modified"})
+
+
+def feeds_error(feeds: Sequence[tuple[str, str | None]]) -> str | None:
+    """Why a source's feeds (or one feed URL's rows) failed, from each one's ``feeds.status``
+    and its request's error class (None when the request did not fail), or None when
+    nothing failed: one of them was read, or none was asked for tonight (a budget skip).
+
+    The one place that decides ``not_a_feed``, for the crawl's checks
+    (:func:`last_run_fetch_failures`) and the run's every-source-failed and failed-sources
+    lines (:func:`last_run_source_errors`) alike: a feed whose request answered but whose
+    row says ``error`` (a web page, a broken document) is not a feed. A failed request
+    says more, so its error class comes first."""
+    if any(status in READ_STATUSES for status, _ in feeds):
+        return None
+    request = next((error for _, error in feeds if error), None)
+    if request:
+        return request
+    return "not_a_feed" if any(status == "error" for status, _ in feeds) else None
 
 
 # --------------------------------------------------------------------- total failure
@@ -658,11 +684,10 @@ def last_run_source_errors(con: duckdb.DuckDBPyConnection) -> dict[str, str | No
                 errors[url] = requests[url]
             continue
         rows = feeds.get(url, [])
-        if any(status in ("ok", "warning", "not_modified") for _, status in rows):
-            errors[url] = None
-        elif rows:
-            found = [requests.get(f) for f, _ in rows if requests.get(f)]
-            errors[url] = (found or [requests.get(url)])[0] or "not_a_feed"
+        if rows:  # the source URL's own request (its homepage) after its feeds'
+            errors[url] = feeds_error(
+                [*((status, requests.get(f)) for f, status in rows), ("", requests.get(url))]
+            )
     return errors
 
 
