@@ -285,6 +285,22 @@ def test_a_byline_opening_with_a_stop_word_of_its_language_is_no_name():
     assert looks_like_person_name("Holger Unsere", ("de",))  # the first word decides
 
 
+@pytest.mark.parametrize(
+    ("name", "language"),
+    [
+        ("Lei Wang", "it"), ("Po Chen", "it"), ("Hui Chen", "fr"), ("Na Li", "fr"),
+        ("Vu Duc Dam", "fr"), ("Lang Ping", "de"), ("Thanh Nguyen", "vi"),
+        ("Pani Anna Nowak", "pl"), ("Pan Jan Kowalski", "pl"), ("Ibu Sri Mulyani", "id"),
+    ],
+)
+def test_names_whose_first_word_is_also_a_stop_word_stay_names(name, language):
+    """Name syllables ("Lei": Italian "she"), names of some locale ("Lang") and
+    honorifics before a given name ("Pani": Polish "Mrs") are stop words too."""
+    from innercircle.extract.name_shape import looks_like_person_name
+
+    assert looks_like_person_name(name, (language,))
+
+
 def test_an_initials_byline_in_a_byline_block_after_a_by_label():
     body = (
         "<h1>A story</h1><div data-testid='prism-byline'><span>By</span><span>"

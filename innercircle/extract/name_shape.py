@@ -23,6 +23,7 @@ import re
 from innercircle.vocabulary import (
     is_given_name,
     is_given_name_anywhere,
+    is_name_word_anywhere,
     spacy_stop_words,
     zipf,
 )
@@ -67,7 +68,7 @@ def looks_like_person_name(name: str, languages: tuple[str, ...] = ("en",)) -> b
         return True
     if _INITIALS_THEN_SURNAME.match(text) and freq[-1] < FUNCTION_WORD_ZIPF:
         return True  # "J.R. Stone", "A. B. Miller": dotted initials are a name's shape
-    if freq[0] >= FUNCTION_WORD_ZIPF or _opens_with_stop_word(words[0], langs):
+    if freq[0] >= FUNCTION_WORD_ZIPF or _opens_with_stop_word(words, langs):
         return False  # opens with a function word: "Zur Artikelübersicht", "This Week"
     # Lowercase particles ("de la", "von") and initials are part of names: not evidence.
     capitalised = [f for t, f in zip(tokens, freq, strict=True) if t[0].isupper() and len(t) > 1]
@@ -75,14 +76,27 @@ def looks_like_person_name(name: str, languages: tuple[str, ...] = ("en",)) -> b
     return not capitalised or not all(f >= bar for f in capitalised)
 
 
-def _opens_with_stop_word(first: str, languages: tuple[str, ...]) -> bool:
+#: Languages whose stop-word lists are syllables that names are made of too
+#: (Vietnamese "thanh", "văn"): a first word there says nothing.
+_SYLLABLE_LANGUAGES = frozenset({"vi"})
+#: Shorter stop words are as often syllables of names ("Lei", "Hui", "Na", "Pan", "Ibu").
+_MIN_STOP_WORD = 4
+
+
+def _opens_with_stop_word(words: list[str], languages: tuple[str, ...]) -> bool:
     """The first word is a stop word of the page's language or English (spaCy's lists:
-    "Unsere", "Wenn", "About"), and no given name of any locale ("Uwe" and "Anders" are
-    stop words of Dutch and German too). Rarer function words than the frequency bar
-    above catches ("unsere": Zipf 5.6 in German) open noun phrases, never names."""
-    return any(first in spacy_stop_words(lang) for lang in languages) and (
-        not is_given_name_anywhere(first)
-    )
+    "Unsere", "Wenn", "Whatever"), rarer than the frequency bar above catches ("unsere":
+    Zipf 5.6 in German): such a word opens a noun phrase, not a name. Not when it is a
+    name of some locale ("Lang", "Anders", "Uwe"), a short word (name syllables: "Lei
+    Wang" on an Italian page, where "lei" is "she"), or an honorific before a given name
+    ("Pani Anna Nowak", "Ibu Sri Mulyani"), nor in a language whose list is syllables."""
+    first = words[0]
+    if len(first) < _MIN_STOP_WORD or is_name_word_anywhere(first):
+        return False
+    if any(is_given_name_anywhere(w) for w in words[1:]):
+        return False
+    return any(first in spacy_stop_words(lang) for lang in languages
+               if lang not in _SYLLABLE_LANGUAGES)
 
 
 # A word at least this common before a full name is a title or a role, not part of it.
