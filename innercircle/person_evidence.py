@@ -24,21 +24,23 @@ from __future__ import annotations
 import re
 
 from innercircle.resolve import NAME_MARK, PERSON_APPOSITION
-from innercircle.vocabulary import SOFT_SPEECH_VERBS, SPEECH_VERBS
+from innercircle.vocabulary import FORMAL_SPEECH_VERBS, SOFT_SPEECH_VERBS, SPEECH_VERBS
 
 #: The name under test is replaced by this token in the lower-cased sentence.
 NAME = NAME_MARK
 # The verbs (vocabulary.SPEECH_VERBS, SOFT_SPEECH_VERBS) are the ones resolve.PERSON_CUES
-# hears too; the shapes around them are this rule's own.
+# hears too; the shapes around them are this rule's own. An organisation's speech
+# (FORMAL_SPEECH_VERBS) counts here as the soft verbs: a speaking organisation acts as a voice.
+SOFT = f"{SOFT_SPEECH_VERBS}|{FORMAL_SPEECH_VERBS}"
 QUOTE_CHARS = "\"“”„«»"
 PRONOUNS = r"he|she|his|her|him|hers|himself|herself"
 
 PERSON_CUE = "|".join(
     [
         rf"\b{NAME}\s+(?:(?:has|had|also|then|once)\s+)?(?:{SPEECH_VERBS})\b",
-        rf"[,{QUOTE_CHARS}]\s*(?:{SPEECH_VERBS}|{SOFT_SPEECH_VERBS})\s+(?:[a-z]+\.\s+)?{NAME}\b",
+        rf"[,{QUOTE_CHARS}]\s*(?:{SPEECH_VERBS}|{SOFT})\s+(?:[a-z]+\.\s+)?{NAME}\b",
         rf"\baccording to\s+(?:[a-z]+\.\s+)?{NAME}\b",
-        rf"\b{NAME}\s+(?:{SOFT_SPEECH_VERBS})\s*[,:;.{QUOTE_CHARS}]",
+        rf"\b{NAME}\s+(?:{SOFT})\s*[,:;.{QUOTE_CHARS}]",
         rf"\b{NAME}\s*,\s*(?:{PERSON_APPOSITION})\b",
         rf"\b{NAME}\b[^.;]*\b(?:{PRONOUNS})\b",
     ]

@@ -223,19 +223,22 @@ def _tie_group(i: int, ranks: Sequence[int], scores: Sequence[float]) -> list[in
     return [ranks[j] for j in range(lo, hi + 1) if j != i]
 
 
-def _neighbours(i: int, n: int) -> list[int]:
-    return [j for j in (i - 1, i + 1) if 0 <= j < n]
-
-
 def _shown_scores(scores: Sequence[float]) -> list[str]:
     """Scores to two decimals, or as many more (up to the four stored) as it takes to tell
-    one from a neighbour it differs from: "2.54" above "2.54" reads as a tie that is none."""
-    shown = []
-    for i, score in enumerate(scores):
-        others = [scores[j] for j in _neighbours(i, len(scores)) if scores[j] != score]
+    a run of equal scores from the scores just above and below it: "2.54" above "2.54"
+    reads as a tie that is none. Every voice of a run shows the same figure."""
+    shown: list[str] = []
+    start = 0
+    while start < len(scores):
+        end = start
+        while end + 1 < len(scores) and scores[end + 1] == scores[start]:
+            end += 1
+        score = scores[start]
+        others = [scores[j] for j in (start - 1, end + 1) if 0 <= j < len(scores)]
         places = next((p for p in (2, 3) if all(f"{score:.{p}f}" != f"{o:.{p}f}"
                                                  for o in others)), 4)
-        shown.append(f"{score:.{places}f}")
+        shown += [f"{score:.{places}f}"] * (end - start + 1)
+        start = end + 1
     return shown
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from innercircle.disjoint import DisjointSets
 from innercircle.vocabulary import (
+    OBJECT_TAKING_SPEECH,
     ORGANISATION_WORDS,
     SOFT_SPEECH_VERBS,
     SPEECH_VERBS,
@@ -299,7 +300,10 @@ def _compile_cues() -> tuple[list[re.Pattern[str]], list[re.Pattern[str]]]:
         re.compile(rf"\b(?:{_ORG_OBJECT_VERBS})\s+{n}\b", re.I),
     ]
     person = [
-        re.compile(rf"\b(?:{SPEECH_VERBS})\s*,?\s+(?:\w+\.\s+)?{n}\b", re.I),
+        re.compile(
+            rf"\b(?!(?:{OBJECT_TAKING_SPEECH})\b)(?:{SPEECH_VERBS})\s*,?\s+(?:\w+\.\s+)?{n}\b",
+            re.I,
+        ),
         re.compile(rf"\b{n}\s+(?:{SPEECH_VERBS})\b", re.I),
         re.compile(rf"\b{n}\s+(?:{SOFT_SPEECH_VERBS})\s*(?:that\b|[,:;.\"“”])", re.I),
         re.compile(

@@ -71,7 +71,7 @@ def test_the_sql_gives_the_python_answers():
 # tells people from organisations (resolve.PERSON_CUES): one list of speech verbs, one answer.
 SPEECH_SENTENCES = [
     ("Jane Doe added: the hard part is plumbing.", True),
-    ("Jane Doe asked: who pays for the pilots?", True),
+    ("Jane Doe recalled the early days of the project.", True),
     ("Jane Doe replied that the numbers were wrong.", True),
     ("The numbers were wrong, insisted Jane Doe.", True),
     ("The latest release of Nora Desk adds better reporting.", False),
@@ -87,3 +87,20 @@ def test_the_ranking_and_the_organisation_rule_hear_the_same_speech(sentence, sp
     marked = mark_name(sentence, surface)
     assert any(p.search(marked) for p in PERSON_CUES) is speaks
     assert acts_as_person("mentioned", "article", False, sentence, surface) is speaks
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "In a filing, Nora Desk stated that revenue rose.",
+        "Nora Desk asked that the court dismiss the case.",
+        "Regulators recalled Nora Desk pacemakers in March.",
+    ],
+)
+def test_an_organisations_speech_is_no_persons_to_the_organisation_rule(sentence):
+    """Filings state, companies ask courts, regulators recall products: the rule that tells
+    people from organisations takes none of it as a person speaking. The ranking's rule
+    hears the first two as a voice (a speaking organisation acts as one)."""
+    marked = mark_name(sentence, "Nora Desk")
+    assert not any(p.search(marked) for p in PERSON_CUES)
+

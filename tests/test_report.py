@@ -107,6 +107,13 @@ def test_scores_that_differ_show_the_decimals_that_tell_them_apart(tmp_path):
     assert "=</span>" not in page and "marks a tie" not in page
 
 
+def test_tied_voices_show_one_figure_beside_a_close_neighbour():
+    from innercircle.report import _shown_scores
+
+    assert _shown_scores([3.0, 2.5374, 2.536, 2.536, 2.1]) == [
+        "3.00", "2.537", "2.536", "2.536", "2.10"]
+
+
 def test_the_tie_rule_the_report_states_is_the_rankings():
     """The page's sentence on ties restates the ranking's ORDER BY: if that changes, so
     must the sentence."""
