@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from innercircle.model import PIECES_SQL
-from innercircle.profiles import best_sentence, bm25, phrases
+from innercircle.profiles import best_sentence, bm25, function_words, phrases
 
 DOCS_SQL = f"""
 SELECT DISTINCT d.doc_id, d.text, d.language FROM documents d
@@ -91,10 +91,12 @@ def who_covers(con, query: str, industry: str | None = None, limit: int = 20) ->
 
 def matching_documents(query: str, docs: Sequence[tuple[str, str, str | None]]) -> dict[str, float]:
     """BM25 score by document id of the ``(doc_id, text, language)`` documents matching
-    ``query``. Each text's words are read with its own language's stop words: with the
-    English list alone, "der" and "und" were words of every German text, and a query
-    holding one matched them all."""
-    hits = bm25(query, [phrases(text, 2, language) for _, text, language in docs])
+    ``query``. Each text's words are read without its own language's function words
+    (:func:`~innercircle.profiles.function_words`): with the English list alone, "der" and
+    "und" were words of every German text, and a query holding one matched them all; with
+    spaCy's whole Italian list, "governo" was no word of any Italian text."""
+    hits = bm25(query, [phrases(text, 2, stop=function_words(language))
+                        for _, text, language in docs])
     return {docs[h.doc][0]: h.score for h in hits}
 
 

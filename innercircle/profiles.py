@@ -36,7 +36,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from innercircle.vocabulary import spacy_stop_words
+from innercircle.vocabulary import spacy_stop_words, zipf
 
 #: Words of web furniture, stop words in any language the pages are in.
 _FURNITURE = frozenset({"said", "says", "like", "just", "also", "new", "year", "week", "per",
@@ -53,6 +53,23 @@ def stop_words(language: str | None = None) -> frozenset[str]:
     furniture. English alone for None or a language spaCy has no list for."""
     code = (language or "en").split("-")[0].lower()
     return STOP | spacy_stop_words(code)
+
+
+#: Of a language's stop-word list, the words at least this frequent (wordfreq's Zipf scale)
+#: are its function words ("der" 7.5, "wenn" 6.5, "porque" 6.1). spaCy's lists for some
+#: languages also hold content nouns ("governo", "lavoro", "kroner": Zipf 5.3-5.9), which a
+#: search must keep.
+FUNCTION_WORD_ZIPF = 6.0
+
+
+@functools.cache
+def function_words(language: str | None = None) -> frozenset[str]:
+    """:func:`stop_words` for searching a text in ``language``: the English list and web
+    furniture, and of the language's own list only its function words
+    (:data:`FUNCTION_WORD_ZIPF`), so that "governo" in Italian is still found."""
+    code = (language or "en").split("-")[0].lower()
+    own = frozenset(w for w in spacy_stop_words(code) if zipf(w, code) >= FUNCTION_WORD_ZIPF)
+    return STOP | own
 
 
 _CHUNK = re.compile(r"[.,;:!?()\[\]{}\"“”«»|/\\…—–]+|\s-\s|\s'|'\s")
@@ -218,11 +235,14 @@ def tokens(text: str) -> list[list[str]]:
     return [_TOKEN.findall(chunk) for chunk in _CHUNK.split(text)]
 
 
-def phrases(text: str, max_n: int = 3, language: str | None = None) -> Counter:
+def phrases(
+    text: str, max_n: int = 3, language: str | None = None, stop: frozenset[str] | None = None
+) -> Counter:
     """1..``max_n``-word phrases of ``text``, counted. A phrase neither starts nor ends with a
-    stop word (of ``language``, see :func:`stop_words`) or a one-letter word. An elided
-    stop word is no part of the word it is written onto: French "l'équipe" is "équipe"."""
-    stop = stop_words(language)
+    stop word (``stop``; by default those of ``language``, see :func:`stop_words`) or a
+    one-letter word. An elided stop word is no part of the word it is written onto: French
+    "l'équipe" is "équipe"."""
+    stop = stop_words(language) if stop is None else stop
     out: list[str] = []
     for run in tokens(text):
         run = [_unelided(w, stop) for w in run]

@@ -20,3 +20,12 @@ def test_an_english_text_keeps_the_english_stop_words():
         ("b", "The market for the wind turbines is the same as before.", None),
     ]
     assert list(matching_documents("the storage", docs)) == ["a"]
+
+
+def test_content_words_in_a_languages_stop_list_are_still_found():
+    """spaCy's Italian list holds "governo" and "lavoro"; a search keeps them."""
+    docs = [("it1", "Il governo ha approvato il decreto sul lavoro.", "it"),
+            ("it2", "La squadra ha vinto la partita di ieri sera.", "it")]
+    assert list(matching_documents("governo", docs)) == ["it1"]
+    assert list(matching_documents("lavoro", docs)) == ["it1"]
+
