@@ -86,10 +86,13 @@ def measure(con, web) -> dict:
         beats = dict(con.execute(
             "SELECT person_id, beats FROM voice_profiles WHERE industry = $i", {"i": industry}
         ).fetchall())
-        scored = [p for p in top if p in by_id and beats.get(p)]
-        precisions = [sum(_hit(b, by_id[p]) for b in beats[p][:5]) / len(beats[p][:5])
-                      for p in scored]
-        found = [sum(any(_hit(b, {t}) for b in beats[p][:5]) for t in by_id[p]) / len(by_id[p])
+        # A planted voice with no beats scores 0 on both: leaving them out would reward a
+        # change that empties a voice's profile.
+        scored = [p for p in top if p in by_id]
+        first = {p: (beats.get(p) or [])[:5] for p in scored}
+        precisions = [sum(_hit(b, by_id[p]) for b in first[p]) / len(first[p]) if first[p]
+                      else 0.0 for p in scored]
+        found = [sum(any(_hit(b, {t}) for b in first[p]) for t in by_id[p]) / len(by_id[p])
                  for p in scored]
         aucs = []
         for topic in sorted({t for ts in by_id.values() for t in ts}):

@@ -288,6 +288,7 @@ def beats(
     min_units: int = 2,
     floor: float = 0.25,
     never: frozenset[str] = frozenset(),
+    neutral: frozenset[str] = frozenset(),
 ) -> dict[str, list[tuple[str, float]]]:
     """The ``k`` phrases that set each voice apart from ``background`` (the industry's
     phrase counts, each document once), by log-odds z-score against the rest of the
@@ -307,10 +308,13 @@ def beats(
         if not size:
             out[voice.key] = []
             continue
-        scored = _scored(voice, background, total_words, max(1, min(min_units, voice.n_units)))
-        if not scored:  # a voice named in a few unrelated sentences: take what there is
-            scored = _scored(voice, background, total_words, 1)
-        scored = [s for s in scored if not _holds_name(s[1], never)]
+        scored = []
+        for need in dict.fromkeys((max(1, min(min_units, voice.n_units)), 1)):
+            # with 1: a voice named in a few unrelated sentences, take what there is
+            scored = [s for s in _scored(voice, background, total_words, need)
+                      if not _holds_name(s[1], never) and s[1] not in neutral]
+            if scored:
+                break
         scored.sort(reverse=True)
         best = scored[0][0] if scored else 0.0
         out[voice.key] = _distinct([s for s in scored if s[0] >= floor * best], k, voice.counts)

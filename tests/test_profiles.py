@@ -121,6 +121,32 @@ def test_beats_are_what_sets_a_voice_apart_not_what_everyone_says():
         assert not any("market" in p or "quarter" in p for p in phrase_list), phrase_list
 
 
+def test_what_every_industry_writes_alike_is_no_beat():
+    """An interview is how the sources write in every industry, open banking what one
+    covers: only the first is left out of the beats, and only with three industries or
+    more to compare."""
+    from innercircle.stages.profiles import industry_neutral_phrases
+
+    texts = {
+        "fin1": "An interview on open banking consent.", "fin2": "Open banking grows.",
+        "cli1": "An interview on carbon markets.", "cli2": "Carbon markets slump.",
+        "bio1": "An interview on gene editing.", "bio2": "Gene editing trials.",
+    }
+    counts = {d: phrases(t) for d, t in texts.items()}
+    three = {"fintech": ["fin1", "fin2"], "climate": ["cli1", "cli2"],
+             "biotech": ["bio1", "bio2"]}
+    neutral = industry_neutral_phrases(three, counts, {})
+    assert "interview" in neutral
+    assert not neutral & {"open banking", "carbon markets", "gene editing"}
+    two = {k: v for k, v in three.items() if k != "biotech"}
+    assert industry_neutral_phrases(two, counts, {}) == frozenset()
+
+    voice = _voice("a", texts["fin1"], "Another interview about open banking.")
+    background = sum(counts.values(), Counter())
+    got = [p for p, _ in beats([voice], background, k=5, neutral=neutral)["a"]]
+    assert "open banking" in got and "interview" not in got
+
+
 def test_a_phrase_used_once_is_not_a_beat_when_the_voice_has_more_to_go_on():
     v = _voice("a", "Open banking matters.", "Open banking again.", "Quantum teleportation once.")
     got = [p for p, _ in beats([v], Counter(v.counts), k=10)["a"]]

@@ -9,7 +9,7 @@ tokenised once.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 import pyarrow as pa
@@ -246,6 +246,7 @@ def _profile_texts(con, focus: Mapping[str, str]) -> list[dict]:
     ranked = con.execute(RANKED_SQL).fetchall()
     for industry, person_id in ranked:
         voices[industry].setdefault(person_id, VoiceText(person_id))
+    neutral = industry_neutral_phrases(by_industry, doc_counts, doc_titles)
     rows = []
     for industry, members in voices.items():
         background: Counter = Counter()
@@ -254,7 +255,7 @@ def _profile_texts(con, focus: Mapping[str, str]) -> list[dict]:
             background.update(doc_counts[doc_id])
             df.update(doc_counts[doc_id].keys())
         listed = list(members.values())
-        top = beats(listed, background, k=BEATS_PER_VOICE, never=never)
+        top = beats(listed, background, k=BEATS_PER_VOICE, never=never, neutral=neutral)
         text = focus.get(industry)
         near = relevance(text, listed, df, len(by_industry.get(industry, ()))) if text else {}
         for voice in listed:
@@ -270,6 +271,30 @@ def _profile_texts(con, focus: Mapping[str, str]) -> list[dict]:
                 }
             )
     return rows
+
+
+def industry_neutral_phrases(
+    by_industry: Mapping[str, Sequence[str]],
+    doc_counts: Mapping[str, Counter],
+    doc_titles: Mapping[str, Counter],
+) -> frozenset[str]:
+    """Phrases every industry writes alike, which are no beat: in the texts or titles of
+    every industry (three or more), each at least half as often (share of its documents)
+    as the industry that uses them most. They say how the sources write ("interview",
+    "lessons", "a field guide"), not what sets a voice apart. With fewer than three
+    industries nothing tells the two apart, and nothing is left out. The cost: a topic
+    that every industry covers alike is no one's beat either."""
+    if len(by_industry) < 3:
+        return frozenset()
+    shares: dict[str, list[float]] = defaultdict(list)
+    for docs in by_industry.values():
+        df: Counter = Counter()
+        for doc_id in docs:
+            df.update(set(doc_counts[doc_id]) | set(doc_titles.get(doc_id, ())))
+        for phrase, n in df.items():
+            shares[phrase].append(n / len(docs))
+    return frozenset(p for p, got in shares.items()
+                     if len(got) == len(by_industry) and min(got) >= 0.5 * max(got))
 
 
 def write_profiles(con, focus: Mapping[str, str], now: datetime) -> dict:
