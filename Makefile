@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test test-fast lint dev run top clean bench
+.PHONY: demo test test-fast lint dev run top clean
 
 # The demo's run is recorded in the instance `make dev` opens, so the UI shows it.
 demo: $(STAMP)  ## Set up, serve the sample web on 127.0.0.x, run the nightly job, show the ranking
