@@ -66,9 +66,11 @@ FUNCTION_WORD_ZIPF = 6.0
 def function_words(language: str | None = None) -> frozenset[str]:
     """:func:`stop_words` for searching a text in ``language``: the English list and web
     furniture, and of the language's own list only its function words
-    (:data:`FUNCTION_WORD_ZIPF`), so that "governo" in Italian is still found."""
+    (:data:`FUNCTION_WORD_ZIPF`) and elided forms ("dell'", "l'"), so that "governo" in
+    Italian is still found."""
     code = (language or "en").split("-")[0].lower()
-    own = frozenset(w for w in spacy_stop_words(code) if zipf(w, code) >= FUNCTION_WORD_ZIPF)
+    own = frozenset(w for w in spacy_stop_words(code)
+                    if w.endswith("'") or zipf(w, code) >= FUNCTION_WORD_ZIPF)
     return STOP | own
 
 
@@ -308,13 +310,10 @@ def beats(
         if not size:
             out[voice.key] = []
             continue
-        scored = []
-        for need in dict.fromkeys((max(1, min(min_units, voice.n_units)), 1)):
-            # with 1: a voice named in a few unrelated sentences, take what there is
-            scored = [s for s in _scored(voice, background, total_words, need)
-                      if not _holds_name(s[1], never) and s[1] not in neutral]
-            if scored:
-                break
+        scored = _scored(voice, background, total_words, max(1, min(min_units, voice.n_units)))
+        if not scored:  # a voice named in a few unrelated sentences: take what there is
+            scored = _scored(voice, background, total_words, 1)
+        scored = [s for s in scored if not _holds_name(s[1], never) and s[1] not in neutral]
         scored.sort(reverse=True)
         best = scored[0][0] if scored else 0.0
         out[voice.key] = _distinct([s for s in scored if s[0] >= floor * best], k, voice.counts)

@@ -304,6 +304,8 @@ def _compile_cues() -> tuple[list[re.Pattern[str]], list[re.Pattern[str]]]:
             rf"\b(?!(?:{OBJECT_TAKING_SPEECH})\b)(?:{SPEECH_VERBS})\s*,?\s+(?:\w+\.\s+)?{n}\b",
             re.I,
         ),
+        # after a quote or a comma they are speech again: '"We were late," recalls X.'
+        re.compile(rf"[,\"“”]\s*(?:{OBJECT_TAKING_SPEECH})\s+(?:\w+\.\s+)?{n}\b", re.I),
         re.compile(rf"\b{n}\s+(?:{SPEECH_VERBS})\b", re.I),
         re.compile(rf"\b{n}\s+(?:{SOFT_SPEECH_VERBS})\s*(?:that\b|[,:;.\"“”])", re.I),
         re.compile(

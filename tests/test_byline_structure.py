@@ -283,6 +283,10 @@ def test_a_byline_opening_with_a_stop_word_of_its_language_is_no_name():
     assert looks_like_person_name("Uwe Brandtner", ("de",))  # "uwe": Dutch for "your"
     assert looks_like_person_name("Anders Holmqvist", ("de",))  # "anders": "otherwise"
     assert looks_like_person_name("Holger Unsere", ("de",))  # the first word decides
+    # a given name somewhere that is a stop word here is no honorific's name
+    assert not looks_like_person_name("Toutes les Actualités", ("fr",))
+    assert not looks_like_person_name("Weitere Artikel von Redaktion", ("de",))
+    assert not looks_like_person_name("Meine Sarah", ("de",))
 
 
 @pytest.mark.parametrize(

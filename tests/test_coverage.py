@@ -29,3 +29,8 @@ def test_content_words_in_a_languages_stop_list_are_still_found():
     assert list(matching_documents("governo", docs)) == ["it1"]
     assert list(matching_documents("lavoro", docs)) == ["it1"]
 
+
+
+def test_an_elided_article_is_no_part_of_the_word_it_is_written_onto():
+    docs = [("it1", "Il calo dell'inflazione continua.", "it")]
+    assert list(matching_documents("inflazione", docs)) == ["it1"]

@@ -72,6 +72,7 @@ def test_the_sql_gives_the_python_answers():
 SPEECH_SENTENCES = [
     ("Jane Doe added: the hard part is plumbing.", True),
     ("Jane Doe recalled the early days of the project.", True),
+    ("\"We were late,\" recalls Jane Doe.", True),
     ("Jane Doe replied that the numbers were wrong.", True),
     ("The numbers were wrong, insisted Jane Doe.", True),
     ("The latest release of Nora Desk adds better reporting.", False),

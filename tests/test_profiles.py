@@ -121,30 +121,56 @@ def test_beats_are_what_sets_a_voice_apart_not_what_everyone_says():
         assert not any("market" in p or "quarter" in p for p in phrase_list), phrase_list
 
 
+def _industries(topics: dict[str, str], docs: int = 40) -> tuple[dict, dict]:
+    """``docs`` documents per industry on its topic, every fourth an interview, and one
+    mentioning open banking; returns (documents by industry, phrase counts by document)."""
+    texts: dict[str, str] = {}
+    by_industry: dict[str, list[str]] = {}
+    for industry, topic in topics.items():
+        for i in range(docs):
+            doc = f"{industry}{i}"
+            texts[doc] = (f"An interview on {topic}." if i % 4 == 0 else f"Notes: {topic} grows.")
+            if i == 1:
+                texts[doc] += " Open banking came up."
+            by_industry.setdefault(industry, []).append(doc)
+    return by_industry, {d: phrases(t) for d, t in texts.items()}
+
+
+TOPICS = {"fintech": "card issuing", "climate": "carbon markets", "biotech": "gene editing"}
+
+
 def test_what_every_industry_writes_alike_is_no_beat():
-    """An interview is how the sources write in every industry, open banking what one
-    covers: only the first is left out of the beats, and only with three industries or
-    more to compare."""
+    """An interview is how the sources write in every industry, card issuing what one
+    covers, open banking a passing mention: only the first is left out of the beats, and
+    only with three industries or more to compare."""
     from innercircle.stages.profiles import industry_neutral_phrases
 
-    texts = {
-        "fin1": "An interview on open banking consent.", "fin2": "Open banking grows.",
-        "cli1": "An interview on carbon markets.", "cli2": "Carbon markets slump.",
-        "bio1": "An interview on gene editing.", "bio2": "Gene editing trials.",
-    }
-    counts = {d: phrases(t) for d, t in texts.items()}
-    three = {"fintech": ["fin1", "fin2"], "climate": ["cli1", "cli2"],
-             "biotech": ["bio1", "bio2"]}
-    neutral = industry_neutral_phrases(three, counts, {})
+    by_industry, counts = _industries(TOPICS)
+    neutral = industry_neutral_phrases(by_industry, counts, {})
     assert "interview" in neutral
-    assert not neutral & {"open banking", "carbon markets", "gene editing"}
-    two = {k: v for k, v in three.items() if k != "biotech"}
+    assert not neutral & {"card issuing", "carbon markets", "gene editing", "open banking"}
+    two = {k: v for k, v in by_industry.items() if k != "biotech"}
     assert industry_neutral_phrases(two, counts, {}) == frozenset()
 
-    voice = _voice("a", texts["fin1"], "Another interview about open banking.")
+    voice = _voice("a", "An interview on card issuing.", "Another interview about card issuing.")
     background = sum(counts.values(), Counter())
     got = [p for p, _ in beats([voice], background, k=5, neutral=neutral)["a"]]
-    assert "open banking" in got and "interview" not in got
+    assert "card issuing" in got and "interview" not in got
+
+
+def test_a_source_listed_under_every_industry_keeps_its_topics_as_beats():
+    """Documents of a source listed under several industries are in all of them alike:
+    they tell no industry apart, so they make nothing neutral."""
+    from innercircle.stages.profiles import industry_neutral_phrases
+
+    by_industry, counts = _industries(TOPICS)
+    for i in range(15):
+        counts[f"shared{i}"] = phrases("Stablecoin reserves and tokenised deposits.")
+        for docs in by_industry.values():
+            docs.append(f"shared{i}")
+    neutral = industry_neutral_phrases(by_industry, counts, {})
+    assert "interview" in neutral
+    assert not neutral & {"stablecoin reserves", "tokenised deposits"}
 
 
 def test_a_phrase_used_once_is_not_a_beat_when_the_voice_has_more_to_go_on():

@@ -93,10 +93,14 @@ def _opens_with_stop_word(words: list[str], languages: tuple[str, ...]) -> bool:
     first = words[0]
     if len(first) < _MIN_STOP_WORD or is_name_word_anywhere(first):
         return False
-    if any(is_given_name_anywhere(w) for w in words[1:]):
+    stop = [spacy_stop_words(lang) for lang in languages if lang not in _SYLLABLE_LANGUAGES]
+    if not any(first in words_of for words_of in stop):
         return False
-    return any(first in spacy_stop_words(lang) for lang in languages
-               if lang not in _SYLLABLE_LANGUAGES)
+    # An honorific, then a given name that is no stop word, then more: "Pani Anna Nowak";
+    # not "Toutes les Actualités" ("les" is a given name somewhere, and French for "the").
+    honorific = (len(words) >= 3 and is_given_name_anywhere(words[1])
+                 and not any(words[1] in words_of for words_of in stop))
+    return not honorific
 
 
 # A word at least this common before a full name is a title or a role, not part of it.

@@ -273,28 +273,47 @@ def _profile_texts(con, focus: Mapping[str, str]) -> list[dict]:
     return rows
 
 
+#: How the sources write, not what a voice covers: a phrase in at least this share of each
+#: industry's own documents (and in at least :data:`NEUTRAL_MIN_DOCS` of them), each
+#: industry using it at least half as often as the one using it most. Below the share,
+#: phrases every industry mentions now and then are news ("ukraine" in 2-4 % of each).
+NEUTRAL_MIN_SHARE = 0.03
+NEUTRAL_MIN_DOCS = 3
+#: Industries with fewer documents of their own take no part (a new one, or one whose
+#: feeds failed tonight, would otherwise decide for all).
+NEUTRAL_MIN_INDUSTRY_DOCS = 30
+
+
 def industry_neutral_phrases(
     by_industry: Mapping[str, Sequence[str]],
     doc_counts: Mapping[str, Counter],
     doc_titles: Mapping[str, Counter],
 ) -> frozenset[str]:
-    """Phrases every industry writes alike, which are no beat: in the texts or titles of
-    every industry (three or more), each at least half as often (share of its documents)
-    as the industry that uses them most. They say how the sources write ("interview",
-    "lessons", "a field guide"), not what sets a voice apart. With fewer than three
-    industries nothing tells the two apart, and nothing is left out. The cost: a topic
+    """Phrases every industry writes alike, which are no beat: "interview", "lessons", "a
+    field guide" say how the sources write, not what sets a voice apart. Read from each
+    industry's own documents (a document of a source listed under several industries
+    belongs to all of them and tells nothing apart), in the texts and titles of every
+    industry with :data:`NEUTRAL_MIN_INDUSTRY_DOCS` of them, three industries or more;
+    with fewer nothing tells the two apart, and nothing is left out. The cost: a topic
     that every industry covers alike is no one's beat either."""
-    if len(by_industry) < 3:
+    membership = Counter(d for docs in by_industry.values() for d in set(docs))
+    own = {industry: [d for d in dict.fromkeys(docs) if membership[d] == 1]
+           for industry, docs in by_industry.items()}
+    own = {k: v for k, v in own.items() if len(v) >= NEUTRAL_MIN_INDUSTRY_DOCS}
+    if len(own) < 3:
         return frozenset()
-    shares: dict[str, list[float]] = defaultdict(list)
-    for docs in by_industry.values():
+    shares: dict[str, list[float]] | None = None
+    # Smallest first: after it, only the phrases every industry so far holds are counted.
+    for docs in sorted(own.values(), key=len):
         df: Counter = Counter()
         for doc_id in docs:
-            df.update(set(doc_counts[doc_id]) | set(doc_titles.get(doc_id, ())))
-        for phrase, n in df.items():
-            shares[phrase].append(n / len(docs))
-    return frozenset(p for p, got in shares.items()
-                     if len(got) == len(by_industry) and min(got) >= 0.5 * max(got))
+            found = set(doc_counts[doc_id]) | set(doc_titles.get(doc_id, ()))
+            df.update(found if shares is None else found & shares.keys())
+        here = {p: c / len(docs) for p, c in df.items()
+                if c >= NEUTRAL_MIN_DOCS and c / len(docs) >= NEUTRAL_MIN_SHARE}
+        shares = ({p: [v] for p, v in here.items()} if shares is None
+                  else {p: [*v, here[p]] for p, v in shares.items() if p in here})
+    return frozenset(p for p, v in (shares or {}).items() if min(v) >= 0.5 * max(v))
 
 
 def write_profiles(con, focus: Mapping[str, str], now: datetime) -> dict:
