@@ -310,10 +310,15 @@ def beats(
         if not size:
             out[voice.key] = []
             continue
-        scored = _scored(voice, background, total_words, max(1, min(min_units, voice.n_units)))
-        if not scored:  # a voice named in a few unrelated sentences: take what there is
-            scored = _scored(voice, background, total_words, 1)
-        scored = [s for s in scored if not _holds_name(s[1], never) and s[1] not in neutral]
+        scored = []
+        for need in dict.fromkeys((max(1, min(min_units, voice.n_units)), 1)):
+            # With 1: a voice named in a few unrelated sentences, or whose repeated phrases
+            # are all names or what every industry writes, takes what there is: a voice
+            # read in two pieces or more always has a beat.
+            scored = [s for s in _scored(voice, background, total_words, need)
+                      if not _holds_name(s[1], never) and s[1] not in neutral]
+            if scored:
+                break
         scored.sort(reverse=True)
         best = scored[0][0] if scored else 0.0
         out[voice.key] = _distinct([s for s in scored if s[0] >= floor * best], k, voice.counts)
