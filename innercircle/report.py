@@ -205,7 +205,10 @@ def _rank_labels(ranks: Sequence[int], scores: Sequence[float]) -> list[str]:
     a neighbour's: #63 and #64 on one score look like a verdict the score never gave."""
     labels = []
     for i, rank in enumerate(ranks):
-        others = ", ".join(f"#{r}" for r in _tie_group(i, ranks, scores))
+        group = _tie_group(i, ranks, scores)
+        # A long tie (the tail of a small industry) is named by its span, not rank by rank.
+        others = (", ".join(f"#{r}" for r in group) if len(group) <= 3
+                  else f"{len(group)} others, #{min(group + [rank])}-#{max(group + [rank])}")
         labels.append(
             f'<span class="tie" title="tied with {others}: the same score">=</span>{rank}'
             if others else str(rank)
@@ -273,7 +276,8 @@ def _voice_cells(v: Mapping, points: Sequence[tuple[date, int]], worst: int,
         ),
         "Beats": "".join(f'<span class="beat">{escape(b)}</span>' for b in v["beats"] or []),
         LATEST: piece,
-        "Writes for": ", ".join(_outlet(h, outlets) for h in v["writes_for"] or []),
+        # One a line: an outlet's name may hold a comma ("Smith, Jones & Co").
+        "Writes for": "<br>".join(_outlet(h, outlets) for h in v["writes_for"] or []),
     }
 
 

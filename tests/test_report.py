@@ -71,8 +71,8 @@ def test_writes_for_names_each_outlet_its_feed_names_and_else_shows_its_host(tmp
         _feed(con, "https://quiet.example/", "", "", None)
         page = _page(tmp_path, con)
     assert _cell(page, "ann", "Writes for") == (
-        '<span title="tender.example">The Tender Post</span>, '
-        '<span title="www.ledger.example">Ledger</span>, medium.example, quiet.example')
+        '<span title="tender.example">The Tender Post</span><br>'
+        '<span title="www.ledger.example">Ledger</span><br>medium.example<br>quiet.example')
 
 
 def test_voices_on_one_score_are_marked_as_tied_and_the_page_says_how_ties_are_ordered(
@@ -112,6 +112,14 @@ def test_tied_voices_show_one_figure_beside_a_close_neighbour():
 
     assert _shown_scores([3.0, 2.5374, 2.536, 2.536, 2.1]) == [
         "3.00", "2.537", "2.536", "2.536", "2.10"]
+
+
+def test_a_long_tie_is_named_by_its_span():
+    from innercircle.report import _rank_labels
+
+    labels = _rank_labels(list(range(60, 66)), [1.5, 0.8, 0.8, 0.8, 0.8, 0.8])
+    assert labels[0] == "60"
+    assert 'title="tied with 4 others, #61-#65: the same score"' in labels[1]
 
 
 def test_the_tie_rule_the_report_states_is_the_rankings():
