@@ -13,6 +13,12 @@ PIECE_KINDS = ("article", "feed_entry")
 PIECES_SQL = "(" + ", ".join(f"'{k}'" for k in PIECE_KINDS) + ")"
 
 
+def site_host(host: str) -> str:
+    """A host as one site: lowercase, no trailing dot, no leading ``www.``, so that
+    ``www.example.com`` and ``example.com`` are one site."""
+    return host.lower().rstrip(".").removeprefix("www.")
+
+
 @dataclass(frozen=True)
 class Source:
     """One line of the sources file: a URL an industry listed, of one kind."""

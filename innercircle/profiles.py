@@ -45,14 +45,19 @@ _FURNITURE = frozenset({"said", "says", "like", "just", "also", "new", "year", "
 STOP = spacy_stop_words("en") | _FURNITURE
 
 
+def _language_code(language: str | None) -> str:
+    """``documents.language`` as spaCy's and wordfreq's lists are named: "pt-BR" -> "pt";
+    English when unsure."""
+    return (language or "en").split("-")[0].lower()
+
+
 @functools.cache
 def stop_words(language: str | None = None) -> frozenset[str]:
     """The stop words for a text in ``language`` (``documents.language``: ISO 639-1, None
     when unsure): spaCy's list for it with the English one (pages in other languages quote
     English, and an unknown or wrongly detected language is most often English), plus web
     furniture. English alone for None or a language spaCy has no list for."""
-    code = (language or "en").split("-")[0].lower()
-    return STOP | spacy_stop_words(code)
+    return STOP | spacy_stop_words(_language_code(language))
 
 
 #: Of a language's stop-word list, the words at least this frequent (wordfreq's Zipf scale)
@@ -68,7 +73,7 @@ def function_words(language: str | None = None) -> frozenset[str]:
     furniture, and of the language's own list only its function words
     (:data:`FUNCTION_WORD_ZIPF`) and elided forms ("dell'", "l'"), so that "governo" in
     Italian is still found."""
-    code = (language or "en").split("-")[0].lower()
+    code = _language_code(language)
     own = frozenset(w for w in spacy_stop_words(code)
                     if w.endswith("'") or zipf(w, code) >= FUNCTION_WORD_ZIPF)
     return STOP | own
@@ -301,7 +306,10 @@ def beats(
     the voice's documents or sentences (so one long article cannot give a voice its whole
     profile); one phrase is kept when another contains it (see :func:`_distinct`). A
     phrase holding a name of ``never`` (people's names, lower case: a name NER missed in
-    some sentence must not become a beat) is not a beat.
+    some sentence must not become a beat) is not a beat, nor one of ``neutral`` (what
+    every industry writes alike, see
+    :func:`innercircle.stages.profiles.industry_neutral_phrases`). A voice left with no
+    phrase seen ``min_units`` times takes phrases seen once.
     """
     total_words = sum(background.values())
     out: dict[str, list[tuple[str, float]]] = {}

@@ -12,9 +12,10 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from html import escape
-from itertools import pairwise
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from innercircle.model import site_host
 
 # ``reasons``: the score in words, as the ranking wrote it (what ``innercircle who`` and
 # the ``inner_circle`` view show), so a reader sees what each number is made of.
@@ -200,30 +201,32 @@ Score is influence (how often, how widely and by whom a voice is carried).{scale
 """
 
 
+def _equal_runs(scores: Sequence[float]) -> list[range]:
+    """The positions of ``scores`` (best first) in runs of equal scores, one run each."""
+    runs: list[range] = []
+    start = 0
+    for i in range(1, len(scores) + 1):
+        if i == len(scores) or scores[i] != scores[start]:
+            runs.append(range(start, i))
+            start = i
+    return runs
+
+
 def _rank_labels(ranks: Sequence[int], scores: Sequence[float]) -> list[str]:
     """Each voice's rank as the ranking gave it, with "=" before it when its score equals
     a neighbour's: #63 and #64 on one score look like a verdict the score never gave."""
-    labels = []
-    for i, rank in enumerate(ranks):
-        group = _tie_group(i, ranks, scores)
-        # A long tie (the tail of a small industry) is named by its span, not rank by rank.
-        others = (", ".join(f"#{r}" for r in group) if len(group) <= 3
-                  else f"{len(group)} others, #{min(group + [rank])}-#{max(group + [rank])}")
-        labels.append(
-            f'<span class="tie" title="tied with {others}: the same score">=</span>{rank}'
-            if others else str(rank)
-        )
+    labels = [str(rank) for rank in ranks]
+    for run in _equal_runs(scores):
+        if len(run) < 2:
+            continue
+        for i in run:
+            group = [ranks[j] for j in run if j != i]
+            # A long tie (the tail of a small industry) is named by its span, not rank by rank.
+            others = (", ".join(f"#{r}" for r in group) if len(group) <= 3
+                      else f"{len(group)} others, #{ranks[run[0]]}-#{ranks[run[-1]]}")
+            labels[i] = (f'<span class="tie" title="tied with {others}: the same score">'
+                         f"=</span>{ranks[i]}")
     return labels
-
-
-def _tie_group(i: int, ranks: Sequence[int], scores: Sequence[float]) -> list[int]:
-    """The ranks of the other voices of voice ``i``'s run of equal scores."""
-    lo = hi = i
-    while lo > 0 and scores[lo - 1] == scores[i]:
-        lo -= 1
-    while hi + 1 < len(scores) and scores[hi + 1] == scores[i]:
-        hi += 1
-    return [ranks[j] for j in range(lo, hi + 1) if j != i]
 
 
 def _shown_scores(scores: Sequence[float]) -> list[str]:
@@ -231,23 +234,18 @@ def _shown_scores(scores: Sequence[float]) -> list[str]:
     a run of equal scores from the scores just above and below it: "2.54" above "2.54"
     reads as a tie that is none. Every voice of a run shows the same figure."""
     shown: list[str] = []
-    start = 0
-    while start < len(scores):
-        end = start
-        while end + 1 < len(scores) and scores[end + 1] == scores[start]:
-            end += 1
-        score = scores[start]
-        others = [scores[j] for j in (start - 1, end + 1) if 0 <= j < len(scores)]
+    for run in _equal_runs(scores):
+        score = scores[run[0]]
+        others = [scores[j] for j in (run[0] - 1, run[-1] + 1) if 0 <= j < len(scores)]
         places = next((p for p in (2, 3) if all(f"{score:.{p}f}" != f"{o:.{p}f}"
                                                  for o in others)), 4)
-        shown += [f"{score:.{places}f}"] * (end - start + 1)
-        start = end + 1
+        shown += [f"{score:.{places}f}"] * len(run)
     return shown
 
 
 def _ties_line(scores: Sequence[float]) -> str:
     """How ties are ordered, on a page that has one."""
-    if any(a == b for a, b in pairwise(scores)):
+    if any(len(run) > 1 for run in _equal_runs(scores)):
         return f'<p class="meta" id="ties">{escape(TIES)}</p>\n'
     return ""
 
@@ -323,7 +321,7 @@ def outlet_names(feeds: Sequence[tuple[str, str]]) -> dict[str, str]:
     for site, title in feeds:
         parts = urlsplit(site.strip())
         name = " ".join(title.split())
-        host = _site_host(parts.hostname or "")
+        host = site_host(parts.hostname or "")
         if not host or not name or parts.path not in ("", "/"):
             continue
         if host not in names or (len(name), name) < (len(names[host]), names[host]):
@@ -331,15 +329,10 @@ def outlet_names(feeds: Sequence[tuple[str, str]]) -> dict[str, str]:
     return names
 
 
-def _site_host(host: str) -> str:
-    """A host as :func:`outlet_names` keys it: lowercase, without ``www.``."""
-    return host.lower().rstrip(".").removeprefix("www.")
-
-
 def _outlet(host: str, outlets: Mapping[str, str]) -> str:
     """A site a voice writes for, by its name when its feeds give one (the host stays
     a tooltip, to tell apart two sites of one name), else by its host."""
-    name = outlets.get(_site_host(host))
+    name = outlets.get(site_host(host))
     if name is None:
         return escape(host)
     return f'<span title="{escape(host, quote=True)}">{escape(name)}</span>'

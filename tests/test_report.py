@@ -52,6 +52,14 @@ def _page(tmp_path: Path, con) -> str:
     return (tmp_path / "reports" / "fintech.html").read_text()
 
 
+def _ranking_page(tmp_path: Path, scores: list[tuple[str, float]]) -> str:
+    """The report of one industry whose voices are ranked 1, 2, ... on these scores."""
+    with warehouse.connect(tmp_path / "w.duckdb") as con:
+        for rank, (pid, score) in enumerate(scores, start=1):
+            _voice(con, "fintech", rank, pid, score)
+        return _page(tmp_path, con)
+
+
 def test_writes_for_names_each_outlet_its_feed_names_and_else_shows_its_host(tmp_path):
     """"127.0.0.2" says nothing to a reader; "The Tender Post", the title of the site's
     feed, does. A site no feed names keeps its host: no name is made up."""
@@ -79,12 +87,8 @@ def test_voices_on_one_score_are_marked_as_tied_and_the_page_says_how_ties_are_o
         tmp_path):
     """The ranking numbers every voice, equal scores too (#3 and #4 on 2.62): the report
     keeps those numbers but marks the tie, and says what orders tied voices."""
-    with warehouse.connect(tmp_path / "w.duckdb") as con:
-        for rank, (pid, score) in enumerate(
-                [("ann", 9.1), ("bob", 2.6174), ("cy", 2.6174), ("dee", 2.6174), ("eve", 1.2)],
-                start=1):
-            _voice(con, "fintech", rank, pid, score)
-        page = _page(tmp_path, con)
+    page = _ranking_page(tmp_path, [("ann", 9.1), ("bob", 2.6174), ("cy", 2.6174),
+                                    ("dee", 2.6174), ("eve", 1.2)])
     assert _cell(page, "ann", "#") == "1" and _cell(page, "eve", "#") == "5"
     assert _cell(page, "bob", "#") == (
         '<span class="tie" title="tied with #3, #4: the same score">=</span>2')
@@ -96,12 +100,8 @@ def test_voices_on_one_score_are_marked_as_tied_and_the_page_says_how_ties_are_o
 def test_scores_that_differ_show_the_decimals_that_tell_them_apart(tmp_path):
     """2.5374 and 2.536 are no tie (the higher is ranked first for it), so they are not
     both shown as "2.54"; a page with no tie has nothing to say about ties."""
-    with warehouse.connect(tmp_path / "w.duckdb") as con:
-        for rank, (pid, score) in enumerate(
-                [("ann", 3.0), ("bob", 2.5374), ("cy", 2.536), ("dee", 2.2169), ("eve", 2.2168)],
-                start=1):
-            _voice(con, "fintech", rank, pid, score)
-        page = _page(tmp_path, con)
+    page = _ranking_page(tmp_path, [("ann", 3.0), ("bob", 2.5374), ("cy", 2.536),
+                                    ("dee", 2.2169), ("eve", 2.2168)])
     shown = [_cell(page, p, "Score").split("<")[0] for p in ("ann", "bob", "cy", "dee", "eve")]
     assert shown == ["3.00", "2.537", "2.536", "2.2169", "2.2168"]
     assert "=</span>" not in page and "marks a tie" not in page

@@ -24,6 +24,7 @@ from lxml import etree
 
 from innercircle.extract.html import WS, parse_html
 from innercircle.extract.maintext import main_text
+from innercircle.model import site_host
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +50,7 @@ class Link:
 def link_host(url: str) -> str:
     """The site a URL belongs to, as :func:`innercircle.stages.crawl.host_of` counts them
     but also without ``www.`` so ``www.example.com`` and ``example.com`` are one candidate."""
-    host = (urlsplit(url).hostname or "").lower().rstrip(".")
-    return host.removeprefix("www.")
+    return site_host(urlsplit(url).hostname or "")
 
 
 def main_text_links(

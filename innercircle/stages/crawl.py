@@ -612,7 +612,7 @@ def last_run_fetch_failures(con: duckdb.DuckDBPyConnection, stage: str) -> Fetch
                 statuses.setdefault(url, []).append(status)
         failed += [
             (url, error)
-            for url, found in sorted(statuses.items())
+            for url, found in statuses.items()
             if (error := feeds_error([(status, None) for status in found]))
         ]
     return FetchFailures(len(rows), len(failed), frozenset(error for _, error in failed))
