@@ -22,6 +22,10 @@ On top of the raw entities, per document:
   inside the span ("Lantern's Night"), button text made of interface words
   ("Camera Zoom"), and a one-word name that is a common word of the document's language
   where its capital letter is no evidence ("Doch", "Wenn");
+* a product named after a given name ("Kari Pro", "Jake AI": a given name, then a common
+  word that no locale knows as a name; :func:`named_product`) is left out of a document
+  that never shows it acting as a person (quoted, a person's cue in its sentence, or
+  its last word standing alone as a surname: "Jobs said" keeps Steve Jobs);
 * a one-word mention ("Smith", "Jane") takes the full name used earlier in the same
   document ("Jane Smith"), or later if that is the only candidate. It is never joined
   across documents (see :mod:`innercircle.personhood`);
@@ -59,6 +63,7 @@ from innercircle.vocabulary import (
     is_common_word,
     is_given_name,
     is_given_name_anywhere,
+    is_name_word_anywhere,
     zipf,
 )
 
@@ -448,8 +453,57 @@ def _analyse(doc, lang: str | None = DEFAULT_LANGUAGE) -> DocPeople:
         if ent.label_ in _RELABEL and name_key(text[start:end]) in known:
             _take(out, text, ent, start, end, lang, record=False, shares=(shares, in_entity))
     out.mentions.sort(key=lambda m: m.start)
+    _drop_named_products(out, lang)
     _join_partial_names(out.mentions)
     return out
+
+
+#: Zipf frequency from which a name's last word is a word of the language ("Pro", "AI",
+#: "Charge"), when no locale knows it as a name: see :func:`named_product`.
+PRODUCT_WORD_ZIPF = 4.0
+
+
+def named_product(name: str, lang: str | None) -> bool:
+    """ "Kari Pro", "Jake AI", "Meghan Charge": a given name, then a common word of the
+    language that no locale knows as a surname or given name: how products and services
+    are named after a person, not how a person is named. Judged only where word
+    frequencies know the language and capital letters mark names (not German nouns)."""
+    words = re.findall(r"[^\W\d_]+", name)
+    if len(words) < 2 or lang in _NOUN_CAPITALISING or not is_given_name_anywhere(words[0]):
+        return False
+    last = words[-1]
+    common = zipf(last.lower(), lang or DEFAULT_LANGUAGE) >= PRODUCT_WORD_ZIPF
+    return common and not is_name_word_anywhere(last)
+
+
+def _drop_named_products(out: DocPeople, lang: str | None) -> None:
+    """Leave out the mentions of a :func:`named_product` that the document never shows
+    acting as a person: no mention of it is quoted or has a person's cue in its sentence
+    (:func:`~innercircle.person_evidence.acts_as_person`: "said", a job title, he or
+    she), and its last word never stands alone as a name ("Jobs said" keeps Steve Jobs).
+    The refusal is counted like the others, so it is listed among the excluded names."""
+    from innercircle.person_evidence import acts_as_person
+
+    shaped = {name_key(m.name) for m in out.mentions if named_product(m.name, lang)}
+    if not shaped:
+        return
+    alone = {name_key(m.name) for m in out.mentions if " " not in m.name.strip()}
+    person = {key for key in shaped if key.split()[-1] in alone}
+    person |= {
+        name_key(m.name)
+        for m in out.mentions
+        if acts_as_person("mentioned", "article", m.quoted, m.sentence, m.surface, lang)
+    }
+    dropped = shaped - person
+    if not dropped:
+        return
+    for m in out.mentions:
+        key = name_key(m.surface)
+        if name_key(m.name) in dropped and out.labels[(key, "PERSON", "")] > 0:
+            out.labels[(key, "PERSON", "")] -= 1
+            out.labels[(key, "PERSON", "product name")] += 1
+    out.labels += Counter()  # drops the counts that reached zero
+    out.mentions = [m for m in out.mentions if name_key(m.name) not in dropped]
 
 
 #: Labels the model gives people by mistake, that in-document evidence may overrule.
