@@ -50,9 +50,11 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
+from innercircle.extract.names import name_key
 from innercircle.name_words import NameWords
 from innercircle.name_words import name_words as _name_words
 from innercircle.resolve import (
+    ORG_CUES,
     PERSON_CUES,
     NameContext,
     count_cue_sentences,
@@ -169,6 +171,17 @@ def fiction_reason(ctx: NameContext) -> str | None:
 def product_reason(ctx: NameContext) -> str | None:
     """``"product context"`` when the sentences treat the name as a product or company."""
     return _context_reason(ctx, _PRODUCT_CUES, "product context")
+
+
+def thing_cues(name: str, mentions: list[tuple[str, str]]) -> int:
+    """How many of one document's ``mentions`` ((surface, sentence) of ``name``) name it
+    as a product or a company (:data:`_PRODUCT_CUES`, ``resolve.ORG_CUES``): the people
+    finder's evidence for a name shaped like a product (``extract.people.named_product``)."""
+    ctx = NameContext(key=name_key(name), display=name,
+                      sentences=[(surface, sentence, False) for surface, sentence in mentions])
+    cue, _ = count_cue_sentences(ctx, [*_PRODUCT_CUES, *ORG_CUES], cue_beats_quote=True,
+                                 full_name_first=True)
+    return cue
 
 
 def _context_reason(ctx: NameContext, cues: list[re.Pattern[str]], reason: str) -> str | None:

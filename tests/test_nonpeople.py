@@ -411,23 +411,25 @@ def test_a_surname_after_a_given_name_the_corpus_writes_in_lower_case_keeps_it_a
     assert not NameWords(lower_share={"will": 0.95}).is_given_name_here("will smith")  # unread
 
 
-def test_a_product_named_after_a_given_name_is_no_person_unless_the_text_says_so(finder):
-    """ "Kari Pro": a given name, then a common word no locale knows as a name. It stays a
-    person's name where the document shows it acting as one: quoted, or its last word
-    standing alone as a surname."""
+def test_a_product_named_after_a_given_name_is_no_person_where_the_text_says_so(finder):
+    """ "Kari Pro": a given name, then a common word no locale knows as a name. Its shape
+    alone proves nothing (wordfreq counts "Trump" and "Jobs" as common words): it is left
+    out where a sentence treats it as a product or company and none as a person."""
     from innercircle.extract.people import named_product
 
     assert named_product("Kari Pro", "en") and named_product("Jake AI", "en")
+    assert named_product("Donald Trump", "en")  # the shape; the text decides below
     assert not named_product("Kari Holt", "en")  # a surname
     assert not named_product("Tobias Engel", "en") and not named_product("Pro Tools", "en")
     assert not named_product("Kari Pro", "de")  # German capitalises every noun
-    product, quoted, surname = finder.analyse([
-        "Teams at Northwind switched to Kari Pro last spring. Kari Pro now handles every "
-        "invoice, according to the company.",
-        '"We ship on time," said Kari Pro at the launch.',
-        "Steve Jobs introduced the phone in 2007. Jobs said it would change everything.",
+    product, quoted, surname, plain = finder.analyse([
+        "Settlepoint launched Kari Pro last spring. Kari Pro now handles every invoice.",
+        'Settlepoint launched Kari Pro last spring. "We ship on time," said Kari Pro.',
+        "Users of Steve Jobs's phone were many. Jobs said it would change everything.",
+        "Donald Trump signed the order on Friday in Washington.",
     ])
     assert not product.mentions
     assert _refused(product) == {"kari pro": "product name"}
     assert {m.name for m in quoted.mentions} == {"Kari Pro"}
     assert {m.name for m in surname.mentions} == {"Steve Jobs"}
+    assert {m.name for m in plain.mentions} == {"Donald Trump"}

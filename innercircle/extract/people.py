@@ -24,8 +24,9 @@ On top of the raw entities, per document:
   where its capital letter is no evidence ("Doch", "Wenn");
 * a product named after a given name ("Kari Pro", "Jake AI": a given name, then a common
   word that no locale knows as a name; :func:`named_product`) is left out of a document
-  that never shows it acting as a person (quoted, a person's cue in its sentence, or
-  its last word standing alone as a surname: "Jobs said" keeps Steve Jobs);
+  that names it as a product or company ("launched X", "X's new app") and never shows it
+  acting as a person (quoted, a person's cue in its sentence, or its last word standing
+  alone as a surname: "Jobs said" keeps Steve Jobs);
 * a one-word mention ("Smith", "Jane") takes the full name used earlier in the same
   document ("Jane Smith"), or later if that is the only candidate. It is never joined
   across documents (see :mod:`innercircle.personhood`);
@@ -477,14 +478,21 @@ def named_product(name: str, lang: str | None) -> bool:
 
 
 def _drop_named_products(out: DocPeople, lang: str | None) -> None:
-    """Leave out the mentions of a :func:`named_product` that the document never shows
-    acting as a person: no mention of it is quoted or has a person's cue in its sentence
+    """Leave out the mentions of a :func:`named_product` that the document treats as a
+    product or a company and never as a person: a sentence names it as one
+    (:func:`~innercircle.personhood.thing_cues`: "launched X", "X's new app", "analysts
+    at X"), no mention of it is quoted or carries a person's cue
     (:func:`~innercircle.person_evidence.acts_as_person`: "said", a job title, he or
-    she), and its last word never stands alone as a name ("Jobs said" keeps Steve Jobs).
-    The refusal is counted like the others, so it is listed among the excluded names."""
+    she), and its last word never stands alone as a name ("Jobs said"). The shape alone
+    is no evidence: wordfreq counts "Trump" as a common word. The refusal is counted
+    like the others, so the name is listed among the excluded names."""
     from innercircle.person_evidence import acts_as_person
+    from innercircle.personhood import thing_cues
 
-    shaped = {name_key(m.name) for m in out.mentions if named_product(m.name, lang)}
+    shaped: dict[str, list] = {}
+    for m in out.mentions:
+        if named_product(m.name, lang):
+            shaped.setdefault(name_key(m.name), []).append(m)
     if not shaped:
         return
     alone = {name_key(m.name) for m in out.mentions if " " not in m.name.strip()}
@@ -494,7 +502,11 @@ def _drop_named_products(out: DocPeople, lang: str | None) -> None:
         for m in out.mentions
         if acts_as_person("mentioned", "article", m.quoted, m.sentence, m.surface, lang)
     }
-    dropped = shaped - person
+    dropped = {
+        key
+        for key, ms in shaped.items()
+        if key not in person and thing_cues(ms[0].name, [(m.surface, m.sentence) for m in ms])
+    }
     if not dropped:
         return
     for m in out.mentions:
