@@ -433,3 +433,33 @@ def test_a_product_named_after_a_given_name_is_no_person_where_the_text_says_so(
     assert {m.name for m in quoted.mentions} == {"Kari Pro"}
     assert {m.name for m in surname.mentions} == {"Steve Jobs"}
     assert {m.name for m in plain.mentions} == {"Donald Trump"}
+
+
+def test_documents_that_left_a_product_out_still_count_against_it_in_the_ranking():
+    """The finder drops the mentions of "Kari Pro" in the documents that call it a product,
+    and the sentences saying so with them; the ranking counts those documents instead,
+    so the plain mentions left elsewhere do not make it a person."""
+    from innercircle.extract.people import PRODUCT_NAME
+
+    plain = NameContext(key="kari pro", display="Kari Pro", sentences=[
+        ("Kari Pro", "Teams switched to Kari Pro last spring.", False),
+        ("Kari Pro", "Kari Pro now handles every invoice.", False),
+    ])
+    assert personhood.exclusion_reason(plain, {"PERSON": 2}) is None
+    refused = {"PERSON": 2, PRODUCT_NAME: 2}
+    assert personhood.exclusion_reason(plain, refused) == "product context"
+    said = NameContext(key="kari pro", display="Kari Pro", sentences=[
+        *plain.sentences, ("Kari Pro", "Kari Pro said the market was calm.", False)])
+    assert personhood.exclusion_reason(said, refused) is None  # 2 against 1: not clearly
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE entity_labels (doc_id VARCHAR, name_key VARCHAR, name VARCHAR,"
+        " label VARCHAR, refused VARCHAR, n INTEGER)"
+    )
+    con.execute("CREATE TABLE mentions AS SELECT 'kari pro' AS name_key")
+    for doc, refused, n in (("d1", "", 2), ("d2", PRODUCT_NAME, 3), ("d3", PRODUCT_NAME, 1)):
+        con.execute("INSERT INTO entity_labels VALUES (?, 'kari pro', 'Kari Pro', 'PERSON', ?, ?)",
+                    [doc, refused, n])
+    assert personhood.label_counts(con) == {"kari pro": {"PERSON": 2, PRODUCT_NAME: 2}}

@@ -459,6 +459,10 @@ def _analyse(doc, lang: str | None = DEFAULT_LANGUAGE) -> DocPeople:
     return out
 
 
+#: The refusal reason of :func:`_drop_named_products`; the ranking counts the documents
+#: that gave it as product evidence (``personhood.product_reason``).
+PRODUCT_NAME = "product name"
+
 #: Zipf frequency from which a name's last word is a word of the language ("Pro", "AI",
 #: "Charge"), when no locale knows it as a name: see :func:`named_product`.
 PRODUCT_WORD_ZIPF = 4.0
@@ -485,7 +489,9 @@ def _drop_named_products(out: DocPeople, lang: str | None) -> None:
     (:func:`~innercircle.person_evidence.acts_as_person`: "said", a job title, he or
     she), and its last word never stands alone as a name ("Jobs said"). The shape alone
     is no evidence: wordfreq counts "Trump" as a common word. The refusal is counted
-    like the others, so the name is listed among the excluded names."""
+    (:data:`PRODUCT_NAME`): the name is listed among the excluded names, and the ranking
+    counts each such document as one that treats it as a product, since the sentences
+    that said so leave with the mentions."""
     from innercircle.person_evidence import acts_as_person
     from innercircle.personhood import thing_cues
 
@@ -513,7 +519,7 @@ def _drop_named_products(out: DocPeople, lang: str | None) -> None:
         key = name_key(m.surface)
         if name_key(m.name) in dropped and out.labels[(key, "PERSON", "")] > 0:
             out.labels[(key, "PERSON", "")] -= 1
-            out.labels[(key, "PERSON", "product name")] += 1
+            out.labels[(key, "PERSON", PRODUCT_NAME)] += 1
     out.labels += Counter()  # drops the counts that reached zero
     out.mentions = [m for m in out.mentions if name_key(m.name) not in dropped]
 
