@@ -50,12 +50,9 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
-from innercircle.extract.names import name_key
-from innercircle.extract.people import PRODUCT_NAME
 from innercircle.name_words import NameWords
 from innercircle.name_words import name_words as _name_words
 from innercircle.resolve import (
-    ORG_CUES,
     PERSON_CUES,
     NameContext,
     count_cue_sentences,
@@ -169,35 +166,17 @@ def fiction_reason(ctx: NameContext) -> str | None:
     return _context_reason(ctx, _FICTION_CUES, "fiction context")
 
 
-def product_reason(ctx: NameContext, refused_documents: int = 0) -> str | None:
-    """``"product context"`` when the sentences treat the name as a product or company.
-    ``refused_documents``: documents whose mentions of it the people finder left out as
-    a product (``extract.people.PRODUCT_NAME``), each of which named it as one at least
-    once; they count as such sentences."""
-    return _context_reason(ctx, _PRODUCT_CUES, "product context", refused_documents)
+def product_reason(ctx: NameContext) -> str | None:
+    """``"product context"`` when the sentences treat the name as a product or company."""
+    return _context_reason(ctx, _PRODUCT_CUES, "product context")
 
 
-def thing_cues(name: str, mentions: list[tuple[str, str]]) -> int:
-    """How many of one document's ``mentions`` ((surface, sentence) of ``name``) name it
-    as a product or a company (:data:`_PRODUCT_CUES`, ``resolve.ORG_CUES``): the people
-    finder's evidence for a name shaped like a product (``extract.people.named_product``)."""
-    ctx = NameContext(key=name_key(name), display=name,
-                      sentences=[(surface, sentence, False) for surface, sentence in mentions])
-    cue, _ = count_cue_sentences(ctx, [*_PRODUCT_CUES, *ORG_CUES], cue_beats_quote=True,
-                                 full_name_first=True)
-    return cue
-
-
-def _context_reason(
-    ctx: NameContext, cues: list[re.Pattern[str]], reason: str, more_cues: int = 0
-) -> str | None:
+def _context_reason(ctx: NameContext, cues: list[re.Pattern[str]], reason: str) -> str | None:
     """``reason`` when at least two sentences use the name as ``cues`` say and clearly
-    more than as a person (twice as many, and one), and it never writes. ``more_cues``
-    counts such sentences that are not among ``ctx``'s."""
+    more than as a person (twice as many, and one), and it never writes."""
     if ctx.authored:
         return None
     cue, person = count_cue_sentences(ctx, cues, cue_beats_quote=False, full_name_first=True)
-    cue += more_cues
     return reason if cue >= 2 and cue >= 2 * person + 1 else None
 
 
@@ -237,7 +216,7 @@ def exclusion_reason(
     reason = shape_reason(ctx, corpus.is_given_name_here(ctx.key) if corpus else None, person)
     if reason:
         return reason
-    reason = product_reason(ctx, (labels or {}).get(PRODUCT_NAME, 0)) or fiction_reason(ctx)
+    reason = product_reason(ctx) or fiction_reason(ctx)
     if reason:
         return reason
     if not (ctx.authored or person) and corpus and corpus.organisation_word(ctx.key, ctx.display):
@@ -343,15 +322,10 @@ def extraction_refusals(
 
 # --- reading the evidence from the warehouse (SQL only, no Dagster) ----------------------
 
-LABELS_SQL = f"""
+LABELS_SQL = """
 SELECT name_key, label, sum(n)::INTEGER
 FROM entity_labels
 WHERE refused = '' AND name_key IN (SELECT name_key FROM mentions)
-GROUP BY ALL
-UNION ALL
-SELECT name_key, '{PRODUCT_NAME}', count(DISTINCT doc_id)::INTEGER
-FROM entity_labels
-WHERE refused = '{PRODUCT_NAME}' AND name_key IN (SELECT name_key FROM mentions)
 GROUP BY ALL
 """
 
@@ -364,8 +338,7 @@ GROUP BY name_key, refused
 
 
 def label_counts(con) -> dict[str, dict[str, int]]:
-    """``{name_key: {label: spans}}`` over the corpus, for the keys that are mentions; and
-    under ``PRODUCT_NAME``, the documents whose finder left the key out as a product."""
+    """``{name_key: {label: spans}}`` over the corpus, for the keys that are mentions."""
     out: dict[str, dict[str, int]] = {}
     for key, label, n in con.execute(LABELS_SQL).fetchall():
         out.setdefault(key, {})[label] = n

@@ -22,11 +22,6 @@ On top of the raw entities, per document:
   inside the span ("Lantern's Night"), button text made of interface words
   ("Camera Zoom"), and a one-word name that is a common word of the document's language
   where its capital letter is no evidence ("Doch", "Wenn");
-* a product named after a given name ("Kari Pro", "Jake AI": a given name, then a common
-  word that no locale knows as a name; :func:`named_product`) is left out of a document
-  that names it as a product or company ("launched X", "X's new app") and never shows it
-  acting as a person (quoted, a person's cue in its sentence, or its last word standing
-  alone as a surname: "Jobs said" keeps Steve Jobs);
 * a one-word mention ("Smith", "Jane") takes the full name used earlier in the same
   document ("Jane Smith"), or later if that is the only candidate. It is never joined
   across documents (see :mod:`innercircle.personhood`);
@@ -64,7 +59,6 @@ from innercircle.vocabulary import (
     is_common_word,
     is_given_name,
     is_given_name_anywhere,
-    is_name_word_anywhere,
     zipf,
 )
 
@@ -454,74 +448,8 @@ def _analyse(doc, lang: str | None = DEFAULT_LANGUAGE) -> DocPeople:
         if ent.label_ in _RELABEL and name_key(text[start:end]) in known:
             _take(out, text, ent, start, end, lang, record=False, shares=(shares, in_entity))
     out.mentions.sort(key=lambda m: m.start)
-    _drop_named_products(out, lang)
     _join_partial_names(out.mentions)
     return out
-
-
-#: The refusal reason of :func:`_drop_named_products`; the ranking counts the documents
-#: that gave it as product evidence (``personhood.product_reason``).
-PRODUCT_NAME = "product name"
-
-#: Zipf frequency from which a name's last word is a word of the language ("Pro", "AI",
-#: "Charge"), when no locale knows it as a name: see :func:`named_product`.
-PRODUCT_WORD_ZIPF = 4.0
-
-
-def named_product(name: str, lang: str | None) -> bool:
-    """ "Kari Pro", "Jake AI", "Meghan Charge": a given name, then a common word of the
-    language that no locale knows as a surname or given name: how products and services
-    are named after a person, not how a person is named. Judged only where word
-    frequencies know the language and capital letters mark names (not German nouns)."""
-    words = re.findall(r"[^\W\d_]+", name)
-    if len(words) < 2 or lang in _NOUN_CAPITALISING or not is_given_name_anywhere(words[0]):
-        return False
-    last = words[-1]
-    common = zipf(last.lower(), lang or DEFAULT_LANGUAGE) >= PRODUCT_WORD_ZIPF
-    return common and not is_name_word_anywhere(last)
-
-
-def _drop_named_products(out: DocPeople, lang: str | None) -> None:
-    """Leave out the mentions of a :func:`named_product` that the document treats as a
-    product or a company and never as a person: a sentence names it as one
-    (:func:`~innercircle.personhood.thing_cues`: "launched X", "X's new app", "analysts
-    at X"), no mention of it is quoted or carries a person's cue
-    (:func:`~innercircle.person_evidence.acts_as_person`: "said", a job title, he or
-    she), and its last word never stands alone as a name ("Jobs said"). The shape alone
-    is no evidence: wordfreq counts "Trump" as a common word. The refusal is counted
-    (:data:`PRODUCT_NAME`): the name is listed among the excluded names, and the ranking
-    counts each such document as one that treats it as a product, since the sentences
-    that said so leave with the mentions."""
-    from innercircle.person_evidence import acts_as_person
-    from innercircle.personhood import thing_cues
-
-    shaped: dict[str, list] = {}
-    for m in out.mentions:
-        if named_product(m.name, lang):
-            shaped.setdefault(name_key(m.name), []).append(m)
-    if not shaped:
-        return
-    alone = {name_key(m.name) for m in out.mentions if " " not in m.name.strip()}
-    person = {key for key in shaped if key.split()[-1] in alone}
-    person |= {
-        name_key(m.name)
-        for m in out.mentions
-        if acts_as_person("mentioned", "article", m.quoted, m.sentence, m.surface, lang)
-    }
-    dropped = {
-        key
-        for key, ms in shaped.items()
-        if key not in person and thing_cues(ms[0].name, [(m.surface, m.sentence) for m in ms])
-    }
-    if not dropped:
-        return
-    for m in out.mentions:
-        key = name_key(m.surface)
-        if name_key(m.name) in dropped and out.labels[(key, "PERSON", "")] > 0:
-            out.labels[(key, "PERSON", "")] -= 1
-            out.labels[(key, "PERSON", PRODUCT_NAME)] += 1
-    out.labels += Counter()  # drops the counts that reached zero
-    out.mentions = [m for m in out.mentions if name_key(m.name) not in dropped]
 
 
 #: Labels the model gives people by mistake, that in-document evidence may overrule.
